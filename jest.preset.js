@@ -1,0 +1,31 @@
+// Shared Jest settings for every project. Tests are compiled with SWC (fast, no type-check):
+// type errors are caught by each project's `typecheck` target, which `npm test` runs too.
+
+// The SDK warns on Node 20 in every worker; the project targets nodejs22.x on Lambda (see docs).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const path = require('node:path');
+const { compilerOptions } = require('./tsconfig.base.json');
+
+// Map the workspace path aliases (tsconfig.base.json "paths") to their sources, so tests
+// import libs exactly as the apps do.
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`,
+    path.join(__dirname, target),
+  ]),
+);
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  testMatch: ['**/?(*.)+(spec|test).ts'],
+  // Integration tests start real servers (s3rver, recording endpoints) in child processes.
+  testTimeout: 30000,
+};

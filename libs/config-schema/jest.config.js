@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'config-schema',
+  preset: '../../jest.preset.js',
+};

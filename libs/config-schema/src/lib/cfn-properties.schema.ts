@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { ConfigIssue, ParseResult } from './issues';
+import { toConfigIssues } from './issues';
+import type { TriggerConfig } from './trigger-config.schema';
+import { validateTriggerConfig, type ValidateOptions } from './validate';
+
+// CloudFormation delivers every scalar as a string; other callers (tests, CDK) may send numbers or
+// booleans. Both are accepted and turned into the string the config stores.
+const cfnScalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+// An optional scalar set to '' (the usual result of `!If [cond, x, ""]`) counts as not set.
+const cfnOptionalScalar = cfnScalar.optional().transform((value) => (value === '' ? undefined : value));
+// A list written as a single string is a one-element list.
+const cfnList = z.union([cfnScalar.transform((value) => [value]), z.array(cfnScalar)]);
+
+/** `Custom::PipelineTrigger` properties, PascalCase, as CloudFormation sends them. */
+export const cfnPropertiesSchema = z.strictObject({
+  ServiceToken: z.string().optional(),
+  Repository: cfnScalar,
+  PipelineName: cfnScalar,
+  Branches: cfnList,
+  Tags: cfnList.optional(),
+  IncludePaths: cfnList,
+  ExcludePaths: cfnList.optional(),
+  PathSyntax: cfnOptionalScalar,
+  OnIncompleteChanges: cfnOptionalScalar,
+  SourceActionName: cfnOptionalScalar,
+  Variables: z.record(z.string(), cfnScalar).optional(),
+});
+
+export type CfnProperties = z.input<typeof cfnPropertiesSchema>;
+
+/** The config field each CloudFormation property becomes (and back, for error messages). */
+const FIELD_BY_PROPERTY = {
+  Repository: 'repository',
+  PipelineName: 'pipelineName',
+  Branches: 'branches',
+  Tags: 'tags',
+  IncludePaths: 'includePaths',
+  ExcludePaths: 'excludePaths',
+  PathSyntax: 'pathSyntax',
+  OnIncompleteChanges: 'onIncompleteChanges',
+  SourceActionName: 'sourceActionName',
+  Variables: 'variables',
+} as const;
+
+const PROPERTY_BY_FIELD = new Map<string, string>(Object.entries(FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]));
+
+/** Renames the leading field of an issue path to its CloudFormation property name. */
+function toPropertyIssue(issue: ConfigIssue): ConfigIssue {
+  const match = /^([A-Za-z]+)(.*)$/.exec(issue.path);
+  const property = match ? PROPERTY_BY_FIELD.get(match[1] as string) : undefined;
+  return property ? { ...issue, path: property + (match?.[2] ?? '') } : issue;
+}
+
+/**
+ * Turns `Custom::PipelineTrigger` properties into a validated trigger configuration, with `owner`
+ * set to the given stack resource. Issues name the CloudFormation property (`IncludePaths[1]`).
+ */
+export function parseCfnProperties(
+  properties: unknown,
+  owner?: TriggerConfig['owner'],
+  options: ValidateOptions = {},
+): ParseResult<TriggerConfig> {
+  const parsed = cfnPropertiesSchema.safeParse(properties ?? {});
+  if (!parsed.success) return { ok: false, issues: toConfigIssues(parsed.error.issues) };
+  const p = parsed.data;
+  const config: Record<string, unknown> = { version: 1 };
+  for (const [property, field] of Object.entries(FIELD_BY_PROPERTY)) {
+    const value = p[property as keyof typeof FIELD_BY_PROPERTY];
+    if (value !== undefined) config[field] = value;
+  }
+  if (owner) config['owner'] = owner;
+  const result = validateTriggerConfig(config, options);
+  return result.ok ? result : { ok: false, issues: result.issues.map(toPropertyIssue) };
+}

@@ -1,0 +1,87 @@
+import { createChangeSet } from './change-set';
+import { compileTrigger } from './compiled-trigger';
+import { decide, type Decision } from './decide';
+import { triggerConfigSchema, type TriggerConfigInput } from './trigger-config.schema';
+
+function trigger(overrides: Partial<TriggerConfigInput> = {}) {
+  return compileTrigger(
+    triggerConfigSchema.parse({
+      version: 1,
+      repository: 'Acme/Platform',
+      pipelineName: 'orders',
+      branches: ['main', 'release/*'],
+      includePaths: ['^services/orders/', '^libs/money/'],
+      excludePaths: ['\\.md$'],
+      ...overrides,
+    }),
+  );
+}
+
+interface Case {
+  name: string;
+  config?: Partial<TriggerConfigInput>;
+  ref?: string;
+  repository?: string;
+  deleted?: boolean;
+  paths?: string[];
+  complete?: boolean;
+  expect: Partial<Decision>;
+}
+
+const cases: Case[] = [
+  { name: 'starts when a service file changes on main', paths: ['services/orders/src/app.ts'], expect: { start: true, reason: 'path-matched', match: { path: 'services/orders/src/app.ts', pattern: '^services/orders/', field: 'includePaths[0]' }, refPattern: 'main' } },
+  { name: 'starts when a shared lib changes', paths: ['README.md', 'libs/money/index.ts'], expect: { start: true, reason: 'path-matched', match: { path: 'libs/money/index.ts', pattern: '^libs/money/', field: 'includePaths[1]' } } },
+  { name: 'skips a docs-only change that the exclude removes', paths: ['services/orders/README.md'], expect: { start: false, reason: 'no-path-matched', excluded: { path: 'services/orders/README.md', pattern: '^services/orders/', field: 'includePaths[0]', excludedBy: '\\.md$', excludedByField: 'excludePaths[0]' } } },
+  { name: 'starts when one file of many counts despite excluded siblings', paths: ['services/orders/README.md', 'services/orders/x.ts'], expect: { start: true, match: { path: 'services/orders/x.ts', pattern: '^services/orders/', field: 'includePaths[0]' } } },
+  { name: 'skips changes to another service', paths: ['services/billing/app.ts'], expect: { start: false, reason: 'no-path-matched' } },
+  { name: 'respects the ^ anchor (the prefix must be at the start)', paths: ['old/services/orders/app.ts'], expect: { start: false, reason: 'no-path-matched' } },
+  { name: 'unanchored regexes match anywhere in the path', config: { includePaths: ['orders/'] }, paths: ['old/services/orders/app.ts'], expect: { start: true } },
+  { name: 'does not treat a sibling directory with a longer name as the same prefix', paths: ['services/orders-legacy/app.ts'], expect: { start: false } },
+  { name: 'matches branch globs: * within one segment', ref: 'refs/heads/release/1.2', paths: ['libs/money/a.ts'], expect: { start: true, refPattern: 'release/*' } },
+  { name: 'branch * does not cross /', ref: 'refs/heads/release/1.2/hotfix', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'branch-not-matched' } },
+  { name: 'branch ** crosses /', config: { branches: ['release/**'] }, ref: 'refs/heads/release/1.2/hotfix', paths: ['libs/money/a.ts'], expect: { start: true, refPattern: 'release/**' } },
+  { name: 'skips other branches', ref: 'refs/heads/feature/x', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'branch-not-matched' } },
+  { name: 'branch names are case-sensitive', ref: 'refs/heads/Main', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'branch-not-matched' } },
+  { name: 'starts on a matching tag without looking at paths', config: { tags: ['orders-v*'] }, ref: 'refs/tags/orders-v1.4.0', paths: [], expect: { start: true, reason: 'tag-matched', refPattern: 'orders-v*' } },
+  { name: 'skips a tag when the config has no tags', ref: 'refs/tags/v1', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'tag-not-matched' } },
+  { name: 'matches semver tag globs', config: { tags: ['v*.*.*'] }, ref: 'refs/tags/v1.20.3', expect: { start: true, reason: 'tag-matched' } },
+  { name: 'never matches a ref name over 255 characters', config: { tags: ['v*'] }, ref: `refs/tags/v${'1'.repeat(255)}`, expect: { start: false, reason: 'tag-not-matched' } },
+  { name: 'skips a non-matching tag', config: { tags: ['orders-v*'] }, ref: 'refs/tags/billing-v1', expect: { start: false, reason: 'tag-not-matched' } },
+  { name: 'a branch glob never matches a tag of the same name', config: { tags: [] }, ref: 'refs/tags/main', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'tag-not-matched' } },
+  { name: 'never starts for a deleted branch', deleted: true, paths: ['libs/money/a.ts'], expect: { start: false, reason: 'ref-deleted' } },
+  { name: 'never starts for a deleted tag', config: { tags: ['*'] }, ref: 'refs/tags/v1', deleted: true, expect: { start: false, reason: 'ref-deleted' } },
+  { name: 'ignores refs that are neither branches nor tags', ref: 'refs/pull/1/head', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'ref-not-branch-or-tag' } },
+  { name: 'matches the repository case-insensitively', repository: 'ACME/platform', paths: ['libs/money/a.ts'], expect: { start: true } },
+  { name: 'skips a config for another repository', repository: 'acme/other', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'repository-mismatch' } },
+  { name: 'incomplete list with a counting path starts regardless of the policy', config: { onIncompleteChanges: 'skip' }, paths: ['libs/money/a.ts'], complete: false, expect: { start: true, reason: 'path-matched' } },
+  { name: 'incomplete list without a counting path triggers by default', paths: ['docs/x'], complete: false, expect: { start: true, reason: 'changes-incomplete-trigger' } },
+  { name: 'incomplete list without a counting path skips when asked', config: { onIncompleteChanges: 'skip' }, paths: [], complete: false, expect: { start: false, reason: 'changes-incomplete-skip' } },
+  { name: 'incomplete list still honours the branch filter', ref: 'refs/heads/dev', paths: [], complete: false, expect: { start: false, reason: 'branch-not-matched' } },
+  { name: 'an empty complete list starts nothing', paths: [], expect: { start: false, reason: 'no-path-matched' } },
+  { name: 'glob * stays in one segment', config: { pathSyntax: 'glob', includePaths: ['services/*/package.json'], excludePaths: [] }, paths: ['services/a/b/package.json'], expect: { start: false } },
+  { name: 'glob ** crosses segments', config: { pathSyntax: 'glob', includePaths: ['services/**/package.json'], excludePaths: [] }, paths: ['services/a/b/package.json'], expect: { start: true, match: { path: 'services/a/b/package.json', pattern: 'services/**/package.json', field: 'includePaths[0]' } } },
+  { name: 'glob matches the whole path, not a part', config: { pathSyntax: 'glob', includePaths: ['orders/**'], excludePaths: [] }, paths: ['services/orders/a.ts'], expect: { start: false } },
+  { name: 'glob includes dot files', config: { pathSyntax: 'glob', includePaths: ['.github/**'], excludePaths: [] }, paths: ['.github/workflows/ci.yml'], expect: { start: true } },
+  { name: 'glob excludes apply', config: { pathSyntax: 'glob', includePaths: ['services/orders/**'], excludePaths: ['**/*.md'] }, paths: ['services/orders/docs/a.md'], expect: { start: false, reason: 'no-path-matched' } },
+  { name: 'glob *.md at the root does not match nested files', config: { pathSyntax: 'glob', includePaths: ['*.md'], excludePaths: [] }, paths: ['docs/a.md'], expect: { start: false } },
+  { name: 'regex with a top-level alternative is not cut short by a prefix', config: { includePaths: ['^services/a/|^libs/'] }, paths: ['libs/x.ts'], expect: { start: true } },
+  { name: 'regex with an optional character keeps working', config: { includePaths: ['^libs?/money'] }, paths: ['lib/money/a.ts'], expect: { start: true } },
+  { name: 'unicode paths', config: { includePaths: ['^docs/日本/'] , excludePaths: [] }, paths: ['docs/日本/ü.md'], expect: { start: true } },
+];
+
+describe('decide', () => {
+  it.each(cases)('$name', (c) => {
+    const decision = decide(
+      trigger(c.config),
+      { repository: c.repository ?? 'acme/platform', ref: c.ref ?? 'refs/heads/main', deleted: c.deleted ?? false },
+      createChangeSet(c.paths ?? [], c.complete ?? true),
+    );
+    expect(decision).toMatchObject(c.expect);
+    expect(decision.detail.length).toBeGreaterThan(0);
+  });
+
+  it('explains a skip by the first included-but-excluded path', () => {
+    const d = decide(trigger(), { repository: 'acme/platform', ref: 'refs/heads/main', deleted: false }, createChangeSet(['services/orders/b.md', 'services/orders/a.md'], true));
+    expect(d.detail).toBe('no changed path counts: services/orders/a.md matches ^services/orders/ but is excluded by \\.md$');
+  });
+});

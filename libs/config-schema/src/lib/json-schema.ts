@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { triggerConfigSchema } from './trigger-config.schema';
+
+/**
+ * The JSON Schema (draft 2020-12) of a stored trigger configuration, as written by people: fields
+ * with defaults are optional. Rules JSON Schema cannot express (patterns must compile and must not
+ * backtrack catastrophically) are enforced by validateTriggerConfig only.
+ */
+export function triggerConfigJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(triggerConfigSchema, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://github.com/monorepo-triggers/monorepo-triggers/trigger-config.schema.json',
+    title: 'monorepo-triggers trigger configuration',
+  };
+}

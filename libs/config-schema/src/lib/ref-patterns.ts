@@ -1,0 +1,31 @@
+import picomatch from 'picomatch';
+import { globComplexityError, MAX_REF_NAME_LENGTH, MAX_STARS_PER_REF_SEGMENT } from './glob-limits';
+
+/** What a Git ref names. Anything that is neither a branch nor a tag never starts a pipeline. */
+export type ParsedRef =
+  | { kind: 'branch'; name: string }
+  | { kind: 'tag'; name: string }
+  | { kind: 'other'; name: string };
+
+/** Splits `refs/heads/x` and `refs/tags/x`; a bare name is taken as a branch (as in CLI use). */
+export function parseRef(ref: string): ParsedRef {
+  if (ref.startsWith('refs/heads/')) return { kind: 'branch', name: ref.slice('refs/heads/'.length) };
+  if (ref.startsWith('refs/tags/')) return { kind: 'tag', name: ref.slice('refs/tags/'.length) };
+  if (ref.startsWith('refs/')) return { kind: 'other', name: ref };
+  return { kind: 'branch', name: ref };
+}
+
+/** A compiled branch or tag glob: `*` stays within one `/` segment, `**` crosses segments.
+ *  Names over MAX_REF_NAME_LENGTH never match, which bounds the glob's backtracking. */
+export interface CompiledRefPattern {
+  readonly source: string;
+  readonly test: (name: string) => boolean;
+}
+
+/** Compiles a branch or tag glob, throwing an Error that says why it is refused. */
+export function compileRefPattern(source: string): CompiledRefPattern {
+  const tooComplex = globComplexityError(source, MAX_STARS_PER_REF_SEGMENT);
+  if (tooComplex) throw new Error(tooComplex);
+  const matcher = picomatch(source, { dot: true, nonegate: true });
+  return { source, test: (name) => name.length <= MAX_REF_NAME_LENGTH && matcher(name) };
+}

@@ -1,0 +1,52 @@
+import { findBacktrackingRisk } from './backtracking-check';
+import { toConfigIssues, type ConfigIssue, type ParseResult } from './issues';
+import { triggerConfigSchema, type TriggerConfig } from './trigger-config.schema';
+
+export interface ValidateOptions {
+  /**
+   * Run the catastrophic-backtracking check on every path pattern (default true). It costs about a
+   * millisecond per new pattern, so writers (CloudFormation, CLI) run it and the hot read path of
+   * eval, which only reads what writers checked, can leave it off.
+   */
+  checkBacktracking?: boolean;
+}
+
+// Verdicts by pattern: the same few patterns recur across thousands of configs.
+const riskCache = new Map<string, ConfigIssue['message'] | null>();
+const RISK_CACHE_LIMIT = 10_000;
+
+function backtrackingMessage(source: string): string | null {
+  const cached = riskCache.get(source);
+  if (cached !== undefined) return cached;
+  const message = findBacktrackingRisk(source)?.reason ?? null;
+  if (riskCache.size >= RISK_CACHE_LIMIT) riskCache.clear();
+  riskCache.set(source, message);
+  return message;
+}
+
+/**
+ * Finds regex path patterns that can backtrack catastrophically, as issues naming list and index.
+ * Globs are bounded by structure when they are compiled (see glob-limits), so they need no check here.
+ */
+export function findUnsafePatterns(config: Pick<TriggerConfig, 'includePaths' | 'excludePaths' | 'pathSyntax'>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.pathSyntax === 'glob') return issues;
+  for (const field of ['includePaths', 'excludePaths'] as const) {
+    config[field].forEach((source, index) => {
+      const message = backtrackingMessage(source);
+      if (message !== null) issues.push({ path: `${field}[${index}]`, message: `${JSON.stringify(source)} ${message}` });
+    });
+  }
+  return issues;
+}
+
+/** Parses and validates a trigger configuration (stored JSON form); never throws for bad input. */
+export function validateTriggerConfig(input: unknown, options: ValidateOptions = {}): ParseResult<TriggerConfig> {
+  const parsed = triggerConfigSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, issues: toConfigIssues(parsed.error.issues) };
+  if (options.checkBacktracking ?? true) {
+    const issues = findUnsafePatterns(parsed.data);
+    if (issues.length > 0) return { ok: false, issues };
+  }
+  return { ok: true, value: parsed.data };
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'github-signature',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 's3-config-store',
+  preset: '../../jest.preset.js',
+};

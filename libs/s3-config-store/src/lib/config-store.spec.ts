@@ -1,0 +1,122 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ConfigValidationError } from '@monorepo-triggers/config-schema';
+import { startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
+import { S3ConfigStore } from './config-store';
+import { createS3Client } from './s3-client';
+
+const BUCKET = 'trigger-configs';
+
+function config(pipelineName: string, overrides: Record<string, unknown> = {}) {
+  return { version: 1, repository: 'Acme/Platform', pipelineName, branches: ['main'], includePaths: [`^services/${pipelineName}/`], ...overrides };
+}
+
+describe('S3ConfigStore against s3rver', () => {
+  let server: S3Server;
+  let client: S3Client;
+  let prefixCounter = 0;
+  // A fresh prefix per test keeps tests independent on one server.
+  const newStore = (options: { pageSize?: number } = {}) =>
+    new S3ConfigStore({ client, bucket: BUCKET, prefix: `t${++prefixCounter}/mono-repo/config`, ...options });
+  const rawPut = (key: string, body: string) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  const mark = async () => {
+    await server.sync();
+    return server.requests.length;
+  };
+  const requestsSince = async (start: number) => {
+    await server.sync();
+    return server.requests.slice(start).map((r) => `${r.method} ${r.url.includes('list-type=2') ? 'LIST' : 'OBJECT'}`);
+  };
+  beforeAll(async () => {
+    server = await startS3Server({ buckets: [BUCKET] });
+    client = createS3Client({ forcePathStyle: true, endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await server.stop();
+  });
+
+  it('puts and gets a config under the lower-cased repository key', async () => {
+    const store = newStore();
+    const stored = await store.put(config('orders'));
+    expect(stored.key).toBe(`${store.prefix}/acme/platform/orders.json`);
+    expect(stored.etag).toMatch(/^".+"$/);
+    const got = await store.get('ACME/platform', 'orders');
+    expect(got).toEqual({ key: stored.key, etag: stored.etag, config: stored.config });
+    expect(stored.config).toMatchObject({ excludePaths: [], onIncompleteChanges: 'trigger' });
+  });
+
+  it('refuses to write an invalid config, naming the field, and writes nothing', async () => {
+    const store = newStore();
+    const before = await mark();
+    const attempt = store.put(config('orders', { includePaths: ['^ok/', '^(a+)+$'] }));
+    await expect(attempt).rejects.toBeInstanceOf(ConfigValidationError);
+    await expect(attempt).rejects.toThrow(/includePaths\[1\]: .*backtrack/);
+    expect(await requestsSince(before)).toEqual([]);
+    expect(await store.get('acme/platform', 'orders')).toBeUndefined();
+  });
+
+  it('lists every config of a repository across several ListObjectsV2 pages', async () => {
+    const store = newStore({ pageSize: 2 });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    for (const name of names) await store.put(config(name));
+    await store.put(config('not-mine', { repository: 'acme/platform-tools' }));
+    const start = await mark();
+    const result = await store.list('acme/platform');
+    expect(result.configs.map((c) => c.config.pipelineName).sort()).toEqual(names);
+    expect(result.invalid).toEqual([]);
+    expect(result.stats).toEqual({ listPages: 3, gets: 5, cacheHits: 0 });
+    expect((await requestsSince(start)).filter((r) => r === 'GET LIST')).toHaveLength(3);
+  });
+
+  it('GETs only what changed since the last listing (ETag cache), counted at the server', async () => {
+    const store = newStore();
+    for (const name of ['a', 'b', 'c']) await store.put(config(name));
+    await store.list('acme/platform');
+
+    let start = await mark();
+    const unchanged = await store.list('acme/platform');
+    expect(unchanged.stats).toEqual({ listPages: 1, gets: 0, cacheHits: 3 });
+    expect(await requestsSince(start)).toEqual(['GET LIST']);
+
+    await store.put(config('b', { branches: ['main', 'develop'] }));
+    start = await mark();
+    const oneChanged = await store.list('acme/platform');
+    expect(oneChanged.stats).toEqual({ listPages: 1, gets: 1, cacheHits: 2 });
+    expect(await requestsSince(start)).toEqual(['GET LIST', 'GET OBJECT']);
+    expect(oneChanged.configs.find((c) => c.config.pipelineName === 'b')?.config.branches).toEqual(['main', 'develop']);
+  });
+
+  it('returns invalid objects beside the valid ones, each with its key and error', async () => {
+    const store = newStore();
+    await store.put(config('good-1'));
+    await store.put(config('good-2'));
+    const base = `${store.prefix}/acme/platform`;
+    await rawPut(`${base}/broken.json`, '{"version": 1,');
+    await rawPut(`${base}/wrong.json`, JSON.stringify(config('wrong', { branches: [] })));
+    await rawPut(`${base}/moved.json`, JSON.stringify(config('elsewhere')));
+    await rawPut(`${base}/notes.txt`, 'not a config');
+    const result = await store.list('acme/platform');
+    expect(result.configs.map((c) => c.config.pipelineName).sort()).toEqual(['good-1', 'good-2']);
+    const invalid = Object.fromEntries(result.invalid.map((i) => [i.key.slice(base.length + 1), i.error]));
+    expect(Object.keys(invalid).sort()).toEqual(['broken.json', 'moved.json', 'wrong.json']);
+    expect(invalid['broken.json']).toMatch(/^\(root\): is not JSON/);
+    expect(invalid['wrong.json']).toMatch(/^branches: needs at least one branch glob/);
+    expect(invalid['moved.json']).toMatch(/names Acme\/Platform \/ elsewhere, but its key is for acme\/platform \/ moved/);
+  });
+
+  it('forgets deleted configs and deletes a missing key without error', async () => {
+    const store = newStore();
+    await store.put(config('a'));
+    await store.put(config('b'));
+    expect((await store.list('acme/platform')).configs).toHaveLength(2);
+    expect(await store.delete('acme/platform', 'a')).toEqual({ key: store.keyFor('acme/platform', 'a'), existed: true });
+    expect((await store.list('acme/platform')).configs.map((c) => c.config.pipelineName)).toEqual(['b']);
+    expect(await store.delete('acme/platform', 'never-existed')).toEqual({ key: store.keyFor('acme/platform', 'never-existed'), existed: false });
+    expect(await store.getKey(store.keyFor('acme/platform', 'a'))).toBeUndefined();
+  });
+
+  it('lists nothing for a repository without configs', async () => {
+    const result = await newStore().list('acme/empty');
+    expect(result).toEqual({ configs: [], invalid: [], stats: { listPages: 1, gets: 0, cacheHits: 0 } });
+  });
+});

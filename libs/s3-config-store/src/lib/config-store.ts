@@ -1,0 +1,245 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  ConfigValidationError,
+  formatIssues,
+  validateTriggerConfig,
+  type ConfigIssue,
+  type TriggerConfig,
+  type ValidateOptions,
+} from '@monorepo-triggers/config-schema';
+import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
+import { mapLimit } from './map-limit';
+
+/** A valid configuration as stored, with the ETag of the object it came from. */
+export interface StoredConfig {
+  key: string;
+  etag: string;
+  config: TriggerConfig;
+}
+
+/** An object under the prefix that is not a valid configuration, and why. */
+export interface InvalidConfig {
+  key: string;
+  etag: string;
+  issues: ConfigIssue[];
+  /** `field: message; …`, ready for a log line. */
+  error: string;
+}
+
+/** What a listing cost, so callers can log and tests can count. */
+export interface ListStats {
+  listPages: number;
+  gets: number;
+  cacheHits: number;
+}
+
+export interface ListResult {
+  configs: StoredConfig[];
+  invalid: InvalidConfig[];
+  stats: ListStats;
+}
+
+export interface ConfigStoreOptions {
+  client: S3Client;
+  bucket: string;
+  /** Key prefix, without a trailing slash (see storeSettingsFromEnv). */
+  prefix: string;
+  /** ListObjectsV2 page size (S3's maximum and default is 1,000). */
+  pageSize?: number;
+  /** Concurrent GETs when many configs changed since the last listing. */
+  getConcurrency?: number;
+  /**
+   * Validation of objects read back. The backtracking check is off by default: every writer of this
+   * store runs it, and it costs a millisecond per pattern on a cold start of the reader.
+   */
+  readValidation?: ValidateOptions;
+}
+
+type ReadOutcome = { ok: true; value: StoredConfig } | { ok: false; value: InvalidConfig };
+
+const JSON_CONTENT_TYPE = 'application/json';
+
+/**
+ * Reads and writes trigger configurations in S3, one object per pipeline. Keeps a warm cache of
+ * parsed objects by key and ETag, so a listing only GETs what changed since the last one.
+ */
+export class S3ConfigStore {
+  private readonly cache = new Map<string, ReadOutcome>();
+  private readonly client: S3Client;
+  readonly bucket: string;
+  readonly prefix: string;
+  private readonly pageSize: number;
+  private readonly getConcurrency: number;
+  private readonly readValidation: ValidateOptions;
+
+  constructor(options: ConfigStoreOptions) {
+    this.client = options.client;
+    this.bucket = options.bucket;
+    this.prefix = options.prefix;
+    this.pageSize = options.pageSize ?? 1000;
+    this.getConcurrency = options.getConcurrency ?? 16;
+    this.readValidation = { checkBacktracking: false, ...options.readValidation };
+  }
+
+  /** The key of a pipeline's configuration. */
+  keyFor(repository: string, pipelineName: string): string {
+    return configKey(this.prefix, repository, pipelineName);
+  }
+
+  /** `s3://bucket/key` of a pipeline's configuration. */
+  uriFor(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  /** Whether `key` is a configuration key of this store (right prefix and shape). */
+  isConfigKey(key: string): boolean {
+    return parseConfigKey(this.prefix, key) !== undefined;
+  }
+
+  /**
+   * Validates (including the backtracking check) and writes a configuration. Throws
+   * ConfigValidationError, naming every bad field, before anything is written.
+   */
+  async put(input: unknown): Promise<StoredConfig> {
+    const result = validateTriggerConfig(input);
+    if (!result.ok) throw new ConfigValidationError(result.issues);
+    const config = result.value;
+    const key = this.keyFor(config.repository, config.pipelineName);
+    const output = await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(config, null, 2), ContentType: JSON_CONTENT_TYPE }),
+    );
+    return { key, etag: output.ETag ?? '', config };
+  }
+
+  /** Reads one configuration by repository and pipeline; undefined when there is none. */
+  async get(repository: string, pipelineName: string): Promise<StoredConfig | InvalidConfig | undefined> {
+    return this.getKey(this.keyFor(repository, pipelineName));
+  }
+
+  /** Reads one configuration by key; undefined when the object does not exist. */
+  async getKey(key: string): Promise<StoredConfig | InvalidConfig | undefined> {
+    try {
+      return (await this.read(key)).value;
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
+  }
+
+  /** Whether a configuration object exists at `key` (one HEAD request). */
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+      throw error;
+    }
+  }
+
+  /** Deletes one configuration; deleting a missing one succeeds and reports `existed: false`. */
+  async deleteKey(key: string): Promise<{ key: string; existed: boolean }> {
+    const existed = await this.exists(key);
+    if (existed) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    this.cache.delete(key);
+    return { key, existed };
+  }
+
+  async delete(repository: string, pipelineName: string): Promise<{ key: string; existed: boolean }> {
+    return this.deleteKey(this.keyFor(repository, pipelineName));
+  }
+
+  /**
+   * Every configuration of a repository: all ListObjectsV2 pages, then a GET only for objects whose
+   * ETag is not in the warm cache. Invalid objects are returned beside the valid ones, never instead.
+   */
+  async list(repository: string): Promise<ListResult> {
+    const prefix = repositoryPrefix(this.prefix, repository);
+    const stats: ListStats = { listPages: 0, gets: 0, cacheHits: 0 };
+    const listed: { key: string; etag: string }[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: this.pageSize, ContinuationToken: token }),
+      );
+      stats.listPages++;
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.Key.endsWith('.json')) listed.push({ key: object.Key, etag: object.ETag ?? '' });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+
+    const listedKeys = new Set(listed.map((o) => o.key));
+    for (const key of this.cache.keys()) {
+      if (key.startsWith(prefix) && !listedKeys.has(key)) this.cache.delete(key);
+    }
+
+    const outcomes = await mapLimit(listed, this.getConcurrency, async ({ key, etag }) => {
+      const cached = this.cache.get(key);
+      if (cached && cached.value.etag === etag && etag !== '') {
+        stats.cacheHits++;
+        return cached;
+      }
+      stats.gets++;
+      try {
+        return await this.read(key);
+      } catch (error) {
+        // Deleted between the listing and the GET: it is simply no longer a config.
+        if (error instanceof NoSuchKey) return undefined;
+        throw error;
+      }
+    });
+
+    const result: ListResult = { configs: [], invalid: [], stats };
+    for (const outcome of outcomes) {
+      if (!outcome) continue;
+      if (outcome.ok) result.configs.push(outcome.value);
+      else result.invalid.push(outcome.value);
+    }
+    return result;
+  }
+
+  /** GETs, parses and validates one object, and caches the outcome by its ETag. */
+  private async read(key: string): Promise<ReadOutcome> {
+    const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const etag = output.ETag ?? '';
+    const text = (await output.Body?.transformToString('utf8')) ?? '';
+    const outcome = this.parse(key, etag, text);
+    this.cache.set(key, outcome);
+    return outcome;
+  }
+
+  private parse(key: string, etag: string, text: string): ReadOutcome {
+    const invalid = (issues: ConfigIssue[]): ReadOutcome => ({ ok: false, value: { key, etag, issues, error: formatIssues(issues) } });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return invalid([{ path: '(root)', message: `is not JSON: ${(error as Error).message}` }]);
+    }
+    const result = validateTriggerConfig(json, this.readValidation);
+    if (!result.ok) return invalid(result.issues);
+    // The key decides which repository and pipeline a config serves; a body that disagrees was
+    // copied or edited by hand, and acting on either half would surprise someone.
+    const expected = this.keyFor(result.value.repository, result.value.pipelineName);
+    if (expected !== key) {
+      const named = parseConfigKey(this.prefix, key);
+      return invalid([
+        {
+          path: '(root)',
+          message: `names ${result.value.repository} / ${result.value.pipelineName}, but its key is for ${named ? `${named.repository} / ${named.pipelineName}` : 'neither'} (expected key ${expected})`,
+        },
+      ]);
+    }
+    return { ok: true, value: { key, etag, config: result.value } };
+  }
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'test-servers',
+  preset: '../../jest.preset.js',
+};

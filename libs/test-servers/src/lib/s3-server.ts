@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** One request the S3 server served, as seen on the wire. */
+export interface S3Request {
+  method: string;
+  url: string;
+}
+
+export interface S3Server {
+  /** `http://127.0.0.1:PORT` */
+  readonly endpoint: string;
+  /** Environment that points the real AWS SDK at this server (as DESIGN.md's variables do). */
+  readonly env: Record<string, string>;
+  /** Every request served so far, in order (call `sync()` first to see all of them). */
+  readonly requests: S3Request[];
+  /** Resolves once every request sent before the call is in `requests` (the log is asynchronous). */
+  sync(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface S3ServerOptions {
+  buckets?: string[];
+  /** Directory for the objects; a fresh temporary directory (removed on stop) by default. */
+  directory?: string;
+}
+
+/** Credentials s3rver accepts (it checks only the access key id). */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/**
+ * Starts a real S3-compatible server (s3rver) on 127.0.0.1 and a free port, in a child process.
+ * Stop it in `afterAll`; it also dies with the test process.
+ */
+export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
+  const ownDirectory = options.directory === undefined;
+  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 's3rver-'));
+  const child = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', join(__dirname, 's3rver-child.js'), JSON.stringify({ directory, buckets: options.buckets ?? [] })],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const requests: S3Request[] = [];
+  const syncWaiters = new Map<string, () => void>();
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
+    lines.on('line', (line) => {
+      const message = JSON.parse(line) as { port?: number } & Partial<S3Request>;
+      if (message.port !== undefined) return resolve(message.port);
+      const waiter = syncWaiters.get(message.url as string);
+      if (waiter) return waiter();
+      requests.push({ method: message.method as string, url: message.url as string });
+    });
+    child.once('exit', (code) => reject(new Error(`s3rver exited with code ${code} before it started`)));
+    child.once('error', reject);
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  let syncs = 0;
+  return {
+    endpoint,
+    requests,
+    async sync() {
+      // A marker request: the child logs in order, so once its line arrives all earlier ones have.
+      const path = `/__sync__/${++syncs}`;
+      const seen = new Promise<void>((resolve) => syncWaiters.set(path, resolve));
+      await fetch(endpoint + path).then((response) => response.arrayBuffer());
+      await seen;
+      syncWaiters.delete(path);
+    },
+    env: {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (ownDirectory) rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
