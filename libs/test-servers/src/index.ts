@@ -1,2 +1,6 @@
 export { startS3Server, S3RVER_CREDENTIALS } from './lib/s3-server';
 export type { S3Server, S3ServerOptions, S3Request } from './lib/s3-server';
+export { startRecordingServer } from './lib/recording-server';
+export type { CannedResponse, RecordedRequest, RecordingServer, Responder } from './lib/recording-server';
+export { runBundle } from './lib/run-bundle';
+export type { BundleCall, BundleResult, BundleRun } from './lib/run-bundle';

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'webhook',
+  preset: '../../jest.preset.js',
+};

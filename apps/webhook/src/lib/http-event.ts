@@ -1,0 +1,56 @@
+/** The parts of an HTTP request the webhook looks at, whatever API Gateway flavour delivered it. */
+export interface HttpRequest {
+  method: string;
+  /** Header names lower-cased; repeated headers keep their first value. */
+  headers: Record<string, string>;
+  /** The raw body bytes, exactly as GitHub signed them. */
+  body: Buffer;
+}
+
+/** API Gateway REST API (v1) proxy event, the fields we read. */
+interface RestApiEvent {
+  httpMethod?: string;
+  headers?: Record<string, string | undefined> | null;
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+/** HTTP API / Lambda Function URL (v2) event, the fields we read. */
+interface HttpApiEvent {
+  version?: string;
+  requestContext?: { http?: { method?: string } };
+  headers?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+export type LambdaHttpEvent = RestApiEvent & HttpApiEvent;
+
+/** Normalises a v1 or v2 event: lower-case headers, base64 bodies decoded to bytes. */
+export function toHttpRequest(event: LambdaHttpEvent): HttpRequest {
+  const method = (event.requestContext?.http?.method ?? event.httpMethod ?? '').toUpperCase();
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    const first = values?.[0];
+    if (first !== undefined) headers[name.toLowerCase()] = first;
+  }
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    // v2 joins repeated headers with commas; the signature and event headers are never repeated by GitHub.
+    if (value !== undefined && !(name.toLowerCase() in headers)) headers[name.toLowerCase()] = value;
+  }
+  const raw = event.body ?? '';
+  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  return { method, headers, body };
+}
+
+/** The Lambda proxy response both API Gateway flavours and Function URLs accept. */
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function jsonResponse(statusCode: number, body: Record<string, unknown>): HttpResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}

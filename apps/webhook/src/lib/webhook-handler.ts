@@ -1,0 +1,82 @@
+import { verify } from '@monorepo-triggers/github-signature';
+import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import type { Dispatcher } from './dispatcher';
+import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event';
+
+/** GitHub drops deliveries over 25 MB; anything larger is not from GitHub. */
+export const MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+// Event names are lower-case words with underscores (`push`, `pull_request`).
+const EVENT_NAME = /^[a-z_]{1,64}$/;
+
+export interface WebhookDependencies {
+  secrets: readonly string[];
+  dispatcher: Dispatcher;
+}
+
+/** What happened to one delivery: the response plus the facts for its log line. */
+export interface DeliveryOutcome {
+  response: HttpResponse;
+  outcome: string;
+  event?: string;
+  repository?: string;
+  ref?: string;
+  dispatch?: { mode: string; bytes: number };
+  changedPaths?: number;
+  error?: string;
+}
+
+/** Decides the answer to one webhook delivery. Every branch answers; nothing here throws. */
+export async function handleDelivery(request: HttpRequest, deliveryId: string, deps: WebhookDependencies): Promise<DeliveryOutcome> {
+  if (request.method !== 'POST') return { outcome: 'method-not-allowed', response: jsonResponse(405, { message: 'method not allowed' }) };
+  if (request.body.length > MAX_BODY_BYTES) return { outcome: 'too-large', response: jsonResponse(413, { message: 'payload too large' }) };
+
+  const signature = verify({ secrets: deps.secrets, body: request.body, signatureHeader: request.headers['x-hub-signature-256'] });
+  // No detail: whoever sent an unsigned request learns nothing about why it failed.
+  if (!signature.valid) return { outcome: `unauthorized:${signature.reason}`, response: jsonResponse(401, { message: 'unauthorized' }) };
+
+  const event = request.headers['x-github-event'];
+  if (!event || !EVENT_NAME.test(event)) return { outcome: 'missing-event', response: jsonResponse(400, { message: 'missing or malformed X-GitHub-Event header' }) };
+  if (event === 'ping') return { outcome: 'pong', event, response: jsonResponse(200, { message: 'pong' }) };
+  if (event !== 'push') return { outcome: 'ignored', event, response: jsonResponse(202, { message: 'ignored', ignored: true, event }) };
+
+  const payload = parsePayload(request);
+  if (!payload.ok) return { outcome: 'bad-payload', event, error: payload.error, response: jsonResponse(400, { message: payload.error }) };
+  const push = githubPushSchema.safeParse(payload.value);
+  if (!push.success) {
+    const fields = [...new Set(push.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ');
+    return { outcome: 'bad-payload', event, error: `invalid push payload: ${fields}`, response: jsonResponse(400, { message: `invalid push payload: ${fields}` }) };
+  }
+
+  const compact = toCompactPushEvent(push.data, deliveryId);
+  const facts = { event, repository: compact.repository, ref: compact.ref, changedPaths: compact.changedPaths.length };
+  try {
+    const dispatch = await deps.dispatcher.dispatch(compact);
+    return { ...facts, outcome: 'dispatched', dispatch, response: jsonResponse(202, { message: 'accepted', deliveryId }) };
+  } catch (error) {
+    // 5xx makes GitHub record the delivery as failed, so it can be redelivered.
+    return { ...facts, outcome: 'dispatch-failed', error: (error as Error).message, response: jsonResponse(502, { message: 'could not hand the push to eval; redeliver later' }) };
+  }
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** JSON bodies, or form-encoded bodies whose `payload` field holds the JSON (GitHub's two content types). */
+function parsePayload(request: HttpRequest): Parsed {
+  const contentType = (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
+  let text: string;
+  if (contentType === 'application/json') {
+    text = request.body.toString('utf8');
+  } else if (contentType === 'application/x-www-form-urlencoded') {
+    const payload = new URLSearchParams(request.body.toString('utf8')).get('payload');
+    if (payload === null) return { ok: false, error: 'form body has no payload field' };
+    text = payload;
+  } else {
+    return { ok: false, error: `unsupported content type ${contentType}; use application/json or application/x-www-form-urlencoded` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, error: 'body is not valid JSON' };
+  }
+}

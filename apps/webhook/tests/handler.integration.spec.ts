@@ -1,0 +1,175 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/push-event';
+import { runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import examples from '@octokit/webhooks-examples';
+import { join } from 'node:path';
+import type { HttpResponse, LambdaHttpEvent } from '../src/lib/http-event';
+import { webhookSettingsFromEnv } from '../src/lib/settings';
+import { delivery, minimalPush } from './deliveries';
+
+type Handler = (event: LambdaHttpEvent) => Promise<HttpResponse>;
+/** Calls a handler with events in order; returns its answers and the JSON lines it logged. */
+type Caller = (events: LambdaHttpEvent[]) => Promise<{ responses: HttpResponse[]; logs: Record<string, unknown>[] }>;
+
+const SECRET = 'integration-secret';
+const PREVIOUS_SECRET = 'previous-secret';
+const BUCKET = 'triggers';
+const pushExamples = (examples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === 'push')?.examples ?? [];
+
+/** The source handler, in this process (stdout captured for the log lines). */
+const sourceCaller = (): Caller => {
+  let handler: Handler | undefined;
+  return async (events) => {
+    if (!handler) jest.isolateModules(() => (handler = jest.requireActual('../src/main').handler));
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+    try {
+      const responses: HttpResponse[] = [];
+      for (const event of events) responses.push(await (handler as Handler)(event));
+      return { responses, logs: lines.map((l) => JSON.parse(l)) };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+};
+
+/** The built bundle, in a fresh Node process as Lambda runs it. */
+const bundleCaller = (): Caller => async (events) => {
+  const run = await runBundle(join(__dirname, '../../../dist/apps/webhook/main.js'), events.map((event) => ({ event })), {});
+  const responses = run.results.map((r) => {
+    if (!r.ok) throw new Error(r.error);
+    return r.value as HttpResponse;
+  });
+  return { responses, logs: run.logLines.map((l) => JSON.parse(l)) };
+};
+
+/** A push of about `megabytes` MB: many commits with many distinct, long paths. */
+function largePush(megabytes: number): string {
+  const pathsPerCommit = 1000;
+  const path = (c: number, i: number) => `services/generated/module-${c}/deeply/nested/directory/structure/file-${i}-${'x'.repeat(40)}.ts`;
+  const commitBytes = pathsPerCommit * (path(0, 0).length + 3);
+  const commits = Array.from({ length: Math.ceil((megabytes * 1024 * 1024) / commitBytes) }, (_, c) => ({
+    id: c.toString(16).padStart(40, '0'),
+    distinct: true,
+    added: Array.from({ length: pathsPerCommit }, (_, i) => path(c, i)),
+    removed: [],
+    modified: [],
+  }));
+  return minimalPush({ commits });
+}
+
+describe.each([
+  ['the source handler', sourceCaller],
+  ['the built bundle dist/apps/webhook/main.js', bundleCaller],
+])('%s with a local Lambda endpoint and s3rver', (_name, makeCaller) => {
+  const call = makeCaller();
+  const handle = async (event: LambdaHttpEvent) => (await call([event])).responses[0] as HttpResponse;
+  let s3: S3Server;
+  let lambda: RecordingServer;
+  let s3Client: S3Client;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    s3 = await startS3Server({ buckets: [BUCKET] });
+    lambda = await startRecordingServer(() => ({ status: 202 }));
+    Object.assign(process.env, s3.env, {
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_SECRET_PREVIOUS: PREVIOUS_SECRET,
+      EVAL_FUNCTION_NAME: 'monorepo-triggers-eval',
+      CONFIG_BUCKET: BUCKET,
+      EVENTS_PREFIX: 'mono-repo/events',
+    });
+    s3Client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    s3Client.destroy();
+    await Promise.all([s3.stop(), lambda.stop()]);
+  });
+  beforeEach(() => {
+    lambda.requests.length = 0;
+    lambda.respondWith(() => ({ status: 202 }));
+  });
+
+  it('hands every push example of @octokit/webhooks-examples to eval with an asynchronous Invoke', async () => {
+    expect(pushExamples.length).toBeGreaterThanOrEqual(5);
+    const { responses } = await call(pushExamples.map((p, i) => delivery({ body: JSON.stringify(p), secret: SECRET, deliveryId: `example-${i}` })));
+    expect(responses.map((r) => r.statusCode)).toEqual(pushExamples.map(() => 202));
+    expect(lambda.requests).toHaveLength(pushExamples.length);
+    pushExamples.forEach((payload, i) => {
+      const p = payload as { ref: string; after: string; deleted: boolean; repository: { full_name: string }; commits: { added: string[]; removed: string[]; modified: string[] }[] };
+      const invoke = lambda.requests[i];
+      expect(invoke?.method).toBe('POST');
+      expect(invoke?.path).toBe('/2015-03-31/functions/monorepo-triggers-eval/invocations');
+      expect(invoke?.headers['x-amz-invocation-type']).toBe('Event');
+      const event = compactPushEventSchema.parse(invoke?.json);
+      expect(event).toMatchObject({ deliveryId: `example-${i}`, repository: p.repository.full_name, ref: p.ref, after: p.after, deleted: p.deleted });
+      expect(event.changedPaths).toEqual([...new Set(p.commits.flatMap((c) => [...c.added, ...c.removed, ...c.modified]))].sort());
+    });
+  });
+
+  it('accepts a 20 MB push and hands it over through the S3 claim check', async () => {
+    const body = largePush(20);
+    expect(body.length).toBeGreaterThan(20 * 1024 * 1024);
+    const response = await handle(delivery({ body, secret: PREVIOUS_SECRET, deliveryId: 'big-one', shape: 'v1', base64: true }));
+    expect(response.statusCode).toBe(202);
+    expect(lambda.requests).toHaveLength(1);
+    const claim = claimCheckSchema.parse(lambda.requests[0]?.json);
+    expect(claim).toMatchObject({ deliveryId: 'big-one', bucket: BUCKET });
+    expect(claim.key).toMatch(/^mono-repo\/events\/\d{4}-\d{2}-\d{2}\/big-one\.json$/);
+    expect(lambda.requests[0]?.body.length).toBeLessThan(1000);
+    const stored = await s3Client.send(new GetObjectCommand({ Bucket: BUCKET, Key: claim.key }));
+    const event = compactPushEventSchema.parse(JSON.parse((await stored.Body?.transformToString()) ?? ''));
+    const sent = JSON.parse(body) as { commits: unknown[] };
+    expect(event.changedPaths).toHaveLength(sent.commits.length * 1000);
+    expect(event.commitCount).toBe(sent.commits.length);
+    expect(claim.bytes).toBeGreaterThan(1_000_000);
+  });
+
+  it('answers 401 to a bad signature and invokes nothing', async () => {
+    expect((await handle(delivery({ body: minimalPush(), secret: 'wrong' }))).statusCode).toBe(401);
+    expect(lambda.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['answers 500', { status: 500, body: { Message: 'boom' } }],
+    ['answers 200 instead of 202', { status: 200 }],
+  ])('answers 502 when the Lambda endpoint %s, so GitHub can redeliver', async (_case, answer) => {
+    lambda.respondWith(() => answer);
+    expect((await handle(delivery({ body: minimalPush(), secret: SECRET }))).statusCode).toBe(502);
+    expect(lambda.requests.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('logs one JSON line per delivery with id, event, repository, ref, outcome and duration, never a secret', async () => {
+    const { logs } = await call([
+      delivery({ body: minimalPush(), secret: SECRET, deliveryId: 'log-check' }),
+      delivery({ body: minimalPush(), secret: 'wrong', deliveryId: 'log-check-2' }),
+    ]);
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toMatchObject({ msg: 'delivery', deliveryId: 'log-check', event: 'push', repository: 'Acme/Platform', ref: 'refs/heads/main', outcome: 'dispatched', status: 202, dispatch: 'invoke' });
+    expect(typeof logs[0]?.['durationMs']).toBe('number');
+    expect(logs[1]).toMatchObject({ deliveryId: 'log-check-2', outcome: 'unauthorized:mismatch', status: 401 });
+    const text = JSON.stringify(logs);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(PREVIOUS_SECRET);
+  });
+});
+
+describe('webhookSettingsFromEnv', () => {
+  it('fails with the name of a missing variable, never a value', () => {
+    const attempt = () => webhookSettingsFromEnv({ WEBHOOK_SECRET: 'shh-value', CONFIG_BUCKET: 'b' });
+    expect(attempt).toThrow(/EVAL_FUNCTION_NAME/);
+    expect(attempt).not.toThrow(/shh-value/);
+  });
+
+  it('accepts the previous secret when set and defaults the events prefix', () => {
+    expect(webhookSettingsFromEnv({ WEBHOOK_SECRET: 'a', WEBHOOK_SECRET_PREVIOUS: 'b', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toEqual({
+      secrets: ['a', 'b'],
+      evalFunctionName: 'f',
+      bucket: 'c',
+      eventsPrefix: 'mono-repo/events',
+      forcePathStyle: false,
+    });
+  });
+});

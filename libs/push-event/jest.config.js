@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'push-event',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,65 @@
+import examples from '@octokit/webhooks-examples';
+import { compactPushEventSchema } from './compact-push-event';
+import { githubPushSchema } from './github-push.schema';
+import { GITHUB_MAX_COMMITS, GITHUB_PATH_LIST_CAP, toCompactPushEvent } from './to-compact-push-event';
+
+const pushExamples = (examples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === 'push')?.examples ?? [];
+
+const base = {
+  ref: 'refs/heads/main',
+  before: 'a'.repeat(40),
+  after: 'b'.repeat(40),
+  repository: { full_name: 'Acme/Platform', default_branch: 'main' },
+};
+const commit = (id: string, lists: { added?: string[]; removed?: string[]; modified?: string[] }, distinct = true) => ({ id, distinct, added: [], removed: [], modified: [], ...lists });
+const compact = (payload: unknown) => toCompactPushEvent(githubPushSchema.parse(payload), 'delivery-1');
+
+describe('toCompactPushEvent', () => {
+  it.each(pushExamples.map((p, i) => [i, p['ref'], p]))('reduces @octokit/webhooks-examples push #%i (%s) to a valid compact event', (_i, _ref, payload) => {
+    const p = payload as { ref: string; after: string; deleted: boolean; commits: { added: string[]; removed: string[]; modified: string[] }[]; repository: { full_name: string } };
+    const event = compact(p);
+    expect(compactPushEventSchema.parse(event)).toEqual(event);
+    expect(event).toMatchObject({ type: 'push', deliveryId: 'delivery-1', repository: p.repository.full_name, ref: p.ref, after: p.after, deleted: p.deleted, commitCount: p.commits.length });
+    const every = new Set(p.commits.flatMap((c) => [...c.added, ...c.removed, ...c.modified]));
+    expect(new Set(event.changedPaths)).toEqual(every);
+  });
+
+  it('takes the union of added, removed and modified over all commits, sorted and without duplicates', () => {
+    const event = compact({ ...base, commits: [commit('1', { added: ['b.ts', 'a.ts'] }), commit('2', { modified: ['a.ts'], removed: ['c.ts'] })] });
+    expect(event.changedPaths).toEqual(['a.ts', 'b.ts', 'c.ts']);
+    expect(event.incompleteReasons).toBeUndefined();
+  });
+
+  it.each([
+    ['a forced push', { forced: true }, /forced push/],
+    ['a new branch', { created: true }, /new ref/],
+    ['a push without commits', { commits: [] }, /no commits/],
+    ['a distinct commit listing no path', { commits: [commit('1', { added: ['a'] }), commit('2', {})] }, /1 commit\(s\) list no changed path/],
+    ['a path list at the cap', { commits: [commit('1', { modified: Array.from({ length: GITHUB_PATH_LIST_CAP }, (_, i) => `f${i}`) })] }, /at GitHub's cap of about 3000/],
+    ['a commit list at the cap', { commits: Array.from({ length: GITHUB_MAX_COMMITS }, (_, i) => commit(String(i), { added: ['x'] })) }, /2048 commits/],
+  ])('marks %s as incomplete, saying why', (_name, overrides, reason) => {
+    const event = compact({ ...base, commits: [commit('1', { added: ['a'] })], ...overrides });
+    expect(event.incompleteReasons?.join('; ')).toMatch(reason);
+  });
+
+  it('does not count a non-distinct empty commit (already on another branch) as incomplete', () => {
+    const event = compact({ ...base, commits: [commit('1', { added: ['a'] }), commit('2', {}, false)] });
+    expect(event.incompleteReasons).toBeUndefined();
+  });
+
+  it('never marks a deleted ref incomplete', () => {
+    expect(compact({ ...base, deleted: true, commits: [], after: '0'.repeat(40) }).incompleteReasons).toBeUndefined();
+  });
+
+  it('accepts null lists and a missing default branch', () => {
+    const event = compact({ ...base, repository: { full_name: 'a/b' }, commits: [{ id: '1', added: null, modified: ['x'] }], head_commit: null });
+    expect(event).toMatchObject({ repository: 'a/b', changedPaths: ['x'] });
+    expect('defaultBranch' in event).toBe(false);
+  });
+
+  it('rejects a payload without ref or repository, naming the field', () => {
+    const result = githubPushSchema.safeParse({ before: 'a', after: 'b' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['ref', 'repository']);
+  });
+});

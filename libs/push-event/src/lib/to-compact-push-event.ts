@@ -1,0 +1,50 @@
+import type { CompactPushEvent } from './compact-push-event';
+import type { GithubPush } from './github-push.schema';
+
+/**
+ * GitHub's documented caps for push deliveries: at most 2,048 commits, and a commit's added /
+ * removed / modified lists cut at about 3,000 paths (older documentation: 5,000). A list at or near a
+ * cap may be missing paths.
+ */
+export const GITHUB_MAX_COMMITS = 2048;
+export const GITHUB_PATH_LIST_CAP = 3000;
+
+/** Reduces a validated GitHub push to the compact event eval consumes. */
+export function toCompactPushEvent(push: GithubPush, deliveryId: string): CompactPushEvent {
+  const changed = new Set<string>();
+  const incomplete: string[] = [];
+  let emptyDistinct = 0;
+  let cappedLists = 0;
+  for (const commit of push.commits) {
+    for (const list of [commit.added, commit.removed, commit.modified]) {
+      for (const path of list) changed.add(path);
+      if (list.length >= GITHUB_PATH_LIST_CAP) cappedLists++;
+    }
+    // A distinct commit that lists no path at all is how GitHub reports a commit too large to list.
+    if (commit.distinct !== false && commit.added.length + commit.removed.length + commit.modified.length === 0) emptyDistinct++;
+  }
+  if (!push.deleted) {
+    if (push.forced) incomplete.push('forced push: the commits listed are not the net change');
+    if (push.created) incomplete.push('new ref: GitHub lists only the commits it considers new');
+    if (push.commits.length === 0) incomplete.push('no commits listed');
+    if (push.commits.length >= GITHUB_MAX_COMMITS) incomplete.push(`${push.commits.length} commits: at GitHub's cap of ${GITHUB_MAX_COMMITS}`);
+    if (cappedLists > 0) incomplete.push(`${cappedLists} commit path list(s) at GitHub's cap of about ${GITHUB_PATH_LIST_CAP}`);
+    if (emptyDistinct > 0) incomplete.push(`${emptyDistinct} commit(s) list no changed path`);
+  }
+  return {
+    type: 'push',
+    version: 1,
+    deliveryId,
+    repository: push.repository.full_name,
+    ...(push.repository.default_branch ? { defaultBranch: push.repository.default_branch } : {}),
+    ref: push.ref,
+    before: push.before,
+    after: push.after,
+    created: push.created,
+    deleted: push.deleted,
+    forced: push.forced,
+    changedPaths: [...changed].sort(),
+    commitCount: push.commits.length,
+    ...(incomplete.length > 0 ? { incompleteReasons: incomplete } : {}),
+  };
+}

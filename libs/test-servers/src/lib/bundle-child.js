@@ -1,0 +1,26 @@
+// Loads a built Lambda bundle in a plain Node process, as the Lambda runtime does, and calls its
+// `handler` once per input. Input and results travel through files; stdout stays the function's log.
+const { readFileSync, writeFileSync } = require('node:fs');
+
+const [inputFile, outputFile] = process.argv.slice(2);
+const { bundle, calls } = JSON.parse(readFileSync(inputFile, 'utf8'));
+
+(async () => {
+  const { handler } = require(bundle);
+  const results = [];
+  for (const { event, context } of calls) {
+    try {
+      // Lambda's context carries functions; tests pass `remainingTimeMs` and get them back here.
+      const started = Date.now();
+      const ctx = { ...context };
+      if (ctx.remainingTimeMs !== undefined) ctx.getRemainingTimeInMillis = () => ctx.remainingTimeMs - (Date.now() - started);
+      results.push({ ok: true, value: await handler(event, ctx) });
+    } catch (error) {
+      results.push({ ok: false, error: String(error && error.stack ? error.stack : error) });
+    }
+  }
+  writeFileSync(outputFile, JSON.stringify(results));
+})().catch((error) => {
+  process.stderr.write(String(error && error.stack ? error.stack : error) + '\n');
+  process.exit(1);
+});

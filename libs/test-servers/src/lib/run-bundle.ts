@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BundleCall {
+  event: unknown;
+  context?: Record<string, unknown>;
+}
+
+export type BundleResult = { ok: true; value: unknown } | { ok: false; error: string };
+
+export interface BundleRun {
+  results: BundleResult[];
+  /** What the function logged, one entry per line. */
+  logLines: string[];
+  stderr: string;
+}
+
+/**
+ * Runs a built Lambda bundle (`dist/apps/<app>/main.js`) in a fresh Node process with the given
+ * environment, calling `handler` once per call in order. Context objects are plain data: functions
+ * such as `getRemainingTimeInMillis` are recreated in the child from `remainingTimeMs`.
+ */
+export async function runBundle(bundle: string, calls: BundleCall[], env: Record<string, string | undefined>): Promise<BundleRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-run-'));
+  const input = join(dir, 'input.json');
+  const output = join(dir, 'output.json');
+  writeFileSync(input, JSON.stringify({ bundle, calls }));
+  try {
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [join(__dirname, 'bundle-child.js'), input, output],
+        { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err })),
+      );
+    });
+    return {
+      results: JSON.parse(readFileSync(output, 'utf8')) as BundleResult[],
+      logLines: stdout.split('\n').filter((line) => line.trim() !== ''),
+      stderr,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
