@@ -4,3 +4,5 @@ export { startRecordingServer } from './lib/recording-server';
 export type { CannedResponse, RecordedRequest, RecordingServer, Responder } from './lib/recording-server';
 export { runBundle } from './lib/run-bundle';
 export type { BundleCall, BundleResult, BundleRun } from './lib/run-bundle';
+export { startLocalCodePipeline } from './lib/local-codepipeline';
+export type { LocalCodePipeline, RecordedStart } from './lib/local-codepipeline';

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'eval',
+  preset: '../../jest.preset.js',
+};

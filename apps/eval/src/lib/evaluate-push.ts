@@ -1,0 +1,133 @@
+import { createChangeSet, decide, type Decision } from '@monorepo-triggers/config-schema';
+import { evalInputSchema, type ClaimCheck, type CompactPushEvent } from '@monorepo-triggers/push-event';
+import type { ListResult } from '@monorepo-triggers/s3-config-store';
+import { mapLimit } from '@monorepo-triggers/s3-config-store';
+import type { CompiledTriggerCache } from './compiled-cache';
+import { completeChanges, type CompletedChanges } from './complete-changes';
+import type { GithubApi } from './github-api';
+import type { Logger } from './log';
+import { startRequestFor, type PipelineStarter } from './pipeline-starter';
+
+export interface EvalDependencies {
+  configs: { list(repository: string): Promise<ListResult> };
+  /** Reads an event stored by webhook under EVENTS_PREFIX (claim check). */
+  readEvent(claim: ClaimCheck): Promise<unknown>;
+  github?: GithubApi;
+  starter: PipelineStarter;
+  triggers: CompiledTriggerCache;
+  startConcurrency: number;
+  log: Logger;
+}
+
+export interface EvalSummary {
+  deliveryId: string;
+  repository: string;
+  ref: string;
+  configs: number;
+  invalidConfigs: number;
+  started: string[];
+  skipped: number;
+  failed: string[];
+  changes: { paths: number; complete: boolean; source: CompletedChanges['source'] };
+}
+
+/** Thrown after every start was attempted when some failed, so Lambda's retry runs again (safely: same tokens). */
+export class StartFailures extends Error {
+  override readonly name = 'StartFailures';
+  constructor(readonly summary: EvalSummary) {
+    super(`could not start ${summary.failed.length} pipeline(s): ${summary.failed.join(', ')}`);
+  }
+}
+
+/** Thrown for an input that is neither a push event nor a claim check: retrying cannot help. */
+export class InvalidEvalInput extends Error {
+  override readonly name = 'InvalidEvalInput';
+}
+
+/** Resolves the invocation payload to the push event, reading it from S3 for a claim check. */
+async function loadEvent(input: unknown, deps: EvalDependencies): Promise<CompactPushEvent> {
+  const parsed = evalInputSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidEvalInput(`not a push event or claim check: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+  if (parsed.data.type === 'push') return parsed.data;
+  const stored = evalInputSchema.safeParse(await deps.readEvent(parsed.data));
+  if (!stored.success || stored.data.type !== 'push') throw new InvalidEvalInput(`claim check ${parsed.data.key} does not hold a push event`);
+  return stored.data;
+}
+
+/**
+ * Decides which pipelines a push concerns and starts them. Every config gets one decision log line;
+ * invalid configs are logged and skipped; a failed start does not stop the others, and the
+ * invocation fails at the end if any start failed.
+ */
+export async function evaluatePush(input: unknown, deps: EvalDependencies): Promise<EvalSummary> {
+  const event = await loadEvent(input, deps);
+  const log: Logger = (fields) => deps.log({ deliveryId: event.deliveryId, repository: event.repository, ref: event.ref, ...fields });
+
+  const listing = await deps.configs.list(event.repository);
+  for (const bad of listing.invalid) log({ msg: 'invalid-config', key: bad.key, error: bad.error });
+  const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
+  const facts = { repository: event.repository, ref: event.ref, deleted: event.deleted };
+
+  // First with what the payload says. Paths that count are certain; only configs left undecided by
+  // an incomplete list need the full list from GitHub, so GitHub is asked only when one does.
+  let changes: CompletedChanges = { paths: event.changedPaths, complete: !event.incompleteReasons || event.deleted, source: 'payload', steps: [] };
+  let decisions = triggers.map(({ key, trigger }) => ({ key, trigger, decision: decide(trigger, facts, createChangeSet(changes.paths, changes.complete)) }));
+  const undecided = decisions.some(({ decision }) => decision.reason.startsWith('changes-incomplete'));
+  if (undecided) {
+    changes = await completeChanges(event, deps.github);
+    log({ msg: 'change-list', incompleteReasons: event.incompleteReasons, complete: changes.complete, source: changes.source, paths: changes.paths.length, steps: changes.steps });
+    const changeSet = createChangeSet(changes.paths, changes.complete);
+    decisions = decisions.map((d) => (d.decision.reason.startsWith('changes-incomplete') ? { ...d, decision: decide(d.trigger, facts, changeSet) } : d));
+  }
+
+  const toStart = decisions.filter((d) => d.decision.start);
+  const outcomes = await mapLimit(toStart, deps.startConcurrency, async ({ trigger }) => {
+    const request = startRequestFor(trigger.config, event);
+    try {
+      const { executionId } = await deps.starter.start(request);
+      return { ok: true as const, executionId, token: request.clientRequestToken };
+    } catch (error) {
+      const e = error as Error & { $metadata?: { attempts?: number } };
+      return { ok: false as const, error: `${e.name}: ${e.message}`, attempts: e.$metadata?.attempts, token: request.clientRequestToken };
+    }
+  });
+  const outcomeByPipeline = new Map(toStart.map((d, i) => [d.trigger.config.pipelineName, outcomes[i]]));
+
+  for (const { key, trigger, decision } of decisions) {
+    const outcome = outcomeByPipeline.get(trigger.config.pipelineName);
+    log({
+      msg: 'decision',
+      pipeline: trigger.config.pipelineName,
+      key,
+      action: !decision.start ? 'skipped' : outcome?.ok ? 'started' : 'failed',
+      reason: decision.reason,
+      detail: decision.detail,
+      ...matchFields(decision),
+      ...(outcome?.ok ? { executionId: outcome.executionId } : {}),
+      ...(outcome && !outcome.ok ? { error: outcome.error, attempts: outcome.attempts } : {}),
+    });
+  }
+
+  const summary: EvalSummary = {
+    deliveryId: event.deliveryId,
+    repository: event.repository,
+    ref: event.ref,
+    configs: listing.configs.length,
+    invalidConfigs: listing.invalid.length,
+    started: toStart.filter((_, i) => outcomes[i]?.ok).map((d) => d.trigger.config.pipelineName),
+    skipped: decisions.length - toStart.length,
+    failed: toStart.filter((_, i) => !outcomes[i]?.ok).map((d) => d.trigger.config.pipelineName),
+    changes: { paths: changes.paths.length, complete: changes.complete, source: changes.source },
+  };
+  log({ msg: 'summary', ...summary, listing: listing.stats });
+  if (summary.failed.length > 0) throw new StartFailures(summary);
+  return summary;
+}
+
+function matchFields(decision: Decision): Record<string, unknown> {
+  return {
+    ...(decision.refPattern ? { refPattern: decision.refPattern } : {}),
+    ...(decision.match ? { path: decision.match.path, pattern: decision.match.pattern, patternField: decision.match.field } : {}),
+    ...(decision.excluded ? { excludedPath: decision.excluded.path, excludedBy: decision.excluded.excludedBy } : {}),
+  };
+}

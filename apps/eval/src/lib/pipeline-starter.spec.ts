@@ -1,0 +1,58 @@
+import { validateTriggerConfig } from '@monorepo-triggers/config-schema';
+import { pushEvent } from '../../tests/scenario';
+import { executionToken, startRequestFor } from './pipeline-starter';
+import { evalSettingsFromEnv } from './settings';
+import { diffTrees } from './complete-changes';
+
+const config = (overrides: Record<string, unknown> = {}) => {
+  const result = validateTriggerConfig({ version: 1, repository: 'Acme/Platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^x/'], ...overrides });
+  if (!result.ok) throw new Error('bad test config');
+  return result.value;
+};
+
+describe('executionToken', () => {
+  it('is stable for the same repository (any case), ref, commit and pipeline, and fits CodePipeline', () => {
+    const token = executionToken('Acme/Platform', 'refs/heads/main', 'abc', 'orders');
+    expect(token).toBe(executionToken('acme/platform', 'refs/heads/main', 'abc', 'orders'));
+    expect(token).toMatch(/^[a-f0-9]{64}$/);
+  });
+
+  it.each([
+    ['ref', ['Acme/Platform', 'refs/heads/dev', 'abc', 'orders']],
+    ['commit', ['Acme/Platform', 'refs/heads/main', 'abd', 'orders']],
+    ['pipeline', ['Acme/Platform', 'refs/heads/main', 'abc', 'billing']],
+    ['repository', ['Acme/Other', 'refs/heads/main', 'abc', 'orders']],
+  ] as const)('differs when the %s differs', (_name, [repository, ref, commit, pipeline]) => {
+    expect(executionToken(repository, ref, commit, pipeline)).not.toBe(executionToken('Acme/Platform', 'refs/heads/main', 'abc', 'orders'));
+  });
+});
+
+describe('startRequestFor', () => {
+  it('pins the source action only when the config names one', () => {
+    expect(startRequestFor(config(), pushEvent()).sourceRevisions).toBeUndefined();
+    expect(startRequestFor(config({ sourceActionName: 'Src' }), pushEvent()).sourceRevisions).toEqual([{ actionName: 'Src', revisionType: 'COMMIT_ID', revisionValue: pushEvent().after }]);
+  });
+
+  it('passes TAG_NAME for tags and BRANCH_NAME for branches, beside configured variables', () => {
+    const names = (ref: string) => startRequestFor(config({ variables: { A: '1' } }), pushEvent({ ref })).variables.map((v) => v.name).sort();
+    expect(names('refs/tags/v1')).toEqual(['A', 'COMMIT_ID', 'REPOSITORY', 'TAG_NAME']);
+    expect(names('refs/heads/release/1')).toEqual(['A', 'BRANCH_NAME', 'COMMIT_ID', 'REPOSITORY']);
+  });
+});
+
+describe('diffTrees', () => {
+  it('lists added, removed and changed blobs and submodules, not trees', () => {
+    const before = [{ path: 'a', type: 'blob', sha: '1' }, { path: 'b', type: 'blob', sha: '1' }, { path: 'd', type: 'tree', sha: '1' }, { path: 'sub', type: 'commit', sha: '1' }];
+    const after = [{ path: 'a', type: 'blob', sha: '1' }, { path: 'c', type: 'blob', sha: '1' }, { path: 'd', type: 'tree', sha: '2' }, { path: 'sub', type: 'commit', sha: '2' }];
+    expect(diffTrees(before, after)).toEqual(['b', 'c', 'sub']);
+  });
+});
+
+describe('evalSettingsFromEnv', () => {
+  it('applies defaults and names a bad variable', () => {
+    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b' })).toEqual({ bucket: 'b', configPrefix: 'mono-repo/config', eventsPrefix: 'mono-repo/events', forcePathStyle: false, githubApiUrl: 'https://api.github.com', startConcurrency: 10 });
+    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).toThrow(/GITHUB_API_URL/);
+    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).not.toThrow(/ghp_secret/);
+    expect(() => evalSettingsFromEnv({})).toThrow(/CONFIG_BUCKET/);
+  });
+});

@@ -1,0 +1,63 @@
+import { StartPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import type { TriggerConfig } from '@monorepo-triggers/config-schema';
+import type { CompactPushEvent } from '@monorepo-triggers/push-event';
+import { createHash } from 'node:crypto';
+
+/** One StartPipelineExecution request. */
+export interface StartRequest {
+  pipelineName: string;
+  clientRequestToken: string;
+  variables: { name: string; value: string }[];
+  sourceRevisions?: { actionName: string; revisionType: 'COMMIT_ID'; revisionValue: string }[];
+}
+
+/** Starts pipelines; rejects when CodePipeline did not start one (after the SDK's retries). */
+export interface PipelineStarter {
+  start(request: StartRequest): Promise<{ executionId: string }>;
+}
+
+/** The real CodePipeline API. Throttling is retried by the client's adaptive retry mode. */
+export class CodePipelineStarter implements PipelineStarter {
+  constructor(private readonly client: CodePipelineClient) {}
+
+  async start(request: StartRequest): Promise<{ executionId: string }> {
+    const output = await this.client.send(
+      new StartPipelineExecutionCommand({
+        name: request.pipelineName,
+        clientRequestToken: request.clientRequestToken,
+        variables: request.variables,
+        ...(request.sourceRevisions ? { sourceRevisions: request.sourceRevisions } : {}),
+      }),
+    );
+    return { executionId: output.pipelineExecutionId ?? '' };
+  }
+}
+
+/**
+ * The idempotency token of one start: the same repository, ref, commit and pipeline always give the
+ * same token, so a retried invocation or a redelivered webhook does not start a second execution.
+ * 64 hex characters fit CodePipeline's `[a-zA-Z0-9-]{1,128}`.
+ */
+export function executionToken(repository: string, ref: string, commit: string, pipelineName: string): string {
+  return createHash('sha256').update([repository.toLowerCase(), ref, commit, pipelineName].join('\n')).digest('hex');
+}
+
+/** The request that starts `config`'s pipeline for `event`: built-in and configured variables, pinned source. */
+export function startRequestFor(config: TriggerConfig, event: CompactPushEvent): StartRequest {
+  const isTag = event.ref.startsWith('refs/tags/');
+  const refName = event.ref.replace(/^refs\/(heads|tags)\//, '');
+  const builtIn: Record<string, string> = {
+    COMMIT_ID: event.after,
+    [isTag ? 'TAG_NAME' : 'BRANCH_NAME']: refName,
+    REPOSITORY: event.repository,
+  };
+  const variables = Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value }));
+  return {
+    pipelineName: config.pipelineName,
+    clientRequestToken: executionToken(event.repository, event.ref, event.after, config.pipelineName),
+    variables,
+    ...(config.sourceActionName
+      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: event.after }] }
+      : {}),
+  };
+}

@@ -1,0 +1,98 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { runBundle, startLocalCodePipeline, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
+import { join } from 'node:path';
+import { monorepoConfigs, pushEvent } from './scenario';
+
+const BUCKET = 'triggers';
+type Result = { ok: true; value: unknown } | { ok: false; error: string };
+/** Calls the handler once per input, in order, on one warm container. */
+type Caller = (inputs: unknown[]) => Promise<{ results: Result[]; logs: Record<string, unknown>[] }>;
+
+const sourceCaller = (): Caller => {
+  let handler: ((input: unknown) => Promise<unknown>) | undefined;
+  return async (inputs) => {
+    if (!handler) jest.isolateModules(() => (handler = jest.requireActual('../src/main').handler));
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+    try {
+      const results: Result[] = [];
+      for (const input of inputs) {
+        try {
+          results.push({ ok: true, value: await handler?.(input) });
+        } catch (error) {
+          results.push({ ok: false, error: String(error) });
+        }
+      }
+      return { results, logs: lines.map((l) => JSON.parse(l)) };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+};
+
+const bundleCaller = (): Caller => async (inputs) => {
+  const run = await runBundle(join(__dirname, '../../../dist/apps/eval/main.js'), inputs.map((event) => ({ event })), {});
+  return { results: run.results, logs: run.logLines.map((l) => JSON.parse(l)) };
+};
+
+describe.each([
+  ['the source handler', sourceCaller],
+  ['the built bundle dist/apps/eval/main.js', bundleCaller],
+])('%s end to end (s3rver + local CodePipeline)', (_name, makeCaller) => {
+  const call = makeCaller();
+  let s3: S3Server;
+  let codepipeline: LocalCodePipeline;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline()]);
+    Object.assign(process.env, s3.env, { AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, CONFIG_BUCKET: BUCKET });
+    delete process.env['GITHUB_TOKEN'];
+    const client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
+    for (const config of monorepoConfigs) await store.put(config);
+    const big = pushEvent({ deliveryId: 'claimed', changedPaths: ['docs/guide.md', ...Array.from({ length: 5000 }, (_, i) => `generated/${i}.txt`)] });
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/events/2026-11-25/claimed.json', Body: JSON.stringify(big) }));
+    client.destroy();
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await Promise.all([s3.stop(), codepipeline.stop()]);
+  });
+  beforeEach(() => codepipeline.reset());
+
+  it('starts the matching pipelines for a push and for a claim-checked push, on a warm container', async () => {
+    const { results, logs } = await call([
+      pushEvent({ changedPaths: ['libs/money/a.ts'] }),
+      { type: 'push-claim-check', version: 1, deliveryId: 'claimed', bucket: BUCKET, key: 'mono-repo/events/2026-11-25/claimed.json', bytes: 1 },
+      pushEvent({ deliveryId: 'again', changedPaths: ['apps/web/a.ts'], after: '3'.repeat(40) }),
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(codepipeline.starts.map((s) => s.pipelineName)).toEqual(expect.arrayContaining(['orders', 'billing', 'docs-site', 'web']));
+    expect(codepipeline.starts).toHaveLength(4);
+    const summaries = logs.filter((l) => l['msg'] === 'summary');
+    expect(summaries.map((s) => s['deliveryId'])).toEqual(['delivery-1', 'claimed', 'again']);
+    // Warm invocations GET nothing when no config changed: one ListObjectsV2 page only.
+    expect(summaries[2]?.['listing']).toEqual({ listPages: 1, gets: 0, cacheHits: 4 });
+  });
+
+  it('drops an input that is not ours, with a log line, without failing', async () => {
+    const { results, logs } = await call([{ hello: 'world' }]);
+    expect(results[0]).toMatchObject({ ok: true, value: { ignored: expect.stringMatching(/not a push event/) } });
+    expect(logs[0]).toMatchObject({ msg: 'invalid-input' });
+    expect(codepipeline.starts).toEqual([]);
+  });
+
+  it('refuses a claim check outside its bucket and events prefix', async () => {
+    const { results } = await call([{ type: 'push-claim-check', version: 1, deliveryId: 'x', bucket: BUCKET, key: 'mono-repo/config/acme/platform/orders.json', bytes: 1 }]);
+    expect(results[0]).toMatchObject({ ok: true, value: { ignored: expect.stringMatching(/outside/) } });
+  });
+
+  it('fails the invocation when a start failed, after starting the others', async () => {
+    codepipeline.fail('orders', { status: 500, type: 'InternalFailure' });
+    const { results } = await call([pushEvent({ changedPaths: ['libs/money/a.ts'] })]);
+    expect(results[0]).toMatchObject({ ok: false, error: expect.stringMatching(/could not start 1 pipeline\(s\): orders/) });
+    expect(codepipeline.starts.map((s) => s.pipelineName)).toEqual(['billing']);
+  });
+});
