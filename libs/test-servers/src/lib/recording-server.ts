@@ -52,7 +52,7 @@ export async function startRecordingServer(responder: Responder = () => ({ statu
       const index = requests.push(recorded) - 1;
       try {
         const answer = await respond(recorded, index);
-        if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
+        if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs).unref());
         const payload =
           answer.body === undefined ? '' : typeof answer.body === 'string' || Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body);
         res.writeHead(answer.status, answer.headers ?? {});

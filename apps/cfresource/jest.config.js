@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'cfresource',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,71 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Delivers a response body to CloudFormation's pre-signed ResponseURL. */
+export interface ResponseSender {
+  send(url: string, body: string): Promise<{ attempts: number }>;
+}
+
+export interface RetryOptions {
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  timeoutMs?: number;
+}
+
+class RetryableError extends Error {}
+
+/**
+ * PUTs the body with an empty Content-Type, as the pre-signed URL was signed, and retries network
+ * errors and 5xx answers with full-jitter exponential backoff (5 tries by default). A 4xx is final.
+ */
+export class HttpResponseSender implements ResponseSender {
+  private readonly attempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(options: RetryOptions = {}) {
+    this.attempts = options.attempts ?? 5;
+    this.baseDelayMs = options.baseDelayMs ?? 250;
+    this.maxDelayMs = options.maxDelayMs ?? 4000;
+    this.timeoutMs = options.timeoutMs ?? 5000;
+  }
+
+  async send(url: string, body: string): Promise<{ attempts: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.put(url, body);
+        return { attempts: attempt };
+      } catch (error) {
+        if (!(error instanceof RetryableError) || attempt >= this.attempts) throw error;
+        const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+        await sleep(Math.random() * cap);
+      }
+    }
+  }
+
+  private put(url: string, body: string): Promise<void> {
+    const target = new URL(url);
+    const request = target.protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        target,
+        { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve();
+            else if (status >= 500) reject(new RetryableError(`ResponseURL answered ${status}`));
+            else reject(new Error(`ResponseURL answered ${status}`));
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new RetryableError(`no answer from ResponseURL within ${this.timeoutMs} ms`)));
+      req.on('error', (error) => reject(error instanceof RetryableError ? error : new RetryableError(error.message)));
+      req.end(body);
+    });
+  }
+}

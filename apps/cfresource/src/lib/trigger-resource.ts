@@ -1,0 +1,71 @@
+import { formatIssues, parseCfnProperties, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import type { S3ConfigStore, StoredConfig } from '@monorepo-triggers/s3-config-store';
+import type { CfnRequest, ResourceOutcome } from './cfn-request';
+
+/** The store operations the resource needs. */
+export type TriggerStore = Pick<S3ConfigStore, 'keyFor' | 'uriFor' | 'isConfigKey' | 'getKey' | 'put' | 'deleteKey'>;
+
+type Owner = NonNullable<TriggerConfig['owner']>;
+
+/**
+ * Physical id of a Create that failed before writing anything. It is not a config key, so the Delete
+ * CloudFormation sends while rolling back touches nothing.
+ */
+export const CREATE_FAILED_ID = 'monorepo-triggers:create-failed';
+
+const describeOwner = (owner: Owner | undefined) =>
+  owner ? `${owner.logicalResourceId} in stack ${owner.stackId}` : 'no stack (it was written by hand or with the triggers CLI)';
+const sameOwner = (a: Owner | undefined, b: Owner) => !!a && a.stackId === b.stackId && a.logicalResourceId === b.logicalResourceId;
+const isStored = (value: unknown): value is StoredConfig => !!value && typeof value === 'object' && 'config' in value;
+
+/** Creates, updates or deletes the trigger configuration a `Custom::PipelineTrigger` describes. */
+export async function applyRequest(request: CfnRequest, store: TriggerStore): Promise<ResourceOutcome> {
+  const owner: Owner = { stackId: request.StackId, logicalResourceId: request.LogicalResourceId };
+  switch (request.RequestType) {
+    case 'Create':
+      return write(request.ResourceProperties, owner, store, CREATE_FAILED_ID);
+    case 'Update':
+      // A resource whose Create failed has no config yet; anything else keeps its id if the update fails.
+      return write(request.ResourceProperties, owner, store, request.PhysicalResourceId);
+    case 'Delete':
+      return remove(request.PhysicalResourceId, owner, store);
+  }
+}
+
+/**
+ * Validates the properties and writes the config, refusing to take over one that another stack
+ * resource (or a person) owns. On failure the answer keeps `idOnFailure`, and nothing is written.
+ */
+async function write(properties: unknown, owner: Owner, store: TriggerStore, idOnFailure: string): Promise<ResourceOutcome> {
+  const parsed = parseCfnProperties(properties, owner);
+  if (!parsed.ok) return { status: 'FAILED', reason: `Invalid Custom::PipelineTrigger properties: ${formatIssues(parsed.issues)}`, physicalResourceId: idOnFailure };
+  const key = store.keyFor(parsed.value.repository, parsed.value.pipelineName);
+  const existing = await store.getKey(key);
+  if (existing) {
+    const existingOwner = isStored(existing) ? existing.config.owner : undefined;
+    if (!sameOwner(existingOwner, owner)) {
+      const held = isStored(existing) ? describeOwner(existingOwner) : 'an invalid object that no stack owns';
+      return {
+        status: 'FAILED',
+        reason: `A trigger for ${parsed.value.repository} / ${parsed.value.pipelineName} already exists at ${store.uriFor(key)}, owned by ${held}. Remove it there, or use another PipelineName.`,
+        physicalResourceId: idOnFailure,
+      };
+    }
+  }
+  const stored = await store.put(parsed.value);
+  return { status: 'SUCCESS', reason: `Wrote ${store.uriFor(stored.key)}`, physicalResourceId: stored.key, data: { ConfigKey: stored.key, ConfigUri: store.uriFor(stored.key) } };
+}
+
+/** Deletes the config if it is ours; anything else (a marker id, a missing or foreign object) succeeds untouched. */
+async function remove(physicalResourceId: string, owner: Owner, store: TriggerStore): Promise<ResourceOutcome> {
+  const keep = (reason: string): ResourceOutcome => ({ status: 'SUCCESS', reason, physicalResourceId });
+  if (!store.isConfigKey(physicalResourceId)) return keep(`Nothing to delete: ${physicalResourceId} is not a trigger config key`);
+  const existing = await store.getKey(physicalResourceId);
+  if (!existing) return keep(`Nothing to delete: ${store.uriFor(physicalResourceId)} does not exist`);
+  const existingOwner = isStored(existing) ? existing.config.owner : undefined;
+  if (!sameOwner(existingOwner, owner)) {
+    return keep(`Left ${store.uriFor(physicalResourceId)} in place: it is owned by ${isStored(existing) ? describeOwner(existingOwner) : 'no stack (invalid object)'}`);
+  }
+  await store.deleteKey(physicalResourceId);
+  return keep(`Deleted ${store.uriFor(physicalResourceId)}`);
+}

@@ -1,0 +1,240 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { join } from 'node:path';
+import { handleRequest, type HandlerDependencies } from '../src/lib/handle-request';
+import { HttpResponseSender } from '../src/lib/response-sender';
+import { CREATE_FAILED_ID } from '../src/lib/trigger-resource';
+
+const CONFIGS = 'triggers';
+const RESPONSES = 'cfn-responses';
+const STACK = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/orders-pipeline/11111111-aaaa';
+const OTHER_STACK = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/someone-else/22222222-bbbb';
+const properties = (overrides: Record<string, unknown> = {}) => ({
+  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cfresource',
+  Repository: 'Acme/Platform',
+  PipelineName: 'orders',
+  Branches: ['main'],
+  IncludePaths: ['^services/orders/'],
+  ...overrides,
+});
+
+describe('Custom::PipelineTrigger against s3rver (storage and pre-signed ResponseURLs)', () => {
+  let s3: S3Server;
+  let client: S3Client;
+  let store: S3ConfigStore;
+  let logs: Record<string, unknown>[];
+  let counter = 0;
+  const deps = (overrides: Partial<HandlerDependencies> = {}): HandlerDependencies => ({
+    store,
+    sender: new HttpResponseSender({ baseDelayMs: 20 }),
+    log: (fields) => logs.push(fields),
+    ...overrides,
+  });
+
+  /** A real pre-signed PUT URL on s3rver, like the one CloudFormation hands out, and a reader for it. */
+  async function responseTarget() {
+    const key = `response-${++counter}.json`;
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: RESPONSES, Key: key }), { expiresIn: 900 });
+    const read = async () => {
+      const object = await client.send(new GetObjectCommand({ Bucket: RESPONSES, Key: key }));
+      return JSON.parse((await object.Body?.transformToString()) ?? '') as Record<string, unknown>;
+    };
+    return { url, read };
+  }
+
+  async function request(type: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown>, overrides: Partial<HandlerDependencies> = {}, remainingMs = 30_000) {
+    const target = await responseTarget();
+    const event = { RequestType: type, ResponseURL: target.url, StackId: STACK, RequestId: `req-${counter}`, LogicalResourceId: 'OrdersTrigger', ResourceType: 'Custom::PipelineTrigger', ...extra };
+    const started = Date.now();
+    await handleRequest(event, () => remainingMs - (Date.now() - started), deps(overrides));
+    return { response: await target.read(), ms: Date.now() - started };
+  }
+  const stored = async (pipeline: string) => store.get('acme/platform', pipeline);
+
+  beforeAll(async () => {
+    s3 = await startS3Server({ buckets: [CONFIGS, RESPONSES] });
+    client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await s3.stop();
+  });
+  beforeEach(() => {
+    store = new S3ConfigStore({ client, bucket: CONFIGS, prefix: `t${counter}/mono-repo/config` });
+    logs = [];
+  });
+
+  it('Create writes the config with its owner and answers SUCCESS with the key and URI', async () => {
+    const { response } = await request('Create', { ResourceProperties: properties() });
+    const key = store.keyFor('acme/platform', 'orders');
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      Reason: `Wrote s3://${CONFIGS}/${key}`,
+      PhysicalResourceId: key,
+      StackId: STACK,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'OrdersTrigger',
+      Data: { ConfigKey: key, ConfigUri: `s3://${CONFIGS}/${key}` },
+    });
+    expect(await stored('orders')).toMatchObject({ config: { owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' }, includePaths: ['^services/orders/'] } });
+    expect(logs).toEqual([expect.objectContaining({ msg: 'responded', outcome: 'SUCCESS', RequestType: 'Create', LogicalResourceId: 'OrdersTrigger', StackId: STACK })]);
+  });
+
+  it('Create coerces string-typed and scalar properties', async () => {
+    const { response } = await request('Create', { ResourceProperties: properties({ Branches: 'main', Variables: { PORT: 8080 }, SourceActionName: '' }) });
+    expect(response['Status']).toBe('SUCCESS');
+    expect(await stored('orders')).toMatchObject({ config: { branches: ['main'], variables: { PORT: '8080' } } });
+  });
+
+  it('Create rejects a catastrophic-backtracking pattern with the field and reason, writing nothing', async () => {
+    const { response } = await request('Create', { ResourceProperties: properties({ IncludePaths: ['^ok/', '^(a+)+$'] }) });
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_ID });
+    expect(response['Reason']).toMatch(/IncludePaths\[1\]: .*backtrack catastrophically/);
+    expect(await stored('orders')).toBeUndefined();
+  });
+
+  it('Create refuses a config another stack owns, names the owner, and leaves it untouched', async () => {
+    const theirs = await store.put({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['dev'], includePaths: ['^x/'], owner: { stackId: OTHER_STACK, logicalResourceId: 'Theirs' } });
+    const { response } = await request('Create', { ResourceProperties: properties() });
+    expect(response['Status']).toBe('FAILED');
+    expect(response['Reason']).toMatch(/owned by Theirs in stack .*someone-else/);
+    expect((await stored('orders'))?.etag).toBe(theirs.etag);
+  });
+
+  it('Create refuses to take over a config written by hand', async () => {
+    await store.put({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['dev'], includePaths: ['^x/'] });
+    const { response } = await request('Create', { ResourceProperties: properties() });
+    expect(response['Reason']).toMatch(/written by hand or with the triggers CLI/);
+  });
+
+  it('Update with the same key overwrites and ignores OldResourceProperties', async () => {
+    await request('Create', { ResourceProperties: properties() });
+    const key = store.keyFor('acme/platform', 'orders');
+    const { response } = await request('Update', { PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['main', 'release/*'] }), OldResourceProperties: { Garbage: true, IncludePaths: ['^(a+)+$'] } });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: key });
+    expect(await stored('orders')).toMatchObject({ config: { branches: ['main', 'release/*'] } });
+  });
+
+  it('Update that renames the pipeline writes a new config and returns its id; the Delete of the old id removes the old one', async () => {
+    await request('Create', { ResourceProperties: properties() });
+    const oldKey = store.keyFor('acme/platform', 'orders');
+    const { response } = await request('Update', { PhysicalResourceId: oldKey, ResourceProperties: properties({ PipelineName: 'orders-v2' }), OldResourceProperties: properties() });
+    const newKey = store.keyFor('acme/platform', 'orders-v2');
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: newKey });
+    expect(await stored('orders')).toBeDefined();
+    const { response: deleted } = await request('Delete', { PhysicalResourceId: oldKey, ResourceProperties: properties() });
+    expect(deleted).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: oldKey });
+    expect(await stored('orders')).toBeUndefined();
+    expect(await stored('orders-v2')).toBeDefined();
+  });
+
+  it('Update with invalid properties fails, keeps the old id and leaves the old config untouched', async () => {
+    await request('Create', { ResourceProperties: properties() });
+    const key = store.keyFor('acme/platform', 'orders');
+    const before = await stored('orders');
+    const { response } = await request('Update', { PhysicalResourceId: key, ResourceProperties: properties({ PathSyntax: 'pcre' }) });
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key });
+    expect(response['Reason']).toMatch(/PathSyntax/);
+    expect((await stored('orders'))?.etag).toBe(before?.etag);
+  });
+
+  it('Delete of a missing config succeeds', async () => {
+    const key = store.keyFor('acme/platform', 'never');
+    const { response } = await request('Delete', { PhysicalResourceId: key });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: key });
+  });
+
+  it('Delete after a failed Create succeeds without touching S3', async () => {
+    await request('Create', { ResourceProperties: properties({ IncludePaths: [] }) });
+    await s3.sync();
+    const before = s3.requests.length;
+    const target = await responseTarget();
+    await handleRequest({ RequestType: 'Delete', ResponseURL: target.url, StackId: STACK, RequestId: 'r', LogicalResourceId: 'OrdersTrigger', PhysicalResourceId: CREATE_FAILED_ID }, () => 30_000, deps());
+    await s3.sync();
+    // Only the response PUT reached the server.
+    expect(s3.requests.slice(before).map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([`PUT /${RESPONSES}/response-${counter}.json`]);
+    expect(await target.read()).toMatchObject({ Status: 'SUCCESS' });
+  });
+
+  it('Delete leaves a config owned by another stack in place', async () => {
+    await store.put({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['dev'], includePaths: ['^x/'], owner: { stackId: OTHER_STACK, logicalResourceId: 'OrdersTrigger' } });
+    const { response } = await request('Delete', { PhysicalResourceId: store.keyFor('acme/platform', 'orders') });
+    expect(response['Status']).toBe('SUCCESS');
+    expect(response['Reason']).toMatch(/Left .* in place/);
+    expect(await stored('orders')).toBeDefined();
+  });
+
+  it('answers FAILED quickly when S3 is unreachable', async () => {
+    const dead = createS3Client({ forcePathStyle: true, endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 2 });
+    const { response, ms } = await request('Create', { ResourceProperties: properties() }, { store: new S3ConfigStore({ client: dead, bucket: CONFIGS, prefix: 'p' }) });
+    expect(response['Status']).toBe('FAILED');
+    expect(response['Reason']).toMatch(/Create failed: .*ECONNREFUSED/);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('answers FAILED before the Lambda timeout when S3 hangs', async () => {
+    const hanging: RecordingServer = await startRecordingServer(() => ({ status: 200, delayMs: 20_000 }));
+    const slow = createS3Client({ forcePathStyle: true, endpoint: hanging.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    try {
+      const { response, ms } = await request('Create', { ResourceProperties: properties() }, { store: new S3ConfigStore({ client: slow, bucket: CONFIGS, prefix: 'p' }) }, 4500);
+      expect(response['Status']).toBe('FAILED');
+      expect(response['Reason']).toMatch(/Timed out/);
+      expect(ms).toBeGreaterThanOrEqual(1400);
+      expect(ms).toBeLessThan(4500);
+    } finally {
+      slow.destroy();
+      await hanging.stop();
+    }
+  });
+
+  it('retries the response PUT when the ResponseURL fails twice, then delivers it', async () => {
+    const cfn = await startRecordingServer((_r, index) => ({ status: index < 2 ? 503 : 200 }));
+    try {
+      await handleRequest({ RequestType: 'Create', ResponseURL: `${cfn.endpoint}/cfn-response?X-Amz-Signature=secret-bits`, StackId: STACK, RequestId: 'r1', LogicalResourceId: 'OrdersTrigger', ResourceProperties: properties() }, () => 30_000, deps());
+      expect(cfn.requests).toHaveLength(3);
+      expect(cfn.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+      expect(cfn.requests[2]?.headers['content-type']).toBe('');
+      expect(cfn.requests[2]?.json).toMatchObject({ Status: 'SUCCESS', RequestId: 'r1' });
+      expect(logs[0]).toMatchObject({ msg: 'responded', attempts: 3 });
+    } finally {
+      await cfn.stop();
+    }
+  });
+
+  it('never logs the pre-signed query string when the response cannot be delivered', async () => {
+    const cfn = await startRecordingServer(() => ({ status: 403 }));
+    try {
+      const attempt = handleRequest({ RequestType: 'Delete', ResponseURL: `${cfn.endpoint}/x?X-Amz-Signature=secret-bits`, StackId: STACK, RequestId: 'r2', LogicalResourceId: 'L', PhysicalResourceId: CREATE_FAILED_ID }, () => 30_000, deps());
+      await expect(attempt).rejects.toThrow(/403/);
+      expect(JSON.stringify(logs)).not.toContain('secret-bits');
+      expect(logs[0]).toMatchObject({ msg: 'response-failed', responseUrl: `${cfn.endpoint}/x?[redacted]` });
+    } finally {
+      await cfn.stop();
+    }
+  });
+
+  it('the built bundle dist/apps/cfresource/main.js answers a Create end to end', async () => {
+    const target = await responseTarget();
+    const run = await runBundle(
+      join(__dirname, '../../../dist/apps/cfresource/main.js'),
+      [{ event: { RequestType: 'Create', ResponseURL: target.url, StackId: STACK, RequestId: 'bundle', LogicalResourceId: 'BundleTrigger', ResourceProperties: properties({ PipelineName: 'bundled' }) }, context: { remainingTimeMs: 30_000 } }],
+      { ...s3.env, CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle/config' },
+    );
+    expect(run.results).toEqual([{ ok: true }]);
+    expect(await target.read()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'bundle/config/acme/platform/bundled.json' });
+    expect(run.logLines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ msg: 'responded', outcome: 'SUCCESS', LogicalResourceId: 'BundleTrigger' })]);
+  });
+
+  it('the built bundle answers FAILED when its own configuration is missing', async () => {
+    const target = await responseTarget();
+    const run = await runBundle(
+      join(__dirname, '../../../dist/apps/cfresource/main.js'),
+      [{ event: { RequestType: 'Create', ResponseURL: target.url, StackId: STACK, RequestId: 'noconf', LogicalResourceId: 'T', ResourceProperties: properties() } }],
+      { ...s3.env, CONFIG_BUCKET: '' },
+    );
+    expect(run.results).toEqual([{ ok: true }]);
+    expect(await target.read()).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/CONFIG_BUCKET/) });
+  });
+});
