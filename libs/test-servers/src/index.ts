@@ -1,8 +1,4 @@
-export { startS3Server, S3RVER_CREDENTIALS } from './lib/s3-server';
-export type { S3Server, S3ServerOptions, S3Request } from './lib/s3-server';
-export { startRecordingServer } from './lib/recording-server';
-export type { CannedResponse, RecordedRequest, RecordingServer, Responder } from './lib/recording-server';
+// Test helpers: the local AWS stand-ins (shared with the local runner) and a runner for built bundles.
+export * from '@monorepo-triggers/local-aws';
 export { runBundle } from './lib/run-bundle';
 export type { BundleCall, BundleResult, BundleRun } from './lib/run-bundle';
-export { startLocalCodePipeline } from './lib/local-codepipeline';
-export type { LocalCodePipeline, RecordedStart } from './lib/local-codepipeline';

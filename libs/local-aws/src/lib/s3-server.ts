@@ -26,23 +26,47 @@ export interface S3ServerOptions {
   buckets?: string[];
   /** Directory for the objects; a fresh temporary directory (removed on stop) by default. */
   directory?: string;
+  /** Port on 127.0.0.1; a free one by default. */
+  port?: number;
+  /** Keep a log of requests in `requests` (default true; a long-running local stack turns it off). */
+  recordRequests?: boolean;
 }
+
+/**
+ * The child process: s3rver, started with --openssl-legacy-provider (its ListObjectsV2 continuation
+ * tokens use DES), reporting `{"port"}` and then one `{"method","url"}` line per request on stdout.
+ * It is passed to `node -e` so that it survives bundling into the CLI.
+ */
+const CHILD_SOURCE = `
+const { s3rverPath, directory, buckets, port, recordRequests } = JSON.parse(process.argv[1]);
+const S3rver = require(s3rverPath);
+const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+server.run().then(
+  ({ port }) => {
+    if (recordRequests) server.httpServer.on('request', (req) => process.stdout.write(JSON.stringify({ method: req.method, url: req.url }) + '\\n'));
+    process.stdout.write(JSON.stringify({ port }) + '\\n');
+  },
+  (error) => {
+    process.stderr.write('s3rver failed to start: ' + error.message + '\\n');
+    process.exit(1);
+  },
+);
+process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
+process.on('disconnect', () => process.exit(0));
+`;
 
 /** Credentials s3rver accepts (it checks only the access key id). */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /**
- * Starts a real S3-compatible server (s3rver) on 127.0.0.1 and a free port, in a child process.
- * Stop it in `afterAll`; it also dies with the test process.
+ * Starts a real S3-compatible server (s3rver) on 127.0.0.1, in a child process. Used by the tests
+ * and by the local stack (`npm start`); call `stop()` when done.
  */
 export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
   const ownDirectory = options.directory === undefined;
   const directory = options.directory ?? mkdtempSync(join(tmpdir(), 's3rver-'));
-  const child = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', join(__dirname, 's3rver-child.js'), JSON.stringify({ directory, buckets: options.buckets ?? [] })],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const args = { s3rverPath: require.resolve('s3rver'), directory, buckets: options.buckets ?? [], port: options.port ?? 0, recordRequests: options.recordRequests ?? true };
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD_SOURCE, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const requests: S3Request[] = [];
   const syncWaiters = new Map<string, () => void>();
   const port = await new Promise<number>((resolve, reject) => {
@@ -54,7 +78,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
       if (waiter) return waiter();
       requests.push({ method: message.method as string, url: message.url as string });
     });
-    child.once('exit', (code) => reject(new Error(`s3rver exited with code ${code} before it started`)));
+    child.once('exit', (code) => reject(new Error(`s3rver exited with code ${code} before it started${options.port ? ` (is port ${options.port} free?)` : ''}`)));
     child.once('error', reject);
   });
   const endpoint = `http://127.0.0.1:${port}`;

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'local-aws',
+  preset: '../../jest.preset.js',
+};
