@@ -61,6 +61,11 @@ describe('validateTriggerConfig', () => {
     expect(issues[0]?.message).toMatch(reason);
   });
 
+  it('reports unsafe patterns together with structural errors, so one run shows every problem', () => {
+    const issues = issuesOf({ ...valid, branches: [], includePaths: ['^(a+)+$', '^(unclosed'] });
+    expect(issues.map((i) => i.path).sort()).toEqual(['branches', 'includePaths[0]', 'includePaths[1]']);
+  });
+
   it('accepts quadratic patterns over short paths such as .*\\.md$', () => {
     expect(validateTriggerConfig({ ...valid, excludePaths: ['.*\\.md$'] }).ok).toBe(true);
   });

@@ -33,6 +33,7 @@ export function findUnsafePatterns(config: Pick<TriggerConfig, 'includePaths' | 
   if (config.pathSyntax === 'glob') return issues;
   for (const field of ['includePaths', 'excludePaths'] as const) {
     config[field].forEach((source, index) => {
+      if (source === '') return;
       const message = backtrackingMessage(source);
       if (message !== null) issues.push({ path: `${field}[${index}]`, message: `${JSON.stringify(source)} ${message}` });
     });
@@ -40,10 +41,30 @@ export function findUnsafePatterns(config: Pick<TriggerConfig, 'includePaths' | 
   return issues;
 }
 
+/** The regex patterns of a config that failed structural checks, so every error is reported at once. */
+function compilingRegexPatterns(input: unknown): Pick<TriggerConfig, 'includePaths' | 'excludePaths' | 'pathSyntax'> {
+  const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const compiling = (list: unknown) =>
+    (Array.isArray(list) ? list : []).map((item) => {
+      if (typeof item !== 'string') return '';
+      try {
+        new RegExp(item);
+        return item;
+      } catch {
+        return ''; // already reported as not compiling
+      }
+    });
+  return { includePaths: compiling(raw['includePaths']), excludePaths: compiling(raw['excludePaths']), pathSyntax: raw['pathSyntax'] === 'glob' ? 'glob' : 'regex' };
+}
+
 /** Parses and validates a trigger configuration (stored JSON form); never throws for bad input. */
 export function validateTriggerConfig(input: unknown, options: ValidateOptions = {}): ParseResult<TriggerConfig> {
   const parsed = triggerConfigSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: toConfigIssues(parsed.error.issues) };
+  if (!parsed.success) {
+    const issues = toConfigIssues(parsed.error.issues);
+    if (options.checkBacktracking ?? true) issues.push(...findUnsafePatterns(compilingRegexPatterns(input)));
+    return { ok: false, issues };
+  }
   if (options.checkBacktracking ?? true) {
     const issues = findUnsafePatterns(parsed.data);
     if (issues.length > 0) return { ok: false, issues };

@@ -28,7 +28,7 @@ export interface LocalCodePipeline {
  * `@aws-sdk/client-codepipeline` through `AWS_ENDPOINT_URL_CODEPIPELINE`. Like CodePipeline, a request
  * with a clientRequestToken it has seen returns the same execution instead of starting another.
  */
-export async function startLocalCodePipeline(): Promise<LocalCodePipeline> {
+export async function startLocalCodePipeline(options: { port?: number; onStart?: (start: RecordedStart) => void } = {}): Promise<LocalCodePipeline> {
   const starts: RecordedStart[] = [];
   const byToken = new Map<string, RecordedStart>();
   const failures = new Map<string, { status: number; type: string; times: number }>();
@@ -55,9 +55,10 @@ export async function startLocalCodePipeline(): Promise<LocalCodePipeline> {
       };
       byToken.set(token, start);
       starts.push(start);
+      options.onStart?.(start);
     }
     return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: { pipelineExecutionId: start.executionId } };
-  });
+  }, options.port);
   return {
     endpoint: server.endpoint,
     starts,

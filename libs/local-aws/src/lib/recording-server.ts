@@ -34,7 +34,7 @@ export interface RecordingServer {
  * An HTTP server on 127.0.0.1 that records every request and answers as told: the stand-in for AWS
  * service endpoints (Lambda, CodePipeline) and GitHub's API that the real SDK clients and fetch talk to.
  */
-export async function startRecordingServer(responder: Responder = () => ({ status: 200 })): Promise<RecordingServer> {
+export async function startRecordingServer(responder: Responder = () => ({ status: 200 }), listenPort = 0): Promise<RecordingServer> {
   let respond = responder;
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -64,7 +64,10 @@ export async function startRecordingServer(responder: Responder = () => ({ statu
     });
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listenPort, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

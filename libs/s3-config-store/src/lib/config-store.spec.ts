@@ -115,6 +115,14 @@ describe('S3ConfigStore against s3rver', () => {
     expect(await store.getKey(store.keyFor('acme/platform', 'a'))).toBeUndefined();
   });
 
+  it('lists the configs of every repository when no repository is given', async () => {
+    const store = newStore();
+    await store.put(config('a'));
+    await store.put(config('b', { repository: 'other/repo' }));
+    const result = await store.list();
+    expect(result.configs.map((c) => `${c.config.repository}:${c.config.pipelineName}`).sort()).toEqual(['Acme/Platform:a', 'other/repo:b']);
+  });
+
   it('lists nothing for a repository without configs', async () => {
     const result = await newStore().list('acme/empty');
     expect(result).toEqual({ configs: [], invalid: [], stats: { listPages: 1, gets: 0, cacheHits: 0 } });

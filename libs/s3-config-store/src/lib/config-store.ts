@@ -159,11 +159,12 @@ export class S3ConfigStore {
   }
 
   /**
-   * Every configuration of a repository: all ListObjectsV2 pages, then a GET only for objects whose
-   * ETag is not in the warm cache. Invalid objects are returned beside the valid ones, never instead.
+   * Every configuration of a repository (or, without one, of every repository): all ListObjectsV2
+   * pages, then a GET only for objects whose ETag is not in the warm cache. Invalid objects are
+   * returned beside the valid ones, never instead.
    */
-  async list(repository: string): Promise<ListResult> {
-    const prefix = repositoryPrefix(this.prefix, repository);
+  async list(repository?: string): Promise<ListResult> {
+    const prefix = repository === undefined ? (this.prefix === '' ? '' : `${this.prefix}/`) : repositoryPrefix(this.prefix, repository);
     const stats: ListStats = { listPages: 0, gets: 0, cacheHits: 0 };
     const listed: { key: string; etag: string }[] = [];
     let token: string | undefined;

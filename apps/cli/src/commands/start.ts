@@ -1,0 +1,93 @@
+import { appendFileSync, mkdirSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { startLocalStack } from '../lib/local-stack';
+import { paint } from '../lib/output';
+
+export const START_HELP = `Usage: triggers start [--port 3000] [--data-dir .local] [--aws]
+
+Runs the whole system locally, on 127.0.0.1 only: the webhook and eval bundles that go to Lambda,
+an embedded S3 store (s3rver; data under --data-dir), a local Lambda endpoint that runs eval when the
+webhook invokes it, and a local CodePipeline that records every start in executions.jsonl.
+Example configs from examples/configs are seeded into an empty store. Ctrl-C stops everything.
+
+Options:
+  --port N        webhook port (default 3000; 0 picks a free one)
+  --data-dir DIR  where data, the generated secret and logs go (default .local, git-ignored)
+  --aws           use real S3 (CONFIG_BUCKET) and CodePipeline with the default credential chain;
+                  only the webhook and eval run locally
+The bundles' JSON logs go to DIR/logs.jsonl; starts are printed as they happen.
+
+Example:
+  npm start            (builds the bundles, then runs: triggers start)`;
+
+export interface StartOptions {
+  port: number;
+  dataDir: string;
+  aws: boolean;
+  root: string;
+}
+
+/** One console line for the log lines that matter to someone watching: deliveries, starts, failures. */
+function describeLogLine(line: string): string | undefined {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const sha = (value: unknown) => String(value ?? '').slice(0, 7);
+  switch (entry['msg']) {
+    case 'delivery':
+      return `${paint('cyan', '→')} delivery ${entry['deliveryId']}: ${entry['event']} ${entry['repository'] ?? ''} ${entry['ref'] ?? ''} → ${entry['status']} ${entry['outcome']}`;
+    case 'decision':
+      if (entry['action'] === 'started') return `${paint('green', '▶ started')} ${entry['pipeline']} (execution ${sha(entry['executionId'])}…): ${entry['detail']}`;
+      if (entry['action'] === 'failed') return `${paint('red', '✗ failed')} ${entry['pipeline']}: ${entry['error']}`;
+      return undefined;
+    case 'summary':
+      return `  eval ${entry['deliveryId']}: ${(entry['started'] as unknown[]).length} started, ${entry['skipped']} skipped, ${(entry['failed'] as unknown[]).length} failed (${(entry['changes'] as { paths: number }).paths} changed paths)`;
+    case 'invalid-config':
+      return `${paint('yellow', '! invalid config')} ${entry['key']}: ${entry['error']}`;
+    default:
+      return undefined;
+  }
+}
+
+export async function runStart(options: StartOptions): Promise<number> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const logFile = join(options.dataDir, 'logs.jsonl');
+  const print = (line: string) => writeSync(1, line + '\n');
+  // The bundles log JSON lines to stdout, as on Lambda: keep them in a file, show the ones that matter.
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    appendFileSync(logFile, text);
+    for (const line of text.split('\n')) {
+      const shown = describeLogLine(line);
+      if (shown) print(shown);
+    }
+    return true;
+  }) as typeof process.stdout.write;
+
+  const secretFromEnv = !!process.env['WEBHOOK_SECRET'];
+  const stack = await startLocalStack({ port: options.port, dataDir: options.dataDir, root: options.root, aws: options.aws, print, retryDelaysMs: [1000, 2000] });
+  const rel = (p: string) => relative(process.cwd(), p) || p;
+  print(paint('bold', 'monorepo-triggers local stack'));
+  print(`  webhook:    ${stack.info.webhookUrl}   (POST GitHub deliveries here)`);
+  print(`  secret:     ${secretFromEnv ? 'from WEBHOOK_SECRET' : `${rel(stack.info.secretFile)} (generated once; set WEBHOOK_SECRET to choose it)`}`);
+  print(`  configs:    s3://${stack.info.bucket}/${stack.info.prefix}/ ${options.aws ? '(AWS)' : `on ${stack.info.s3Endpoint}`}: ${stack.configCount} config(s)${stack.seeded ? `, ${stack.seeded} seeded from examples/configs` : ''}`);
+  print(`  executions: ${options.aws ? 'real CodePipeline' : rel(join(options.dataDir, 'executions.jsonl'))}`);
+  print(`  logs:       ${rel(logFile)}`);
+  print('Send a signed example push (in another terminal):');
+  print(`  npx triggers send examples/pushes/orders-change.json`);
+  print('Press Ctrl-C to stop.');
+
+  await new Promise<void>((resolve) => {
+    const shutdown = () => {
+      print('stopping…');
+      void stack.stop().then(resolve);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  print('stopped');
+  return 0;
+}

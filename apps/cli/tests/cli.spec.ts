@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { triggers } from './cli';
+
+describe('triggers (built CLI, as a subprocess)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'triggers-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it.each(['start', 'validate', 'explain', 'list', 'get', 'put', 'delete', 'send'])('%s --help shows usage and an example, exit 0', (command) => {
+    const { code, stdout } = triggers([command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage/m);
+    expect(stdout).toMatch(/Examples?:/);
+  });
+
+  it('exits 2 with the command list for an unknown command or option', () => {
+    expect(triggers(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "frobnicate"/) });
+    expect(triggers(['validate', '--frob', 'x'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--frob/) });
+  });
+
+  describe('validate', () => {
+    it('accepts valid configs (exit 0)', () => {
+      const { code, stdout } = triggers(['validate', 'examples/configs/acme-platform-orders.json', 'examples/configs/acme-platform-billing.json']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/✓ examples\/configs\/acme-platform-orders.json/);
+    });
+
+    it('names the file, the field and the rule for a bad config (exit 1)', () => {
+      const bad = file('bad.json', JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'x', branches: [], includePaths: ['^(a+)+$'] }));
+      const { code, stdout } = triggers(['validate', bad]);
+      expect(code).toBe(1);
+      expect(stdout).toContain(`${bad}: branches: needs at least one branch glob`);
+      expect(stdout).toMatch(/bad\.json: includePaths\[0\]: .*backtrack catastrophically/);
+    });
+
+    it('checks the Custom::PipelineTrigger resources of a YAML template, naming file, resource, field and rule', () => {
+      const template = file(
+        'stack.yaml',
+        `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Service: { Type: String }
+Resources:
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Properties: { Name: !Sub '\${Service}-pipeline' }
+  GoodTrigger:
+    Type: Custom::PipelineTrigger
+    Properties:
+      ServiceToken: !ImportValue monorepo-triggers-cfresource-arn
+      Repository: acme/platform
+      PipelineName: !Ref Pipeline
+      Branches: [main]
+      IncludePaths:
+        - ^services/orders/
+        - !Sub '^services/\${Service}/'
+  BadTrigger:
+    Type: Custom::PipelineTrigger
+    Properties:
+      ServiceToken: !ImportValue monorepo-triggers-cfresource-arn
+      Repository: acme/platform
+      PipelineName: billing
+      Branches: main
+      IncludePaths: ['^ok/', '(x+x+)+y']
+      PathSyntax: pcre
+`,
+      );
+      const { code, stdout } = triggers(['validate', template]);
+      expect(code).toBe(1);
+      expect(stdout).toContain(`✓ ${template}: resource GoodTrigger`);
+      expect(stdout).toMatch(/GoodTrigger\n {2}not checked \(set at deploy time\): PipelineName, IncludePaths\[1\]\n/);
+      expect(stdout).toContain(`✗ ${template}: resource BadTrigger: PathSyntax:`);
+      const json = JSON.parse(triggers(['validate', '--json', template]).stdout);
+      expect(json.valid).toBe(false);
+      expect(json.files[0].resources.map((r: { resource: string; issues: unknown[] }) => [r.resource, r.issues.length])).toEqual([
+        ['GoodTrigger', 0],
+        ['BadTrigger', 2],
+      ]);
+      expect(stdout).toMatch(/resource BadTrigger: IncludePaths\[1\]: .*backtrack catastrophically/);
+    });
+
+    it('reports a file that is neither JSON nor YAML', () => {
+      const { code, stdout } = triggers(['validate', file('broken.yaml', 'a: [1, 2\nb: }')]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/broken\.yaml: not JSON or YAML/);
+    });
+  });
+
+  describe('explain', () => {
+    const repo = join(dir, 'clone');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    beforeAll(() => {
+      mkdirSync(join(repo, 'services/orders'), { recursive: true });
+      mkdirSync(join(repo, 'libs/money'), { recursive: true });
+      git('init', '-q', '-b', 'main');
+      git('remote', 'add', 'origin', 'git@github.com:acme/platform.git');
+      writeFileSync(join(repo, 'services/orders/app.ts'), 'v1');
+      writeFileSync(join(repo, 'libs/money/index.ts'), 'v1');
+      git('add', '.');
+      git('commit', '-q', '-m', 'one');
+      writeFileSync(join(repo, 'libs/money/index.ts'), 'v2');
+      writeFileSync(join(repo, 'README.md'), 'hi');
+      git('add', '.');
+      git('commit', '-q', '-m', 'two');
+    });
+
+    it('--git BASE..HEAD explains every config from git diff in a local clone (--json)', () => {
+      const { code, stdout } = triggers(['explain', '--git', 'HEAD~1..HEAD', '--cwd', repo, '--configs', 'examples/configs', '--json']);
+      expect(code).toBe(0);
+      const json = JSON.parse(stdout);
+      expect(json.push).toMatchObject({ repository: 'acme/platform', ref: 'refs/heads/main', paths: 2, complete: true });
+      const byPipeline = Object.fromEntries(json.decisions.map((d: { pipeline: string; decision: object }) => [d.pipeline, d.decision]));
+      expect(Object.keys(byPipeline).sort()).toEqual(['billing-service', 'docs-site', 'orders-service', 'web-app']);
+      expect(byPipeline['orders-service']).toMatchObject({ start: true, reason: 'path-matched', match: { path: 'libs/money/index.ts', pattern: '^libs/money/' } });
+      expect(byPipeline['docs-site']).toMatchObject({ start: true, match: { path: 'README.md', pattern: '^README\\.md$' } });
+      expect(byPipeline['web-app']).toMatchObject({ start: false, reason: 'no-path-matched' });
+    });
+
+    it('prints a readable explanation with --payload', () => {
+      const { code, stdout } = triggers(['explain', '--payload', 'examples/pushes/docs-only-change.json', '--configs', 'examples/configs']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/0 of 4 pipeline\(s\) would start/);
+      expect(stdout).toMatch(/skip {2}orders-service: no changed path counts: services\/orders\/README.md matches \^services\/orders\/ but is excluded by \\\.md\$/);
+    });
+
+    it('says what is wrong with a bad range or a missing push', () => {
+      expect(triggers(['explain', '--git', 'nonsense', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/BASE\.\.HEAD/) });
+      expect(triggers(['explain', '--git', 'nope..HEAD', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/git diff nope HEAD failed/) });
+      expect(triggers(['explain', '--configs', 'examples/configs'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one of --payload/) });
+    });
+
+    it('asks for the local stack or a bucket when neither is given', () => {
+      const { code, stderr } = triggers(['list'], { env: { TRIGGERS_LOCAL_DIR: join(dir, 'nothing-here') } });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/no local stack is running: start it with `npm start`/);
+    });
+  });
+});
