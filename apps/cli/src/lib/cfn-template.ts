@@ -59,6 +59,14 @@ export function findTriggerResources(template: Record<string, unknown>): Trigger
             unresolved.push(`${name}[${i}]`);
             return PLACEHOLDER[name] ?? 'placeholder';
           });
+        } else if (name === 'Variables' && value && typeof value === 'object') {
+          properties[name] = Object.fromEntries(
+            Object.entries(value as Record<string, unknown>).map(([variable, v]) => {
+              if (!isIntrinsic(v)) return [variable, v];
+              unresolved.push(`Variables.${variable}`);
+              return [variable, 'placeholder'];
+            }),
+          );
         } else {
           properties[name] = value;
         }

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'infra',
+  preset: '../jest.preset.js',
+  // Synthesising CDK stacks is slow to load the first time.
+  testTimeout: 120000,
+};

@@ -1,0 +1,29 @@
+/**
+ * Names the stacks agree on. Functions have fixed names so one stack can reach another's function
+ * without a CloudFormation import (each app deploys on its own); the bucket is shared through an
+ * export of the shared stack, deployed first.
+ */
+export const NAMES = {
+  sharedStack: 'MonorepoTriggers-Shared',
+  webhookStack: 'MonorepoTriggers-Webhook',
+  evalStack: 'MonorepoTriggers-Eval',
+  cfresourceStack: 'MonorepoTriggers-CfResource',
+  webhookFunction: 'monorepo-triggers-webhook',
+  evalFunction: 'monorepo-triggers-eval',
+  cfresourceFunction: 'monorepo-triggers-cfresource',
+  bucketExport: 'monorepo-triggers-config-bucket',
+  cfresourceArnExport: 'monorepo-triggers-cfresource-arn',
+  webhookSecret: 'monorepo-triggers/webhook-secret',
+  configPrefix: 'mono-repo/config',
+  eventsPrefix: 'mono-repo/events',
+} as const;
+
+/** Stack ids by deployable, as `tools/deploy.mjs` and the Nx deploy targets name them. */
+export const STACK_BY_DEPLOYABLE = {
+  shared: NAMES.sharedStack,
+  webhook: NAMES.webhookStack,
+  eval: NAMES.evalStack,
+  cfresource: NAMES.cfresourceStack,
+} as const;
+
+export type Deployable = keyof typeof STACK_BY_DEPLOYABLE;

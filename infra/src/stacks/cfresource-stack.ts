@@ -1,0 +1,21 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { NAMES } from '../names';
+import { bundledFunction, importedBucketName } from './function-defaults';
+
+/** cfresource: the function behind `Custom::PipelineTrigger`; its ARN is exported for ServiceToken. */
+export class CfResourceStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    const bucket = importedBucketName();
+    const fn = bundledFunction(this, 'CfResource', 'cfresource', {
+      functionName: NAMES.cfresourceFunction,
+      timeout: Duration.seconds(60),
+      environment: { CONFIG_BUCKET: bucket, CONFIG_PREFIX: NAMES.configPrefix },
+    });
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${this.partition}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } } }));
+    new CfnOutput(this, 'ServiceToken', { value: fn.functionArn, exportName: NAMES.cfresourceArnExport, description: 'ServiceToken for Custom::PipelineTrigger: !ImportValue monorepo-triggers-cfresource-arn' });
+  }
+}

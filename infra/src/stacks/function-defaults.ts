@@ -1,0 +1,29 @@
+import { Duration, Fn } from 'aws-cdk-lib';
+import { Architecture, Code, Function as LambdaFunction, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+import { NAMES } from '../names';
+import { workspaceRoot } from '../workspace-root';
+
+/** Where the built bundles are: `nx build <app>` writes dist/apps/<app>/main.js. */
+export const DIST = join(workspaceRoot(), 'dist', 'apps');
+
+/** The config bucket's name, imported from the shared stack. */
+export const importedBucketName = () => Fn.importValue(NAMES.bucketExport);
+
+/** One of our Lambda functions: the bundle of `app`, nodejs22.x on arm64, JSON logs kept 30 days. */
+export function bundledFunction(scope: Construct, id: string, app: string, props: Partial<FunctionProps> & { functionName: string }): LambdaFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { logGroupName: `/aws/lambda/${props.functionName}`, retention: RetentionDays.ONE_MONTH });
+  return new LambdaFunction(scope, id, {
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    handler: 'main.handler',
+    code: Code.fromAsset(join(DIST, app)),
+    memorySize: 512,
+    timeout: Duration.seconds(30),
+    logGroup,
+    ...props,
+    environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+  });
+}

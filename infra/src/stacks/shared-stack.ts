@@ -1,0 +1,27 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { NAMES } from '../names';
+
+/** The config bucket every function shares: versioned, encrypted, private, oversized events expired. */
+export class SharedStack extends Stack {
+  readonly bucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: StackProps & { eventsRetentionDays?: number } = {}) {
+    super(scope, id, props);
+    this.bucket = new Bucket(this, 'ConfigBucket', {
+      versioned: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      // Trigger configs are what other teams' stacks created: keep them if this stack goes away.
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { id: 'expire-claim-checked-events', prefix: `${NAMES.eventsPrefix}/`, expiration: Duration.days(props.eventsRetentionDays ?? 7), noncurrentVersionExpiration: Duration.days(1) },
+        { id: 'expire-old-config-versions', prefix: `${NAMES.configPrefix}/`, noncurrentVersionExpiration: Duration.days(90) },
+      ],
+    });
+    new CfnOutput(this, 'ConfigBucketName', { value: this.bucket.bucketName, exportName: NAMES.bucketExport });
+  }
+}
