@@ -62,7 +62,7 @@ describe('deploy targets', () => {
     const affected = (file: string) =>
       execFileSync('npx', ['nx', 'show', 'projects', '--affected', `--files=${file}`, '-t', 'deploy', '--json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false' } });
     expect(JSON.parse(affected('libs/push-event/src/index.ts')).sort()).toEqual(['eval', 'webhook']);
-    expect(JSON.parse(affected('libs/github-signature/src/signature.ts')).sort()).toEqual(['webhook']);
+    expect(JSON.parse(affected('libs/webhook-delivery/src/lib/handle-delivery.ts')).sort()).toEqual(['webhook']);
     expect(JSON.parse(affected('apps/cfresource/src/main.ts')).sort()).toEqual(['cfresource']);
     expect(JSON.parse(affected('infra/src/stacks/shared-stack.ts')).sort()).toEqual(['cfresource', 'eval', 'infra', 'webhook']);
   });

@@ -2,10 +2,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createS3Client } from '@monorepo-triggers/s3-config-store';
 import { randomUUID } from 'node:crypto';
 import { LambdaDispatcher } from './lib/dispatcher';
-import { toHttpRequest, type HttpResponse, type LambdaHttpEvent } from './lib/http-event';
 import { logLine } from './lib/log';
 import { webhookSettingsFromEnv } from './lib/settings';
-import { handleDelivery, type WebhookDependencies } from './lib/webhook-handler';
+import { byteLength, handleDelivery, toHttpRequest, type HttpResponse, type LambdaHttpEvent, type WebhookDependencies } from '@monorepo-triggers/webhook-delivery';
 
 let dependencies: WebhookDependencies | undefined;
 
@@ -39,7 +38,7 @@ export async function handler(event: LambdaHttpEvent): Promise<HttpResponse> {
     ref: result.ref,
     outcome: result.outcome,
     status: result.response.statusCode,
-    bytes: request.body.length,
+    bytes: byteLength(request.body),
     changedPaths: result.changedPaths,
     dispatch: result.dispatch?.mode,
     dispatchBytes: result.dispatch?.bytes,

@@ -1,11 +1,11 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/push-event';
-import { runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { delivery, minimalPush, runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
-import type { HttpResponse, LambdaHttpEvent } from '../src/lib/http-event';
+import type { HttpResponse, LambdaHttpEvent } from '@monorepo-triggers/webhook-delivery';
 import { webhookSettingsFromEnv } from '../src/lib/settings';
-import { delivery, minimalPush } from './deliveries';
+
 
 type Handler = (event: LambdaHttpEvent) => Promise<HttpResponse>;
 /** Calls a handler with events in order; returns its answers and the JSON lines it logged. */

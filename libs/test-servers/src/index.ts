@@ -2,3 +2,5 @@
 export * from '@monorepo-triggers/local-aws';
 export { runBundle } from './lib/run-bundle';
 export type { BundleCall, BundleResult, BundleRun } from './lib/run-bundle';
+export { delivery, formBody, minimalPush } from './lib/github-deliveries';
+export type { DeliveryEvent, DeliveryOptions } from './lib/github-deliveries';

@@ -1,18 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ClaimCheck, CompactPushEvent } from '@monorepo-triggers/push-event';
-
-/** How an event reached eval. */
-export interface DispatchResult {
-  mode: 'invoke' | 'claim-check';
-  bytes: number;
-  key?: string;
-}
-
-/** Hands a push event to eval. Rejects when eval did not accept it, so the webhook answers 5xx. */
-export interface Dispatcher {
-  dispatch(event: CompactPushEvent): Promise<DispatchResult>;
-}
+import type { Dispatcher, DispatchResult } from '@monorepo-triggers/webhook-delivery';
 
 /**
  * Lambda's asynchronous invoke accepts up to 1 MB (1,048,576 bytes) of payload; the margin leaves room

@@ -1,4 +1,4 @@
-import { checkSync } from 'recheck';
+import type { checkSync as CheckSync } from 'recheck';
 
 /** Why a pattern was refused by the catastrophic-backtracking check. */
 export interface BacktrackingRisk {
@@ -11,6 +11,16 @@ export interface BacktrackingRisk {
 /** Longest time spent proving one pattern safe before it is refused as unproven. */
 const CHECK_TIMEOUT_MS = 2000;
 
+let loaded: typeof CheckSync | undefined;
+/**
+ * recheck (about 3 MB of compiled Scala) is loaded on first use, not when a bundle starts: most
+ * patterns have no quantifier and never need it, and cold starts stay short.
+ */
+function recheck(): typeof CheckSync {
+  loaded ??= (require('recheck') as { checkSync: typeof CheckSync }).checkSync;
+  return loaded;
+}
+
 // recheck's default synchronous backend runs a worker file that does not survive bundling into one
 // Lambda file; its pure-JS backend is the same algorithm in-process.
 process.env['RECHECK_SYNC_BACKEND'] ??= 'pure';
@@ -22,7 +32,10 @@ process.env['RECHECK_SYNC_BACKEND'] ??= 'pure';
  * it costs microseconds. Returns undefined when the pattern is safe.
  */
 export function findBacktrackingRisk(source: string): BacktrackingRisk | undefined {
-  const result = checkSync(source, '', { timeout: CHECK_TIMEOUT_MS });
+  // Without a quantifier nothing repeats, so nothing can backtrack more than linearly: most real
+  // patterns (`^services/orders/`, `\.md$`) skip the analysis, which costs about a millisecond.
+  if (!hasQuantifier(source)) return undefined;
+  const result = recheck()(source, '', { timeout: CHECK_TIMEOUT_MS });
   if (result.status === 'safe') return undefined;
   if (result.status === 'unknown') {
     return {
@@ -37,4 +50,14 @@ export function findBacktrackingRisk(source: string): BacktrackingRisk | undefin
     complexity: complexity.type,
     reason: `can backtrack catastrophically (${complexity.summary}), e.g. on ${attack.length > 80 ? attack.slice(0, 77) + '...' : attack}`,
   };
+}
+
+/** Whether a regex source has an unescaped `*`, `+`, `?` or `{` (conservative: `(?:` counts too). */
+export function hasQuantifier(source: string): boolean {
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') i++;
+    else if (ch === '*' || ch === '+' || ch === '?' || ch === '{') return true;
+  }
+  return false;
 }

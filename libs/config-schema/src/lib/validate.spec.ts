@@ -70,7 +70,13 @@ describe('validateTriggerConfig', () => {
     expect(validateTriggerConfig({ ...valid, excludePaths: ['.*\\.md$'] }).ok).toBe(true);
   });
 
-  it('can leave the backtracking check to the writer', () => {
+  it('skips the analysis for patterns without quantifiers, which cannot backtrack', () => {
+    const { hasQuantifier } = jest.requireActual('./backtracking-check');
+    expect(['^services/orders/', '\\.md$', '^a\\+b\\*c$', '^(docs|site)/'].map(hasQuantifier)).toEqual([false, false, false, false]);
+    expect(['^a+$', 'x*', 'a?', 'a{2}', '(?:a)'].map(hasQuantifier)).toEqual([true, true, true, true, true]);
+  });
+
+  it('can leave the backtracking check out', () => {
     expect(validateTriggerConfig({ ...valid, includePaths: ['^(a+)+$'] }, { checkBacktracking: false }).ok).toBe(true);
   });
 

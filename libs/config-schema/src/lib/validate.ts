@@ -4,9 +4,9 @@ import { triggerConfigSchema, type TriggerConfig } from './trigger-config.schema
 
 export interface ValidateOptions {
   /**
-   * Run the catastrophic-backtracking check on every path pattern (default true). It costs about a
-   * millisecond per new pattern, so writers (CloudFormation, CLI) run it and the hot read path of
-   * eval, which only reads what writers checked, can leave it off.
+   * Run the catastrophic-backtracking check on every regex path pattern (default true). Patterns
+   * without quantifiers are safe by construction and skip it; the others cost about a millisecond
+   * the first time a pattern is seen (verdicts are cached by pattern).
    */
   checkBacktracking?: boolean;
 }

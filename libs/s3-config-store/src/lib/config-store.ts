@@ -58,8 +58,9 @@ export interface ConfigStoreOptions {
   /** Concurrent GETs when many configs changed since the last listing. */
   getConcurrency?: number;
   /**
-   * Validation of objects read back. The backtracking check is off by default: every writer of this
-   * store runs it, and it costs a millisecond per pattern on a cold start of the reader.
+   * Validation of objects read back: the full check by default, catastrophic backtracking included,
+   * because an object written to S3 by hand must not hang a reader. Its cost is paid once per object
+   * version (the cache is by ETag) and only for patterns with quantifiers.
    */
   readValidation?: ValidateOptions;
 }
@@ -87,7 +88,7 @@ export class S3ConfigStore {
     this.prefix = options.prefix;
     this.pageSize = options.pageSize ?? 1000;
     this.getConcurrency = options.getConcurrency ?? 16;
-    this.readValidation = { checkBacktracking: false, ...options.readValidation };
+    this.readValidation = { checkBacktracking: true, ...options.readValidation };
   }
 
   /** The key of a pipeline's configuration. */

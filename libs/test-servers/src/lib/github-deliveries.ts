@@ -1,6 +1,16 @@
 import { sign } from '@monorepo-triggers/github-signature';
 import { randomUUID } from 'node:crypto';
-import type { LambdaHttpEvent } from '../src/lib/http-event';
+
+/** The API Gateway (v1) or HTTP API / Function URL (v2) event shape, as the webhook accepts it. */
+export interface DeliveryEvent {
+  httpMethod?: string;
+  version?: string;
+  requestContext?: { http?: { method?: string } };
+  headers?: Record<string, string | undefined>;
+  multiValueHeaders?: Record<string, string[] | undefined>;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
 
 export interface DeliveryOptions {
   body: string | Buffer;
@@ -18,7 +28,7 @@ export interface DeliveryOptions {
 }
 
 /** Builds the Lambda event API Gateway (v1) or an HTTP API / Function URL (v2) would deliver. */
-export function delivery(options: DeliveryOptions): LambdaHttpEvent {
+export function delivery(options: DeliveryOptions): DeliveryEvent {
   const body = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
   const signature = options.signature === undefined ? sign(options.secret ?? 'test-secret', body) : options.signature;
   const github = options.headerCase !== 'lower';

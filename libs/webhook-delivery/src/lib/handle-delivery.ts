@@ -29,7 +29,7 @@ export interface DeliveryOutcome {
 /** Decides the answer to one webhook delivery. Every branch answers; nothing here throws. */
 export async function handleDelivery(request: HttpRequest, deliveryId: string, deps: WebhookDependencies): Promise<DeliveryOutcome> {
   if (request.method !== 'POST') return { outcome: 'method-not-allowed', response: jsonResponse(405, { message: 'method not allowed' }) };
-  if (request.body.length > MAX_BODY_BYTES) return { outcome: 'too-large', response: jsonResponse(413, { message: 'payload too large' }) };
+  if (byteLength(request.body) > MAX_BODY_BYTES) return { outcome: 'too-large', response: jsonResponse(413, { message: 'payload too large' }) };
 
   const signature = verify({ secrets: deps.secrets, body: request.body, signatureHeader: request.headers['x-hub-signature-256'] });
   // No detail: whoever sent an unsigned request learns nothing about why it failed.
@@ -61,14 +61,21 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
 
 type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
 
+/** Size in bytes; for a string, its UTF-8 length (what GitHub sent), counted without a copy. */
+export function byteLength(body: Buffer | string): number {
+  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+}
+
+const asText = (body: Buffer | string) => (typeof body === 'string' ? body : body.toString('utf8'));
+
 /** JSON bodies, or form-encoded bodies whose `payload` field holds the JSON (GitHub's two content types). */
 function parsePayload(request: HttpRequest): Parsed {
   const contentType = (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
   let text: string;
   if (contentType === 'application/json') {
-    text = request.body.toString('utf8');
+    text = asText(request.body);
   } else if (contentType === 'application/x-www-form-urlencoded') {
-    const payload = new URLSearchParams(request.body.toString('utf8')).get('payload');
+    const payload = new URLSearchParams(asText(request.body)).get('payload');
     if (payload === null) return { ok: false, error: 'form body has no payload field' };
     text = payload;
   } else {

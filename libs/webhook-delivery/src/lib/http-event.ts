@@ -3,8 +3,11 @@ export interface HttpRequest {
   method: string;
   /** Header names lower-cased; repeated headers keep their first value. */
   headers: Record<string, string>;
-  /** The raw body bytes, exactly as GitHub signed them. */
-  body: Buffer;
+  /**
+   * The body exactly as GitHub signed it: the bytes of a base64 body, or the text API Gateway passed
+   * on (kept as a string: signing or parsing it needs no copy, and its UTF-8 bytes are GitHub's).
+   */
+  body: Buffer | string;
 }
 
 /** API Gateway REST API (v1) proxy event, the fields we read. */
@@ -40,7 +43,7 @@ export function toHttpRequest(event: LambdaHttpEvent): HttpRequest {
     if (value !== undefined && !(name.toLowerCase() in headers)) headers[name.toLowerCase()] = value;
   }
   const raw = event.body ?? '';
-  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : raw;
   return { method, headers, body };
 }
 

@@ -1,8 +1,8 @@
 import type { CompactPushEvent } from '@monorepo-triggers/push-event';
-import { delivery, formBody, minimalPush } from '../../tests/deliveries';
+import { delivery, formBody, minimalPush } from '@monorepo-triggers/test-servers';
 import type { Dispatcher } from './dispatcher';
 import { toHttpRequest } from './http-event';
-import { handleDelivery, MAX_BODY_BYTES } from './webhook-handler';
+import { handleDelivery, MAX_BODY_BYTES } from './handle-delivery';
 
 /** An in-memory Dispatcher: this unit test is about the answer, not about Lambda. */
 class RecordingDispatcher implements Dispatcher {

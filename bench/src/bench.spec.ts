@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { changedFiles, monorepoConfigs, naiveDecideAll } from './eval-bench';
+import { compileTrigger, createChangeSet, decide } from '@monorepo-triggers/config-schema';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('npm run bench (smoke run with tiny sizes, so it cannot rot)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs every section and writes RESULTS.md, results.json and the chart', () => {
+    execFileSync(process.execPath, [join(ROOT, 'dist/bench/main.js'), '--smoke', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 170_000 });
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.smoke).toBe(true);
+    expect(results.machine.node).toBe(process.version);
+    expect(results.webhook.map((w: { label: string }) => w.label)).toEqual(['1 KB', '100 KB']);
+    for (const w of results.webhook) expect(w.ratio).toBeGreaterThan(0);
+    expect(results.eval).toHaveLength(4);
+    expect(results.s3).toEqual([{ configs: 10, unchanged: { list: 1, get: 0 }, oneChanged: { list: 1, get: 1 } }]);
+    expect(results.coldStart.map((c: { variant: string }) => c.variant)).toEqual(['sdk-bundled', 'sdk-external']);
+    expect(results.endToEnd).toMatchObject({ deliveries: 5, concurrentSenders: 2 });
+    expect(results.endToEnd.throughputPerSecond).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'RESULTS.md'), 'utf8')).toMatch(/## Targets[\s\S]*\| S3 requests, 10 configs, nothing changed \| 1 LIST, 0 GET \| 1 LIST, 0 GET \| yes \|/);
+    expect(readFileSync(join(out, 'eval-scaling.svg'), 'utf8')).toMatch(/^<svg [\s\S]*<polyline/);
+    expect(existsSync(join(ROOT, 'bench', 'RESULTS.md'))).toBe(true);
+  });
+});
+
+describe('the naive baseline', () => {
+  it('makes the same decisions as decide(), so the speed-up compares equal work', () => {
+    const configs = monorepoConfigs(60);
+    const files = changedFiles(300, 60);
+    const push = { repository: 'acme/platform', ref: 'refs/heads/main', deleted: false };
+    const ours = configs.map(compileTrigger).filter((t) => decide(t, push, createChangeSet(files, true)).start).length;
+    expect(ours).toBeGreaterThan(0);
+    expect(naiveDecideAll(configs, push.ref, files)).toBe(ours);
+  });
+});

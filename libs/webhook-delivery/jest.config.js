@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'webhook-delivery',
+  preset: '../../jest.preset.js',
+};
