@@ -1,11 +1,10 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { NAMES } from '../names';
-import { bundledFunction, importedBucketName } from './function-defaults';
+import { alarmOnAny, bundledFunction, importedBucketName } from './function-defaults';
 
 /**
  * eval: invoked asynchronously by webhook. Lambda retries a failed invocation twice; what still fails
@@ -33,21 +32,7 @@ export class EvalStack extends Stack {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`, `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${this.partition}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } } }));
 
-    new Alarm(this, 'EvalErrors', {
-      alarmDescription: 'eval failed: a pipeline could not be started (Lambda retries twice, then the dead-letter queue)',
-      metric: fn.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    new Alarm(this, 'DeadLetters', {
-      alarmDescription: 'pushes that eval could not process after all retries: inspect and replay them',
-      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(this, 'EvalErrors', fn.metricErrors({ period: Duration.minutes(5) }), 'eval failed: a pipeline could not be started (Lambda retries twice, then the dead-letter queue)');
+    alarmOnAny(this, 'DeadLetters', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'pushes that eval could not process after all retries: inspect and replay them');
   }
 }

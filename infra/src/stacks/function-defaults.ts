@@ -1,4 +1,5 @@
 import { Duration, Fn } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, Code, Function as LambdaFunction, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -25,5 +26,17 @@ export function bundledFunction(scope: Construct, id: string, app: string, props
     logGroup,
     ...props,
     environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+  });
+}
+
+/** An alarm that fires on any occurrence within five minutes: every failure here is worth a look. */
+export function alarmOnAny(scope: Construct, id: string, metric: IMetric, alarmDescription: string): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription,
+    metric,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
   });
 }

@@ -1,11 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { NAMES } from '../names';
-import { bundledFunction, importedBucketName } from './function-defaults';
+import { alarmOnAny, bundledFunction, importedBucketName } from './function-defaults';
 
 /**
  * webhook: a Lambda Function URL that GitHub's organisation webhook calls. The secret lives in
@@ -37,14 +36,7 @@ export class WebhookStack extends Stack {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`] }));
     const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
-    new Alarm(this, 'WebhookErrors', {
-      alarmDescription: 'the webhook failed or could not hand pushes to eval (GitHub shows failed deliveries: redeliver them)',
-      metric: fn.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(this, 'WebhookErrors', fn.metricErrors({ period: Duration.minutes(5) }), 'the webhook failed or could not hand pushes to eval (GitHub shows failed deliveries: redeliver them)');
     new CfnOutput(this, 'WebhookUrl', { value: url.url, description: 'Payload URL for the GitHub organisation webhook' });
     new CfnOutput(this, 'WebhookSecretArn', { value: secret.secretArn, description: 'Read with: aws secretsmanager get-secret-value --secret-id <arn>' });
   }
