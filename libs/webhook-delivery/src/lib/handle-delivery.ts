@@ -29,7 +29,7 @@ export interface DeliveryOutcome {
 /** Decides the answer to one webhook delivery. Every branch answers; nothing here throws. */
 export async function handleDelivery(request: HttpRequest, deliveryId: string, deps: WebhookDependencies): Promise<DeliveryOutcome> {
   if (request.method !== 'POST') return { outcome: 'method-not-allowed', response: jsonResponse(405, { message: 'method not allowed' }) };
-  if (byteLength(request.body) > MAX_BODY_BYTES) return { outcome: 'too-large', response: jsonResponse(413, { message: 'payload too large' }) };
+  if (mayExceed(request.body, MAX_BODY_BYTES) && byteLength(request.body) > MAX_BODY_BYTES) return { outcome: 'too-large', response: jsonResponse(413, { message: 'payload too large' }) };
 
   const signature = verify({ secrets: deps.secrets, body: request.body, signatureHeader: request.headers['x-hub-signature-256'] });
   // No detail: whoever sent an unsigned request learns nothing about why it failed.
@@ -65,6 +65,9 @@ type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
 export function byteLength(body: Buffer | string): number {
   return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
 }
+
+/** Cheap pre-check: a UTF-16 code unit never takes more than 3 bytes in UTF-8, so short strings fit. */
+const mayExceed = (body: Buffer | string, limit: number) => (typeof body === 'string' ? body.length * 3 > limit : body.length > limit);
 
 const asText = (body: Buffer | string) => (typeof body === 'string' ? body : body.toString('utf8'));
 
