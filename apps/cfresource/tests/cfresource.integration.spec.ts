@@ -2,6 +2,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import { runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { handleRequest, type HandlerDependencies } from '../src/lib/handle-request';
 import { HttpResponseSender } from '../src/lib/response-sender';
@@ -178,11 +180,11 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     const hanging: RecordingServer = await startRecordingServer(() => ({ status: 200, delayMs: 20_000 }));
     const slow = createS3Client({ forcePathStyle: true, endpoint: hanging.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
     try {
-      const { response, ms } = await request('Create', { ResourceProperties: properties() }, { store: new S3ConfigStore({ client: slow, bucket: CONFIGS, prefix: 'p' }) }, 4500);
+      const { response, ms } = await request('Create', { ResourceProperties: properties() }, { store: new S3ConfigStore({ client: slow, bucket: CONFIGS, prefix: 'p' }) }, 9500);
       expect(response['Status']).toBe('FAILED');
       expect(response['Reason']).toMatch(/Timed out/);
       expect(ms).toBeGreaterThanOrEqual(1400);
-      expect(ms).toBeLessThan(4500);
+      expect(ms).toBeLessThan(9500);
     } finally {
       slow.destroy();
       await hanging.stop();
@@ -200,6 +202,46 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       expect(logs[0]).toMatchObject({ msg: 'responded', attempts: 3 });
     } finally {
       await cfn.stop();
+    }
+  });
+
+  it('stops retrying the response when the Lambda timeout is near', async () => {
+    const cfn = await startRecordingServer(() => ({ status: 500 }));
+    try {
+      const started = Date.now();
+      const attempt = handleRequest({ RequestType: 'Delete', ResponseURL: `${cfn.endpoint}/x`, StackId: STACK, RequestId: 'r3', LogicalResourceId: 'L', PhysicalResourceId: CREATE_FAILED_ID }, () => 1500 - (Date.now() - started), deps({ sender: new HttpResponseSender({ baseDelayMs: 400 }) }));
+      await expect(attempt).rejects.toThrow(/500/);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(cfn.requests.length).toBeLessThan(5);
+    } finally {
+      await cfn.stop();
+    }
+  });
+
+  it('retries when the ResponseURL connection drops in the middle of the answer', async () => {
+    let calls = 0;
+    const dropping = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        calls++;
+        if (calls === 1) {
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('partial');
+          setTimeout(() => res.destroy(), 20);
+        } else {
+          res.writeHead(200);
+          res.end();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/x`;
+      await handleRequest({ RequestType: 'Delete', ResponseURL: url, StackId: STACK, RequestId: 'r4', LogicalResourceId: 'L', PhysicalResourceId: CREATE_FAILED_ID }, () => 30_000, deps());
+      expect(calls).toBe(2);
+    } finally {
+      dropping.closeAllConnections();
+      await new Promise((r) => dropping.close(r));
     }
   });
 
@@ -225,6 +267,17 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     expect(run.results).toEqual([{ ok: true }]);
     expect(await target.read()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'bundle/config/acme/platform/bundled.json' });
     expect(run.logLines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ msg: 'responded', outcome: 'SUCCESS', LogicalResourceId: 'BundleTrigger' })]);
+  });
+
+  it('the built bundle lets a rollback Delete of a failed Create succeed even without its configuration', async () => {
+    const target = await responseTarget();
+    const run = await runBundle(
+      join(__dirname, '../../../dist/apps/cfresource/main.js'),
+      [{ event: { RequestType: 'Delete', ResponseURL: target.url, StackId: STACK, RequestId: 'rollback', LogicalResourceId: 'T', PhysicalResourceId: CREATE_FAILED_ID } }],
+      { ...s3.env, CONFIG_BUCKET: '' },
+    );
+    expect(run.results).toEqual([{ ok: true }]);
+    expect(await target.read()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CREATE_FAILED_ID });
   });
 
   it('the built bundle answers FAILED when its own configuration is missing', async () => {

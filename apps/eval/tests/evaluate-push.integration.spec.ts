@@ -79,7 +79,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     expect(started()).toEqual(['orders']);
     expect(summary).toMatchObject({ configs: 4, invalidConfigs: 2, started: ['orders'], skipped: 3, failed: [] });
     const [start] = codepipeline.starts;
-    expect(start?.clientRequestToken).toBe(executionToken(REPO, 'refs/heads/main', SHA_AFTER, 'orders'));
+    expect(start?.clientRequestToken).toBe(executionToken(REPO, 'refs/heads/main', SHA_BEFORE, SHA_AFTER, 'orders'));
     expect(start?.sourceRevisions).toEqual([{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: SHA_AFTER }]);
     expect(start?.variables).toEqual(
       expect.arrayContaining([
@@ -177,6 +177,32 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     const steps = logs.find((l) => l['msg'] === 'change-list')?.['steps'] as { step: string; outcome: string; detail: string }[];
     expect(steps[0]).toMatchObject({ step: 'compare', outcome: 'failed', detail: expect.stringMatching(/403 \(rate limited/) });
     expect(steps[1]).toMatchObject({ step: 'tree-diff', outcome: 'failed' });
+  });
+
+  it('treats a compare answer without files as incomplete and goes on to the tree diff', async () => {
+    githubRoutes[`/repos/Acme/Platform/compare/main...${SHA_AFTER}`] = () => ({ status: 200, body: { status: 'ahead', commits: [] } });
+    githubRoutes[`/repos/Acme/Platform/git/trees/main`] = () => ({ status: 200, body: { tree: [] } });
+    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_AFTER}`] = () => ({ status: 200, body: { tree: [{ path: 'apps/web/x.ts', type: 'blob', sha: '1' }] } });
+    await evaluatePush(pushEvent({ created: true, changedPaths: [], incompleteReasons: ['new ref'] }), withGithub());
+    expect(started()).toEqual(['web']);
+    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ source: 'tree-diff', steps: [{ step: 'compare', outcome: 'incomplete', detail: 'the answer lists no files at all' }, { step: 'tree-diff', outcome: 'complete' }] });
+  });
+
+  it('starts the certain pipelines without waiting for a slow GitHub, and gives up on GitHub after its time budget', async () => {
+    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({ status: 200, delayMs: 1500, body: { files: [{ filename: 'apps/web/a.ts' }] } });
+    const started: string[] = [];
+    const starter = { start: async (r: { pipelineName: string }) => (started.push(`${r.pipelineName}@${Date.now() - t0}`), { executionId: 'x' }) };
+    const t0 = Date.now();
+    await evaluatePush(pushEvent({ changedPaths: ['services/orders/a.ts'], commitCount: 0, incompleteReasons: ['no commits listed'] }), deps({ github: new FetchGithubApi(github.endpoint, 't'), starter }));
+    const at = Object.fromEntries(started.map((s) => s.split('@') as [string, string]));
+    expect(Number(at['orders'])).toBeLessThan(1000);
+    expect(Number(at['web'])).toBeGreaterThanOrEqual(1400);
+
+    const { completeChanges } = jest.requireActual('../src/lib/complete-changes');
+    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({ status: 200, delayMs: 300, body: { files: [] } });
+    const result = await completeChanges(pushEvent({ forced: false, incompleteReasons: ['x'] }), { get: async (url: string) => { await new Promise((r) => setTimeout(r, 200)); throw new Error(`no answer for ${url}`); } }, 100);
+    expect(result.complete).toBe(false);
+    expect(result.steps.map((s: { detail: string }) => s.detail)).toEqual([expect.stringMatching(/no answer/), expect.stringMatching(/longer than the 100 ms budget/)]);
   });
 
   it('does not ask GitHub when the partial list already decides every config', async () => {

@@ -9,8 +9,10 @@ export interface HandlerDependencies {
   log: (fields: Record<string, unknown>) => void;
 }
 
-/** Time kept back from the Lambda timeout to send FAILED when the work has not finished. */
-export const DEADLINE_MARGIN_MS = 3000;
+/** Time kept back from the Lambda timeout to send FAILED (with retries) when the work has not finished. */
+export const DEADLINE_MARGIN_MS = 8000;
+/** The last moments before the Lambda timeout, left for logging once sending gave up. */
+const FINAL_MARGIN_MS = 500;
 
 /**
  * Answers one CloudFormation request, always: SUCCESS or FAILED with a reason, or FAILED when the
@@ -42,7 +44,7 @@ export async function handleRequest(event: unknown, remainingTimeMs: () => numbe
 
   const body = responseBody(request, outcome);
   try {
-    const { attempts } = await deps.sender.send(request.ResponseURL, body);
+    const { attempts } = await deps.sender.send(request.ResponseURL, body, Math.max(1000, remainingTimeMs() - FINAL_MARGIN_MS));
     deps.log({ msg: 'responded', ...fields, outcome: outcome.status, reason: outcome.reason, physicalResourceId: outcome.physicalResourceId, attempts, durationMs: Date.now() - started });
   } catch (error) {
     deps.log({ msg: 'response-failed', ...fields, outcome: outcome.status, responseUrl: redactUrl(request.ResponseURL), error: (error as Error).message, durationMs: Date.now() - started });

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Delivers a response body to CloudFormation's pre-signed ResponseURL. */
 export interface ResponseSender {
-  send(url: string, body: string): Promise<{ attempts: number }>;
+  /** Sends, retrying while `budgetMs` (default: unbounded) leaves time for another attempt. */
+  send(url: string, body: string, budgetMs?: number): Promise<{ attempts: number }>;
 }
 
 export interface RetryOptions {
@@ -33,28 +34,34 @@ export class HttpResponseSender implements ResponseSender {
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
 
-  async send(url: string, body: string): Promise<{ attempts: number }> {
+  async send(url: string, body: string, budgetMs = Infinity): Promise<{ attempts: number }> {
+    const deadline = Date.now() + budgetMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.put(url, body);
+        await this.put(url, body, Math.max(1, Math.min(this.timeoutMs, deadline - Date.now())));
         return { attempts: attempt };
       } catch (error) {
         if (!(error instanceof RetryableError) || attempt >= this.attempts) throw error;
         const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-        await sleep(Math.random() * cap);
+        const delay = Math.random() * cap;
+        // No time left for another try before the function's own timeout: report now.
+        if (Date.now() + delay + 100 >= deadline) throw error;
+        await sleep(delay);
       }
     }
   }
 
-  private put(url: string, body: string): Promise<void> {
+  private put(url: string, body: string, timeoutMs: number): Promise<void> {
     const target = new URL(url);
     const request = target.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
       const req = request(
         target,
-        { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs },
+        { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs },
         (res) => {
           res.resume();
+          // A connection dropped mid-answer emits neither 'end' nor a request error.
+          res.on('aborted', () => reject(new RetryableError('ResponseURL connection dropped mid-answer')));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) resolve();
@@ -63,7 +70,7 @@ export class HttpResponseSender implements ResponseSender {
           });
         },
       );
-      req.on('timeout', () => req.destroy(new RetryableError(`no answer from ResponseURL within ${this.timeoutMs} ms`)));
+      req.on('timeout', () => req.destroy(new RetryableError(`no answer from ResponseURL within ${timeoutMs} ms`)));
       req.on('error', (error) => reject(error instanceof RetryableError ? error : new RetryableError(error.message)));
       req.end(body);
     });

@@ -59,6 +59,8 @@ async function write(properties: unknown, owner: Owner, store: TriggerStore, idO
 /** Deletes the config if it is ours; anything else (a marker id, a missing or foreign object) succeeds untouched. */
 async function remove(physicalResourceId: string, owner: Owner, store: TriggerStore): Promise<ResourceOutcome> {
   const keep = (reason: string): ResourceOutcome => ({ status: 'SUCCESS', reason, physicalResourceId });
+  // Checked before the store, so a rollback succeeds even when the store cannot be reached or configured.
+  if (physicalResourceId === CREATE_FAILED_ID) return keep('Nothing to delete: the Create had failed before writing anything');
   if (!store.isConfigKey(physicalResourceId)) return keep(`Nothing to delete: ${physicalResourceId} is not a trigger config key`);
   const existing = await store.getKey(physicalResourceId);
   if (!existing) return keep(`Nothing to delete: ${store.uriFor(physicalResourceId)} does not exist`);

@@ -19,6 +19,8 @@ export interface CompletedChanges {
 
 /** GitHub's compare API lists at most 300 files for a whole comparison, and does not page them. */
 export const COMPARE_FILE_CAP = 300;
+/** Longest time spent asking GitHub, all steps together, so eval finishes well inside its timeout. */
+export const COMPLETION_BUDGET_MS = 20_000;
 const ZERO_SHA = /^0+$/;
 
 const compareSchema = z.object({
@@ -36,7 +38,7 @@ const treeSchema = z.object({
  * the truth, whatever commits GitHub listed. Never throws: a failed step is recorded and the list
  * stays incomplete, so each config's `onIncompleteChanges` decides.
  */
-export async function completeChanges(event: CompactPushEvent, github: GithubApi | undefined): Promise<CompletedChanges> {
+export async function completeChanges(event: CompactPushEvent, github: GithubApi | undefined, budgetMs = COMPLETION_BUDGET_MS): Promise<CompletedChanges> {
   const payload: CompletedChanges = { paths: event.changedPaths, complete: !event.incompleteReasons, source: 'payload', steps: [] };
   if (payload.complete || event.deleted) return { ...payload, complete: true };
   if (!github) return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'no GITHUB_TOKEN: cannot ask GitHub for the full change list' }] };
@@ -49,33 +51,43 @@ export async function completeChanges(event: CompactPushEvent, github: GithubApi
   }
   const steps: CompletionStep[] = [];
   const repoPath = `/repos/${owner}/${repo}`;
+  const deadline = Date.now() + budgetMs;
+  const get = (url: string) => {
+    if (Date.now() > deadline) return Promise.reject(new Error(`gave up: GitHub took longer than the ${budgetMs} ms budget`));
+    return github.get(url);
+  };
 
   if (!(event.forced && !newRef)) {
     try {
       const files = new Set<string>();
       let url: string | undefined = `${repoPath}/compare/${encodeURIComponent(base)}...${encodeURIComponent(event.after)}?per_page=100`;
-      // Files are listed on the first page only (commits page); later pages are read in case a
-      // GitHub Enterprise version pages files too.
+      let listed = false;
+      // GitHub lists files on the first page only (commits page); later pages are read only while
+      // they still carry files, in case a GitHub Enterprise version pages them too.
       for (let pages = 0; url && pages < 30; pages++) {
-        const page = await github.get(url);
-        for (const file of compareSchema.parse(page.body).files ?? []) {
+        const page = await get(url);
+        const pageFiles = compareSchema.parse(page.body).files;
+        if (pageFiles === undefined) break;
+        listed = true;
+        for (const file of pageFiles) {
           files.add(file.filename);
           if (file.previous_filename) files.add(file.previous_filename);
         }
-        url = page.next;
+        url = pageFiles.length > 0 ? page.next : undefined;
       }
-      if (files.size < COMPARE_FILE_CAP) {
+      if (listed && files.size < COMPARE_FILE_CAP) {
         steps.push({ step: 'compare', outcome: 'complete', detail: `${files.size} files between ${base} and ${event.after}` });
         return { paths: [...files].sort(), complete: true, source: 'compare', steps };
       }
-      steps.push({ step: 'compare', outcome: 'incomplete', detail: `${files.size} files: at the compare API's cap of ${COMPARE_FILE_CAP}` });
+      const why = listed ? `${files.size} files: at the compare API's cap of ${COMPARE_FILE_CAP}` : 'the answer lists no files at all';
+      steps.push({ step: 'compare', outcome: 'incomplete', detail: why });
     } catch (error) {
       steps.push({ step: 'compare', outcome: 'failed', detail: (error as Error).message });
     }
   }
 
   try {
-    const [before, after] = await Promise.all([base, event.after].map((sha) => github.get(`${repoPath}/git/trees/${encodeURIComponent(sha)}?recursive=1`)));
+    const [before, after] = await Promise.all([base, event.after].map((sha) => get(`${repoPath}/git/trees/${encodeURIComponent(sha)}?recursive=1`)));
     const beforeTree = treeSchema.parse(before?.body);
     const afterTree = treeSchema.parse(after?.body);
     if (beforeTree.truncated || afterTree.truncated) {

@@ -1,4 +1,4 @@
-import { createChangeSet, decide, type Decision } from '@monorepo-triggers/config-schema';
+import { createChangeSet, decide, type CompiledTrigger, type Decision } from '@monorepo-triggers/config-schema';
 import { evalInputSchema, type ClaimCheck, type CompactPushEvent } from '@monorepo-triggers/push-event';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import { mapLimit } from '@monorepo-triggers/s3-config-store';
@@ -68,29 +68,38 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
   const facts = { repository: event.repository, ref: event.ref, deleted: event.deleted };
 
-  // First with what the payload says. Paths that count are certain; only configs left undecided by
-  // an incomplete list need the full list from GitHub, so GitHub is asked only when one does.
+  type Planned = { key: string; trigger: CompiledTrigger; decision: Decision };
+  const startAll = (planned: Planned[]) =>
+    mapLimit(planned, deps.startConcurrency, async ({ trigger }) => {
+      const request = startRequestFor(trigger.config, event);
+      try {
+        const { executionId } = await deps.starter.start(request);
+        return { ok: true as const, executionId, token: request.clientRequestToken };
+      } catch (error) {
+        const e = error as Error & { $metadata?: { attempts?: number } };
+        return { ok: false as const, error: `${e.name}: ${e.message}`, attempts: e.$metadata?.attempts, token: request.clientRequestToken };
+      }
+    });
+  const isUndecided = (d: Planned) => d.decision.reason.startsWith('changes-incomplete');
+
+  // First with what the payload says. Paths that count are certain and start at once; only configs
+  // left undecided by an incomplete list need the full list from GitHub, asked meanwhile, so a slow
+  // GitHub never delays (or, by timing the function out, loses) a start that was already certain.
   let changes: CompletedChanges = { paths: event.changedPaths, complete: !event.incompleteReasons || event.deleted, source: 'payload', steps: [] };
-  let decisions = triggers.map(({ key, trigger }) => ({ key, trigger, decision: decide(trigger, facts, createChangeSet(changes.paths, changes.complete)) }));
-  const undecided = decisions.some(({ decision }) => decision.reason.startsWith('changes-incomplete'));
-  if (undecided) {
-    changes = await completeChanges(event, deps.github);
+  let decisions: Planned[] = triggers.map(({ key, trigger }) => ({ key, trigger, decision: decide(trigger, facts, createChangeSet(changes.paths, changes.complete)) }));
+  const certain = decisions.filter((d) => d.decision.start && !isUndecided(d));
+  const [certainOutcomes, completed] = await Promise.all([startAll(certain), decisions.some(isUndecided) ? completeChanges(event, deps.github) : undefined]);
+  let later: Planned[] = [];
+  if (completed) {
+    changes = completed;
     log({ msg: 'change-list', incompleteReasons: event.incompleteReasons, complete: changes.complete, source: changes.source, paths: changes.paths.length, steps: changes.steps });
     const changeSet = createChangeSet(changes.paths, changes.complete);
-    decisions = decisions.map((d) => (d.decision.reason.startsWith('changes-incomplete') ? { ...d, decision: decide(d.trigger, facts, changeSet) } : d));
+    decisions = decisions.map((d) => (isUndecided(d) ? { ...d, decision: decide(d.trigger, facts, changeSet) } : d));
+    const alreadyStarted = new Set(certain.map((c) => c.key));
+    later = decisions.filter((d) => d.decision.start && !alreadyStarted.has(d.key));
   }
-
-  const toStart = decisions.filter((d) => d.decision.start);
-  const outcomes = await mapLimit(toStart, deps.startConcurrency, async ({ trigger }) => {
-    const request = startRequestFor(trigger.config, event);
-    try {
-      const { executionId } = await deps.starter.start(request);
-      return { ok: true as const, executionId, token: request.clientRequestToken };
-    } catch (error) {
-      const e = error as Error & { $metadata?: { attempts?: number } };
-      return { ok: false as const, error: `${e.name}: ${e.message}`, attempts: e.$metadata?.attempts, token: request.clientRequestToken };
-    }
-  });
+  const toStart = [...certain, ...later];
+  const outcomes = [...certainOutcomes, ...(await startAll(later))];
   const outcomeByPipeline = new Map(toStart.map((d, i) => [d.trigger.config.pipelineName, outcomes[i]]));
 
   for (const { key, trigger, decision } of decisions) {

@@ -11,19 +11,20 @@ const config = (overrides: Record<string, unknown> = {}) => {
 };
 
 describe('executionToken', () => {
-  it('is stable for the same repository (any case), ref, commit and pipeline, and fits CodePipeline', () => {
-    const token = executionToken('Acme/Platform', 'refs/heads/main', 'abc', 'orders');
-    expect(token).toBe(executionToken('acme/platform', 'refs/heads/main', 'abc', 'orders'));
+  it('is stable for the same push (repository in any case, ref, before, after) and pipeline, and fits CodePipeline', () => {
+    const token = executionToken('Acme/Platform', 'refs/heads/main', 'b0', 'abc', 'orders');
+    expect(token).toBe(executionToken('acme/platform', 'refs/heads/main', 'b0', 'abc', 'orders'));
     expect(token).toMatch(/^[a-f0-9]{64}$/);
   });
 
   it.each([
-    ['ref', ['Acme/Platform', 'refs/heads/dev', 'abc', 'orders']],
-    ['commit', ['Acme/Platform', 'refs/heads/main', 'abd', 'orders']],
-    ['pipeline', ['Acme/Platform', 'refs/heads/main', 'abc', 'billing']],
-    ['repository', ['Acme/Other', 'refs/heads/main', 'abc', 'orders']],
-  ] as const)('differs when the %s differs', (_name, [repository, ref, commit, pipeline]) => {
-    expect(executionToken(repository, ref, commit, pipeline)).not.toBe(executionToken('Acme/Platform', 'refs/heads/main', 'abc', 'orders'));
+    ['ref', ['Acme/Platform', 'refs/heads/dev', 'b0', 'abc', 'orders']],
+    ['pushed commit', ['Acme/Platform', 'refs/heads/main', 'b0', 'abd', 'orders']],
+    ['previous commit (a force-push back to a commit built before)', ['Acme/Platform', 'refs/heads/main', 'b1', 'abc', 'orders']],
+    ['pipeline', ['Acme/Platform', 'refs/heads/main', 'b0', 'abc', 'billing']],
+    ['repository', ['Acme/Other', 'refs/heads/main', 'b0', 'abc', 'orders']],
+  ] as const)('differs when the %s differs', (_name, [repository, ref, before, after, pipeline]) => {
+    expect(executionToken(repository, ref, before, after, pipeline)).not.toBe(executionToken('Acme/Platform', 'refs/heads/main', 'b0', 'abc', 'orders'));
   });
 });
 
@@ -31,6 +32,12 @@ describe('startRequestFor', () => {
   it('pins the source action only when the config names one', () => {
     expect(startRequestFor(config(), pushEvent()).sourceRevisions).toBeUndefined();
     expect(startRequestFor(config({ sourceActionName: 'Src' }), pushEvent()).sourceRevisions).toEqual([{ actionName: 'Src', revisionType: 'COMMIT_ID', revisionValue: pushEvent().after }]);
+  });
+
+  it('builds the commit an annotated tag points at, not the tag object', () => {
+    const request = startRequestFor(config({ sourceActionName: 'Src' }), pushEvent({ ref: 'refs/tags/v1', after: 't'.repeat(40), headCommit: 'c'.repeat(40) }));
+    expect(request.variables).toContainEqual({ name: 'COMMIT_ID', value: 'c'.repeat(40) });
+    expect(request.sourceRevisions?.[0]?.revisionValue).toBe('c'.repeat(40));
   });
 
   it('passes TAG_NAME for tags and BRANCH_NAME for branches, beside configured variables', () => {

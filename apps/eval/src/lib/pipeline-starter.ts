@@ -34,30 +34,34 @@ export class CodePipelineStarter implements PipelineStarter {
 }
 
 /**
- * The idempotency token of one start: the same repository, ref, commit and pipeline always give the
- * same token, so a retried invocation or a redelivered webhook does not start a second execution.
+ * The idempotency token of one start: the same push (repository, ref, before and after) and pipeline
+ * always give the same token, so a retried invocation or a redelivered webhook does not start a
+ * second execution. `before` tells apart pushes that land on a commit seen before (a force-push back
+ * to an earlier commit, a tag re-created at the same commit), which must build again.
  * 64 hex characters fit CodePipeline's `[a-zA-Z0-9-]{1,128}`.
  */
-export function executionToken(repository: string, ref: string, commit: string, pipelineName: string): string {
-  return createHash('sha256').update([repository.toLowerCase(), ref, commit, pipelineName].join('\n')).digest('hex');
+export function executionToken(repository: string, ref: string, before: string, after: string, pipelineName: string): string {
+  return createHash('sha256').update([repository.toLowerCase(), ref, before, after, pipelineName].join('\n')).digest('hex');
 }
 
 /** The request that starts `config`'s pipeline for `event`: built-in and configured variables, pinned source. */
 export function startRequestFor(config: TriggerConfig, event: CompactPushEvent): StartRequest {
   const isTag = event.ref.startsWith('refs/tags/');
   const refName = event.ref.replace(/^refs\/(heads|tags)\//, '');
+  // An annotated tag's `after` is the tag object; the commit it points at is what gets built.
+  const commit = event.headCommit ?? event.after;
   const builtIn: Record<string, string> = {
-    COMMIT_ID: event.after,
+    COMMIT_ID: commit,
     [isTag ? 'TAG_NAME' : 'BRANCH_NAME']: refName,
     REPOSITORY: event.repository,
   };
   const variables = Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value }));
   return {
     pipelineName: config.pipelineName,
-    clientRequestToken: executionToken(event.repository, event.ref, event.after, config.pipelineName),
+    clientRequestToken: executionToken(event.repository, event.ref, event.before, event.after, config.pipelineName),
     variables,
     ...(config.sourceActionName
-      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: event.after }] }
+      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: commit }] }
       : {}),
   };
 }

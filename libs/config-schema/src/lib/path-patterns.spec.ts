@@ -57,6 +57,16 @@ describe('compilePathPattern', () => {
     expect(compilePathPattern('README.md', 'glob', 0).prefix).toBe('README.md');
   });
 
+  it.each([
+    ['./src/index.ts', 'src/index.ts'],
+    ['./src/**', 'src/x.ts'],
+    ['!foo/**', '!foo/x'],
+  ])('never claims a glob prefix the matched path lacks: %s matches %s', (glob, path) => {
+    const pattern = compilePathPattern(glob, 'glob', 0);
+    expect(pattern.regex.test(path)).toBe(true);
+    expect(path.startsWith(pattern.prefix)).toBe(true);
+  });
+
   it('throws a readable error for a regex that does not compile', () => {
     expect(() => compilePathPattern('^(unclosed', 'regex', 0)).toThrow(/Unterminated group/);
   });

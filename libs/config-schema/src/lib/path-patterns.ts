@@ -24,9 +24,12 @@ export function compilePathPattern(source: string, syntax: PathSyntax, index: nu
     const tooComplex = globComplexityError(source, MAX_STARS_PER_PATH_SEGMENT);
     if (tooComplex) throw new Error(tooComplex);
     const regex = picomatch.makeRe(source, GLOB_OPTIONS);
-    const { base, isGlob } = picomatch.scan(source);
-    // A base containing an escape is not a plain literal; give up the shortcut rather than guess.
-    const prefix = base.includes('\\') ? '' : isGlob ? base : source;
+    const scan = picomatch.scan(source);
+    // picomatch strips a leading './' from what it matches, and `base` is what follows it. Anything
+    // else in front (a negation kept literal by nonegate) or an escape in the base is not a plain
+    // literal: give up the shortcut rather than guess.
+    const plain = !scan.negated && (scan.prefix === '' || scan.prefix === './') && !scan.base.includes('\\');
+    const prefix = plain ? scan.base : '';
     return { source, index, prefix, regex };
   }
   // No flags: patterns are checked for catastrophic backtracking with the same (empty) flags.

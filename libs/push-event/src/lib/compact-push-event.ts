@@ -15,6 +15,11 @@ export const compactPushEventSchema = z.object({
   ref: z.string(),
   before: z.string(),
   after: z.string(),
+  /**
+   * The commit the push points at, when GitHub names it: differs from `after` for an annotated tag,
+   * whose `after` is the tag object.
+   */
+  headCommit: z.string().optional(),
   created: z.boolean(),
   deleted: z.boolean(),
   forced: z.boolean(),

@@ -35,7 +35,8 @@ describe('toCompactPushEvent', () => {
     ['a new branch', { created: true }, /new ref/],
     ['a push without commits', { commits: [] }, /no commits/],
     ['a distinct commit listing no path', { commits: [commit('1', { added: ['a'] }), commit('2', {})] }, /1 commit\(s\) list no changed path/],
-    ['a path list at the cap', { commits: [commit('1', { modified: Array.from({ length: GITHUB_PATH_LIST_CAP }, (_, i) => `f${i}`) })] }, /at GitHub's cap of about 3000/],
+    ['a path list at the cap', { commits: [commit('1', { modified: Array.from({ length: GITHUB_PATH_LIST_CAP }, (_, i) => `f${i}`) })] }, /at or near GitHub's cap of about 3000 paths/],
+    ['a commit whose three lists together reach the cap', { commits: [commit('1', { added: Array.from({ length: 2000 }, (_, i) => `a${i}`), modified: Array.from({ length: 1000 }, (_, i) => `m${i}`) })] }, /1 commit\(s\) list at or near/],
     ['a commit list at the cap', { commits: Array.from({ length: GITHUB_MAX_COMMITS }, (_, i) => commit(String(i), { added: ['x'] })) }, /2048 commits/],
   ])('marks %s as incomplete, saying why', (_name, overrides, reason) => {
     const event = compact({ ...base, commits: [commit('1', { added: ['a'] })], ...overrides });
@@ -45,6 +46,11 @@ describe('toCompactPushEvent', () => {
   it('does not count a non-distinct empty commit (already on another branch) as incomplete', () => {
     const event = compact({ ...base, commits: [commit('1', { added: ['a'] }), commit('2', {}, false)] });
     expect(event.incompleteReasons).toBeUndefined();
+  });
+
+  it('keeps the commit an annotated tag points at, which differs from the tag object in after', () => {
+    const event = compact({ ...base, ref: 'refs/tags/v1', after: 't'.repeat(40), head_commit: { id: 'c'.repeat(40) }, commits: [] });
+    expect(event).toMatchObject({ after: 't'.repeat(40), headCommit: 'c'.repeat(40) });
   });
 
   it('never marks a deleted ref incomplete', () => {

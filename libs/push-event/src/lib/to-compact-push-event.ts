@@ -8,6 +8,8 @@ import type { GithubPush } from './github-push.schema';
  */
 export const GITHUB_MAX_COMMITS = 2048;
 export const GITHUB_PATH_LIST_CAP = 3000;
+/** "At or near" the cap: a commit listing this many paths in all may have been cut. */
+const NEAR_PATH_CAP = Math.floor(GITHUB_PATH_LIST_CAP * 0.95);
 
 /** Reduces a validated GitHub push to the compact event eval consumes. */
 export function toCompactPushEvent(push: GithubPush, deliveryId: string): CompactPushEvent {
@@ -18,8 +20,9 @@ export function toCompactPushEvent(push: GithubPush, deliveryId: string): Compac
   for (const commit of push.commits) {
     for (const list of [commit.added, commit.removed, commit.modified]) {
       for (const path of list) changed.add(path);
-      if (list.length >= GITHUB_PATH_LIST_CAP) cappedLists++;
     }
+    // GitHub caps the paths reported per commit (all three lists together), not per list.
+    if (commit.added.length + commit.removed.length + commit.modified.length >= NEAR_PATH_CAP) cappedLists++;
     // A distinct commit that lists no path at all is how GitHub reports a commit too large to list.
     if (commit.distinct !== false && commit.added.length + commit.removed.length + commit.modified.length === 0) emptyDistinct++;
   }
@@ -28,7 +31,7 @@ export function toCompactPushEvent(push: GithubPush, deliveryId: string): Compac
     if (push.created) incomplete.push('new ref: GitHub lists only the commits it considers new');
     if (push.commits.length === 0) incomplete.push('no commits listed');
     if (push.commits.length >= GITHUB_MAX_COMMITS) incomplete.push(`${push.commits.length} commits: at GitHub's cap of ${GITHUB_MAX_COMMITS}`);
-    if (cappedLists > 0) incomplete.push(`${cappedLists} commit path list(s) at GitHub's cap of about ${GITHUB_PATH_LIST_CAP}`);
+    if (cappedLists > 0) incomplete.push(`${cappedLists} commit(s) list at or near GitHub's cap of about ${GITHUB_PATH_LIST_CAP} paths`);
     if (emptyDistinct > 0) incomplete.push(`${emptyDistinct} commit(s) list no changed path`);
   }
   return {
@@ -40,6 +43,7 @@ export function toCompactPushEvent(push: GithubPush, deliveryId: string): Compac
     ref: push.ref,
     before: push.before,
     after: push.after,
+    ...(push.head_commit?.id ? { headCommit: push.head_commit.id } : {}),
     created: push.created,
     deleted: push.deleted,
     forced: push.forced,

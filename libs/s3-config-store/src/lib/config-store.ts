@@ -197,6 +197,13 @@ export class S3ConfigStore {
       } catch (error) {
         // Deleted between the listing and the GET: it is simply no longer a config.
         if (error instanceof NoSuchKey) return undefined;
+        // One object we may not read (access denied, a KMS key we cannot use) must not hide the
+        // others; transient errors (5xx, throttling, network) still fail the listing so it is retried.
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+          const issues = [{ path: '(root)', message: `cannot be read: ${(error as Error).name} (HTTP ${status})` }];
+          return { ok: false as const, value: { key, etag, issues, error: formatIssues(issues) } };
+        }
         throw error;
       }
     });
