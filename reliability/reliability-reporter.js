@@ -25,7 +25,8 @@ const GUARANTEES = `## What is guaranteed
   failed delivery that can be redelivered; when S3 or CodePipeline fails, eval fails the invocation
   after starting what it could, so Lambda retries it, and its dead-letter queue keeps what still fails.
 - **No pipeline starts twice for one push.** Every start carries an idempotency token derived from
-  repository, ref, commit and pipeline: retries and redeliveries (all 200 of them, above) start nothing new.
+  repository, ref, the commits before and after the push, and pipeline: retries and redeliveries (all
+  200 of them, above) start nothing new.
 - **CloudFormation always gets an answer**, retried through 5xx; the pre-signed URL is never logged.
 
 ## Defects this suite found, fixed in the code
