@@ -2,6 +2,6 @@ export { S3ConfigStore } from './lib/config-store';
 export type { ConfigStoreOptions, InvalidConfig, ListResult, ListStats, StoredConfig } from './lib/config-store';
 export { configKey, parseConfigKey, repositoryPrefix } from './lib/config-key';
 export { createS3Client } from './lib/s3-client';
-export { DEFAULT_CONFIG_PREFIX, normalisePrefix, storeSettingsFromEnv } from './lib/settings';
+export { DEFAULT_CONFIG_PREFIX, storeSettingsFromEnv } from './lib/settings';
 export type { StoreSettings } from './lib/settings';
 export { mapLimit } from './lib/map-limit';

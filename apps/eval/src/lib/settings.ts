@@ -1,10 +1,11 @@
+import { booleanVariable, parseEnvironment, trimSlashes } from '@monorepo-triggers/env-settings';
 import { z } from 'zod';
 
 const settingsSchema = z.object({
   CONFIG_BUCKET: z.string().min(1, 'is required: the bucket that holds trigger configurations'),
   CONFIG_PREFIX: z.string().default('mono-repo/config'),
   EVENTS_PREFIX: z.string().default('mono-repo/events'),
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '']).default('false'),
+  S3_FORCE_PATH_STYLE: booleanVariable,
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_API_URL: z.url({ message: 'must be a URL such as https://api.github.com' }).default('https://api.github.com'),
   START_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
@@ -21,21 +22,14 @@ export interface EvalSettings {
   startConcurrency: number;
 }
 
-const trimSlashes = (s: string) => s.replace(/^\/+|\/+$/g, '');
-
 /** Reads eval's configuration once per cold start; a bad variable fails with its name, never its value. */
 export function evalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EvalSettings {
-  const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
-    throw new Error(`eval: invalid configuration: ${detail}`);
-  }
-  const s = parsed.data;
+  const s = parseEnvironment(settingsSchema, env, 'eval');
   return {
     bucket: s.CONFIG_BUCKET,
     configPrefix: trimSlashes(s.CONFIG_PREFIX),
     eventsPrefix: trimSlashes(s.EVENTS_PREFIX),
-    forcePathStyle: s.S3_FORCE_PATH_STYLE === 'true',
+    forcePathStyle: s.S3_FORCE_PATH_STYLE,
     ...(s.GITHUB_TOKEN ? { githubToken: s.GITHUB_TOKEN } : {}),
     githubApiUrl: s.GITHUB_API_URL.replace(/\/+$/, ''),
     startConcurrency: s.START_CONCURRENCY,

@@ -1,3 +1,4 @@
+import { booleanVariable, parseEnvironment, trimSlashes } from '@monorepo-triggers/env-settings';
 import { z } from 'zod';
 
 const settingsSchema = z.object({
@@ -6,7 +7,7 @@ const settingsSchema = z.object({
   EVAL_FUNCTION_NAME: z.string().min(1, 'is required: the eval function name or ARN'),
   CONFIG_BUCKET: z.string().min(1, 'is required: the bucket for oversized events (claim check)'),
   EVENTS_PREFIX: z.string().default('mono-repo/events'),
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '']).default('false'),
+  S3_FORCE_PATH_STYLE: booleanVariable,
 });
 
 /** The webhook's configuration, read once per cold start. Secrets never leave this object. */
@@ -19,18 +20,12 @@ export interface WebhookSettings {
 }
 
 export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
-  const parsed = settingsSchema.safeParse(env);
-  if (!parsed.success) {
-    // Names and rules only: the values may be secrets.
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
-    throw new Error(`webhook: invalid configuration: ${detail}`);
-  }
-  const s = parsed.data;
+  const s = parseEnvironment(settingsSchema, env, 'webhook');
   return {
     secrets: [s.WEBHOOK_SECRET, s.WEBHOOK_SECRET_PREVIOUS].filter((x): x is string => !!x),
     evalFunctionName: s.EVAL_FUNCTION_NAME,
     bucket: s.CONFIG_BUCKET,
-    eventsPrefix: s.EVENTS_PREFIX.replace(/^\/+|\/+$/g, ''),
-    forcePathStyle: s.S3_FORCE_PATH_STYLE === 'true',
+    eventsPrefix: trimSlashes(s.EVENTS_PREFIX),
+    forcePathStyle: s.S3_FORCE_PATH_STYLE,
   };
 }

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'env-settings',
+  preset: '../../jest.preset.js',
+};
