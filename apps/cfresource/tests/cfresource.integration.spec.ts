@@ -142,6 +142,19 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     expect((await stored('orders'))?.etag).toBe(before?.etag);
   });
 
+  it('lets the owning stack repair, then delete, its own config after it became invalid', async () => {
+    const key = store.keyFor('acme/platform', 'orders');
+    // Written by this stack earlier, now invalid (say, a pattern a newer checker refuses).
+    await client.send(new PutObjectCommand({ Bucket: CONFIGS, Key: key, Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^(a+)+$'], owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' } }) }));
+    const { response } = await request('Update', { PhysicalResourceId: key, ResourceProperties: properties() });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: key });
+    expect(await stored('orders')).toMatchObject({ config: { includePaths: ['^services/orders/'] } });
+    await client.send(new PutObjectCommand({ Bucket: CONFIGS, Key: key, Body: JSON.stringify({ version: 1, pipelineName: 'orders', owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' } }) }));
+    const { response: deleted } = await request('Delete', { PhysicalResourceId: key });
+    expect(deleted['Reason']).toMatch(/^Deleted/);
+    expect(await stored('orders')).toBeUndefined();
+  });
+
   it('Delete of a missing config succeeds', async () => {
     const key = store.keyFor('acme/platform', 'never');
     const { response } = await request('Delete', { PhysicalResourceId: key });

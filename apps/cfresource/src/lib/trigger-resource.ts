@@ -1,5 +1,5 @@
 import { formatIssues, parseCfnProperties, type TriggerConfig } from '@monorepo-triggers/config-schema';
-import type { S3ConfigStore, StoredConfig } from '@monorepo-triggers/s3-config-store';
+import type { InvalidConfig, S3ConfigStore, StoredConfig } from '@monorepo-triggers/s3-config-store';
 import type { CfnRequest, ResourceOutcome } from './cfn-request';
 
 /** The store operations the resource needs. */
@@ -17,6 +17,8 @@ const describeOwner = (owner: Owner | undefined) =>
   owner ? `${owner.logicalResourceId} in stack ${owner.stackId}` : 'no stack (it was written by hand or with the triggers CLI)';
 const sameOwner = (a: Owner | undefined, b: Owner) => !!a && a.stackId === b.stackId && a.logicalResourceId === b.logicalResourceId;
 const isStored = (value: unknown): value is StoredConfig => !!value && typeof value === 'object' && 'config' in value;
+/** The owner an existing object names, valid or not: a stack may always repair or remove its own config. */
+const ownerOf = (existing: StoredConfig | InvalidConfig) => (isStored(existing) ? existing.config.owner : existing.owner);
 
 /** Creates, updates or deletes the trigger configuration a `Custom::PipelineTrigger` describes. */
 export async function applyRequest(request: CfnRequest, store: TriggerStore): Promise<ResourceOutcome> {
@@ -42,9 +44,9 @@ async function write(properties: unknown, owner: Owner, store: TriggerStore, idO
   const key = store.keyFor(parsed.value.repository, parsed.value.pipelineName);
   const existing = await store.getKey(key);
   if (existing) {
-    const existingOwner = isStored(existing) ? existing.config.owner : undefined;
+    const existingOwner = ownerOf(existing);
     if (!sameOwner(existingOwner, owner)) {
-      const held = isStored(existing) ? describeOwner(existingOwner) : 'an invalid object that no stack owns';
+      const held = isStored(existing) || existingOwner ? describeOwner(existingOwner) : 'an invalid object that no stack owns';
       return {
         status: 'FAILED',
         reason: `A trigger for ${parsed.value.repository} / ${parsed.value.pipelineName} already exists at ${store.uriFor(key)}, owned by ${held}. Remove it there, or use another PipelineName.`,
@@ -64,9 +66,9 @@ async function remove(physicalResourceId: string, owner: Owner, store: TriggerSt
   if (!store.isConfigKey(physicalResourceId)) return keep(`Nothing to delete: ${physicalResourceId} is not a trigger config key`);
   const existing = await store.getKey(physicalResourceId);
   if (!existing) return keep(`Nothing to delete: ${store.uriFor(physicalResourceId)} does not exist`);
-  const existingOwner = isStored(existing) ? existing.config.owner : undefined;
+  const existingOwner = ownerOf(existing);
   if (!sameOwner(existingOwner, owner)) {
-    return keep(`Left ${store.uriFor(physicalResourceId)} in place: it is owned by ${isStored(existing) ? describeOwner(existingOwner) : 'no stack (invalid object)'}`);
+    return keep(`Left ${store.uriFor(physicalResourceId)} in place: it is owned by ${isStored(existing) || existingOwner ? describeOwner(existingOwner) : 'no stack (invalid object)'}`);
   }
   await store.deleteKey(physicalResourceId);
   return keep(`Deleted ${store.uriFor(physicalResourceId)}`);

@@ -20,6 +20,7 @@ describe('startS3Server', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'configs', Key: 'a/b.json', Body: '{"x":1}' }));
     const got = await s3.send(new GetObjectCommand({ Bucket: 'configs', Key: 'a/b.json' }));
     expect(await got.Body?.transformToString()).toBe('{"x":1}');
+    await server.sync(); // the request log arrives asynchronously from the child process
     expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'GET']);
     expect(server.requests[2]?.url).toMatch(/^\/configs\/a\/b\.json/);
     s3.destroy();

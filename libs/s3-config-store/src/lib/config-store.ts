@@ -11,6 +11,7 @@ import {
 import {
   ConfigValidationError,
   formatIssues,
+  ownerSchema,
   validateTriggerConfig,
   type ConfigIssue,
   type TriggerConfig,
@@ -33,6 +34,8 @@ export interface InvalidConfig {
   issues: ConfigIssue[];
   /** `field: message; …`, ready for a log line. */
   error: string;
+  /** The owner the object names, if it names a well-formed one: that stack may still replace or delete it. */
+  owner?: TriggerConfig['owner'];
 }
 
 /** What a listing cost, so callers can log and tests can count. */
@@ -228,7 +231,10 @@ export class S3ConfigStore {
   }
 
   private parse(key: string, etag: string, text: string): ReadOutcome {
-    const invalid = (issues: ConfigIssue[]): ReadOutcome => ({ ok: false, value: { key, etag, issues, error: formatIssues(issues) } });
+    const invalid = (issues: ConfigIssue[], owner?: TriggerConfig['owner']): ReadOutcome => ({
+      ok: false,
+      value: { key, etag, issues, error: formatIssues(issues), ...(owner ? { owner } : {}) },
+    });
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -236,7 +242,10 @@ export class S3ConfigStore {
       return invalid([{ path: '(root)', message: `is not JSON: ${(error as Error).message}` }]);
     }
     const result = validateTriggerConfig(json, this.readValidation);
-    if (!result.ok) return invalid(result.issues);
+    if (!result.ok) {
+      const owner = ownerSchema.safeParse((json as { owner?: unknown } | null)?.owner);
+      return invalid(result.issues, owner.success ? owner.data : undefined);
+    }
     // The key decides which repository and pipeline a config serves; a body that disagrees was
     // copied or edited by hand, and acting on either half would surprise someone.
     const expected = this.keyFor(result.value.repository, result.value.pipelineName);
