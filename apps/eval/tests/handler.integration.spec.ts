@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { runBundle, startLocalCodePipeline, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
+import { runBundle, runInProcess, startLocalCodePipeline, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent } from './scenario';
 
@@ -13,21 +13,8 @@ const sourceCaller = (): Caller => {
   let handler: ((input: unknown) => Promise<unknown>) | undefined;
   return async (inputs) => {
     if (!handler) jest.isolateModules(() => (handler = jest.requireActual('../src/main').handler));
-    const lines: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
-    try {
-      const results: Result[] = [];
-      for (const input of inputs) {
-        try {
-          results.push({ ok: true, value: await handler?.(input) });
-        } catch (error) {
-          results.push({ ok: false, error: String(error) });
-        }
-      }
-      return { results, logs: lines.map((l) => JSON.parse(l)) };
-    } finally {
-      spy.mockRestore();
-    }
+    const run = await runInProcess(handler as (input: unknown) => Promise<unknown>, inputs);
+    return { results: run.results, logs: run.logLines.map((l) => JSON.parse(l)) };
   };
 };
 

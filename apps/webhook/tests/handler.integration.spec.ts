@@ -1,6 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/push-event';
-import { delivery, minimalPush, runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { delivery, minimalPush, runBundle, runInProcess, startRecordingServer, startS3Server, type BundleRun, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
 import type { HttpResponse, LambdaHttpEvent } from '@monorepo-triggers/webhook-delivery';
@@ -16,32 +16,27 @@ const PREVIOUS_SECRET = 'previous-secret';
 const BUCKET = 'triggers';
 const pushExamples = (examples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === 'push')?.examples ?? [];
 
+/** Answers from a run, which must all have succeeded, and the JSON lines logged. */
+const answers = (run: BundleRun) => ({
+  responses: run.results.map((r) => {
+    if (!r.ok) throw new Error(r.error);
+    return r.value as HttpResponse;
+  }),
+  logs: run.logLines.map((l) => JSON.parse(l)),
+});
+
 /** The source handler, in this process (stdout captured for the log lines). */
 const sourceCaller = (): Caller => {
   let handler: Handler | undefined;
   return async (events) => {
     if (!handler) jest.isolateModules(() => (handler = jest.requireActual('../src/main').handler));
-    const lines: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
-    try {
-      const responses: HttpResponse[] = [];
-      for (const event of events) responses.push(await (handler as Handler)(event));
-      return { responses, logs: lines.map((l) => JSON.parse(l)) };
-    } finally {
-      spy.mockRestore();
-    }
+    return answers(await runInProcess(handler as (e: unknown) => Promise<unknown>, events));
   };
 };
 
 /** The built bundle, in a fresh Node process as Lambda runs it. */
-const bundleCaller = (): Caller => async (events) => {
-  const run = await runBundle(join(__dirname, '../../../dist/apps/webhook/main.js'), events.map((event) => ({ event })), {});
-  const responses = run.results.map((r) => {
-    if (!r.ok) throw new Error(r.error);
-    return r.value as HttpResponse;
-  });
-  return { responses, logs: run.logLines.map((l) => JSON.parse(l)) };
-};
+const bundleCaller = (): Caller => async (events) =>
+  answers(await runBundle(join(__dirname, '../../../dist/apps/webhook/main.js'), events.map((event) => ({ event })), {}));
 
 /** A push of about `megabytes` MB: many commits with many distinct, long paths. */
 function largePush(megabytes: number): string {

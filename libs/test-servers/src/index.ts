@@ -4,3 +4,4 @@ export { runBundle } from './lib/run-bundle';
 export type { BundleCall, BundleResult, BundleRun } from './lib/run-bundle';
 export { delivery, formBody, minimalPush } from './lib/github-deliveries';
 export type { DeliveryEvent, DeliveryOptions } from './lib/github-deliveries';
+export { runInProcess } from './lib/run-in-process';
