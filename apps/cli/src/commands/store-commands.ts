@@ -23,7 +23,7 @@ const OWNED_WARNING = (stack: string) => `warning: this config is owned by a Clo
 export async function runList(options: SourceOptions & { repo?: string; json?: boolean }): Promise<number> {
   const { store, description } = openStore(options);
   const bar = progress('listing configs');
-  const listing = await store.list(options.repo);
+  const listing = await store.list(options.repo, { onProgress: ({ listed, read }) => (read === 0 ? bar.update(listed) : bar.update(read, listed)) });
   bar.done();
   if (options.json) {
     out(JSON.stringify({ source: description, configs: listing.configs, invalid: listing.invalid }, null, 2));

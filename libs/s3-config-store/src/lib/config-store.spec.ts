@@ -63,8 +63,11 @@ describe('S3ConfigStore against s3rver', () => {
     for (const name of names) await store.put(config(name));
     await store.put(config('not-mine', { repository: 'acme/platform-tools' }));
     const start = await mark();
-    const result = await store.list('acme/platform');
+    const progress: { listed: number; read: number }[] = [];
+    const result = await store.list('acme/platform', { onProgress: (p) => progress.push(p) });
     expect(result.configs.map((c) => c.config.pipelineName).sort()).toEqual(names);
+    expect(progress.slice(0, 3)).toEqual([{ listed: 2, read: 0 }, { listed: 4, read: 0 }, { listed: 5, read: 0 }]);
+    expect(progress.at(-1)).toEqual({ listed: 5, read: 5 });
     expect(result.invalid).toEqual([]);
     expect(result.stats).toEqual({ listPages: 3, gets: 5, cacheHits: 0 });
     expect((await requestsSince(start)).filter((r) => r === 'GET LIST')).toHaveLength(3);

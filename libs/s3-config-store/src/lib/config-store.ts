@@ -45,6 +45,11 @@ export interface ListStats {
   cacheHits: number;
 }
 
+export interface ListOptions {
+  /** Called as pages are listed and objects read, for a progress display. */
+  onProgress?: (progress: { listed: number; read: number }) => void;
+}
+
 export interface ListResult {
   configs: StoredConfig[];
   invalid: InvalidConfig[];
@@ -167,7 +172,7 @@ export class S3ConfigStore {
    * pages, then a GET only for objects whose ETag is not in the warm cache. Invalid objects are
    * returned beside the valid ones, never instead.
    */
-  async list(repository?: string): Promise<ListResult> {
+  async list(repository?: string, options: ListOptions = {}): Promise<ListResult> {
     const prefix = repository === undefined ? (this.prefix === '' ? '' : `${this.prefix}/`) : repositoryPrefix(this.prefix, repository);
     const stats: ListStats = { listPages: 0, gets: 0, cacheHits: 0 };
     const listed: { key: string; etag: string }[] = [];
@@ -177,6 +182,7 @@ export class S3ConfigStore {
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: this.pageSize, ContinuationToken: token }),
       );
       stats.listPages++;
+      options.onProgress?.({ listed: listed.length + (page.Contents?.length ?? 0), read: 0 });
       for (const object of page.Contents ?? []) {
         if (object.Key && object.Key.endsWith('.json')) listed.push({ key: object.Key, etag: object.ETag ?? '' });
       }
@@ -192,11 +198,14 @@ export class S3ConfigStore {
       const cached = this.cache.get(key);
       if (cached && cached.value.etag === etag && etag !== '') {
         stats.cacheHits++;
+        options.onProgress?.({ listed: listed.length, read: stats.cacheHits + stats.gets });
         return cached;
       }
       stats.gets++;
       try {
-        return await this.read(key);
+        const outcome = await this.read(key);
+        options.onProgress?.({ listed: listed.length, read: stats.cacheHits + stats.gets });
+        return outcome;
       } catch (error) {
         // Deleted between the listing and the GET: it is simply no longer a config.
         if (error instanceof NoSuchKey) return undefined;
