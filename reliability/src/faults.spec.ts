@@ -5,13 +5,12 @@ import {
   minimalPush,
   runBundle,
   startLocalCodePipeline,
+  startProxy,
   startRecordingServer,
   startS3Server,
   type LocalCodePipeline,
   type S3Server,
 } from '@monorepo-triggers/test-servers';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -24,25 +23,6 @@ const pushEvent = (n: number, paths: string[], extra: Record<string, unknown> = 
   type: 'push', version: 1, deliveryId: `fault-${n}`, repository: 'acme/platform', defaultBranch: 'main', ref: 'refs/heads/main',
   before: sha(0), after: sha(n), created: false, deleted: false, forced: false, changedPaths: paths, commitCount: 1, ...extra,
 });
-
-/** An HTTP proxy to `target` that holds every request back for `delayMs` (a slow dependency). */
-async function startSlowProxy(target: string, delayMs: number): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const upstream = new URL(target);
-  const server: Server = createServer((req, res) => {
-    setTimeout(() => {
-      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(forward);
-    }, delayMs);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
 
 describe('[fault] eval against failing and slow dependencies (built bundle, local endpoints)', () => {
   let s3: S3Server;
@@ -80,7 +60,7 @@ describe('[fault] eval against failing and slow dependencies (built bundle, loca
   });
 
   it('S3 slow (300 ms per request): still decides and starts correctly', async () => {
-    const slow = await startSlowProxy(s3.endpoint, 300);
+    const slow = await startProxy(s3.endpoint, { delayMs: 300 });
     try {
       const run = await runBundle(bundle('eval'), [{ event: pushEvent(2, ['apps/web/x.ts']) }], env({ AWS_ENDPOINT_URL_S3: slow.endpoint }));
       expect(run.results[0]?.ok).toBe(true);

@@ -1,9 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { listenOnLoopback, runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { handleRequest, type HandlerDependencies } from '../src/lib/handle-request';
 import { HttpResponseSender } from '../src/lib/response-sender';
@@ -247,14 +246,13 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
         }
       });
     });
-    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    const listening = await listenOnLoopback(dropping);
     try {
-      const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/x`;
+      const url = `${listening.endpoint}/x`;
       await handleRequest({ RequestType: 'Delete', ResponseURL: url, StackId: STACK, RequestId: 'r4', LogicalResourceId: 'L', PhysicalResourceId: CREATE_FAILED_ID }, () => 30_000, deps());
       expect(calls).toBe(2);
     } finally {
-      dropping.closeAllConnections();
-      await new Promise((r) => dropping.close(r));
+      await listening.stop();
     }
   });
 

@@ -4,3 +4,7 @@ export { startRecordingServer } from './lib/recording-server';
 export type { CannedResponse, RecordedRequest, RecordingServer, Responder } from './lib/recording-server';
 export { startLocalCodePipeline } from './lib/local-codepipeline';
 export type { LocalCodePipeline, RecordedStart } from './lib/local-codepipeline';
+export { listenOnLoopback } from './lib/loopback';
+export type { LoopbackServer } from './lib/loopback';
+export { startProxy } from './lib/proxy';
+export type { ProxyOptions } from './lib/proxy';

@@ -1,5 +1,5 @@
+import { listenOnLoopback } from '@monorepo-triggers/local-aws';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 interface LambdaHttpResponse {
   statusCode: number;
@@ -56,16 +56,6 @@ export async function serveLambdaOverHttp(handler: (event: unknown) => Promise<L
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { endpoint, stop } = await listenOnLoopback(server, port);
+  return { url: `${endpoint}/`, stop };
 }

@@ -1,5 +1,5 @@
+import { listenOnLoopback } from '@monorepo-triggers/local-aws';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LocalLambdaOptions {
@@ -69,19 +69,12 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<{ e
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
+  const { endpoint, stop } = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     async idle() {
       while (running.size > 0) await Promise.all([...running]);
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop,
   };
 }

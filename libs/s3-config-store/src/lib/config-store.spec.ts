@@ -1,8 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConfigValidationError } from '@monorepo-triggers/config-schema';
-import { startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startProxy, startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
 import { S3ConfigStore } from './config-store';
 import { createS3Client } from './s3-client';
 
@@ -133,26 +131,16 @@ describe('S3ConfigStore against s3rver', () => {
     await store.put(config('good'));
     await store.put(config('forbidden'));
     await store.put(config('flaky'));
-    // A proxy in front of s3rver that refuses one object (403) and fails another (500).
-    const upstream = new URL(server.endpoint);
-    const proxy = createServer((req, res) => {
-      if (req.method === 'GET' && req.url?.includes('forbidden.json')) {
-        res.writeHead(403, { 'content-type': 'application/xml' });
-        return res.end('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
-      }
-      if (req.method === 'GET' && req.url?.includes('flaky.json') && flaky) {
-        res.writeHead(500, { 'content-type': 'application/xml' });
-        return res.end('<Error><Code>InternalError</Code><Message>boom</Message></Error>');
-      }
-      const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(forward);
-    });
+    // A proxy in front of s3rver that refuses one object (403) and, once asked to, fails another (500).
     let flaky = false;
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxied = createS3Client({ forcePathStyle: true, endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, maxAttempts: 2 });
+    const proxy = await startProxy(server.endpoint, {
+      intercept: (req) => {
+        if (req.method === 'GET' && req.url?.includes('forbidden.json')) return { status: 403, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' };
+        if (req.method === 'GET' && req.url?.includes('flaky.json') && flaky) return { status: 500, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>InternalError</Code><Message>boom</Message></Error>' };
+        return undefined;
+      },
+    });
+    const proxied = createS3Client({ forcePathStyle: true, endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, maxAttempts: 2 });
     try {
       const reader = new S3ConfigStore({ client: proxied, bucket: BUCKET, prefix: store.prefix });
       const result = await reader.list('acme/platform');
@@ -163,8 +151,7 @@ describe('S3ConfigStore against s3rver', () => {
       await expect(reader.list('acme/platform')).rejects.toThrow(/boom|InternalError/);
     } finally {
       proxied.destroy();
-      proxy.closeAllConnections();
-      await new Promise((r) => proxy.close(r));
+      await proxy.stop();
     }
   });
 
