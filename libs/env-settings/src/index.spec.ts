@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { booleanVariable, parseEnvironment, trimSlashes } from './index';
 
 describe('parseEnvironment', () => {
-  const schema = z.object({ SECRET: z.string().min(1, 'is required'), FLAG: booleanVariable });
+  const schema = z.object({ SECRET: z.string().check(z.minLength(1, 'is required')), FLAG: booleanVariable });
 
   it('returns the parsed settings', () => {
     expect(parseEnvironment(schema, { SECRET: 's', FLAG: 'true' }, 'test')).toEqual({ SECRET: 's', FLAG: true });
@@ -13,6 +13,10 @@ describe('parseEnvironment', () => {
     const attempt = () => parseEnvironment(schema, { SECRET: '', FLAG: 'hunter2' }, 'webhook');
     expect(attempt).toThrow(/^webhook: invalid configuration: SECRET is required; FLAG /);
     expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it("words zod's own rules in English, not zod/mini's bare 'Invalid input'", () => {
+    expect(() => parseEnvironment(schema, { SECRET: 's', FLAG: 'yes' }, 'eval')).toThrow(/FLAG Invalid option: expected one of "true"\|"false"\|""/);
   });
 });
 

@@ -1,19 +1,20 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
+const nonEmpty = () => z.string().check(z.minLength(1));
 const common = {
-  ResponseURL: z.string().min(1),
-  StackId: z.string().min(1),
-  RequestId: z.string().min(1),
-  LogicalResourceId: z.string().min(1),
-  ResourceType: z.string().optional(),
-  ServiceToken: z.string().optional(),
-  ResourceProperties: z.record(z.string(), z.unknown()).optional(),
+  ResponseURL: nonEmpty(),
+  StackId: nonEmpty(),
+  RequestId: nonEmpty(),
+  LogicalResourceId: nonEmpty(),
+  ResourceType: z.optional(z.string()),
+  ServiceToken: z.optional(z.string()),
+  ResourceProperties: z.optional(z.record(z.string(), z.unknown())),
 };
 
 /** A CloudFormation custom resource request, as delivered to the Lambda function. */
 export const cfnRequestSchema = z.discriminatedUnion('RequestType', [
   z.object({ RequestType: z.literal('Create'), ...common }),
-  z.object({ RequestType: z.literal('Update'), PhysicalResourceId: z.string(), OldResourceProperties: z.record(z.string(), z.unknown()).optional(), ...common }),
+  z.object({ RequestType: z.literal('Update'), PhysicalResourceId: z.string(), OldResourceProperties: z.optional(z.record(z.string(), z.unknown())), ...common }),
   z.object({ RequestType: z.literal('Delete'), PhysicalResourceId: z.string(), ...common }),
 ]);
 

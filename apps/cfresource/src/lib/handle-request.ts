@@ -1,3 +1,4 @@
+import { englishIssueMessages } from '@monorepo-triggers/config-schema';
 import { cfnRequestSchema, type CfnRequest, type ResourceOutcome } from './cfn-request';
 import { redactUrl, responseBody } from './response-body';
 import type { ResponseSender } from './response-sender';
@@ -21,7 +22,7 @@ const FINAL_MARGIN_MS = 500;
  */
 export async function handleRequest(event: unknown, remainingTimeMs: () => number, deps: HandlerDependencies): Promise<ResourceOutcome | undefined> {
   const started = Date.now();
-  const parsed = cfnRequestSchema.safeParse(event);
+  const parsed = cfnRequestSchema.safeParse(event, { error: englishIssueMessages });
   if (!parsed.success) {
     // Without a ResponseURL there is no one to answer; say so loudly and stop.
     deps.log({ msg: 'invalid-request', error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });

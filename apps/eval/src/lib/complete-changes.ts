@@ -1,5 +1,5 @@
 import type { CompactPushEvent } from '@monorepo-triggers/push-event';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { GithubApi } from './github-api';
 
 /** One attempt to complete the change list, for the log. */
@@ -24,10 +24,10 @@ export const COMPLETION_BUDGET_MS = 20_000;
 const ZERO_SHA = /^0+$/;
 
 const compareSchema = z.object({
-  files: z.array(z.object({ filename: z.string(), previous_filename: z.string().optional() })).optional(),
+  files: z.optional(z.array(z.object({ filename: z.string(), previous_filename: z.optional(z.string()) }))),
 });
 const treeSchema = z.object({
-  truncated: z.boolean().optional(),
+  truncated: z.optional(z.boolean()),
   tree: z.array(z.object({ path: z.string(), type: z.string(), sha: z.string() })),
 });
 

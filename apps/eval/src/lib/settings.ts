@@ -1,14 +1,14 @@
 import { booleanVariable, parseEnvironment, trimSlashes } from '@monorepo-triggers/env-settings';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const settingsSchema = z.object({
-  CONFIG_BUCKET: z.string().min(1, 'is required: the bucket that holds trigger configurations'),
-  CONFIG_PREFIX: z.string().default('mono-repo/config'),
-  EVENTS_PREFIX: z.string().default('mono-repo/events'),
+  CONFIG_BUCKET: z.string('is required: the bucket that holds trigger configurations').check(z.minLength(1, 'is required: the bucket that holds trigger configurations')),
+  CONFIG_PREFIX: z._default(z.string(), 'mono-repo/config'),
+  EVENTS_PREFIX: z._default(z.string(), 'mono-repo/events'),
   S3_FORCE_PATH_STYLE: booleanVariable,
-  GITHUB_TOKEN: z.string().optional(),
-  GITHUB_API_URL: z.url({ message: 'must be a URL such as https://api.github.com' }).default('https://api.github.com'),
-  START_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  GITHUB_TOKEN: z.optional(z.string()),
+  GITHUB_API_URL: z._default(z.url({ message: 'must be a URL such as https://api.github.com' }), 'https://api.github.com'),
+  START_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
 });
 
 export interface EvalSettings {

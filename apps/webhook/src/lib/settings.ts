@@ -1,12 +1,12 @@
 import { booleanVariable, parseEnvironment, trimSlashes } from '@monorepo-triggers/env-settings';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const settingsSchema = z.object({
-  WEBHOOK_SECRET: z.string().min(1, 'is required: the GitHub webhook secret'),
-  WEBHOOK_SECRET_PREVIOUS: z.string().optional(),
-  EVAL_FUNCTION_NAME: z.string().min(1, 'is required: the eval function name or ARN'),
-  CONFIG_BUCKET: z.string().min(1, 'is required: the bucket for oversized events (claim check)'),
-  EVENTS_PREFIX: z.string().default('mono-repo/events'),
+  WEBHOOK_SECRET: z.string('is required: the GitHub webhook secret').check(z.minLength(1, 'is required: the GitHub webhook secret')),
+  WEBHOOK_SECRET_PREVIOUS: z.optional(z.string()),
+  EVAL_FUNCTION_NAME: z.string('is required: the eval function name or ARN').check(z.minLength(1, 'is required: the eval function name or ARN')),
+  CONFIG_BUCKET: z.string('is required: the bucket for oversized events (claim check)').check(z.minLength(1, 'is required: the bucket for oversized events (claim check)')),
+  EVENTS_PREFIX: z._default(z.string(), 'mono-repo/events'),
   S3_FORCE_PATH_STYLE: booleanVariable,
 });
 

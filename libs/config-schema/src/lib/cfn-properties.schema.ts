@@ -1,30 +1,33 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ConfigIssue, ParseResult } from './issues';
-import { toConfigIssues } from './issues';
+import { englishIssueMessages, toConfigIssues } from './issues';
 import type { TriggerConfig } from './trigger-config.schema';
-import { validateTriggerConfig, type ValidateOptions } from './validate';
+import { validateTriggerConfig } from './validate';
 
 // CloudFormation delivers every scalar as a string; other callers (tests, CDK) may send numbers or
 // booleans. Both are accepted and turned into the string the config stores.
-const cfnScalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const cfnScalar = z.pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String));
 // An optional scalar set to '' (the usual result of `!If [cond, x, ""]`) counts as not set.
-const cfnOptionalScalar = cfnScalar.optional().transform((value) => (value === '' ? undefined : value));
+const cfnOptionalScalar = z.pipe(
+  z.optional(cfnScalar),
+  z.transform((value) => (value === '' ? undefined : value)),
+);
 // A list written as a single string is a one-element list.
-const cfnList = z.union([cfnScalar.transform((value) => [value]), z.array(cfnScalar)]);
+const cfnList = z.union([z.pipe(cfnScalar, z.transform((value) => [value])), z.array(cfnScalar)]);
 
 /** `Custom::PipelineTrigger` properties, PascalCase, as CloudFormation sends them. */
 export const cfnPropertiesSchema = z.strictObject({
-  ServiceToken: z.string().optional(),
+  ServiceToken: z.optional(z.string()),
   Repository: cfnScalar,
   PipelineName: cfnScalar,
   Branches: cfnList,
-  Tags: cfnList.optional(),
+  Tags: z.optional(cfnList),
   IncludePaths: cfnList,
-  ExcludePaths: cfnList.optional(),
+  ExcludePaths: z.optional(cfnList),
   PathSyntax: cfnOptionalScalar,
   OnIncompleteChanges: cfnOptionalScalar,
   SourceActionName: cfnOptionalScalar,
-  Variables: z.record(z.string(), cfnScalar).optional(),
+  Variables: z.optional(z.record(z.string(), cfnScalar)),
 });
 
 export type CfnProperties = z.input<typeof cfnPropertiesSchema>;
@@ -56,12 +59,8 @@ function toPropertyIssue(issue: ConfigIssue): ConfigIssue {
  * Turns `Custom::PipelineTrigger` properties into a validated trigger configuration, with `owner`
  * set to the given stack resource. Issues name the CloudFormation property (`IncludePaths[1]`).
  */
-export function parseCfnProperties(
-  properties: unknown,
-  owner?: TriggerConfig['owner'],
-  options: ValidateOptions = {},
-): ParseResult<TriggerConfig> {
-  const parsed = cfnPropertiesSchema.safeParse(properties ?? {});
+export function parseCfnProperties(properties: unknown, owner?: TriggerConfig['owner']): ParseResult<TriggerConfig> {
+  const parsed = cfnPropertiesSchema.safeParse(properties ?? {}, { error: englishIssueMessages });
   if (!parsed.success) return { ok: false, issues: toConfigIssues(parsed.error.issues) };
   const p = parsed.data;
   const config: Record<string, unknown> = { version: 1 };
@@ -70,6 +69,6 @@ export function parseCfnProperties(
     if (value !== undefined) config[field] = value;
   }
   if (owner) config['owner'] = owner;
-  const result = validateTriggerConfig(config, options);
+  const result = validateTriggerConfig(config);
   return result.ok ? result : { ok: false, issues: result.issues.map(toPropertyIssue) };
 }

@@ -1,6 +1,8 @@
+import { RE2JS } from 're2js';
 import { createChangeSet } from './change-set';
 import { compileTrigger } from './compiled-trigger';
 import { decide, type Decision } from './decide';
+import { LIMITS } from './limits';
 import { triggerConfigSchema, type TriggerConfigInput } from './trigger-config.schema';
 
 function trigger(overrides: Partial<TriggerConfigInput> = {}) {
@@ -45,7 +47,13 @@ const cases: Case[] = [
   { name: 'starts on a matching tag without looking at paths', config: { tags: ['orders-v*'] }, ref: 'refs/tags/orders-v1.4.0', paths: [], expect: { start: true, reason: 'tag-matched', refPattern: 'orders-v*' } },
   { name: 'skips a tag when the config has no tags', ref: 'refs/tags/v1', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'tag-not-matched' } },
   { name: 'matches semver tag globs', config: { tags: ['v*.*.*'] }, ref: 'refs/tags/v1.20.3', expect: { start: true, reason: 'tag-matched' } },
-  { name: 'never matches a ref name over 255 characters', config: { tags: ['v*'] }, ref: `refs/tags/v${'1'.repeat(255)}`, expect: { start: false, reason: 'tag-not-matched' } },
+  { name: 'matches a long ref name (4,096 characters)', config: { tags: ['v*'] }, ref: `refs/tags/v${'1'.repeat(4095)}`, expect: { start: true, reason: 'tag-matched' } },
+  { name: 'never matches a ref name over 4,096 characters', config: { tags: ['v*'] }, ref: `refs/tags/v${'1'.repeat(4096)}`, expect: { start: false, reason: 'tag-not-matched' } },
+  { name: 'a path over 4,096 characters is not matched: a config it could concern decides as if the list were incomplete', paths: [`services/orders/${'x'.repeat(4081)}`], expect: { start: true, reason: 'changes-incomplete-trigger' } },
+  { name: 'a path over 4,096 characters under another prefix does not concern the config', paths: [`apps/other/${'x'.repeat(4086)}`], expect: { start: false, reason: 'no-path-matched' } },
+  { name: 'a path of exactly 4,096 characters is matched', paths: [`services/orders/${'x'.repeat(4080)}`], expect: { start: true, reason: 'path-matched' } },
+  { name: 'a path over 4,096 characters with onIncompleteChanges skip: skipped, with the reason', config: { onIncompleteChanges: 'skip' }, paths: [`libs/money/${'y'.repeat(4090)}`], expect: { start: false, reason: 'changes-incomplete-skip' } },
+  { name: 'a counting path wins over a path too long to match', paths: [`services/orders/${'x'.repeat(4081)}`, 'libs/money/a.ts'], expect: { start: true, reason: 'path-matched' } },
   { name: 'skips a non-matching tag', config: { tags: ['orders-v*'] }, ref: 'refs/tags/billing-v1', expect: { start: false, reason: 'tag-not-matched' } },
   { name: 'a branch glob never matches a tag of the same name', config: { tags: [] }, ref: 'refs/tags/main', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'tag-not-matched' } },
   { name: 'never starts for a deleted branch', deleted: true, paths: ['libs/money/a.ts'], expect: { start: false, reason: 'ref-deleted' } },
@@ -83,5 +91,45 @@ describe('decide', () => {
   it('explains a skip by the first included-but-excluded path', () => {
     const d = decide(trigger(), { repository: 'acme/platform', ref: 'refs/heads/main', deleted: false }, createChangeSet(['services/orders/b.md', 'services/orders/a.md'], true));
     expect(d.detail).toBe('no changed path counts: services/orders/a.md matches ^services/orders/ but is excluded by \\.md$');
+  });
+});
+
+describe('decide: the matching work per config is bounded', () => {
+  const push = { repository: 'acme/platform', ref: 'refs/heads/main', deleted: false };
+
+  it('stops a config built to be slow at its work limit, deciding as with an incomplete list, and charges exactly instructions × characters', () => {
+    const heavy = '[a-z]{1000}x'; // 1,000 counted repetitions: a large program, no literal prefix
+    const t = trigger({ includePaths: [heavy], excludePaths: [] });
+    const paths = Array.from({ length: 200 }, (_, i) => `${'a'.repeat(3999)}${String(i).padStart(3, '0')}`);
+    const d = decide(t, push, createChangeSet(paths, true));
+    expect(d).toMatchObject({ start: true, reason: 'changes-incomplete-trigger', detail: expect.stringMatching(/work limit \(33,554,432 pattern instructions × path characters\)/) });
+    // Expected cost from the engine itself: each test costs program size × (path length + 1).
+    const perTest = RE2JS.compile(heavy).programSize() * (4002 + 1);
+    expect(d.work).toBe(Math.floor(LIMITS.matchWorkPerConfig / perTest) * perTest);
+    const skip = decide(trigger({ includePaths: [heavy], excludePaths: [], onIncompleteChanges: 'skip' }), push, createChangeSet(paths, true));
+    expect(skip).toMatchObject({ start: false, reason: 'changes-incomplete-skip' });
+  });
+
+  // Three patterns that every path reaches (no literal prefix to rule paths out), none matching.
+  const unanchored = () => trigger({ includePaths: ['(^|/)package\\.json$', '^services/[^/]+/docs/', '\\.(md|txt)$'], excludePaths: ['^services/[^/]+/test/'], onIncompleteChanges: 'skip' });
+  const manyPaths = (n: number) => Array.from({ length: n }, (_, i) => `services/s${i % 500}/src/module-${i % 17}/file-${i}.ts`);
+
+  it('leaves ordinary configs within the limit on a push of 10,000 paths', () => {
+    const d = decide(unanchored(), push, createChangeSet(manyPaths(10_000), true));
+    expect(d).toMatchObject({ start: false, reason: 'no-path-matched' });
+    expect(d.work).toBeLessThan(LIMITS.matchWorkPerConfig);
+  });
+
+  it('on a push of 100,000 paths that its unanchored patterns all test, follows onIncompleteChanges and says why (the documented envelope)', () => {
+    const d = decide(unanchored(), push, createChangeSet(manyPaths(100_000), true));
+    expect(d).toMatchObject({ start: false, reason: 'changes-incomplete-skip', detail: expect.stringMatching(/work limit/) });
+    // A path that counts is still found when it comes before the limit.
+    const found = decide(unanchored(), push, createChangeSet([...manyPaths(100_000), 'package.json'], true));
+    expect(found).toMatchObject({ start: true, reason: 'path-matched', match: { path: 'package.json' } });
+  });
+
+  it('charges nothing for plain-text patterns, which never reach the engine', () => {
+    const d = decide(trigger(), push, createChangeSet(['services/orders/a.ts'], true));
+    expect(d).toMatchObject({ start: true, work: 0 });
   });
 });

@@ -1,5 +1,8 @@
 import { pathsWithPrefix, type ChangeSet } from './change-set';
 import type { CompiledTrigger } from './compiled-trigger';
+import type { CompiledPathPattern } from './path-patterns';
+import { LIMITS } from './limits';
+import { MatchBudget } from './match-budget';
 import { parseRef } from './ref-patterns';
 
 /** Why a pipeline was or was not started. Stable codes for logs, dashboards and tests. */
@@ -33,6 +36,8 @@ export interface Decision {
   match?: PathMatch;
   /** When nothing counted: an included path that an exclude pattern removed, to explain why. */
   excluded?: PathMatch & { excludedBy: string; excludedByField: string };
+  /** Matching work spent on changed paths (see MatchBudget); absent when paths were not looked at. */
+  work?: number;
 }
 
 /** The push facts a decision depends on. */
@@ -75,10 +80,34 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
   }
 
   let excluded: Decision['excluded'];
-  for (const include of trigger.includes) {
+  // A path longer than any real checkout allows is not run through the patterns, and matching stops
+  // at the config's work budget: either way, when nothing counted before, the change list is as
+  // good as incomplete for this config.
+  let tooLong: string | undefined;
+  let exhausted = false;
+  const budget = new MatchBudget();
+  search: for (const include of trigger.includes) {
     for (const path of pathsWithPrefix(changes, include.prefix)) {
-      if (!include.regex.test(path)) continue;
-      const exclude = trigger.excludes.find((e) => e.regex.test(path));
+      if (path.length > LIMITS.nameLength) {
+        tooLong ??= path;
+        continue;
+      }
+      if (!budget.charge(include, path)) {
+        exhausted = true;
+        break search;
+      }
+      if (!include.test(path)) continue;
+      let exclude: CompiledPathPattern | undefined;
+      for (const candidate of trigger.excludes) {
+        if (!budget.charge(candidate, path)) {
+          exhausted = true;
+          break search;
+        }
+        if (candidate.test(path)) {
+          exclude = candidate;
+          break;
+        }
+      }
       const match = { path, pattern: include.source, field: `includePaths[${include.index}]` };
       if (!exclude) {
         return {
@@ -87,24 +116,31 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
           detail: `${path} matches ${include.source} on branch ${ref.name}`,
           refPattern: branch.source,
           match,
+          work: budget.used,
         };
       }
       excluded ??= { ...match, excludedBy: exclude.source, excludedByField: `excludePaths[${exclude.index}]` };
     }
   }
 
-  if (!changes.complete) {
+  if (!changes.complete || tooLong !== undefined || exhausted) {
     const startAnyway = config.onIncompleteChanges === 'trigger';
+    const why = !changes.complete
+      ? `the change list is incomplete and none of the ${changes.paths.length} known paths counts`
+      : exhausted
+        ? `matching stopped at this config's work limit (${budget.limit.toLocaleString('en')} pattern instructions × path characters) before a path counted`
+        : `a path of ${tooLong?.length} characters (${tooLong?.slice(0, 60)}…) is longer than the ${LIMITS.nameLength} characters patterns are matched against, and no other path counts`;
     return {
       start: startAnyway,
       reason: startAnyway ? 'changes-incomplete-trigger' : 'changes-incomplete-skip',
-      detail: `the change list is incomplete and none of the ${changes.paths.length} known paths counts; onIncompleteChanges is ${config.onIncompleteChanges}`,
+      detail: `${why}; onIncompleteChanges is ${config.onIncompleteChanges}`,
       refPattern: branch.source,
+      work: budget.used,
       ...(excluded ? { excluded } : {}),
     };
   }
   const detail = excluded
     ? `no changed path counts: ${excluded.path} matches ${excluded.pattern} but is excluded by ${excluded.excludedBy}`
     : `none of the ${changes.paths.length} changed paths matches includePaths`;
-  return { start: false, reason: 'no-path-matched', detail, refPattern: branch.source, ...(excluded ? { excluded } : {}) };
+  return { start: false, reason: 'no-path-matched', detail, refPattern: branch.source, work: budget.used, ...(excluded ? { excluded } : {}) };
 }

@@ -1,10 +1,15 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+// Only the English messages: `z.locales` would bundle all 40-odd languages (280 KB).
+import english from 'zod/v4/locales/en.cjs';
 
 /** One problem with a configuration: the field (as `includePaths[2]`) and what is wrong with it. */
 export interface ConfigIssue {
   path: string;
   message: string;
 }
+
+/** zod's English messages, passed to each parse rather than set globally: consumers keep their own zod setup. */
+export const englishIssueMessages: z.core.$ZodConfig['localeError'] = english().localeError;
 
 /** A parse outcome that callers must inspect; bad input is data, not an exception. */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: ConfigIssue[] };

@@ -10,6 +10,24 @@ export const LIMITS = {
   variableNameLength: 128,
   variableValueLength: 1000,
   pipelineNameLength: 100,
+  /** Instructions one regex (or compiled glob) may compile to; matching time grows with it. */
+  patternInstructions: 2000,
+  /** Instructions all of a config's path patterns may compile to together (plain literals do not count). */
+  configInstructions: 10_000,
+  /**
+   * Longest path or ref name run through a pattern (git's practical limit, PATH_MAX). A longer path is
+   * never matched: a config it could concern decides as if the change list were incomplete.
+   */
+  nameLength: 4096,
+  /**
+   * Matching work one config may spend on one push, in instructions × characters (see MatchBudget).
+   * The unit is the engine's worst case: a pattern built to defeat its DFA stops here after about
+   * 1.5 s at full CPU, a few seconds at a 512 MB Lambda's 0.29 vCPU (bench/RESULTS.md). Ordinary
+   * patterns cost far less than they are charged, and reach it only on pushes of over ten thousand
+   * paths that they all test and none of which counts: the config then follows onIncompleteChanges,
+   * as for any change list it cannot fully evaluate.
+   */
+  matchWorkPerConfig: 2 ** 25,
 } as const;
 
 /** Variables every start carries; a config may not redefine them. */

@@ -1,5 +1,6 @@
-import picomatch from 'picomatch';
-import { globComplexityError, MAX_STARS_PER_PATH_SEGMENT } from './glob-limits';
+import { compileGlob, type GlobLiteral } from './glob';
+import { cachedLinearRegex } from './linear-regex';
+import { literalRegexPrefix, regexLiteral, testRegexLiteral, type RegexLiteral } from './regex-literal';
 
 export type PathSyntax = 'regex' | 'glob';
 
@@ -11,87 +12,42 @@ export interface CompiledPathPattern {
   readonly index: number;
   /** A literal every matching path starts with ('' when none can be derived). */
   readonly prefix: string;
-  /** The regular expression actually run against paths. */
-  readonly regex: RegExp;
+  /** Instructions of its RE2 program; 0 for plain text, which is matched without the engine. */
+  readonly programSize: number;
+  /** Whether the pattern matches `path`, in time linear in the path's length. */
+  test(path: string): boolean;
 }
 
-// Globs over repository paths: `*` stays in one segment, `**` crosses `/`, dot files count.
-const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, nonegate: true, strictSlashes: false };
-
-/** Compiles a path pattern, throwing an Error whose message says why it is invalid. */
-export function compilePathPattern(source: string, syntax: PathSyntax, index: number): CompiledPathPattern {
-  if (syntax === 'glob') {
-    const tooComplex = globComplexityError(source, MAX_STARS_PER_PATH_SEGMENT);
-    if (tooComplex) throw new Error(tooComplex);
-    const regex = picomatch.makeRe(source, GLOB_OPTIONS);
-    const scan = picomatch.scan(source);
-    // picomatch strips a leading './' from what it matches, and `base` is what follows it. Anything
-    // else in front (a negation kept literal by nonegate) or an escape in the base is not a plain
-    // literal: give up the shortcut rather than guess.
-    const plain = !scan.negated && (scan.prefix === '' || scan.prefix === './') && !scan.base.includes('\\');
-    const prefix = plain ? scan.base : '';
-    return { source, index, prefix, regex };
-  }
-  // No flags: patterns are checked for catastrophic backtracking with the same (empty) flags.
-  const regex = new RegExp(source);
-  return { source, index, prefix: literalRegexPrefix(source), regex };
+function testGlobLiteral(literal: GlobLiteral, path: string): boolean {
+  if (path === literal.text) return true;
+  return literal.kind === 'tree' && path.startsWith(literal.text) && path[literal.text.length] === '/';
 }
-
-const REGEX_SPECIAL = new Set(['.', '[', ']', '(', ')', '{', '}', '*', '+', '?', '|', '^', '$']);
-const OPTIONAL_QUANTIFIER = new Set(['?', '*', '{']);
 
 /**
- * The literal text that any string matched by an `^`-anchored regex must start with, or ''.
- * Used only to rule configs out cheaply, so it must never be longer than the truth: it stops at
- * the first construct that is not a plain character, drops a character made optional by a
- * quantifier, and gives up entirely when the pattern has a top-level alternative (`^a|b`).
+ * A pattern run on the linear-time engine. The engine's compiled program is looked up through a
+ * bounded cache on every test rather than held here, so thousands of compiled configs do not pin
+ * thousands of programs in memory.
  */
-export function literalRegexPrefix(source: string): string {
-  if (!source.startsWith('^') || hasTopLevelAlternation(source)) return '';
-  let prefix = '';
-  let i = 1;
-  while (i < source.length) {
-    const ch = source[i] as string;
-    let literal: string;
-    let width: number;
-    if (ch === '\\') {
-      const next = source[i + 1];
-      // \d, \w, \b, \1, \u… are classes, assertions or references: not literals.
-      if (next === undefined || /[0-9A-Za-z]/.test(next)) break;
-      literal = next;
-      width = 2;
-    } else if (REGEX_SPECIAL.has(ch)) {
-      break;
-    } else {
-      literal = ch;
-      width = 1;
-    }
-    const after = source[i + width];
-    if (after !== undefined && OPTIONAL_QUANTIFIER.has(after)) break;
-    prefix += literal;
-    i += width;
-  }
-  return prefix;
+function enginePattern(source: string, index: number, prefix: string, regexSource: string): CompiledPathPattern {
+  const { programSize } = cachedLinearRegex(regexSource); // throws PatternSyntaxError when invalid
+  return { source, index, prefix, programSize, test: (path) => cachedLinearRegex(regexSource).test(path) };
 }
 
-function hasTopLevelAlternation(source: string): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') {
-      i++;
-    } else if (inClass) {
-      if (ch === ']') inClass = false;
-    } else if (ch === '[') {
-      inClass = true;
-    } else if (ch === '(') {
-      depth++;
-    } else if (ch === ')') {
-      depth--;
-    } else if (ch === '|' && depth === 0) {
-      return true;
-    }
+/**
+ * Compiles a path pattern: a regex in RE2 syntax searched in the path, or a glob over the whole path.
+ * Throws an Error (PatternSyntaxError or GlobSyntaxError) whose message says why it is invalid.
+ */
+export function compilePathPattern(source: string, syntax: PathSyntax, index: number): CompiledPathPattern {
+  if (syntax === 'glob') {
+    const glob = compileGlob(source);
+    const literal = glob.literal;
+    if (literal) return { source, index, prefix: glob.prefix, programSize: 0, test: (path) => testGlobLiteral(literal, path) };
+    return enginePattern(source, index, glob.prefix, glob.regexSource);
   }
-  return false;
+  const literal: RegexLiteral | undefined = regexLiteral(source);
+  if (literal) {
+    const prefix = literal.kind === 'exact' || literal.kind === 'prefix' ? literal.text : '';
+    return { source, index, prefix, programSize: 0, test: (path) => testRegexLiteral(literal, path) };
+  }
+  return enginePattern(source, index, literalRegexPrefix(source), source);
 }

@@ -1,5 +1,6 @@
-import picomatch from 'picomatch';
-import { globComplexityError, MAX_REF_NAME_LENGTH, MAX_STARS_PER_REF_SEGMENT } from './glob-limits';
+import { compileGlob } from './glob';
+import { cachedLinearRegex } from './linear-regex';
+import { LIMITS } from './limits';
 
 /** What a Git ref names. Anything that is neither a branch nor a tag never starts a pipeline. */
 export type ParsedRef =
@@ -16,7 +17,7 @@ export function parseRef(ref: string): ParsedRef {
 }
 
 /** A compiled branch or tag glob: `*` stays within one `/` segment, `**` crosses segments.
- *  Names over MAX_REF_NAME_LENGTH never match, which bounds the glob's backtracking. */
+ *  Names longer than LIMITS.nameLength never match. */
 export interface CompiledRefPattern {
   readonly source: string;
   readonly test: (name: string) => boolean;
@@ -24,8 +25,12 @@ export interface CompiledRefPattern {
 
 /** Compiles a branch or tag glob, throwing an Error that says why it is refused. */
 export function compileRefPattern(source: string): CompiledRefPattern {
-  const tooComplex = globComplexityError(source, MAX_STARS_PER_REF_SEGMENT);
-  if (tooComplex) throw new Error(tooComplex);
-  const matcher = picomatch(source, { dot: true, nonegate: true });
-  return { source, test: (name) => name.length <= MAX_REF_NAME_LENGTH && matcher(name) };
+  const glob = compileGlob(source);
+  const literal = glob.literal;
+  if (literal) {
+    const tree = `${literal.text}/`;
+    return { source, test: (name) => name === literal.text || (literal.kind === 'tree' && name.startsWith(tree) && name.length <= LIMITS.nameLength) };
+  }
+  cachedLinearRegex(glob.regexSource); // throws PatternSyntaxError when invalid
+  return { source, test: (name) => name.length <= LIMITS.nameLength && cachedLinearRegex(glob.regexSource).test(name) };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The push event webhook hands to eval: everything a decision needs, nothing else. It is the
@@ -11,7 +11,7 @@ export const compactPushEventSchema = z.object({
   deliveryId: z.string(),
   /** `owner/name` as GitHub spells it. */
   repository: z.string(),
-  defaultBranch: z.string().optional(),
+  defaultBranch: z.optional(z.string()),
   ref: z.string(),
   before: z.string(),
   after: z.string(),
@@ -19,15 +19,15 @@ export const compactPushEventSchema = z.object({
    * The commit the push points at, when GitHub names it: differs from `after` for an annotated tag,
    * whose `after` is the tag object.
    */
-  headCommit: z.string().optional(),
+  headCommit: z.optional(z.string()),
   created: z.boolean(),
   deleted: z.boolean(),
   forced: z.boolean(),
   /** Union of added, modified and removed paths over the push's commits, sorted. */
   changedPaths: z.array(z.string()),
-  commitCount: z.number().int().nonnegative(),
+  commitCount: z.int().check(z.nonnegative()),
   /** Why GitHub's change list may be missing paths; absent when it is complete. */
-  incompleteReasons: z.array(z.string()).optional(),
+  incompleteReasons: z.optional(z.array(z.string())),
 });
 
 export type CompactPushEvent = z.output<typeof compactPushEventSchema>;
@@ -39,7 +39,7 @@ export const claimCheckSchema = z.object({
   deliveryId: z.string(),
   bucket: z.string(),
   key: z.string(),
-  bytes: z.number().int().nonnegative(),
+  bytes: z.int().check(z.nonnegative()),
 });
 
 export type ClaimCheck = z.output<typeof claimCheckSchema>;

@@ -48,9 +48,9 @@ describe('S3ConfigStore against s3rver', () => {
   it('refuses to write an invalid config, naming the field, and writes nothing', async () => {
     const store = newStore();
     const before = await mark();
-    const attempt = store.put(config('orders', { includePaths: ['^ok/', '^(a+)+$'] }));
+    const attempt = store.put(config('orders', { includePaths: ['^ok/', '^(?!docs/)'] }));
     await expect(attempt).rejects.toBeInstanceOf(ConfigValidationError);
-    await expect(attempt).rejects.toThrow(/includePaths\[1\]: .*backtrack/);
+    await expect(attempt).rejects.toThrow(/includePaths\[1\]: .*lookahead/);
     expect(await requestsSince(before)).toEqual([]);
     expect(await store.get('acme/platform', 'orders')).toBeUndefined();
   });

@@ -15,7 +15,6 @@ import {
   validateTriggerConfig,
   type ConfigIssue,
   type TriggerConfig,
-  type ValidateOptions,
 } from '@monorepo-triggers/config-schema';
 import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
 import { mapLimit } from './map-limit';
@@ -65,12 +64,6 @@ export interface ConfigStoreOptions {
   pageSize?: number;
   /** Concurrent GETs when many configs changed since the last listing. */
   getConcurrency?: number;
-  /**
-   * Validation of objects read back: the full check by default, catastrophic backtracking included,
-   * because an object written to S3 by hand must not hang a reader. Its cost is paid once per object
-   * version (the cache is by ETag) and only for patterns with quantifiers.
-   */
-  readValidation?: ValidateOptions;
 }
 
 type ReadOutcome = { ok: true; value: StoredConfig } | { ok: false; value: InvalidConfig };
@@ -88,7 +81,6 @@ export class S3ConfigStore {
   readonly prefix: string;
   private readonly pageSize: number;
   private readonly getConcurrency: number;
-  private readonly readValidation: ValidateOptions;
 
   constructor(options: ConfigStoreOptions) {
     this.client = options.client;
@@ -96,7 +88,6 @@ export class S3ConfigStore {
     this.prefix = options.prefix;
     this.pageSize = options.pageSize ?? 1000;
     this.getConcurrency = options.getConcurrency ?? 16;
-    this.readValidation = { checkBacktracking: true, ...options.readValidation };
   }
 
   /** The key of a pipeline's configuration. */
@@ -115,7 +106,7 @@ export class S3ConfigStore {
   }
 
   /**
-   * Validates (including the backtracking check) and writes a configuration. Throws
+   * Validates and writes a configuration. Throws
    * ConfigValidationError, naming every bad field, before anything is written.
    */
   async put(input: unknown): Promise<StoredConfig> {
@@ -250,7 +241,9 @@ export class S3ConfigStore {
     } catch (error) {
       return invalid([{ path: '(root)', message: `is not JSON: ${(error as Error).message}` }]);
     }
-    const result = validateTriggerConfig(json, this.readValidation);
+    // Objects read back get the same full validation as writes: one written to S3 by hand is refused
+    // here, beside the others, rather than trusted. Paid once per object version (cached by ETag).
+    const result = validateTriggerConfig(json);
     if (!result.ok) {
       const owner = ownerSchema.safeParse((json as { owner?: unknown } | null)?.owner);
       return invalid(result.issues, owner.success ? owner.data : undefined);

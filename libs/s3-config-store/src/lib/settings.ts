@@ -1,12 +1,12 @@
 import { booleanVariable, parseEnvironment, trimSlashes } from '@monorepo-triggers/env-settings';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Default key prefix of trigger configurations (DESIGN: `CONFIG_PREFIX`). */
 export const DEFAULT_CONFIG_PREFIX = 'mono-repo/config';
 
 const settingsSchema = z.object({
-  CONFIG_BUCKET: z.string().min(1, 'is required: the bucket that holds trigger configurations'),
-  CONFIG_PREFIX: z.string().default(DEFAULT_CONFIG_PREFIX),
+  CONFIG_BUCKET: z.string('is required: the bucket that holds trigger configurations').check(z.minLength(1, 'is required: the bucket that holds trigger configurations')),
+  CONFIG_PREFIX: z._default(z.string(), DEFAULT_CONFIG_PREFIX),
   S3_FORCE_PATH_STYLE: booleanVariable,
 });
 
