@@ -112,16 +112,45 @@ describe('[fault] eval against failing and slow dependencies (built bundle, loca
     }
   });
 
-  it('a catastrophic pattern written straight to S3 is skipped at run time and does not block the others', async () => {
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/config/acme/platform/evil.json', Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'evil', branches: ['main'], includePaths: ['^(a+)+$'] }) }));
+  // Configs written straight to S3, around cfresource's checks: each beside the normal ones, with a
+  // push shaped to hurt it. The normal pipeline must start; refused ones are logged with the reason.
+  const longPaths = Array.from({ length: 200 }, (_, i) => `${'a'.repeat(3000 + i)}.tf`);
+  // a and b in an order that looks random (a fixed linear congruential sequence): what makes the DFA
+  // of [ab]*a[ab]{999}$ explode, so every test falls back to the NFA. A b 1,000 from the end: no match.
+  const abPaths = Array.from({ length: 40 }, (_, i) => {
+    let x = i + 1;
+    const chars = Array.from({ length: 4096 }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) & 0x10000 ? 'a' : 'b'));
+    chars[4096 - 1000] = 'b';
+    return chars.join('');
+  });
+  it.each([
+    ['alternation chain (.|.)×32#', [`${'(.|.)'.repeat(32)}#`], ['x'.repeat(4000)], undefined],
+    ['alternation chain ^(a|a)?×30b', [`^${'(a|a)?'.repeat(30)}b`], ['a'.repeat(4000)], undefined],
+    ['nested quantifiers ^(a+)+$', ['^(a+)+$'], [`${'a'.repeat(4000)}!`], undefined],
+    ['back-reference (\\1|a)*b', ['(\\1|a)*b'], ['a'.repeat(4000)], /includePaths\[0\]: .*uses a back-reference/],
+    ['(.*a){12}$', ['(.*a){12}$'], [`${'a'.repeat(4000)}b`], undefined],
+    ['.*\\.tf1$ against 200 paths of 3,000+ characters', ['.*\\.tf1$'], longPaths, undefined],
+    ['glob **/*{?,?}…# (22 pairs)', [`**/*${'{?,?}'.repeat(22)}#`], [`a/${'x'.repeat(4000)}`], undefined],
+    ['a program whose DFA explodes, [ab]*a[ab]{999}$, against 40 paths of 4,096 a/b characters', ['[ab]*a[ab]{999}$'], abPaths, 'work-limit'],
+  ])('a config with %s written straight to S3 does not stop the others', async (_name, includePaths, hostilePaths, refused) => {
+    const key = 'mono-repo/config/acme/platform/evil.json';
+    const pathSyntax = includePaths[0]?.startsWith('**') ? 'glob' : 'regex';
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'evil', branches: ['main'], includePaths, pathSyntax }) }));
     try {
-      const run = await runBundle(bundle('eval'), [{ event: pushEvent(7, ['apps/web/x.ts', `${'a'.repeat(40)}!`]) }], env());
+      const run = await runBundle(bundle('eval'), [{ event: pushEvent(7, ['apps/web/x.ts', ...hostilePaths]) }], env());
       expect(run.results[0]?.ok).toBe(true);
-      expect(started()).toEqual(['web']);
-      const invalid = run.logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'invalid-config');
-      expect(invalid).toMatchObject({ key: 'mono-repo/config/acme/platform/evil.json', error: expect.stringMatching(/includePaths\[0\]: .*backtrack catastrophically/) });
+      expect(started()).toEqual(refused === 'work-limit' ? ['evil', 'web'] : ['web']);
+      const lines = run.logLines.map((l) => JSON.parse(l));
+      if (refused === 'work-limit') {
+        // Stopped at its matching work limit: decides as with an incomplete list, and says so.
+        expect(lines.find((l) => l.msg === 'decision' && l.pipeline === 'evil')).toMatchObject({ reason: 'changes-incomplete-trigger', detail: expect.stringMatching(/work limit/) });
+      } else if (refused) {
+        expect(lines.find((l) => l.msg === 'invalid-config')).toMatchObject({ key, error: expect.stringMatching(refused) });
+      } else {
+        expect(lines.find((l) => l.msg === 'decision' && l.pipeline === 'evil')).toMatchObject({ action: 'skipped', reason: 'no-path-matched' });
+      }
     } finally {
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/config/acme/platform/evil.json', Body: '{}' }));
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{}' }));
     }
   });
 });

@@ -102,9 +102,39 @@ describe('[hostile] paths and configs for the matcher', () => {
     expect(!result.ok && result.issues[0]).toMatchObject({ path: 'includePaths', message: expect.stringMatching(/500/) });
   });
 
-  it.each(['^(a+)+$', '(x+x+)+y', '^(\\w+\\s?)*$', '(.*a){12}$', '^services/(a|a)*$', 'a.*b.*c.*d'])('catastrophic-backtracking pattern %s: rejected with its index and reason', (pattern) => {
+  // Each of these takes V8's backtracking engine seconds to forever on the text beside it. On the
+  // linear-time engine they are valid patterns like any other, and the decision comes back.
+  it.each([
+    ['^(a+)+$', `${'a'.repeat(4000)}!`, false],
+    ['(x+x+)+y', 'x'.repeat(4000), false],
+    ['^(\\w+\\s?)*$', `${'word '.repeat(800)}!`, false],
+    ['(.*a){12}$', `${'a'.repeat(4000)}b`, false],
+    ['^services/(a|a)*$', `services/${'a'.repeat(4000)}!`, false],
+    ['a.*b.*c.*d', `${'abc'.repeat(1300)}`, false],
+    [`${'(.|.)'.repeat(32)}#`, 'x'.repeat(4000), false],
+    [`^${'(a|a)?'.repeat(30)}b`, 'a'.repeat(4000), false],
+    ['.*\\.tf1$', `${'a'.repeat(3000)}.tf1`, true],
+  ])('pattern %s, catastrophic for a backtracking engine: accepted, and decided in one pass', (pattern, path, starts) => {
     const result = validateTriggerConfig(config({ includePaths: ['^ok/', pattern] }));
-    expect(!result.ok && result.issues).toEqual([{ path: 'includePaths[1]', message: expect.stringMatching(/backtrack catastrophically/) }]);
+    expect(result.ok).toBe(true);
+    expect(decide(trigger({ includePaths: ['^ok/', pattern] }), push, createChangeSet([path], true)).start).toBe(starts);
+  });
+
+  it('glob **/*{?,?}{?,?}…# (22 pairs): nothing is expanded, decided in one pass', () => {
+    const glob = `**/*${'{?,?}'.repeat(22)}#`;
+    expect(validateTriggerConfig(config({ pathSyntax: 'glob', includePaths: [glob] })).ok).toBe(true);
+    const t = trigger({ pathSyntax: 'glob', includePaths: [glob] });
+    expect(decide(t, push, createChangeSet([`a/${'x'.repeat(4000)}`], true)).start).toBe(false);
+    expect(decide(t, push, createChangeSet([`a/${'x'.repeat(22)}#`], true)).start).toBe(true);
+  });
+
+  it.each([
+    ['(\\1|a)*b', /back-reference \(\\1\)/],
+    ['^(?!docs/)', /lookahead \(\(\?!\)/],
+    ['(?<=src/)main', /lookbehind \(\(\?<=\)/],
+  ])('JavaScript-only construct %s: refused with the construct named, never run', (pattern, message) => {
+    const result = validateTriggerConfig(config({ includePaths: ['^ok/', pattern] }));
+    expect(!result.ok && result.issues).toEqual([{ path: 'includePaths[1]', message: expect.stringMatching(message) }]);
   });
 
   it('oversized variables: rejected by name and limit', () => {

@@ -4,7 +4,7 @@ import { EXPLAIN_HELP, runExplain } from './commands/explain';
 import { SEND_HELP, runSend } from './commands/send';
 import { START_HELP, runStart } from './commands/start';
 import { runDelete, runGet, runList, runPut, STORE_HELP } from './commands/store-commands';
-import { runValidate, VALIDATE_HELP } from './commands/validate';
+import { runValidate, runValidateStored, VALIDATE_HELP } from './commands/validate';
 import { localDir } from './lib/local-state';
 import { err, out, paint, UserError } from './lib/output';
 
@@ -52,6 +52,7 @@ async function run(argv: string[]): Promise<number> {
     options: {
       help: { type: 'boolean', short: 'h' },
       json: { type: 'boolean' },
+      stored: { type: 'boolean' },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       aws: { type: 'boolean' },
@@ -85,7 +86,9 @@ async function run(argv: string[]): Promise<number> {
       return runStart({ port, dataDir: values['data-dir'] ? resolve(values['data-dir']) : localDir(), aws: !!values.aws, root: ROOT });
     }
     case 'validate':
-      if (positionals.length === 0) throw new UserError(`validate needs at least one file\n\n${help}`, 2);
+      if (positionals.length === 0 && (values.stored || values.bucket)) return runValidateStored(source, !!values.json);
+      if (positionals.length === 0) throw new UserError(`validate needs at least one file, or --stored\n\n${help}`, 2);
+      if (values.stored) throw new UserError(`validate takes files or --stored, not both\n\n${help}`, 2);
       return runValidate(positionals, !!values.json);
     case 'explain':
       return runExplain({ ...source, ...values, json: !!values.json });

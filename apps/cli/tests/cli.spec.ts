@@ -1,3 +1,6 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '@monorepo-triggers/s3-config-store';
+import { startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,11 +36,11 @@ describe('triggers (built CLI, as a subprocess)', () => {
     });
 
     it('names the file, the field and the rule for a bad config (exit 1)', () => {
-      const bad = file('bad.json', JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'x', branches: [], includePaths: ['^(a+)+$'] }));
+      const bad = file('bad.json', JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'x', branches: [], includePaths: ['(a)\\1'] }));
       const { code, stdout } = triggers(['validate', bad]);
       expect(code).toBe(1);
       expect(stdout).toContain(`${bad}: branches: needs at least one branch glob`);
-      expect(stdout).toMatch(/bad\.json: includePaths\[0\]: .*backtrack catastrophically/);
+      expect(stdout).toMatch(/bad\.json: includePaths\[0\]: .*uses a back-reference/);
     });
 
     it('checks the Custom::PipelineTrigger resources of a YAML template, naming file, resource, field and rule', () => {
@@ -67,7 +70,7 @@ Resources:
       Repository: acme/platform
       PipelineName: billing
       Branches: main
-      IncludePaths: ['^ok/', '(x+x+)+y']
+      IncludePaths: ['^ok/', '(?<=x)y']
       PathSyntax: pcre
 `,
       );
@@ -82,13 +85,48 @@ Resources:
         ['GoodTrigger', 0],
         ['BadTrigger', 2],
       ]);
-      expect(stdout).toMatch(/resource BadTrigger: IncludePaths\[1\]: .*backtrack catastrophically/);
+      expect(stdout).toMatch(/resource BadTrigger: IncludePaths\[1\]: .*uses a lookbehind/);
     });
 
     it('reports a file that is neither JSON nor YAML', () => {
       const { code, stdout } = triggers(['validate', file('broken.yaml', 'a: [1, 2\nb: }')]);
       expect(code).toBe(1);
       expect(stdout).toMatch(/broken\.yaml: not JSON or YAML/);
+    });
+  });
+
+  describe('validate --stored (before an upgrade: which stored configs the new rules refuse)', () => {
+    let s3: S3Server;
+    beforeAll(async () => {
+      s3 = await startS3Server({ buckets: ['stored'] });
+      const client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      const put = (pipeline: string, includePaths: string[]) =>
+        client.send(new PutObjectCommand({ Bucket: 'stored', Key: `mono-repo/config/acme/platform/${pipeline}.json`, Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: pipeline, branches: ['main'], includePaths }) }));
+      // Written by an older version, straight to S3: JavaScript regexes that RE2 syntax refuses.
+      await Promise.all([put('fine', ['^services/fine/', '^(a+)+$']), put('lookahead', ['^services/(?!legacy/)']), put('backref', ['^(a|b)\\1/'])]);
+      client.destroy();
+    });
+    afterAll(() => s3.stop());
+
+    it('lists every stored config the RE2 syntax refuses, with the construct, and exits 1', () => {
+      const { code, stdout } = triggers(['validate', '--bucket', 'stored'], { env: s3.env });
+      expect(code).toBe(1);
+      expect(stdout).toContain('✓ mono-repo/config/acme/platform/fine.json');
+      expect(stdout).toMatch(/✗ mono-repo\/config\/acme\/platform\/lookahead\.json: includePaths\[0\]: .*uses a lookahead \(\(\?!\)/);
+      expect(stdout).toMatch(/✗ mono-repo\/config\/acme\/platform\/backref\.json: includePaths\[0\]: .*uses a back-reference \(\\1\)/);
+      expect(stdout).toMatch(/1 valid, 2 invalid config\(s\) in s3:\/\/stored\/mono-repo\/config\//);
+    });
+
+    it('gives the same answer as JSON for scripts', () => {
+      const { code, stdout } = triggers(['validate', '--stored', '--bucket', 'stored', '--json'], { env: s3.env });
+      expect(code).toBe(1);
+      const json = JSON.parse(stdout);
+      expect(json).toMatchObject({ valid: false, configs: ['mono-repo/config/acme/platform/fine.json'] });
+      expect(json.invalid.map((i: { key: string }) => i.key)).toEqual(['mono-repo/config/acme/platform/backref.json', 'mono-repo/config/acme/platform/lookahead.json']);
+    });
+
+    it('refuses files and --stored together', () => {
+      expect(triggers(['validate', '--stored', 'x.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/files or --stored, not both/) });
     });
   });
 

@@ -1,7 +1,9 @@
 // Test helpers: the local AWS stand-ins (shared with the local runner) and a runner for built bundles.
 export * from '@monorepo-triggers/local-aws';
 export { runBundle } from './lib/run-bundle';
-export type { BundleCall, BundleResult, BundleRun } from './lib/run-bundle';
+export type { BundleCall, BundleResult, BundleRun, RunBundleOptions } from './lib/run-bundle';
+export { atLambdaCpu, lambdaCpuQuotaAvailable, withCompetingLoad } from './lib/lambda-cpu';
+export type { CpuShare } from './lib/lambda-cpu';
 export { delivery, formBody, minimalPush } from './lib/github-deliveries';
 export type { DeliveryEvent, DeliveryOptions } from './lib/github-deliveries';
 export { runInProcess } from './lib/run-in-process';

@@ -1,21 +1,31 @@
 import { parseCfnProperties, validateTriggerConfig, type ConfigIssue } from '@monorepo-triggers/config-schema';
 import { readFileSync } from 'node:fs';
 import { findTriggerResources, parseTemplate } from '../lib/cfn-template';
-import { out, paint } from '../lib/output';
+import { openStore, type SourceOptions } from '../lib/config-source';
+import { out, paint, progress } from '../lib/output';
 
-export const VALIDATE_HELP = `Usage: triggers validate FILE...
+export const VALIDATE_HELP = `Usage:
+  triggers validate FILE... [--json]
+  triggers validate --stored [--bucket BUCKET [--prefix PREFIX]] [--json]
 
 Checks trigger configurations before they are deployed: a config JSON file, or a CloudFormation
-template (YAML or JSON) whose Custom::PipelineTrigger resources are checked. Patterns must compile
-and must not backtrack catastrophically. Values given by intrinsic functions (!Ref, !Sub...) are
-resolved only at deploy time and are reported as not checked.
+template (YAML or JSON) whose Custom::PipelineTrigger resources are checked. Path patterns are
+RE2-syntax regular expressions (no lookaround, no back-references) or globs, and must compile.
+Values given by intrinsic functions (!Ref, !Sub...) are resolved only at deploy time and are
+reported as not checked.
+
+With --stored (implied by --bucket), checks every config already in the store, the running local
+stack's or the bucket's, as eval reads them: run it before upgrading to list the configs the new
+version would skip.
 
 Options:
+  --stored    check the configs in the store instead of files
   --json      print the results as JSON
-Exit status: 0 when every file is valid, 1 otherwise.
+Exit status: 0 when everything is valid, 1 otherwise.
 
-Example:
-  triggers validate infra/examples/pipeline-with-trigger.yaml examples/configs/orders.json`;
+Examples:
+  triggers validate infra/examples/pipeline-with-trigger.yaml examples/configs/acme-platform-orders.json
+  triggers validate --bucket my-trigger-configs`;
 
 export interface FileResult {
   file: string;
@@ -70,4 +80,22 @@ export function runValidate(files: string[], json: boolean): number {
     }
   }
   return failed ? 1 : 0;
+}
+
+/** Checks every config in the store (local stack or --bucket), as eval would read it. */
+export async function runValidateStored(source: SourceOptions, json: boolean): Promise<number> {
+  const { store, description } = openStore(source);
+  const bar = json ? undefined : progress('reading configs');
+  const listing = await store.list(undefined, { onProgress: ({ listed, read }) => (read === 0 ? bar?.update(listed) : bar?.update(read, listed)) });
+  bar?.done();
+  const valid = listing.configs.map(({ key }) => key).sort();
+  const invalid = listing.invalid.map(({ key, issues }) => ({ key, issues })).sort((a, b) => a.key.localeCompare(b.key));
+  if (json) {
+    out(JSON.stringify({ valid: invalid.length === 0, source: description, configs: valid, invalid }, null, 2));
+    return invalid.length === 0 ? 0 : 1;
+  }
+  for (const key of valid) out(`${paint('green', '✓')} ${key}`);
+  for (const { key, issues } of invalid) for (const issue of issues) out(`${paint('red', '✗')} ${key}: ${issue.path}: ${issue.message}`);
+  out(paint('dim', `${valid.length} valid, ${invalid.length} invalid config(s) in ${description}`));
+  return invalid.length === 0 ? 0 : 1;
 }
