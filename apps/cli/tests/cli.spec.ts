@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/s3-config-store';
-import { startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
+import { GitRepo, startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -160,6 +160,38 @@ Resources:
       expect(byPipeline['web-app']).toMatchObject({ start: false, reason: 'no-path-matched' });
     });
 
+    describe('follows the rule eval follows for what a push changed', () => {
+      const configs = join(dir, 'rule-configs');
+      const repo = GitRepo.create('acme/platform');
+      let oldFeature = '';
+      beforeAll(() => {
+        mkdirSync(configs);
+        for (const app of ['a', 'b', 'c']) writeFileSync(join(configs, `${app}.json`), JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: app, branches: ['**'], includePaths: [`^apps/${app}/`] }));
+        const base = repo.commit('B', { 'apps/a/base.ts': 'a', 'apps/b/base.ts': 'b', 'apps/c/base.ts': 'c' });
+        repo.checkout('feature', base);
+        oldFeature = repo.commit('a', { 'apps/a/x.ts': 'x' });
+        repo.checkout('main');
+        repo.commit('b', { 'apps/b/y.ts': 'y' });
+      });
+      afterAll(() => repo.remove());
+      const starting = (range: string) => {
+        const { code, stdout } = triggers(['explain', '--git', range, '--cwd', repo.dir, '--configs', configs, '--repo', 'acme/platform', '--ref', 'feature', '--json']);
+        expect(code).toBe(0);
+        return JSON.parse(stdout).decisions.filter((d: { decision: { start: boolean } }) => d.decision.start).map((d: { pipeline: string }) => d.pipeline).sort();
+      };
+
+      it('BASE...HEAD is what a new branch changed since its merge base; BASE..HEAD also counts what the base did meanwhile', () => {
+        expect(starting('main...feature')).toEqual(['a']);
+        expect(starting('main..feature')).toEqual(['a', 'b']);
+      });
+
+      it('a rebased branch explained against its old head gives the answer eval gives for the forced push', () => {
+        repo.checkout('feature');
+        repo.git('rebase', '-q', 'main');
+        expect(starting(`${oldFeature}..feature`)).toEqual(['b']); // as eval's test of the same push
+      });
+    });
+
     it('prints a readable explanation with --payload', () => {
       const { code, stdout } = triggers(['explain', '--payload', 'examples/pushes/docs-only-change.json', '--configs', 'examples/configs']);
       expect(code).toBe(0);
@@ -170,6 +202,7 @@ Resources:
     it('says what is wrong with a bad range or a missing push', () => {
       expect(triggers(['explain', '--git', 'nonsense', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/BASE\.\.HEAD/) });
       expect(triggers(['explain', '--git', 'nope..HEAD', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/git diff nope HEAD failed/) });
+      expect(triggers(['explain', '--git', 'nope...HEAD', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/git diff nope\.\.\.HEAD failed/) });
       expect(triggers(['explain', '--configs', 'examples/configs'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one of --payload/) });
     });
 

@@ -15,6 +15,7 @@ import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluatePush, StartFailures, type EvalDependencies } from '../src/lib/evaluate-push';
 import { FetchGithubApi } from '../src/lib/github-api';
 import { CodePipelineStarter, executionToken } from '../src/lib/pipeline-starter';
+import { changeRule } from '@monorepo-triggers/push-event';
 import { monorepoConfigs, pushEvent, REPO, SHA_AFTER, SHA_BEFORE } from './scenario';
 
 const BUCKET = 'triggers';
@@ -143,9 +144,13 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: true, source: 'tree-diff', paths: 1 });
   });
 
+  // A new branch named main while the default branch is develop: main's configs decide on what it
+  // changed since its merge base with develop.
+  const newBranch = (overrides: Parameters<typeof pushEvent>[0] = {}) => pushEvent({ created: true, before: '0'.repeat(40), defaultBranch: 'develop', changedPaths: [], incompleteReasons: ['new ref'], ...overrides });
+
   it('compares a new branch with the default branch', async () => {
-    githubRoutes[`/repos/Acme/Platform/compare/main...${SHA_AFTER}`] = () => ({ status: 200, body: { files: [{ filename: 'apps/web/new.ts' }] } });
-    await evaluatePush(pushEvent({ created: true, before: '0'.repeat(40), changedPaths: [], incompleteReasons: ['new ref'] }), withGithub());
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 200, body: { files: [{ filename: 'apps/web/new.ts' }] } });
+    await evaluatePush(newBranch(), withGithub());
     expect(started()).toEqual(['web']);
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: true, source: 'compare' });
   });
@@ -171,19 +176,21 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   });
 
   it('falls back to onIncompleteChanges when GitHub rate-limits, and says which step gave up', async () => {
-    githubRoutes[`/repos/Acme/Platform/compare/main...${SHA_AFTER}`] = () => ({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' }, body: { message: 'API rate limit exceeded' } });
-    await evaluatePush(pushEvent({ created: true, changedPaths: [], incompleteReasons: ['new ref'] }), withGithub());
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' }, body: { message: 'API rate limit exceeded' } });
+    await evaluatePush(newBranch(), withGithub());
     expect(started()).toEqual(['docs-site', 'orders', 'web']);
     const steps = logs.find((l) => l['msg'] === 'change-list')?.['steps'] as { step: string; outcome: string; detail: string }[];
     expect(steps[0]).toMatchObject({ step: 'compare', outcome: 'failed', detail: expect.stringMatching(/403 \(rate limited/) });
-    expect(steps[1]).toMatchObject({ step: 'tree-diff', outcome: 'failed' });
+    // Without compare there is no merge base to diff from: never the default branch's current head.
+    expect(steps[1]).toMatchObject({ step: 'tree-diff', outcome: 'skipped', detail: expect.stringMatching(/no merge base/) });
   });
 
   it('treats a compare answer without files as incomplete and goes on to the tree diff', async () => {
-    githubRoutes[`/repos/Acme/Platform/compare/main...${SHA_AFTER}`] = () => ({ status: 200, body: { status: 'ahead', commits: [] } });
-    githubRoutes[`/repos/Acme/Platform/git/trees/main`] = () => ({ status: 200, body: { tree: [] } });
+    const mergeBase = '3'.repeat(40);
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 200, body: { status: 'ahead', merge_base_commit: { sha: mergeBase }, commits: [] } });
+    githubRoutes[`/repos/Acme/Platform/git/trees/${mergeBase}`] = () => ({ status: 200, body: { tree: [] } });
     githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_AFTER}`] = () => ({ status: 200, body: { tree: [{ path: 'apps/web/x.ts', type: 'blob', sha: '1' }] } });
-    await evaluatePush(pushEvent({ created: true, changedPaths: [], incompleteReasons: ['new ref'] }), withGithub());
+    await evaluatePush(newBranch(), withGithub());
     expect(started()).toEqual(['web']);
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ source: 'tree-diff', steps: [{ step: 'compare', outcome: 'incomplete', detail: 'the answer lists no files at all' }, { step: 'tree-diff', outcome: 'complete' }] });
   });
@@ -200,12 +207,13 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
 
     const { completeChanges } = jest.requireActual('../src/lib/complete-changes');
     githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({ status: 200, delayMs: 300, body: { files: [] } });
-    const result = await completeChanges(pushEvent({ forced: false, incompleteReasons: ['x'] }), { get: async (url: string) => { await new Promise((r) => setTimeout(r, 200)); throw new Error(`no answer for ${url}`); } }, 100);
+    const capped = pushEvent({ forced: false, incompleteReasons: ['x'] });
+    const result = await completeChanges(capped, changeRule(capped), { get: async (url: string) => { await new Promise((r) => setTimeout(r, 200)); throw new Error(`no answer for ${url}`); } }, 100);
     expect(result.complete).toBe(false);
     expect(result.steps.map((s: { detail: string }) => s.detail)).toEqual([expect.stringMatching(/no answer/), expect.stringMatching(/longer than the 100 ms budget/)]);
   });
 
-  it('does not ask GitHub when the partial list already decides every config', async () => {
+  it('does not ask GitHub when no decision depends on the changes (no config matches the branch)', async () => {
     await evaluatePush(pushEvent({ ref: 'refs/heads/feature/x', created: true, changedPaths: [], incompleteReasons: ['new ref'] }), withGithub());
     expect(github.requests).toEqual([]);
     expect(started()).toEqual([]);

@@ -14,6 +14,8 @@ export interface PipelineTriggerProps {
   excludePaths?: string[];
   pathSyntax?: 'regex' | 'glob';
   onIncompleteChanges?: 'trigger' | 'skip';
+  /** What a newly created branch means: its own changes decide (default), or always start. */
+  onNewBranch?: 'changes' | 'always';
   /** Pin executions to the pushed commit on this source action. */
   sourceActionName?: string;
   variables?: Record<string, string>;
@@ -40,6 +42,7 @@ export class PipelineTrigger extends Construct {
       ...(props.excludePaths ? { ExcludePaths: props.excludePaths } : {}),
       ...(props.pathSyntax ? { PathSyntax: props.pathSyntax } : {}),
       ...(props.onIncompleteChanges ? { OnIncompleteChanges: props.onIncompleteChanges } : {}),
+      ...(props.onNewBranch ? { OnNewBranch: props.onNewBranch } : {}),
       ...(props.sourceActionName ? { SourceActionName: props.sourceActionName } : {}),
       ...(props.variables ? { Variables: props.variables } : {}),
     };

@@ -18,7 +18,7 @@ export { compileTrigger } from './lib/compiled-trigger';
 export type { CompiledTrigger } from './lib/compiled-trigger';
 export { createChangeSet, pathsWithPrefix } from './lib/change-set';
 export type { ChangeSet } from './lib/change-set';
-export { decide } from './lib/decide';
+export { awaitsFullChangeList, decide } from './lib/decide';
 export type { Decision, DecisionReason, PathMatch, PushFacts } from './lib/decide';
 export { triggerConfigJsonSchema } from './lib/json-schema';
 export { BUILT_IN_VARIABLES, LIMITS } from './lib/limits';

@@ -8,3 +8,5 @@ export { listenOnLoopback } from './lib/loopback';
 export type { LoopbackServer } from './lib/loopback';
 export { startProxy } from './lib/proxy';
 export type { ProxyOptions } from './lib/proxy';
+export { GITHUB_LIMITS, startLocalGithub } from './lib/local-github';
+export type { LocalGithub } from './lib/local-github';

@@ -7,3 +7,5 @@ export type { CpuShare } from './lib/lambda-cpu';
 export { delivery, formBody, minimalPush } from './lib/github-deliveries';
 export type { DeliveryEvent, DeliveryOptions } from './lib/github-deliveries';
 export { runInProcess } from './lib/run-in-process';
+export { GitRepo } from './lib/git-repo';
+export type { PushOptions } from './lib/git-repo';

@@ -1,5 +1,5 @@
 import { compileTrigger, createChangeSet, decide, type Decision } from '@monorepo-triggers/config-schema';
-import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import { changeRule, describeChangeRule, githubPushSchema, payloadPathsAreChanges, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
 import { gitChangedPaths, gitRepository } from '../lib/git-changes';
@@ -12,7 +12,9 @@ pattern that matched, or the reason it did not.
 
 The push:
   --payload FILE     a GitHub push payload (repository and ref are read from it)
-  --git BASE..HEAD   the paths changed between two revisions of a local clone (git diff --name-only)
+  --git BASE..HEAD   what a push from BASE to HEAD changed, from a local clone: the difference between
+                     the two commits (eval's rule for a forced push, e.g. after a rebase)
+  --git BASE...HEAD  what a new branch HEAD forked from BASE changed: from their merge base
   --cwd DIR          the clone for --git (default: the current directory)
   --repo OWNER/NAME  the repository (default: from the payload, or the clone's origin remote)
   --ref REF          the ref pushed, e.g. refs/heads/main or main (default: from the payload, else main)
@@ -39,8 +41,11 @@ interface PushUnderTest {
   repository: string;
   ref: string;
   deleted: boolean;
+  created: boolean;
   paths: string[];
   complete: boolean;
+  /** Which difference the paths are (see ChangeRule). */
+  rule: string;
   incompleteReasons?: string[];
 }
 
@@ -57,26 +62,41 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
     const parsed = githubPushSchema.safeParse(json);
     if (!parsed.success) throw new UserError(`${options.payload} is not a GitHub push payload: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
     const event = toCompactPushEvent(parsed.data, 'explain');
+    // Eval's rule: the payload's paths are the change only for an ordinary push. For a forced push or
+    // a new branch eval asks GitHub; without it (here), they are hints and onIncompleteChanges decides.
+    const rule = changeRule(event);
+    const certain = payloadPathsAreChanges(rule);
     return {
       repository: options.repo ?? event.repository,
       ref: normaliseRef(options.ref ?? event.ref),
       deleted: event.deleted,
+      created: rule.kind === 'new-branch' || rule.kind === 'new-default-branch',
       paths: event.changedPaths,
-      complete: !event.incompleteReasons,
+      complete: certain && !event.incompleteReasons,
+      rule: certain ? describeChangeRule(rule) : `${describeChangeRule(rule)}; eval asks GitHub for it, explain shows the fallback: the payload's paths and onIncompleteChanges`,
       ...(event.incompleteReasons ? { incompleteReasons: event.incompleteReasons } : {}),
     };
   }
   const cwd = options.cwd ?? process.cwd();
   const repository = options.repo ?? gitRepository(cwd);
   if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
-  return { repository, ref: normaliseRef(options.ref ?? 'main'), deleted: false, paths: gitChangedPaths(options.git as string, cwd), complete: true };
+  const range = options.git as string;
+  return {
+    repository,
+    ref: normaliseRef(options.ref ?? 'main'),
+    deleted: false,
+    created: false,
+    paths: gitChangedPaths(range, cwd),
+    complete: true,
+    rule: range.includes('...') ? `a new branch: the difference from the merge base (git diff ${range})` : `the difference between the two commits (git diff ${range.replace('..', ' ')}), as eval takes it for any push`,
+  };
 }
 
 export async function runExplain(options: ExplainOptions): Promise<number> {
   const push = pushFrom(options);
   const loaded = await loadConfigs(options, options.configs ? undefined : push.repository);
   const changes = createChangeSet(push.paths, push.complete);
-  const facts = { repository: push.repository, ref: push.ref, deleted: push.deleted };
+  const facts = { repository: push.repository, ref: push.ref, deleted: push.deleted, created: push.created };
   const decisions = loaded.configs
     .map(({ key, config }) => ({ key, pipeline: config.pipelineName, decision: decide(compileTrigger(config), facts, changes) }))
     // Configs of other repositories (from --configs DIR) are not part of this push's story.
@@ -88,6 +108,7 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
     return 0;
   }
   out(`${push.repository} ${push.ref}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + (push.incompleteReasons ?? []).join('; ') + ')'}; configs from ${loaded.source}`);
+  out(paint('dim', `what changed: ${push.rule}`));
   const starting = decisions.filter((d) => d.decision.start);
   out(paint('bold', `${starting.length} of ${decisions.length} pipeline(s) would start`));
   for (const { pipeline, decision } of decisions) out(`${decision.start ? paint('green', 'START') : paint('dim', 'skip ')} ${pipeline}: ${describe(decision)}`);

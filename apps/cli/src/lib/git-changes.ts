@@ -1,17 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { UserError } from './output';
 
-/** Paths changed in a local clone between two revisions (`git diff --name-only BASE HEAD`, renames both ways). */
+/**
+ * Paths changed in a local clone, by the rule eval follows (renames counted both ways):
+ * `BASE..HEAD` is the difference between the two commits, what a forced push from BASE to HEAD
+ * changed; `BASE...HEAD` starts at their merge base, what a new branch HEAD forked from BASE changed.
+ */
 export function gitChangedPaths(range: string, cwd: string): string[] {
-  const match = /^([^.\s]+)\.\.\.?([^.\s]+)$/.exec(range);
-  if (!match) throw new UserError(`--git takes a range BASE..HEAD, got ${JSON.stringify(range)}`, 2);
-  const [, base, head] = match as unknown as [string, string, string];
+  const match = /^([^.\s]+)(\.\.\.?)([^.\s]+)$/.exec(range);
+  if (!match) throw new UserError(`--git takes a range BASE..HEAD or BASE...HEAD, got ${JSON.stringify(range)}`, 2);
+  const [, base, dots, head] = match as unknown as [string, string, string, string];
   try {
-    const output = execFileSync('git', ['diff', '--name-only', '--no-renames', '-z', base, head], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const revisions = dots === '...' ? [`${base}...${head}`] : [base, head];
+    const output = execFileSync('git', ['diff', '--name-only', '--no-renames', '-z', ...revisions], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return output.split('\0').filter((p) => p !== '');
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    throw new UserError(`git diff ${base} ${head} failed in ${cwd}: ${stderr.trim()}`);
+    throw new UserError(`git diff ${dots === '...' ? `${base}...${head}` : `${base} ${head}`} failed in ${cwd}: ${stderr.trim()}`);
   }
 }
 

@@ -1,10 +1,10 @@
-import type { CompactPushEvent } from '@monorepo-triggers/push-event';
+import type { ChangeRule, CompactPushEvent } from '@monorepo-triggers/push-event';
 import * as z from 'zod/mini';
 import type { GithubApi } from './github-api';
 
-/** One attempt to complete the change list, for the log. */
+/** One attempt to learn the change list, for the log. */
 export interface CompletionStep {
-  step: 'compare' | 'tree-diff' | 'github';
+  step: 'compare' | 'tree-diff' | 'tree' | 'github';
   outcome: 'complete' | 'incomplete' | 'failed' | 'skipped';
   detail: string;
 }
@@ -13,7 +13,7 @@ export interface CompletedChanges {
   paths: string[];
   complete: boolean;
   /** Where the paths came from. */
-  source: 'payload' | 'compare' | 'tree-diff';
+  source: 'payload' | 'compare' | 'tree-diff' | 'tree';
   steps: CompletionStep[];
 }
 
@@ -21,91 +21,118 @@ export interface CompletedChanges {
 export const COMPARE_FILE_CAP = 300;
 /** Longest time spent asking GitHub, all steps together, so eval finishes well inside its timeout. */
 export const COMPLETION_BUDGET_MS = 20_000;
-const ZERO_SHA = /^0+$/;
 
 const compareSchema = z.object({
   files: z.optional(z.array(z.object({ filename: z.string(), previous_filename: z.optional(z.string()) }))),
+  merge_base_commit: z.optional(z.object({ sha: z.string() })),
 });
 const treeSchema = z.object({
   truncated: z.optional(z.boolean()),
   tree: z.array(z.object({ path: z.string(), type: z.string(), sha: z.string() })),
 });
+type TreeEntry = { path: string; type: string; sha: string };
 
 /**
- * Completes an incomplete change list from GitHub: the compare API first (base = `before`, or the
- * default branch for a new ref), then, when compare hits its 300-file cap, the diff of the two commits'
- * trees. A forced push goes straight to the tree diff: the net change between `before` and `after` is
- * the truth, whatever commits GitHub listed. Never throws: a failed step is recorded and the list
- * stays incomplete, so each config's `onIncompleteChanges` decides.
+ * Learns from GitHub what a push changed, following its ChangeRule: the compare API (`base...head`,
+ * whose diff starts at the merge base) for an ordinary push and a new branch, with the diff of two
+ * trees when compare hits its 300-file cap (from the merge base GitHub names, never from the default
+ * branch's current head); a tree diff of `before` and `after` for a forced push, since a three-dot
+ * compare would count what the rewritten branch already had; every path of the tree for a default
+ * branch created. Never throws: a failed step is recorded and the list stays incomplete.
  */
-export async function completeChanges(event: CompactPushEvent, github: GithubApi | undefined, budgetMs = COMPLETION_BUDGET_MS): Promise<CompletedChanges> {
-  const payload: CompletedChanges = { paths: event.changedPaths, complete: !event.incompleteReasons, source: 'payload', steps: [] };
-  if (payload.complete || event.deleted) return { ...payload, complete: true };
-  if (!github) return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'no GITHUB_TOKEN: cannot ask GitHub for the full change list' }] };
+export async function completeChanges(event: CompactPushEvent, rule: ChangeRule, github: GithubApi | undefined, budgetMs = COMPLETION_BUDGET_MS): Promise<CompletedChanges> {
+  const payload: CompletedChanges = { paths: event.changedPaths, complete: false, source: 'payload', steps: [] };
+  if (rule.kind === 'deleted' || (rule.kind === 'listed' && rule.complete)) return { ...payload, complete: true };
+  if (!github) return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub for the full change list' }] };
 
   const [owner, repo] = event.repository.split('/').map(encodeURIComponent);
-  const newRef = event.created || ZERO_SHA.test(event.before);
-  const base = newRef ? event.defaultBranch : event.before;
-  if (!base) {
-    return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'new ref and no default branch in the payload: nothing to compare with' }] };
-  }
-  const steps: CompletionStep[] = [];
   const repoPath = `/repos/${owner}/${repo}`;
+  const steps: CompletionStep[] = [];
   const deadline = Date.now() + budgetMs;
   const get = (url: string) => {
     if (Date.now() > deadline) return Promise.reject(new Error(`gave up: GitHub took longer than the ${budgetMs} ms budget`));
     return github.get(url);
   };
-
-  if (!(event.forced && !newRef)) {
+  const tree = async (sha: string): Promise<TreeEntry[] | undefined> => {
+    const parsed = treeSchema.parse((await get(`${repoPath}/git/trees/${encodeURIComponent(sha)}?recursive=1`)).body);
+    return parsed.truncated ? undefined : parsed.tree;
+  };
+  const treeDiff = async (base: string, head: string): Promise<CompletedChanges> => {
     try {
-      const files = new Set<string>();
-      let url: string | undefined = `${repoPath}/compare/${encodeURIComponent(base)}...${encodeURIComponent(event.after)}?per_page=100`;
-      let listed = false;
-      // GitHub lists files on the first page only (commits page); later pages are read only while
-      // they still carry files, in case a GitHub Enterprise version pages them too.
-      for (let pages = 0; url && pages < 30; pages++) {
-        const page = await get(url);
-        const pageFiles = compareSchema.parse(page.body).files;
-        if (pageFiles === undefined) break;
-        listed = true;
-        for (const file of pageFiles) {
-          files.add(file.filename);
-          if (file.previous_filename) files.add(file.previous_filename);
-        }
-        url = pageFiles.length > 0 ? page.next : undefined;
+      const [before, after] = await Promise.all([tree(base), tree(head)]);
+      if (!before || !after) {
+        steps.push({ step: 'tree-diff', outcome: 'incomplete', detail: 'GitHub truncated a recursive tree (over 100,000 entries or 7 MB)' });
+        return { ...payload, steps };
       }
-      if (listed && files.size < COMPARE_FILE_CAP) {
-        steps.push({ step: 'compare', outcome: 'complete', detail: `${files.size} files between ${base} and ${event.after}` });
-        return { paths: [...files].sort(), complete: true, source: 'compare', steps };
-      }
-      const why = listed ? `${files.size} files: at the compare API's cap of ${COMPARE_FILE_CAP}` : 'the answer lists no files at all';
-      steps.push({ step: 'compare', outcome: 'incomplete', detail: why });
+      const paths = diffTrees(before, after);
+      steps.push({ step: 'tree-diff', outcome: 'complete', detail: `${paths.length} paths differ between ${base} and ${head}` });
+      return { paths, complete: true, source: 'tree-diff', steps };
     } catch (error) {
-      steps.push({ step: 'compare', outcome: 'failed', detail: (error as Error).message });
-    }
-  }
-
-  try {
-    const [before, after] = await Promise.all([base, event.after].map((sha) => get(`${repoPath}/git/trees/${encodeURIComponent(sha)}?recursive=1`)));
-    const beforeTree = treeSchema.parse(before?.body);
-    const afterTree = treeSchema.parse(after?.body);
-    if (beforeTree.truncated || afterTree.truncated) {
-      steps.push({ step: 'tree-diff', outcome: 'incomplete', detail: 'GitHub truncated a recursive tree (over 100,000 entries or 7 MB)' });
+      steps.push({ step: 'tree-diff', outcome: 'failed', detail: (error as Error).message });
       return { ...payload, steps };
     }
-    const paths = diffTrees(beforeTree.tree, afterTree.tree);
-    steps.push({ step: 'tree-diff', outcome: 'complete', detail: `${paths.length} paths differ between ${base} and ${event.after}` });
-    return { paths, complete: true, source: 'tree-diff', steps };
+  };
+
+  if (rule.kind === 'forced') return treeDiff(rule.base, rule.head);
+
+  if (rule.kind === 'new-default-branch') {
+    try {
+      const entries = await tree(rule.head);
+      if (!entries) {
+        steps.push({ step: 'tree', outcome: 'incomplete', detail: 'GitHub truncated the recursive tree (over 100,000 entries or 7 MB)' });
+        return { ...payload, steps };
+      }
+      const paths = entries.filter((e) => e.type !== 'tree').map((e) => e.path).sort();
+      steps.push({ step: 'tree', outcome: 'complete', detail: `${paths.length} paths in ${rule.head}, all new` });
+      return { paths, complete: true, source: 'tree', steps };
+    } catch (error) {
+      steps.push({ step: 'tree', outcome: 'failed', detail: (error as Error).message });
+      return { ...payload, steps };
+    }
+  }
+
+  const base = rule.kind === 'new-branch' ? rule.defaultBranch : event.before;
+  if (!base) return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'new branch and no default branch in the payload: nothing to compare with' }] };
+  let mergeBase: string | undefined;
+  try {
+    const files = new Set<string>();
+    let url: string | undefined = `${repoPath}/compare/${encodeURIComponent(base)}...${encodeURIComponent(event.after)}?per_page=100`;
+    let listed = false;
+    // GitHub lists files on the first page only (commits page); later pages are read only while
+    // they still carry files, in case a GitHub Enterprise version pages them too.
+    for (let pages = 0; url && pages < 30; pages++) {
+      const page = await get(url);
+      const body = compareSchema.parse(page.body);
+      mergeBase ??= body.merge_base_commit?.sha;
+      if (body.files === undefined) break;
+      listed = true;
+      for (const file of body.files) {
+        files.add(file.filename);
+        if (file.previous_filename) files.add(file.previous_filename);
+      }
+      url = body.files.length > 0 ? page.next : undefined;
+    }
+    if (listed && files.size < COMPARE_FILE_CAP) {
+      steps.push({ step: 'compare', outcome: 'complete', detail: `${files.size} files between ${base} and ${event.after}${mergeBase ? ` (merge base ${mergeBase})` : ''}` });
+      return { paths: [...files].sort(), complete: true, source: 'compare', steps };
+    }
+    steps.push({ step: 'compare', outcome: 'incomplete', detail: listed ? `${files.size} files: at the compare API's cap of ${COMPARE_FILE_CAP}` : 'the answer lists no files at all' });
   } catch (error) {
-    steps.push({ step: 'tree-diff', outcome: 'failed', detail: (error as Error).message });
+    steps.push({ step: 'compare', outcome: 'failed', detail: (error as Error).message });
+  }
+  // The rest, from the trees: an ordinary push is a fast-forward, so `before` is its own merge base;
+  // a new branch needs the merge base GitHub named.
+  const treeBase = rule.kind === 'new-branch' ? mergeBase : event.before;
+  if (!treeBase) {
+    steps.push({ step: 'tree-diff', outcome: 'skipped', detail: `no merge base of ${base} and ${event.after} from GitHub to diff from` });
     return { ...payload, steps };
   }
+  return treeDiff(treeBase, event.after);
 }
 
 /** Paths added, removed or changed (different blob or submodule SHA) between two recursive trees. */
-export function diffTrees(before: readonly { path: string; type: string; sha: string }[], after: readonly { path: string; type: string; sha: string }[]): string[] {
-  const entries = (tree: typeof before) => new Map(tree.filter((e) => e.type !== 'tree').map((e) => [e.path, e.sha]));
+export function diffTrees(before: readonly TreeEntry[], after: readonly TreeEntry[]): string[] {
+  const entries = (tree: readonly TreeEntry[]) => new Map(tree.filter((e) => e.type !== 'tree').map((e) => [e.path, e.sha]));
   const a = entries(before);
   const b = entries(after);
   const changed = new Set<string>();

@@ -1,5 +1,5 @@
-import { createChangeSet, decide, type CompiledTrigger, type Decision } from '@monorepo-triggers/config-schema';
-import { evalInputSchema, type ClaimCheck, type CompactPushEvent } from '@monorepo-triggers/push-event';
+import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger, type Decision } from '@monorepo-triggers/config-schema';
+import { changeRule, describeChangeRule, evalInputSchema, payloadPathsAreChanges, type ChangeRule, type ClaimCheck, type CompactPushEvent } from '@monorepo-triggers/push-event';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import { mapLimit } from '@monorepo-triggers/s3-config-store';
 import type { CompiledTriggerCache } from './compiled-cache';
@@ -28,7 +28,7 @@ export interface EvalSummary {
   started: string[];
   skipped: number;
   failed: string[];
-  changes: { paths: number; complete: boolean; source: CompletedChanges['source'] };
+  changes: { rule: ChangeRule['kind']; paths: number; complete: boolean; source: CompletedChanges['source'] };
 }
 
 /** Thrown after every start was attempted when some failed, so Lambda's retry runs again (safely: same tokens). */
@@ -66,7 +66,8 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
   const listing = await deps.configs.list(event.repository);
   for (const bad of listing.invalid) log({ msg: 'invalid-config', key: bad.key, error: bad.error });
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
-  const facts = { repository: event.repository, ref: event.ref, deleted: event.deleted };
+  const rule = changeRule(event);
+  const facts = { repository: event.repository, ref: event.ref, deleted: event.deleted, created: rule.kind === 'new-branch' || rule.kind === 'new-default-branch' };
 
   type Planned = { key: string; trigger: CompiledTrigger; decision: Decision };
   const startAll = (planned: Planned[]) =>
@@ -80,21 +81,36 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
         return { ok: false as const, error: `${e.name}: ${e.message}`, attempts: e.$metadata?.attempts, token: request.clientRequestToken };
       }
     });
-  const isUndecided = (d: Planned) => d.decision.reason.startsWith('changes-incomplete');
+  const undecided = (d: Planned) => awaitsFullChangeList(d.decision);
 
-  // First with what the payload says. Paths that count are certain and start at once; only configs
-  // left undecided by an incomplete list need the full list from GitHub, asked meanwhile, so a slow
-  // GitHub never delays (or, by timing the function out, loses) a start that was already certain.
-  let changes: CompletedChanges = { paths: event.changedPaths, complete: !event.incompleteReasons || event.deleted, source: 'payload', steps: [] };
-  let decisions: Planned[] = triggers.map(({ key, trigger }) => ({ key, trigger, decision: decide(trigger, facts, createChangeSet(changes.paths, changes.complete)) }));
-  const certain = decisions.filter((d) => d.decision.start && !isUndecided(d));
-  const [certainOutcomes, completed] = await Promise.all([startAll(certain), decisions.some(isUndecided) ? completeChanges(event, deps.github) : undefined]);
+  // First with what is certain: the payload's paths when they are what the push changed (an ordinary
+  // push), nothing otherwise (a forced push lists rewritten copies of commits, a new branch only some
+  // of its commits). Paths that count are certain and start at once; configs whose decision depends on
+  // the rest wait for GitHub, asked meanwhile, so a slow GitHub never delays a certain start.
+  const certainPaths = payloadPathsAreChanges(rule) ? event.changedPaths : [];
+  const certainComplete = rule.kind === 'deleted' || (rule.kind === 'listed' && rule.complete);
+  let changes: CompletedChanges = { paths: certainPaths, complete: certainComplete, source: 'payload', steps: [] };
+  let decisions: Planned[] = triggers.map(({ key, trigger }) => ({ key, trigger, decision: decide(trigger, facts, createChangeSet(certainPaths, certainComplete)) }));
+  const certain = decisions.filter((d) => d.decision.start && !undecided(d));
+  const [certainOutcomes, completed] = await Promise.all([startAll(certain), decisions.some(undecided) ? completeChanges(event, rule, deps.github) : undefined]);
   let later: Planned[] = [];
   if (completed) {
-    changes = completed;
-    log({ msg: 'change-list', incompleteReasons: event.incompleteReasons, complete: changes.complete, source: changes.source, paths: changes.paths.length, steps: changes.steps });
+    // When GitHub could not tell, the payload's paths are all there is: each config decides on them
+    // with its onIncompleteChanges policy.
+    changes = completed.complete ? completed : { ...completed, paths: [...new Set([...completed.paths, ...event.changedPaths])].sort(), complete: false };
+    log({
+      msg: 'change-list',
+      rule: rule.kind,
+      ruleDetail: describeChangeRule(rule),
+      incompleteReasons: event.incompleteReasons,
+      complete: changes.complete,
+      source: changes.source,
+      paths: changes.paths.length,
+      steps: changes.steps,
+      ...(changes.complete ? {} : { fallback: "GitHub could not give the full change list: the payload's paths and each config's onIncompleteChanges decide" }),
+    });
     const changeSet = createChangeSet(changes.paths, changes.complete);
-    decisions = decisions.map((d) => (isUndecided(d) ? { ...d, decision: decide(d.trigger, facts, changeSet) } : d));
+    decisions = decisions.map((d) => (undecided(d) ? { ...d, decision: decide(d.trigger, facts, changeSet) } : d));
     const alreadyStarted = new Set(certain.map((c) => c.key));
     later = decisions.filter((d) => d.decision.start && !alreadyStarted.has(d.key));
   }
@@ -126,7 +142,7 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
     started: toStart.filter((_, i) => outcomes[i]?.ok).map((d) => d.trigger.config.pipelineName),
     skipped: decisions.length - toStart.length,
     failed: toStart.filter((_, i) => !outcomes[i]?.ok).map((d) => d.trigger.config.pipelineName),
-    changes: { paths: changes.paths.length, complete: changes.complete, source: changes.source },
+    changes: { rule: rule.kind, paths: changes.paths.length, complete: changes.complete, source: changes.source },
   };
   log({ msg: 'summary', ...summary, listing: listing.stats });
   if (summary.failed.length > 0) throw new StartFailures(summary);

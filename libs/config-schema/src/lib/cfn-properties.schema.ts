@@ -26,6 +26,7 @@ export const cfnPropertiesSchema = z.strictObject({
   ExcludePaths: z.optional(cfnList),
   PathSyntax: cfnOptionalScalar,
   OnIncompleteChanges: cfnOptionalScalar,
+  OnNewBranch: cfnOptionalScalar,
   SourceActionName: cfnOptionalScalar,
   Variables: z.optional(z.record(z.string(), cfnScalar)),
 });
@@ -42,6 +43,7 @@ const FIELD_BY_PROPERTY = {
   ExcludePaths: 'excludePaths',
   PathSyntax: 'pathSyntax',
   OnIncompleteChanges: 'onIncompleteChanges',
+  OnNewBranch: 'onNewBranch',
   SourceActionName: 'sourceActionName',
   Variables: 'variables',
 } as const;

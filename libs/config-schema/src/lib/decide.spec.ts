@@ -25,6 +25,7 @@ interface Case {
   ref?: string;
   repository?: string;
   deleted?: boolean;
+  created?: boolean;
   paths?: string[];
   complete?: boolean;
   expect: Partial<Decision>;
@@ -74,6 +75,10 @@ const cases: Case[] = [
   { name: 'glob *.md at the root does not match nested files', config: { pathSyntax: 'glob', includePaths: ['*.md'], excludePaths: [] }, paths: ['docs/a.md'], expect: { start: false } },
   { name: 'regex with a top-level alternative is not cut short by a prefix', config: { includePaths: ['^services/a/|^libs/'] }, paths: ['libs/x.ts'], expect: { start: true } },
   { name: 'regex with an optional character keeps working', config: { includePaths: ['^libs?/money'] }, paths: ['lib/money/a.ts'], expect: { start: true } },
+  { name: 'a new branch with onNewBranch always starts whatever changed', config: { onNewBranch: 'always' }, created: true, paths: [], complete: true, expect: { start: true, reason: 'new-branch', refPattern: 'main' } },
+  { name: 'a new branch with onNewBranch changes decides on its changes', created: true, paths: ['docs/x.md'], expect: { start: false, reason: 'no-path-matched' } },
+  { name: 'onNewBranch always does not apply to pushes to an existing branch', config: { onNewBranch: 'always' }, paths: ['docs/x.md'], expect: { start: false, reason: 'no-path-matched' } },
+  { name: 'onNewBranch always still needs a matching branch', config: { onNewBranch: 'always' }, created: true, ref: 'refs/heads/dev', expect: { start: false, reason: 'branch-not-matched' } },
   { name: 'unicode paths', config: { includePaths: ['^docs/日本/'] , excludePaths: [] }, paths: ['docs/日本/ü.md'], expect: { start: true } },
 ];
 
@@ -81,7 +86,7 @@ describe('decide', () => {
   it.each(cases)('$name', (c) => {
     const decision = decide(
       trigger(c.config),
-      { repository: c.repository ?? 'acme/platform', ref: c.ref ?? 'refs/heads/main', deleted: c.deleted ?? false },
+      { repository: c.repository ?? 'acme/platform', ref: c.ref ?? 'refs/heads/main', deleted: c.deleted ?? false, created: c.created ?? false },
       createChangeSet(c.paths ?? [], c.complete ?? true),
     );
     expect(decision).toMatchObject(c.expect);

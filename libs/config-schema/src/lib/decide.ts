@@ -13,6 +13,7 @@ export type DecisionReason =
   | 'branch-not-matched'
   | 'tag-not-matched'
   | 'tag-matched'
+  | 'new-branch'
   | 'path-matched'
   | 'no-path-matched'
   | 'changes-incomplete-trigger'
@@ -48,6 +49,16 @@ export interface PushFacts {
   ref: string;
   /** True when the push deleted the ref. */
   deleted: boolean;
+  /** True when the push created the branch (see the config's onNewBranch). */
+  created?: boolean;
+}
+
+/**
+ * Whether a decision was made without knowing every changed path and could change once they are
+ * known: eval asks GitHub for the full list only for such decisions.
+ */
+export function awaitsFullChangeList(decision: Decision): boolean {
+  return decision.reason === 'changes-incomplete-trigger' || decision.reason === 'changes-incomplete-skip';
 }
 
 /**
@@ -77,6 +88,9 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
   const branch = trigger.branches.find((p) => p.test(ref.name));
   if (!branch) {
     return { start: false, reason: 'branch-not-matched', detail: `branch ${ref.name} matches none of ${trigger.branches.map((p) => p.source).join(', ')}` };
+  }
+  if (push.created && config.onNewBranch === 'always') {
+    return { start: true, reason: 'new-branch', detail: `branch ${ref.name} was created and matches ${branch.source}; onNewBranch is always`, refPattern: branch.source };
   }
 
   let excluded: Decision['excluded'];

@@ -96,6 +96,13 @@ const triggerConfigShape = z.strictObject({
     ._default(z.enum(['regex', 'glob']), 'regex')
     .check(z.describe('regex: an RE2-syntax regular expression searched in the path (anchor with ^; no lookaround or back-references); glob: matched against the whole path.')),
   onIncompleteChanges: z._default(z.enum(['trigger', 'skip']), 'trigger').check(z.describe('What to do when the full change list cannot be known.')),
+  onNewBranch: z
+    ._default(z.enum(['changes', 'always']), 'changes')
+    .check(
+      z.describe(
+        "What a newly created branch that matches branches means: changes (its own changes since it forked from the default branch decide, like any push) or always (start on the branch's first push, even with no changes of its own, e.g. release branches).",
+      ),
+    ),
   sourceActionName: z
     .optional(z.string().check(z.minLength(1), z.maxLength(100), z.regex(ACTION_NAME, 'must contain only letters, digits, ., @, - and _')))
     .check(z.describe('When set, the execution is pinned to the pushed commit on this source action.')),

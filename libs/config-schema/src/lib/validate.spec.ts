@@ -20,7 +20,7 @@ describe('validateTriggerConfig', () => {
     const result = validateTriggerConfig(valid);
     expect(result).toEqual({
       ok: true,
-      value: { ...valid, tags: [], excludePaths: [], pathSyntax: 'regex', onIncompleteChanges: 'trigger', variables: {} },
+      value: { ...valid, tags: [], excludePaths: [], pathSyntax: 'regex', onIncompleteChanges: 'trigger', onNewBranch: 'changes', variables: {} },
     });
   });
 
@@ -33,6 +33,7 @@ describe('validateTriggerConfig', () => {
     ['a bad pipeline name', { ...valid, pipelineName: 'orders service' }, 'pipelineName', /letters, digits/],
     ['a wrong version', { ...valid, version: 2 }, 'version', /expected 1/],
     ['an unknown path syntax', { ...valid, pathSyntax: 'pcre' }, 'pathSyntax', /regex.*glob/],
+    ['an unknown new-branch policy', { ...valid, onNewBranch: 'sometimes' }, 'onNewBranch', /changes.*always/],
     ['an empty pattern', { ...valid, includePaths: ['^a/', ''] }, 'includePaths[1]', /must not be empty/],
     ['a regex that does not compile', { ...valid, includePaths: ['^a/', '^(b'] }, 'includePaths[1]', /"\^\(b" is not valid RE2 syntax: missing closing \)/],
     ['an exclude that does not compile', { ...valid, excludePaths: ['[z-a]'] }, 'excludePaths[0]', /not valid RE2 syntax: invalid character class range/],
@@ -107,7 +108,7 @@ describe('parseCfnProperties', () => {
   const owner = { stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/orders/1', logicalResourceId: 'Trigger' };
 
   it('maps PascalCase properties to the stored config and sets the owner', () => {
-    const result = parseCfnProperties({ ...props, Tags: ['orders-v*'], ExcludePaths: ['\\.md$'], PathSyntax: 'regex', OnIncompleteChanges: 'skip', SourceActionName: 'Source', Variables: { SERVICE: 'orders' } }, owner);
+    const result = parseCfnProperties({ ...props, Tags: ['orders-v*'], ExcludePaths: ['\\.md$'], PathSyntax: 'regex', OnIncompleteChanges: 'skip', OnNewBranch: 'always', SourceActionName: 'Source', Variables: { SERVICE: 'orders' } }, owner);
     expect(result).toEqual({
       ok: true,
       value: {
@@ -120,6 +121,7 @@ describe('parseCfnProperties', () => {
         excludePaths: ['\\.md$'],
         pathSyntax: 'regex',
         onIncompleteChanges: 'skip',
+        onNewBranch: 'always',
         sourceActionName: 'Source',
         variables: { SERVICE: 'orders' },
         owner,

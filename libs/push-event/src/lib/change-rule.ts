@@ -1,0 +1,57 @@
+import type { CompactPushEvent } from './compact-push-event';
+
+const ZERO_SHA = /^0+$/;
+
+/**
+ * What a push changed: one rule, used by every decision (eval, and `triggers explain`).
+ *
+ * | push | what it changed | the payload's paths are |
+ * | --- | --- | --- |
+ * | a branch or tag deleted | nothing | — |
+ * | an ordinary push (`before` is the branch's old head, not forced) | the paths GitHub lists for its commits, merges included | the change, complete within GitHub's caps |
+ * | a forced push (rebase, reset, rewrite) | the difference between `before` and `after` | hints: rewritten copies of commits, not the difference |
+ * | a new branch | the difference between its merge base with the default branch and `after` | hints |
+ * | the default branch itself created (first push) | every path of `after` | hints |
+ *
+ * An ordinary push whose commits are all known already (a fast-forward to an existing commit,
+ * `commits: []`) has no listed paths and counts as incomplete: GitHub's compare of `before...after`
+ * gives its difference, since `before` is the merge base of a fast-forward.
+ */
+export type ChangeRule =
+  | { kind: 'deleted' }
+  | { kind: 'listed'; complete: boolean }
+  | { kind: 'forced'; base: string; head: string }
+  | { kind: 'new-branch'; defaultBranch: string | undefined; head: string }
+  | { kind: 'new-default-branch'; head: string };
+
+/** The rule for one push (see ChangeRule). */
+export function changeRule(event: Pick<CompactPushEvent, 'ref' | 'before' | 'after' | 'created' | 'deleted' | 'forced' | 'defaultBranch' | 'incompleteReasons'>): ChangeRule {
+  if (event.deleted) return { kind: 'deleted' };
+  if (event.created || ZERO_SHA.test(event.before)) {
+    if (event.defaultBranch !== undefined && event.ref === `refs/heads/${event.defaultBranch}`) return { kind: 'new-default-branch', head: event.after };
+    return { kind: 'new-branch', defaultBranch: event.defaultBranch, head: event.after };
+  }
+  if (event.forced) return { kind: 'forced', base: event.before, head: event.after };
+  return { kind: 'listed', complete: !event.incompleteReasons };
+}
+
+/** Whether the payload's paths are (part of) what the push changed, so a path that counts is certain. */
+export function payloadPathsAreChanges(rule: ChangeRule): boolean {
+  return rule.kind === 'listed';
+}
+
+/** A sentence for logs and `explain`: which difference the rule takes. */
+export function describeChangeRule(rule: ChangeRule): string {
+  switch (rule.kind) {
+    case 'deleted':
+      return 'the ref was deleted: nothing changed';
+    case 'listed':
+      return rule.complete ? "the paths of the push's commits, as GitHub listed them" : "the push's commits, but GitHub's lists may be cut: the compare of before...after completes them";
+    case 'forced':
+      return `a forced push: the difference between ${rule.base} and ${rule.head}, not the rewritten commits`;
+    case 'new-branch':
+      return `a new branch: the difference between its merge base with ${rule.defaultBranch ?? 'the default branch'} and ${rule.head}`;
+    case 'new-default-branch':
+      return `the default branch created: every path of ${rule.head}`;
+  }
+}
