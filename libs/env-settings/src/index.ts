@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-// Only the English messages: `z.locales` would bundle all 40-odd languages (280 KB).
-import english from 'zod/v4/locales/en.cjs';
+// Only the English messages (a named import, so bundles leave out the other 40-odd languages).
+import { en as english } from 'zod/locales';
 
 // zod's English messages for this parse only (zod/mini has none by default).
 const ENGLISH = english().localeError;

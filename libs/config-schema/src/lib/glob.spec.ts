@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { RE2JS } from 're2js';
 import { compileGlob, GlobSyntaxError } from './glob';
+import { testGlobLiteral } from './path-patterns';
 
 const compiled = new Map<string, RE2JS>();
 const matches = (glob: string, name: string) => {
@@ -89,7 +90,7 @@ describe('compileGlob', () => {
     ['services/orders/**', { kind: 'tree', text: 'services/orders' }, 'services/orders'],
     ['a\\*b', { kind: 'exact', text: 'a*b' }, 'a*b'],
     ['a/**/b', undefined, 'a/'],
-    ['**/*.md', undefined, ''],
+    ['**/*.md', { kind: 'suffix', text: '.md' }, ''],
     ['{a,b}/x', undefined, ''],
   ])('reads the literal form and prefix of %j', (glob, literal, prefix) => {
     const compiled = compileGlob(glob);
@@ -103,7 +104,7 @@ describe('compileGlob', () => {
     // '!') and '**' inside braces (picomatch's reading differs between alternatives).
     const segment = fc.constantFrom('a', 'b', 'ab', 'src', '.github', 'x.md', 'c.ts', 'é');
     const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
-    const globSegment = fc.constantFrom('a', 'b', 'src', '*', '**', '*.md', '?', 'a*', '*b', '[ab]', '[^a]', '.github', '{a,b}', '{x.md,c.ts}', '{a,src/b}', 'a?');
+    const globSegment = fc.constantFrom('a', 'b', 'src', '*', '**', '*.md', '?', 'a*', '*b', '[ab]', '[^a]', '.github', '{a,b}', '{x.md,c.ts}', '{a,src/b}', 'a?', 'x.md', '*.ts');
     const glob = fc.array(globSegment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
 
     const matchers = new Map<string, (name: string) => boolean>();
@@ -133,17 +134,32 @@ describe('compileGlob', () => {
       expect(matched).toBeGreaterThan(5000);
     });
 
-    it('never claims a prefix or literal form that a matching path lacks', () => {
+    it('never claims a prefix that a matching path lacks, and its plain forms answer exactly as the engine', () => {
+      let forms = 0;
       fc.assert(
         fc.property(glob, path, (g, p) => {
           const compiled = compileGlob(g);
-          if (!matches(g, p)) return;
-          expect(p.startsWith(compiled.prefix)).toBe(true);
-          if (compiled.literal?.kind === 'exact') expect(p).toBe(compiled.literal.text);
-          if (compiled.literal?.kind === 'tree') expect(p === compiled.literal.text || p.startsWith(`${compiled.literal.text}/`)).toBe(true);
+          const engine = matches(g, p);
+          if (engine) expect(p.startsWith(compiled.prefix)).toBe(true);
+          if (compiled.literal) {
+            forms++;
+            expect({ glob: g, path: p, form: compiled.literal.kind, matches: testGlobLiteral(compiled.literal, p) }).toEqual({ glob: g, path: p, form: compiled.literal.kind, matches: engine });
+          }
         }),
         { numRuns: 20_000, seed: 20261126 },
       );
+      expect(forms).toBeGreaterThan(1000);
+    });
+
+    it.each([
+      ['**/package.json', { kind: 'basename', text: 'package.json' }, ['package.json', 'a/package.json'], ['a/xpackage.json', 'package.json/x']],
+      ['**/docs/x.md', { kind: 'basename', text: 'docs/x.md' }, ['docs/x.md', 'a/docs/x.md'], ['adocs/x.md']],
+      ['**/*.md', { kind: 'suffix', text: '.md' }, ['a.md', 'x/y/.md', '.md'], ['a.mdx', 'md']],
+    ])('matches %s without the engine', (glob, literal, yes, no) => {
+      const compiled = compileGlob(glob);
+      expect(compiled.literal).toEqual(literal);
+      for (const p of yes) expect([p, testGlobLiteral(compiled.literal as never, p)]).toEqual([p, true]);
+      for (const p of no) expect([p, testGlobLiteral(compiled.literal as never, p)]).toEqual([p, false]);
     });
   });
 });

@@ -16,8 +16,14 @@ export class GlobSyntaxError extends Error {
   override readonly name = 'GlobSyntaxError';
 }
 
-/** What a literal glob or `literal/**` matches, testable without the regex engine. */
-export type GlobLiteral = { kind: 'exact'; text: string } | { kind: 'tree'; text: string };
+/**
+ * What a glob of one of the common plain shapes matches, testable without the regex engine:
+ * `text` (exact), `text/**` (tree), `**\/text` (basename: the path, or its ending after a `/`), and
+ * `**\/*text` with no `/` in text (suffix).
+ */
+export type GlobLiteral = { kind: 'exact' | 'tree' | 'basename' | 'suffix'; text: string };
+
+const PLAIN = /^[^*?[\]{}\\]+$/;
 
 export interface CompiledGlob {
   /** RE2 source matching exactly the names the glob matches (anchored at both ends). */
@@ -47,7 +53,18 @@ export function compileGlob(glob: string): CompiledGlob {
   }
   const parser = new GlobParser(glob);
   const body = parser.sequence(false);
-  return { regexSource: `^${body}$`, prefix: parser.prefix, ...(parser.literalForm() ? { literal: parser.literalForm() } : {}) };
+  const literal = parser.literalForm() ?? anywhereForm(glob);
+  return { regexSource: `^${body}$`, prefix: parser.prefix, ...(literal ? { literal } : {}) };
+}
+
+/** `**\/text` and `**\/*text` (text plain, and without `/` for the second): matched at any depth. */
+function anywhereForm(glob: string): GlobLiteral | undefined {
+  if (!glob.startsWith('**/')) return undefined;
+  const rest = glob.slice(3);
+  if (PLAIN.test(rest) && !rest.startsWith('/')) return { kind: 'basename', text: rest };
+  const suffix = rest.slice(1);
+  if (rest.startsWith('*') && suffix !== '' && PLAIN.test(suffix) && !suffix.includes('/')) return { kind: 'suffix', text: suffix };
+  return undefined;
 }
 
 class GlobParser {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-// Only the English messages: `z.locales` would bundle all 40-odd languages (280 KB).
-import english from 'zod/v4/locales/en.cjs';
+// Only the English messages (a named import, so bundles leave out the other 40-odd languages).
+import { en as english } from 'zod/locales';
 
 /** One problem with a configuration: the field (as `includePaths[2]`) and what is wrong with it. */
 export interface ConfigIssue {

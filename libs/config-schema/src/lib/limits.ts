@@ -22,12 +22,13 @@ export const LIMITS = {
   /**
    * Matching work one config may spend on one push, in instructions × characters (see MatchBudget).
    * The unit is the engine's worst case: a pattern built to defeat its DFA stops here after about
-   * 1.5 s at full CPU, a few seconds at a 512 MB Lambda's 0.29 vCPU (bench/RESULTS.md). Ordinary
-   * patterns cost far less than they are charged, and reach it only on pushes of over ten thousand
-   * paths that they all test and none of which counts: the config then follows onIncompleteChanges,
-   * as for any change list it cannot fully evaluate.
+   * 0.6 s at full CPU, about 2 s at a 512 MB Lambda's 0.29 vCPU (bench/RESULTS.md). Ordinary
+   * patterns cost far less than they are charged (and plain-text shapes nothing); a config reaches it
+   * only when thousands of paths under its prefixes, none of which counts, each run through patterns
+   * that are not plain text: it then follows onIncompleteChanges, as for any change list it cannot
+   * fully evaluate.
    */
-  matchWorkPerConfig: 2 ** 25,
+  matchWorkPerConfig: 2 ** 24,
 } as const;
 
 /** Variables every start carries; a config may not redefine them. */

@@ -18,9 +18,18 @@ export interface CompiledPathPattern {
   test(path: string): boolean;
 }
 
-function testGlobLiteral(literal: GlobLiteral, path: string): boolean {
-  if (path === literal.text) return true;
-  return literal.kind === 'tree' && path.startsWith(literal.text) && path[literal.text.length] === '/';
+/** Whether `name` matches a glob of a plain shape (the same answer the engine would give). */
+export function testGlobLiteral(literal: GlobLiteral, name: string): boolean {
+  switch (literal.kind) {
+    case 'exact':
+      return name === literal.text;
+    case 'tree':
+      return name === literal.text || (name.startsWith(literal.text) && name[literal.text.length] === '/');
+    case 'basename':
+      return name === literal.text || (name.endsWith(literal.text) && name[name.length - literal.text.length - 1] === '/');
+    case 'suffix':
+      return name.endsWith(literal.text);
+  }
 }
 
 /**
@@ -47,6 +56,7 @@ export function compilePathPattern(source: string, syntax: PathSyntax, index: nu
   const literal: RegexLiteral | undefined = regexLiteral(source);
   if (literal) {
     const prefix = literal.kind === 'exact' || literal.kind === 'prefix' ? literal.text : '';
+    // (a basename form has no prefix: the text can come after any directory)
     return { source, index, prefix, programSize: 0, test: (path) => testRegexLiteral(literal, path) };
   }
   return enginePattern(source, index, literalRegexPrefix(source), source);

@@ -1,6 +1,7 @@
 import { compileGlob } from './glob';
 import { cachedLinearRegex } from './linear-regex';
 import { LIMITS } from './limits';
+import { testGlobLiteral } from './path-patterns';
 
 /** What a Git ref names. Anything that is neither a branch nor a tag never starts a pipeline. */
 export type ParsedRef =
@@ -27,10 +28,7 @@ export interface CompiledRefPattern {
 export function compileRefPattern(source: string): CompiledRefPattern {
   const glob = compileGlob(source);
   const literal = glob.literal;
-  if (literal) {
-    const tree = `${literal.text}/`;
-    return { source, test: (name) => name === literal.text || (literal.kind === 'tree' && name.startsWith(tree) && name.length <= LIMITS.nameLength) };
-  }
+  if (literal) return { source, test: (name) => name.length <= LIMITS.nameLength && testGlobLiteral(literal, name) };
   cachedLinearRegex(glob.regexSource); // throws PatternSyntaxError when invalid
   return { source, test: (name) => name.length <= LIMITS.nameLength && cachedLinearRegex(glob.regexSource).test(name) };
 }

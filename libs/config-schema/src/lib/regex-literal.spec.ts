@@ -68,17 +68,22 @@ describe('regexLiteral', () => {
     ['^', undefined],
     ['^a|b', undefined],
     ['(?i)readme', undefined],
+    ['(^|/)package\\.json$', { kind: 'basename', text: 'package.json' }],
+    ['(?:^|/)Dockerfile$', { kind: 'basename', text: 'Dockerfile' }],
+    ['(^|/)a.b$', undefined],
+    ['(^|/)x', undefined],
   ])('%s is %j', (source, literal) => {
     expect(regexLiteral(source)).toEqual(literal);
   });
 
   it('answers like the RE2 engine for every plain-text pattern (random patterns and paths)', () => {
     const pieces = ['a', 'b', '/', '\\.', '\\-', 'é', '.md', 'x'];
+    const openings = ['', '^', '(^|/)', '(?:^|/)'];
     const chars = ['a', 'b', '/', '.', '-', 'é', 'm', 'd', 'x'];
     let literal = 0;
     for (let n = 0; n < 2000; n++) {
       const body = Array.from({ length: randomInt(1, 5) }, () => pieces[randomInt(pieces.length)]).join('');
-      const source = `${randomInt(2) ? '^' : ''}${body}${randomInt(2) ? '$' : ''}`;
+      const source = `${openings[randomInt(openings.length)]}${body}${randomInt(2) ? '$' : ''}`;
       const form = regexLiteral(source);
       if (!form) continue;
       literal++;

@@ -15,7 +15,10 @@ export type RegexLiteral =
   | { kind: 'exact'; text: string } // ^text$
   | { kind: 'prefix'; text: string } // ^text
   | { kind: 'suffix'; text: string } // text$
-  | { kind: 'contains'; text: string }; // text
+  | { kind: 'contains'; text: string } // text
+  | { kind: 'basename'; text: string }; // (^|/)text$ : the whole path, or its end after a '/'
+
+const ANY_DEPTH = ['(^|/)', '(?:^|/)'];
 
 /** Reads one literal character at `i`: the character and its width in the source, or undefined. */
 function literalAt(source: string, i: number): { char: string; width: number } | undefined {
@@ -28,8 +31,25 @@ function literalAt(source: string, i: number): { char: string; width: number } |
   return RE2_SPECIAL.has(ch) ? undefined : { char: ch, width: 1 };
 }
 
+/** Plain text from `start` to `end` of the source, or undefined when anything there is not plain. */
+function plainText(source: string, start: number, end: number): string | undefined {
+  let text = '';
+  for (let i = start; i < end; ) {
+    const literal = literalAt(source, i);
+    if (!literal) return undefined;
+    text += literal.char;
+    i += literal.width;
+  }
+  return text;
+}
+
 /** The regex as plain text with anchors, when that is all it is; undefined otherwise. */
 export function regexLiteral(source: string): RegexLiteral | undefined {
+  const depth = ANY_DEPTH.find((opening) => source.startsWith(opening));
+  if (depth && source.endsWith('$') && !source.endsWith('\\$')) {
+    const text = plainText(source, depth.length, source.length - 1);
+    return text ? { kind: 'basename', text } : undefined;
+  }
   const start = source.startsWith('^') ? 1 : 0;
   const end = source.endsWith('$') && !source.endsWith('\\$') ? source.length - 1 : source.length;
   let text = '';
@@ -59,6 +79,8 @@ export function testRegexLiteral(literal: RegexLiteral, path: string): boolean {
       return path.endsWith(literal.text);
     case 'contains':
       return path.includes(literal.text);
+    case 'basename':
+      return path === literal.text || (path.endsWith(literal.text) && path[path.length - literal.text.length - 1] === '/');
   }
 }
 
