@@ -19,12 +19,24 @@ describe('npm run bench (smoke run with tiny sizes, so it cannot rot)', () => {
     expect(results.webhook.map((w: { label: string }) => w.label)).toEqual(['1 KB', '100 KB']);
     for (const w of results.webhook) expect(w.ratio).toBeGreaterThan(0);
     expect(results.eval).toHaveLength(4);
+    expect(results.lambdaCpu).toMatch(/512 MB/);
     expect(results.s3).toEqual([{ configs: 10, unchanged: { list: 1, get: 0 }, oneChanged: { list: 1, get: 1 } }]);
-    expect(results.coldStart.map((c: { variant: string }) => c.variant)).toEqual(['sdk-bundled', 'sdk-external']);
+    expect(results.coldStart.map((c: { app: string }) => c.app)).toEqual(['webhook']);
+    for (const c of results.coldStart) expect(c.ratio).toBeGreaterThan(0);
+    expect(results.engineLoad.bytes).toBeGreaterThan(0);
+    // Behaviour, not time: every hostile config left the normal one to start, the back-reference was refused.
+    expect(results.hostile.length).toBeGreaterThanOrEqual(8);
+    for (const h of results.hostile) expect(h.normalStarted).toBe(true);
+    expect(results.hostile.find((h: { name: string }) => h.name.startsWith('back-reference')).outcome).toMatch(/^refused: .*back-reference/);
+    expect(results.engines.map((e: { engine: string }) => e.engine)).toEqual(['re2js', 'v8-linear', 'v8-fallback', 'v8-backtracking']);
+    const re2js = results.engines[0];
+    for (const h of re2js.hostile) expect(typeof h.ms).toBe('number');
+    expect(results.engines[3].hostile.filter((h: { ms: unknown }) => h.ms === 'not run')).toHaveLength(5);
     expect(results.endToEnd).toMatchObject({ deliveries: 5, concurrentSenders: 2 });
     expect(results.endToEnd.throughputPerSecond).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'RESULTS.md'), 'utf8')).toMatch(/## Targets[\s\S]*\| S3 requests, 10 configs, nothing changed \| 1 LIST, 0 GET \| 1 LIST, 0 GET \| yes \|/);
-    expect(readFileSync(join(out, 'eval-scaling.svg'), 'utf8')).toMatch(/^<svg [\s\S]*<polyline/);
+    expect(readFileSync(join(out, 'RESULTS.md'), 'utf8')).toMatch(/\| eval cold require vs its SDK clients alone|\| webhook cold require vs its SDK clients alone/);
+    expect(readFileSync(join(out, 'eval-scaling.svg'), 'utf8')).toMatch(/^<svg [\s\S]*<polyline[\s\S]*stroke-dasharray/);
     expect(existsSync(join(ROOT, 'bench', 'RESULTS.md'))).toBe(true);
   });
 });
