@@ -174,6 +174,21 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
     expectPinnedTo(featureHead);
   });
 
+  it("an ordinary push whose commit lists more paths than GitHub's cap of 3,000: the certain part starts at once, the rest comes from the trees", async () => {
+    const { repo, base } = baseRepo();
+    // Git lists paths in order: the 3,100 generated files under apps/a come first, so GitHub's cut
+    // leaves out the change to apps/b.
+    const files: Record<string, string> = Object.fromEntries(Array.from({ length: 3100 }, (_, i) => [`apps/a/gen/f${String(i).padStart(4, '0')}.ts`, String(i)]));
+    const head = repo.commit('generate', { ...files, 'apps/b/late.ts': 'late' });
+    const { payload, changeList } = await push(repo, { ref: 'refs/heads/main', before: base, after: head });
+    const listed = (payload['commits'] as { added: string[] }[])[0]?.added ?? [];
+    expect(listed).toHaveLength(3000);
+    expect(listed).not.toContain('apps/b/late.ts');
+    expect(started()).toEqual(['a', 'b']);
+    expect(changeList).toMatchObject({ rule: 'listed', source: 'tree-diff', complete: true, paths: 3101, steps: [{ step: 'compare', outcome: 'incomplete' }, { step: 'tree-diff', outcome: 'complete' }] });
+    expectPinnedTo(head);
+  });
+
   it('a merge pushed to main: the paths of every new commit, the merge and the merged branch alike', async () => {
     const { repo, base } = baseRepo();
     repo.checkout('feature', base);
