@@ -44,7 +44,7 @@ export interface EngineLoadResult {
 
 /** Wall time of `node -e script` at `share`, once. */
 function nodeStartMs(root: string, share: CpuShare, script: string): number {
-  const command = nodeAt(root, share, ['-e', script]);
+  const command = nodeAt(share, ['-e', script]);
   const start = process.hrtime.bigint();
   const result = spawnSync(command.file, command.args, { cwd: root, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
   if (result.status !== 0) throw new Error(`node -e failed: ${result.stderr}`);

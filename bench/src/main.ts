@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const out = resolve(values.out ?? join(root, 'bench'));
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   const started = Date.now();
-  const lambda = lambdaShare(root, 512);
+  const lambda = lambdaShare(512);
   const smokeFlag = smoke ? ['--smoke'] : [];
   log(`Lambda-share sections run at ${lambda.label}`);
 

@@ -78,7 +78,7 @@ describe(`[determinism] verdicts do not depend on CPU speed or load (starved wit
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const starved = <T>(run: () => Promise<T>) => (lambdaCpuQuotaAvailable() ? run() : withCompetingLoad(run));
 
-  it('validates the whole corpus (1,005 configs) with the same verdicts at full CPU and at a 128 MB Lambda share (0.07 vCPU)', async () => {
+  it("validates the whole corpus (1,005 configs) with the same verdicts at full CPU and starved to a 128 MB Lambda's share", async () => {
     const full = JSON.parse(await cli(['validate', '--json', ...files]));
     const slow = JSON.parse(await starved(() => cli(['validate', '--json', ...files], { memoryMb: 128 })));
     const verdicts = (result: { files: { file: string; resources: { issues: unknown[] }[] }[] }) => result.files.map((f) => [f.file, f.resources[0]?.issues]);
@@ -90,7 +90,7 @@ describe(`[determinism] verdicts do not depend on CPU speed or load (starved wit
     expect(files.length - valid).toBeGreaterThan(100);
   });
 
-  it('decides a push the same way for every valid config of the corpus at full CPU and at 0.07 vCPU', async () => {
+  it('decides a push the same way for every valid config of the corpus at full CPU and starved', async () => {
     const valid = JSON.parse(await cli(['validate', '--json', ...files])).files.filter((f: { resources: { issues: unknown[] }[] }) => f.resources[0]?.issues.length === 0);
     const configs = join(dir, 'valid');
     mkdirSync(configs);

@@ -1,3 +1,4 @@
+import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { EXPLAIN_HELP, runExplain } from './commands/explain';
@@ -58,6 +59,7 @@ async function run(argv: string[]): Promise<number> {
       aws: { type: 'boolean' },
       payload: { type: 'string' },
       git: { type: 'string' },
+      'new-branch': { type: 'boolean' },
       cwd: { type: 'string' },
       repo: { type: 'string' },
       ref: { type: 'string' },
@@ -65,7 +67,7 @@ async function run(argv: string[]): Promise<number> {
       bucket: { type: 'string' },
       prefix: { type: 'string' },
       url: { type: 'string' },
-      secret: { type: 'string' },
+      'secret-file': { type: 'string' },
       event: { type: 'string' },
       delivery: { type: 'string' },
     },
@@ -77,7 +79,10 @@ async function run(argv: string[]): Promise<number> {
   const source = { ...(values.configs ? { configs: values.configs } : {}), ...(values.bucket ? { bucket: values.bucket } : {}), ...(values.prefix ? { prefix: values.prefix } : {}) };
   const twoArgs = () => {
     if (positionals.length !== 2) throw new UserError(`${command} needs OWNER/NAME and PIPELINE\n\n${help}`, 2);
-    return positionals as [string, string];
+    const [repository, pipeline] = positionals as [string, string];
+    if (!isRepositoryName(repository)) throw new UserError(`the repository ${REPOSITORY_RULE}, got ${JSON.stringify(repository)}`, 2);
+    if (!isPipelineName(pipeline)) throw new UserError(`the pipeline name ${PIPELINE_NAME_RULE}, got ${JSON.stringify(pipeline)}`, 2);
+    return [repository, pipeline] as [string, string];
   };
   switch (command) {
     case 'start': {

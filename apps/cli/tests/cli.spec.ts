@@ -1,11 +1,12 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/s3-config-store';
-import { GitRepo, startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
+import { GitRepo, startRecordingServer, startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
+import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { triggers } from './cli';
+import { ROOT, triggers, triggersAsync } from './cli';
 
 describe('triggers (built CLI, as a subprocess)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'triggers-cli-'));
@@ -130,6 +131,31 @@ Resources:
     });
   });
 
+  describe('names and secrets', () => {
+    it('refuses dot-segment repository and pipeline names before touching any store', () => {
+      expect(triggers(['get', '../..', 'orders'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/repository must be "owner\/name".*got "\.\.\/\.\."/) });
+      expect(triggers(['delete', 'acme/platform', '..'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/pipeline name .*not be "\." or "\.\.".*got "\.\."/) });
+    });
+
+    it('takes the webhook secret from a file or the environment, never from an argument', async () => {
+      const server = await startRecordingServer(() => ({ status: 202, body: { message: 'accepted' } }));
+      try {
+        const secretFile = file('secret', 'from-a-file\n');
+        const payload = 'examples/pushes/orders-change.json';
+        const body = readFileSync(join(ROOT, payload));
+        const expected = (secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+        expect(await triggersAsync(['send', payload, '--url', server.endpoint, '--secret-file', secretFile])).toMatchObject({ code: 0 });
+        expect(server.requests[0]?.headers['x-hub-signature-256']).toBe(expected('from-a-file'));
+        expect(await triggersAsync(['send', payload, '--url', server.endpoint], { env: { WEBHOOK_SECRET: 'from-the-environment' } })).toMatchObject({ code: 0 });
+        expect(server.requests[1]?.headers['x-hub-signature-256']).toBe(expected('from-the-environment'));
+        expect(triggers(['send', payload, '--url', server.endpoint, '--secret', 'visible-in-ps'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--secret/) });
+        expect(server.requests).toHaveLength(2);
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+
   describe('explain', () => {
     const repo = join(dir, 'clone');
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
@@ -167,6 +193,7 @@ Resources:
       beforeAll(() => {
         mkdirSync(configs);
         for (const app of ['a', 'b', 'c']) writeFileSync(join(configs, `${app}.json`), JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: app, branches: ['**'], includePaths: [`^apps/${app}/`] }));
+        writeFileSync(join(configs, 'release.json'), JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'release', branches: ['**'], includePaths: ['^never/'], onNewBranch: 'always' }));
         const base = repo.commit('B', { 'apps/a/base.ts': 'a', 'apps/b/base.ts': 'b', 'apps/c/base.ts': 'c' });
         repo.checkout('feature', base);
         oldFeature = repo.commit('a', { 'apps/a/x.ts': 'x' });
@@ -174,8 +201,8 @@ Resources:
         repo.commit('b', { 'apps/b/y.ts': 'y' });
       });
       afterAll(() => repo.remove());
-      const starting = (range: string) => {
-        const { code, stdout } = triggers(['explain', '--git', range, '--cwd', repo.dir, '--configs', configs, '--repo', 'acme/platform', '--ref', 'feature', '--json']);
+      const starting = (range: string, extra: string[] = []) => {
+        const { code, stdout } = triggers(['explain', '--git', range, ...extra, '--cwd', repo.dir, '--configs', configs, '--repo', 'acme/platform', '--ref', 'feature', '--json']);
         expect(code).toBe(0);
         return JSON.parse(stdout).decisions.filter((d: { decision: { start: boolean } }) => d.decision.start).map((d: { pipeline: string }) => d.pipeline).sort();
       };
@@ -183,6 +210,10 @@ Resources:
       it('BASE...HEAD is what a new branch changed since its merge base; BASE..HEAD also counts what the base did meanwhile', () => {
         expect(starting('main...feature')).toEqual(['a']);
         expect(starting('main..feature')).toEqual(['a', 'b']);
+      });
+
+      it('--new-branch explains the push as creating the branch: onNewBranch always starts', () => {
+        expect(starting('main...feature', ['--new-branch'])).toEqual(['a', 'release']);
       });
 
       it('a rebased branch explained against its old head gives the answer eval gives for the forced push', () => {

@@ -54,10 +54,11 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
   });
 
   /** Delivers the push as GitHub would describe it, through the webhook's reduction, to eval. */
-  async function push(repo: GitRepo, options: Parameters<GitRepo['pushPayload']>[0], tweak: (payload: Record<string, unknown>) => void = () => undefined) {
+  async function push(repo: GitRepo, options: Parameters<GitRepo['pushPayload']>[0], tweak: (payload: Record<string, unknown>) => void = () => undefined, githubAnswers = true) {
     repos.push(repo);
     const github = await startLocalGithub({ 'acme/platform': repo.dir });
     githubs.push(github);
+    if (!githubAnswers) github.failWith({ status: 503, body: { message: 'unavailable' } });
     const payload = repo.pushPayload(options);
     tweak(payload);
     const event = toCompactPushEvent(githubPushSchema.parse(payload), `delivery-${githubs.length}`);
@@ -212,20 +213,7 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
     repo.commit('main: b', { 'apps/b/y.ts': 'y' });
     repo.checkout('feature');
     repo.git('rebase', '-q', 'main');
-    repos.push(repo);
-    const github = await startLocalGithub({ 'acme/platform': repo.dir });
-    github.failWith({ status: 503, body: { message: 'unavailable' } });
-    githubs.push(github);
-    const event = toCompactPushEvent(githubPushSchema.parse(repo.pushPayload({ ref: 'refs/heads/feature', before: oldHead, after: repo.head(), forced: true })), 'fallback');
-    await evaluatePush(event, {
-      configs: store,
-      readEvent: async () => undefined,
-      github: new FetchGithubApi(github.endpoint, 'token'),
-      starter: new CodePipelineStarter(new CodePipelineClient({ endpoint: codepipeline.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 2 })),
-      triggers: new CompiledTriggerCache(),
-      startConcurrency: 4,
-      log: (fields) => logs.push(fields),
-    });
+    await push(repo, { ref: 'refs/heads/feature', before: oldHead, after: repo.head(), forced: true }, undefined, false);
     // a and b count in the payload's (rewritten) commits; c has nothing and its policy is trigger.
     expect(started()).toEqual(['a', 'b', 'c']);
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ rule: 'forced', complete: false, fallback: expect.stringMatching(/payload's paths and each config's onIncompleteChanges/), steps: [{ step: 'tree-diff', outcome: 'failed' }] });

@@ -175,6 +175,17 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ source: 'tree-diff', steps: [{ step: 'compare', outcome: 'incomplete' }, { step: 'tree-diff', outcome: 'complete' }] });
   });
 
+  it("keeps the files compare listed when it was cut at 300 and the trees cannot be read: they count, next to the payload's", async () => {
+    const mergeBase = '4'.repeat(40);
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 200, body: { merge_base_commit: { sha: mergeBase }, files: [{ filename: 'apps/web/changed.ts' }, ...Array.from({ length: 299 }, (_, i) => ({ filename: `generated/f${i}.ts` }))] } });
+    githubRoutes[`/repos/Acme/Platform/git/trees/${mergeBase}`] = () => ({ status: 500, body: { message: 'Server Error' } });
+    await evaluatePush(newBranch(), withGithub());
+    // web from compare's files; orders (trigger) by policy; billing (skip) skipped; docs-site by policy.
+    expect(started()).toEqual(['docs-site', 'orders', 'web']);
+    expect(decisions()['web']).toMatchObject({ reason: 'path-matched', path: 'apps/web/changed.ts' });
+    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: false, fallback: expect.any(String), steps: [{ step: 'compare', outcome: 'incomplete' }, { step: 'tree-diff', outcome: 'failed' }] });
+  });
+
   it('falls back to onIncompleteChanges when GitHub rate-limits, and says which step gave up', async () => {
     githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' }, body: { message: 'API rate limit exceeded' } });
     await evaluatePush(newBranch(), withGithub());

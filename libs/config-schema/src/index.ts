@@ -22,3 +22,4 @@ export { awaitsFullChangeList, decide } from './lib/decide';
 export type { Decision, DecisionReason, PathMatch, PushFacts } from './lib/decide';
 export { triggerConfigJsonSchema } from './lib/json-schema';
 export { BUILT_IN_VARIABLES, LIMITS } from './lib/limits';
+export { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './lib/names';

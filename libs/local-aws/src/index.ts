@@ -10,3 +10,5 @@ export { startProxy } from './lib/proxy';
 export type { ProxyOptions } from './lib/proxy';
 export { GITHUB_LIMITS, startLocalGithub } from './lib/local-github';
 export type { LocalGithub } from './lib/local-github';
+export { atLambdaCpu, lambdaCpuQuotaAvailable, withCompetingLoad } from './lib/lambda-cpu';
+export type { CpuShare } from './lib/lambda-cpu';

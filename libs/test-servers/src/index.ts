@@ -2,8 +2,6 @@
 export * from '@monorepo-triggers/local-aws';
 export { runBundle } from './lib/run-bundle';
 export type { BundleCall, BundleResult, BundleRun, RunBundleOptions } from './lib/run-bundle';
-export { atLambdaCpu, lambdaCpuQuotaAvailable, withCompetingLoad } from './lib/lambda-cpu';
-export type { CpuShare } from './lib/lambda-cpu';
 export { delivery, formBody, minimalPush } from './lib/github-deliveries';
 export type { DeliveryEvent, DeliveryOptions } from './lib/github-deliveries';
 export { runInProcess } from './lib/run-in-process';

@@ -1,5 +1,5 @@
 import { compileTrigger, createChangeSet, decide, type Decision } from '@monorepo-triggers/config-schema';
-import { changeRule, describeChangeRule, githubPushSchema, payloadPathsAreChanges, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import { changeRule, createsBranch, describeChangeRule, githubPushSchema, payloadPathsAreChanges, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
 import { gitChangedPaths, gitRepository } from '../lib/git-changes';
@@ -12,9 +12,12 @@ pattern that matched, or the reason it did not.
 
 The push:
   --payload FILE     a GitHub push payload (repository and ref are read from it)
-  --git BASE..HEAD   what a push from BASE to HEAD changed, from a local clone: the difference between
-                     the two commits (eval's rule for a forced push, e.g. after a rebase)
-  --git BASE...HEAD  what a new branch HEAD forked from BASE changed: from their merge base
+  --git BASE...HEAD  what a branch HEAD forked from BASE changed, from a local clone: the difference
+                     from their merge base (eval's rule for a new branch; use it for your branch
+                     before you push it)
+  --git BASE..HEAD   the difference between the two commits (eval's rule for a forced push, e.g.
+                     a rebased branch against its old head)
+  --new-branch       the push creates the branch: configs with onNewBranch always start
   --cwd DIR          the clone for --git (default: the current directory)
   --repo OWNER/NAME  the repository (default: from the payload, or the clone's origin remote)
   --ref REF          the ref pushed, e.g. refs/heads/main or main (default: from the payload, else main)
@@ -25,12 +28,13 @@ Output:
   --json             one JSON document, for scripts
 
 Examples:
-  triggers explain --git origin/main..HEAD --configs examples/configs --repo acme/platform
+  triggers explain --git origin/main...HEAD --configs examples/configs --repo acme/platform
   triggers explain --payload examples/pushes/orders-change.json`;
 
 export interface ExplainOptions extends SourceOptions {
   payload?: string;
   git?: string;
+  'new-branch'?: boolean;
   cwd?: string;
   repo?: string;
   ref?: string;
@@ -70,7 +74,7 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
       repository: options.repo ?? event.repository,
       ref: normaliseRef(options.ref ?? event.ref),
       deleted: event.deleted,
-      created: rule.kind === 'new-branch' || rule.kind === 'new-default-branch',
+      created: createsBranch(rule),
       paths: event.changedPaths,
       complete: certain && !event.incompleteReasons,
       rule: certain ? describeChangeRule(rule) : `${describeChangeRule(rule)}; eval asks GitHub for it, explain shows the fallback: the payload's paths and onIncompleteChanges`,
@@ -85,10 +89,12 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
     repository,
     ref: normaliseRef(options.ref ?? 'main'),
     deleted: false,
-    created: false,
+    created: !!options['new-branch'],
     paths: gitChangedPaths(range, cwd),
     complete: true,
-    rule: range.includes('...') ? `a new branch: the difference from the merge base (git diff ${range})` : `the difference between the two commits (git diff ${range.replace('..', ' ')}), as eval takes it for any push`,
+    rule: range.includes('...')
+      ? `the difference from the merge base (git diff ${range}), as eval takes it for a new branch`
+      : `the difference between the two commits (git diff ${range.replace('..', ' ')}), as eval takes it for a forced push`,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ChangeRule, CompactPushEvent } from '@monorepo-triggers/push-event';
+import { payloadIsComplete, type ChangeRule, type CompactPushEvent } from '@monorepo-triggers/push-event';
 import * as z from 'zod/mini';
 import type { GithubApi } from './github-api';
 
@@ -42,12 +42,16 @@ type TreeEntry = { path: string; type: string; sha: string };
  */
 export async function completeChanges(event: CompactPushEvent, rule: ChangeRule, github: GithubApi | undefined, budgetMs = COMPLETION_BUDGET_MS): Promise<CompletedChanges> {
   const payload: CompletedChanges = { paths: event.changedPaths, complete: false, source: 'payload', steps: [] };
-  if (rule.kind === 'deleted' || (rule.kind === 'listed' && rule.complete)) return { ...payload, complete: true };
+  if (payloadIsComplete(rule)) return { ...payload, complete: true };
   if (!github) return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub for the full change list' }] };
 
   const [owner, repo] = event.repository.split('/').map(encodeURIComponent);
   const repoPath = `/repos/${owner}/${repo}`;
   const steps: CompletionStep[] = [];
+  // Files compare did list, kept when it was cut short: if the trees cannot say more, they are real
+  // changes to decide on, next to the payload's paths.
+  const compared = new Set<string>();
+  const partial = (): CompletedChanges => ({ ...payload, paths: [...new Set([...event.changedPaths, ...compared])].sort(), steps });
   const deadline = Date.now() + budgetMs;
   const get = (url: string) => {
     if (Date.now() > deadline) return Promise.reject(new Error(`gave up: GitHub took longer than the ${budgetMs} ms budget`));
@@ -62,14 +66,14 @@ export async function completeChanges(event: CompactPushEvent, rule: ChangeRule,
       const [before, after] = await Promise.all([tree(base), tree(head)]);
       if (!before || !after) {
         steps.push({ step: 'tree-diff', outcome: 'incomplete', detail: 'GitHub truncated a recursive tree (over 100,000 entries or 7 MB)' });
-        return { ...payload, steps };
+        return partial();
       }
       const paths = diffTrees(before, after);
       steps.push({ step: 'tree-diff', outcome: 'complete', detail: `${paths.length} paths differ between ${base} and ${head}` });
       return { paths, complete: true, source: 'tree-diff', steps };
     } catch (error) {
       steps.push({ step: 'tree-diff', outcome: 'failed', detail: (error as Error).message });
-      return { ...payload, steps };
+      return partial();
     }
   };
 
@@ -95,7 +99,7 @@ export async function completeChanges(event: CompactPushEvent, rule: ChangeRule,
   if (!base) return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'new branch and no default branch in the payload: nothing to compare with' }] };
   let mergeBase: string | undefined;
   try {
-    const files = new Set<string>();
+    let entries = 0;
     let url: string | undefined = `${repoPath}/compare/${encodeURIComponent(base)}...${encodeURIComponent(event.after)}?per_page=100`;
     let listed = false;
     // GitHub lists files on the first page only (commits page); later pages are read only while
@@ -106,17 +110,19 @@ export async function completeChanges(event: CompactPushEvent, rule: ChangeRule,
       mergeBase ??= body.merge_base_commit?.sha;
       if (body.files === undefined) break;
       listed = true;
+      entries += body.files.length;
       for (const file of body.files) {
-        files.add(file.filename);
-        if (file.previous_filename) files.add(file.previous_filename);
+        compared.add(file.filename);
+        if (file.previous_filename) compared.add(file.previous_filename);
       }
       url = body.files.length > 0 ? page.next : undefined;
     }
-    if (listed && files.size < COMPARE_FILE_CAP) {
-      steps.push({ step: 'compare', outcome: 'complete', detail: `${files.size} files between ${base} and ${event.after}${mergeBase ? ` (merge base ${mergeBase})` : ''}` });
-      return { paths: [...files].sort(), complete: true, source: 'compare', steps };
+    // The cap is on entries (a rename is one entry naming two paths).
+    if (listed && entries < COMPARE_FILE_CAP) {
+      steps.push({ step: 'compare', outcome: 'complete', detail: `${entries} files between ${base} and ${event.after}${mergeBase ? ` (merge base ${mergeBase})` : ''}` });
+      return { paths: [...compared].sort(), complete: true, source: 'compare', steps };
     }
-    steps.push({ step: 'compare', outcome: 'incomplete', detail: listed ? `${files.size} files: at the compare API's cap of ${COMPARE_FILE_CAP}` : 'the answer lists no files at all' });
+    steps.push({ step: 'compare', outcome: 'incomplete', detail: listed ? `${entries} files: at the compare API's cap of ${COMPARE_FILE_CAP}` : 'the answer lists no files at all' });
   } catch (error) {
     steps.push({ step: 'compare', outcome: 'failed', detail: (error as Error).message });
   }
@@ -125,7 +131,7 @@ export async function completeChanges(event: CompactPushEvent, rule: ChangeRule,
   const treeBase = rule.kind === 'new-branch' ? mergeBase : event.before;
   if (!treeBase) {
     steps.push({ step: 'tree-diff', outcome: 'skipped', detail: `no merge base of ${base} and ${event.after} from GitHub to diff from` });
-    return { ...payload, steps };
+    return partial();
   }
   return treeDiff(treeBase, event.after);
 }

@@ -1,5 +1,5 @@
 import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger, type Decision } from '@monorepo-triggers/config-schema';
-import { changeRule, describeChangeRule, evalInputSchema, payloadPathsAreChanges, type ChangeRule, type ClaimCheck, type CompactPushEvent } from '@monorepo-triggers/push-event';
+import { changeRule, createsBranch, describeChangeRule, evalInputSchema, payloadIsComplete, payloadPathsAreChanges, type ChangeRule, type ClaimCheck, type CompactPushEvent } from '@monorepo-triggers/push-event';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import { mapLimit } from '@monorepo-triggers/s3-config-store';
 import type { CompiledTriggerCache } from './compiled-cache';
@@ -67,7 +67,7 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
   for (const bad of listing.invalid) log({ msg: 'invalid-config', key: bad.key, error: bad.error });
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
   const rule = changeRule(event);
-  const facts = { repository: event.repository, ref: event.ref, deleted: event.deleted, created: rule.kind === 'new-branch' || rule.kind === 'new-default-branch' };
+  const facts = { repository: event.repository, ref: event.ref, deleted: event.deleted, created: createsBranch(rule) };
 
   type Planned = { key: string; trigger: CompiledTrigger; decision: Decision };
   const startAll = (planned: Planned[]) =>
@@ -88,7 +88,7 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
   // of its commits). Paths that count are certain and start at once; configs whose decision depends on
   // the rest wait for GitHub, asked meanwhile, so a slow GitHub never delays a certain start.
   const certainPaths = payloadPathsAreChanges(rule) ? event.changedPaths : [];
-  const certainComplete = rule.kind === 'deleted' || (rule.kind === 'listed' && rule.complete);
+  const certainComplete = payloadIsComplete(rule);
   let changes: CompletedChanges = { paths: certainPaths, complete: certainComplete, source: 'payload', steps: [] };
   let decisions: Planned[] = triggers.map(({ key, trigger }) => ({ key, trigger, decision: decide(trigger, facts, createChangeSet(certainPaths, certainComplete)) }));
   const certain = decisions.filter((d) => d.decision.start && !undecided(d));

@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
 import { createChangeSet } from './change-set';
 import { compileTrigger } from './compiled-trigger';
-import { decide, type Decision } from './decide';
+import { awaitsFullChangeList, decide, type Decision } from './decide';
 import { LIMITS } from './limits';
 import { triggerConfigSchema, type TriggerConfigInput } from './trigger-config.schema';
 
@@ -48,13 +48,15 @@ const cases: Case[] = [
   { name: 'starts on a matching tag without looking at paths', config: { tags: ['orders-v*'] }, ref: 'refs/tags/orders-v1.4.0', paths: [], expect: { start: true, reason: 'tag-matched', refPattern: 'orders-v*' } },
   { name: 'skips a tag when the config has no tags', ref: 'refs/tags/v1', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'tag-not-matched' } },
   { name: 'matches semver tag globs', config: { tags: ['v*.*.*'] }, ref: 'refs/tags/v1.20.3', expect: { start: true, reason: 'tag-matched' } },
-  { name: 'matches a long ref name (4,096 characters)', config: { tags: ['v*'] }, ref: `refs/tags/v${'1'.repeat(4095)}`, expect: { start: true, reason: 'tag-matched' } },
-  { name: 'never matches a ref name over 4,096 characters', config: { tags: ['v*'] }, ref: `refs/tags/v${'1'.repeat(4096)}`, expect: { start: false, reason: 'tag-not-matched' } },
-  { name: 'a path over 4,096 characters is not matched: a config it could concern decides as if the list were incomplete', paths: [`services/orders/${'x'.repeat(4081)}`], expect: { start: true, reason: 'changes-incomplete-trigger' } },
-  { name: 'a path over 4,096 characters under another prefix does not concern the config', paths: [`apps/other/${'x'.repeat(4086)}`], expect: { start: false, reason: 'no-path-matched' } },
-  { name: 'a path of exactly 4,096 characters is matched', paths: [`services/orders/${'x'.repeat(4080)}`], expect: { start: true, reason: 'path-matched' } },
-  { name: 'a path over 4,096 characters with onIncompleteChanges skip: skipped, with the reason', config: { onIncompleteChanges: 'skip' }, paths: [`libs/money/${'y'.repeat(4090)}`], expect: { start: false, reason: 'changes-incomplete-skip' } },
-  { name: 'a counting path wins over a path too long to match', paths: [`services/orders/${'x'.repeat(4081)}`, 'libs/money/a.ts'], expect: { start: true, reason: 'path-matched' } },
+  { name: 'matches a long ref name (1,024 characters)', config: { tags: ['v*'] }, ref: `refs/tags/v${'1'.repeat(1023)}`, expect: { start: true, reason: 'tag-matched' } },
+  { name: 'never matches a ref name over 1,024 characters', config: { tags: ['v*'] }, ref: `refs/tags/v${'1'.repeat(1024)}`, expect: { start: false, reason: 'tag-not-matched' } },
+  { name: 'a path over 4,096 characters is matched by plain-text patterns, which cost nothing', paths: [`services/orders/${'x'.repeat(5000)}`], expect: { start: true, reason: 'path-matched' } },
+  { name: 'a path over 4,096 characters is not run through the engine: a config it could concern decides as if the list were incomplete', config: { includePaths: ['^services/[^/]+/src/'] }, paths: [`services/orders/src/${'x'.repeat(4077)}`], expect: { start: true, reason: 'changes-incomplete-trigger', incomplete: 'path-too-long' } },
+  { name: 'a path over 4,096 characters under another prefix does not concern the config', config: { includePaths: ['^services/[^/]+/src/'] }, paths: [`apps/other/${'x'.repeat(4086)}`], expect: { start: false, reason: 'no-path-matched' } },
+  { name: 'a path of exactly 4,096 characters goes through the engine', config: { includePaths: ['^services/[^/]+/src/'] }, paths: [`services/orders/src/${'x'.repeat(4076)}`], expect: { start: true, reason: 'path-matched' } },
+  { name: 'a path over 4,096 characters with onIncompleteChanges skip: skipped, with the reason', config: { includePaths: ['^libs/[^/]+/'], onIncompleteChanges: 'skip' }, paths: [`libs/money/${'y'.repeat(4090)}`], expect: { start: false, reason: 'changes-incomplete-skip', incomplete: 'path-too-long' } },
+  { name: 'an exclude that needs the engine cannot judge a path too long for it', config: { excludePaths: ['^services/[^/]+/test/'], onIncompleteChanges: 'skip' }, paths: [`services/orders/${'x'.repeat(5000)}`], expect: { start: false, reason: 'changes-incomplete-skip', incomplete: 'path-too-long' } },
+  { name: 'a counting path wins over a path too long to match', config: { includePaths: ['^services/[^/]+/src/', '^libs/money/'] }, paths: [`services/orders/src/${'x'.repeat(4081)}`, 'libs/money/a.ts'], expect: { start: true, reason: 'path-matched' } },
   { name: 'skips a non-matching tag', config: { tags: ['orders-v*'] }, ref: 'refs/tags/billing-v1', expect: { start: false, reason: 'tag-not-matched' } },
   { name: 'a branch glob never matches a tag of the same name', config: { tags: [] }, ref: 'refs/tags/main', paths: ['libs/money/a.ts'], expect: { start: false, reason: 'tag-not-matched' } },
   { name: 'never starts for a deleted branch', deleted: true, paths: ['libs/money/a.ts'], expect: { start: false, reason: 'ref-deleted' } },
@@ -131,6 +133,21 @@ describe('decide: the matching work per config is bounded', () => {
     // A path that counts is still found when it comes before the limit.
     const found = decide(unanchored(), push, createChangeSet([...manyPaths(100_000), 'package.json'], true));
     expect(found).toMatchObject({ start: true, reason: 'path-matched', match: { path: 'package.json' } });
+  });
+
+  it('after the work limit, still matches with plain-text includes, which cost nothing', () => {
+    const t = trigger({ includePaths: ['^services/[^/]+/docs/', '\\.(md|txt)$', '^orders/'], excludePaths: [], onIncompleteChanges: 'skip' });
+    const d = decide(t, push, createChangeSet([...manyPaths(20_000), 'orders/x.ts'], true));
+    expect(d).toMatchObject({ start: true, reason: 'path-matched', match: { path: 'orders/x.ts', pattern: '^orders/' } });
+  });
+
+  it('a decision at the work limit or with a path too long is final: more paths from GitHub would not change it', () => {
+    const exhausted = decide(unanchored(), push, createChangeSet(manyPaths(100_000), true));
+    expect(exhausted).toMatchObject({ incomplete: 'work-limit' });
+    expect(awaitsFullChangeList(exhausted)).toBe(false);
+    const partial = decide(unanchored(), push, createChangeSet(['a.ts'], false));
+    expect(partial).toMatchObject({ incomplete: 'change-list' });
+    expect(awaitsFullChangeList(partial)).toBe(true);
   });
 
   it('charges nothing for plain-text patterns, which never reach the engine', () => {

@@ -1,9 +1,10 @@
-import { pathsWithPrefix, type ChangeSet } from './change-set';
+import type { ChangeSet } from './change-set';
 import type { CompiledTrigger } from './compiled-trigger';
-import type { CompiledPathPattern } from './path-patterns';
 import { LIMITS } from './limits';
-import { MatchBudget } from './match-budget';
+import { searchPaths, type PathMatch } from './path-search';
 import { parseRef } from './ref-patterns';
+
+export type { PathMatch } from './path-search';
 
 /** Why a pipeline was or was not started. Stable codes for logs, dashboards and tests. */
 export type DecisionReason =
@@ -19,13 +20,6 @@ export type DecisionReason =
   | 'changes-incomplete-trigger'
   | 'changes-incomplete-skip';
 
-export interface PathMatch {
-  path: string;
-  pattern: string;
-  /** `includePaths[i]` or `excludePaths[i]`. */
-  field: string;
-}
-
 export interface Decision {
   start: boolean;
   reason: DecisionReason;
@@ -39,6 +33,11 @@ export interface Decision {
   excluded?: PathMatch & { excludedBy: string; excludedByField: string };
   /** Matching work spent on changed paths (see MatchBudget); absent when paths were not looked at. */
   work?: number;
+  /**
+   * For a decision made without judging every path: why. Only `change-list` can change once GitHub
+   * gives the full list; the work limit and a path too long for the engine stay as they are.
+   */
+  incomplete?: 'change-list' | 'work-limit' | 'path-too-long';
 }
 
 /** The push facts a decision depends on. */
@@ -58,7 +57,7 @@ export interface PushFacts {
  * known: eval asks GitHub for the full list only for such decisions.
  */
 export function awaitsFullChangeList(decision: Decision): boolean {
-  return decision.reason === 'changes-incomplete-trigger' || decision.reason === 'changes-incomplete-skip';
+  return decision.incomplete === 'change-list';
 }
 
 /**
@@ -93,68 +92,31 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
     return { start: true, reason: 'new-branch', detail: `branch ${ref.name} was created and matches ${branch.source}; onNewBranch is always`, refPattern: branch.source };
   }
 
-  let excluded: Decision['excluded'];
-  // A path longer than any real checkout allows is not run through the patterns, and matching stops
-  // at the config's work budget: either way, when nothing counted before, the change list is as
-  // good as incomplete for this config.
-  let tooLong: string | undefined;
-  let exhausted = false;
-  const budget = new MatchBudget();
-  search: for (const include of trigger.includes) {
-    for (const path of pathsWithPrefix(changes, include.prefix)) {
-      if (path.length > LIMITS.nameLength) {
-        tooLong ??= path;
-        continue;
-      }
-      if (!budget.charge(include, path)) {
-        exhausted = true;
-        break search;
-      }
-      if (!include.test(path)) continue;
-      let exclude: CompiledPathPattern | undefined;
-      for (const candidate of trigger.excludes) {
-        if (!budget.charge(candidate, path)) {
-          exhausted = true;
-          break search;
-        }
-        if (candidate.test(path)) {
-          exclude = candidate;
-          break;
-        }
-      }
-      const match = { path, pattern: include.source, field: `includePaths[${include.index}]` };
-      if (!exclude) {
-        return {
-          start: true,
-          reason: 'path-matched',
-          detail: `${path} matches ${include.source} on branch ${ref.name}`,
-          refPattern: branch.source,
-          match,
-          work: budget.used,
-        };
-      }
-      excluded ??= { ...match, excludedBy: exclude.source, excludedByField: `excludePaths[${exclude.index}]` };
-    }
+  const search = searchPaths(trigger, changes);
+  if (search.match) {
+    return { start: true, reason: 'path-matched', detail: `${search.match.path} matches ${search.match.pattern} on branch ${ref.name}`, refPattern: branch.source, match: search.match, work: search.work };
   }
-
-  if (!changes.complete || tooLong !== undefined || exhausted) {
+  const excluded = search.excluded;
+  const unknown: Decision['incomplete'] = !changes.complete ? 'change-list' : search.exhausted ? 'work-limit' : search.tooLong !== undefined ? 'path-too-long' : undefined;
+  if (unknown) {
     const startAnyway = config.onIncompleteChanges === 'trigger';
-    const why = !changes.complete
-      ? `the change list is incomplete and none of the ${changes.paths.length} known paths counts`
-      : exhausted
-        ? `matching stopped at this config's work limit (${budget.limit.toLocaleString('en')} pattern instructions × path characters) before a path counted`
-        : `a path of ${tooLong?.length} characters (${tooLong?.slice(0, 60)}…) is longer than the ${LIMITS.nameLength} characters patterns are matched against, and no other path counts`;
+    const why = {
+      'change-list': `the change list is incomplete and none of the ${changes.paths.length} known paths counts`,
+      'work-limit': `matching stopped at this config's work limit (${LIMITS.matchWorkPerConfig.toLocaleString('en')} pattern instructions × path characters) before a path counted`,
+      'path-too-long': `a path of ${search.tooLong?.length} characters (${search.tooLong?.slice(0, 60)}…) is longer than the ${LIMITS.pathLength} characters patterns that are not plain text are matched against, and no other path counts`,
+    }[unknown];
     return {
       start: startAnyway,
       reason: startAnyway ? 'changes-incomplete-trigger' : 'changes-incomplete-skip',
       detail: `${why}; onIncompleteChanges is ${config.onIncompleteChanges}`,
       refPattern: branch.source,
-      work: budget.used,
+      incomplete: unknown,
+      work: search.work,
       ...(excluded ? { excluded } : {}),
     };
   }
   const detail = excluded
     ? `no changed path counts: ${excluded.path} matches ${excluded.pattern} but is excluded by ${excluded.excludedBy}`
     : `none of the ${changes.paths.length} changed paths matches includePaths`;
-  return { start: false, reason: 'no-path-matched', detail, refPattern: branch.source, work: budget.used, ...(excluded ? { excluded } : {}) };
+  return { start: false, reason: 'no-path-matched', detail, refPattern: branch.source, work: search.work, ...(excluded ? { excluded } : {}) };
 }

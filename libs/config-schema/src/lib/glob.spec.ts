@@ -56,6 +56,17 @@ describe('compileGlob', () => {
     ['é/*', 'é/日本', true],
     ['a/*', 'a/line\nbreak', true],
     ['**', 'line\nbreak/x', true],
+    ['[!-a]x', 'bx', true],
+    ['[!-a]x', '-x', false],
+    ['[!-a]x', 'ax', false],
+    ['[!a-]x', '-x', false],
+    ['[a-]', '-', true],
+    ['./src/**', 'src/x.ts', true],
+    ['./README.md', 'README.md', true],
+    ['a\\/**', 'a', true],
+    ['a\\/**', 'a/b/c', true],
+    ['{a,b/**}x', 'bx', false],
+    ['{a,b/**}x', 'b/cx', true],
   ])('%j matches %j: %s', (glob, name, expected) => {
     expect(matches(glob, name)).toBe(expected);
   });

@@ -1,3 +1,5 @@
+import { ASCII_PUNCTUATION } from './regex-literal';
+
 /**
  * Globs over repository paths and ref names, compiled to RE2 syntax so they run on the same
  * linear-time engine as regular expressions. Nothing is expanded: `{a,b}` becomes an alternation
@@ -7,8 +9,8 @@
  * segment and `?` one character other than `/`; `**` as a whole segment matches any number of
  * segments, none included (`a/**` matches `a`, `**\/x` matches `x`); elsewhere `**` is `*`;
  * `[abc]`, `[a-z]`, `[!a]` / `[^a]` and POSIX classes such as `[[:alpha:]]` match one character
- * (never `/`); `{a,b}` matches either alternative (nestable); `\` escapes the next character. Dot
- * files are matched like any other.
+ * (a negated class never `/`); `{a,b}` matches either alternative (nestable); `\` escapes the next
+ * character. Dot files are matched like any other. A leading `./` is dropped, as picomatch does.
  */
 
 /** A glob that cannot be compiled; the message says where and what to write instead. */
@@ -35,7 +37,6 @@ export interface CompiledGlob {
 }
 
 const REGEX_META = /[\\.+*?()|[\]{}^$]/g;
-const ASCII_PUNCTUATION = /^[!-/:-@[-`{-~]$/;
 const quote = (text: string) => text.replace(REGEX_META, '\\$&');
 
 const ANY_NAME = '(?s:.*)';
@@ -45,12 +46,17 @@ const IN_SEGMENT = '[^/]*';
 const LEADING_SEGMENTS = '(?:[^/]*/)*';
 /** `/**` at the end: nothing, or a slash and anything below. */
 const TRAILING_SEGMENTS = '(?:/[^/]*)*';
+/** `/**` at the end of a brace alternative: a slash and anything below. */
+const BRACED_TRAILING_SEGMENTS = '(?:/[^/]*)+';
 
 /** Compiles a glob to an anchored RE2 source; throws GlobSyntaxError for what it cannot take. */
-export function compileGlob(glob: string): CompiledGlob {
-  if (glob.startsWith('!')) {
+export function compileGlob(source: string): CompiledGlob {
+  if (source.startsWith('!')) {
     throw new GlobSyntaxError('starts with "!", but negation is not supported: list what to leave out in excludePaths (or list only the names you want)');
   }
+  // As picomatch does: a leading `./` means the repository root (paths never start with it), and an
+  // escaped `/` is just a `/`.
+  const glob = source.replace(/^(?:\.\/)+/, '').replace(/\\\//g, '/');
   const parser = new GlobParser(glob);
   const body = parser.sequence(false);
   const literal = parser.literalForm() ?? anywhereForm(glob);
@@ -90,7 +96,11 @@ class GlobParser {
         const tree = globstars.last && !inBraces && this.literalSoFar;
         if (!globstars.last && !inBraces && this.literalSoFar) this.prefix += '/';
         this.nonLiteral(inBraces);
-        if (globstars.last) {
+        if (globstars.last && inBraces) {
+          // Inside braces, `{a,b/**}` is b and something below it (as picomatch reads it): what
+          // follows the braces decides the rest, so `b` alone is not assumed.
+          out += BRACED_TRAILING_SEGMENTS;
+        } else if (globstars.last) {
           // `a/**` matches `a` itself and everything below it.
           if (tree) this.treeEnd = true;
           out += TRAILING_SEGMENTS;
@@ -237,7 +247,9 @@ class GlobParser {
     }
     this.pos = i + 1;
     if (members === '') throw new GlobSyntaxError(`has an empty class at position ${open + 1}`);
-    return negated ? `[^/${members}]` : `[${members}]`;
+    // A '-' first or last is a literal '-', not a range: escape it, so adding '/' cannot make one.
+    const safe = members.replace(/^-/, '\\-').replace(/(?<!\\)-$/, '\\-');
+    return negated ? `[^/${safe}]` : `[${safe}]`;
   }
 
   /** `{a,b,...}`: alternatives, each a glob; at least two; no ranges. */

@@ -12,13 +12,15 @@ export const LIMITS = {
   pipelineNameLength: 100,
   /** Instructions one regex (or compiled glob) may compile to; matching time grows with it. */
   patternInstructions: 2000,
-  /** Instructions all of a config's path patterns may compile to together (plain literals do not count). */
+  /** Instructions all of a config's patterns (paths, branches, tags) may compile to together; plain text counts 0. */
   configInstructions: 10_000,
   /**
-   * Longest path or ref name run through a pattern (git's practical limit, PATH_MAX). A longer path is
-   * never matched: a config it could concern decides as if the change list were incomplete.
+   * Longest path run through the engine (git's practical limit, PATH_MAX); plain-text patterns match
+   * any length. A longer path that could concern a config makes its decision as with an incomplete list.
    */
-  nameLength: 4096,
+  pathLength: 4096,
+  /** Longest branch or tag name matched; a longer name matches no glob (git's own limit is 255 per component). */
+  refNameLength: 1024,
   /**
    * Matching work one config may spend on one push, in instructions × characters (see MatchBudget).
    * The unit is the engine's worst case: a pattern built to defeat its DFA stops here after about

@@ -1,5 +1,6 @@
 import type { RE2JS } from 're2js';
 import { LIMITS } from './limits';
+import { classEnd } from './regex-literal';
 
 type Re2js = typeof import('re2js');
 let engine: Re2js | undefined;
@@ -52,25 +53,21 @@ const SPELLINGS: readonly { token: RegExp; hint: string }[] = [
  * sentence naming it and saying what to write instead; undefined when there is none.
  */
 export function unsupportedConstruct(source: string): string | undefined {
-  let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];
-    if (!inClass) {
-      const rest = source.slice(i);
-      for (const { token, construct, hint } of UNSUPPORTED) {
-        const found = token.exec(rest);
-        if (found) return `uses ${construct} (${found[0]}), which RE2 syntax leaves out because it cannot be matched in linear time; ${hint}`;
-      }
+    const rest = source.slice(i);
+    for (const { token, construct, hint } of UNSUPPORTED) {
+      const found = token.exec(rest);
+      if (found) return `uses ${construct} (${found[0]}), which RE2 syntax leaves out because it cannot be matched in linear time; ${hint}`;
     }
-    if (ch === '\\') {
+    if (ch === '\\' && source[i + 1] === 'Q') {
+      const end = source.indexOf('\\E', i + 2);
+      if (end === -1) return undefined;
+      i = end + 1;
+    } else if (ch === '\\') {
       i++;
-    } else if (ch === '[' && !inClass) {
-      inClass = true;
-      // A ']' right after '[' or '[^' is a literal member, not the end of the class.
-      if (source[i + 1] === '^') i++;
-      if (source[i + 1] === ']') i++;
-    } else if (ch === ']' && inClass) {
-      inClass = false;
+    } else if (ch === '[') {
+      i = classEnd(source, i) - 1;
     }
   }
   return undefined;

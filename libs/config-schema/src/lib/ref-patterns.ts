@@ -18,9 +18,11 @@ export function parseRef(ref: string): ParsedRef {
 }
 
 /** A compiled branch or tag glob: `*` stays within one `/` segment, `**` crosses segments.
- *  Names longer than LIMITS.nameLength never match. */
+ *  Names longer than LIMITS.refNameLength never match. */
 export interface CompiledRefPattern {
   readonly source: string;
+  /** Instructions of its RE2 program; 0 for a plain shape matched without the engine. */
+  readonly programSize: number;
   readonly test: (name: string) => boolean;
 }
 
@@ -28,7 +30,7 @@ export interface CompiledRefPattern {
 export function compileRefPattern(source: string): CompiledRefPattern {
   const glob = compileGlob(source);
   const literal = glob.literal;
-  if (literal) return { source, test: (name) => name.length <= LIMITS.nameLength && testGlobLiteral(literal, name) };
-  cachedLinearRegex(glob.regexSource); // throws PatternSyntaxError when invalid
-  return { source, test: (name) => name.length <= LIMITS.nameLength && cachedLinearRegex(glob.regexSource).test(name) };
+  if (literal) return { source, programSize: 0, test: (name) => name.length <= LIMITS.refNameLength && testGlobLiteral(literal, name) };
+  const { programSize } = cachedLinearRegex(glob.regexSource); // throws PatternSyntaxError when invalid
+  return { source, programSize, test: (name) => name.length <= LIMITS.refNameLength && cachedLinearRegex(glob.regexSource).test(name) };
 }

@@ -7,8 +7,8 @@
 /** Characters with a meaning in RE2 syntax outside a class; everything else stands for itself. */
 const RE2_SPECIAL = new Set(['\\', '.', '[', ']', '(', ')', '{', '}', '*', '+', '?', '|', '^', '$']);
 const OPTIONAL_QUANTIFIER = new Set(['?', '*', '{']);
-/** An escaped character that is plain text (RE2 allows escaping any ASCII punctuation). */
-const ESCAPED_LITERAL = /^[!-/:-@[-`{-~]$/;
+/** ASCII punctuation: what RE2 allows to escape, and an escape of which is plain text. */
+export const ASCII_PUNCTUATION = /^[!-/:-@[-`{-~]$/;
 
 /** A regex that is plain text with optional anchors, and how to test it without the engine. */
 export type RegexLiteral =
@@ -26,7 +26,7 @@ function literalAt(source: string, i: number): { char: string; width: number } |
   if (ch === '\\') {
     const next = source[i + 1];
     // \d, \w, \b, \1, \pL… are classes, assertions or references; escaped punctuation is text.
-    return next !== undefined && ESCAPED_LITERAL.test(next) ? { char: next, width: 2 } : undefined;
+    return next !== undefined && ASCII_PUNCTUATION.test(next) ? { char: next, width: 2 } : undefined;
   }
   return RE2_SPECIAL.has(ch) ? undefined : { char: ch, width: 1 };
 }
@@ -52,14 +52,8 @@ export function regexLiteral(source: string): RegexLiteral | undefined {
   }
   const start = source.startsWith('^') ? 1 : 0;
   const end = source.endsWith('$') && !source.endsWith('\\$') ? source.length - 1 : source.length;
-  let text = '';
-  for (let i = start; i < end; ) {
-    const literal = literalAt(source, i);
-    if (!literal) return undefined;
-    text += literal.char;
-    i += literal.width;
-  }
-  if (text === '') return undefined;
+  const text = plainText(source, start, end);
+  if (!text) return undefined;
   const anchoredStart = start === 1;
   const anchoredEnd = end < source.length;
   if (anchoredStart && anchoredEnd) return { kind: 'exact', text };
@@ -105,17 +99,40 @@ export function literalRegexPrefix(source: string): string {
   return prefix;
 }
 
+/**
+ * Where the character class opened at `open` ends (the index after its `]`), read as RE2 reads it:
+ * a `]` right after `[` or `[^` is a member, `[:alpha:]` is one member, `\x` escapes. The length of
+ * the source when the class is not closed.
+ */
+export function classEnd(source: string, open: number): number {
+  let i = open + 1;
+  if (source[i] === '^') i++;
+  if (source[i] === ']') i++;
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === '\\') i += 2;
+    else if (ch === '[' && source[i + 1] === ':') {
+      const close = source.indexOf(':]', i + 2);
+      i = close === -1 ? i + 1 : close + 2;
+    } else if (ch === ']') return i + 1;
+    else i++;
+  }
+  return source.length;
+}
+
+/** Whether the regex has an alternative at the top level (outside groups, classes and \Q…\E). */
 function hasTopLevelAlternation(source: string): boolean {
   let depth = 0;
-  let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];
-    if (ch === '\\') {
+    if (ch === '\\' && source[i + 1] === 'Q') {
+      const end = source.indexOf('\\E', i + 2);
+      if (end === -1) return false; // quoted to the end: no alternation after it
+      i = end + 1;
+    } else if (ch === '\\') {
       i++;
-    } else if (inClass) {
-      if (ch === ']') inClass = false;
     } else if (ch === '[') {
-      inClass = true;
+      i = classEnd(source, i) - 1;
     } else if (ch === '(') {
       depth++;
     } else if (ch === ')') {

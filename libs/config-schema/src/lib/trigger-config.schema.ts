@@ -1,12 +1,10 @@
 import * as z from 'zod/mini';
 import { BUILT_IN_VARIABLES, LIMITS } from './limits';
+import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './names';
 import { compilePathPattern, type PathSyntax } from './path-patterns';
 import { compileRefPattern } from './ref-patterns';
 
-// GitHub owner and repository names: letters, digits, '-', '_' and '.'.
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-// CodePipeline's own patterns for pipeline, action and variable names.
-const PIPELINE_NAME = /^[A-Za-z0-9.@_-]+$/;
+// CodePipeline's own patterns for action and variable names (repository and pipeline: names.ts).
 const ACTION_NAME = /^[A-Za-z0-9.@_-]+$/;
 const VARIABLE_NAME = /^[A-Za-z0-9@_-]+$/;
 
@@ -24,18 +22,28 @@ const refPattern = pattern().check(
 
 /** A problem with one path pattern, located by its list and index. */
 export interface PathPatternIssue {
-  path: ['includePaths' | 'excludePaths', number];
+  path: ['includePaths' | 'excludePaths', number] | ['branches' | 'tags'];
   message: string;
 }
 
 /**
  * One issue per path pattern that does not compile, naming its list and index, and one where the
- * patterns' compiled programs together pass LIMITS.configInstructions (matching time grows with it).
+ * config's compiled programs (branch and tag globs included) together pass LIMITS.configInstructions
+ * (matching time grows with it).
  */
-export function pathPatternIssues(config: { includePaths?: readonly unknown[]; excludePaths?: readonly unknown[]; pathSyntax: PathSyntax }): PathPatternIssue[] {
+export function pathPatternIssues(config: { includePaths?: readonly unknown[]; excludePaths?: readonly unknown[]; pathSyntax: PathSyntax; branches?: readonly unknown[]; tags?: readonly unknown[] }): PathPatternIssue[] {
   const issues: PathPatternIssue[] = [];
-  let instructions = 0;
-  let reported = false;
+  // Branch and tag globs count towards the total too (their own errors are reported where they are).
+  let instructions = [...(config.branches ?? []), ...(config.tags ?? [])].reduce<number>((total, source) => {
+    try {
+      return total + (typeof source === 'string' ? compileRefPattern(source).programSize : 0);
+    } catch {
+      return total;
+    }
+  }, 0);
+  const tooLarge = `brings the compiled size of this config's patterns to more than ${LIMITS.configInstructions} instructions; use fewer or simpler patterns (plain text such as ^dir/ or \\.md$ costs nothing)`;
+  let reported = instructions > LIMITS.configInstructions;
+  if (reported) issues.push({ path: [config.tags?.length ? 'tags' : 'branches'], message: tooLarge });
   for (const field of ['includePaths', 'excludePaths'] as const) {
     config[field]?.forEach((source, index) => {
       if (typeof source !== 'string' || source === '') return; // the schema reports those
@@ -47,10 +55,7 @@ export function pathPatternIssues(config: { includePaths?: readonly unknown[]; e
       }
       if (instructions > LIMITS.configInstructions && !reported) {
         reported = true;
-        issues.push({
-          path: [field, index],
-          message: `brings the compiled size of this config's patterns to more than ${LIMITS.configInstructions} instructions; use fewer or simpler patterns (plain text such as ^dir/ or \\.md$ costs nothing)`,
-        });
+        issues.push({ path: [field, index], message: tooLarge });
       }
     });
   }
@@ -80,10 +85,10 @@ export const variablesSchema = z.record(
 /** The fields of a trigger configuration, before cross-field checks. */
 const triggerConfigShape = z.strictObject({
   version: z.literal(1).check(z.describe('Format version of this document.')),
-  repository: z.string().check(z.regex(REPOSITORY, 'must be "owner/name"'), z.describe('GitHub repository as owner/name; matched case-insensitively.')),
+  repository: z.string().check(z.refine(isRepositoryName, REPOSITORY_RULE), z.describe('GitHub repository as owner/name; matched case-insensitively.')),
   pipelineName: z
     .string()
-    .check(z.minLength(1), z.maxLength(LIMITS.pipelineNameLength), z.regex(PIPELINE_NAME, 'must contain only letters, digits, ., @, - and _'), z.describe('CodePipeline pipeline to start.')),
+    .check(z.minLength(1), z.maxLength(LIMITS.pipelineNameLength), z.refine(isPipelineName, PIPELINE_NAME_RULE), z.describe('CodePipeline pipeline to start.')),
   branches: z
     .array(refPattern)
     .check(z.minLength(1, 'needs at least one branch glob'), z.maxLength(LIMITS.refPatterns), z.describe('Branch-name globs: * stays within one path segment, ** crosses /.')),

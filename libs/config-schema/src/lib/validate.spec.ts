@@ -30,6 +30,10 @@ describe('validateTriggerConfig', () => {
     ['an empty include list', { ...valid, includePaths: [] }, 'includePaths', /at least one pattern/],
     ['a misspelt field', { ...valid, includePath: ['x'] }, 'includePath', /not a known field/],
     ['a repository without owner', { ...valid, repository: 'platform' }, 'repository', /owner\/name/],
+    ['a repository of dot segments', { ...valid, repository: '../..' }, 'repository', /neither part "\." or "\.\."/],
+    ['a repository named ..', { ...valid, repository: 'acme/..' }, 'repository', /neither part/],
+    ['a pipeline named ..', { ...valid, pipelineName: '..' }, 'pipelineName', /not be "\." or "\.\."/],
+    ['a pipeline named .', { ...valid, pipelineName: '.' }, 'pipelineName', /not be "\."/],
     ['a bad pipeline name', { ...valid, pipelineName: 'orders service' }, 'pipelineName', /letters, digits/],
     ['a wrong version', { ...valid, version: 2 }, 'version', /expected 1/],
     ['an unknown path syntax', { ...valid, pathSyntax: 'pcre' }, 'pathSyntax', /regex.*glob/],
@@ -70,6 +74,12 @@ describe('validateTriggerConfig', () => {
     expect(issues).toEqual([{ path: 'includePaths[11]', message: expect.stringMatching(/more than 10000 instructions; use fewer or simpler patterns/) }]);
     // Plain text costs nothing: 500 directory prefixes are fine.
     expect(validateTriggerConfig({ ...valid, includePaths: Array.from({ length: 500 }, (_, i) => `^services/s${i}/`) }).ok).toBe(true);
+  });
+
+  it('counts branch and tag globs towards the compiled size, so heavy ref globs cannot bypass it', () => {
+    const heavy = Array.from({ length: 11 }, (_, i) => `r${i}${'?'.repeat(990)}`);
+    const issues = issuesOf({ ...valid, branches: heavy });
+    expect(issues).toEqual([{ path: 'branches', message: expect.stringMatching(/more than 10000 instructions/) }]);
   });
 
   it('reports pattern errors together with structural errors, so one run shows every problem', () => {
@@ -153,6 +163,15 @@ describe('parseCfnProperties', () => {
     expect(paths).toContain('PathSyntax');
     const lookahead = parseCfnProperties({ ...props, IncludePaths: ['^ok/', '^(?!docs/)'] });
     expect(!lookahead.ok && lookahead.issues[0]).toMatchObject({ path: 'IncludePaths[1]', message: expect.stringMatching(/lookahead/) });
+  });
+
+  it('refuses dot-segment names from CloudFormation, naming the properties', () => {
+    const result = parseCfnProperties({ ...props, Repository: '../..', PipelineName: '..' });
+    expect(!result.ok && result.issues.map((i) => i.path).sort()).toEqual(['PipelineName', 'Repository']);
+  });
+
+  it('accepts names with dots that are not dot segments', () => {
+    expect(parseCfnProperties({ ...props, Repository: 'acme/my.repo', PipelineName: 'orders.v2' }).ok).toBe(true);
   });
 
   it('rejects an unknown property and a missing one', () => {

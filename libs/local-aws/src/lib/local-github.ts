@@ -5,7 +5,8 @@ import { startRecordingServer, type CannedResponse, type RecordedRequest, type R
 const run = promisify(execFile);
 
 /**
- * GitHub's limits, kept by the stand-in so that code relying on more fails here as it would there:
+ * GitHub's limits, kept by the stand-in so that code relying on more fails here as it would there
+ * (from GitHub's documentation, deliberately not shared with eval's own constants):
  * the compare API lists at most 300 files for a whole comparison (and only on its first page); a
  * recursive tree holds at most 100,000 entries, beyond which GitHub answers with `truncated: true`.
  */

@@ -40,6 +40,16 @@ export function payloadPathsAreChanges(rule: ChangeRule): boolean {
   return rule.kind === 'listed';
 }
 
+/** Whether the payload alone tells everything the push changed (nothing to ask GitHub). */
+export function payloadIsComplete(rule: ChangeRule): boolean {
+  return rule.kind === 'deleted' || (rule.kind === 'listed' && rule.complete);
+}
+
+/** Whether the push created the branch (what a config's onNewBranch is about). */
+export function createsBranch(rule: ChangeRule): boolean {
+  return rule.kind === 'new-branch' || rule.kind === 'new-default-branch';
+}
+
 /** A sentence for logs and `explain`: which difference the rule takes. */
 export function describeChangeRule(rule: ChangeRule): string {
   switch (rule.kind) {

@@ -1,16 +1,19 @@
+import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
+
 /**
  * The S3 key of a pipeline's trigger configuration:
  * `${prefix}/${owner}/${repo}/${pipelineName}.json`, owner and repo lower-cased (GitHub names are
  * case-insensitive; pipeline names are not).
  */
 export function configKey(prefix: string, repository: string, pipelineName: string): string {
+  if (!isPipelineName(pipelineName)) throw new Error(`pipeline name ${PIPELINE_NAME_RULE}, got ${JSON.stringify(pipelineName)}`);
   return `${repositoryPrefix(prefix, repository)}${pipelineName}.json`;
 }
 
 /** The key prefix under which every config of one repository lives, ending in `/`. */
 export function repositoryPrefix(prefix: string, repository: string): string {
-  const [owner, repo, ...rest] = repository.toLowerCase().split('/');
-  if (!owner || !repo || rest.length > 0) throw new Error(`repository must be "owner/name", got ${JSON.stringify(repository)}`);
+  if (!isRepositoryName(repository)) throw new Error(`repository ${REPOSITORY_RULE}, got ${JSON.stringify(repository)}`);
+  const [owner, repo] = repository.toLowerCase().split('/') as [string, string];
   return `${prefix === '' ? '' : `${prefix}/`}${owner}/${repo}/`;
 }
 

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const ZERO = '0'.repeat(40);
-/** GitHub's caps for a push delivery: commits listed, and paths per commit (all three lists together). */
+/**
+ * GitHub's caps for a push delivery: commits listed, and paths per commit (all three lists together).
+ * Written here from GitHub's documentation, not imported from push-event: the stand-in models GitHub
+ * on its own, so a wrong constant in the code under test fails a test instead of agreeing with it.
+ */
 const MAX_COMMITS = 2048;
 const MAX_PATHS_PER_COMMIT = 3000;
 

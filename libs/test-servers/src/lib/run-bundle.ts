@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { atLambdaCpu, type CpuShare } from './lambda-cpu';
+import { atLambdaCpu, type CpuShare } from '@monorepo-triggers/local-aws';
 
 export interface BundleCall {
   event: unknown;

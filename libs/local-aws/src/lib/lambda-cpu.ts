@@ -1,8 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const AT_LAMBDA_CPU = join(__dirname, '..', '..', '..', '..', 'tools', 'at-lambda-cpu');
+// The workspace's tools/at-lambda-cpu, from this file (libs/local-aws/src/lib) or from a bundle in
+// dist/<project>/ that includes it (the bench).
+const AT_LAMBDA_CPU = [join(__dirname, '..', '..', '..', '..', 'tools', 'at-lambda-cpu'), join(__dirname, '..', '..', 'tools', 'at-lambda-cpu')].find((path) => existsSync(path)) ?? 'tools/at-lambda-cpu';
 
 let quotaAvailable: boolean | undefined;
 
