@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { listenOnLoopback, runBundle, startRecordingServer, startS3Server, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { listenOnLoopback, runBundle, startConditionalS3Proxy, startRecordingServer, startS3Server, type ConditionalS3Proxy, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { handleRequest, type HandlerDependencies } from '../src/lib/handle-request';
@@ -23,7 +23,10 @@ const properties = (overrides: Record<string, unknown> = {}) => ({
 
 describe('Custom::PipelineTrigger against s3rver (storage and pre-signed ResponseURLs)', () => {
   let s3: S3Server;
+  /** S3's conditional writes, which s3rver ignores, enforced in front of it. */
+  let conditional: ConditionalS3Proxy;
   let client: S3Client;
+  let storeClient: S3Client;
   let store: S3ConfigStore;
   let logs: Record<string, unknown>[];
   let counter = 0;
@@ -56,14 +59,18 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
 
   beforeAll(async () => {
     s3 = await startS3Server({ buckets: [CONFIGS, RESPONSES] });
+    conditional = await startConditionalS3Proxy(s3.endpoint);
     client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    storeClient = createS3Client({ forcePathStyle: true, endpoint: conditional.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   });
   afterAll(async () => {
     client.destroy();
+    storeClient.destroy();
+    await conditional.stop();
     await s3.stop();
   });
   beforeEach(() => {
-    store = new S3ConfigStore({ client, bucket: CONFIGS, prefix: `t${counter}/mono-repo/config` });
+    store = new S3ConfigStore({ client: storeClient, bucket: CONFIGS, prefix: `t${counter}/mono-repo/config` });
     logs = [];
   });
 
@@ -102,6 +109,50 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     expect(response['Status']).toBe('FAILED');
     expect(response['Reason']).toMatch(/owned by Theirs in stack .*someone-else/);
     expect((await stored('orders'))?.etag).toBe(theirs.etag);
+  });
+
+  it('two stacks creating the same config at the same moment: exactly one owner, in every one of 20 trials; the loser rolls back without touching it', async () => {
+    for (let trial = 0; trial < 20; trial++) {
+      store = new S3ConfigStore({ client: storeClient, bucket: CONFIGS, prefix: `race${trial}/mono-repo/config` });
+      const [mine, theirs] = await Promise.all([
+        request('Create', { ResourceProperties: properties() }),
+        request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties({ Branches: ['dev'] }) }),
+      ]);
+      const statuses = [mine.response['Status'], theirs.response['Status']].sort();
+      expect(statuses).toEqual(['FAILED', 'SUCCESS']);
+      const loser = mine.response['Status'] === 'FAILED' ? mine.response : theirs.response;
+      expect(loser).toMatchObject({ PhysicalResourceId: CREATE_FAILED_ID, Reason: expect.stringMatching(/created by someone else at the same moment|already exists .* owned by/) });
+      const winner = (await stored('orders')) as { config: { owner: { stackId: string } } };
+      const winnerStack = mine.response['Status'] === 'SUCCESS' ? STACK : OTHER_STACK;
+      expect(winner.config.owner.stackId).toBe(winnerStack);
+      // CloudFormation rolls the loser back with a Delete of its marker id: the winner's config stays.
+      const loserStack = winnerStack === STACK ? OTHER_STACK : STACK;
+      await request('Delete', { StackId: loserStack, LogicalResourceId: loserStack === STACK ? 'OrdersTrigger' : 'Theirs', PhysicalResourceId: CREATE_FAILED_ID });
+      expect(((await stored('orders')) as { config: { owner: { stackId: string } } }).config.owner.stackId).toBe(winnerStack);
+    }
+    expect(conditional.decisions.filter((d) => d.condition === 'If-None-Match: *' && d.status === 412).length).toBeGreaterThan(0);
+  });
+
+  it('an Update whose config changed after it was read writes nothing and says why (If-Match)', async () => {
+    await request('Create', { ResourceProperties: properties() });
+    const key = store.keyFor('acme/platform', 'orders');
+    const racing: HandlerDependencies['store'] = {
+      ...store,
+      keyFor: store.keyFor.bind(store),
+      uriFor: store.uriFor.bind(store),
+      isConfigKey: store.isConfigKey.bind(store),
+      put: store.put.bind(store),
+      deleteKey: store.deleteKey.bind(store),
+      // Another writer changes the object right after this update read it.
+      getKey: async (k: string) => {
+        const read = await store.getKey(k);
+        await client.send(new PutObjectCommand({ Bucket: CONFIGS, Key: k, Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['sneaky'], includePaths: ['^x/'], owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' } }) }));
+        return read;
+      },
+    };
+    const { response } = await request('Update', { PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['release/*'] }) }, { store: racing });
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/was changed by someone else while this update ran; nothing was written/) });
+    expect(await stored('orders')).toMatchObject({ config: { branches: ['sneaky'] } });
   });
 
   it('Create refuses to take over a config written by hand', async () => {

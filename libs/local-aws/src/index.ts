@@ -12,3 +12,5 @@ export { GITHUB_LIMITS, startLocalGithub } from './lib/local-github';
 export type { LocalGithub } from './lib/local-github';
 export { atLambdaCpu, lambdaCpuQuotaAvailable, withCompetingLoad } from './lib/lambda-cpu';
 export type { CpuShare } from './lib/lambda-cpu';
+export { startConditionalS3Proxy } from './lib/s3-conditional-proxy';
+export type { ConditionalDecision, ConditionalS3Proxy } from './lib/s3-conditional-proxy';

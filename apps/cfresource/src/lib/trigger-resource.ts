@@ -1,5 +1,5 @@
 import { formatIssues, parseCfnProperties, type TriggerConfig } from '@monorepo-triggers/config-schema';
-import type { InvalidConfig, S3ConfigStore, StoredConfig } from '@monorepo-triggers/s3-config-store';
+import { ConfigConflictError, type InvalidConfig, type S3ConfigStore, type StoredConfig } from '@monorepo-triggers/s3-config-store';
 import type { CfnRequest, ResourceOutcome } from './cfn-request';
 
 /** The store operations the resource needs. */
@@ -54,7 +54,19 @@ async function write(properties: unknown, owner: Owner, store: TriggerStore, idO
       };
     }
   }
-  const stored = await store.put(parsed.value);
+  // Atomic with what was just read: create only if still absent, replace only the version read.
+  // A lost race is a FAILED that names it, never two owners.
+  let stored: StoredConfig;
+  try {
+    stored = await store.put(parsed.value, existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' });
+  } catch (error) {
+    if (!(error instanceof ConfigConflictError)) throw error;
+    return {
+      status: 'FAILED',
+      reason: `${store.uriFor(key)} ${existing ? 'was changed by someone else while this update ran' : 'was created by someone else at the same moment'}; nothing was written. Retry the deployment to see who owns it now.`,
+      physicalResourceId: idOnFailure,
+    };
+  }
   return { status: 'SUCCESS', reason: `Wrote ${store.uriFor(stored.key)}`, physicalResourceId: stored.key, data: { ConfigKey: stored.key, ConfigUri: store.uriFor(stored.key) } };
 }
 
@@ -64,12 +76,19 @@ async function remove(physicalResourceId: string, owner: Owner, store: TriggerSt
   // Checked before the store, so a rollback succeeds even when the store cannot be reached or configured.
   if (physicalResourceId === CREATE_FAILED_ID) return keep('Nothing to delete: the Create had failed before writing anything');
   if (!store.isConfigKey(physicalResourceId)) return keep(`Nothing to delete: ${physicalResourceId} is not a trigger config key`);
-  const existing = await store.getKey(physicalResourceId);
-  if (!existing) return keep(`Nothing to delete: ${store.uriFor(physicalResourceId)} does not exist`);
-  const existingOwner = ownerOf(existing);
-  if (!sameOwner(existingOwner, owner)) {
-    return keep(`Left ${store.uriFor(physicalResourceId)} in place: it is owned by ${isStored(existing) || existingOwner ? describeOwner(existingOwner) : 'no stack (invalid object)'}`);
+  // Deletes exactly the version whose owner was checked; if it changes in between, look again.
+  for (let attempt = 1; ; attempt++) {
+    const existing = await store.getKey(physicalResourceId);
+    if (!existing) return keep(`Nothing to delete: ${store.uriFor(physicalResourceId)} does not exist`);
+    const existingOwner = ownerOf(existing);
+    if (!sameOwner(existingOwner, owner)) {
+      return keep(`Left ${store.uriFor(physicalResourceId)} in place: it is owned by ${isStored(existing) || existingOwner ? describeOwner(existingOwner) : 'no stack (invalid object)'}`);
+    }
+    try {
+      await store.deleteKey(physicalResourceId, { ifMatch: existing.etag });
+      return keep(`Deleted ${store.uriFor(physicalResourceId)}`);
+    } catch (error) {
+      if (!(error instanceof ConfigConflictError) || attempt === 3) throw error;
+    }
   }
-  await store.deleteKey(physicalResourceId);
-  return keep(`Deleted ${store.uriFor(physicalResourceId)}`);
 }

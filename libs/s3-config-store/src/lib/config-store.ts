@@ -19,6 +19,30 @@ import {
 import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
 import { mapLimit } from './map-limit';
 
+/**
+ * A conditional write or delete that S3 refused: the object is not in the state the caller read
+ * (another writer got there first). Nothing was written or deleted.
+ */
+export class ConfigConflictError extends Error {
+  override readonly name = 'ConfigConflictError';
+  constructor(
+    readonly key: string,
+    readonly condition: WriteCondition,
+  ) {
+    super('ifNoneMatch' in condition ? `${key} was created by someone else at the same moment` : `${key} was changed or deleted by someone else since it was read`);
+  }
+}
+
+/** Makes a write or delete atomic with what the caller read: create only, or replace only that version. */
+export type WriteCondition = { ifNoneMatch: '*' } | { ifMatch: string };
+
+/** Whether an S3 error says a condition did not hold (412; 409 when another conditional write is in flight; 404 for If-Match on a missing object). */
+function conditionFailed(error: unknown, condition: WriteCondition | undefined): boolean {
+  if (!condition) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 412 || status === 409 || ('ifMatch' in condition && status === 404);
+}
+
 /** A valid configuration as stored, with the ETag of the object it came from. */
 export interface StoredConfig {
   key: string;
@@ -106,18 +130,30 @@ export class S3ConfigStore {
   }
 
   /**
-   * Validates and writes a configuration. Throws
-   * ConfigValidationError, naming every bad field, before anything is written.
+   * Validates and writes a configuration. Throws ConfigValidationError, naming every bad field,
+   * before anything is written; with a condition, ConfigConflictError when S3 refuses it.
    */
-  async put(input: unknown): Promise<StoredConfig> {
+  async put(input: unknown, condition?: WriteCondition): Promise<StoredConfig> {
     const result = validateTriggerConfig(input);
     if (!result.ok) throw new ConfigValidationError(result.issues);
     const config = result.value;
     const key = this.keyFor(config.repository, config.pipelineName);
-    const output = await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(config, null, 2), ContentType: JSON_CONTENT_TYPE }),
-    );
-    return { key, etag: output.ETag ?? '', config };
+    try {
+      const output = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: JSON.stringify(config, null, 2),
+          ContentType: JSON_CONTENT_TYPE,
+          ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
+          ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
+        }),
+      );
+      return { key, etag: output.ETag ?? '', config };
+    } catch (error) {
+      if (conditionFailed(error, condition)) throw new ConfigConflictError(key, condition as WriteCondition);
+      throw error;
+    }
   }
 
   /** Reads one configuration by repository and pipeline; undefined when there is none. */
@@ -146,11 +182,23 @@ export class S3ConfigStore {
     }
   }
 
-  /** Deletes one configuration; deleting a missing one succeeds and reports `existed: false`. */
-  async deleteKey(key: string): Promise<{ key: string; existed: boolean }> {
+  /**
+   * Deletes one configuration; deleting a missing one succeeds and reports `existed: false`. With
+   * `ifMatch`, only that version is deleted: ConfigConflictError when it changed or is gone.
+   */
+  async deleteKey(key: string, condition?: { ifMatch: string }): Promise<{ key: string; existed: boolean }> {
+    this.cache.delete(key);
+    if (condition) {
+      try {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: condition.ifMatch }));
+        return { key, existed: true };
+      } catch (error) {
+        if (conditionFailed(error, condition)) throw new ConfigConflictError(key, condition);
+        throw error;
+      }
+    }
     const existed = await this.exists(key);
     if (existed) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
-    this.cache.delete(key);
     return { key, existed };
   }
 
