@@ -134,6 +134,9 @@ Resources:
       ExecutionMode: QUEUED
       RoleArn: !GetAtt PipelineRole.Arn
       ArtifactStore: { Type: S3, Location: !Ref ArtifactBucket }
+      # Agrees to be started by this repository's pushes (docs/security.md).
+      Tags:
+        - { Key: 'monorepo-triggers:repository', Value: !Ref FullRepositoryId }
       Variables:
         - { Name: COMMIT_ID, DefaultValue: none }
         - { Name: BRANCH_NAME, DefaultValue: none }

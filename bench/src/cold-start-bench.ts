@@ -27,12 +27,18 @@ const CLIENTS: Record<string, { module: string; client: string }[]> = {
   webhook: [
     { module: '@aws-sdk/client-lambda', client: 'LambdaClient' },
     { module: '@aws-sdk/client-s3', client: 'S3Client' },
+    { module: '@aws-sdk/client-secrets-manager', client: 'SecretsManagerClient' },
   ],
   eval: [
     { module: '@aws-sdk/client-s3', client: 'S3Client' },
     { module: '@aws-sdk/client-codepipeline', client: 'CodePipelineClient' },
+    { module: '@aws-sdk/client-secrets-manager', client: 'SecretsManagerClient' },
   ],
-  cfresource: [{ module: '@aws-sdk/client-s3', client: 'S3Client' }],
+  cfresource: [
+    { module: '@aws-sdk/client-s3', client: 'S3Client' },
+    { module: '@aws-sdk/client-cloudformation', client: 'CloudFormationClient' },
+    { module: '@aws-sdk/client-codepipeline', client: 'CodePipelineClient' },
+  ],
 };
 
 /** What loading the regex engine costs, paid by the first pattern that is not plain text. */

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from './app';
+import { buildApp, infraOptionsFromEnv } from './app';
 import { STACK_BY_DEPLOYABLE, type Deployable } from './names';
 import { workspaceRoot } from './workspace-root';
 
@@ -34,7 +34,7 @@ function main(argv: string[]): number {
   const stack = STACK_BY_DEPLOYABLE[deployable];
   // One cloud assembly per deployable: `nx affected -t deploy` runs several deploys in parallel.
   const outdir = join(ROOT, 'dist', 'infra', `cdk.out.${deployable}`);
-  buildApp({ outdir, ...(process.env['GITHUB_TOKEN_SECRET_NAME'] ? { githubTokenSecretName: process.env['GITHUB_TOKEN_SECRET_NAME'] } : {}) }).app.synth();
+  buildApp({ outdir, ...infraOptionsFromEnv() }).app.synth();
   const template = join(outdir, `${stack}.template.json`);
   const command = ['npx', 'cdk', 'deploy', stack, '--app', outdir, '--exclusively', '--require-approval', 'never'];
 

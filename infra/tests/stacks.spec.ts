@@ -1,8 +1,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src/app';
+import { Artifact, Pipeline } from 'aws-cdk-lib/aws-codepipeline';
+import { ManualApprovalAction, S3SourceAction } from 'aws-cdk-lib/aws-codepipeline-actions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { buildApp, infraOptionsFromEnv } from '../src/app';
 import { PipelineTrigger } from '../src/constructs/pipeline-trigger';
 import { NAMES } from '../src/names';
+import { workspaceRoot } from '../src/workspace-root';
 
 // One synthesis for all assertions (CDK apps are slow to build).
 const { stacks } = buildApp({ env: { account: '123456789012', region: 'eu-west-1' } });
@@ -60,12 +68,35 @@ describe('eval stack', () => {
     template.eval.resourceCountIs('AWS::SQS::Queue', 1);
   });
 
-  it('may only start pipelines, read the config and events prefixes, and write to its dead-letter queue', () => {
-    expect([...new Set(actions(template.eval))]).toEqual(['codepipeline:StartPipelineExecution', 's3:GetObject', 's3:ListBucket', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+  it('may only start tagged pipelines, read pipeline tags, the config and events prefixes, and write to its dead-letter queue', () => {
+    expect([...new Set(actions(template.eval))]).toEqual(['codepipeline:ListTagsForResource', 'codepipeline:StartPipelineExecution', 's3:GetObject', 's3:ListBucket', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    // AWS itself refuses to start a pipeline without the entitlement tag, whatever eval's code does.
+    const start = statements(template.eval).find((s) => s.Action === 'codepipeline:StartPipelineExecution');
+    expect(start?.Condition).toEqual({ Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } });
+    expect(JSON.stringify(start?.Resource)).toContain(':codepipeline:eu-west-1:123456789012:*');
     const s3Get = statements(template.eval).find((s) => s.Action === 's3:GetObject');
     expect(JSON.stringify(s3Get?.Resource)).toMatch(new RegExp(`/${NAMES.configPrefix}/\\*.*/${NAMES.eventsPrefix}/\\*`));
     const list = statements(template.eval).find((s) => s.Action === 's3:ListBucket');
     expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } });
+  });
+
+  it('reserves concurrency (10 by default) and knows the ARN prefix of the pipelines it may start', () => {
+    template.eval.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: NAMES.evalFunction,
+      ReservedConcurrentExecutions: 10,
+    });
+    const fn = Object.values(template.eval.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    expect(JSON.stringify(fn.Properties.Environment.Variables['PIPELINE_ARN_PREFIX'])).toMatch(/"arn:",\{"Ref":"AWS::Partition"\},":codepipeline:eu-west-1:123456789012:"/);
+  });
+
+  it('reads a GitHub token from Secrets Manager at run time: only its name is in the template', () => {
+    const withToken = Template.fromStack(buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, githubTokenSecretName: 'ci/github-token' }).stacks.eval);
+    const fn = Object.values(withToken.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    expect(fn.Properties.Environment.Variables['GITHUB_TOKEN_SECRET_ID']).toBe('ci/github-token');
+    expect(fn.Properties.Environment.Variables['GITHUB_TOKEN']).toBeUndefined();
+    expect(JSON.stringify(withToken.toJSON())).not.toMatch(/resolve:secretsmanager/);
+    const read = statements(withToken).find((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(read?.Resource)).toContain(':secret:ci/github-token-??????');
   });
 
   it('alarms on eval errors and on dead letters', () => {
@@ -81,16 +112,23 @@ describe('webhook stack', () => {
     template.webhook.hasResourceProperties('AWS::Lambda::Function', { FunctionName: NAMES.webhookFunction, Runtime: 'nodejs22.x', Timeout: 9 });
   });
 
-  it('takes the secret from Secrets Manager by dynamic reference, never from a parameter', () => {
+  it('reads the secret from Secrets Manager at run time: neither the template nor the environment holds it', () => {
     const fn = Object.values(template.webhook.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
-    expect(JSON.stringify(fn.Properties.Environment.Variables['WEBHOOK_SECRET'])).toMatch(/\{\{resolve:secretsmanager:/);
+    expect(fn.Properties.Environment.Variables['WEBHOOK_SECRET']).toBeUndefined();
+    expect(fn.Properties.Environment.Variables['WEBHOOK_SECRET_ID']).toEqual({ Ref: expect.stringMatching(/^WebhookSecret/) });
+    expect(JSON.stringify(template.webhook.toJSON())).not.toMatch(/resolve:secretsmanager/);
     template.webhook.hasResourceProperties('AWS::SecretsManager::Secret', { Name: NAMES.webhookSecret, GenerateSecretString: Match.objectLike({ PasswordLength: 48 }) });
     const parameters = template.webhook.toJSON()['Parameters'] ?? {};
     expect(Object.keys(parameters).filter((p) => !p.startsWith('BootstrapVersion'))).toEqual([]);
   });
 
-  it('may only invoke eval and write claim-checked events', () => {
-    expect([...new Set(actions(template.webhook))]).toEqual(['lambda:InvokeFunction', 's3:PutObject']);
+  it("reserves concurrency (25 by default) so a flood of requests cannot take the account's", () => {
+    template.webhook.hasResourceProperties('AWS::Lambda::Function', { FunctionName: NAMES.webhookFunction, ReservedConcurrentExecutions: 25 });
+  });
+
+  it('may only read its secret, invoke eval and write claim-checked events', () => {
+    expect([...new Set(actions(template.webhook))]).toEqual(['lambda:InvokeFunction', 's3:PutObject', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(statements(template.webhook).find((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'))?.Resource).toEqual({ Ref: expect.stringMatching(/^WebhookSecret/) });
     expect(JSON.stringify(statements(template.webhook).find((s) => s.Action === 'lambda:InvokeFunction')?.Resource)).toContain(`:function:${NAMES.evalFunction}`);
     expect(JSON.stringify(statements(template.webhook).find((s) => s.Action === 's3:PutObject')?.Resource)).toContain(`/${NAMES.eventsPrefix}/*`);
   });
@@ -101,8 +139,10 @@ describe('cfresource stack', () => {
     template.cfresource.hasOutput('ServiceToken', { Export: { Name: NAMES.cfresourceArnExport } });
   });
 
-  it('may only read, write and delete configs', () => {
-    expect([...new Set(actions(template.cfresource))]).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+  it('may only read, write and delete configs, read stack resources to verify callers, and read pipeline tags', () => {
+    expect([...new Set(actions(template.cfresource))]).toEqual(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'codepipeline:ListTagsForResource', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    const describe = statements(template.cfresource).find((s) => JSON.stringify(s.Action).includes('cloudformation:DescribeStackResource'));
+    expect(JSON.stringify(describe?.Resource)).toContain(':cloudformation:eu-west-1:123456789012:stack/*/*');
     expect(JSON.stringify(statements(template.cfresource).find((s) => Array.isArray(s.Action))?.Resource)).toContain(`/${NAMES.configPrefix}/*`);
   });
 });
@@ -122,8 +162,56 @@ describe('PipelineTrigger construct', () => {
     });
   });
 
+  it('given the pipeline itself, tags it with the repository and targets it by reference', () => {
+    const stack = new Stack(new App(), 'Team');
+    const pipeline = new Pipeline(stack, 'Orders', { pipelineName: 'orders' });
+    const source = new Artifact();
+    pipeline.addStage({ stageName: 'Source', actions: [new S3SourceAction({ actionName: 'Source', bucket: new Bucket(stack, 'Sources'), bucketKey: 'orders.zip', output: source })] });
+    pipeline.addStage({ stageName: 'Approve', actions: [new ManualApprovalAction({ actionName: 'Approve' })] });
+    new PipelineTrigger(stack, 'Trigger', { repository: 'acme/platform', pipeline, branches: ['main'], includePaths: ['^services/orders/'] });
+    const team = Template.fromStack(stack);
+    team.hasResourceProperties('AWS::CodePipeline::Pipeline', { Tags: Match.arrayWith([{ Key: ENTITLEMENT_TAG, Value: 'acme/platform' }]) });
+    team.hasResourceProperties('Custom::PipelineTrigger', { PipelineName: { Ref: Match.stringLikeRegexp('Orders') } });
+  });
+
+  it('wants the pipeline or its name, not both', () => {
+    const stack = new Stack(new App(), 'Team');
+    const pipeline = new Pipeline(stack, 'Orders');
+    expect(() => new PipelineTrigger(stack, 'Trigger', { repository: 'acme/platform', pipeline, pipelineName: 'orders', branches: ['main'], includePaths: ['^x/'] })).toThrow(/give pipeline .* or pipelineName, not both/);
+    expect(() => new PipelineTrigger(stack, 'Trigger2', { repository: 'acme/platform', branches: ['main'], includePaths: ['^x/'] })).toThrow(/give pipeline .* or pipelineName, not both/);
+  });
+
   it('fails at synth time with the field and reason for a bad pattern', () => {
     const stack = new Stack(new App(), 'Team');
     expect(() => new PipelineTrigger(stack, 'Trigger', { repository: 'acme/platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^(?!docs/)'] })).toThrow(/PipelineTrigger Team\/Trigger: IncludePaths\[0\]: .*lookahead/);
   });
+});
+
+describe('deploy options from the environment', () => {
+  it('reads reserved concurrency and the GitHub token secret, with "none" to reserve nothing', () => {
+    expect(infraOptionsFromEnv({})).toEqual({});
+    expect(infraOptionsFromEnv({ WEBHOOK_RESERVED_CONCURRENCY: '50', EVAL_RESERVED_CONCURRENCY: 'none', GITHUB_TOKEN_SECRET_NAME: 'ci/token' })).toEqual({ webhookReservedConcurrency: 50, evalReservedConcurrency: null, githubTokenSecretName: 'ci/token' });
+    const unreserved = buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, evalReservedConcurrency: null }).stacks.eval;
+    expect(JSON.stringify(Template.fromStack(unreserved).toJSON())).not.toContain('ReservedConcurrentExecutions');
+  });
+
+  it.each(['0', '-1', '2.5', 'lots'])('refuses %j with the variable name', (value) => {
+    expect(() => infraOptionsFromEnv({ EVAL_RESERVED_CONCURRENCY: value })).toThrow(/^EVAL_RESERVED_CONCURRENCY must be a whole number of at least 1, or "none"/);
+  });
+});
+
+describe('pipelines shipped in this repository', () => {
+  it.each(['infra/examples/pipeline-with-trigger.yaml', 'infra/dogfood/webhook-pipeline.yaml', 'infra/dogfood/eval-pipeline.yaml', 'infra/dogfood/cfresource-pipeline.yaml'])(
+    '%s tags its pipeline with the repository its trigger names',
+    (file) => {
+      // Short-form intrinsics read as their long form: `!Ref X` → { Ref: X }.
+      const intrinsic = (name: string) => ({ tag: `!${name}`, resolve: (value: unknown) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: value }) });
+      const customTags = ['Ref', 'Sub', 'GetAtt', 'ImportValue'].flatMap((name) => [intrinsic(name), { ...intrinsic(name), collection: 'seq' as const }]);
+      const resources = parse(readFileSync(join(workspaceRoot(), file), 'utf8'), { customTags })['Resources'];
+      const trigger = Object.values(resources).find((r) => (r as { Type: string }).Type === 'Custom::PipelineTrigger') as { Properties: { Repository: unknown; PipelineName: { Ref: string } } };
+      const tags = (resources[trigger.Properties.PipelineName.Ref] as { Properties: { Tags?: { Key: string; Value: unknown }[] } }).Properties.Tags ?? [];
+      expect(trigger.Properties.Repository).toEqual({ Ref: 'FullRepositoryId' });
+      expect(tags.find((t) => t.Key === ENTITLEMENT_TAG)?.Value).toEqual(trigger.Properties.Repository);
+    },
+  );
 });

@@ -4,10 +4,12 @@ import {
   delivery,
   minimalPush,
   runBundle,
+  startLocalCloudFormation,
   startLocalCodePipeline,
   startProxy,
   startRecordingServer,
   startS3Server,
+  type LocalCloudFormation,
   type LocalCodePipeline,
   type S3Server,
 } from '@monorepo-triggers/test-servers';
@@ -172,16 +174,21 @@ describe('[fault] webhook when eval cannot be invoked (built bundle)', () => {
 
 describe("[fault] cfresource when CloudFormation's ResponseURL fails (built bundle)", () => {
   let s3: S3Server;
+  let cloudformation: LocalCloudFormation;
+  let codepipeline: LocalCodePipeline;
   beforeAll(async () => {
-    s3 = await startS3Server({ buckets: [BUCKET] });
+    [s3, cloudformation, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCloudFormation(), startLocalCodePipeline()]);
+    // CloudFormation's own record while it runs the Create the tests send.
+    cloudformation.putStack({ stackId: 'arn:aws:cloudformation:eu-west-1:1:stack/s/1', stackName: 's', stackStatus: 'CREATE_IN_PROGRESS', resources: [{ logicalResourceId: 'T', resourceType: 'Custom::PipelineTrigger', resourceStatus: 'CREATE_IN_PROGRESS' }] });
   });
-  afterAll(() => s3.stop());
+  afterAll(() => Promise.all([s3.stop(), cloudformation.stop(), codepipeline.stop()]));
+  const cfresourceEnv = () => ({ ...s3.env, CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.endpoint, AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint });
   const request = (url: string) => ({ RequestType: 'Create', ResponseURL: url, StackId: 'arn:aws:cloudformation:eu-west-1:1:stack/s/1', RequestId: 'r', LogicalResourceId: 'T', ResourceProperties: { Repository: 'acme/platform', PipelineName: 'cfn', Branches: ['main'], IncludePaths: ['^x/'] } });
 
   it('retries the response through 5xx answers and delivers it', async () => {
     const cfn = await startRecordingServer((_r, i) => ({ status: i < 3 ? 500 : 200 }));
     try {
-      const run = await runBundle(bundle('cfresource'), [{ event: request(`${cfn.endpoint}/resp?X-Amz-Signature=secret`), context: { remainingTimeMs: 30_000 } }], { ...s3.env, CONFIG_BUCKET: BUCKET });
+      const run = await runBundle(bundle('cfresource'), [{ event: request(`${cfn.endpoint}/resp?X-Amz-Signature=secret`), context: { remainingTimeMs: 30_000 } }], cfresourceEnv());
       expect(run.results[0]?.ok).toBe(true);
       expect(cfn.requests).toHaveLength(4);
       expect(cfn.requests[3]?.json).toMatchObject({ Status: 'SUCCESS' });
@@ -193,7 +200,7 @@ describe("[fault] cfresource when CloudFormation's ResponseURL fails (built bund
   it('gives up after 5 tries, fails the invocation, and never logs the pre-signed query string', async () => {
     const cfn = await startRecordingServer(() => ({ status: 500 }));
     try {
-      const run = await runBundle(bundle('cfresource'), [{ event: request(`${cfn.endpoint}/resp?X-Amz-Signature=secret-bits`), context: { remainingTimeMs: 30_000 } }], { ...s3.env, CONFIG_BUCKET: BUCKET });
+      const run = await runBundle(bundle('cfresource'), [{ event: request(`${cfn.endpoint}/resp?X-Amz-Signature=secret-bits`), context: { remainingTimeMs: 30_000 } }], cfresourceEnv());
       expect(run.results[0]?.ok).toBe(false);
       expect(cfn.requests).toHaveLength(5);
       expect(run.logLines.join('\n')).not.toContain('secret-bits');

@@ -1,6 +1,15 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { createS3Client, S3ConfigStore, storeSettingsFromEnv } from '@monorepo-triggers/s3-config-store';
+import { CloudFormationStackRecords } from './lib/cloudformation-stack-records';
 import { handleRequest, type HandlerDependencies } from './lib/handle-request';
 import { HttpResponseSender } from './lib/response-sender';
+
+// Every AWS call is bounded, so the deadline before the Lambda timeout holds.
+const BOUNDED = { maxAttempts: 3, requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 } };
+/** CloudFormation and CodePipeline, which the checks read. */
+const checks = () => ({ stacks: new CloudFormationStackRecords(new CloudFormationClient(BOUNDED)), entitlements: new CodePipelineEntitlements(new CodePipelineClient(BOUNDED)) });
 
 let dependencies: HandlerDependencies | undefined;
 
@@ -8,8 +17,9 @@ let dependencies: HandlerDependencies | undefined;
 function getDependencies(): HandlerDependencies {
   if (!dependencies) {
     const settings = storeSettingsFromEnv();
-    const client = createS3Client({ forcePathStyle: settings.forcePathStyle, maxAttempts: 3, requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 } });
+    const client = createS3Client({ forcePathStyle: settings.forcePathStyle, ...BOUNDED });
     dependencies = {
+      ...checks(),
       store: new S3ConfigStore({ client, bucket: settings.bucket, prefix: settings.prefix }),
       sender: new HttpResponseSender(),
       log: (fields) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), fn: 'cfresource', ...fields }) + '\n'),
@@ -18,12 +28,12 @@ function getDependencies(): HandlerDependencies {
   return dependencies;
 }
 
-/** A store that fails every call with the configuration error, so the request is still answered (FAILED). */
-function unconfiguredStore(error: Error): HandlerDependencies['store'] {
+/** Dependencies that fail every call with the configuration error, so the request is still answered (FAILED). */
+function unconfigured(error: Error): Pick<HandlerDependencies, 'store' | 'stacks' | 'entitlements'> {
   const fail = (): never => {
     throw error;
   };
-  return { keyFor: fail, uriFor: fail, isConfigKey: fail, getKey: fail, put: fail, deleteKey: fail };
+  return { store: { keyFor: fail, uriFor: fail, isConfigKey: fail, getKey: fail, put: fail, deleteKey: fail }, stacks: { describe: fail }, entitlements: { check: fail } };
 }
 
 /** Lambda entry point for `Custom::PipelineTrigger` requests. */
@@ -35,7 +45,7 @@ export async function handler(event: unknown, context: { getRemainingTimeInMilli
   try {
     deps = getDependencies();
   } catch (error) {
-    deps = { store: unconfiguredStore(error as Error), sender: new HttpResponseSender(), log: (fields) => process.stdout.write(JSON.stringify({ fn: 'cfresource', ...fields }) + '\n') };
+    deps = { ...unconfigured(error as Error), sender: new HttpResponseSender(), log: (fields) => process.stdout.write(JSON.stringify({ fn: 'cfresource', ...fields }) + '\n') };
   }
   await handleRequest(event, remaining, deps);
 }

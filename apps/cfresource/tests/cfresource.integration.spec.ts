@@ -1,7 +1,25 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { listenOnLoopback, runBundle, startConditionalS3Proxy, startRecordingServer, startS3Server, type ConditionalS3Proxy, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
+import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
+import {
+  listenOnLoopback,
+  runBundle,
+  startConditionalS3Proxy,
+  startLocalCloudFormation,
+  startLocalCodePipeline,
+  startRecordingServer,
+  startS3Server,
+  type ConditionalS3Proxy,
+  type LocalCloudFormation,
+  type LocalCodePipeline,
+  type RecordingServer,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
+import { CloudFormationStackRecords } from '../src/lib/cloudformation-stack-records';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { handleRequest, type HandlerDependencies } from '../src/lib/handle-request';
@@ -27,15 +45,31 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   let conditional: ConditionalS3Proxy;
   let client: S3Client;
   let storeClient: S3Client;
+  let cloudformation: LocalCloudFormation;
+  let codepipeline: LocalCodePipeline;
+  const aws = { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
+  /** Pipelines: most agree to be started by acme/platform; one by another repository; one has no tag. */
+  const pipelineTags = (name: string): Record<string, string> | undefined =>
+    name === 'no-such-pipeline' ? undefined : name === 'untagged' ? {} : name === 'billing-prod' ? { [ENTITLEMENT_TAG]: 'acme/billing' } : { [ENTITLEMENT_TAG]: 'Acme/Platform' };
   let store: S3ConfigStore;
   let logs: Record<string, unknown>[];
   let counter = 0;
   const deps = (overrides: Partial<HandlerDependencies> = {}): HandlerDependencies => ({
     store,
+    stacks: new CloudFormationStackRecords(new CloudFormationClient({ ...aws, endpoint: cloudformation.endpoint })),
+    entitlements: new CodePipelineEntitlements(new CodePipelineClient({ ...aws, endpoint: codepipeline.endpoint })),
     sender: new HttpResponseSender({ baseDelayMs: 20 }),
     log: (fields) => logs.push(fields),
     ...overrides,
   });
+  /** What CloudFormation's own record shows while it runs a request on a stack resource. */
+  const running = (type: 'Create' | 'Update' | 'Delete', stackId: string, logicalResourceId: string, physicalResourceId?: string) =>
+    cloudformation.putStack({
+      stackId,
+      stackName: stackId.split('/')[1] ?? stackId,
+      stackStatus: `${type.toUpperCase()}_IN_PROGRESS`,
+      resources: [{ logicalResourceId, resourceType: 'Custom::PipelineTrigger', resourceStatus: `${type.toUpperCase()}_IN_PROGRESS`, ...(physicalResourceId ? { physicalResourceId } : {}) }],
+    });
 
   /** A real pre-signed PUT URL on s3rver, like the one CloudFormation hands out, and a reader for it. */
   async function responseTarget() {
@@ -48,9 +82,11 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     return { url, read };
   }
 
-  async function request(type: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown>, overrides: Partial<HandlerDependencies> = {}, remainingMs = 30_000) {
+  /** A request as CloudFormation sends it; unless `forged`, CloudFormation's record shows it running. */
+  async function request(type: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown>, overrides: Partial<HandlerDependencies> = {}, remainingMs = 30_000, forged = false) {
     const target = await responseTarget();
     const event = { RequestType: type, ResponseURL: target.url, StackId: STACK, RequestId: `req-${counter}`, LogicalResourceId: 'OrdersTrigger', ResourceType: 'Custom::PipelineTrigger', ...extra };
+    if (!forged) running(type, event.StackId as string, event.LogicalResourceId as string, (event as Record<string, unknown>)['PhysicalResourceId'] as string | undefined);
     const started = Date.now();
     await handleRequest(event, () => remainingMs - (Date.now() - started), deps(overrides));
     return { response: await target.read(), ms: Date.now() - started };
@@ -58,7 +94,7 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   const stored = async (pipeline: string) => store.get('acme/platform', pipeline);
 
   beforeAll(async () => {
-    s3 = await startS3Server({ buckets: [CONFIGS, RESPONSES] });
+    [s3, cloudformation, codepipeline] = await Promise.all([startS3Server({ buckets: [CONFIGS, RESPONSES] }), startLocalCloudFormation(), startLocalCodePipeline({ pipelines: pipelineTags })]);
     conditional = await startConditionalS3Proxy(s3.endpoint);
     client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
     storeClient = createS3Client({ forcePathStyle: true, endpoint: conditional.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
@@ -66,7 +102,7 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   afterAll(async () => {
     client.destroy();
     storeClient.destroy();
-    await conditional.stop();
+    await Promise.all([conditional.stop(), cloudformation.stop(), codepipeline.stop()]);
     await s3.stop();
   });
   beforeEach(() => {
@@ -153,6 +189,73 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     const { response } = await request('Update', { PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['release/*'] }) }, { store: racing });
     expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/was changed by someone else while this update ran; nothing was written/) });
     expect(await stored('orders')).toMatchObject({ config: { branches: ['sneaky'] } });
+  });
+
+  describe("the caller is who it says: CloudFormation's own record confirms every request", () => {
+    it('a forged Create, Update or Delete naming another stack while nothing runs on it: FAILED, nothing changed', async () => {
+      // The other stack's config, written by it earlier; its stack is now idle.
+      running('Create', OTHER_STACK, 'Theirs');
+      const theirs = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties() });
+      expect(theirs.response['Status']).toBe('SUCCESS');
+      const key = theirs.response['PhysicalResourceId'] as string;
+      cloudformation.putStack({ stackId: OTHER_STACK, stackName: 'someone-else', stackStatus: 'CREATE_COMPLETE', resources: [{ logicalResourceId: 'Theirs', resourceType: 'Custom::PipelineTrigger', physicalResourceId: key, resourceStatus: 'CREATE_COMPLETE' }] });
+      const before = await stored('orders');
+      for (const type of ['Update', 'Delete'] as const) {
+        const { response } = await request(type, { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['evil'] }) }, {}, 30_000, true);
+        expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: no operation is running on Theirs in stack .*someone-else.*did not come from CloudFormation\. Nothing was changed\./) });
+      }
+      const created = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties({ PipelineName: 'another' }) }, {}, 30_000, true);
+      expect(created.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_ID, Reason: expect.stringMatching(/^Refused/) });
+      expect(await stored('orders')).toEqual(before);
+      expect(await stored('another')).toBeUndefined();
+    });
+
+    it('a request naming a stack or resource that does not exist, or a resource of another type: FAILED', async () => {
+      const missingStack = await request('Create', { StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/nowhere/0', ResourceProperties: properties() }, {}, 30_000, true);
+      expect(missingStack.response).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/CloudFormation has no resource OrdersTrigger in stack .*nowhere/) });
+      cloudformation.putStack({ stackId: STACK, stackName: 'orders-pipeline', stackStatus: 'UPDATE_IN_PROGRESS', resources: [{ logicalResourceId: 'OrdersTrigger', resourceType: 'AWS::S3::Bucket', resourceStatus: 'UPDATE_IN_PROGRESS' }] });
+      const wrongType = await request('Create', { ResourceProperties: properties() }, {}, 30_000, true);
+      expect(wrongType.response).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/is a AWS::S3::Bucket, not a Custom::PipelineTrigger/) });
+      expect(await stored('orders')).toBeUndefined();
+    });
+
+    it('an Update naming a physical id the resource does not have: FAILED', async () => {
+      await request('Create', { ResourceProperties: properties() });
+      const key = store.keyFor('acme/platform', 'orders');
+      running('Update', STACK, 'OrdersTrigger', key);
+      const { response } = await request('Update', { PhysicalResourceId: store.keyFor('acme/platform', 'billing'), ResourceProperties: properties({ PipelineName: 'billing' }) }, {}, 30_000, true);
+      expect(response).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/has physical id .*orders\.json, not .*billing\.json/) });
+    });
+
+    it('the Delete of an old physical id while the stack cleans up after a replacing update: allowed', async () => {
+      await request('Create', { ResourceProperties: properties() });
+      const oldKey = store.keyFor('acme/platform', 'orders');
+      await request('Update', { PhysicalResourceId: oldKey, ResourceProperties: properties({ PipelineName: 'orders-v2' }) });
+      cloudformation.putStack({ stackId: STACK, stackName: 'orders-pipeline', stackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [{ logicalResourceId: 'OrdersTrigger', resourceType: 'Custom::PipelineTrigger', physicalResourceId: store.keyFor('acme/platform', 'orders-v2'), resourceStatus: 'UPDATE_COMPLETE' }] });
+      const { response } = await request('Delete', { PhysicalResourceId: oldKey }, {}, 30_000, true);
+      expect(response).toMatchObject({ Status: 'SUCCESS', Reason: expect.stringMatching(/^Deleted/) });
+      expect(await stored('orders')).toBeUndefined();
+      expect(await stored('orders-v2')).toBeDefined();
+    });
+  });
+
+  describe('a config may start only a pipeline that agrees to it (its monorepo-triggers:repository tag)', () => {
+    it.each([
+      ['another repository', 'billing-prod', /Not allowed: pipeline billing-prod may be started only by acme\/billing .*not by Acme\/Platform/],
+      ['no tag', 'untagged', /Not allowed: pipeline untagged has no monorepo-triggers:repository tag/],
+      ['no such pipeline', 'no-such-pipeline', /Not allowed: pipeline no-such-pipeline does not exist/],
+    ])('a pipeline tagged for %s: Create FAILED, nothing written', async (_name, pipeline, reason) => {
+      const { response } = await request('Create', { ResourceProperties: properties({ PipelineName: pipeline }) });
+      expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_ID, Reason: expect.stringMatching(reason) });
+      expect(await stored(pipeline)).toBeUndefined();
+    });
+
+    it('asks CodePipeline with the ARN in the stack\'s account and region', async () => {
+      codepipeline.reset();
+      await request('Create', { ResourceProperties: properties() });
+      const asked = codepipeline.allRequests.find((r) => String(r.headers['x-amz-target']).endsWith('ListTagsForResource'));
+      expect(asked?.json).toEqual({ resourceArn: 'arn:aws:codepipeline:eu-west-1:123456789012:orders' });
+    });
   });
 
   it('Create refuses to take over a config written by hand', async () => {
@@ -319,16 +422,48 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     }
   });
 
+  /** The bundle reaches CloudFormation and CodePipeline through the SDK's endpoint variables. */
+  const bundleAws = () => ({ AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.endpoint, AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint });
+
   it('the built bundle dist/apps/cfresource/main.js answers a Create end to end', async () => {
     const target = await responseTarget();
+    running('Create', STACK, 'BundleTrigger');
     const run = await runBundle(
       join(__dirname, '../../../dist/apps/cfresource/main.js'),
       [{ event: { RequestType: 'Create', ResponseURL: target.url, StackId: STACK, RequestId: 'bundle', LogicalResourceId: 'BundleTrigger', ResourceProperties: properties({ PipelineName: 'bundled' }) }, context: { remainingTimeMs: 30_000 } }],
-      { ...s3.env, CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle/config' },
+      { ...s3.env, ...bundleAws(), CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle/config' },
     );
     expect(run.results).toEqual([{ ok: true }]);
     expect(await target.read()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'bundle/config/acme/platform/bundled.json' });
     expect(run.logLines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ msg: 'responded', outcome: 'SUCCESS', LogicalResourceId: 'BundleTrigger' })]);
+  });
+
+  it("the built bundle refuses the issue's reproductions: a sandbox repository aiming at a production pipeline, and a forged Delete of another stack's config", async () => {
+    // Another stack's config, created while CloudFormation ran it, then left idle.
+    const bundleStore = new S3ConfigStore({ client, bucket: CONFIGS, prefix: 'bundle-trust/config' });
+    running('Create', OTHER_STACK, 'Theirs');
+    const theirs = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties({ PipelineName: 'orders-service-prod' }) }, { store: bundleStore });
+    const key = theirs.response['PhysicalResourceId'] as string;
+    cloudformation.putStack({ stackId: OTHER_STACK, stackName: 'someone-else', stackStatus: 'UPDATE_COMPLETE', resources: [{ logicalResourceId: 'Theirs', resourceType: 'Custom::PipelineTrigger', physicalResourceId: key, resourceStatus: 'CREATE_COMPLETE' }] });
+    const before = await bundleStore.getKey(key);
+
+    const aimed = await responseTarget();
+    const forged = await responseTarget();
+    running('Create', STACK, 'SandboxTrigger');
+    const run = await runBundle(
+      join(__dirname, '../../../dist/apps/cfresource/main.js'),
+      [
+        // orders-service-prod carries monorepo-triggers:repository = Acme/Platform.
+        { event: { RequestType: 'Create', ResponseURL: aimed.url, StackId: STACK, RequestId: 'aimed', LogicalResourceId: 'SandboxTrigger', ResourceProperties: properties({ Repository: 'acme/evil-sandbox', PipelineName: 'orders-service-prod', Variables: { DEPLOY: 'evil' }, SourceActionName: 'Source' }) }, context: { remainingTimeMs: 30_000 } },
+        { event: { RequestType: 'Delete', ResponseURL: forged.url, StackId: OTHER_STACK, RequestId: 'forged', LogicalResourceId: 'Theirs', PhysicalResourceId: key }, context: { remainingTimeMs: 30_000 } },
+      ],
+      { ...s3.env, ...bundleAws(), CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle-trust/config' },
+    );
+    expect(run.results).toEqual([{ ok: true }, { ok: true }]);
+    expect(await aimed.read()).toMatchObject({ Status: 'FAILED', Reason: 'Not allowed: pipeline orders-service-prod may be started only by Acme/Platform (its monorepo-triggers:repository tag), not by acme/evil-sandbox. Nothing was written.' });
+    expect(await forged.read()).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: no operation is running on Theirs/) });
+    expect(await bundleStore.get('acme/evil-sandbox', 'orders-service-prod')).toBeUndefined();
+    expect(await bundleStore.getKey(key)).toEqual(before);
   });
 
   it('the built bundle lets a rollback Delete of a failed Create succeed even without its configuration', async () => {

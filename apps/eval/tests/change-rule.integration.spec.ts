@@ -1,5 +1,6 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import { GitRepo, startLocalCodePipeline, startLocalGithub, startS3Server, type LocalCodePipeline, type LocalGithub, type S3Server } from '@monorepo-triggers/test-servers';
@@ -62,11 +63,14 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
     const payload = repo.pushPayload(options);
     tweak(payload);
     const event = toCompactPushEvent(githubPushSchema.parse(payload), `delivery-${githubs.length}`);
+    const client = new CodePipelineClient({ endpoint: codepipeline.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 2 });
     await evaluatePush(event, {
       configs: store,
+      entitlements: new CodePipelineEntitlements(client),
+      pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
       readEvent: async () => undefined,
       github: new FetchGithubApi(github.endpoint, 'token'),
-      starter: new CodePipelineStarter(new CodePipelineClient({ endpoint: codepipeline.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 2 })),
+      starter: new CodePipelineStarter(client),
       triggers: new CompiledTriggerCache(),
       startConcurrency: 4,
       log: (fields) => logs.push(fields),

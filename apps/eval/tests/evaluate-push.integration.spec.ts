@@ -15,6 +15,7 @@ import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluatePush, StartFailures, type EvalDependencies } from '../src/lib/evaluate-push';
 import { FetchGithubApi } from '../src/lib/github-api';
 import { CodePipelineStarter, executionToken } from '../src/lib/pipeline-starter';
+import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { changeRule } from '@monorepo-triggers/push-event';
 import { monorepoConfigs, pushEvent, REPO, SHA_AFTER, SHA_BEFORE } from './scenario';
 
@@ -32,6 +33,8 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
 
   const deps = (overrides: Partial<EvalDependencies> = {}): EvalDependencies => ({
     configs: store,
+    entitlements: new CodePipelineEntitlements(pipelineClient()),
+    pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
     readEvent: async () => {
       throw new Error('no claim checks here');
     },

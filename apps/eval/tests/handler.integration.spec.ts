@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { runBundle, runInProcess, startLocalCodePipeline, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
+import { runBundle, runInProcess, startLocalCodePipeline, startLocalSecretsManager, startRecordingServer, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent } from './scenario';
 
@@ -10,10 +10,12 @@ type Result = { ok: true; value: unknown } | { ok: false; error: string };
 type Caller = (inputs: unknown[]) => Promise<{ results: Result[]; logs: Record<string, unknown>[] }>;
 
 const sourceCaller = (): Caller => {
-  let handler: ((input: unknown) => Promise<unknown>) | undefined;
+  let handler: ((input: unknown, context: { invokedFunctionArn: string }) => Promise<unknown>) | undefined;
+  // As Lambda does, the handler is told its own ARN.
+  const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:monorepo-triggers-eval' };
   return async (inputs) => {
     if (!handler) jest.isolateModules(() => (handler = jest.requireActual('../src/main').handler));
-    const run = await runInProcess(handler as (input: unknown) => Promise<unknown>, inputs);
+    const run = await runInProcess((input: unknown) => (handler as NonNullable<typeof handler>)(input, context), inputs);
     return { results: run.results, logs: run.logLines.map((l) => JSON.parse(l)) };
   };
 };
@@ -81,5 +83,32 @@ describe.each([
     const { results } = await call([pushEvent({ changedPaths: ['libs/money/a.ts'] })]);
     expect(results[0]).toMatchObject({ ok: false, error: expect.stringMatching(/could not start 1 pipeline\(s\): orders/) });
     expect(codepipeline.starts.map((s) => s.pipelineName)).toEqual(['billing']);
+  });
+});
+
+describe('the GitHub token from Secrets Manager (built bundle, real SDK client)', () => {
+  it('reads the token when GitHub is first asked, and sends it as a bearer token', async () => {
+    const [s3, codepipeline, manager, github] = await Promise.all([
+      startS3Server({ buckets: [BUCKET] }),
+      startLocalCodePipeline(),
+      startLocalSecretsManager({ 'monorepo-triggers/github-token': 'ghs_from_secrets_manager' }),
+      startRecordingServer(() => ({ status: 200, body: { truncated: false, tree: [] } })),
+    ]);
+    try {
+      const client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      await new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' }).put(monorepoConfigs[0]);
+      client.destroy();
+      const run = await runBundle(
+        join(__dirname, '../../../dist/apps/eval/main.js'),
+        [{ event: pushEvent({ forced: true, changedPaths: [], incompleteReasons: ['forced push'] }) }],
+        { ...s3.env, CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint, GITHUB_TOKEN_SECRET_ID: 'monorepo-triggers/github-token', GITHUB_TOKEN: '', GITHUB_API_URL: github.endpoint },
+      );
+      expect(run.results[0]).toMatchObject({ ok: true });
+      expect(manager.requests).toHaveLength(1);
+      expect(github.requests.length).toBeGreaterThan(0);
+      for (const request of github.requests) expect(request.headers['authorization']).toBe('Bearer ghs_from_secrets_manager');
+    } finally {
+      await Promise.all([s3.stop(), codepipeline.stop(), manager.stop(), github.stop()]);
+    }
   });
 });

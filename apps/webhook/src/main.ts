@@ -1,4 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CachedSecret } from '@monorepo-triggers/runtime-secrets';
 import { createS3Client } from '@monorepo-triggers/s3-config-store';
 import { randomUUID } from 'node:crypto';
 import { LambdaDispatcher } from './lib/dispatcher';
@@ -7,6 +9,13 @@ import { webhookSettingsFromEnv } from './lib/settings';
 import { byteLength, handleDelivery, toHttpRequest, type HttpResponse, type LambdaHttpEvent, type WebhookDependencies } from '@monorepo-triggers/webhook-delivery';
 
 let dependencies: WebhookDependencies | undefined;
+
+/** The webhook secret from Secrets Manager, bounded so GitHub's 10 s survive a slow call; during an outage the values read before are kept. */
+function cachedSecret(secretId: string, maxAgeMs: number): CachedSecret {
+  const client = new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
+  const onStaleRefresh = (error: Error) => logLine({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using: 'the values read before' });
+  return new CachedSecret(client, secretId, { maxAgeMs, onStaleRefresh });
+}
 
 /** Settings and clients, created once per container on first use (so a bad setting fails loudly). */
 function getDependencies(): WebhookDependencies {
@@ -19,7 +28,10 @@ function getDependencies(): WebhookDependencies {
       bucket: settings.bucket,
       eventsPrefix: settings.eventsPrefix,
     });
-    dependencies = { secrets: settings.secrets, dispatcher };
+    const source = settings.secrets;
+    // Read from Secrets Manager when a signed request first needs it, then kept for maxAge.
+    const cached = 'secretId' in source ? cachedSecret(source.secretId, source.maxAgeMs) : undefined;
+    dependencies = { secrets: cached ? () => cached.get() : ('values' in source ? source.values : []), dispatcher };
   }
   return dependencies;
 }

@@ -1,6 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/push-event';
-import { delivery, minimalPush, runBundle, runInProcess, startRecordingServer, startS3Server, type BundleRun, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { delivery, minimalPush, runBundle, runInProcess, startLocalSecretsManager, startRecordingServer, startS3Server, type BundleRun, type LocalSecretsManager, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
 import type { HttpResponse, LambdaHttpEvent } from '@monorepo-triggers/webhook-delivery';
@@ -160,11 +160,46 @@ describe('webhookSettingsFromEnv', () => {
 
   it('accepts the previous secret when set and defaults the events prefix', () => {
     expect(webhookSettingsFromEnv({ WEBHOOK_SECRET: 'a', WEBHOOK_SECRET_PREVIOUS: 'b', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toEqual({
-      secrets: ['a', 'b'],
+      secrets: { values: ['a', 'b'] },
       evalFunctionName: 'f',
       bucket: 'c',
       eventsPrefix: 'mono-repo/events',
       forcePathStyle: false,
     });
+  });
+});
+
+describe('the webhook secret from Secrets Manager, rotated end to end (built bundle, real SDK client)', () => {
+  let manager: LocalSecretsManager;
+  let lambda: RecordingServer;
+  const SECRET_ID = 'monorepo-triggers/webhook-secret';
+  beforeAll(async () => {
+    [manager, lambda] = await Promise.all([startLocalSecretsManager({ [SECRET_ID]: 'first' }), startRecordingServer(() => ({ status: 202 }))]);
+  });
+  afterAll(() => Promise.all([manager.stop(), lambda.stop()]));
+  /** Deliveries signed with each secret, through a fresh bundle (cache age 0: every request reads the secret). */
+  const statuses = async (...secrets: (string | null)[]) => {
+    const env = { WEBHOOK_SECRET_ID: SECRET_ID, SECRETS_MAX_AGE_SECONDS: '0', EVAL_FUNCTION_NAME: 'eval', CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint, AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', WEBHOOK_SECRET: '' };
+    const run = await runBundle(join(__dirname, '../../../dist/apps/webhook/main.js'), secrets.map((secret) => ({ event: delivery({ body: minimalPush(), ...(secret === null ? { signature: null } : { secret }) }) })), env);
+    return answers(run).responses.map((r) => r.statusCode);
+  };
+
+  it('accepts the current secret only, then both while rotating, then the new one only', async () => {
+    expect(await statuses('first', 'second')).toEqual([202, 401]);
+    manager.put(SECRET_ID, JSON.stringify({ current: 'second', previous: 'first' }));
+    expect(await statuses('first', 'second')).toEqual([202, 202]);
+    manager.put(SECRET_ID, JSON.stringify({ current: 'second' }));
+    expect(await statuses('first', 'second')).toEqual([401, 202]);
+  });
+
+  it('never reads the secret for an unsigned request', async () => {
+    const before = manager.requests.length;
+    expect(await statuses(null, null)).toEqual([401, 401]);
+    expect(manager.requests.length).toBe(before);
+  });
+
+  it('refuses to start with both a secret id and a secret in the environment, or with neither', () => {
+    expect(() => webhookSettingsFromEnv({ WEBHOOK_SECRET_ID: 'x', WEBHOOK_SECRET: 'y', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toThrow(/WEBHOOK_SECRET_ID .*not both/);
+    expect(() => webhookSettingsFromEnv({ EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toThrow(/WEBHOOK_SECRET_ID/);
   });
 });

@@ -1,13 +1,22 @@
-import { CustomResource, Fn, Token } from 'aws-cdk-lib';
-import { formatIssues, parseCfnProperties } from '@monorepo-triggers/config-schema';
+import { CustomResource, Fn, Tags, Token } from 'aws-cdk-lib';
+import type { IPipeline } from 'aws-cdk-lib/aws-codepipeline';
+import { ENTITLEMENT_TAG, formatIssues, parseCfnProperties } from '@monorepo-triggers/config-schema';
 import { Construct } from 'constructs';
 import { NAMES } from '../names';
 
 export interface PipelineTriggerProps {
   /** `owner/name` of the GitHub repository. */
   repository: string;
-  /** The pipeline to start (its name; a token such as `pipeline.pipelineName` is fine). */
-  pipelineName: string;
+  /**
+   * The pipeline to start, defined in this app: the construct tags it with the repository, which is
+   * how a pipeline agrees to be started (docs/security.md). Give this or `pipelineName`.
+   */
+  pipeline?: IPipeline;
+  /**
+   * The pipeline to start by name, for a pipeline defined elsewhere: it must carry the tag
+   * `monorepo-triggers:repository` = `repository` itself, or the trigger is refused at deploy time.
+   */
+  pipelineName?: string;
   branches: string[];
   tags?: string[];
   includePaths: string[];
@@ -33,9 +42,13 @@ export class PipelineTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineTriggerProps) {
     super(scope, id);
+    if (!props.pipeline === !props.pipelineName) throw new Error(`PipelineTrigger ${this.node.path}: give pipeline (a pipeline in this app) or pipelineName, not both`);
+    const pipelineName = props.pipeline ? props.pipeline.pipelineName : (props.pipelineName as string);
+    // The pipeline agrees to be started by this repository's configs (eval's IAM policy needs the tag).
+    if (props.pipeline) Tags.of(props.pipeline).add(ENTITLEMENT_TAG, props.repository);
     const properties = {
       Repository: props.repository,
-      PipelineName: props.pipelineName,
+      PipelineName: pipelineName,
       Branches: props.branches,
       IncludePaths: props.includePaths,
       ...(props.tags ? { Tags: props.tags } : {}),
@@ -47,7 +60,7 @@ export class PipelineTrigger extends Construct {
       ...(props.variables ? { Variables: props.variables } : {}),
     };
     // Tokens resolve at deploy time; check everything else now.
-    const checkable = { ...properties, ...(Token.isUnresolved(props.pipelineName) ? { PipelineName: 'resolved-at-deploy' } : {}), ...(Token.isUnresolved(props.repository) ? { Repository: 'resolved/at-deploy' } : {}) };
+    const checkable = { ...properties, ...(Token.isUnresolved(pipelineName) ? { PipelineName: 'resolved-at-deploy' } : {}), ...(Token.isUnresolved(props.repository) ? { Repository: 'resolved/at-deploy' } : {}) };
     const parsed = parseCfnProperties(checkable);
     if (!parsed.ok) throw new Error(`PipelineTrigger ${this.node.path}: ${formatIssues(parsed.issues)}`);
     const resource = new CustomResource(this, 'Resource', {

@@ -4,7 +4,11 @@ import type { Construct } from 'constructs';
 import { NAMES } from '../names';
 import { bundledFunction, importedBucketName } from './function-defaults';
 
-/** cfresource: the function behind `Custom::PipelineTrigger`; its ARN is exported for ServiceToken. */
+/**
+ * cfresource: the function behind `Custom::PipelineTrigger`; its ARN is exported for ServiceToken.
+ * It may write only configs, and only after CloudFormation confirms the caller and CodePipeline the
+ * target pipeline's entitlement tag (docs/security.md).
+ */
 export class CfResourceStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -16,6 +20,10 @@ export class CfResourceStack extends Stack {
     });
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${this.partition}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } } }));
+    // Verify the caller: read the stack resource a request names (and its stack) from CloudFormation.
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'], resources: [`arn:${this.partition}:cloudformation:${this.region}:${this.account}:stack/*/*`] }));
+    // Entitlement: read the target pipeline's tags.
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`arn:${this.partition}:codepipeline:${this.region}:${this.account}:*`] }));
     new CfnOutput(this, 'ServiceToken', { value: fn.functionArn, exportName: NAMES.cfresourceArnExport, description: 'ServiceToken for Custom::PipelineTrigger: !ImportValue monorepo-triggers-cfresource-arn' });
   }
 }

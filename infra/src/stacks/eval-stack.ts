@@ -1,34 +1,50 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
 import type { Construct } from 'constructs';
 import { NAMES } from '../names';
 import { alarmOnAny, bundledFunction, importedBucketName } from './function-defaults';
+
+export interface EvalStackProps extends StackProps {
+  /** Secrets Manager name of a GitHub token for the compare API, read by eval at run time. */
+  githubTokenSecretName?: string;
+  /** Concurrent evaluations at most (null: none reserved). Throttled async invocations wait and retry. */
+  reservedConcurrency?: number | null;
+}
 
 /**
  * eval: invoked asynchronously by webhook. Lambda retries a failed invocation twice; what still fails
  * lands in a dead-letter queue (on-failure destination) with the event, so no push is silently lost.
  */
 export class EvalStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps & { githubTokenSecretName?: string } = {}) {
+  constructor(scope: Construct, id: string, props: EvalStackProps = {}) {
     super(scope, id, props);
     const bucket = importedBucketName();
+    const pipelines = `arn:${this.partition}:codepipeline:${this.region}:${this.account}:`;
     const deadLetters = new Queue(this, 'FailedEvaluations', { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
     const fn = bundledFunction(this, 'Eval', 'eval', {
       functionName: NAMES.evalFunction,
       timeout: Duration.minutes(2),
-      environment: { CONFIG_BUCKET: bucket, CONFIG_PREFIX: NAMES.configPrefix, EVENTS_PREFIX: NAMES.eventsPrefix },
+      environment: { CONFIG_BUCKET: bucket, CONFIG_PREFIX: NAMES.configPrefix, EVENTS_PREFIX: NAMES.eventsPrefix, PIPELINE_ARN_PREFIX: pipelines },
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(deadLetters),
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
     if (props.githubTokenSecretName) {
-      // Resolved by CloudFormation at deploy time; never a template parameter default.
-      fn.addEnvironment('GITHUB_TOKEN', `{{resolve:secretsmanager:${props.githubTokenSecretName}:SecretString}}`);
+      // Only the secret's name is in the template; eval reads the value at run time and caches it.
+      const token = Secret.fromSecretNameV2(this, 'GithubToken', props.githubTokenSecretName);
+      fn.addEnvironment('GITHUB_TOKEN_SECRET_ID', props.githubTokenSecretName);
+      token.grantRead(fn);
     }
-    // Least privilege: start pipelines, read configs and claim-checked events. Nothing else.
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [`arn:${this.partition}:codepipeline:${this.region}:${this.account}:*`] }));
+    // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
+    // eval checks that its value names the pushed repository), read their tags, read configs and
+    // claim-checked events. Nothing else.
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [`${pipelines}*`], conditions: { Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } } }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`${pipelines}*`] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`, `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${this.partition}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } } }));
 

@@ -1,2 +1,2 @@
-export { sign, verify, SIGNATURE_PREFIX } from './signature';
+export { sign, signatureFormatFailure, verify, SIGNATURE_PREFIX } from './signature';
 export type { VerifyInput, VerifyResult, VerifyFailure } from './signature';

@@ -40,17 +40,27 @@ export function sign(secret: string, body: Body): string {
 }
 
 /**
+ * Why a header cannot be a signature at all (missing, or not `sha256=` and 64 hex digits), without
+ * looking at the body: lets a receiver turn away an unsigned request before any expensive work.
+ */
+export function signatureFormatFailure(signatureHeader: VerifyInput['signatureHeader']): 'missing-signature' | 'malformed-signature' | undefined {
+  const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
+  if (typeof header !== 'string' || header.length === 0) return 'missing-signature';
+  if (!header.startsWith(SIGNATURE_PREFIX)) return 'malformed-signature';
+  // Length and alphabet are checked before any comparison, so timingSafeEqual always sees 32 bytes.
+  if (!HEX_DIGEST.test(header.slice(SIGNATURE_PREFIX.length))) return 'malformed-signature';
+  return undefined;
+}
+
+/**
  * Checks an `X-Hub-Signature-256` header against every accepted secret in constant time.
  * Never throws for bad input: a missing, malformed or wrong signature is a `{ valid: false }` result.
  */
 export function verify({ secrets, body, signatureHeader }: VerifyInput): VerifyResult {
-  const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
-  if (typeof header !== 'string' || header.length === 0) return { valid: false, reason: 'missing-signature' };
-  if (!header.startsWith(SIGNATURE_PREFIX)) return { valid: false, reason: 'malformed-signature' };
-  const hex = header.slice(SIGNATURE_PREFIX.length);
-  // Length and alphabet are checked before any comparison, so timingSafeEqual always sees 32 bytes.
-  if (!HEX_DIGEST.test(hex)) return { valid: false, reason: 'malformed-signature' };
-  const received = Buffer.from(hex, 'hex');
+  const formatFailure = signatureFormatFailure(signatureHeader);
+  if (formatFailure) return { valid: false, reason: formatFailure };
+  const header = (Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader) as string;
+  const received = Buffer.from(header.slice(SIGNATURE_PREFIX.length), 'hex');
 
   const usable = secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
   if (usable.length === 0) return { valid: false, reason: 'no-secret' };

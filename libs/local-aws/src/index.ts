@@ -3,7 +3,7 @@ export type { S3Server, S3ServerOptions, S3Request } from './lib/s3-server';
 export { startRecordingServer } from './lib/recording-server';
 export type { CannedResponse, RecordedRequest, RecordingServer, Responder } from './lib/recording-server';
 export { startLocalCodePipeline } from './lib/local-codepipeline';
-export type { LocalCodePipeline, RecordedStart } from './lib/local-codepipeline';
+export type { LocalCodePipeline, LocalCodePipelineOptions, RecordedStart } from './lib/local-codepipeline';
 export { listenOnLoopback } from './lib/loopback';
 export type { LoopbackServer } from './lib/loopback';
 export { startProxy } from './lib/proxy';
@@ -14,3 +14,7 @@ export { atLambdaCpu, lambdaCpuQuotaAvailable, withCompetingLoad } from './lib/l
 export type { CpuShare } from './lib/lambda-cpu';
 export { startConditionalS3Proxy } from './lib/s3-conditional-proxy';
 export type { ConditionalDecision, ConditionalS3Proxy } from './lib/s3-conditional-proxy';
+export { startLocalCloudFormation } from './lib/local-cloudformation';
+export type { LocalCloudFormation, LocalStack, LocalStackResource } from './lib/local-cloudformation';
+export { startLocalSecretsManager } from './lib/local-secrets-manager';
+export type { LocalSecretsManager } from './lib/local-secrets-manager';

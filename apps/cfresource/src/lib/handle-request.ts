@@ -2,9 +2,9 @@ import { englishIssueMessages } from '@monorepo-triggers/config-schema';
 import { cfnRequestSchema, type CfnRequest, type ResourceOutcome } from './cfn-request';
 import { redactUrl, responseBody } from './response-body';
 import type { ResponseSender } from './response-sender';
-import { applyRequest, CREATE_FAILED_ID, type TriggerStore } from './trigger-resource';
+import { applyRequest, CREATE_FAILED_ID, type TriggerChecks, type TriggerStore } from './trigger-resource';
 
-export interface HandlerDependencies {
+export interface HandlerDependencies extends TriggerChecks {
   store: TriggerStore;
   sender: ResponseSender;
   log: (fields: Record<string, unknown>) => void;
@@ -37,7 +37,7 @@ export async function handleRequest(event: unknown, remainingTimeMs: () => numbe
     const wait = Math.max(0, remainingTimeMs() - DEADLINE_MARGIN_MS);
     timer = setTimeout(() => resolve({ status: 'FAILED', reason: `Timed out after ${wait} ms before the trigger config could be ${request.RequestType === 'Delete' ? 'deleted' : 'written'}; the config store did not answer in time`, physicalResourceId: fallbackId }), wait);
   });
-  const work = applyRequest(request, deps.store).catch(
+  const work = applyRequest(request, deps.store, deps).catch(
     (error: Error): ResourceOutcome => ({ status: 'FAILED', reason: `${request.RequestType} failed: ${error.name}: ${error.message}`, physicalResourceId: fallbackId }),
   );
   const outcome = await Promise.race([work, deadline]);

@@ -1,9 +1,18 @@
 import { formatIssues, parseCfnProperties, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import { pipelineArnPrefixOf, type PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { ConfigConflictError, type InvalidConfig, type S3ConfigStore, type StoredConfig } from '@monorepo-triggers/s3-config-store';
+import { callerRefusal, type StackRecords } from './caller-check';
 import type { CfnRequest, ResourceOutcome } from './cfn-request';
+import { CREATE_FAILED_ID } from './trigger-resource-ids';
 
 /** The store operations the resource needs. */
 export type TriggerStore = Pick<S3ConfigStore, 'keyFor' | 'uriFor' | 'isConfigKey' | 'getKey' | 'put' | 'deleteKey'>;
+
+/** What a request is checked against before anything is written: CloudFormation and CodePipeline. */
+export interface TriggerChecks {
+  stacks: StackRecords;
+  entitlements: PipelineEntitlements;
+}
 
 type Owner = NonNullable<TriggerConfig['owner']>;
 
@@ -11,7 +20,7 @@ type Owner = NonNullable<TriggerConfig['owner']>;
  * Physical id of a Create that failed before writing anything. It is not a config key, so the Delete
  * CloudFormation sends while rolling back touches nothing.
  */
-export const CREATE_FAILED_ID = 'monorepo-triggers:create-failed';
+export { CREATE_FAILED_ID };
 
 const describeOwner = (owner: Owner | undefined) =>
   owner ? `${owner.logicalResourceId} in stack ${owner.stackId}` : 'no stack (it was written by hand or with the triggers CLI)';
@@ -20,15 +29,24 @@ const isStored = (value: unknown): value is StoredConfig => !!value && typeof va
 /** The owner an existing object names, valid or not: a stack may always repair or remove its own config. */
 const ownerOf = (existing: StoredConfig | InvalidConfig) => (isStored(existing) ? existing.config.owner : existing.owner);
 
-/** Creates, updates or deletes the trigger configuration a `Custom::PipelineTrigger` describes. */
-export async function applyRequest(request: CfnRequest, store: TriggerStore): Promise<ResourceOutcome> {
+/**
+ * Creates, updates or deletes the trigger configuration a `Custom::PipelineTrigger` describes, once
+ * CloudFormation confirms the request is its own (a request that would change nothing is answered
+ * without asking).
+ */
+export async function applyRequest(request: CfnRequest, store: TriggerStore, checks: TriggerChecks): Promise<ResourceOutcome> {
   const owner: Owner = { stackId: request.StackId, logicalResourceId: request.LogicalResourceId };
+  const idOnFailure = request.RequestType === 'Create' ? CREATE_FAILED_ID : request.PhysicalResourceId;
+  const changesNothing = request.RequestType === 'Delete' && (request.PhysicalResourceId === CREATE_FAILED_ID || !store.isConfigKey(request.PhysicalResourceId));
+  if (!changesNothing) {
+    const refusal = callerRefusal(request, await checks.stacks.describe(request.StackId, request.LogicalResourceId));
+    if (refusal) return { status: 'FAILED', reason: `Refused: ${refusal}. Nothing was changed.`, physicalResourceId: idOnFailure };
+  }
   switch (request.RequestType) {
     case 'Create':
-      return write(request.ResourceProperties, owner, store, CREATE_FAILED_ID);
     case 'Update':
       // A resource whose Create failed has no config yet; anything else keeps its id if the update fails.
-      return write(request.ResourceProperties, owner, store, request.PhysicalResourceId);
+      return write(request.ResourceProperties, owner, store, idOnFailure, (pipeline, repository) => checks.entitlements.check(pipelineArnPrefixOf(request.StackId) ?? '', pipeline, repository));
     case 'Delete':
       return remove(request.PhysicalResourceId, owner, store);
   }
@@ -38,9 +56,18 @@ export async function applyRequest(request: CfnRequest, store: TriggerStore): Pr
  * Validates the properties and writes the config, refusing to take over one that another stack
  * resource (or a person) owns. On failure the answer keeps `idOnFailure`, and nothing is written.
  */
-async function write(properties: unknown, owner: Owner, store: TriggerStore, idOnFailure: string): Promise<ResourceOutcome> {
+async function write(
+  properties: unknown,
+  owner: Owner,
+  store: TriggerStore,
+  idOnFailure: string,
+  entitled: (pipeline: string, repository: string) => ReturnType<PipelineEntitlements['check']>,
+): Promise<ResourceOutcome> {
   const parsed = parseCfnProperties(properties, owner);
   if (!parsed.ok) return { status: 'FAILED', reason: `Invalid Custom::PipelineTrigger properties: ${formatIssues(parsed.issues)}`, physicalResourceId: idOnFailure };
+  // The pipeline must agree to be started by this repository (its monorepo-triggers:repository tag).
+  const entitlement = await entitled(parsed.value.pipelineName, parsed.value.repository);
+  if (!entitlement.entitled) return { status: 'FAILED', reason: `Not allowed: ${entitlement.reason}. Nothing was written.`, physicalResourceId: idOnFailure };
   const key = store.keyFor(parsed.value.repository, parsed.value.pipelineName);
   const existing = await store.getKey(key);
   if (existing) {

@@ -1,4 +1,5 @@
 import { startLocalCodePipeline, startS3Server, type RecordedStart } from '@monorepo-triggers/local-aws';
+import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
 import { createS3Client, DEFAULT_CONFIG_PREFIX, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,7 +81,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const s3 = await startS3Server({ directory: join(dataDir, 's3'), buckets: [bucket], recordRequests: false });
       stops.push(() => s3.stop());
       s3Endpoint = s3.endpoint;
+      const localStore = new S3ConfigStore({ client: createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }), bucket, prefix });
       const codepipeline = await startLocalCodePipeline({
+        // Locally, every pipeline that has a config exists and agrees to be started by its repository.
+        pipelines: async (name) => {
+          const config = (await localStore.list()).configs.find((c) => c.config.pipelineName === name);
+          return config ? { [ENTITLEMENT_TAG]: config.config.repository } : undefined;
+        },
         onStart: (start: RecordedStart) => {
           appendFileSync(executionsFile, JSON.stringify({ time: new Date().toISOString(), ...start }) + '\n');
         },
@@ -94,7 +101,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Both bundles read their settings from the environment when first called, as on Lambda.
     Object.assign(process.env, env);
     const load = createRequire(__filename);
-    const evalHandler = (load(bundles.eval) as { handler: (e: unknown) => Promise<unknown> }).handler;
+    const evalBundle = (load(bundles.eval) as { handler: (e: unknown, context: { invokedFunctionArn: string }) => Promise<unknown> }).handler;
+    // As on Lambda, eval is told its own ARN (the account and region of the pipelines it starts).
+    const evalHandler = (payload: unknown) => evalBundle(payload, { invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${EVAL_FUNCTION_NAME}` });
     const lambda = await startLocalLambda({
       functionName: EVAL_FUNCTION_NAME,
       handler: evalHandler,

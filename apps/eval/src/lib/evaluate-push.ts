@@ -1,5 +1,6 @@
 import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger, type Decision } from '@monorepo-triggers/config-schema';
 import { changeRule, createsBranch, describeChangeRule, evalInputSchema, payloadIsComplete, payloadPathsAreChanges, type ChangeRule, type ClaimCheck, type CompactPushEvent } from '@monorepo-triggers/push-event';
+import type { PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import { mapLimit } from '@monorepo-triggers/s3-config-store';
 import type { CompiledTriggerCache } from './compiled-cache';
@@ -10,6 +11,10 @@ import { startRequestFor, type PipelineStarter } from './pipeline-starter';
 
 export interface EvalDependencies {
   configs: { list(repository: string): Promise<ListResult> };
+  /** Whether a pipeline agrees to be started by the pushed repository (its tag), asked before each start. */
+  entitlements: PipelineEntitlements;
+  /** `arn:…:codepipeline:<region>:<account>:` of the pipelines eval starts. */
+  pipelineArnPrefix: string;
   /** Reads an event stored by webhook under EVENTS_PREFIX (claim check). */
   readEvent(claim: ClaimCheck): Promise<unknown>;
   github?: GithubApi;
@@ -28,8 +33,15 @@ export interface EvalSummary {
   started: string[];
   skipped: number;
   failed: string[];
+  /** Pipelines a config names that do not agree to be started by this repository: not started. */
+  notEntitled: string[];
   changes: { rule: ChangeRule['kind']; paths: number; complete: boolean; source: CompletedChanges['source'] };
 }
+
+type StartOutcome =
+  | { ok: true; executionId: string; token: string }
+  | { ok: false; refused: string }
+  | { ok: false; error: string; attempts: number | undefined; token: string };
 
 /** Thrown after every start was attempted when some failed, so Lambda's retry runs again (safely: same tokens). */
 export class StartFailures extends Error {
@@ -71,14 +83,17 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
 
   type Planned = { key: string; trigger: CompiledTrigger; decision: Decision };
   const startAll = (planned: Planned[]) =>
-    mapLimit(planned, deps.startConcurrency, async ({ trigger }) => {
+    mapLimit(planned, deps.startConcurrency, async ({ trigger }): Promise<StartOutcome> => {
       const request = startRequestFor(trigger.config, event);
       try {
+        // A config, even one written straight to S3, starts only a pipeline that agrees to it.
+        const entitlement = await deps.entitlements.check(deps.pipelineArnPrefix, trigger.config.pipelineName, event.repository);
+        if (!entitlement.entitled) return { ok: false, refused: entitlement.reason };
         const { executionId } = await deps.starter.start(request);
-        return { ok: true as const, executionId, token: request.clientRequestToken };
+        return { ok: true, executionId, token: request.clientRequestToken };
       } catch (error) {
         const e = error as Error & { $metadata?: { attempts?: number } };
-        return { ok: false as const, error: `${e.name}: ${e.message}`, attempts: e.$metadata?.attempts, token: request.clientRequestToken };
+        return { ok: false, error: `${e.name}: ${e.message}`, attempts: e.$metadata?.attempts, token: request.clientRequestToken };
       }
     });
   const undecided = (d: Planned) => awaitsFullChangeList(d.decision);
@@ -124,12 +139,13 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
       msg: 'decision',
       pipeline: trigger.config.pipelineName,
       key,
-      action: !decision.start ? 'skipped' : outcome?.ok ? 'started' : 'failed',
+      action: !decision.start ? 'skipped' : !outcome ? 'failed' : outcome.ok ? 'started' : 'refused' in outcome ? 'not-entitled' : 'failed',
       reason: decision.reason,
       detail: decision.detail,
       ...matchFields(decision),
       ...(outcome?.ok ? { executionId: outcome.executionId } : {}),
-      ...(outcome && !outcome.ok ? { error: outcome.error, attempts: outcome.attempts } : {}),
+      ...(outcome && !outcome.ok && 'refused' in outcome ? { refused: outcome.refused } : {}),
+      ...(outcome && !outcome.ok && 'error' in outcome ? { error: outcome.error, attempts: outcome.attempts } : {}),
     });
   }
 
@@ -141,7 +157,9 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
     invalidConfigs: listing.invalid.length,
     started: toStart.filter((_, i) => outcomes[i]?.ok).map((d) => d.trigger.config.pipelineName),
     skipped: decisions.length - toStart.length,
-    failed: toStart.filter((_, i) => !outcomes[i]?.ok).map((d) => d.trigger.config.pipelineName),
+    // A refusal is final (the pipeline's tag says no): only errors make Lambda retry.
+    failed: toStart.filter((_, i) => { const o = outcomes[i]; return !o || (!o.ok && 'error' in o); }).map((d) => d.trigger.config.pipelineName),
+    notEntitled: toStart.filter((_, i) => { const o = outcomes[i]; return !!o && !o.ok && 'refused' in o; }).map((d) => d.trigger.config.pipelineName),
     changes: { rule: rule.kind, paths: changes.paths.length, complete: changes.complete, source: changes.source },
   };
   log({ msg: 'summary', ...summary, listing: listing.stats });

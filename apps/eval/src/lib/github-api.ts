@@ -22,20 +22,24 @@ export class GithubApiError extends Error {
 
 const NEXT_LINK = /<([^>]+)>;\s*rel="next"/;
 
-/** GitHub's REST API over fetch, with a token, an API version and a per-request timeout. */
+/** GitHub's REST API over fetch, with a token (read when first needed), an API version and a per-request timeout. */
 export class FetchGithubApi implements GithubApi {
+  private readonly token: () => Promise<string>;
+
   constructor(
     private readonly baseUrl: string,
-    private readonly token: string,
+    token: string | (() => Promise<string>),
     private readonly timeoutMs = 4000,
-  ) {}
+  ) {
+    this.token = typeof token === 'string' ? async () => token : token;
+  }
 
   async get(pathOrUrl: string): Promise<GithubPage> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
     const response = await fetch(url, {
       headers: {
         accept: 'application/vnd.github+json',
-        authorization: `Bearer ${this.token}`,
+        authorization: `Bearer ${await this.token()}`,
         'x-github-api-version': '2022-11-28',
         'user-agent': 'monorepo-triggers-eval',
       },

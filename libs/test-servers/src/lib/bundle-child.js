@@ -12,7 +12,8 @@ const { bundle, calls } = JSON.parse(readFileSync(inputFile, 'utf8'));
     try {
       // Lambda's context carries functions; tests pass `remainingTimeMs` and get them back here.
       const started = Date.now();
-      const ctx = { ...context };
+      // Lambda always tells a function its own ARN; tests may name another.
+      const ctx = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:under-test', ...context };
       if (ctx.remainingTimeMs !== undefined) ctx.getRemainingTimeInMillis = () => ctx.remainingTimeMs - (Date.now() - started);
       results.push({ ok: true, value: await handler(event, ctx) });
     } catch (error) {

@@ -67,9 +67,38 @@ describe.each(['v1', 'v2'] as const)('handleDelivery with API Gateway %s events'
     expect(result.response.statusCode).toBe(202);
   });
 
-  it('answers 413 to a body over 25 MB without checking anything else', async () => {
-    const result = await run({ body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20), signature: null });
+  it('answers 413 to a body over 25 MB before computing its HMAC or reading a secret', async () => {
+    let secretsRead = 0;
+    const request = toHttpRequest(delivery({ shape, body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20), signature: `sha256=${'a'.repeat(64)}` }));
+    const result = await handleDelivery(request, 'd', { secrets: async () => (secretsRead++, [SECRET]), dispatcher });
     expect(result.response.statusCode).toBe(413);
+    expect(secretsRead).toBe(0);
+  });
+
+  it.each([
+    ['no signature', null],
+    ['a malformed signature', 'sha256=not-hex'],
+  ])('answers 401 to %s on the headers alone: the body is not read, no secret is fetched', async (_name, signature) => {
+    let secretsRead = 0;
+    const { method, headers } = toHttpRequest(delivery({ shape, body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20), signature }));
+    const untouchable = {
+      method,
+      headers,
+      get body(): string {
+        throw new Error('the body of an unsigned request was read');
+      },
+    };
+    const result = await handleDelivery(untouchable, 'd', { secrets: async () => (secretsRead++, [SECRET]), dispatcher });
+    expect(result).toMatchObject({ outcome: expect.stringMatching(/^unauthorized:(missing|malformed)-signature$/), response: { statusCode: 401 } });
+    expect(secretsRead).toBe(0);
+    expect(dispatcher.events).toEqual([]);
+  });
+
+  it('answers 503, dispatching nothing, when the secret cannot be read (GitHub shows it; redeliver later)', async () => {
+    const event = delivery({ shape, body: minimalPush() });
+    const result = await handleDelivery(toHttpRequest(event), 'd', { secrets: async () => Promise.reject(Object.assign(new Error('down'), { name: 'InternalServiceError' })), dispatcher });
+    expect(result).toMatchObject({ outcome: 'secret-unavailable', error: 'InternalServiceError: down', response: { statusCode: 503 } });
+    expect(dispatcher.events).toEqual([]);
   });
 
   it('answers 400 when X-GitHub-Event is missing', async () => {

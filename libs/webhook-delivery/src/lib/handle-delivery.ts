@@ -1,4 +1,4 @@
-import { verify } from '@monorepo-triggers/github-signature';
+import { signatureFormatFailure, verify } from '@monorepo-triggers/github-signature';
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import type { Dispatcher } from './dispatcher';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event';
@@ -10,7 +10,8 @@ export const MAX_BODY_BYTES = 25 * 1024 * 1024;
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 
 export interface WebhookDependencies {
-  secrets: readonly string[];
+  /** Accepted secrets, current first; fetched (from Secrets Manager) only once a request is worth checking. */
+  secrets: readonly string[] | (() => Promise<readonly string[]>);
   dispatcher: Dispatcher;
 }
 
@@ -29,9 +30,20 @@ export interface DeliveryOutcome {
 /** Decides the answer to one webhook delivery. Every branch answers; nothing here throws. */
 export async function handleDelivery(request: HttpRequest, deliveryId: string, deps: WebhookDependencies): Promise<DeliveryOutcome> {
   if (request.method !== 'POST') return { outcome: 'method-not-allowed', response: jsonResponse(405, { message: 'method not allowed' }) };
+  // An unsigned request is turned away on its headers alone: no body decoded, no secret read, no HMAC.
+  const unsigned = signatureFormatFailure(request.headers['x-hub-signature-256']);
+  if (unsigned) return { outcome: `unauthorized:${unsigned}`, response: jsonResponse(401, { message: 'unauthorized' }) };
   if (mayExceed(request.body, MAX_BODY_BYTES) && byteLength(request.body) > MAX_BODY_BYTES) return { outcome: 'too-large', response: jsonResponse(413, { message: 'payload too large' }) };
 
-  const signature = verify({ secrets: deps.secrets, body: request.body, signatureHeader: request.headers['x-hub-signature-256'] });
+  let secrets: readonly string[];
+  try {
+    secrets = typeof deps.secrets === 'function' ? await deps.secrets() : deps.secrets;
+  } catch (error) {
+    // Nothing to check the signature with: a server-side failure GitHub shows, and the delivery can be redelivered.
+    const e = error as Error;
+    return { outcome: 'secret-unavailable', error: `${e.name}: ${e.message}`, response: jsonResponse(503, { message: 'service unavailable: redeliver later' }) };
+  }
+  const signature = verify({ secrets, body: request.body, signatureHeader: request.headers['x-hub-signature-256'] });
   // No detail: whoever sent an unsigned request learns nothing about why it failed.
   if (!signature.valid) return { outcome: `unauthorized:${signature.reason}`, response: jsonResponse(401, { message: 'unauthorized' }) };
 

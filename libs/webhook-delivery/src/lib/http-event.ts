@@ -43,8 +43,17 @@ export function toHttpRequest(event: LambdaHttpEvent): HttpRequest {
     if (value !== undefined && !(name.toLowerCase() in headers)) headers[name.toLowerCase()] = value;
   }
   const raw = event.body ?? '';
-  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : raw;
-  return { method, headers, body };
+  if (!event.isBase64Encoded) return { method, headers, body: raw };
+  // Decoded when first read: a request turned away on its headers never pays for it.
+  let decoded: Buffer | undefined;
+  return {
+    method,
+    headers,
+    get body() {
+      decoded ??= Buffer.from(raw, 'base64');
+      return decoded;
+    },
+  };
 }
 
 /** The Lambda proxy response both API Gateway flavours and Function URLs accept. */

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'pipeline-access',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'runtime-secrets',
+  preset: '../../jest.preset.js',
+};
