@@ -137,6 +137,7 @@ Resources:
       # Agrees to be started by this repository's pushes (docs/security.md).
       Tags:
         - { Key: 'monorepo-triggers:repository', Value: !Ref FullRepositoryId }
+        - { Key: 'monorepo-triggers:stacks', Value: !Ref AWS::StackName }
       Variables:
         - { Name: COMMIT_ID, DefaultValue: none }
         - { Name: BRANCH_NAME, DefaultValue: none }

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Artifact, Pipeline } from 'aws-cdk-lib/aws-codepipeline';
 import { ManualApprovalAction, S3SourceAction } from 'aws-cdk-lib/aws-codepipeline-actions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
+import { ENTITLEMENT_TAG, OWNER_STACKS_TAG } from '@monorepo-triggers/config-schema';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -170,8 +170,18 @@ describe('PipelineTrigger construct', () => {
     pipeline.addStage({ stageName: 'Approve', actions: [new ManualApprovalAction({ actionName: 'Approve' })] });
     new PipelineTrigger(stack, 'Trigger', { repository: 'acme/platform', pipeline, branches: ['main'], includePaths: ['^services/orders/'] });
     const team = Template.fromStack(stack);
-    team.hasResourceProperties('AWS::CodePipeline::Pipeline', { Tags: Match.arrayWith([{ Key: ENTITLEMENT_TAG, Value: 'acme/platform' }]) });
+    team.hasResourceProperties('AWS::CodePipeline::Pipeline', { Tags: Match.arrayWith([{ Key: ENTITLEMENT_TAG, Value: 'acme/platform' }, { Key: OWNER_STACKS_TAG, Value: 'Team' }]) });
     team.hasResourceProperties('Custom::PipelineTrigger', { PipelineName: { Ref: Match.stringLikeRegexp('Orders') } });
+  });
+
+  it('given one pipeline by two triggers of different repositories, tags it with both', () => {
+    const stack = new Stack(new App(), 'Team');
+    const pipeline = new Pipeline(stack, 'Orders', { pipelineName: 'orders' });
+    pipeline.addStage({ stageName: 'Source', actions: [new S3SourceAction({ actionName: 'Source', bucket: new Bucket(stack, 'Sources'), bucketKey: 'orders.zip', output: new Artifact() })] });
+    pipeline.addStage({ stageName: 'Approve', actions: [new ManualApprovalAction({ actionName: 'Approve' })] });
+    new PipelineTrigger(stack, 'FromPlatform', { repository: 'acme/platform', pipeline, branches: ['main'], includePaths: ['^services/orders/'] });
+    new PipelineTrigger(stack, 'FromWeb', { repository: 'acme/web', pipeline, branches: ['main'], includePaths: ['^orders/'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::CodePipeline::Pipeline', { Tags: Match.arrayWith([{ Key: ENTITLEMENT_TAG, Value: 'acme/platform acme/web' }]) });
   });
 
   it('wants the pipeline or its name, not both', () => {
@@ -202,7 +212,7 @@ describe('deploy options from the environment', () => {
 
 describe('pipelines shipped in this repository', () => {
   it.each(['infra/examples/pipeline-with-trigger.yaml', 'infra/dogfood/webhook-pipeline.yaml', 'infra/dogfood/eval-pipeline.yaml', 'infra/dogfood/cfresource-pipeline.yaml'])(
-    '%s tags its pipeline with the repository its trigger names',
+    '%s tags its pipeline with the repository its trigger names and its own stack',
     (file) => {
       // Short-form intrinsics read as their long form: `!Ref X` → { Ref: X }.
       const intrinsic = (name: string) => ({ tag: `!${name}`, resolve: (value: unknown) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: value }) });
@@ -212,6 +222,8 @@ describe('pipelines shipped in this repository', () => {
       const tags = (resources[trigger.Properties.PipelineName.Ref] as { Properties: { Tags?: { Key: string; Value: unknown }[] } }).Properties.Tags ?? [];
       expect(trigger.Properties.Repository).toEqual({ Ref: 'FullRepositoryId' });
       expect(tags.find((t) => t.Key === ENTITLEMENT_TAG)?.Value).toEqual(trigger.Properties.Repository);
+      // The trigger is in the same stack as the pipeline, so the pipeline takes triggers from it alone.
+      expect(tags.find((t) => t.Key === OWNER_STACKS_TAG)?.Value).toEqual({ Ref: 'AWS::StackName' });
     },
   );
 });

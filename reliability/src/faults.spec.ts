@@ -179,11 +179,11 @@ describe("[fault] cfresource when CloudFormation's ResponseURL fails (built bund
   beforeAll(async () => {
     [s3, cloudformation, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCloudFormation(), startLocalCodePipeline()]);
     // CloudFormation's own record while it runs the Create the tests send.
-    cloudformation.putStack({ stackId: 'arn:aws:cloudformation:eu-west-1:1:stack/s/1', stackName: 's', stackStatus: 'CREATE_IN_PROGRESS', resources: [{ logicalResourceId: 'T', resourceType: 'Custom::PipelineTrigger', resourceStatus: 'CREATE_IN_PROGRESS' }] });
+    cloudformation.putStack({ stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1', stackName: 's', stackStatus: 'CREATE_IN_PROGRESS', resources: [{ logicalResourceId: 'T', resourceType: 'Custom::PipelineTrigger', resourceStatus: 'CREATE_IN_PROGRESS' }] });
   });
   afterAll(() => Promise.all([s3.stop(), cloudformation.stop(), codepipeline.stop()]));
   const cfresourceEnv = () => ({ ...s3.env, CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.endpoint, AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint });
-  const request = (url: string) => ({ RequestType: 'Create', ResponseURL: url, StackId: 'arn:aws:cloudformation:eu-west-1:1:stack/s/1', RequestId: 'r', LogicalResourceId: 'T', ResourceProperties: { Repository: 'acme/platform', PipelineName: 'cfn', Branches: ['main'], IncludePaths: ['^x/'] } });
+  const request = (url: string) => ({ RequestType: 'Create', ResponseURL: url, StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1', RequestId: 'r', LogicalResourceId: 'T', ResourceProperties: { Repository: 'acme/platform', PipelineName: 'cfn', Branches: ['main'], IncludePaths: ['^x/'] } });
 
   it('retries the response through 5xx answers and delivers it', async () => {
     const cfn = await startRecordingServer((_r, i) => ({ status: i < 3 ? 500 : 200 }));

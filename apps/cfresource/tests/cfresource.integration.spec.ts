@@ -3,7 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
+import { ENTITLEMENT_TAG, OWNER_STACKS_TAG } from '@monorepo-triggers/config-schema';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import {
   listenOnLoopback,
@@ -50,7 +50,15 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   const aws = { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
   /** Pipelines: most agree to be started by acme/platform; one by another repository; one has no tag. */
   const pipelineTags = (name: string): Record<string, string> | undefined =>
-    name === 'no-such-pipeline' ? undefined : name === 'untagged' ? {} : name === 'billing-prod' ? { [ENTITLEMENT_TAG]: 'acme/billing' } : { [ENTITLEMENT_TAG]: 'Acme/Platform' };
+    name === 'no-such-pipeline'
+      ? undefined
+      : name === 'untagged'
+        ? {}
+        : name === 'billing-prod'
+          ? { [ENTITLEMENT_TAG]: 'acme/billing' }
+          : name === 'orders-team-only'
+            ? { [ENTITLEMENT_TAG]: 'Acme/Platform', [OWNER_STACKS_TAG]: 'orders-pipeline' }
+            : { [ENTITLEMENT_TAG]: 'Acme/Platform' };
   let store: S3ConfigStore;
   let logs: Record<string, unknown>[];
   let counter = 0;
@@ -202,12 +210,26 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       const before = await stored('orders');
       for (const type of ['Update', 'Delete'] as const) {
         const { response } = await request(type, { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['evil'] }) }, {}, 30_000, true);
-        expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: no operation is running on Theirs in stack .*someone-else.*did not come from CloudFormation\. Nothing was changed\./) });
+        expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: CloudFormation is not (updating|deleting) Theirs in stack .*someone-else.*did not come from CloudFormation\. Nothing was changed\./) });
       }
       const created = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties({ PipelineName: 'another' }) }, {}, 30_000, true);
       expect(created.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_ID, Reason: expect.stringMatching(/^Refused/) });
       expect(await stored('orders')).toEqual(before);
       expect(await stored('another')).toBeUndefined();
+    });
+
+    it("a forged Update or Delete while the other stack is busy with something else: FAILED, nothing changed (a busy stack is not a busy resource)", async () => {
+      running('Create', OTHER_STACK, 'Busy');
+      const theirs = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Busy', ResourceProperties: properties({ PipelineName: 'busy' }) });
+      const key = theirs.response['PhysicalResourceId'] as string;
+      // The other stack is being updated; CloudFormation is working on another of its resources.
+      cloudformation.putStack({ stackId: OTHER_STACK, stackName: 'someone-else', stackStatus: 'UPDATE_IN_PROGRESS', resources: [{ logicalResourceId: 'Busy', resourceType: 'Custom::PipelineTrigger', physicalResourceId: key, resourceStatus: 'CREATE_COMPLETE' }] });
+      const before = await stored('busy');
+      for (const type of ['Update', 'Delete'] as const) {
+        const { response } = await request(type, { StackId: OTHER_STACK, LogicalResourceId: 'Busy', PhysicalResourceId: key, ResourceProperties: properties({ PipelineName: 'busy', Variables: { DEPLOY: 'evil' } }) }, {}, 30_000, true);
+        expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: CloudFormation is not (updating|deleting) Busy/) });
+      }
+      expect(await stored('busy')).toEqual(before);
     });
 
     it('a request naming a stack or resource that does not exist, or a resource of another type: FAILED', async () => {
@@ -248,6 +270,15 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       const { response } = await request('Create', { ResourceProperties: properties({ PipelineName: pipeline }) });
       expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_ID, Reason: expect.stringMatching(reason) });
       expect(await stored(pipeline)).toBeUndefined();
+    });
+
+    it("a pipeline that takes triggers only from its own team's stack: that stack's Create succeeds, another stack's of the same repository fails", async () => {
+      running('Create', OTHER_STACK, 'Intruder');
+      const intruder = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Intruder', ResourceProperties: properties({ PipelineName: 'orders-team-only', Variables: { DEPLOY: 'evil' } }) });
+      expect(intruder.response).toMatchObject({ Status: 'FAILED', Reason: `Not allowed: pipeline orders-team-only takes triggers only from stack orders-pipeline (its ${OWNER_STACKS_TAG} tag), not from stack someone-else. Nothing was written.` });
+      expect(await stored('orders-team-only')).toBeUndefined();
+      const own = await request('Create', { ResourceProperties: properties({ PipelineName: 'orders-team-only' }) });
+      expect(own.response).toMatchObject({ Status: 'SUCCESS' });
     });
 
     it('asks CodePipeline with the ARN in the stack\'s account and region', async () => {
@@ -461,7 +492,7 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     );
     expect(run.results).toEqual([{ ok: true }, { ok: true }]);
     expect(await aimed.read()).toMatchObject({ Status: 'FAILED', Reason: 'Not allowed: pipeline orders-service-prod may be started only by Acme/Platform (its monorepo-triggers:repository tag), not by acme/evil-sandbox. Nothing was written.' });
-    expect(await forged.read()).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: no operation is running on Theirs/) });
+    expect(await forged.read()).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: CloudFormation is not deleting Theirs/) });
     expect(await bundleStore.get('acme/evil-sandbox', 'orders-service-prod')).toBeUndefined();
     expect(await bundleStore.getKey(key)).toEqual(before);
   });

@@ -177,11 +177,12 @@ describe('the webhook secret from Secrets Manager, rotated end to end (built bun
     [manager, lambda] = await Promise.all([startLocalSecretsManager({ [SECRET_ID]: 'first' }), startRecordingServer(() => ({ status: 202 }))]);
   });
   afterAll(() => Promise.all([manager.stop(), lambda.stop()]));
-  /** Deliveries signed with each secret, through a fresh bundle (cache age 0: every request reads the secret). */
-  const statuses = async (...secrets: (string | null)[]) => {
-    const env = { WEBHOOK_SECRET_ID: SECRET_ID, SECRETS_MAX_AGE_SECONDS: '0', EVAL_FUNCTION_NAME: 'eval', CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint, AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', WEBHOOK_SECRET: '' };
+  /** Deliveries signed with each secret, through one fresh bundle (cache age 0: every request reads the secret). */
+  const statuses = async (...secrets: (string | null)[]) => (await deliveries('0', secrets)).map((r) => r.statusCode);
+  const deliveries = async (maxAgeSeconds: string | undefined, secrets: (string | null)[]) => {
+    const env = { WEBHOOK_SECRET_ID: SECRET_ID, ...(maxAgeSeconds === undefined ? {} : { SECRETS_MAX_AGE_SECONDS: maxAgeSeconds }), EVAL_FUNCTION_NAME: 'eval', CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint, AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', WEBHOOK_SECRET: '' };
     const run = await runBundle(join(__dirname, '../../../dist/apps/webhook/main.js'), secrets.map((secret) => ({ event: delivery({ body: minimalPush(), ...(secret === null ? { signature: null } : { secret }) }) })), env);
-    return answers(run).responses.map((r) => r.statusCode);
+    return answers(run).responses;
   };
 
   it('accepts the current secret only, then both while rotating, then the new one only', async () => {
@@ -190,6 +191,13 @@ describe('the webhook secret from Secrets Manager, rotated end to end (built bun
     expect(await statuses('first', 'second')).toEqual([202, 202]);
     manager.put(SECRET_ID, JSON.stringify({ current: 'second' }));
     expect(await statuses('first', 'second')).toEqual([401, 202]);
+  });
+
+  it('a warm container reads the secret once for many deliveries (default cache age)', async () => {
+    manager.put(SECRET_ID, 'warm');
+    const before = manager.requests.length;
+    expect((await deliveries(undefined, ['warm', 'warm', 'wrong', 'warm'])).map((r) => r.statusCode)).toEqual([202, 202, 401, 202]);
+    expect(manager.requests.length - before).toBe(1);
   });
 
   it('never reads the secret for an unsigned request', async () => {
@@ -201,5 +209,6 @@ describe('the webhook secret from Secrets Manager, rotated end to end (built bun
   it('refuses to start with both a secret id and a secret in the environment, or with neither', () => {
     expect(() => webhookSettingsFromEnv({ WEBHOOK_SECRET_ID: 'x', WEBHOOK_SECRET: 'y', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toThrow(/WEBHOOK_SECRET_ID .*not both/);
     expect(() => webhookSettingsFromEnv({ EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toThrow(/WEBHOOK_SECRET_ID/);
+    expect(() => webhookSettingsFromEnv({ WEBHOOK_SECRET_ID: 'x', WEBHOOK_SECRET_PREVIOUS: 'old', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toThrow(/WEBHOOK_SECRET_PREVIOUS goes with WEBHOOK_SECRET only/);
   });
 });

@@ -1,7 +1,7 @@
-import { CustomResource, Fn, Tags, Token } from 'aws-cdk-lib';
+import { CustomResource, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import type { IPipeline } from 'aws-cdk-lib/aws-codepipeline';
-import { ENTITLEMENT_TAG, formatIssues, parseCfnProperties } from '@monorepo-triggers/config-schema';
-import { Construct } from 'constructs';
+import { ENTITLEMENT_TAG, formatIssues, OWNER_STACKS_TAG, parseCfnProperties } from '@monorepo-triggers/config-schema';
+import { Construct, type IConstruct } from 'constructs';
 import { NAMES } from '../names';
 
 export interface PipelineTriggerProps {
@@ -32,6 +32,23 @@ export interface PipelineTriggerProps {
   serviceToken?: string;
 }
 
+/** What the triggers of one pipeline in this app need its tags to say: every repository and owning stack. */
+const grants = new WeakMap<IConstruct, { repositories: Set<string>; stacks: Set<string> }>();
+
+/**
+ * Tags `pipeline` so it agrees to be started by `repository`'s pushes and takes triggers from
+ * `stackName` only; with several triggers on one pipeline, the tags name them all (space-separated).
+ */
+function grantTrigger(pipeline: IConstruct, repository: string, stackName: string): void {
+  const grant = grants.get(pipeline) ?? { repositories: new Set<string>(), stacks: new Set<string>() };
+  grants.set(pipeline, grant);
+  grant.repositories.add(repository);
+  grant.stacks.add(stackName);
+  // A later tag of the same key replaces an earlier one: the last call carries every value.
+  Tags.of(pipeline).add(ENTITLEMENT_TAG, [...grant.repositories].join(' '));
+  Tags.of(pipeline).add(OWNER_STACKS_TAG, [...grant.stacks].join(' '));
+}
+
 /**
  * `Custom::PipelineTrigger` for CDK users: "start this pipeline when these paths change on these
  * branches". The properties are checked at synth time with the same rules as the resource itself,
@@ -44,8 +61,9 @@ export class PipelineTrigger extends Construct {
     super(scope, id);
     if (!props.pipeline === !props.pipelineName) throw new Error(`PipelineTrigger ${this.node.path}: give pipeline (a pipeline in this app) or pipelineName, not both`);
     const pipelineName = props.pipeline ? props.pipeline.pipelineName : (props.pipelineName as string);
-    // The pipeline agrees to be started by this repository's configs (eval's IAM policy needs the tag).
-    if (props.pipeline) Tags.of(props.pipeline).add(ENTITLEMENT_TAG, props.repository);
+    // The pipeline agrees to be started by this repository's configs (eval's IAM policy needs the
+    // tag), owned by this stack's trigger and no other team's.
+    if (props.pipeline) grantTrigger(props.pipeline, props.repository, Stack.of(this).stackName);
     const properties = {
       Repository: props.repository,
       PipelineName: pipelineName,

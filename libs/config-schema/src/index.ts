@@ -23,5 +23,5 @@ export type { Decision, DecisionReason, PathMatch, PushFacts } from './lib/decid
 export { triggerConfigJsonSchema } from './lib/json-schema';
 export { BUILT_IN_VARIABLES, LIMITS } from './lib/limits';
 export { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './lib/names';
-export { ENTITLEMENT_TAG, entitlementOf } from './lib/entitlement';
-export type { Entitlement } from './lib/entitlement';
+export { ENTITLEMENT_TAG, entitlementOf, OWNER_STACKS_TAG, stackNameOf } from './lib/entitlement';
+export type { Entitlement, EntitlementClaim } from './lib/entitlement';

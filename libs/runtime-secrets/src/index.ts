@@ -1,4 +1,4 @@
 // Secrets read from Secrets Manager at run time (never from the environment), cached per container.
-export { CachedSecret } from './lib/cached-secret';
+export { CachedSecret, SecretFormatError } from './lib/cached-secret';
 export type { CachedSecretOptions } from './lib/cached-secret';
 export { secretValues } from './lib/secret-values';

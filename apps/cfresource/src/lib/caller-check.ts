@@ -1,12 +1,13 @@
-import { CREATE_FAILED_ID } from './trigger-resource-ids';
 import type { CfnRequest } from './cfn-request';
 
 /** What CloudFormation says about the stack resource a request claims to come from. */
 export interface StackRecord {
+  /** The full id of the stack the resource belongs to. */
+  stackId?: string;
   resourceType: string;
   physicalResourceId?: string;
   resourceStatus: string;
-  /** The stack's own status, when the resource's says no operation is running on it. */
+  /** The stack's own status, read when a Delete names an id the resource no longer has. */
   stackStatus?: string;
 }
 
@@ -15,29 +16,42 @@ export interface StackRecords {
   describe(stackId: string, logicalResourceId: string): Promise<StackRecord | undefined>;
 }
 
-const TRIGGER_TYPES = new Set(['Custom::PipelineTrigger', 'AWS::CloudFormation::CustomResource']);
-const inProgress = (status: string | undefined) => !!status && status.endsWith('_IN_PROGRESS');
+const TRIGGER_TYPE = 'Custom::PipelineTrigger';
+const STACK_ARN = /^arn:[a-z-]+:cloudformation:[a-z0-9-]+:\d{12}:stack\/[^/]+\/.+$/;
 
 /**
  * Whether a request really comes from CloudFormation working on the stack resource it names, as
- * CloudFormation's own record shows (anyone who may invoke the function can send any StackId):
- * the stack has that logical resource, of our type, an operation is running on it, and for an
- * Update or Delete it has the physical id the request names (a Delete of an older id is allowed
- * while the stack cleans up after an update or rolls back). Returns why not, or undefined.
+ * CloudFormation's own record shows (anyone who may invoke the function can send any StackId). The
+ * resource must be of our type, in the stack the request names by its full id, and in the very
+ * operation the request claims:
+ * - Create: the resource is CREATE_IN_PROGRESS;
+ * - Update: it is UPDATE_IN_PROGRESS (also during an update rollback) with the physical id named;
+ * - Delete: it is DELETE_IN_PROGRESS with the physical id named (stack deletion, rollbacks), or the
+ *   stack is cleaning up after an update and the id named is not the resource's current one (the
+ *   replaced id, deleted once the update is done).
+ * A busy stack alone proves nothing: its other resources may be what CloudFormation is working on.
+ * Returns why not, or undefined.
  */
 export function callerRefusal(request: CfnRequest, record: StackRecord | undefined): string | undefined {
   const resource = `${request.LogicalResourceId} in stack ${request.StackId}`;
+  if (!STACK_ARN.test(request.StackId)) return `StackId ${request.StackId} is not a CloudFormation stack ARN`;
   if (!record) return `CloudFormation has no resource ${resource}`;
-  if (!TRIGGER_TYPES.has(record.resourceType)) return `${resource} is a ${record.resourceType}, not a Custom::PipelineTrigger`;
-  if (!inProgress(record.resourceStatus) && !inProgress(record.stackStatus)) {
-    return `no operation is running on ${resource} (resource ${record.resourceStatus}, stack ${record.stackStatus ?? 'unknown'}): this request did not come from CloudFormation`;
+  if (record.stackId !== undefined && record.stackId !== request.StackId) return `CloudFormation knows ${request.LogicalResourceId} in stack ${record.stackId}, not ${request.StackId}`;
+  if (record.resourceType !== TRIGGER_TYPE) return `${resource} is a ${record.resourceType}, not a ${TRIGGER_TYPE}`;
+  const status = `resource ${record.resourceStatus}, stack ${record.stackStatus ?? 'not read'}`;
+  const notRunning = (operation: string) => `CloudFormation is not ${operation} ${resource} (${status}): this request did not come from CloudFormation`;
+  switch (request.RequestType) {
+    case 'Create':
+      return record.resourceStatus === 'CREATE_IN_PROGRESS' ? undefined : notRunning('creating');
+    case 'Update':
+      if (record.resourceStatus !== 'UPDATE_IN_PROGRESS') return notRunning('updating');
+      if (record.physicalResourceId !== request.PhysicalResourceId) return `${resource} has physical id ${record.physicalResourceId ?? '(none)'}, not ${request.PhysicalResourceId}`;
+      return undefined;
+    case 'Delete': {
+      if (record.physicalResourceId === request.PhysicalResourceId) return record.resourceStatus === 'DELETE_IN_PROGRESS' ? undefined : notRunning('deleting');
+      const cleaningUp = !!record.stackStatus && record.stackStatus.endsWith('_CLEANUP_IN_PROGRESS');
+      if (cleaningUp) return undefined;
+      return `${resource} has physical id ${record.physicalResourceId ?? '(none)'}, not ${request.PhysicalResourceId}, and the stack is not cleaning up after an update (${status})`;
+    }
   }
-  if (request.RequestType === 'Update' && record.physicalResourceId !== request.PhysicalResourceId) {
-    return `${resource} has physical id ${record.physicalResourceId ?? '(none)'}, not ${request.PhysicalResourceId}`;
-  }
-  if (request.RequestType === 'Delete' && record.physicalResourceId !== request.PhysicalResourceId && request.PhysicalResourceId !== CREATE_FAILED_ID) {
-    const cleaningUp = !!record.stackStatus && /CLEANUP_IN_PROGRESS|ROLLBACK_IN_PROGRESS/.test(record.stackStatus);
-    if (!cleaningUp) return `${resource} has physical id ${record.physicalResourceId ?? '(none)'}, not ${request.PhysicalResourceId}, and the stack is not cleaning up after an update`;
-  }
-  return undefined;
 }

@@ -16,7 +16,13 @@ export class CloudFormationStackRecords implements StackRecords {
       throw error;
     }
     if (!detail) return undefined;
-    const record: StackRecord = { resourceType: detail.ResourceType ?? '', resourceStatus: detail.ResourceStatus ?? '', ...(detail.PhysicalResourceId ? { physicalResourceId: detail.PhysicalResourceId } : {}) };
+    const record: StackRecord = {
+      resourceType: detail.ResourceType ?? '',
+      resourceStatus: detail.ResourceStatus ?? '',
+      ...(detail.StackId ? { stackId: detail.StackId } : {}),
+      ...(detail.PhysicalResourceId ? { physicalResourceId: detail.PhysicalResourceId } : {}),
+    };
+    // The stack's status matters only for a resource that is idle (a Delete of a replaced id during cleanup).
     if (record.resourceStatus.endsWith('_IN_PROGRESS')) return record;
     const stack = (await this.client.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0];
     return { ...record, ...(stack?.StackStatus ? { stackStatus: stack.StackStatus } : {}) };

@@ -46,7 +46,9 @@ export async function applyRequest(request: CfnRequest, store: TriggerStore, che
     case 'Create':
     case 'Update':
       // A resource whose Create failed has no config yet; anything else keeps its id if the update fails.
-      return write(request.ResourceProperties, owner, store, idOnFailure, (pipeline, repository) => checks.entitlements.check(pipelineArnPrefixOf(request.StackId) ?? '', pipeline, repository));
+      return write(request.ResourceProperties, owner, store, idOnFailure, (pipeline, repository) =>
+        checks.entitlements.check(pipelineArnPrefixOf(request.StackId) ?? '', pipeline, { repository, ownerStackId: request.StackId }),
+      );
     case 'Delete':
       return remove(request.PhysicalResourceId, owner, store);
   }

@@ -87,7 +87,10 @@ export async function evaluatePush(input: unknown, deps: EvalDependencies): Prom
       const request = startRequestFor(trigger.config, event);
       try {
         // A config, even one written straight to S3, starts only a pipeline that agrees to it.
-        const entitlement = await deps.entitlements.check(deps.pipelineArnPrefix, trigger.config.pipelineName, event.repository);
+        const entitlement = await deps.entitlements.check(deps.pipelineArnPrefix, trigger.config.pipelineName, {
+          repository: event.repository,
+          ...(trigger.config.owner ? { ownerStackId: trigger.config.owner.stackId } : {}),
+        });
         if (!entitlement.entitled) return { ok: false, refused: entitlement.reason };
         const { executionId } = await deps.starter.start(request);
         return { ok: true, executionId, token: request.clientRequestToken };

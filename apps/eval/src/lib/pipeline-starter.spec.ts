@@ -62,4 +62,10 @@ describe('evalSettingsFromEnv', () => {
     expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).not.toThrow(/ghp_secret/);
     expect(() => evalSettingsFromEnv({})).toThrow(/CONFIG_BUCKET/);
   });
+
+  it('takes the GitHub token from Secrets Manager by id, or for local runs from GITHUB_TOKEN, never both', () => {
+    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token' }).githubToken).toEqual({ secretId: 'ci/token', maxAgeMs: 300_000 });
+    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN: 't' }).githubToken).toEqual({ value: 't' });
+    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token', GITHUB_TOKEN: 't' })).toThrow(/GITHUB_TOKEN_SECRET_ID .*not both/);
+  });
 });

@@ -33,6 +33,9 @@ export interface EvalSettings {
 /** Reads eval's configuration once per cold start; a bad variable fails with its name, never its value. */
 export function evalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EvalSettings {
   const s = parseEnvironment(settingsSchema, env, 'eval');
+  if (s.GITHUB_TOKEN_SECRET_ID && s.GITHUB_TOKEN) {
+    throw new Error('eval: invalid configuration: set GITHUB_TOKEN_SECRET_ID (the Secrets Manager secret) or, for local runs only, GITHUB_TOKEN, not both');
+  }
   return {
     bucket: s.CONFIG_BUCKET,
     configPrefix: trimSlashes(s.CONFIG_PREFIX),

@@ -31,6 +31,9 @@ export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): We
   if (!s.WEBHOOK_SECRET_ID === !s.WEBHOOK_SECRET) {
     throw new Error('webhook: invalid configuration: set WEBHOOK_SECRET_ID (the Secrets Manager secret) or, for local runs only, WEBHOOK_SECRET, and not both');
   }
+  if (s.WEBHOOK_SECRET_ID && s.WEBHOOK_SECRET_PREVIOUS) {
+    throw new Error('webhook: invalid configuration: WEBHOOK_SECRET_PREVIOUS goes with WEBHOOK_SECRET only; with WEBHOOK_SECRET_ID, store {"current","previous"} in the secret itself');
+  }
   return {
     secrets: s.WEBHOOK_SECRET_ID
       ? { secretId: s.WEBHOOK_SECRET_ID, maxAgeMs: s.SECRETS_MAX_AGE_SECONDS * 1000 }

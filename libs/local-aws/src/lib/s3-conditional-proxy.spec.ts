@@ -64,4 +64,13 @@ describe("startConditionalS3Proxy: S3's conditional writes in front of s3rver", 
     expect(outcomes.filter((o) => o.status === 'rejected' && status(o.reason) === 412)).toHaveLength(19);
     expect(await read('contended')).toBe(`writer-${won[0]}`);
   });
+
+  it('answers 409 ConditionalRequestConflict when told to, writing nothing', async () => {
+    proxy.conflict(1);
+    const conflicted = put(through, 'busy', 'one', { IfNoneMatch: '*' });
+    await expect(conflicted).rejects.toMatchObject({ name: 'ConditionalRequestConflict', $metadata: { httpStatusCode: 409 } });
+    await expect(read('busy')).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await put(through, 'busy', 'two', { IfNoneMatch: '*' });
+    expect(await read('busy')).toBe('two');
+  });
 });

@@ -11,6 +11,11 @@ export interface ConditionalDecision {
 
 export interface ConditionalS3Proxy extends LoopbackServer {
   readonly decisions: ConditionalDecision[];
+  /**
+   * Answers the next `times` conditional writes with 409 ConditionalRequestConflict, as S3 does
+   * while another conditional write to the same key is in flight.
+   */
+  conflict(times: number): void;
 }
 
 const xmlError = (code: string, message: string, condition?: string) =>
@@ -49,6 +54,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startConditionalS3Proxy(target: string): Promise<ConditionalS3Proxy> {
   const upstream = new URL(target);
   const decisions: ConditionalDecision[] = [];
+  let conflicts = 0;
   const locks = new Map<string, Promise<unknown>>();
   /** Runs `work` after every earlier write to the same key has finished. */
   const serialised = <T>(key: string, work: () => Promise<T>): Promise<T> => {
@@ -79,11 +85,16 @@ export async function startConditionalS3Proxy(target: string): Promise<Condition
       const ifMatch = req.headers['if-match'];
       if (ifNoneMatch !== undefined || ifMatch !== undefined) {
         const head = await upstreamRequest(upstream, 'HEAD', objectPath, { host: req.headers.host ?? upstream.host, authorization: req.headers.authorization ?? '', 'x-amz-date': String(req.headers['x-amz-date'] ?? ''), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' });
+        // Anything but "there" or "not there" fails the request: a condition is never judged on a guess.
+        if (head.status !== 200 && head.status !== 404) throw new Error(`HEAD ${objectPath} answered ${head.status}`);
         const exists = head.status === 200;
         const etag = head.headers.etag;
         const condition = ifNoneMatch !== undefined ? 'If-None-Match' : 'If-Match';
         let refusal: { status: number; body: string } | undefined;
-        if (ifNoneMatch !== undefined && ifNoneMatch.trim() === '*' && exists) refusal = { status: 412, body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', condition) };
+        if (conflicts > 0) {
+          conflicts--;
+          refusal = { status: 409, body: xmlError('ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource. Please try again.') };
+        } else if (ifNoneMatch !== undefined && ifNoneMatch.trim() === '*' && exists) refusal = { status: 412, body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', condition) };
         else if (ifMatch !== undefined && !exists) refusal = { status: 404, body: xmlError('NoSuchKey', 'The specified key does not exist.') };
         else if (ifMatch !== undefined && etag !== ifMatch.trim()) refusal = { status: 412, body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', condition) };
         decisions.push({ method, path: objectPath, condition: `${condition}: ${ifNoneMatch ?? ifMatch}`, status: refusal?.status ?? 200 });
@@ -101,5 +112,11 @@ export async function startConditionalS3Proxy(target: string): Promise<Condition
       res.end(xmlError('InternalError', error.message));
     });
   });
-  return { ...(await listenOnLoopback(server)), decisions };
+  return {
+    ...(await listenOnLoopback(server)),
+    decisions,
+    conflict(times) {
+      conflicts += times;
+    },
+  };
 }

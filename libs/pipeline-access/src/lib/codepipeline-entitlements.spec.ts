@@ -24,21 +24,21 @@ describe('CodePipelineEntitlements against a local CodePipeline (real SDK client
   it('reads every page of tags before deciding, and asks for the pipeline by its full ARN', async () => {
     const entitlements = new CodePipelineEntitlements(client);
     codepipeline.reset();
-    expect(await entitlements.check(PREFIX, 'orders', 'acme/platform')).toEqual({ entitled: true });
+    expect(await entitlements.check(PREFIX, 'orders', { repository: 'acme/platform' })).toEqual({ entitled: true });
     const asked = codepipeline.allRequests.map((r) => r.json as { resourceArn: string; nextToken?: string });
     expect(asked).toEqual([{ resourceArn: `${PREFIX}orders` }, { resourceArn: `${PREFIX}orders`, nextToken: '1' }, { resourceArn: `${PREFIX}orders`, nextToken: '2' }]);
-    expect(await entitlements.check(PREFIX, 'orders', 'acme/evil-sandbox')).toMatchObject({ entitled: false });
+    expect(await entitlements.check(PREFIX, 'orders', { repository: 'acme/evil-sandbox' })).toMatchObject({ entitled: false });
   });
 
   it('tells a missing pipeline from an untagged one', async () => {
     const entitlements = new CodePipelineEntitlements(client);
-    expect(await entitlements.check(PREFIX, 'untagged', 'acme/platform')).toEqual({ entitled: false, reason: expect.stringContaining(`has no ${ENTITLEMENT_TAG} tag`) });
-    expect(await entitlements.check(PREFIX, 'gone', 'acme/platform')).toEqual({ entitled: false, reason: expect.stringContaining('does not exist') });
+    expect(await entitlements.check(PREFIX, 'untagged', { repository: 'acme/platform' })).toEqual({ entitled: false, reason: expect.stringContaining(`has no ${ENTITLEMENT_TAG} tag`) });
+    expect(await entitlements.check(PREFIX, 'gone', { repository: 'acme/platform' })).toEqual({ entitled: false, reason: expect.stringContaining('does not exist') });
   });
 
   it('lets other API errors through so the caller can retry', async () => {
     codepipeline.fail('orders', { status: 503, type: 'ServiceUnavailableException', times: 1, operation: 'ListTagsForResource' });
-    await expect(new CodePipelineEntitlements(client).check(PREFIX, 'orders', 'acme/platform')).rejects.toMatchObject({ name: 'ServiceUnavailableException' });
+    await expect(new CodePipelineEntitlements(client).check(PREFIX, 'orders', { repository: 'acme/platform' })).rejects.toMatchObject({ name: 'ServiceUnavailableException' });
     codepipeline.reset();
   });
 });

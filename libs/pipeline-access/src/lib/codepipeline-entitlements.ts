@@ -1,5 +1,5 @@
 import { CodePipelineClient, ListTagsForResourceCommand } from '@aws-sdk/client-codepipeline';
-import { entitlementOf, type Entitlement } from '@monorepo-triggers/config-schema';
+import { entitlementOf, type Entitlement, type EntitlementClaim } from '@monorepo-triggers/config-schema';
 
 /** `arn:<partition>:codepipeline:<region>:<account>:` of the pipelines a function may act on. */
 export function pipelineArnPrefix(partition: string, region: string, account: string): string {
@@ -12,9 +12,9 @@ export function pipelineArnPrefixOf(arn: string): string | undefined {
   return partition && region && account ? pipelineArnPrefix(partition, region, account) : undefined;
 }
 
-/** Whether a pipeline may be started by a config of a repository; the pipeline named by its ARN prefix and name. */
+/** Whether a pipeline may be started by a config; the pipeline named by its ARN prefix and name. */
 export interface PipelineEntitlements {
-  check(arnPrefix: string, pipelineName: string, repository: string): Promise<Entitlement>;
+  check(arnPrefix: string, pipelineName: string, claim: EntitlementClaim): Promise<Entitlement>;
 }
 
 /** Asks CodePipeline for a pipeline's tags and applies the entitlement rule. */
@@ -22,7 +22,7 @@ export class CodePipelineEntitlements implements PipelineEntitlements {
   constructor(private readonly client: CodePipelineClient) {}
 
   /** Throws on API errors other than "no such pipeline", so the caller can retry. */
-  async check(arnPrefix: string, pipelineName: string, repository: string): Promise<Entitlement> {
+  async check(arnPrefix: string, pipelineName: string, claim: EntitlementClaim): Promise<Entitlement> {
     let tags: Record<string, string> | undefined;
     try {
       // Tags come in pages; a pipeline has at most 50, so this is one call in practice.
@@ -38,6 +38,6 @@ export class CodePipelineEntitlements implements PipelineEntitlements {
       const name = (error as Error).name;
       if (name !== 'ResourceNotFoundException' && name !== 'PipelineNotFoundException') throw error;
     }
-    return entitlementOf(pipelineName, tags, repository);
+    return entitlementOf(pipelineName, tags, claim);
   }
 }

@@ -60,6 +60,30 @@ describe('CachedSecret against a local Secrets Manager (real SDK client)', () =>
     expect(await secret.get()).toEqual(['new']);
   });
 
+  it('stops using old values once they are older than maxStale: a revoked secret is not accepted forever', async () => {
+    let now = 0;
+    manager.put('revoked', 'old');
+    const secret = new CachedSecret(client, 'revoked', { maxAgeMs: 1000, maxStaleMs: 5000, now: () => now });
+    expect(await secret.get()).toEqual(['old']);
+    manager.fail({ status: 400, type: 'AccessDeniedException', times: Infinity });
+    now = 5000;
+    expect(await secret.get()).toEqual(['old']);
+    now = 5001;
+    await expect(secret.get()).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    manager.fail({ status: 400, type: 'AccessDeniedException', times: 0 });
+  });
+
+  it('refuses a malformed value at once instead of hiding it behind the old one', async () => {
+    let now = 0;
+    manager.put('typo', 'good');
+    const secret = new CachedSecret(client, 'typo', { maxAgeMs: 1000, now: () => now });
+    expect(await secret.get()).toEqual(['good']);
+    manager.put('typo', '{"curent":"new","previous":"good"}');
+    now = 1000;
+    await expect(secret.get()).rejects.toMatchObject({ name: 'SecretFormatError', message: expect.stringMatching(/^secret typo: .*no "current" string/) });
+    await expect(secret.get()).rejects.toMatchObject({ name: 'SecretFormatError' });
+  });
+
   it('fails when it has nothing to fall back on', async () => {
     manager.put('never-read', 'x');
     manager.fail({ status: 500, type: 'InternalServiceError', times: 1 });

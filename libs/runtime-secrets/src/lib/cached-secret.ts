@@ -11,6 +11,17 @@ export interface CachedSecretOptions {
    * Secrets Manager must not turn away every delivery. The next call asks again.
    */
   onStaleRefresh?: (error: Error) => void;
+  /**
+   * How long after their last successful read values may still be used while refreshes fail
+   * (default 15 minutes); past that the caller fails, so a secret that was revoked, or that the
+   * function may no longer read, is not accepted forever.
+   */
+  maxStaleMs?: number;
+}
+
+/** What a refresh found that is not an outage: the stored value is wrong, and using an old one would hide that. */
+export class SecretFormatError extends Error {
+  override readonly name = 'SecretFormatError';
 }
 
 /**
@@ -41,17 +52,24 @@ export class CachedSecret {
   }
 
   private async fetch(): Promise<string[]> {
+    let secretString: string | undefined;
     try {
-      const output = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-      if (output.SecretString === undefined) throw new Error(`secret ${this.secretId} has no string value`);
-      this.values = secretValues(output.SecretString);
-      this.fetchedAt = this.now();
-      return this.values;
+      secretString = (await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }))).SecretString;
     } catch (error) {
-      // Without values yet there is nothing safe to use: the caller fails (and the request with it).
-      if (!this.values) throw error;
+      // Without values yet, or with values too old, there is nothing safe to use: the caller fails.
+      const stale = this.values !== undefined && this.now() - this.fetchedAt <= (this.options.maxStaleMs ?? 15 * 60_000);
+      if (!stale || !this.values) throw error;
       this.options.onStaleRefresh?.(error as Error);
       return this.values;
     }
+    if (secretString === undefined) throw new SecretFormatError(`secret ${this.secretId} has no string value`);
+    try {
+      this.values = secretValues(secretString);
+    } catch (error) {
+      this.values = undefined;
+      throw new SecretFormatError(`secret ${this.secretId}: ${(error as Error).message}`);
+    }
+    this.fetchedAt = this.now();
+    return this.values;
   }
 }

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConfigValidationError } from '@monorepo-triggers/config-schema';
-import { startProxy, startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
-import { S3ConfigStore } from './config-store';
+import { startConditionalS3Proxy, startProxy, startS3Server, type ConditionalS3Proxy, type S3Server } from '@monorepo-triggers/test-servers';
+import { ConfigConflictError, S3ConfigStore } from './config-store';
 import { createS3Client } from './s3-client';
 
 const BUCKET = 'trigger-configs';
@@ -158,5 +158,58 @@ describe('S3ConfigStore against s3rver', () => {
   it('lists nothing for a repository without configs', async () => {
     const result = await newStore().list('acme/empty');
     expect(result).toEqual({ configs: [], invalid: [], stats: { listPages: 1, gets: 0, cacheHits: 0 } });
+  });
+});
+
+describe("S3ConfigStore's conditional writes, against S3's rules (a proxy enforcing them in front of s3rver)", () => {
+  let server: S3Server;
+  let proxy: ConditionalS3Proxy;
+  let client: S3Client;
+  let n = 0;
+  const newStore = () => new S3ConfigStore({ client, bucket: BUCKET, prefix: `c${++n}/mono-repo/config` });
+  beforeAll(async () => {
+    server = await startS3Server({ buckets: [BUCKET] });
+    proxy = await startConditionalS3Proxy(server.endpoint);
+    client = createS3Client({ forcePathStyle: true, endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await proxy.stop();
+    await server.stop();
+  });
+
+  it('creates once; a second create is a ConfigConflictError and writes nothing', async () => {
+    const store = newStore();
+    await store.put(config('orders'), { ifNoneMatch: '*' });
+    await expect(store.put(config('orders', { branches: ['evil'] }), { ifNoneMatch: '*' })).rejects.toBeInstanceOf(ConfigConflictError);
+    expect(await store.get('acme/platform', 'orders')).toMatchObject({ config: { branches: ['main'] } });
+  });
+
+  it('replaces and deletes only the version it read', async () => {
+    const store = newStore();
+    const first = await store.put(config('orders'));
+    const second = await store.put(config('orders', { branches: ['develop'] }), { ifMatch: first.etag });
+    await expect(store.put(config('orders', { branches: ['evil'] }), { ifMatch: first.etag })).rejects.toBeInstanceOf(ConfigConflictError);
+    await expect(store.deleteKey(first.key, { ifMatch: first.etag })).rejects.toBeInstanceOf(ConfigConflictError);
+    await store.deleteKey(first.key, { ifMatch: second.etag });
+    expect(await store.getKey(first.key)).toBeUndefined();
+  });
+
+  it("retries S3's 409 ConditionalRequestConflict and lets the condition decide: a free key is created, a taken one is a conflict", async () => {
+    const store = newStore();
+    const before = proxy.decisions.length;
+    proxy.conflict(2);
+    await store.put(config('orders'), { ifNoneMatch: '*' });
+    expect(proxy.decisions.slice(before).map((d) => d.status)).toEqual([409, 409, 200]);
+    proxy.conflict(1);
+    await expect(store.put(config('orders'), { ifNoneMatch: '*' })).rejects.toBeInstanceOf(ConfigConflictError);
+    expect(proxy.decisions.slice(before + 3).map((d) => d.status)).toEqual([409, 412]);
+  });
+
+  it('gives up after four 409s with the S3 error, never calling it a lost race', async () => {
+    const store = newStore();
+    proxy.conflict(4);
+    await expect(store.put(config('orders'), { ifNoneMatch: '*' })).rejects.toMatchObject({ name: 'ConditionalRequestConflict' });
+    proxy.conflict(0);
   });
 });

@@ -36,11 +36,32 @@ export class ConfigConflictError extends Error {
 /** Makes a write or delete atomic with what the caller read: create only, or replace only that version. */
 export type WriteCondition = { ifNoneMatch: '*' } | { ifMatch: string };
 
-/** Whether an S3 error says a condition did not hold (412; 409 when another conditional write is in flight; 404 for If-Match on a missing object). */
+const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+
+/** Whether an S3 error says a condition did not hold: 412, or 404 for If-Match on a missing object. */
 function conditionFailed(error: unknown, condition: WriteCondition | undefined): boolean {
   if (!condition) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status === 412 || status === 409 || ('ifMatch' in condition && status === 404);
+  const status = statusOf(error);
+  return status === 412 || ('ifMatch' in condition && status === 404);
+}
+
+/** Conditional requests S3 answers 409 ConditionalRequestConflict get this many tries in all. */
+const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Sends a conditional request again while S3 answers 409 ConditionalRequestConflict: another
+ * conditional write to the key was in flight, and S3 asks for a retry, after which the condition is
+ * judged on what that write left (so a lost race becomes a 412, and a free key a success).
+ */
+async function retryingConflicts<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (statusOf(error) !== 409 || attempt === CONFLICT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
 }
 
 /** A valid configuration as stored, with the ETag of the object it came from. */
@@ -139,7 +160,7 @@ export class S3ConfigStore {
     const config = result.value;
     const key = this.keyFor(config.repository, config.pipelineName);
     try {
-      const output = await this.client.send(
+      const output = await retryingConflicts(() => this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
@@ -148,7 +169,7 @@ export class S3ConfigStore {
           ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
           ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
         }),
-      );
+      ));
       return { key, etag: output.ETag ?? '', config };
     } catch (error) {
       if (conditionFailed(error, condition)) throw new ConfigConflictError(key, condition as WriteCondition);
@@ -190,7 +211,7 @@ export class S3ConfigStore {
     this.cache.delete(key);
     if (condition) {
       try {
-        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: condition.ifMatch }));
+        await retryingConflicts(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: condition.ifMatch })));
         return { key, existed: true };
       } catch (error) {
         if (conditionFailed(error, condition)) throw new ConfigConflictError(key, condition);
