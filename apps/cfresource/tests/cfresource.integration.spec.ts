@@ -497,6 +497,25 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     expect(await bundleStore.getKey(key)).toEqual(before);
   });
 
+  it('two built bundles, in two processes, creating the same config at once through S3 conditional writes: exactly one owner', async () => {
+    running('Create', STACK, 'RaceMine');
+    running('Create', OTHER_STACK, 'RaceTheirs');
+    const env = { ...s3.env, AWS_ENDPOINT_URL_S3: conditional.endpoint, ...bundleAws(), CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle-race/config' };
+    const create = async (stackId: string, logicalResourceId: string) => {
+      const target = await responseTarget();
+      const event = { RequestType: 'Create', ResponseURL: target.url, StackId: stackId, RequestId: logicalResourceId, LogicalResourceId: logicalResourceId, ResourceProperties: properties({ PipelineName: 'raced', Branches: [logicalResourceId] }) };
+      await runBundle(join(__dirname, '../../../dist/apps/cfresource/main.js'), [{ event, context: { remainingTimeMs: 30_000 } }], env);
+      return target.read();
+    };
+    const answers = await Promise.all([create(STACK, 'RaceMine'), create(OTHER_STACK, 'RaceTheirs')]);
+    expect(answers.map((a) => a['Status']).sort()).toEqual(['FAILED', 'SUCCESS']);
+    const winner = answers.find((a) => a['Status'] === 'SUCCESS') as Record<string, unknown>;
+    const stored = await new S3ConfigStore({ client, bucket: CONFIGS, prefix: 'bundle-race/config' }).get('acme/platform', 'raced');
+    // The config is the winner's, whole: its branches and its owner.
+    const winnerId = winner === answers[0] ? 'RaceMine' : 'RaceTheirs';
+    expect(stored).toMatchObject({ config: { branches: [winnerId], owner: { logicalResourceId: winnerId } } });
+  });
+
   it('the built bundle lets a rollback Delete of a failed Create succeed even without its configuration', async () => {
     const target = await responseTarget();
     const run = await runBundle(
