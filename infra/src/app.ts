@@ -1,5 +1,6 @@
-import { App, type Environment } from 'aws-cdk-lib';
-import { NAMES } from './names';
+import { App, type Environment, type Stack } from 'aws-cdk-lib';
+import { cdkContext } from './cdk-context';
+import { NAMES, type Deployable } from './names';
 import { CfResourceStack } from './stacks/cfresource-stack';
 import { EvalStack } from './stacks/eval-stack';
 import { SharedStack } from './stacks/shared-stack';
@@ -34,19 +35,40 @@ export function infraOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<
   };
 }
 
-/** The CDK app: one stack per deployable plus the shared one. */
-export function buildApp(options: InfraOptions = {}) {
-  const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}) });
-  const env = options.env;
-  const stacks = {
-    shared: new SharedStack(app, NAMES.sharedStack, { env }),
-    eval: new EvalStack(app, NAMES.evalStack, {
-      env,
+type StackFactory = (app: App, options: InfraOptions) => Stack;
+
+/** How each deployable's stack is made. */
+const STACKS: Record<Deployable, StackFactory> = {
+  shared: (app, { env }) => new SharedStack(app, NAMES.sharedStack, { env }),
+  eval: (app, options) =>
+    new EvalStack(app, NAMES.evalStack, {
+      env: options.env,
       ...(options.githubTokenSecretName ? { githubTokenSecretName: options.githubTokenSecretName } : {}),
       reservedConcurrency: options.evalReservedConcurrency === undefined ? 10 : options.evalReservedConcurrency,
     }),
-    webhook: new WebhookStack(app, NAMES.webhookStack, { env, reservedConcurrency: options.webhookReservedConcurrency === undefined ? 25 : options.webhookReservedConcurrency }),
-    cfresource: new CfResourceStack(app, NAMES.cfresourceStack, { env }),
+  webhook: (app, options) => new WebhookStack(app, NAMES.webhookStack, { env: options.env, reservedConcurrency: options.webhookReservedConcurrency === undefined ? 25 : options.webhookReservedConcurrency }),
+  cfresource: (app, { env }) => new CfResourceStack(app, NAMES.cfresourceStack, { env }),
+};
+
+/** A CDK app with the feature flags of cdk.json, as the cdk CLI would give it. */
+function newApp(options: InfraOptions): App {
+  return new App({ context: cdkContext(), ...(options.outdir ? { outdir: options.outdir } : {}) });
+}
+
+/** The CDK app: one stack per deployable plus the shared one. */
+export function buildApp(options: InfraOptions = {}) {
+  const app = newApp(options);
+  const stacks = {
+    shared: STACKS.shared(app, options) as SharedStack,
+    eval: STACKS.eval(app, options) as EvalStack,
+    webhook: STACKS.webhook(app, options) as WebhookStack,
+    cfresource: STACKS.cfresource(app, options) as CfResourceStack,
   };
   return { app, stacks };
+}
+
+/** A CDK app with one deployable's stack only: a deploy synthesises (and needs the bundle of) nothing else. */
+export function buildStack(deployable: Deployable, options: InfraOptions = {}) {
+  const app = newApp(options);
+  return { app, stack: STACKS[deployable](app, options) };
 }

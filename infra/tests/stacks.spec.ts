@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Artifact, Pipeline } from 'aws-cdk-lib/aws-codepipeline';
 import { ManualApprovalAction, S3SourceAction } from 'aws-cdk-lib/aws-codepipeline-actions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { ENTITLEMENT_TAG, OWNER_STACKS_TAG } from '@monorepo-triggers/config-schema';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,7 +87,8 @@ describe('eval stack', () => {
       ReservedConcurrentExecutions: 10,
     });
     const fn = Object.values(template.eval.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
-    expect(JSON.stringify(fn.Properties.Environment.Variables['PIPELINE_ARN_PREFIX'])).toMatch(/"arn:",\{"Ref":"AWS::Partition"\},":codepipeline:eu-west-1:123456789012:"/);
+    // The partition is a literal: cdk.json pins @aws-cdk/core:enablePartitionLiterals.
+    expect(fn.Properties.Environment.Variables['PIPELINE_ARN_PREFIX']).toBe('arn:aws:codepipeline:eu-west-1:123456789012:');
   });
 
   it('reads a GitHub token from Secrets Manager at run time: only its name is in the template', () => {
@@ -226,4 +228,17 @@ describe('pipelines shipped in this repository', () => {
       expect(tags.find((t) => t.Key === OWNER_STACKS_TAG)?.Value).toEqual({ Ref: 'AWS::StackName' });
     },
   );
+});
+
+describe('cdk.json', () => {
+  const cdkJson = JSON.parse(readFileSync(join(workspaceRoot(), 'cdk.json'), 'utf8')) as { app: string; output: string; context: Record<string, unknown> };
+
+  it('pins every feature flag to the recommended value of the aws-cdk-lib in use (after an upgrade: node tools/pin-cdk-flags.cjs)', () => {
+    expect(cdkJson.context).toEqual(CURRENTLY_RECOMMENDED_FLAGS);
+  });
+
+  it('builds what it synthesises and writes under the git-ignored dist/', () => {
+    expect(cdkJson.app).toBe('npx nx run-many -t build -p infra webhook eval cfresource --outputStyle=static && node dist/infra/main.js');
+    expect(cdkJson.output.startsWith('dist/')).toBe(true);
+  });
 });

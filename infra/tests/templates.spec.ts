@@ -27,7 +27,7 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
 
   it('passes cfn-lint for the example and the dogfood pipelines', () => {
     const files = [join(ROOT, 'infra/examples/pipeline-with-trigger.yaml'), ...readdirSync(join(ROOT, 'infra/dogfood')).map((f) => join(ROOT, 'infra/dogfood', f))];
-    expect(files.length).toBe(4);
+    expect(files.length).toBe(5);
     expect(cfnLint(files).filter((f) => f.Level === 'Error' || f.Level === 'Warning')).toEqual([]);
   });
 
@@ -35,7 +35,7 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
     const out = execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), 'validate', '--json', 'infra/examples/pipeline-with-trigger.yaml', ...readdirSync(join(ROOT, 'infra/dogfood')).map((f) => `infra/dogfood/${f}`)], { cwd: ROOT, encoding: 'utf8' });
     const result = JSON.parse(out);
     expect(result.valid).toBe(true);
-    expect(result.files.flatMap((f: { resources: { resource: string }[] }) => f.resources.map((r) => r.resource))).toEqual(['Trigger', 'Trigger', 'Trigger', 'Trigger']);
+    expect(result.files.flatMap((f: { resources: { resource: string }[] }) => f.resources.map((r) => r.resource))).toEqual(['Trigger', 'Trigger', 'Trigger', 'Trigger', 'Trigger']);
   });
 });
 
@@ -58,34 +58,53 @@ describe('deploy targets', () => {
     expect(result.stdout).toContain('would run: npx cdk deploy MonorepoTriggers-Shared');
   });
 
-  it('nx affected -t deploy selects exactly the deployables that depend on a changed lib', () => {
-    const affected = (file: string) =>
-      execFileSync('npx', ['nx', 'show', 'projects', '--affected', `--files=${file}`, '-t', 'deploy', '--json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false' } });
-    expect(JSON.parse(affected('libs/push-event/src/index.ts')).sort()).toEqual(['eval', 'webhook']);
-    expect(JSON.parse(affected('libs/webhook-delivery/src/lib/handle-delivery.ts')).sort()).toEqual(['webhook']);
-    expect(JSON.parse(affected('apps/cfresource/src/main.ts')).sort()).toEqual(['cfresource']);
-    expect(JSON.parse(affected('infra/src/stacks/shared-stack.ts')).sort()).toEqual(['cfresource', 'eval', 'infra', 'webhook']);
-  });
 });
 
 describe('GitHub workflows', () => {
-  const workflow = (name: string) => parse(readFileSync(join(ROOT, '.github/workflows', name), 'utf8'));
-  const runs = (wf: { jobs: Record<string, { steps: { run?: string; uses?: string; with?: Record<string, string> }[] }> }) => Object.values(wf.jobs).flatMap((j) => j.steps);
+  type Step = { run?: string; uses?: string; name?: string; with?: Record<string, string>; env?: Record<string, string> };
+  type Workflow = { permissions: Record<string, string>; concurrency: { group: string; 'cancel-in-progress': boolean }; env?: Record<string, string>; jobs: Record<string, { 'timeout-minutes'?: number; environment?: string; env?: Record<string, string>; steps: Step[] }> };
+  const workflow = (name: string) => parse(readFileSync(join(ROOT, '.github/workflows', name), 'utf8')) as Workflow;
+  const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const deployDoc = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
 
-  it('checks pull requests with nx affected lint, typecheck, test and build', () => {
-    const steps = runs(workflow('pr.yml'));
-    expect(steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npx nx affected -t lint typecheck test build']);
-    expect(steps.some((s) => s.uses?.startsWith('nrwl/nx-set-shas@'))).toBe(true);
+  it.each(['pr.yml', 'deploy.yml'])('%s pins every action by commit, with its version in a comment, and bounds every job', (name) => {
+    const text = readFileSync(join(ROOT, '.github/workflows', name), 'utf8');
+    const uses = [...text.matchAll(/uses: (\S+)(.*)/g)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, action, comment] of uses) expect({ action, comment: comment?.trim() }).toEqual({ action: expect.stringMatching(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/), comment: expect.stringMatching(/^# v\d+\.\d+\.\d+$/) });
+    for (const job of Object.values(workflow(name).jobs)) expect(job['timeout-minutes']).toBeGreaterThan(0);
+    expect(steps(workflow(name)).some((s) => s.uses?.startsWith('actions/cache@') && s.with?.['path'] === '.nx/cache')).toBe(true);
   });
 
-  it('deploys main with OIDC and nx affected -t deploy from the last successful deploy', () => {
+  it('checks pull requests with nx affected lint, typecheck, test and build and the graph check, cancelling superseded runs', () => {
+    const wf = workflow('pr.yml');
+    expect(steps(wf).map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npx nx affected -t lint typecheck test build', 'node tools/check-graph.mjs']);
+    expect(wf.concurrency).toEqual({ group: 'pr-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
+    expect(JSON.stringify(wf)).not.toMatch(/aws|id-token/i);
+  });
+
+  it('deploys main with nx affected -t deploy from the last successful deploy, with AWS credentials only after every check', () => {
     const wf = workflow('deploy.yml');
     expect(wf.permissions['id-token']).toBe('write');
-    const steps = runs(wf);
-    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume']).toBeDefined();
-    expect(steps.find((s) => s.uses?.startsWith('nrwl/nx-set-shas@'))?.with?.['workflow-id']).toBe('deploy.yml');
-    expect(steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npx nx affected -t lint typecheck test build', 'npx nx affected -t deploy']);
+    const all = steps(wf);
+    const credentials = all.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(all[credentials]?.with?.['role-to-assume']).toBe('${{ vars.DEPLOY_ROLE_ARN }}');
+    expect(all.slice(credentials + 1).map((s) => s.run ?? s.uses)).toEqual(['npx nx affected -t deploy']);
+    expect(all.slice(0, credentials).map((s) => s.run).filter(Boolean)).toEqual([
+      'npm ci',
+      expect.stringContaining('gh run list --workflow deploy.yml --branch main --status success'),
+      'npx nx affected -t lint typecheck test build',
+      'node tools/check-graph.mjs',
+    ]);
+    expect(wf.concurrency['cancel-in-progress']).toBe(false);
+  });
+
+  it('documents the trust policy for the OIDC subject the deploy job really has', () => {
+    const environment = workflow('deploy.yml').jobs['deploy']?.environment;
+    expect(environment).toBe('production');
+    expect(deployDoc).toContain(`"token.actions.githubusercontent.com:sub": "repo:OWNER/REPO:environment:${environment}"`);
+    expect(deployDoc).toContain('"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"');
   });
 
   it('uses the same commands the README documents', () => {

@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-c
 import { Architecture, Code, Function as LambdaFunction, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NAMES } from '../names';
 import { workspaceRoot } from '../workspace-root';
@@ -13,8 +14,17 @@ export const DIST = join(workspaceRoot(), 'dist', 'apps');
 /** The config bucket's name, imported from the shared stack. */
 export const importedBucketName = () => Fn.importValue(NAMES.bucketExport);
 
+/** A function's bundle is not built: what to run instead of a screen of CDK internals. */
+export class MissingBundleError extends Error {
+  override readonly name = 'MissingBundleError';
+  constructor(readonly app: string) {
+    super(`dist/apps/${app}/main.js is missing: build it with \`npx nx run ${app}:build\` (\`npx nx run ${app}-stack:deploy\` builds it first)`);
+  }
+}
+
 /** One of our Lambda functions: the bundle of `app`, nodejs22.x on arm64, JSON logs kept 30 days. */
 export function bundledFunction(scope: Construct, id: string, app: string, props: Partial<FunctionProps> & { functionName: string }): LambdaFunction {
+  if (!existsSync(join(DIST, app, 'main.js'))) throw new MissingBundleError(app);
   const logGroup = new LogGroup(scope, `${id}Logs`, { logGroupName: `/aws/lambda/${props.functionName}`, retention: RetentionDays.ONE_MONTH });
   return new LambdaFunction(scope, id, {
     runtime: Runtime.NODEJS_22_X,

@@ -1,0 +1,34 @@
+/**
+ * Which stacks a change to one file must deploy: written by hand from what each bundle and stack is
+ * made of (the expected values the Nx deploy targets and the dogfood pipelines are checked against).
+ * A row names a file that exists; a renamed file fails the tests that use the table.
+ */
+export type StackName = 'shared' | 'webhook' | 'eval' | 'cfresource';
+const FUNCTIONS: StackName[] = ['webhook', 'eval', 'cfresource'];
+const ALL: StackName[] = ['shared', ...FUNCTIONS];
+
+export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] = [
+  { why: 'a spec file of a library in every bundle', file: 'libs/config-schema/src/lib/decide.spec.ts', stacks: [] },
+  { why: "an app's integration test", file: 'apps/eval/tests/handler.integration.spec.ts', stacks: [] },
+  { why: 'a test-only library (local AWS stand-ins)', file: 'libs/local-aws/src/index.ts', stacks: [] },
+  { why: 'a test-only library (test servers)', file: 'libs/test-servers/src/index.ts', stacks: [] },
+  { why: 'config-schema, in every function', file: 'libs/config-schema/src/lib/decide.ts', stacks: FUNCTIONS },
+  { why: 'env-settings, in every function', file: 'libs/env-settings/src/index.ts', stacks: FUNCTIONS },
+  { why: 's3-config-store, in every function', file: 'libs/s3-config-store/src/lib/config-store.ts', stacks: FUNCTIONS },
+  { why: 'github-signature, in the webhook only', file: 'libs/github-signature/src/index.ts', stacks: ['webhook'] },
+  { why: 'webhook-delivery, in the webhook only', file: 'libs/webhook-delivery/src/lib/handle-delivery.ts', stacks: ['webhook'] },
+  { why: 'push-event, in the webhook and eval', file: 'libs/push-event/src/index.ts', stacks: ['webhook', 'eval'] },
+  { why: 'runtime-secrets, in the webhook and eval', file: 'libs/runtime-secrets/src/lib/cached-secret.ts', stacks: ['webhook', 'eval'] },
+  { why: 'pipeline-access, in eval and cfresource', file: 'libs/pipeline-access/src/lib/codepipeline-entitlements.ts', stacks: ['eval', 'cfresource'] },
+  { why: 'the webhook app', file: 'apps/webhook/src/main.ts', stacks: ['webhook'] },
+  { why: 'the eval app', file: 'apps/eval/src/lib/evaluate-push.ts', stacks: ['eval'] },
+  { why: 'the cfresource app', file: 'apps/cfresource/src/main.ts', stacks: ['cfresource'] },
+  { why: 'the CLI, deployed nowhere', file: 'apps/cli/src/main.ts', stacks: [] },
+  { why: "one function's stack class", file: 'infra/src/stacks/eval-stack.ts', stacks: ['eval'] },
+  { why: 'the shared stack class', file: 'infra/src/stacks/shared-stack.ts', stacks: ['shared'] },
+  { why: 'what every function stack is built with', file: 'infra/src/stacks/function-defaults.ts', stacks: FUNCTIONS },
+  { why: 'shared infra (the CDK app)', file: 'infra/src/app.ts', stacks: ALL },
+  { why: 'the construct product teams use, in no stack of ours', file: 'infra/src/constructs/pipeline-trigger.ts', stacks: [] },
+  { why: 'the lockfile', file: 'package-lock.json', stacks: ALL },
+  { why: 'documentation', file: 'docs/architecture.md', stacks: [] },
+];
