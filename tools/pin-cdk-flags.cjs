@@ -8,6 +8,8 @@ const { CURRENTLY_RECOMMENDED_FLAGS } = require('aws-cdk-lib/cx-api');
 
 const file = join(__dirname, '..', 'cdk.json');
 const cdk = JSON.parse(readFileSync(file, 'utf8'));
-cdk.context = Object.fromEntries(Object.entries(CURRENTLY_RECOMMENDED_FLAGS).sort(([a], [b]) => a.localeCompare(b)));
+// The deployment's own settings (monorepo-triggers:*) stay as they are.
+const settings = Object.entries(cdk.context ?? {}).filter(([key]) => key.startsWith('monorepo-triggers:'));
+cdk.context = Object.fromEntries([...Object.entries(CURRENTLY_RECOMMENDED_FLAGS).sort(([a], [b]) => a.localeCompare(b)), ...settings]);
 writeFileSync(file, JSON.stringify(cdk, null, 2) + '\n');
-console.log(`cdk.json: ${Object.keys(cdk.context).length} feature flags pinned`);
+console.log(`cdk.json: ${Object.keys(CURRENTLY_RECOMMENDED_FLAGS).length} feature flags pinned`);

@@ -11,27 +11,33 @@ export interface InfraOptions {
   env?: Environment;
   /** Secrets Manager name of a GitHub token for eval's compare API calls (optional). */
   githubTokenSecretName?: string;
-  /** Reserved concurrency of webhook (default 25) and eval (default 10); null: none reserved. */
+  /** Reserved concurrency of webhook (default 25) and eval (default 10); null: none reserved (from cdk.json unless given). */
   webhookReservedConcurrency?: number | null;
   evalReservedConcurrency?: number | null;
 }
 
-/** A reserved-concurrency variable: a whole number ≥ 1, `none`, or unset (the default). */
-function reservedConcurrency(name: string, value: string | undefined): number | null | undefined {
-  if (value === undefined || value === '') return undefined;
+/** The deployment's settings: keys of cdk.json's context, so they are committed and every deploy sees them. */
+export const SETTING_KEYS = {
+  webhookReservedConcurrency: 'monorepo-triggers:webhookReservedConcurrency',
+  evalReservedConcurrency: 'monorepo-triggers:evalReservedConcurrency',
+  githubTokenSecretName: 'monorepo-triggers:githubTokenSecretName',
+} as const;
+
+/** A reserved-concurrency setting: a whole number ≥ 1, or "none" (nothing reserved). */
+function reservedConcurrency(key: string, value: unknown): number | null {
   if (value === 'none') return null;
-  if (!/^[1-9]\d*$/.test(value)) throw new Error(`${name} must be a whole number of at least 1, or "none"; got ${JSON.stringify(value)}`);
-  return Number(value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`cdk.json context ${key} must be a whole number of at least 1, or "none"; got ${JSON.stringify(value)}`);
+  return value;
 }
 
-/** The options deploys take from the environment (see docs/operations.md and docs/security.md). */
-export function infraOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<InfraOptions, 'outdir' | 'env'> {
-  const webhook = reservedConcurrency('WEBHOOK_RESERVED_CONCURRENCY', env['WEBHOOK_RESERVED_CONCURRENCY']);
-  const evaluation = reservedConcurrency('EVAL_RESERVED_CONCURRENCY', env['EVAL_RESERVED_CONCURRENCY']);
+/** The settings of a cdk.json context (see docs/deploy.md and docs/security.md); a bad value names its key. */
+export function infraSettings(context: Record<string, unknown>): Omit<InfraOptions, 'outdir' | 'env'> {
+  const token = context[SETTING_KEYS.githubTokenSecretName];
+  if (token !== undefined && token !== '' && typeof token !== 'string') throw new Error(`cdk.json context ${SETTING_KEYS.githubTokenSecretName} must be a secret name or ""`);
   return {
-    ...(env['GITHUB_TOKEN_SECRET_NAME'] ? { githubTokenSecretName: env['GITHUB_TOKEN_SECRET_NAME'] } : {}),
-    ...(webhook !== undefined ? { webhookReservedConcurrency: webhook } : {}),
-    ...(evaluation !== undefined ? { evalReservedConcurrency: evaluation } : {}),
+    webhookReservedConcurrency: reservedConcurrency(SETTING_KEYS.webhookReservedConcurrency, context[SETTING_KEYS.webhookReservedConcurrency] ?? 25),
+    evalReservedConcurrency: reservedConcurrency(SETTING_KEYS.evalReservedConcurrency, context[SETTING_KEYS.evalReservedConcurrency] ?? 10),
+    ...(typeof token === 'string' && token !== '' ? { githubTokenSecretName: token } : {}),
   };
 }
 
@@ -44,20 +50,25 @@ const STACKS: Record<Deployable, StackFactory> = {
     new EvalStack(app, NAMES.evalStack, {
       env: options.env,
       ...(options.githubTokenSecretName ? { githubTokenSecretName: options.githubTokenSecretName } : {}),
-      reservedConcurrency: options.evalReservedConcurrency === undefined ? 10 : options.evalReservedConcurrency,
+      reservedConcurrency: options.evalReservedConcurrency ?? null,
     }),
-  webhook: (app, options) => new WebhookStack(app, NAMES.webhookStack, { env: options.env, reservedConcurrency: options.webhookReservedConcurrency === undefined ? 25 : options.webhookReservedConcurrency }),
+  webhook: (app, options) => new WebhookStack(app, NAMES.webhookStack, { env: options.env, reservedConcurrency: options.webhookReservedConcurrency ?? null }),
   cfresource: (app, { env }) => new CfResourceStack(app, NAMES.cfresourceStack, { env }),
 };
 
-/** A CDK app with the feature flags of cdk.json, as the cdk CLI would give it. */
-function newApp(options: InfraOptions): App {
-  return new App({ context: cdkContext(), ...(options.outdir ? { outdir: options.outdir } : {}) });
+/**
+ * A CDK app with cdk.json's context (feature flags and settings), as the cdk CLI would give it; the
+ * options a caller passes (tests) win over the settings.
+ */
+function newApp(options: InfraOptions): { app: App; options: InfraOptions } {
+  const context = cdkContext();
+  const app = new App({ context, ...(options.outdir ? { outdir: options.outdir } : {}) });
+  return { app, options: { ...infraSettings(context), ...options } };
 }
 
 /** The CDK app: one stack per deployable plus the shared one. */
-export function buildApp(options: InfraOptions = {}) {
-  const app = newApp(options);
+export function buildApp(given: InfraOptions = {}) {
+  const { app, options } = newApp(given);
   const stacks = {
     shared: STACKS.shared(app, options) as SharedStack,
     eval: STACKS.eval(app, options) as EvalStack,
@@ -68,7 +79,7 @@ export function buildApp(options: InfraOptions = {}) {
 }
 
 /** A CDK app with one deployable's stack only: a deploy synthesises (and needs the bundle of) nothing else. */
-export function buildStack(deployable: Deployable, options: InfraOptions = {}) {
-  const app = newApp(options);
+export function buildStack(deployable: Deployable, given: InfraOptions = {}) {
+  const { app, options } = newApp(given);
   return { app, stack: STACKS[deployable](app, options) };
 }

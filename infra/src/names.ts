@@ -1,6 +1,6 @@
 /**
  * Names the stacks agree on. Functions have fixed names so one stack can reach another's function
- * without a CloudFormation import (each app deploys on its own); the bucket is shared through an
+ * without a CloudFormation import (each stack deploys on its own); the bucket is shared through an
  * export of the shared stack, deployed first.
  */
 export const NAMES = {
@@ -18,7 +18,7 @@ export const NAMES = {
   eventsPrefix: 'mono-repo/events',
 } as const;
 
-/** Stack ids by deployable, as `tools/deploy.mjs` and the Nx deploy targets name them. */
+/** Stack ids by deployable, as `infra/src/deploy.ts` and the `<deployable>-stack` Nx projects name them. */
 export const STACK_BY_DEPLOYABLE = {
   shared: NAMES.sharedStack,
   webhook: NAMES.webhookStack,

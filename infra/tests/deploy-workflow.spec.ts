@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { workspaceRoot } from '../src/workspace-root';
@@ -66,10 +66,17 @@ describe('the deploy workflow, simulated on a fresh clone', () => {
     expect(sorted(deployed as StackName[])).toEqual(sorted(stacks));
   });
 
-  it('cdk synth works from the root with the pinned feature flags, and leaves nothing to commit', () => {
+  it('cdk synth works from the root with the pinned feature flags, makes the templates a deploy makes, and leaves nothing to commit', () => {
     const run = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: clone, encoding: 'utf8', env: nxEnv(home), maxBuffer: 64 * 1024 * 1024 });
     expect({ status: run.status, tail: run.status === 0 ? '' : `${run.stdout}\n${run.stderr}`.slice(-2000) }).toEqual({ status: 0, tail: '' });
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/feature flags?/i);
+    // What `cdk diff` compares is what a deploy sends: the same template for every stack.
+    for (const [stack, name] of Object.entries(STACK_IDS)) {
+      const deploy = spawnSync(process.execPath, ['dist/infra/deploy.js', name, '--dry-run'], { cwd: clone, encoding: 'utf8', env: nxEnv(home), maxBuffer: 64 * 1024 * 1024 });
+      expect(deploy.status).toBe(0);
+      const template = (dir: string) => JSON.parse(readFileSync(join(clone, 'dist/cdk', dir, `${stack}.template.json`), 'utf8'));
+      expect({ stack, template: template(name) }).toEqual({ stack, template: template('all') });
+    }
     expect(git('status', '--porcelain')).toBe('');
   });
 });

@@ -8,7 +8,7 @@ import { ENTITLEMENT_TAG, OWNER_STACKS_TAG } from '@monorepo-triggers/config-sch
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { buildApp, infraOptionsFromEnv } from '../src/app';
+import { buildApp, infraSettings, SETTING_KEYS } from '../src/app';
 import { PipelineTrigger } from '../src/constructs/pipeline-trigger';
 import { NAMES } from '../src/names';
 import { workspaceRoot } from '../src/workspace-root';
@@ -199,16 +199,17 @@ describe('PipelineTrigger construct', () => {
   });
 });
 
-describe('deploy options from the environment', () => {
-  it('reads reserved concurrency and the GitHub token secret, with "none" to reserve nothing', () => {
-    expect(infraOptionsFromEnv({})).toEqual({});
-    expect(infraOptionsFromEnv({ WEBHOOK_RESERVED_CONCURRENCY: '50', EVAL_RESERVED_CONCURRENCY: 'none', GITHUB_TOKEN_SECRET_NAME: 'ci/token' })).toEqual({ webhookReservedConcurrency: 50, evalReservedConcurrency: null, githubTokenSecretName: 'ci/token' });
+describe("the deployment's settings, from cdk.json's context", () => {
+  it('defaults reserved concurrency to 25 and 10, takes "none" to reserve nothing, and a GitHub token secret name', () => {
+    expect(infraSettings({})).toEqual({ webhookReservedConcurrency: 25, evalReservedConcurrency: 10 });
+    expect(infraSettings({ [SETTING_KEYS.webhookReservedConcurrency]: 50, [SETTING_KEYS.evalReservedConcurrency]: 'none', [SETTING_KEYS.githubTokenSecretName]: 'ci/token' })).toEqual({ webhookReservedConcurrency: 50, evalReservedConcurrency: null, githubTokenSecretName: 'ci/token' });
+    expect(infraSettings({ [SETTING_KEYS.githubTokenSecretName]: '' })).not.toHaveProperty('githubTokenSecretName');
     const unreserved = buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, evalReservedConcurrency: null }).stacks.eval;
     expect(JSON.stringify(Template.fromStack(unreserved).toJSON())).not.toContain('ReservedConcurrentExecutions');
   });
 
-  it.each(['0', '-1', '2.5', 'lots'])('refuses %j with the variable name', (value) => {
-    expect(() => infraOptionsFromEnv({ EVAL_RESERVED_CONCURRENCY: value })).toThrow(/^EVAL_RESERVED_CONCURRENCY must be a whole number of at least 1, or "none"/);
+  it.each([0, -1, 2.5, '25', 'lots'])('refuses %j, naming the key', (value) => {
+    expect(() => infraSettings({ [SETTING_KEYS.evalReservedConcurrency]: value })).toThrow(/^cdk.json context monorepo-triggers:evalReservedConcurrency must be a whole number of at least 1, or "none"/);
   });
 });
 
@@ -234,7 +235,16 @@ describe('cdk.json', () => {
   const cdkJson = JSON.parse(readFileSync(join(workspaceRoot(), 'cdk.json'), 'utf8')) as { app: string; output: string; context: Record<string, unknown> };
 
   it('pins every feature flag to the recommended value of the aws-cdk-lib in use (after an upgrade: node tools/pin-cdk-flags.cjs)', () => {
-    expect(cdkJson.context).toEqual(CURRENTLY_RECOMMENDED_FLAGS);
+    const flags = Object.fromEntries(Object.entries(cdkJson.context).filter(([key]) => !key.startsWith('monorepo-triggers:')));
+    expect(flags).toEqual(CURRENTLY_RECOMMENDED_FLAGS);
+  });
+
+  it("holds the deployment's settings, valid", () => {
+    expect(infraSettings(cdkJson.context)).toEqual({ webhookReservedConcurrency: 25, evalReservedConcurrency: 10 });
+  });
+
+  it('makes `cdk synth` add no metadata a deploy would not (templates from both are the same)', () => {
+    expect(cdkJson).toMatchObject({ versionReporting: false, pathMetadata: false, assetMetadata: false });
   });
 
   it('builds what it synthesises and writes under the git-ignored dist/', () => {

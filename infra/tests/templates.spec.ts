@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -46,18 +46,32 @@ describe('deploy targets', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'eval', '--dry-run'], { cwd: ROOT, encoding: 'utf8', env: { ...noCredentials, AWS_PROFILE: 'would-be-used' } });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('[deploy eval] dry run: nothing deployed.');
-    expect(result.stdout).toMatch(/would run: npx cdk deploy MonorepoTriggers-Eval --app \S+cdk\.out\.eval --exclusively --require-approval never/);
+    expect(result.stdout).toMatch(/would run: npx cdk deploy MonorepoTriggers-Eval --app \S+\/dist\/cdk\/eval --exclusively --require-approval never/);
     const template = JSON.parse(result.stdout.slice(result.stdout.indexOf('{')));
     expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toContain('AWS::Lambda::Function');
   });
 
-  it('without AWS credentials, say so, deploy nothing and exit 0', () => {
+  it('without AWS credentials, say so, deploy nothing and exit 0; in CI, fail instead of passing for a deploy', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared'], { cwd: ROOT, encoding: 'utf8', env: noCredentials });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('[deploy shared] no AWS credentials found');
     expect(result.stdout).toContain('would run: npx cdk deploy MonorepoTriggers-Shared');
+    const inCi = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared'], { cwd: ROOT, encoding: 'utf8', env: { ...noCredentials, CI: 'true' } });
+    expect({ status: inCi.status, stdout: inCi.stdout }).toEqual({ status: 1, stdout: '' });
+    expect(inCi.stderr).toMatch(/^\[deploy shared\] no AWS credentials in CI: nothing was deployed/);
   });
 
+  it.each([{ args: ['webhook', '--dryrun'] }, { args: ['webhook', '--dry-run=yes'] }, { args: ['webhook', '--dry'] }, { args: ['webhook', 'eval'] }, { args: ['webhook', '--if-missing'] }, { args: [] }])('refuses $args before doing anything: a misspelt dry run never deploys', ({ args }) => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...noCredentials, AWS_PROFILE: 'would-be-used' } });
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^deploy: .*\nusage: deploy\.js|^deploy: usage: deploy\.js/);
+  });
+
+  it.each([{ flags: ['--dry-run'] }, { flags: ['--dry-run=true'] }, { flags: ['--dryRun'] }, { flags: ['--dry-run', 'true'] }])('takes $flags as a dry run', ({ flags }) => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared', ...flags], { cwd: ROOT, encoding: 'utf8', env: { ...noCredentials, AWS_PROFILE: 'would-be-used' } });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('[deploy shared] dry run: nothing deployed.');
+  });
 });
 
 describe('GitHub workflows', () => {
@@ -72,32 +86,68 @@ describe('GitHub workflows', () => {
     const text = readFileSync(join(ROOT, '.github/workflows', name), 'utf8');
     const uses = [...text.matchAll(/uses: (\S+)(.*)/g)];
     expect(uses.length).toBeGreaterThan(0);
-    for (const [, action, comment] of uses) expect({ action, comment: comment?.trim() }).toEqual({ action: expect.stringMatching(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/), comment: expect.stringMatching(/^# v\d+\.\d+\.\d+$/) });
+    for (const [, action, comment] of uses) expect({ action, comment: comment?.trim() }).toEqual({ action: expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/), comment: expect.stringMatching(/^# v\d+\.\d+\.\d+$/) });
     for (const job of Object.values(workflow(name).jobs)) expect(job['timeout-minutes']).toBeGreaterThan(0);
     expect(steps(workflow(name)).some((s) => s.uses?.startsWith('actions/cache@') && s.with?.['path'] === '.nx/cache')).toBe(true);
   });
 
   it('checks pull requests with nx affected lint, typecheck, test and build and the graph check, cancelling superseded runs', () => {
     const wf = workflow('pr.yml');
-    expect(steps(wf).map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npx nx affected -t lint typecheck test build', 'node tools/check-graph.mjs']);
+    expect(steps(wf).map((s) => s.run).filter(Boolean)).toEqual(['pipx install cfn-lint==1.51.0', 'npm ci', 'npx nx affected -t lint typecheck test build', 'node tools/check-graph.mjs']);
     expect(wf.concurrency).toEqual({ group: 'pr-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
     expect(JSON.stringify(wf)).not.toMatch(/aws|id-token/i);
   });
 
-  it('deploys main with nx affected -t deploy from the last successful deploy, with AWS credentials only after every check', () => {
-    const wf = workflow('deploy.yml');
-    expect(wf.permissions['id-token']).toBe('write');
-    const all = steps(wf);
+  it('checks main with no access to AWS, then deploys from the last successful deploy in a job that alone may get a token', () => {
+    const wf = workflow('deploy.yml') as Workflow & { jobs: Record<string, { needs?: string; permissions?: Record<string, string> }> };
+    expect(wf.permissions['id-token']).toBeUndefined();
+    const { check, deploy } = wf.jobs as Record<string, Workflow['jobs'][string] & { needs?: string; permissions?: Record<string, string> }>;
+    expect(check?.permissions?.['id-token']).toBeUndefined();
+    expect(check?.steps.map((s) => s.run).filter(Boolean)).toEqual(['pipx install cfn-lint==1.51.0', 'npm ci', 'tools/deploy-scope.sh', 'npx nx $NX_SCOPE -t lint typecheck test build', 'node tools/check-graph.mjs']);
+    expect(deploy?.needs).toBe('check');
+    expect(deploy?.permissions?.['id-token']).toBe('write');
+    const all = deploy?.steps ?? [];
     const credentials = all.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     expect(all[credentials]?.with?.['role-to-assume']).toBe('${{ vars.DEPLOY_ROLE_ARN }}');
-    expect(all.slice(credentials + 1).map((s) => s.run ?? s.uses)).toEqual(['npx nx affected -t deploy']);
-    expect(all.slice(0, credentials).map((s) => s.run).filter(Boolean)).toEqual([
-      'npm ci',
-      expect.stringContaining('gh run list --workflow deploy.yml --branch main --status success'),
-      'npx nx affected -t lint typecheck test build',
-      'node tools/check-graph.mjs',
-    ]);
+    expect(all.slice(0, credentials).map((s) => s.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'tools/deploy-scope.sh']);
+    // The shared stack first, then the function stacks.
+    expect(all.slice(credentials + 1).map((s) => s.run ?? s.uses)).toEqual(["npx nx $NX_SCOPE -t deploy --exclude='*,!shared-stack'", 'npx nx $NX_SCOPE -t deploy --exclude shared-stack']);
     expect(wf.concurrency['cancel-in-progress']).toBe(false);
+  });
+
+  describe('tools/deploy-scope.sh (with a stand-in gh and a real git history)', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'scope-'));
+    const bin = mkdtempSync(join(tmpdir(), 'gh-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', HOME: repo } }).trim();
+    beforeAll(() => {
+      git('init', '-q', '-b', 'main');
+      git('commit', '-q', '--allow-empty', '-m', 'one');
+      git('commit', '-q', '--allow-empty', '-m', 'two');
+    });
+    afterAll(() => {
+      rmSync(repo, { recursive: true, force: true });
+      rmSync(bin, { recursive: true, force: true });
+    });
+    /** Runs the script with `gh run list` answering `lastSuccess`; returns what it wrote to GITHUB_ENV. */
+    const scope = (lastSuccess: string) => {
+      writeFileSync(join(bin, 'gh'), `#!/bin/sh\necho '${lastSuccess}'\n`, { mode: 0o755 });
+      const githubEnv = join(repo, '.github-env');
+      writeFileSync(githubEnv, '');
+      execFileSync(join(ROOT, 'tools/deploy-scope.sh'), { cwd: repo, env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, GITHUB_ENV: githubEnv, GH_TOKEN: 'x' }, stdio: ['ignore', 'ignore', 'inherit'] });
+      return readFileSync(githubEnv, 'utf8').trim().split('\n');
+    };
+
+    it('deploys what changed since the last successful deploy when that commit is in the history', () => {
+      const first = git('rev-parse', 'HEAD~1');
+      expect(scope(first)).toEqual(['NX_SCOPE=affected', `NX_BASE=${first}`, `NX_HEAD=${git('rev-parse', 'HEAD')}`]);
+    });
+
+    it.each([
+      ['there is no successful deploy yet', ''],
+      ['the last one is not in this history (rewritten)', 'ffffffffffffffffffffffffffffffffffffffff'],
+    ])('deploys everything when %s', (_why, lastSuccess) => {
+      expect(scope(lastSuccess)).toEqual(['NX_SCOPE=run-many']);
+    });
   });
 
   it('documents the trust policy for the OIDC subject the deploy job really has', () => {
