@@ -1,5 +1,11 @@
 import nx from '@nx/eslint-plugin';
 
+export const TEST_ONLY = { group: ['@monorepo-triggers/test-servers'], message: 'test-servers is for tests only' };
+const LOCAL_ONLY = { group: ['@monorepo-triggers/local-aws'], message: 'local-aws is for tests and the local stack only' };
+
+/** For the projects that run the local stand-ins outside tests: the CLI, the benchmarks, test-servers. */
+export const allowLocalAws = { files: ['**/src/**/*.ts'], ignores: ['**/*.spec.ts', '**/tests/**'], rules: { 'no-restricted-imports': ['error', { patterns: [TEST_ONLY] }] } };
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -8,12 +14,17 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      // Architecture: apps use libs; libs never use apps; no app uses another app.
-      // Test helpers (type:test) may be used by anything, but only from test files (rule below).
+      // Two axes. type: apps use libs; libs never use apps; no app uses another app; test helpers
+      // (type:test) only from test files (rule below). scope: what a function's projects may reach —
+      // the webhook never reaches the config store or the decision rules; the publishable package
+      // depends on nothing private. scope:local is the local stand-ins, for tests and the CLI.
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          enforceBuildableLibDependency: true,
+          // Every build bundles its workspace imports (esbuild), so no build needs another lib built
+          // first; what that check guarded (the published package pulling in private code) is the
+          // dist:publishable constraint below.
+          enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:test', 'type:infra'] },
@@ -21,17 +32,27 @@ export default [
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:test'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:lib', 'type:test'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:test'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:local'] },
+            { sourceTag: 'scope:webhook', onlyDependOnLibsWithTags: ['scope:webhook', 'scope:shared', 'scope:local'] },
+            { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:config', 'scope:shared', 'scope:local'] },
+            { sourceTag: 'scope:pipelines', onlyDependOnLibsWithTags: ['scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'] },
+            { sourceTag: 'scope:eval', onlyDependOnLibsWithTags: ['scope:eval', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'] },
+            { sourceTag: 'scope:cfresource', onlyDependOnLibsWithTags: ['scope:cfresource', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:cli', 'scope:config', 'scope:shared', 'scope:local'] },
+            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra', 'scope:config', 'scope:shared'] },
+            { sourceTag: 'scope:local', onlyDependOnLibsWithTags: ['scope:local', 'scope:shared'] },
+            { sourceTag: 'scope:tool', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'dist:publishable', onlyDependOnLibsWithTags: ['dist:publishable'] },
           ],
         },
       ],
     },
   },
   {
-    // Production code must not ship the test-only helpers.
+    // Production code ships neither the test helpers nor the local AWS stand-ins. The CLI (its local
+    // stack), the benchmarks and test-servers re-allow local-aws in their own eslint.config.mjs.
     files: ['**/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/tests/**'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@monorepo-triggers/test-servers'], message: 'test-servers is for tests only' }] }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [TEST_ONLY, LOCAL_ONLY] }] },
   },
 ];

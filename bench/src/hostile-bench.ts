@@ -1,4 +1,4 @@
-import { compileTrigger, createChangeSet, decide, validateTriggerConfig } from '@monorepo-triggers/config-schema';
+import { compileTrigger, createChangeSet, decide, decidedOnIncompleteChanges, validateTriggerConfig } from '@monorepo-triggers/config-schema';
 import { abText, HOSTILE } from './engine-bench';
 import { round } from './stats';
 
@@ -10,6 +10,8 @@ export interface HostileResult {
   warmMs: number;
   /** What happened to the hostile config: its decision, or why it was refused. */
   outcome: string;
+  /** Whether the hostile config's onIncompleteChanges decided (it was not refused, and not every path could be judged). */
+  decidedOnIncompleteChanges: boolean;
   normalStarted: boolean;
 }
 
@@ -33,6 +35,7 @@ export function benchHostile(runs: number): HostileResult[] {
     const hostile = { version: 1, repository: 'acme/platform', pipelineName: 'evil', branches: ['main'], includePaths, pathSyntax: glob ? 'glob' : 'regex' };
     const changes = () => createChangeSet(['apps/web/index.ts', ...paths], true);
     let outcome = '';
+    let incomplete = false;
     let normalStarted = false;
     const cold: number[] = [];
     const warm: number[] = [];
@@ -45,12 +48,14 @@ export function benchHostile(runs: number): HostileResult[] {
       cold.push(Number(process.hrtime.bigint() - start) / 1e6);
       const refused = results[1]?.ok === false ? results[1].issues[0]?.message : undefined;
       outcome = refused ? `refused: ${refused.slice(0, 60)}…` : `${decisions[1]?.reason}`;
+      const decision = refused ? undefined : decisions[1];
+      incomplete = decision !== undefined && decidedOnIncompleteChanges(decision);
       normalStarted = decisions[0]?.start === true;
       start = process.hrtime.bigint();
       for (const t of triggers) decide(t, push, set);
       warm.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
     const median = (xs: number[]) => round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number);
-    return { name, coldMs: median(cold), warmMs: median(warm), outcome, normalStarted };
+    return { name, coldMs: median(cold), warmMs: median(warm), outcome, decidedOnIncompleteChanges: incomplete, normalStarted };
   });
 }

@@ -46,7 +46,7 @@ export function judgeTargets(r: Omit<BenchResults, 'targets'>): BenchResults['ta
     targets.push({ name: "slowest of the issue's hostile configs written to S3, read + decided, at the Lambda share", target: '< 1,000 ms, normal config starts', measured: `${worst} ms`, met: worst < 1000 && listed.every((h) => h.normalStarted) });
   }
   if (atLimit) {
-    targets.push({ name: 'a config built to defeat the DFA, at the Lambda share', target: 'stops at its work limit, normal config starts', measured: `${atLimit.coldMs} ms, ${atLimit.outcome}`, met: atLimit.normalStarted && atLimit.outcome.startsWith('changes-incomplete') });
+    targets.push({ name: 'a config built to defeat the DFA, at the Lambda share', target: 'stops at its work limit, normal config starts', measured: `${atLimit.coldMs} ms, ${atLimit.outcome}`, met: atLimit.normalStarted && atLimit.decidedOnIncompleteChanges });
   }
   for (const c of r.coldStart) {
     targets.push({ name: `${c.app} cold require vs its SDK clients alone, at the Lambda share`, target: '≤ 1.2×', measured: `${c.ratio}×`, met: c.ratio <= 1.2 });

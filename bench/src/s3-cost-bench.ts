@@ -1,5 +1,6 @@
-import { startS3Server } from '@monorepo-triggers/local-aws';
-import { createS3Client, mapLimit, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { localS3ClientConfig, startS3Server } from '@monorepo-triggers/local-aws';
+import { createS3Client, mapLimit } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import { monorepoConfigs } from './eval-bench';
 
 export interface S3CostResult {
@@ -14,7 +15,7 @@ export interface S3CostResult {
  */
 export async function benchS3Cost(sizes: number[]): Promise<S3CostResult[]> {
   const server = await startS3Server({ buckets: ['bench'] });
-  const client = createS3Client({ forcePathStyle: true, endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, maxAttempts: 5 });
+  const client = createS3Client({ ...localS3ClientConfig(server.endpoint), maxAttempts: 5 });
   const results: S3CostResult[] = [];
   try {
     for (const n of sizes) {

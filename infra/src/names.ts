@@ -1,3 +1,5 @@
+import { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX } from '@monorepo-triggers/lambda-runtime/defaults';
+
 /**
  * Names the stacks agree on. Functions have fixed names so one stack can reach another's function
  * without a CloudFormation import (each stack deploys on its own); the bucket is shared through an
@@ -14,8 +16,8 @@ export const NAMES = {
   bucketExport: 'monorepo-triggers-config-bucket',
   cfresourceArnExport: 'monorepo-triggers-cfresource-arn',
   webhookSecret: 'monorepo-triggers/webhook-secret',
-  configPrefix: 'mono-repo/config',
-  eventsPrefix: 'mono-repo/events',
+  configPrefix: DEFAULT_CONFIG_PREFIX,
+  eventsPrefix: DEFAULT_EVENTS_PREFIX,
 } as const;
 
 /** Stack ids by deployable, as `infra/src/deploy.ts` and the `<deployable>-stack` Nx projects name them. */

@@ -8,13 +8,16 @@ const FUNCTIONS: StackName[] = ['webhook', 'eval', 'cfresource'];
 const ALL: StackName[] = ['shared', ...FUNCTIONS];
 
 export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] = [
-  { why: 'a spec file of a library in every bundle', file: 'libs/config-schema/src/lib/decide.spec.ts', stacks: [] },
+  { why: 'a spec file of a library in every bundle', file: 'libs/lambda-runtime/src/lib/parse-environment.spec.ts', stacks: [] },
   { why: "an app's integration test", file: 'apps/eval/tests/handler.integration.spec.ts', stacks: [] },
   { why: 'a test-only library (local AWS stand-ins)', file: 'libs/local-aws/src/index.ts', stacks: [] },
   { why: 'a test-only library (test servers)', file: 'libs/test-servers/src/index.ts', stacks: [] },
-  { why: 'config-schema, in every function', file: 'libs/config-schema/src/lib/decide.ts', stacks: FUNCTIONS },
-  { why: 'env-settings, in every function', file: 'libs/env-settings/src/index.ts', stacks: FUNCTIONS },
-  { why: 's3-config-store, in every function', file: 'libs/s3-config-store/src/lib/config-store.ts', stacks: FUNCTIONS },
+  { why: 'the runtime toolkit, in every function', file: 'libs/lambda-runtime/src/lib/logger.ts', stacks: FUNCTIONS },
+  { why: 'the shared defaults, in every function and in the names every stack uses', file: 'libs/lambda-runtime/src/defaults.ts', stacks: ALL },
+  { why: 'config-schema, in eval and cfresource (the webhook never reads a config)', file: 'libs/config-schema/src/decision/decide.ts', stacks: ['eval', 'cfresource'] },
+  { why: 'a spec file of config-schema', file: 'libs/config-schema/src/decision/decide.spec.ts', stacks: [] },
+  { why: 's3-config-store, in eval and cfresource', file: 'libs/s3-config-store/src/lib/config-store.ts', stacks: ['eval', 'cfresource'] },
+  { why: 'the hand-over, in the webhook and eval', file: 'libs/handover/src/lib/dispatcher.ts', stacks: ['webhook', 'eval'] },
   { why: 'github-signature, in the webhook only', file: 'libs/github-signature/src/index.ts', stacks: ['webhook'] },
   { why: 'webhook-delivery, in the webhook only', file: 'libs/webhook-delivery/src/lib/handle-delivery.ts', stacks: ['webhook'] },
   { why: 'push-event, in the webhook and eval', file: 'libs/push-event/src/index.ts', stacks: ['webhook', 'eval'] },

@@ -1,4 +1,6 @@
-import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { localS3ClientConfig } from '@monorepo-triggers/test-servers';
 import {
   atLambdaCpu,
   lambdaCpuQuotaAvailable,
@@ -114,7 +116,7 @@ describe(`[determinism] eval at a 512 MB Lambda's CPU share (0.29 vCPU; ${STARVE
   let codepipeline: LocalCodePipeline;
   beforeAll(async () => {
     [s3, codepipeline] = await Promise.all([startS3Server({ buckets: ['share'] }), startLocalCodePipeline()]);
-    const client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = createS3Client(localS3ClientConfig(s3.endpoint));
     const store = new S3ConfigStore({ client, bucket: 'share', prefix: 'mono-repo/config' });
     const base = { version: 1, repository: 'acme/platform', branches: ['main'] };
     // The configs that eval skipped at 0.29 vCPU when validation had a wall-clock budget.

@@ -1,5 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { localS3ClientConfig } from '@monorepo-triggers/test-servers';
 import {
   delivery,
   minimalPush,
@@ -35,7 +37,7 @@ describe('[fault] eval against failing and slow dependencies (built bundle, loca
 
   beforeAll(async () => {
     [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline()]);
-    client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    client = createS3Client(localS3ClientConfig(s3.endpoint));
     const store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
     await store.put({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^services/orders/', '^libs/money/'] });
     await store.put({ version: 1, repository: 'acme/platform', pipelineName: 'billing', branches: ['main'], includePaths: ['^libs/money/'], onIncompleteChanges: 'skip' });

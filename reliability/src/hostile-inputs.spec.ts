@@ -1,6 +1,7 @@
 import { compileTrigger, createChangeSet, decide, validateTriggerConfig } from '@monorepo-triggers/config-schema';
 import { delivery, minimalPush } from '@monorepo-triggers/test-servers';
-import { handleDelivery, MAX_BODY_BYTES, toHttpRequest, type Dispatcher } from '@monorepo-triggers/webhook-delivery';
+import type { Dispatcher } from '@monorepo-triggers/handover';
+import { handleDelivery, MAX_BODY_BYTES, toHttpRequest } from '@monorepo-triggers/webhook-delivery';
 import { createHmac } from 'node:crypto';
 
 const SECRET = 'hostile-secret';

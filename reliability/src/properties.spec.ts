@@ -2,7 +2,9 @@ import { compileTrigger, createChangeSet, decide, validateTriggerConfig, type Tr
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import picomatch from 'picomatch';
-import { handleDelivery, toHttpRequest, type Dispatcher } from '@monorepo-triggers/webhook-delivery';
+import type { Dispatcher } from '@monorepo-triggers/handover';
+import { lambdaHttpEvent } from '@monorepo-triggers/test-servers';
+import { handleDelivery, toHttpRequest } from '@monorepo-triggers/webhook-delivery';
 
 const SECRET = 'property-secret';
 const hmac = (body: Buffer) => 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex');
@@ -38,7 +40,7 @@ describe('[property] webhook handler under random requests', () => {
         put('content-type', r.contentType);
         put('x-hub-signature-256', signature);
         const encoded = r.base64 ? raw.toString('base64') : r.body;
-        const event = r.shape === 'v1' ? { httpMethod: r.method, headers, body: encoded, isBase64Encoded: r.base64 } : { requestContext: { http: { method: r.method } }, headers, body: encoded, isBase64Encoded: r.base64 };
+        const event = lambdaHttpEvent({ shape: r.shape, method: r.method, headers, body: encoded, isBase64Encoded: r.base64 });
         const dispatched: unknown[] = [];
         const dispatcher: Dispatcher = { dispatch: async (e) => (dispatched.push(e), { mode: 'invoke', bytes: 1 }) };
         const result = await handleDelivery(toHttpRequest(event), 'd', { secrets: [SECRET], dispatcher });

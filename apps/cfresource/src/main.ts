@@ -1,7 +1,9 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
-import { createS3Client, S3ConfigStore, storeSettingsFromEnv } from '@monorepo-triggers/s3-config-store';
+import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore, storeSettingsFromEnv } from '@monorepo-triggers/s3-config-store';
+import type { Context } from 'aws-lambda';
 import { CloudFormationStackRecords } from './lib/cloudformation-stack-records';
 import { handleRequest, type HandlerDependencies } from './lib/handle-request';
 import { HttpResponseSender } from './lib/response-sender';
@@ -11,6 +13,7 @@ const BOUNDED = { maxAttempts: 3, requestHandler: { connectionTimeout: 2000, req
 /** CloudFormation and CodePipeline, which the checks read. */
 const checks = () => ({ stacks: new CloudFormationStackRecords(new CloudFormationClient(BOUNDED)), entitlements: new CodePipelineEntitlements(new CodePipelineClient(BOUNDED)) });
 
+const log = createLogger('cfresource');
 let dependencies: HandlerDependencies | undefined;
 
 /** The store and response sender, once per container. S3 calls are bounded so the deadline holds. */
@@ -22,7 +25,7 @@ function getDependencies(): HandlerDependencies {
       ...checks(),
       store: new S3ConfigStore({ client, bucket: settings.bucket, prefix: settings.prefix }),
       sender: new HttpResponseSender(),
-      log: (fields) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), fn: 'cfresource', ...fields }) + '\n'),
+      log,
     };
   }
   return dependencies;
@@ -37,7 +40,8 @@ function unconfigured(error: Error): Pick<HandlerDependencies, 'store' | 'stacks
 }
 
 /** Lambda entry point for `Custom::PipelineTrigger` requests. */
-export async function handler(event: unknown, context: { getRemainingTimeInMillis?: () => number }): Promise<void> {
+export async function handler(event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>>): Promise<void> {
+  log.setInvocation(context?.awsRequestId ? { awsRequestId: context.awsRequestId } : undefined);
   // Without a context (local runs), assume a 60 s budget.
   const started = Date.now();
   const remaining = context?.getRemainingTimeInMillis?.bind(context) ?? (() => 60_000 - (Date.now() - started));
@@ -45,7 +49,7 @@ export async function handler(event: unknown, context: { getRemainingTimeInMilli
   try {
     deps = getDependencies();
   } catch (error) {
-    deps = { ...unconfigured(error as Error), sender: new HttpResponseSender(), log: (fields) => process.stdout.write(JSON.stringify({ fn: 'cfresource', ...fields }) + '\n') };
+    deps = { ...unconfigured(error as Error), sender: new HttpResponseSender(), log };
   }
   await handleRequest(event, remaining, deps);
 }

@@ -1,12 +1,14 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { ENTITLEMENT_TAG, OWNER_STACKS_TAG } from '@monorepo-triggers/config-schema';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import {
   listenOnLoopback,
+  localS3ClientConfig,
   runBundle,
   startConditionalS3Proxy,
   startLocalCloudFormation,
@@ -104,8 +106,8 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   beforeAll(async () => {
     [s3, cloudformation, codepipeline] = await Promise.all([startS3Server({ buckets: [CONFIGS, RESPONSES] }), startLocalCloudFormation(), startLocalCodePipeline({ pipelines: pipelineTags })]);
     conditional = await startConditionalS3Proxy(s3.endpoint);
-    client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    storeClient = createS3Client({ forcePathStyle: true, endpoint: conditional.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    client = createS3Client(localS3ClientConfig(s3.endpoint));
+    storeClient = createS3Client(localS3ClientConfig(conditional.endpoint));
   });
   afterAll(async () => {
     client.destroy();

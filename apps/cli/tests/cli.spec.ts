@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createS3Client } from '@monorepo-triggers/s3-config-store';
-import { GitRepo, startRecordingServer, startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { GitRepo, localS3ClientConfig, startRecordingServer, startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -100,7 +100,7 @@ Resources:
     let s3: S3Server;
     beforeAll(async () => {
       s3 = await startS3Server({ buckets: ['stored'] });
-      const client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      const client = createS3Client(localS3ClientConfig(s3.endpoint));
       const put = (pipeline: string, includePaths: string[]) =>
         client.send(new PutObjectCommand({ Bucket: 'stored', Key: `mono-repo/config/acme/platform/${pipeline}.json`, Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: pipeline, branches: ['main'], includePaths }) }));
       // Written by an older version, straight to S3: JavaScript regexes that RE2 syntax refuses.

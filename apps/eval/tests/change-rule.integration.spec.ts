@@ -2,8 +2,9 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
-import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { GitRepo, startLocalCodePipeline, startLocalGithub, startS3Server, type LocalCodePipeline, type LocalGithub, type S3Server } from '@monorepo-triggers/test-servers';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { GitRepo, localS3ClientConfig, startLocalCodePipeline, startLocalGithub, startS3Server, type LocalCodePipeline, type LocalGithub, type S3Server } from '@monorepo-triggers/test-servers';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluatePush } from '../src/lib/evaluate-push';
 import { FetchGithubApi } from '../src/lib/github-api';
@@ -40,7 +41,7 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
 
   beforeAll(async () => {
     [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline()]);
-    client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    client = createS3Client(localS3ClientConfig(s3.endpoint));
     store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
     for (const config of CONFIGS) await store.put({ version: 1, repository: 'acme/platform', ...config });
   });
@@ -68,7 +69,6 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
       configs: store,
       entitlements: new CodePipelineEntitlements(client),
       pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
-      readEvent: async () => undefined,
       github: new FetchGithubApi(github.endpoint, 'token'),
       starter: new CodePipelineStarter(client),
       triggers: new CompiledTriggerCache(),

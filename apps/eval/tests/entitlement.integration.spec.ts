@@ -2,8 +2,9 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ENTITLEMENT_TAG, OWNER_STACKS_TAG } from '@monorepo-triggers/config-schema';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
-import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { runBundle, startLocalCodePipeline, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { localS3ClientConfig, runBundle, startLocalCodePipeline, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
 import { join } from 'node:path';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluatePush } from '../src/lib/evaluate-push';
@@ -34,7 +35,6 @@ describe("a config starts only a pipeline that agrees to its repository (the pip
       configs: new S3ConfigStore({ client, bucket: BUCKET, prefix }),
       entitlements: new CodePipelineEntitlements(codepipelineClient()),
       pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
-      readEvent: async () => undefined,
       starter: new CodePipelineStarter(codepipelineClient()),
       triggers: new CompiledTriggerCache(),
       startConcurrency: 4,
@@ -45,7 +45,7 @@ describe("a config starts only a pipeline that agrees to its repository (the pip
   beforeAll(async () => {
     // eval's IAM policy allows starting tagged pipelines only: the stand-in refuses the others the same way.
     [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline({ pipelines: (name) => TAGS[name], requireTag: ENTITLEMENT_TAG })]);
-    client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    client = createS3Client(localS3ClientConfig(s3.endpoint));
     // Written straight to S3 (around cfresource, which would refuse the first two).
     for (const [name, body] of [
       ['orders-service-prod', config('orders-service-prod', { DEPLOY_TARGET: 'attacker' })],

@@ -1,7 +1,10 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { EventReader } from '@monorepo-triggers/handover';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import {
+  localS3ClientConfig,
   startLocalCodePipeline,
   startRecordingServer,
   startS3Server,
@@ -12,7 +15,8 @@ import {
   type S3Server,
 } from '@monorepo-triggers/test-servers';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
-import { evaluatePush, StartFailures, type EvalDependencies } from '../src/lib/evaluate-push';
+import { StartFailures } from '../src/lib/errors';
+import { evaluatePush, type EvalDependencies } from '../src/lib/evaluate-push';
 import { FetchGithubApi } from '../src/lib/github-api';
 import { CodePipelineStarter, executionToken } from '../src/lib/pipeline-starter';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
@@ -35,9 +39,6 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     configs: store,
     entitlements: new CodePipelineEntitlements(pipelineClient()),
     pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
-    readEvent: async () => {
-      throw new Error('no claim checks here');
-    },
     starter: new CodePipelineStarter(pipelineClient()),
     triggers: new CompiledTriggerCache(),
     startConcurrency: 4,
@@ -58,7 +59,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
         return route ? route(request) : { status: 404, body: { message: 'Not Found' } };
       }),
     ]);
-    s3Client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    s3Client = createS3Client(localS3ClientConfig(s3.endpoint));
     store = new S3ConfigStore({ client: s3Client, bucket: BUCKET, prefix: 'mono-repo/config' });
     for (const config of monorepoConfigs) await store.put(config);
     // Broken objects next to the valid ones: they must be logged and skipped, never block the others.
@@ -259,12 +260,12 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     expect(codepipeline.starts).toHaveLength(3);
   });
 
-  it('reads a claim-checked event from S3', async () => {
+  it('evaluates a claim-checked event read back from S3', async () => {
     const event = pushEvent({ changedPaths: ['apps/web/x.ts'] });
-    const summary = await evaluatePush(
-      { type: 'push-claim-check', version: 1, deliveryId: 'delivery-1', bucket: BUCKET, key: 'mono-repo/events/x.json', bytes: 10 },
-      deps({ readEvent: async () => event }),
-    );
+    await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/events/2026-11-26/x.json', Body: JSON.stringify(event) }));
+    const reader = new EventReader({ s3: s3Client, bucket: BUCKET, eventsPrefix: 'mono-repo/events' });
+    const read = await reader.read({ type: 'push-claim-check', version: 1, deliveryId: 'delivery-1', bucket: BUCKET, key: 'mono-repo/events/2026-11-26/x.json', bytes: 10 });
+    const summary = await evaluatePush(read, deps());
     expect(summary.started).toEqual(['web']);
   });
 

@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createS3Client, S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { runBundle, runInProcess, startLocalCodePipeline, startLocalSecretsManager, startRecordingServer, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { localS3ClientConfig, runBundle, runInProcess, startLocalCodePipeline, startLocalSecretsManager, startRecordingServer, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent } from './scenario';
 
@@ -38,7 +39,7 @@ describe.each([
     [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline()]);
     Object.assign(process.env, s3.env, { AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, CONFIG_BUCKET: BUCKET });
     delete process.env['GITHUB_TOKEN'];
-    const client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = createS3Client(localS3ClientConfig(s3.endpoint));
     const store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
     for (const config of monorepoConfigs) await store.put(config);
     const big = pushEvent({ deliveryId: 'claimed', changedPaths: ['docs/guide.md', ...Array.from({ length: 5000 }, (_, i) => `generated/${i}.txt`)] });
@@ -95,7 +96,7 @@ describe('the GitHub token from Secrets Manager (built bundle, real SDK client)'
       startRecordingServer(() => ({ status: 200, body: { truncated: false, tree: [] } })),
     ]);
     try {
-      const client = createS3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      const client = createS3Client(localS3ClientConfig(s3.endpoint));
       await new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' }).put(monorepoConfigs[0]);
       client.destroy();
       const run = await runBundle(

@@ -1,4 +1,4 @@
-import type { CompactPushEvent } from '@monorepo-triggers/push-event';
+import type { CompactPushEvent } from '@monorepo-triggers/handover';
 
 export const REPO = 'Acme/Platform';
 export const SHA_BEFORE = '1'.repeat(40);

@@ -1,19 +1,20 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { LambdaDispatcher } from '@monorepo-triggers/handover';
+import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { CachedSecret } from '@monorepo-triggers/runtime-secrets';
-import { createS3Client } from '@monorepo-triggers/s3-config-store';
-import { randomUUID } from 'node:crypto';
-import { LambdaDispatcher } from './lib/dispatcher';
-import { logLine } from './lib/log';
-import { webhookSettingsFromEnv } from './lib/settings';
 import { byteLength, handleDelivery, toHttpRequest, type HttpResponse, type LambdaHttpEvent, type WebhookDependencies } from '@monorepo-triggers/webhook-delivery';
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { webhookSettingsFromEnv } from './lib/settings';
 
+const log = createLogger('webhook');
 let dependencies: WebhookDependencies | undefined;
 
 /** The webhook secret from Secrets Manager, bounded so GitHub's 10 s survive a slow call; during an outage the values read before are kept. */
 function cachedSecret(secretId: string, maxAgeMs: number): CachedSecret {
   const client = new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
-  const onStaleRefresh = (error: Error) => logLine({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using: 'the values read before' });
+  const onStaleRefresh = (error: Error) => log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using: 'the values read before' });
   return new CachedSecret(client, secretId, { maxAgeMs, onStaleRefresh });
 }
 
@@ -37,12 +38,13 @@ function getDependencies(): WebhookDependencies {
 }
 
 /** Lambda entry point for API Gateway (REST or HTTP API) and Function URLs. */
-export async function handler(event: LambdaHttpEvent): Promise<HttpResponse> {
+export async function handler(event: LambdaHttpEvent, context?: Context): Promise<HttpResponse> {
   const started = performance.now();
+  log.setInvocation(context);
   const request = toHttpRequest(event);
   const deliveryId = request.headers['x-github-delivery'] || `no-delivery-id-${randomUUID()}`;
   const result = await handleDelivery(request, deliveryId, getDependencies());
-  logLine({
+  log({
     msg: 'delivery',
     deliveryId,
     event: result.event ?? request.headers['x-github-event'],

@@ -1,6 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/push-event';
-import { delivery, minimalPush, runBundle, runInProcess, startLocalSecretsManager, startRecordingServer, startS3Server, type BundleRun, type LocalSecretsManager, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/handover';
+import { delivery, localS3ClientConfig, minimalPush, runBundle, runInProcess, startLocalSecretsManager, startRecordingServer, startS3Server, type BundleRun, type LocalSecretsManager, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
 import type { HttpResponse, LambdaHttpEvent } from '@monorepo-triggers/webhook-delivery';
@@ -75,7 +75,7 @@ describe.each([
       CONFIG_BUCKET: BUCKET,
       EVENTS_PREFIX: 'mono-repo/events',
     });
-    s3Client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    s3Client = new S3Client(localS3ClientConfig(s3.endpoint));
   });
   afterAll(async () => {
     process.env = savedEnv;

@@ -1,27 +1,41 @@
-export { triggerConfigSchema, ownerSchema, variablesSchema } from './lib/trigger-config.schema';
-export type { TriggerConfig, TriggerConfigInput } from './lib/trigger-config.schema';
-export { cfnPropertiesSchema, parseCfnProperties } from './lib/cfn-properties.schema';
-export type { CfnProperties } from './lib/cfn-properties.schema';
-export { validateTriggerConfig } from './lib/validate';
-export { ConfigValidationError, englishIssueMessages, formatIssues, formatPath, toConfigIssues } from './lib/issues';
-export type { ConfigIssue, ParseResult } from './lib/issues';
-export { compileLinearRegex, PatternSyntaxError, unsupportedConstruct } from './lib/linear-regex';
-export type { LinearRegex } from './lib/linear-regex';
-export { compileGlob, GlobSyntaxError } from './lib/glob';
-export type { CompiledGlob } from './lib/glob';
-export { literalRegexPrefix } from './lib/regex-literal';
-export { compilePathPattern } from './lib/path-patterns';
-export type { CompiledPathPattern, PathSyntax } from './lib/path-patterns';
-export { compileRefPattern, parseRef } from './lib/ref-patterns';
-export type { CompiledRefPattern, ParsedRef } from './lib/ref-patterns';
-export { compileTrigger } from './lib/compiled-trigger';
-export type { CompiledTrigger } from './lib/compiled-trigger';
-export { createChangeSet, pathsWithPrefix } from './lib/change-set';
-export type { ChangeSet } from './lib/change-set';
-export { awaitsFullChangeList, decide } from './lib/decide';
-export type { Decision, DecisionReason, PathMatch, PushFacts } from './lib/decide';
-export { triggerConfigJsonSchema } from './lib/json-schema';
-export { BUILT_IN_VARIABLES, LIMITS } from './lib/limits';
-export { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './lib/names';
-export { ENTITLEMENT_TAG, entitlementOf, OWNER_STACKS_TAG, stackNameOf } from './lib/entitlement';
-export type { Entitlement, EntitlementClaim } from './lib/entitlement';
+/**
+ * @monorepo-triggers/config-schema, in two parts:
+ * - schema/: what a trigger configuration is. The zod schemas (the stored config, the
+ *   CloudFormation properties), validation and its issues, limits, names, the entitlement tags, and
+ *   the JSON Schema generated from the zod schema.
+ * - decision/: whether a push starts a pipeline. Path and ref patterns compiled for the linear-time
+ *   engine (globs, RE2 syntax), the compiled trigger, the change set, and `decide`.
+ * schema/ uses decision/ only to check that patterns compile; decision/ works on configurations
+ * validated by schema/, within its LIMITS.
+ */
+
+// schema/
+export { triggerConfigSchema, ownerSchema, variablesSchema } from './schema/trigger-config.schema';
+export type { TriggerConfig, TriggerConfigInput } from './schema/trigger-config.schema';
+export { cfnPropertiesSchema, parseCfnProperties } from './schema/cfn-properties.schema';
+export type { CfnProperties } from './schema/cfn-properties.schema';
+export { validateTriggerConfig } from './schema/validate';
+export { ConfigValidationError, englishIssueMessages, formatIssues, formatPath, toConfigIssues } from './schema/issues';
+export type { ConfigIssue, ParseResult } from './schema/issues';
+export { triggerConfigJsonSchema } from './schema/json-schema';
+export { BUILT_IN_VARIABLES, LIMITS } from './schema/limits';
+export { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './schema/names';
+export { ENTITLEMENT_TAG, entitlementOf, OWNER_STACKS_TAG, stackNameOf } from './schema/entitlement';
+export type { Entitlement, EntitlementClaim } from './schema/entitlement';
+
+// decision/
+export { compileLinearRegex, PatternSyntaxError, unsupportedConstruct } from './decision/linear-regex';
+export type { LinearRegex } from './decision/linear-regex';
+export { compileGlob, GlobSyntaxError } from './decision/glob';
+export type { CompiledGlob } from './decision/glob';
+export { literalRegexPrefix } from './decision/regex-literal';
+export { compilePathPattern } from './decision/path-patterns';
+export type { CompiledPathPattern, PathSyntax } from './decision/path-patterns';
+export { compileRefPattern, parseRef } from './decision/ref-patterns';
+export type { CompiledRefPattern, ParsedRef } from './decision/ref-patterns';
+export { compileTrigger } from './decision/compiled-trigger';
+export type { CompiledTrigger } from './decision/compiled-trigger';
+export { createChangeSet, pathsWithPrefix } from './decision/change-set';
+export type { ChangeSet } from './decision/change-set';
+export { awaitsFullChangeList, decide, decidedOnIncompleteChanges } from './decision/decide';
+export type { Decision, DecisionReason, PathMatch, PushFacts } from './decision/decide';

@@ -1,8 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { triggerConfigJsonSchema } from '../src/lib/json-schema';
-import { validateTriggerConfig } from '../src/lib/validate';
+import { triggerConfigJsonSchema } from '../src/schema/json-schema';
+import { validateTriggerConfig } from '../src/schema/validate';
 
 const workspace = join(__dirname, '..', '..', '..');
 const schemaFile = join(__dirname, '..', 'trigger-config.schema.json');

@@ -1,5 +1,5 @@
-export { startS3Server, S3RVER_CREDENTIALS } from './lib/s3-server';
-export type { S3Server, S3ServerOptions, S3Request } from './lib/s3-server';
+export { startS3Server, S3RVER_CREDENTIALS, localS3ClientConfig } from './lib/s3-server';
+export type { LocalS3ClientConfig, S3Server, S3ServerOptions, S3Request } from './lib/s3-server';
 export { startRecordingServer } from './lib/recording-server';
 export type { CannedResponse, RecordedRequest, RecordingServer, Responder } from './lib/recording-server';
 export { startLocalCodePipeline } from './lib/local-codepipeline';
@@ -18,3 +18,7 @@ export { startLocalCloudFormation } from './lib/local-cloudformation';
 export type { LocalCloudFormation, LocalStack, LocalStackResource } from './lib/local-cloudformation';
 export { startLocalSecretsManager } from './lib/local-secrets-manager';
 export type { LocalSecretsManager } from './lib/local-secrets-manager';
+export { startLocalLambda } from './lib/local-lambda';
+export type { LocalLambda, LocalLambdaOptions } from './lib/local-lambda';
+export { serveLambdaOverHttp, toHttpApiEvent } from './lib/lambda-http-server';
+export type { LambdaHttpResponse } from './lib/lambda-http-server';

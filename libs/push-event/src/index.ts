@@ -1,7 +1,5 @@
 export { githubPushSchema } from './lib/github-push.schema';
 export type { GithubPush } from './lib/github-push.schema';
-export { claimCheckSchema, compactPushEventSchema, evalInputSchema } from './lib/compact-push-event';
-export type { ClaimCheck, CompactPushEvent, EvalInput } from './lib/compact-push-event';
 export { GITHUB_MAX_COMMITS, GITHUB_PATH_LIST_CAP, toCompactPushEvent } from './lib/to-compact-push-event';
 export { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges } from './lib/change-rule';
 export type { ChangeRule } from './lib/change-rule';

@@ -2,4 +2,3 @@ export { byteLength, handleDelivery, MAX_BODY_BYTES } from './lib/handle-deliver
 export type { DeliveryOutcome, WebhookDependencies } from './lib/handle-delivery';
 export { jsonResponse, toHttpRequest } from './lib/http-event';
 export type { HttpRequest, HttpResponse, LambdaHttpEvent } from './lib/http-event';
-export type { Dispatcher, DispatchResult } from './lib/dispatcher';

@@ -1,5 +1,5 @@
 import { callerRefusal, type StackRecord } from './caller-check';
-import type { CfnRequest } from './cfn-request';
+import type { CfnRequest } from './cfn-request.schema';
 
 const STACK = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1';
 const base = { ResponseURL: 'https://x', StackId: STACK, RequestId: 'r', LogicalResourceId: 'T' };

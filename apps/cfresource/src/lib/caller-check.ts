@@ -1,4 +1,4 @@
-import type { CfnRequest } from './cfn-request';
+import type { CfnRequest } from './cfn-request.schema';
 
 /** What CloudFormation says about the stack resource a request claims to come from. */
 export interface StackRecord {

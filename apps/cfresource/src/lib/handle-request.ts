@@ -1,5 +1,5 @@
-import { englishIssueMessages } from '@monorepo-triggers/config-schema';
-import { cfnRequestSchema, type CfnRequest, type ResourceOutcome } from './cfn-request';
+import { ENGLISH, formatZodIssues, type Logger } from '@monorepo-triggers/lambda-runtime';
+import { cfnRequestSchema, type CfnRequest, type ResourceOutcome } from './cfn-request.schema';
 import { redactUrl, responseBody } from './response-body';
 import type { ResponseSender } from './response-sender';
 import { applyRequest, CREATE_FAILED_ID, type TriggerChecks, type TriggerStore } from './trigger-resource';
@@ -7,7 +7,7 @@ import { applyRequest, CREATE_FAILED_ID, type TriggerChecks, type TriggerStore }
 export interface HandlerDependencies extends TriggerChecks {
   store: TriggerStore;
   sender: ResponseSender;
-  log: (fields: Record<string, unknown>) => void;
+  log: Logger;
 }
 
 /** Time kept back from the Lambda timeout to send FAILED (with retries) when the work has not finished. */
@@ -22,10 +22,10 @@ const FINAL_MARGIN_MS = 500;
  */
 export async function handleRequest(event: unknown, remainingTimeMs: () => number, deps: HandlerDependencies): Promise<ResourceOutcome | undefined> {
   const started = Date.now();
-  const parsed = cfnRequestSchema.safeParse(event, { error: englishIssueMessages });
+  const parsed = cfnRequestSchema.safeParse(event, { error: ENGLISH });
   if (!parsed.success) {
     // Without a ResponseURL there is no one to answer; say so loudly and stop.
-    deps.log({ msg: 'invalid-request', error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    deps.log({ msg: 'invalid-request', error: formatZodIssues(parsed.error.issues) });
     return undefined;
   }
   const request = parsed.data;

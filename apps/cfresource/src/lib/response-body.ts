@@ -1,4 +1,4 @@
-import type { CfnRequest, ResourceOutcome } from './cfn-request';
+import type { CfnRequest, ResourceOutcome } from './cfn-request.schema';
 
 /** CloudFormation rejects response bodies over 4,096 bytes. */
 export const MAX_RESPONSE_BYTES = 4096;

@@ -2,7 +2,7 @@ import { formatIssues, parseCfnProperties, type TriggerConfig } from '@monorepo-
 import { pipelineArnPrefixOf, type PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { ConfigConflictError, type InvalidConfig, type S3ConfigStore, type StoredConfig } from '@monorepo-triggers/s3-config-store';
 import { callerRefusal, type StackRecords } from './caller-check';
-import type { CfnRequest, ResourceOutcome } from './cfn-request';
+import type { CfnRequest, ResourceOutcome } from './cfn-request.schema';
 import { CREATE_FAILED_ID } from './trigger-resource-ids';
 
 /** The store operations the resource needs. */

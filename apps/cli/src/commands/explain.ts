@@ -1,5 +1,6 @@
 import { compileTrigger, createChangeSet, decide, type Decision } from '@monorepo-triggers/config-schema';
 import { changeRule, createsBranch, describeChangeRule, githubPushSchema, payloadPathsAreChanges, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
 import { gitChangedPaths, gitRepository } from '../lib/git-changes';
@@ -64,7 +65,7 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
       throw new UserError(`cannot read the payload ${options.payload}: ${(error as Error).message}`);
     }
     const parsed = githubPushSchema.safeParse(json);
-    if (!parsed.success) throw new UserError(`${options.payload} is not a GitHub push payload: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+    if (!parsed.success) throw new UserError(`${options.payload} is not a GitHub push payload: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
     const event = toCompactPushEvent(parsed.data, 'explain');
     // Eval's rule: the payload's paths are the change only for an ordinary push. For a forced push or
     // a new branch eval asks GitHub; without it (here), they are hints and onIncompleteChanges decides.

@@ -1,5 +1,7 @@
-import { validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
-import { createS3Client, S3ConfigStore, storeSettingsFromEnv, type InvalidConfig } from '@monorepo-triggers/s3-config-store';
+import { formatIssues, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import { localS3ClientConfig } from '@monorepo-triggers/local-aws';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore, storeSettingsFromEnv, type InvalidConfig } from '@monorepo-triggers/s3-config-store';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLocalStack } from './local-state';
@@ -41,7 +43,7 @@ export function loadConfigDir(dir: string): LoadedConfigs {
     }
     const parsed = validateTriggerConfig(json);
     if (parsed.ok) result.configs.push({ key: file, config: parsed.value });
-    else result.invalid.push({ key: file, error: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
+    else result.invalid.push({ key: file, error: formatIssues(parsed.issues) });
   }
   return result;
 }
@@ -55,7 +57,7 @@ export function openStore(options: SourceOptions): { store: S3ConfigStore; descr
   }
   const local = readLocalStack();
   if (!local) throw new UserError('no local stack is running: start it with `npm start`, or pass --bucket BUCKET (or --configs DIR)');
-  const client = createS3Client({ forcePathStyle: true, endpoint: local.s3Endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = createS3Client(localS3ClientConfig(local.s3Endpoint));
   return { store: new S3ConfigStore({ client, bucket: local.bucket, prefix: local.prefix }), description: `local stack (s3://${local.bucket}/${local.prefix}/ on ${local.s3Endpoint})` };
 }
 

@@ -1,6 +1,7 @@
-import { payloadIsComplete, type ChangeRule, type CompactPushEvent } from '@monorepo-triggers/push-event';
-import * as z from 'zod/mini';
+import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import { payloadIsComplete, type ChangeRule } from '@monorepo-triggers/push-event';
 import type { GithubApi } from './github-api';
+import { compareSchema, treeSchema, type TreeEntry } from './github-api.schema';
 
 /** One attempt to learn the change list, for the log. */
 export interface CompletionStep {
@@ -22,15 +23,6 @@ export const COMPARE_FILE_CAP = 300;
 /** Longest time spent asking GitHub, all steps together, so eval finishes well inside its timeout. */
 export const COMPLETION_BUDGET_MS = 20_000;
 
-const compareSchema = z.object({
-  files: z.optional(z.array(z.object({ filename: z.string(), previous_filename: z.optional(z.string()) }))),
-  merge_base_commit: z.optional(z.object({ sha: z.string() })),
-});
-const treeSchema = z.object({
-  truncated: z.optional(z.boolean()),
-  tree: z.array(z.object({ path: z.string(), type: z.string(), sha: z.string() })),
-});
-type TreeEntry = { path: string; type: string; sha: string };
 
 /**
  * Learns from GitHub what a push changed, following its ChangeRule: the compare API (`base...head`,

@@ -1,6 +1,6 @@
 import { StartPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { TriggerConfig } from '@monorepo-triggers/config-schema';
-import type { CompactPushEvent } from '@monorepo-triggers/push-event';
+import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import { createHash } from 'node:crypto';
 
 /** One StartPipelineExecution request. */

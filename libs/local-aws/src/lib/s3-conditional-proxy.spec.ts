@@ -1,12 +1,12 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startConditionalS3Proxy, type ConditionalS3Proxy } from './s3-conditional-proxy';
-import { startS3Server, S3RVER_CREDENTIALS, type S3Server } from './s3-server';
+import { localS3ClientConfig, startS3Server, type S3Server } from './s3-server';
 
 describe("startConditionalS3Proxy: S3's conditional writes in front of s3rver", () => {
   let s3: S3Server;
   let proxy: ConditionalS3Proxy;
   const client = (endpoint: string) =>
-    new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: S3RVER_CREDENTIALS, maxAttempts: 1, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    new S3Client({ ...localS3ClientConfig(endpoint), maxAttempts: 1, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   let direct: S3Client;
   let through: S3Client;
   const status = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

@@ -1,5 +1,5 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startS3Server, type S3Server } from './s3-server';
+import { localS3ClientConfig, startS3Server, type S3Server } from './s3-server';
 
 describe('startS3Server', () => {
   let server: S3Server;
@@ -10,12 +10,7 @@ describe('startS3Server', () => {
 
   it('serves the real S3 client on 127.0.0.1 and records each request', async () => {
     expect(server.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const s3 = new S3Client({
-      endpoint: server.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    const s3 = new S3Client(localS3ClientConfig(server.endpoint));
     await s3.send(new CreateBucketCommand({ Bucket: 'other' }));
     await s3.send(new PutObjectCommand({ Bucket: 'configs', Key: 'a/b.json', Body: '{"x":1}' }));
     const got = await s3.send(new GetObjectCommand({ Bucket: 'configs', Key: 'a/b.json' }));

@@ -55,8 +55,27 @@ process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
 process.on('disconnect', () => process.exit(0));
 `;
 
-/** Credentials s3rver accepts (it checks only the access key id). */
+/** Credentials s3rver accepts (it checks only the access key id): the one place they are written. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** The region the local S3 is addressed in (s3rver accepts any). */
+const S3RVER_REGION = 'us-east-1';
+
+/** S3 client settings for the local S3 (s3rver) at `endpoint`. */
+export interface LocalS3ClientConfig {
+  endpoint: string;
+  region: string;
+  forcePathStyle: true;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * Settings for an S3 client (`new S3Client(...)`, `createS3Client(...)`) that talks to the local S3
+ * at `endpoint`: path-style addressing and the credentials s3rver accepts.
+ */
+export function localS3ClientConfig(endpoint: string): LocalS3ClientConfig {
+  return { endpoint, region: S3RVER_REGION, forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } };
+}
 
 /**
  * Starts a real S3-compatible server (s3rver) on 127.0.0.1, in a child process. Used by the tests
@@ -99,7 +118,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
       S3_FORCE_PATH_STYLE: 'true',
       AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      AWS_REGION: 'us-east-1',
+      AWS_REGION: S3RVER_REGION,
     },
     async stop() {
       if (child.exitCode === null) {

@@ -1,4 +1,4 @@
-import type { CompactPushEvent } from './compact-push-event';
+import type { CompactPushEvent } from '@monorepo-triggers/handover';
 
 const ZERO_SHA = /^0+$/;
 

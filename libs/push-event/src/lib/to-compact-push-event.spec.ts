@@ -1,5 +1,5 @@
 import examples from '@octokit/webhooks-examples';
-import { compactPushEventSchema } from './compact-push-event';
+import { compactPushEventSchema } from '@monorepo-triggers/handover';
 import { githubPushSchema } from './github-push.schema';
 import { GITHUB_MAX_COMMITS, GITHUB_PATH_LIST_CAP, toCompactPushEvent } from './to-compact-push-event';
 

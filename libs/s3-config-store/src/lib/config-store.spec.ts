@@ -1,8 +1,8 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConfigValidationError } from '@monorepo-triggers/config-schema';
-import { startConditionalS3Proxy, startProxy, startS3Server, type ConditionalS3Proxy, type S3Server } from '@monorepo-triggers/test-servers';
+import { localS3ClientConfig, startConditionalS3Proxy, startProxy, startS3Server, type ConditionalS3Proxy, type S3Server } from '@monorepo-triggers/test-servers';
 import { ConfigConflictError, S3ConfigStore } from './config-store';
-import { createS3Client } from './s3-client';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 
 const BUCKET = 'trigger-configs';
 
@@ -28,7 +28,7 @@ describe('S3ConfigStore against s3rver', () => {
   };
   beforeAll(async () => {
     server = await startS3Server({ buckets: [BUCKET] });
-    client = createS3Client({ forcePathStyle: true, endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    client = createS3Client(localS3ClientConfig(server.endpoint));
   });
   afterAll(async () => {
     client.destroy();
@@ -140,7 +140,7 @@ describe('S3ConfigStore against s3rver', () => {
         return undefined;
       },
     });
-    const proxied = createS3Client({ forcePathStyle: true, endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, maxAttempts: 2 });
+    const proxied = createS3Client({ ...localS3ClientConfig(proxy.endpoint), maxAttempts: 2 });
     try {
       const reader = new S3ConfigStore({ client: proxied, bucket: BUCKET, prefix: store.prefix });
       const result = await reader.list('acme/platform');
@@ -170,7 +170,7 @@ describe("S3ConfigStore's conditional writes, against S3's rules (a proxy enforc
   beforeAll(async () => {
     server = await startS3Server({ buckets: [BUCKET] });
     proxy = await startConditionalS3Proxy(server.endpoint);
-    client = createS3Client({ forcePathStyle: true, endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    client = createS3Client(localS3ClientConfig(proxy.endpoint));
   });
   afterAll(async () => {
     client.destroy();

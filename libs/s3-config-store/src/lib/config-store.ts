@@ -17,7 +17,7 @@ import {
   type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
 import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
-import { mapLimit } from './map-limit';
+import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 
 /**
  * A conditional write or delete that S3 refused: the object is not in the state the caller read

@@ -1,6 +1,6 @@
-import type { CompactPushEvent } from '@monorepo-triggers/push-event';
+import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import { delivery, formBody, minimalPush } from '@monorepo-triggers/test-servers';
-import type { Dispatcher } from './dispatcher';
+import type { Dispatcher } from '@monorepo-triggers/handover';
 import { toHttpRequest } from './http-event';
 import { handleDelivery, MAX_BODY_BYTES } from './handle-delivery';
 

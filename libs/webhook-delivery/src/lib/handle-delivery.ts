@@ -1,6 +1,7 @@
 import { signatureFormatFailure, verify } from '@monorepo-triggers/github-signature';
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
-import type { Dispatcher } from './dispatcher';
+import type { Dispatcher } from '@monorepo-triggers/handover';
+import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event';
 
 /** GitHub drops deliveries over 25 MB; anything larger is not from GitHub. */
@@ -56,7 +57,7 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
   if (!payload.ok) return { outcome: 'bad-payload', event, error: payload.error, response: jsonResponse(400, { message: payload.error }) };
   const push = githubPushSchema.safeParse(payload.value);
   if (!push.success) {
-    const fields = [...new Set(push.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ');
+    const fields = formatZodIssues(push.error.issues, { fieldsOnly: true });
     return { outcome: 'bad-payload', event, error: `invalid push payload: ${fields}`, response: jsonResponse(400, { message: `invalid push payload: ${fields}` }) };
   }
 

@@ -1,3 +1,5 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
 /** The parts of an HTTP request the webhook looks at, whatever API Gateway flavour delivered it. */
 export interface HttpRequest {
   method: string;
@@ -10,31 +12,18 @@ export interface HttpRequest {
   body: Buffer | string;
 }
 
-/** API Gateway REST API (v1) proxy event, the fields we read. */
-interface RestApiEvent {
-  httpMethod?: string;
-  headers?: Record<string, string | undefined> | null;
-  multiValueHeaders?: Record<string, string[] | undefined> | null;
-  body?: string | null;
-  isBase64Encoded?: boolean;
-}
-
-/** HTTP API / Lambda Function URL (v2) event, the fields we read. */
-interface HttpApiEvent {
-  version?: string;
-  requestContext?: { http?: { method?: string } };
-  headers?: Record<string, string | undefined> | null;
-  body?: string | null;
-  isBase64Encoded?: boolean;
-}
-
-export type LambdaHttpEvent = RestApiEvent & HttpApiEvent;
+/**
+ * What delivers a webhook to the function: API Gateway's REST API (v1 proxy event), or an HTTP API
+ * or Function URL (v2; `LambdaFunctionURLEvent` is the same shape).
+ */
+export type LambdaHttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
 /** Normalises a v1 or v2 event: lower-case headers, base64 bodies decoded to bytes. */
 export function toHttpRequest(event: LambdaHttpEvent): HttpRequest {
-  const method = (event.requestContext?.http?.method ?? event.httpMethod ?? '').toUpperCase();
+  const v1 = 'httpMethod' in event;
+  const method = (v1 ? event.httpMethod : event.requestContext?.http?.method ?? '').toUpperCase();
   const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+  for (const [name, values] of Object.entries((v1 && event.multiValueHeaders) || {})) {
     const first = values?.[0];
     if (first !== undefined) headers[name.toLowerCase()] = first;
   }
@@ -56,12 +45,8 @@ export function toHttpRequest(event: LambdaHttpEvent): HttpRequest {
   };
 }
 
-/** The Lambda proxy response both API Gateway flavours and Function URLs accept. */
-export interface HttpResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
+/** The Lambda proxy response both API Gateway flavours and Function URLs accept (a plain JSON answer). */
+export type HttpResponse = APIGatewayProxyResult & APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
 
 export function jsonResponse(statusCode: number, body: Record<string, unknown>): HttpResponse {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };

@@ -1,0 +1,30 @@
+import { startLocalLambda, type LocalLambda } from '@monorepo-triggers/local-aws';
+
+export const EVAL_FUNCTION_NAME = 'monorepo-triggers-eval';
+
+/** The eval bundle's handler, as Lambda calls it. */
+export type EvalHandler = (event: unknown, context: { invokedFunctionArn: string }) => Promise<unknown>;
+
+export interface EvalLambdaOptions {
+  /** Where console lines go: one per failed attempt. */
+  print: (line: string) => void;
+  /** Lambda's asynchronous retry delays (shortened locally). */
+  retryDelaysMs?: number[];
+}
+
+/**
+ * The local Lambda step: serves the eval handler as the function EVAL_FUNCTION_NAME, for the webhook
+ * to invoke through AWS_ENDPOINT_URL_LAMBDA; failed asynchronous invocations are retried as on Lambda.
+ */
+export function startEvalLambda(handler: EvalHandler, options: EvalLambdaOptions): Promise<LocalLambda> {
+  // As on Lambda, eval is told its own ARN (the account and region of the pipelines it starts).
+  const evalHandler = (payload: unknown) => handler(payload, { invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${EVAL_FUNCTION_NAME}` });
+  return startLocalLambda({
+    functionName: EVAL_FUNCTION_NAME,
+    handler: evalHandler,
+    ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+    onResult: ({ attempt, ok, error }) => {
+      if (!ok) options.print(`eval failed (attempt ${attempt} of 3): ${error}`);
+    },
+  });
+}

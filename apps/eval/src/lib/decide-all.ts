@@ -1,0 +1,68 @@
+import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger, type Decision } from '@monorepo-triggers/config-schema';
+import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { Logger } from '@monorepo-triggers/lambda-runtime';
+import { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges, type ChangeRule } from '@monorepo-triggers/push-event';
+import { completeChanges, type CompletedChanges } from './complete-changes';
+import type { GithubApi } from './github-api';
+
+/** A config's trigger and what was decided for this push. */
+export interface PlannedStart {
+  key: string;
+  trigger: CompiledTrigger;
+  decision: Decision;
+}
+
+/** Every config's final decision, and the change list they were made on. */
+export interface DecidedPush {
+  rule: ChangeRule;
+  changes: CompletedChanges;
+  decisions: PlannedStart[];
+}
+
+/**
+ * Decides every config in two phases. First with what is certain: the payload's paths when they are
+ * what the push changed (an ordinary push), nothing otherwise (a forced push lists rewritten copies
+ * of commits, a new branch only some of its commits). Configs that start on certain paths are handed
+ * to `startNow` at once; those whose decision depends on the rest wait for GitHub, asked meanwhile,
+ * so a slow GitHub never delays a certain start. `startNow` is called once per phase.
+ */
+export async function decideAll(
+  event: CompactPushEvent,
+  triggers: readonly { key: string; trigger: CompiledTrigger }[],
+  deps: { github: GithubApi | undefined; log: Logger },
+  startNow: (batch: PlannedStart[]) => void,
+): Promise<DecidedPush> {
+  const rule = changeRule(event);
+  const facts = { repository: event.repository, ref: event.ref, deleted: event.deleted, created: createsBranch(rule) };
+  const undecided = (d: PlannedStart) => awaitsFullChangeList(d.decision);
+
+  const certainPaths = payloadPathsAreChanges(rule) ? event.changedPaths : [];
+  const certainSet = createChangeSet(certainPaths, payloadIsComplete(rule));
+  let decisions: PlannedStart[] = triggers.map(({ key, trigger }) => ({ key, trigger, decision: decide(trigger, facts, certainSet) }));
+  const certain = decisions.filter((d) => d.decision.start && !undecided(d));
+  startNow(certain);
+
+  let changes: CompletedChanges = { paths: certainPaths, complete: certainSet.complete, source: 'payload', steps: [] };
+  if (decisions.some(undecided)) {
+    const completed = await completeChanges(event, rule, deps.github);
+    // When GitHub could not tell, the payload's paths are all there is: each config decides on them
+    // with its onIncompleteChanges policy.
+    changes = completed.complete ? completed : { ...completed, paths: [...new Set([...completed.paths, ...event.changedPaths])].sort(), complete: false };
+    deps.log({
+      msg: 'change-list',
+      rule: rule.kind,
+      ruleDetail: describeChangeRule(rule),
+      incompleteReasons: event.incompleteReasons,
+      complete: changes.complete,
+      source: changes.source,
+      paths: changes.paths.length,
+      steps: changes.steps,
+      ...(changes.complete ? {} : { fallback: "GitHub could not give the full change list: the payload's paths and each config's onIncompleteChanges decide" }),
+    });
+    const changeSet = createChangeSet(changes.paths, changes.complete);
+    decisions = decisions.map((d) => (undecided(d) ? { ...d, decision: decide(d.trigger, facts, changeSet) } : d));
+    const alreadyStarted = new Set(certain.map((c) => c.key));
+    startNow(decisions.filter((d) => d.decision.start && !alreadyStarted.has(d.key)));
+  }
+  return { rule, changes, decisions };
+}

@@ -1,0 +1,15 @@
+import * as z from 'zod/mini';
+
+/** The parts of GitHub's compare API answer eval reads (`GET /repos/{o}/{r}/compare/{base}...{head}`). */
+export const compareSchema = z.object({
+  files: z.optional(z.array(z.object({ filename: z.string(), previous_filename: z.optional(z.string()) }))),
+  merge_base_commit: z.optional(z.object({ sha: z.string() })),
+});
+
+/** The parts of GitHub's recursive tree answer eval reads (`GET /repos/{o}/{r}/git/trees/{sha}?recursive=1`). */
+export const treeSchema = z.object({
+  truncated: z.optional(z.boolean()),
+  tree: z.array(z.object({ path: z.string(), type: z.string(), sha: z.string() })),
+});
+
+export type TreeEntry = z.output<typeof treeSchema>['tree'][number];

@@ -1,0 +1,76 @@
+import type { Decision } from '@monorepo-triggers/config-schema';
+import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { Logger } from '@monorepo-triggers/lambda-runtime';
+import type { ChangeRule } from '@monorepo-triggers/push-event';
+import type { ListResult } from '@monorepo-triggers/s3-config-store';
+import type { CompletedChanges } from './complete-changes';
+import type { DecidedPush } from './decide-all';
+import type { StartedPipeline, StartOutcome } from './start-pipelines';
+
+/** What one push did, returned by the invocation and logged as its last line. */
+export interface EvalSummary {
+  deliveryId: string;
+  repository: string;
+  ref: string;
+  configs: number;
+  invalidConfigs: number;
+  started: string[];
+  skipped: number;
+  failed: string[];
+  /** Pipelines a config names that do not agree to be started by this repository: not started. */
+  notEntitled: string[];
+  changes: { rule: ChangeRule['kind']; paths: number; complete: boolean; source: CompletedChanges['source'] };
+}
+
+/** One `decision` line per config (what was decided, why, and what became of its start), then the `summary` line. */
+export function report(event: CompactPushEvent, listing: ListResult, decided: DecidedPush, started: readonly StartedPipeline[], log: Logger): EvalSummary {
+  const outcomeByPipeline = new Map(started.map(({ planned, outcome }) => [planned.trigger.config.pipelineName, outcome]));
+  for (const { key, trigger, decision } of decided.decisions) {
+    const outcome = outcomeByPipeline.get(trigger.config.pipelineName);
+    log({
+      msg: 'decision',
+      pipeline: trigger.config.pipelineName,
+      key,
+      action: actionOf(decision, outcome),
+      reason: decision.reason,
+      detail: decision.detail,
+      ...matchFields(decision),
+      ...(outcome?.ok ? { executionId: outcome.executionId } : {}),
+      ...(outcome && !outcome.ok && 'refused' in outcome ? { refused: outcome.refused } : {}),
+      ...(outcome && !outcome.ok && 'error' in outcome ? { error: outcome.error, attempts: outcome.attempts } : {}),
+    });
+  }
+
+  const named = (keep: (outcome: StartOutcome) => boolean) => started.filter((s) => keep(s.outcome)).map((s) => s.planned.trigger.config.pipelineName);
+  const { rule, changes } = decided;
+  const summary: EvalSummary = {
+    deliveryId: event.deliveryId,
+    repository: event.repository,
+    ref: event.ref,
+    configs: listing.configs.length,
+    invalidConfigs: listing.invalid.length,
+    started: named((o) => o.ok),
+    skipped: decided.decisions.length - started.length,
+    // A refusal is final (the pipeline's tag says no): only errors make Lambda retry.
+    failed: named((o) => !o.ok && 'error' in o),
+    notEntitled: named((o) => !o.ok && 'refused' in o),
+    changes: { rule: rule.kind, paths: changes.paths.length, complete: changes.complete, source: changes.source },
+  };
+  log({ msg: 'summary', ...summary, listing: listing.stats });
+  return summary;
+}
+
+function actionOf(decision: Decision, outcome: StartOutcome | undefined): string {
+  if (!decision.start) return 'skipped';
+  if (!outcome) return 'failed';
+  if (outcome.ok) return 'started';
+  return 'refused' in outcome ? 'not-entitled' : 'failed';
+}
+
+function matchFields(decision: Decision): Record<string, unknown> {
+  return {
+    ...(decision.refPattern ? { refPattern: decision.refPattern } : {}),
+    ...(decision.match ? { path: decision.match.path, pattern: decision.match.pattern, patternField: decision.match.field } : {}),
+    ...(decision.excluded ? { excludedPath: decision.excluded.path, excludedBy: decision.excluded.excludedBy } : {}),
+  };
+}

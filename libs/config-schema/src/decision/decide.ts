@@ -1,0 +1,132 @@
+import { LIMITS } from '../schema/limits';
+import type { ChangeSet } from './change-set';
+import type { CompiledTrigger } from './compiled-trigger';
+import { searchPaths, type PathMatch } from './path-search';
+import { parseRef } from './ref-patterns';
+
+export type { PathMatch } from './path-search';
+
+/** Why a pipeline was or was not started. Stable codes for logs, dashboards and tests. */
+export type DecisionReason =
+  | 'repository-mismatch'
+  | 'ref-deleted'
+  | 'ref-not-branch-or-tag'
+  | 'branch-not-matched'
+  | 'tag-not-matched'
+  | 'tag-matched'
+  | 'new-branch'
+  | 'path-matched'
+  | 'no-path-matched'
+  | 'changes-incomplete-trigger'
+  | 'changes-incomplete-skip';
+
+export interface Decision {
+  start: boolean;
+  reason: DecisionReason;
+  /** One sentence for people. */
+  detail: string;
+  /** The branch or tag glob that matched the ref. */
+  refPattern?: string;
+  /** The first changed path that counted, and the include pattern it matched. */
+  match?: PathMatch;
+  /** When nothing counted: an included path that an exclude pattern removed, to explain why. */
+  excluded?: PathMatch & { excludedBy: string; excludedByField: string };
+  /** Matching work spent on changed paths (see MatchBudget); absent when paths were not looked at. */
+  work?: number;
+  /**
+   * For a decision made without judging every path: why. Only `change-list` can change once GitHub
+   * gives the full list; the work limit and a path too long for the engine stay as they are.
+   */
+  incomplete?: 'change-list' | 'work-limit' | 'path-too-long';
+}
+
+/** The push facts a decision depends on. */
+export interface PushFacts {
+  /** `owner/name` of the pushed repository. */
+  repository: string;
+  /** Full ref (`refs/heads/main`, `refs/tags/v1`). */
+  ref: string;
+  /** True when the push deleted the ref. */
+  deleted: boolean;
+  /** True when the push created the branch (see the config's onNewBranch). */
+  created?: boolean;
+}
+
+/**
+ * Whether a decision was made without knowing every changed path and could change once they are
+ * known: eval asks GitHub for the full list only for such decisions.
+ */
+export function awaitsFullChangeList(decision: Decision): boolean {
+  return decision.incomplete === 'change-list';
+}
+
+/**
+ * Whether the config's onIncompleteChanges made the decision: not every changed path could be judged
+ * (an incomplete change list, the work limit, or a path too long for the engine; `incomplete` says
+ * which) and none of those judged counts. True for both `changes-incomplete-trigger` and
+ * `changes-incomplete-skip`, whether or not the pipeline starts.
+ */
+export function decidedOnIncompleteChanges(decision: Decision): boolean {
+  return decision.reason === 'changes-incomplete-trigger' || decision.reason === 'changes-incomplete-skip';
+}
+
+/**
+ * Decides whether one pipeline should start for a push. Pure: same inputs, same answer.
+ * Branch pushes need a matching branch glob and a changed path that matches an include pattern and
+ * no exclude pattern; tag pushes need a matching tag glob only; deleted refs never start anything.
+ * When the change list is incomplete and no known path counts, `onIncompleteChanges` decides.
+ */
+export function decide(trigger: CompiledTrigger, push: PushFacts, changes: ChangeSet): Decision {
+  const { config } = trigger;
+  if (push.repository.toLowerCase() !== trigger.repositoryKey) {
+    return { start: false, reason: 'repository-mismatch', detail: `config is for ${config.repository}, push is to ${push.repository}` };
+  }
+  const ref = parseRef(push.ref);
+  if (push.deleted) return { start: false, reason: 'ref-deleted', detail: `${push.ref} was deleted` };
+  if (ref.kind === 'other') return { start: false, reason: 'ref-not-branch-or-tag', detail: `${push.ref} is neither a branch nor a tag` };
+
+  if (ref.kind === 'tag') {
+    const tag = trigger.tags.find((p) => p.test(ref.name));
+    if (!tag) {
+      const detail = trigger.tags.length === 0 ? `tag ${ref.name}: config has no tags` : `tag ${ref.name} matches none of ${trigger.tags.map((p) => p.source).join(', ')}`;
+      return { start: false, reason: 'tag-not-matched', detail };
+    }
+    return { start: true, reason: 'tag-matched', detail: `tag ${ref.name} matches ${tag.source}`, refPattern: tag.source };
+  }
+
+  const branch = trigger.branches.find((p) => p.test(ref.name));
+  if (!branch) {
+    return { start: false, reason: 'branch-not-matched', detail: `branch ${ref.name} matches none of ${trigger.branches.map((p) => p.source).join(', ')}` };
+  }
+  if (push.created && config.onNewBranch === 'always') {
+    return { start: true, reason: 'new-branch', detail: `branch ${ref.name} was created and matches ${branch.source}; onNewBranch is always`, refPattern: branch.source };
+  }
+
+  const search = searchPaths(trigger, changes);
+  if (search.match) {
+    return { start: true, reason: 'path-matched', detail: `${search.match.path} matches ${search.match.pattern} on branch ${ref.name}`, refPattern: branch.source, match: search.match, work: search.work };
+  }
+  const excluded = search.excluded;
+  const unknown: Decision['incomplete'] = !changes.complete ? 'change-list' : search.exhausted ? 'work-limit' : search.tooLong !== undefined ? 'path-too-long' : undefined;
+  if (unknown) {
+    const startAnyway = config.onIncompleteChanges === 'trigger';
+    const why = {
+      'change-list': `the change list is incomplete and none of the ${changes.paths.length} known paths counts`,
+      'work-limit': `matching stopped at this config's work limit (${LIMITS.matchWorkPerConfig.toLocaleString('en')} pattern instructions × path characters) before a path counted`,
+      'path-too-long': `a path of ${search.tooLong?.length} characters (${search.tooLong?.slice(0, 60)}…) is longer than the ${LIMITS.pathLength} characters patterns that are not plain text are matched against, and no other path counts`,
+    }[unknown];
+    return {
+      start: startAnyway,
+      reason: startAnyway ? 'changes-incomplete-trigger' : 'changes-incomplete-skip',
+      detail: `${why}; onIncompleteChanges is ${config.onIncompleteChanges}`,
+      refPattern: branch.source,
+      incomplete: unknown,
+      work: search.work,
+      ...(excluded ? { excluded } : {}),
+    };
+  }
+  const detail = excluded
+    ? `no changed path counts: ${excluded.path} matches ${excluded.pattern} but is excluded by ${excluded.excludedBy}`
+    : `none of the ${changes.paths.length} changed paths matches includePaths`;
+  return { start: false, reason: 'no-path-matched', detail, refPattern: branch.source, work: search.work, ...(excluded ? { excluded } : {}) };
+}

@@ -1,0 +1,78 @@
+import { LIMITS } from '../schema/limits';
+import { pathsWithPrefix, type ChangeSet } from './change-set';
+import type { CompiledTrigger } from './compiled-trigger';
+import { MatchBudget } from './match-budget';
+import type { CompiledPathPattern } from './path-patterns';
+
+/** A changed path and the pattern it matched. */
+export interface PathMatch {
+  path: string;
+  pattern: string;
+  /** `includePaths[i]` or `excludePaths[i]`. */
+  field: string;
+}
+
+/** What the search over a push's paths found for one config. */
+export interface PathSearch {
+  /** The first changed path that counts (matches an include and no exclude). */
+  match?: PathMatch;
+  /** When none counts: the first included path an exclude removed, to explain why. */
+  excluded?: PathMatch & { excludedBy: string; excludedByField: string };
+  /** A path that could concern the config but is too long to run through the engine. */
+  tooLong?: string;
+  /** The config's matching work limit was reached: some paths were not judged. */
+  exhausted: boolean;
+  /** Matching work spent (see MatchBudget). */
+  work: number;
+}
+
+/**
+ * Looks for a changed path that counts for a config. Plain-text patterns (program size 0) are
+ * matched with string operations on any path, always; patterns that need the engine are skipped on
+ * paths longer than LIMITS.pathLength and once the config's work limit is reached, and the search
+ * says so, so that the decision can treat those paths as unknown rather than as not matching.
+ */
+export function searchPaths(trigger: CompiledTrigger, changes: ChangeSet): PathSearch {
+  const budget = new MatchBudget();
+  const found: PathSearch = { exhausted: false, work: 0 };
+  /** Whether `pattern` may be tested on `path`, charging its work; records why not. */
+  const mayTest = (pattern: CompiledPathPattern, path: string): boolean => {
+    if (pattern.programSize === 0) return true;
+    if (path.length > LIMITS.pathLength) {
+      found.tooLong ??= path;
+      return false;
+    }
+    if (found.exhausted || !budget.charge(pattern, path)) {
+      found.exhausted = true;
+      return false;
+    }
+    return true;
+  };
+  for (const include of trigger.includes) {
+    if (found.exhausted && include.programSize > 0) continue;
+    for (const path of pathsWithPrefix(changes, include.prefix)) {
+      if (!mayTest(include, path)) {
+        if (found.exhausted) break;
+        continue;
+      }
+      if (!include.test(path)) continue;
+      let exclude: CompiledPathPattern | undefined;
+      let judged = true;
+      for (const candidate of trigger.excludes) {
+        if (!mayTest(candidate, path)) {
+          judged = false; // whether this path counts is unknown
+          break;
+        }
+        if (candidate.test(path)) {
+          exclude = candidate;
+          break;
+        }
+      }
+      if (!judged) continue;
+      const match = { path, pattern: include.source, field: `includePaths[${include.index}]` };
+      if (!exclude) return { ...found, match, work: budget.used };
+      found.excluded ??= { ...match, excludedBy: exclude.source, excludedByField: `excludePaths[${exclude.index}]` };
+    }
+  }
+  return { ...found, work: budget.used };
+}

@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'env-settings',
-  preset: '../../jest.preset.js',
-};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'handover',
+  preset: '../../jest.preset.js',
+};

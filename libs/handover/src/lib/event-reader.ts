@@ -1,0 +1,43 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { formatZodIssues, trimSlashes } from '@monorepo-triggers/lambda-runtime';
+import { evalInputSchema, type CompactPushEvent } from './eval-input.schema';
+
+/** An input that is neither a push event nor a claim check of ours: retrying cannot help. */
+export class InvalidEvalInput extends Error {
+  override readonly name = 'InvalidEvalInput';
+}
+
+export interface EventReaderOptions {
+  s3: S3Client;
+  /** The bucket and prefix webhook stores oversized events under; nothing else is ever read. */
+  bucket: string;
+  eventsPrefix: string;
+}
+
+/**
+ * eval's side of the hand-over: the invocation payload to the push event, reading it from S3 for a
+ * claim check — only from our own bucket and events prefix, so an invocation cannot make eval read
+ * anything else.
+ */
+export class EventReader {
+  private readonly prefix: string;
+
+  constructor(private readonly options: EventReaderOptions) {
+    this.prefix = `${trimSlashes(options.eventsPrefix)}/`;
+  }
+
+  /** Rejects with InvalidEvalInput for anything that is not a push event or a claim check of ours. */
+  async read(input: unknown): Promise<CompactPushEvent> {
+    const parsed = evalInputSchema.safeParse(input);
+    if (!parsed.success) throw new InvalidEvalInput(`not a push event or claim check: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
+    if (parsed.data.type === 'push') return parsed.data;
+    const claim = parsed.data;
+    if (claim.bucket !== this.options.bucket || !claim.key.startsWith(this.prefix)) {
+      throw new InvalidEvalInput(`claim check outside ${this.options.bucket}/${this.prefix}: ${claim.bucket}/${claim.key}`);
+    }
+    const object = await this.options.s3.send(new GetObjectCommand({ Bucket: claim.bucket, Key: claim.key }));
+    const stored = evalInputSchema.safeParse(JSON.parse((await object.Body?.transformToString('utf8')) ?? ''));
+    if (!stored.success || stored.data.type !== 'push') throw new InvalidEvalInput(`claim check ${claim.key} does not hold a push event`);
+    return stored.data;
+  }
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'lambda-runtime',
+  preset: '../../jest.preset.js',
+};

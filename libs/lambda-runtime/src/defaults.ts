@@ -1,0 +1,11 @@
+/**
+ * The defaults every part of the system agrees on: the functions' settings, the stacks that set
+ * them and the CLI's local stack. A file of its own, free of imports, so infra can use it without
+ * loading the functions' runtime (`@monorepo-triggers/lambda-runtime/defaults`).
+ */
+
+/** Where trigger configurations live in the bucket: `<prefix>/<owner>/<repo>/<pipeline>.json`. */
+export const DEFAULT_CONFIG_PREFIX = 'mono-repo/config';
+
+/** Where webhook stores push events too large for an asynchronous invoke (the claim check). */
+export const DEFAULT_EVENTS_PREFIX = 'mono-repo/events';

@@ -1,0 +1,62 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { listenOnLoopback } from './loopback';
+
+/** What a Lambda HTTP handler returns (API Gateway HTTP API / Function URL response). */
+export interface LambdaHttpResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/** The API Gateway HTTP API (v2) event Lambda would receive for this request. Bodies travel as base64. */
+export function toHttpApiEvent(req: IncomingMessage, body: Buffer): Record<string, unknown> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const url = new URL(req.url ?? '/', 'http://local');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    requestContext: { http: { method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress ?? '' }, requestId: `local-${Date.now()}` },
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+/**
+ * Serves a Lambda HTTP handler on 127.0.0.1 the way a Function URL does. Bodies over 26 MB are cut
+ * off with 413 before they reach the handler, as API Gateway would refuse them.
+ */
+export async function serveLambdaOverHttp(handler: (event: unknown) => Promise<LambdaHttpResponse>, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const limit = 26 * 1024 * 1024;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', async () => {
+      if (size > limit) {
+        res.writeHead(413, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'payload too large' }));
+        return;
+      }
+      try {
+        const result = await handler(toHttpApiEvent(req, Buffer.concat(chunks)));
+        res.writeHead(result.statusCode, result.headers ?? {});
+        res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+      } catch (error) {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: `the webhook function failed: ${(error as Error).message}` }));
+      }
+    });
+  });
+  const { endpoint, stop } = await listenOnLoopback(server, port);
+  return { url: `${endpoint}/`, stop };
+}

@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { listenOnLoopback } from './loopback';
+
+export interface LocalLambdaOptions {
+  functionName: string;
+  handler: (payload: unknown) => Promise<unknown>;
+  /** Called after each invocation attempt, for the console. */
+  onResult?: (result: { attempt: number; ok: boolean; error?: string }) => void;
+  /** Delays before Lambda's two asynchronous retries (Lambda waits about 1 and 2 minutes). */
+  retryDelaysMs?: number[];
+}
+
+/** A running local Lambda endpoint. */
+export interface LocalLambda {
+  /** `http://127.0.0.1:PORT`, for AWS_ENDPOINT_URL_LAMBDA. */
+  endpoint: string;
+  /** Resolves when no `Event` invocation is running (retries included). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A local Lambda Invoke endpoint for one function: the real @aws-sdk/client-lambda reaches it through
+ * AWS_ENDPOINT_URL_LAMBDA. `Event` invocations are answered 202 at once and run in the background,
+ * retried twice on failure as Lambda does; `RequestResponse` runs and answers with the result.
+ */
+export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
+  const running = new Set<Promise<void>>();
+  const path = `/2015-03-31/functions/${encodeURIComponent(options.functionName)}/invocations`;
+  const runAsync = async (payload: unknown) => {
+    const delays = options.retryDelaysMs ?? [1000, 2000];
+    for (let attempt = 1; attempt <= delays.length + 1; attempt++) {
+      try {
+        await options.handler(payload);
+        options.onResult?.({ attempt, ok: true });
+        return;
+      } catch (error) {
+        options.onResult?.({ attempt, ok: false, error: (error as Error).message });
+        const delay = delays[attempt - 1];
+        if (delay === undefined) return;
+        await sleep(delay);
+      }
+    }
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (req.method !== 'POST' || req.url?.split('?')[0] !== path) {
+        res.writeHead(404, { 'x-amzn-errortype': 'ResourceNotFoundException', 'content-type': 'application/json' });
+        res.end(JSON.stringify({ Type: 'User', message: `Function not found: ${req.url}` }));
+        return;
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+      } catch {
+        res.writeHead(400, { 'x-amzn-errortype': 'InvalidRequestContentException' });
+        res.end(JSON.stringify({ message: 'payload is not JSON' }));
+        return;
+      }
+      if (req.headers['x-amz-invocation-type'] === 'Event') {
+        res.writeHead(202);
+        res.end();
+        const run = runAsync(payload);
+        running.add(run);
+        void run.finally(() => running.delete(run));
+        return;
+      }
+      try {
+        const result = await options.handler(payload);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(result ?? null));
+      } catch (error) {
+        res.writeHead(200, { 'x-amz-function-error': 'Unhandled', 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errorMessage: (error as Error).message }));
+      }
+    });
+  });
+  const { endpoint, stop } = await listenOnLoopback(server);
+  return {
+    endpoint,
+    async idle() {
+      while (running.size > 0) await Promise.all([...running]);
+    },
+    stop,
+  };
+}
