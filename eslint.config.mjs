@@ -4,7 +4,11 @@ export const TEST_ONLY = { group: ['@monorepo-triggers/test-servers'], message: 
 const LOCAL_ONLY = { group: ['@monorepo-triggers/local-aws'], message: 'local-aws is for tests and the local stack only' };
 
 /** For the projects that run the local stand-ins outside tests: the CLI, the benchmarks, test-servers. */
-export const allowLocalAws = { files: ['**/src/**/*.ts'], ignores: ['**/*.spec.ts', '**/tests/**'], rules: { 'no-restricted-imports': ['error', { patterns: [TEST_ONLY] }] } };
+export const allowLocalAws = {
+  files: ['**/src/**/*.ts'],
+  ignores: ['**/*.spec.ts', '**/tests/**'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [TEST_ONLY] }] },
+};
 
 export default [
   ...nx.configs['flat/base'],
@@ -36,8 +40,14 @@ export default [
             { sourceTag: 'scope:webhook', onlyDependOnLibsWithTags: ['scope:webhook', 'scope:shared', 'scope:local'] },
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:config', 'scope:shared', 'scope:local'] },
             { sourceTag: 'scope:pipelines', onlyDependOnLibsWithTags: ['scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'] },
-            { sourceTag: 'scope:eval', onlyDependOnLibsWithTags: ['scope:eval', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'] },
-            { sourceTag: 'scope:cfresource', onlyDependOnLibsWithTags: ['scope:cfresource', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'] },
+            {
+              sourceTag: 'scope:eval',
+              onlyDependOnLibsWithTags: ['scope:eval', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'],
+            },
+            {
+              sourceTag: 'scope:cfresource',
+              onlyDependOnLibsWithTags: ['scope:cfresource', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'],
+            },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:cli', 'scope:config', 'scope:shared', 'scope:local'] },
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra', 'scope:config', 'scope:shared'] },
             { sourceTag: 'scope:local', onlyDependOnLibsWithTags: ['scope:local', 'scope:shared'] },

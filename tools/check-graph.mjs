@@ -34,7 +34,10 @@ try {
   // The README's layout lists every project, in the order of the tree (a house rule made mechanical).
   const readme = readFileSync('README.md', 'utf8');
   const layout = readme.slice(readme.indexOf('## Layout')).split('```')[1] ?? '';
-  const listed = layout.split('\n').map((line) => line.split(/\s+/)[0].replace(/\/$/, '')).filter(Boolean);
+  const listed = layout
+    .split('\n')
+    .map((line) => line.split(/\s+/)[0].replace(/\/$/, ''))
+    .filter(Boolean);
   const sorted = [...listed].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (listed.join() !== sorted.join()) bad.push(`README layout is not in tree order: ${listed.join(', ')}`);
   for (const node of Object.values(graph.nodes)) {
@@ -46,7 +49,9 @@ try {
     process.exit(1);
   }
   const deployProjects = Object.keys(graph.nodes).filter(deploys).length;
-  console.log(`project graph: ${Object.keys(graph.nodes).length} projects, ${edges} edges, none into an app, none from the ${deployProjects} deploy projects`);
+  console.log(
+    `project graph: ${Object.keys(graph.nodes).length} projects, ${edges} edges, none into an app, none from the ${deployProjects} deploy projects`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -40,7 +40,12 @@ const externalNodeModules = {
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData?.resolving) return undefined;
-      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { resolving: true },
+      });
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       if (resolved.external || resolved.path.split(/[\\/]/).includes('node_modules')) return { path: args.path, external: true };
       return { path: resolved.path };
@@ -51,7 +56,7 @@ const externalNodeModules = {
 /** The tsconfig files `tsconfig` reads: itself and the chain it extends, workspace files only. */
 function tsconfigChain(root, tsconfig) {
   const chain = [];
-  for (let file = tsconfig; file && !chain.includes(file); ) {
+  for (let file = tsconfig; file && !chain.includes(file);) {
     chain.push(file);
     const extended = JSON.parse(readFileSync(join(root, file), 'utf8')).extends;
     if (typeof extended !== 'string' || !extended.startsWith('.')) break;
@@ -85,14 +90,21 @@ async function appBundleFiles(root, app) {
   // Output-only options are left out; everything that changes what is resolved or loaded is kept.
   const { outExtension: _outExtension, legalComments: _legalComments, ...esbuildOptions } = build.esbuildOptions ?? {};
   const entries = [build.main, ...(build.additionalEntryPoints ?? [])];
-  const bundled = await bundledFiles(root, entries, { ...esbuildOptions, tsconfig: build.tsConfig, ...(build.external ? { external: build.external } : {}) });
+  const bundled = await bundledFiles(root, entries, {
+    ...esbuildOptions,
+    tsconfig: build.tsConfig,
+    ...(build.external ? { external: build.external } : {}),
+  });
   const assets = (build.assets ?? []).map((asset) => (typeof asset === 'string' ? asset : join(asset.input, asset.glob)));
   return [projectFile, ...tsconfigChain(root, build.tsConfig), `apps/${app}/tsconfig.json`, ...assets, ...bundled];
 }
 
 /** Files every stack's synthesis and deploy load: from the entry points, without the stack classes. */
 async function sharedInfraFiles(root) {
-  const stackClasses = { name: 'stack-classes-apart', setup: (b) => b.onResolve({ filter: STACK_CLASS }, (args) => ({ path: args.path, external: true })) };
+  const stackClasses = {
+    name: 'stack-classes-apart',
+    setup: (b) => b.onResolve({ filter: STACK_CLASS }, (args) => ({ path: args.path, external: true })),
+  };
   const files = await bundledFiles(root, INFRA_ENTRIES, { tsconfig: 'infra/tsconfig.app.json', esbuildPlugins: [stackClasses] });
   return ['infra/project.json', ...tsconfigChain(root, 'infra/tsconfig.app.json'), 'infra/tsconfig.json', ...files];
 }
@@ -107,7 +119,10 @@ async function deployInputs(root, deployable) {
   for (const file of await sharedInfraFiles(root)) files.add(file);
   for (const file of await bundledFiles(root, [stackFile], { tsconfig: 'infra/tsconfig.app.json' })) files.add(file);
   if (app) for (const file of await appBundleFiles(root, app)) files.add(file);
-  return [...files].filter((file) => existsSync(join(root, file)) || GLOB_SPECIAL.test(file)).map(asPattern).sort();
+  return [...files]
+    .filter((file) => existsSync(join(root, file)) || GLOB_SPECIAL.test(file))
+    .map(asPattern)
+    .sort();
 }
 
 /**

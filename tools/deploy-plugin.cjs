@@ -13,7 +13,9 @@ async function inputsOf(root, deployable) {
   try {
     return await deployInputs(root, deployable);
   } catch (error) {
-    console.warn(`[deploy-inputs] ${deployable}: cannot tell which files the stack is made of (${error.message.split('\n')[0]}); every change counts as touching it until this is fixed`);
+    console.warn(
+      `[deploy-inputs] ${deployable}: cannot tell which files the stack is made of (${error.message.split('\n')[0]}); every change counts as touching it until this is fixed`,
+    );
     return FALLBACK_INPUTS;
   }
 }

@@ -157,7 +157,11 @@ ${includePaths.map((p) => `        - ${quote(p)}`).join('\n')}
 
 async function expectedFiles(root = ROOT) {
   const entries = [];
-  for (const deployable of Object.keys(DEPLOYABLES)) entries.push([join('infra', 'dogfood', `${deployable}-pipeline.yaml`), pipelineTemplate(deployable, await includePathsFor(root, deployable))]);
+  for (const deployable of Object.keys(DEPLOYABLES))
+    entries.push([
+      join('infra', 'dogfood', `${deployable}-pipeline.yaml`),
+      pipelineTemplate(deployable, await includePathsFor(root, deployable)),
+    ]);
   return Object.fromEntries(entries);
 }
 

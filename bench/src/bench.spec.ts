@@ -12,7 +12,11 @@ describe('npm run bench (smoke run with tiny sizes, so it cannot rot)', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs every section and writes RESULTS.md, results.json and the chart', () => {
-    execFileSync(process.execPath, [join(ROOT, 'dist/bench/main.js'), '--smoke', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 170_000 });
+    execFileSync(process.execPath, [join(ROOT, 'dist/bench/main.js'), '--smoke', '--out', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 170_000,
+    });
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.smoke).toBe(true);
     expect(results.machine.node).toBe(process.version);
@@ -27,15 +31,21 @@ describe('npm run bench (smoke run with tiny sizes, so it cannot rot)', () => {
     // Behaviour, not time: every hostile config left the normal one to start, the back-reference was refused.
     expect(results.hostile.length).toBeGreaterThanOrEqual(8);
     for (const h of results.hostile) expect(h.normalStarted).toBe(true);
-    expect(results.hostile.find((h: { name: string }) => h.name.startsWith('back-reference')).outcome).toMatch(/^refused: .*back-reference/);
+    expect(results.hostile.find((h: { name: string }) => h.name.startsWith('back-reference')).outcome).toMatch(
+      /^refused: .*back-reference/,
+    );
     expect(results.engines.map((e: { engine: string }) => e.engine)).toEqual(['re2js', 'v8-linear', 'v8-fallback', 'v8-backtracking']);
     const re2js = results.engines[0];
     for (const h of re2js.hostile) expect(typeof h.ms).toBe('number');
     expect(results.engines[3].hostile.filter((h: { ms: unknown }) => h.ms === 'not run')).toHaveLength(5);
     expect(results.endToEnd).toMatchObject({ deliveries: 5, concurrentSenders: 2 });
     expect(results.endToEnd.throughputPerSecond).toBeGreaterThan(0);
-    expect(readFileSync(join(out, 'RESULTS.md'), 'utf8')).toMatch(/## Targets[\s\S]*\| S3 requests, 10 configs, nothing changed \| 1 LIST, 0 GET \| 1 LIST, 0 GET \| yes \|/);
-    expect(readFileSync(join(out, 'RESULTS.md'), 'utf8')).toMatch(/\| eval cold require vs its SDK clients alone|\| webhook cold require vs its SDK clients alone/);
+    expect(readFileSync(join(out, 'RESULTS.md'), 'utf8')).toMatch(
+      /## Targets[\s\S]*\| S3 requests, 10 configs, nothing changed \| 1 LIST, 0 GET \| 1 LIST, 0 GET \| yes \|/,
+    );
+    expect(readFileSync(join(out, 'RESULTS.md'), 'utf8')).toMatch(
+      /\| eval cold require vs its SDK clients alone|\| webhook cold require vs its SDK clients alone/,
+    );
     expect(readFileSync(join(out, 'eval-scaling.svg'), 'utf8')).toMatch(/^<svg [\s\S]*<polyline[\s\S]*stroke-dasharray/);
     expect(existsSync(join(ROOT, 'bench', 'RESULTS.md'))).toBe(true);
   });

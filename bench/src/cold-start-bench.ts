@@ -52,25 +52,45 @@ export interface EngineLoadResult {
 function nodeStartMs(root: string, share: CpuShare, script: string): number {
   const command = nodeAt(share, ['-e', script]);
   const start = process.hrtime.bigint();
-  const result = spawnSync(command.file, command.args, { cwd: root, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const result = spawnSync(command.file, command.args, {
+    cwd: root,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
   if (result.status !== 0) throw new Error(`node -e failed: ${result.stderr}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** The options the functions' own builds use (each app's project.json). */
-const ESBUILD: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, mainFields: ['module', 'main'], legalComments: 'none', logLevel: 'error' };
+const ESBUILD: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  minify: true,
+  mainFields: ['module', 'main'],
+  legalComments: 'none',
+  logLevel: 'error',
+};
 
 /**
  * Cold-start proxy for each Lambda bundle at a Lambda's CPU share: size and `require` time of the
  * shipped bundle, of the floor (only the SDK clients it uses), and of the shipped code with the SDK
  * left to the runtime. The three are required in turn, round after round, so drift hits them alike.
  */
-export async function benchColdStart(root: string, apps: string[], runs: number, share: CpuShare): Promise<{ functions: ColdStartResult[]; engine: EngineLoadResult }> {
+export async function benchColdStart(
+  root: string,
+  apps: string[],
+  runs: number,
+  share: CpuShare,
+): Promise<{ functions: ColdStartResult[]; engine: EngineLoadResult }> {
   const outdir = join(root, 'dist', 'bench', 'cold-start');
   mkdirSync(outdir, { recursive: true });
   const results: ColdStartResult[] = [];
   const engineEntry = join(outdir, 're2js-first-compile.ts');
-  writeFileSync(engineEntry, "import { RE2JS } from 're2js';\nexport const compiled = RE2JS.compile('^services/[^/]+/docs/').test('services/a/docs/x');\n");
+  writeFileSync(
+    engineEntry,
+    "import { RE2JS } from 're2js';\nexport const compiled = RE2JS.compile('^services/[^/]+/docs/').test('services/a/docs/x');\n",
+  );
   const engine = join(outdir, 're2js-first-compile.js');
   await build({ ...ESBUILD, entryPoints: [engineEntry], outfile: engine });
   const engineSamples = { empty: [] as number[], engine: [] as number[] };
@@ -79,7 +99,10 @@ export async function benchColdStart(root: string, apps: string[], runs: number,
     engineSamples.engine.push(nodeStartMs(root, share, `require(${JSON.stringify(engine)})`));
   }
   const engineEmpty = summarise(engineSamples.empty).medianMs;
-  const engineResult: EngineLoadResult = { bytes: statSync(engine).size, require: summarise(engineSamples.engine.map((ms) => Math.max(0, ms - engineEmpty))) };
+  const engineResult: EngineLoadResult = {
+    bytes: statSync(engine).size,
+    require: summarise(engineSamples.engine.map((ms) => Math.max(0, ms - engineEmpty))),
+  };
   for (const app of apps) {
     const shipped = join(root, 'dist', 'apps', app, 'main.js');
     const floorEntry = join(outdir, `${app}-floor.ts`);
@@ -91,7 +114,13 @@ export async function benchColdStart(root: string, apps: string[], runs: number,
     const floor = join(outdir, `${app}-floor.js`);
     const external = join(outdir, `${app}-sdk-external.js`);
     await build({ ...ESBUILD, entryPoints: [floorEntry], outfile: floor, nodePaths: [join(root, 'node_modules')] });
-    await build({ ...ESBUILD, entryPoints: [join(root, 'apps', app, 'src', 'main.ts')], outfile: external, tsconfig: join(root, 'apps', app, 'tsconfig.app.json'), external: ['@aws-sdk/*', '@smithy/*'] });
+    await build({
+      ...ESBUILD,
+      entryPoints: [join(root, 'apps', app, 'src', 'main.ts')],
+      outfile: external,
+      tsconfig: join(root, 'apps', app, 'tsconfig.app.json'),
+      external: ['@aws-sdk/*', '@smithy/*'],
+    });
     const samples = { empty: [] as number[], shipped: [] as number[], floor: [] as number[], external: [] as number[] };
     for (let i = 0; i < runs; i++) {
       samples.empty.push(nodeStartMs(root, share, '0'));

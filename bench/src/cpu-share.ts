@@ -29,8 +29,19 @@ export function nodeAt(share: CpuShare, nodeArgs: string[]): { file: string; arg
  * or need V8 flags, run there.
  */
 export function runSection<T>(root: string, share: CpuShare, section: string, options: { nodeFlags?: string[]; args?: string[] } = {}): T {
-  const command = nodeAt(share, [...(options.nodeFlags ?? []), join(root, 'dist', 'bench', 'main.js'), '--only', section, ...(options.args ?? [])]);
-  const result = spawnSync(command.file, command.args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const command = nodeAt(share, [
+    ...(options.nodeFlags ?? []),
+    join(root, 'dist', 'bench', 'main.js'),
+    '--only',
+    section,
+    ...(options.args ?? []),
+  ]);
+  const result = spawnSync(command.file, command.args, {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
   if (result.status !== 0) throw new Error(`bench section ${section} failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

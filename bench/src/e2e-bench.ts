@@ -37,7 +37,10 @@ function orderPush(n: number): string {
  */
 export async function benchEndToEnd(root: string, deliveries: number, concurrency: number): Promise<E2eResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-stack-'));
-  const child = spawn(process.execPath, [join(root, 'dist/apps/cli/main.js'), 'start', '--port', '0', '--data-dir', dataDir], { cwd: root, env: { ...process.env, WEBHOOK_SECRET: SECRET, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [join(root, 'dist/apps/cli/main.js'), 'start', '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    env: { ...process.env, WEBHOOK_SECRET: SECRET, NO_COLOR: '1' },
+  });
   const waiters = new Map<string, () => void>();
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -58,7 +61,16 @@ export async function benchEndToEnd(root: string, deliveries: number, concurrenc
   const deliver = async (n: number) => {
     const started = new Promise<void>((resolve) => waiters.set(`bench-${n}`, resolve));
     const body = orderPush(n);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': `bench-${n}`, 'x-hub-signature-256': sign(SECRET, body) }, body });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': `bench-${n}`,
+        'x-hub-signature-256': sign(SECRET, body),
+      },
+      body,
+    });
     if (response.status !== 202) throw new Error(`webhook answered ${response.status}`);
     await started;
   };

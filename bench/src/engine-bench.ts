@@ -7,7 +7,10 @@ import { round } from './stats';
 export const ENGINES = {
   re2js: { label: 're2js 2.10 (pure-JS RE2; chosen)', nodeFlags: [] as string[] },
   'v8-linear': { label: "V8's experimental linear engine (`l` flag)", nodeFlags: ['--enable-experimental-regexp-engine'] },
-  'v8-fallback': { label: 'V8 backtracking, linear engine after excessive backtracks', nodeFlags: ['--enable-experimental-regexp-engine-on-excessive-backtracks'] },
+  'v8-fallback': {
+    label: 'V8 backtracking, linear engine after excessive backtracks',
+    nodeFlags: ['--enable-experimental-regexp-engine-on-excessive-backtracks'],
+  },
   'v8-backtracking': { label: 'V8 backtracking (RegExp as is: the unprotected baseline)', nodeFlags: [] as string[] },
 } as const;
 export type EngineName = keyof typeof ENGINES;
@@ -49,7 +52,12 @@ export const HOSTILE: { name: string; source: string; text: string; glob?: strin
   { name: '^(a+)+$, 4,000 characters', source: '^(a+)+$', text: `${'a'.repeat(4000)}!` },
   { name: '(.*a){12}$, 4,000 characters', source: '(.*a){12}$', text: `${'a'.repeat(4000)}b` },
   { name: '.*\\.tf1$, 3,000 characters', source: '.*\\.tf1$', text: `${'a'.repeat(3000)}.tf` },
-  { name: 'glob **/*{?,?}×22#, 4,000 characters', source: compileGlob(HOSTILE_GLOB).regexSource, glob: HOSTILE_GLOB, text: `a/${'x'.repeat(4000)}` },
+  {
+    name: 'glob **/*{?,?}×22#, 4,000 characters',
+    source: compileGlob(HOSTILE_GLOB).regexSource,
+    glob: HOSTILE_GLOB,
+    text: `a/${'x'.repeat(4000)}`,
+  },
 ];
 
 /**
@@ -68,7 +76,13 @@ export function abText(length: number, seed: number): string {
 }
 
 /** Hostile cases a plain backtracking engine would not finish: not run for it. */
-const UNBOUNDED_FOR_BACKTRACKING = new Set(['(.|.)×32 then #, 4,000 characters', '^(a|a)?×30 then b, 4,000 characters', '^(a+)+$, 4,000 characters', '(.*a){12}$, 4,000 characters', 'glob **/*{?,?}×22#, 4,000 characters']);
+const UNBOUNDED_FOR_BACKTRACKING = new Set([
+  '(.|.)×32 then #, 4,000 characters',
+  '^(a|a)?×30 then b, 4,000 characters',
+  '^(a+)+$, 4,000 characters',
+  '(.*a){12}$, 4,000 characters',
+  'glob **/*{?,?}×22#, 4,000 characters',
+]);
 
 export interface EngineResult {
   engine: EngineName;
@@ -117,5 +131,11 @@ export function benchEngine(engine: EngineName, smoke: boolean): EngineResult {
     return { name, ms: round((nowNs() - start) / 1e6) };
   });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  return { engine, label: ENGINES[engine].label, ordinaryTestNs: Math.round(median(perTest)), compileUs: round(median(compileTimes), 1), hostile };
+  return {
+    engine,
+    label: ENGINES[engine].label,
+    ordinaryTestNs: Math.round(median(perTest)),
+    compileUs: round(median(compileTimes), 1),
+    hostile,
+  };
 }

@@ -1,4 +1,11 @@
-import { compileGlob, compileTrigger, createChangeSet, decide, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import {
+  compileGlob,
+  compileTrigger,
+  createChangeSet,
+  decide,
+  validateTriggerConfig,
+  type TriggerConfig,
+} from '@monorepo-triggers/config-schema';
 import { RE2JS } from 're2js';
 import { round, summarise, type Timing } from './stats';
 

@@ -1,4 +1,10 @@
-import { compileTrigger, createChangeSet, decide, decidedOnIncompleteChanges, validateTriggerConfig } from '@monorepo-triggers/config-schema';
+import {
+  compileTrigger,
+  createChangeSet,
+  decide,
+  decidedOnIncompleteChanges,
+  validateTriggerConfig,
+} from '@monorepo-triggers/config-schema';
 import { abText, HOSTILE } from './engine-bench';
 import { round } from './stats';
 
@@ -25,14 +31,31 @@ const normal = { version: 1, repository: 'acme/platform', pipelineName: 'web', b
 export function benchHostile(runs: number): HostileResult[] {
   const cases = [
     ...HOSTILE.map(({ name, source, text, glob }) => ({ name, includePaths: [glob ?? source], glob: glob !== undefined, paths: [text] })),
-    { name: '.*\\.tf1$ against 200 paths of 3,000+ characters', includePaths: ['.*\\.tf1$'], glob: false, paths: Array.from({ length: 200 }, (_, i) => `${'a'.repeat(3000 + i)}.tf`) },
+    {
+      name: '.*\\.tf1$ against 200 paths of 3,000+ characters',
+      includePaths: ['.*\\.tf1$'],
+      glob: false,
+      paths: Array.from({ length: 200 }, (_, i) => `${'a'.repeat(3000 + i)}.tf`),
+    },
     { name: 'back-reference (\\1|a)*b (refused)', includePaths: ['(\\1|a)*b'], glob: false, paths: ['a'.repeat(4000)] },
     // The worst found: a program of 1,005 instructions whose DFA explodes, so every test runs the
     // NFA over 4,096 characters. It stops at the config's work limit.
-    { name: 'at the work limit: [ab]*a[ab]{999}$ against 200 paths of 4,096 characters', includePaths: ['[ab]*a[ab]{999}$'], glob: false, paths: Array.from({ length: 200 }, (_, i) => abText(4096, i + 1)) },
+    {
+      name: 'at the work limit: [ab]*a[ab]{999}$ against 200 paths of 4,096 characters',
+      includePaths: ['[ab]*a[ab]{999}$'],
+      glob: false,
+      paths: Array.from({ length: 200 }, (_, i) => abText(4096, i + 1)),
+    },
   ];
   return cases.map(({ name, includePaths, glob, paths }) => {
-    const hostile = { version: 1, repository: 'acme/platform', pipelineName: 'evil', branches: ['main'], includePaths, pathSyntax: glob ? 'glob' : 'regex' };
+    const hostile = {
+      version: 1,
+      repository: 'acme/platform',
+      pipelineName: 'evil',
+      branches: ['main'],
+      includePaths,
+      pathSyntax: glob ? 'glob' : 'regex',
+    };
     const changes = () => createChangeSet(['apps/web/index.ts', ...paths], true);
     let outcome = '';
     let incomplete = false;

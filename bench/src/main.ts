@@ -28,7 +28,12 @@ function runOnly(section: string, smoke: boolean): unknown {
         fileCounts.map((files) => {
           const work = configs * files;
           // The naive baseline compiles every pattern of every config each time: seconds at 10,000 configs.
-          return { configs, files, runs: smoke ? 3 : work >= 10_000_000 ? 7 : 15, naiveRuns: smoke ? 3 : configs >= 10_000 ? (files >= 10_000 ? 1 : 2) : 5 };
+          return {
+            configs,
+            files,
+            runs: smoke ? 3 : work >= 10_000_000 ? 7 : 15,
+            naiveRuns: smoke ? 3 : configs >= 10_000 ? (files >= 10_000 ? 1 : 2) : 5,
+          };
         }),
       ),
     );
@@ -57,7 +62,10 @@ async function main(): Promise<void> {
   const webhook = await benchWebhook(
     root,
     smoke
-      ? [{ label: '1 KB', bytes: 1024, runs: 5 }, { label: '100 KB', bytes: 100 * 1024, runs: 5 }]
+      ? [
+          { label: '1 KB', bytes: 1024, runs: 5 },
+          { label: '100 KB', bytes: 100 * 1024, runs: 5 },
+        ]
       : [
           { label: '1 KB', bytes: 1024, runs: 300 },
           { label: '100 KB', bytes: 100 * 1024, runs: 200 },
@@ -71,16 +79,42 @@ async function main(): Promise<void> {
   log('hostile configs');
   const hostile = runSection<HostileResult[]>(root, lambda, 'hostile', { args: smokeFlag });
   log('regex engines');
-  const engines = (Object.keys(ENGINES) as EngineName[]).map((name) => runSection<EngineResult>(root, lambda, `engine:${name}`, { nodeFlags: [...ENGINES[name].nodeFlags], args: smokeFlag }));
+  const engines = (Object.keys(ENGINES) as EngineName[]).map((name) =>
+    runSection<EngineResult>(root, lambda, `engine:${name}`, { nodeFlags: [...ENGINES[name].nodeFlags], args: smokeFlag }),
+  );
   log('S3 requests');
   const s3 = await benchS3Cost(smoke ? [10] : [10, 1_000, 10_000]);
   log('cold start');
-  const { functions: coldStart, engine: engineLoad } = await benchColdStart(root, smoke ? ['webhook'] : ['webhook', 'eval', 'cfresource'], smoke ? 3 : 21, lambda);
+  const { functions: coldStart, engine: engineLoad } = await benchColdStart(
+    root,
+    smoke ? ['webhook'] : ['webhook', 'eval', 'cfresource'],
+    smoke ? 3 : 21,
+    lambda,
+  );
   log('end to end');
   const endToEnd = await benchEndToEnd(root, smoke ? 5 : 200, smoke ? 2 : 20);
 
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), platform: `${platform()} ${release()}`, node: process.version };
-  const partial = { generatedAt: new Date().toISOString(), smoke, machine, lambdaCpu: lambda.label, webhook, eval: evalResults, hostile, engines, s3, coldStart, engineLoad, endToEnd };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${platform()} ${release()}`,
+    node: process.version,
+  };
+  const partial = {
+    generatedAt: new Date().toISOString(),
+    smoke,
+    machine,
+    lambdaCpu: lambda.label,
+    webhook,
+    eval: evalResults,
+    hostile,
+    engines,
+    s3,
+    coldStart,
+    engineLoad,
+    endToEnd,
+  };
   const results: BenchResults = { ...partial, targets: judgeTargets(partial) };
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -9,7 +9,10 @@ export function pushPayload(bytes: number, seed = 0): string {
     id: (seed * 100000 + i).toString(16).padStart(40, '0'),
     tree_id: i.toString(16).padStart(40, 'f'),
     distinct: true,
-    message: `change ${i}: ${'lorem ipsum dolor sit amet '.repeat(Math.max(1, Math.ceil(messageBytes / 27)))}`.slice(0, Math.max(10, messageBytes)),
+    message: `change ${i}: ${'lorem ipsum dolor sit amet '.repeat(Math.max(1, Math.ceil(messageBytes / 27)))}`.slice(
+      0,
+      Math.max(10, messageBytes),
+    ),
     timestamp: '2026-11-25T10:00:00Z',
     url: `https://github.com/acme/platform/commit/${i}`,
     author: { name: 'Octo Cat', email: 'octocat@example.com', username: 'octocat' },
@@ -18,7 +21,18 @@ export function pushPayload(bytes: number, seed = 0): string {
     removed: [],
     modified: [`services/svc-${i % 40}/src/index.ts`, `libs/lib-${i % 7}/src/util-${i % 13}.ts`],
   });
-  const base = { ref: 'refs/heads/main', before: 'a'.repeat(40), after: (seed + 1).toString(16).padStart(40, 'b'), created: false, deleted: false, forced: false, base_ref: null, compare: 'https://github.com/acme/platform/compare/a...b', repository: { id: 1, name: 'platform', full_name: 'acme/platform', default_branch: 'main', private: true }, pusher: { name: 'octocat' } };
+  const base = {
+    ref: 'refs/heads/main',
+    before: 'a'.repeat(40),
+    after: (seed + 1).toString(16).padStart(40, 'b'),
+    created: false,
+    deleted: false,
+    forced: false,
+    base_ref: null,
+    compare: 'https://github.com/acme/platform/compare/a...b',
+    repository: { id: 1, name: 'platform', full_name: 'acme/platform', default_branch: 'main', private: true },
+    pusher: { name: 'octocat' },
+  };
   const probe = JSON.stringify(commit(0, 0)).length;
   const count = Math.max(1, Math.min(2048, Math.floor(bytes / (probe + 200))));
   const messageBytes = Math.max(10, Math.floor((bytes - JSON.stringify(base).length) / count) - probe - 2);
@@ -31,7 +45,12 @@ export function signedEvent(body: string, secret: string, delivery = 'bench') {
   return {
     version: '2.0',
     requestContext: { http: { method: 'POST' } },
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': sign(secret, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': delivery,
+      'x-hub-signature-256': sign(secret, body),
+    },
     body,
     isBase64Encoded: false,
   };

@@ -29,7 +29,11 @@ export async function time(fn: () => unknown, runs: number, warmup = Math.min(3,
  * Times a subject and its baseline alternately, so drift on a shared machine hits both the same,
  * and returns both with the ratio of medians (subject / baseline).
  */
-export async function compare(subject: () => unknown, baseline: () => unknown, runs: number): Promise<{ subject: Timing; baseline: Timing; ratio: number }> {
+export async function compare(
+  subject: () => unknown,
+  baseline: () => unknown,
+  runs: number,
+): Promise<{ subject: Timing; baseline: Timing; ratio: number }> {
   const s: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < Math.min(3, runs); i++) {

@@ -18,7 +18,9 @@ export interface WebhookResult {
  * endpoint (as in every test), so its cost includes one loopback HTTP round trip.
  */
 export async function benchWebhook(root: string, sizes: { label: string; bytes: number; runs: number }[]): Promise<WebhookResult[]> {
-  const endpoint = await startRecordingServer((request) => (request.path.includes('/functions/') ? { status: 202 } : { status: 200, headers: { etag: '"bench"' } }));
+  const endpoint = await startRecordingServer((request) =>
+    request.path.includes('/functions/') ? { status: 202 } : { status: 200, headers: { etag: '"bench"' } },
+  );
   const secret = 'bench-secret';
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_LAMBDA: endpoint.endpoint,

@@ -26,16 +26,21 @@ export const SETTING_KEYS = {
 /** A reserved-concurrency setting: a whole number ≥ 1, or "none" (nothing reserved). */
 function reservedConcurrency(key: string, value: unknown): number | null {
   if (value === 'none') return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`cdk.json context ${key} must be a whole number of at least 1, or "none"; got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new Error(`cdk.json context ${key} must be a whole number of at least 1, or "none"; got ${JSON.stringify(value)}`);
   return value;
 }
 
 /** The settings of a cdk.json context (see docs/deploy.md and docs/security.md); a bad value names its key. */
 export function infraSettings(context: Record<string, unknown>): Omit<InfraOptions, 'outdir' | 'env'> {
   const token = context[SETTING_KEYS.githubTokenSecretName];
-  if (token !== undefined && token !== '' && typeof token !== 'string') throw new Error(`cdk.json context ${SETTING_KEYS.githubTokenSecretName} must be a secret name or ""`);
+  if (token !== undefined && token !== '' && typeof token !== 'string')
+    throw new Error(`cdk.json context ${SETTING_KEYS.githubTokenSecretName} must be a secret name or ""`);
   return {
-    webhookReservedConcurrency: reservedConcurrency(SETTING_KEYS.webhookReservedConcurrency, context[SETTING_KEYS.webhookReservedConcurrency] ?? 25),
+    webhookReservedConcurrency: reservedConcurrency(
+      SETTING_KEYS.webhookReservedConcurrency,
+      context[SETTING_KEYS.webhookReservedConcurrency] ?? 25,
+    ),
     evalReservedConcurrency: reservedConcurrency(SETTING_KEYS.evalReservedConcurrency, context[SETTING_KEYS.evalReservedConcurrency] ?? 10),
     ...(typeof token === 'string' && token !== '' ? { githubTokenSecretName: token } : {}),
   };
@@ -52,7 +57,8 @@ const STACKS: Record<Deployable, StackFactory> = {
       ...(options.githubTokenSecretName ? { githubTokenSecretName: options.githubTokenSecretName } : {}),
       reservedConcurrency: options.evalReservedConcurrency ?? null,
     }),
-  webhook: (app, options) => new WebhookStack(app, NAMES.webhookStack, { env: options.env, reservedConcurrency: options.webhookReservedConcurrency ?? null }),
+  webhook: (app, options) =>
+    new WebhookStack(app, NAMES.webhookStack, { env: options.env, reservedConcurrency: options.webhookReservedConcurrency ?? null }),
   cfresource: (app, { env }) => new CfResourceStack(app, NAMES.cfresourceStack, { env }),
 };
 

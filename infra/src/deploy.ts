@@ -79,7 +79,9 @@ async function main(argv: string[]): Promise<number> {
   const credentials = hasAwsCredentials();
   const inCi = !!process.env['CI'] && process.env['CI'] !== 'false';
   if (!dryRun && !credentials && inCi) {
-    process.stderr.write(`[deploy ${deployable}] no AWS credentials in CI: nothing was deployed, and this run must not pass for a deploy (use --dry-run to check without credentials).\n`);
+    process.stderr.write(
+      `[deploy ${deployable}] no AWS credentials in CI: nothing was deployed, and this run must not pass for a deploy (use --dry-run to check without credentials).\n`,
+    );
     return 1;
   }
 

@@ -25,13 +25,26 @@ const sorted = (stacks: StackName[]) => [...stacks].sort();
 describe('the deploy workflow, simulated on a fresh clone', () => {
   let clone: string;
   let home: string;
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: clone, encoding: 'utf8', env: { ...nxEnv(home), GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: clone,
+      encoding: 'utf8',
+      env: {
+        ...nxEnv(home),
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+      },
+    });
 
   beforeAll(() => {
     clone = mkdtempSync(join(tmpdir(), 'fresh-clone-'));
     home = mkdtempSync(join(tmpdir(), 'home-'));
     // The working tree as a clone would have it: tracked and new files, nothing ignored (no dist/, no .nx/).
-    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
     for (const file of files) {
       mkdirSync(dirname(join(clone, file)), { recursive: true });
       try {
@@ -52,14 +65,27 @@ describe('the deploy workflow, simulated on a fresh clone', () => {
 
   it('before anything is built: a function deploy without its bundle fails in one line that names the build', () => {
     execFileSync('npx', ['nx', 'run', 'infra:build', '--outputStyle=static'], { cwd: clone, env: nxEnv(home), stdio: 'ignore' });
-    const run = spawnSync(process.execPath, ['dist/infra/deploy.js', 'webhook', '--dry-run'], { cwd: clone, encoding: 'utf8', env: nxEnv(home) });
-    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: '[deploy webhook] dist/apps/webhook/main.js is missing: build it with `npx nx run webhook:build` (`npx nx run webhook-stack:deploy` builds it first)\n' });
+    const run = spawnSync(process.execPath, ['dist/infra/deploy.js', 'webhook', '--dry-run'], {
+      cwd: clone,
+      encoding: 'utf8',
+      env: nxEnv(home),
+    });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({
+      status: 1,
+      stderr:
+        '[deploy webhook] dist/apps/webhook/main.js is missing: build it with `npx nx run webhook:build` (`npx nx run webhook-stack:deploy` builds it first)\n',
+    });
   });
 
   it.each(DEPLOY_TABLE)('$why ($file): the dry run succeeds and would deploy exactly its stacks', ({ file, stacks }) => {
     appendFileSync(join(clone, file), '\n');
     git('commit', '-q', '-am', `change ${file}`);
-    const run = spawnSync('npx', ['nx', 'affected', '-t', 'deploy', '--base=HEAD~1', '--head=HEAD', '--dry-run', '--outputStyle=static'], { cwd: clone, encoding: 'utf8', env: nxEnv(home), maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync('npx', ['nx', 'affected', '-t', 'deploy', '--base=HEAD~1', '--head=HEAD', '--dry-run', '--outputStyle=static'], {
+      cwd: clone,
+      encoding: 'utf8',
+      env: nxEnv(home),
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const output = `${run.stdout}\n${run.stderr}`;
     expect({ status: run.status, tail: run.status === 0 ? '' : output.slice(-2000) }).toEqual({ status: 0, tail: '' });
     const deployed = [...output.matchAll(/would run: npx cdk deploy (\S+) /g)].map((m) => STACK_IDS[m[1] as string]);
@@ -67,12 +93,25 @@ describe('the deploy workflow, simulated on a fresh clone', () => {
   });
 
   it('cdk synth works from the root with the pinned feature flags, makes the templates a deploy makes, and leaves nothing to commit', () => {
-    const run = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: clone, encoding: 'utf8', env: nxEnv(home), maxBuffer: 64 * 1024 * 1024 });
-    expect({ status: run.status, tail: run.status === 0 ? '' : `${run.stdout}\n${run.stderr}`.slice(-2000) }).toEqual({ status: 0, tail: '' });
+    const run = spawnSync('npx', ['cdk', 'synth', '--quiet'], {
+      cwd: clone,
+      encoding: 'utf8',
+      env: nxEnv(home),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect({ status: run.status, tail: run.status === 0 ? '' : `${run.stdout}\n${run.stderr}`.slice(-2000) }).toEqual({
+      status: 0,
+      tail: '',
+    });
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/feature flags?/i);
     // What `cdk diff` compares is what a deploy sends: the same template for every stack.
     for (const [stack, name] of Object.entries(STACK_IDS)) {
-      const deploy = spawnSync(process.execPath, ['dist/infra/deploy.js', name, '--dry-run'], { cwd: clone, encoding: 'utf8', env: nxEnv(home), maxBuffer: 64 * 1024 * 1024 });
+      const deploy = spawnSync(process.execPath, ['dist/infra/deploy.js', name, '--dry-run'], {
+        cwd: clone,
+        encoding: 'utf8',
+        env: nxEnv(home),
+        maxBuffer: 64 * 1024 * 1024,
+      });
       expect(deploy.status).toBe(0);
       const template = (dir: string) => JSON.parse(readFileSync(join(clone, 'dist/cdk', dir, `${stack}.template.json`), 'utf8'));
       expect({ stack, template: template(name) }).toEqual({ stack, template: template('all') });

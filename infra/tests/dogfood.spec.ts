@@ -8,7 +8,9 @@ import { DEPLOY_TABLE, type StackName } from './deploy-table';
 const ROOT = workspaceRoot();
 const STACKS: StackName[] = ['shared', 'webhook', 'eval', 'cfresource'];
 // The generator is the workspace script itself.
-const generator: { expectedFiles(root: string): Promise<Record<string, string>> } = jest.requireActual(join(ROOT, 'tools/generate-dogfood.cjs'));
+const generator: { expectedFiles(root: string): Promise<Record<string, string>> } = jest.requireActual(
+  join(ROOT, 'tools/generate-dogfood.cjs'),
+);
 
 /** The trigger configs of the committed dogfood pipelines, as cfresource would store them. */
 function dogfoodTriggers() {
@@ -16,7 +18,11 @@ function dogfoodTriggers() {
     const template = readFileSync(join(ROOT, 'infra/dogfood', `${stack}-pipeline.yaml`), 'utf8');
     // Short-form intrinsics elsewhere in the template are irrelevant here: read them as plain values.
     const properties = parse(template.replace(/!(Ref|ImportValue) /g, ''), { logLevel: 'error' })['Resources']['Trigger']['Properties'];
-    const result = parseCfnProperties({ ...properties, Repository: 'monorepo-triggers/monorepo-triggers', PipelineName: `monorepo-triggers-${stack}` });
+    const result = parseCfnProperties({
+      ...properties,
+      Repository: 'monorepo-triggers/monorepo-triggers',
+      PipelineName: `monorepo-triggers-${stack}`,
+    });
     if (!result.ok) throw new Error(`${stack}: ${JSON.stringify(result.issues)}`);
     return { stack, trigger: compileTrigger(result.value) };
   });

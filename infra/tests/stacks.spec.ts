@@ -25,24 +25,40 @@ const template = {
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
 /** Every IAM statement granted to the function's role in a stack. */
 function statements(t: Template): Statement[] {
-  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
 }
-const actions = (t: Template) => statements(t).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+const actions = (t: Template) =>
+  statements(t)
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    .sort();
 
 describe('shared stack', () => {
   it('keeps configs in a versioned, encrypted, private bucket that refuses plain HTTP', () => {
     template.shared.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
-    template.shared.hasResourceProperties('AWS::S3::BucketPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+    template.shared.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
     template.shared.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
   });
 
   it('expires claim-checked events with a lifecycle rule', () => {
     template.shared.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: `${NAMES.eventsPrefix}/`, ExpirationInDays: 7, Status: 'Enabled' })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: `${NAMES.eventsPrefix}/`, ExpirationInDays: 7, Status: 'Enabled' })]),
+      },
     });
   });
 
@@ -57,7 +73,13 @@ describe('eval stack', () => {
       FunctionName: NAMES.evalFunction,
       Runtime: 'nodejs22.x',
       Handler: 'main.handler',
-      Environment: { Variables: Match.objectLike({ CONFIG_BUCKET: { 'Fn::ImportValue': NAMES.bucketExport }, CONFIG_PREFIX: NAMES.configPrefix, EVENTS_PREFIX: NAMES.eventsPrefix }) },
+      Environment: {
+        Variables: Match.objectLike({
+          CONFIG_BUCKET: { 'Fn::ImportValue': NAMES.bucketExport },
+          CONFIG_PREFIX: NAMES.configPrefix,
+          EVENTS_PREFIX: NAMES.eventsPrefix,
+        }),
+      },
     });
   });
 
@@ -70,7 +92,15 @@ describe('eval stack', () => {
   });
 
   it('may only start tagged pipelines, read pipeline tags, the config and events prefixes, and write to its dead-letter queue', () => {
-    expect([...new Set(actions(template.eval))]).toEqual(['codepipeline:ListTagsForResource', 'codepipeline:StartPipelineExecution', 's3:GetObject', 's3:ListBucket', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect([...new Set(actions(template.eval))]).toEqual([
+      'codepipeline:ListTagsForResource',
+      'codepipeline:StartPipelineExecution',
+      's3:GetObject',
+      's3:ListBucket',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
     // AWS itself refuses to start a pipeline without the entitlement tag, whatever eval's code does.
     const start = statements(template.eval).find((s) => s.Action === 'codepipeline:StartPipelineExecution');
     expect(start?.Condition).toEqual({ Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } });
@@ -86,14 +116,20 @@ describe('eval stack', () => {
       FunctionName: NAMES.evalFunction,
       ReservedConcurrentExecutions: 10,
     });
-    const fn = Object.values(template.eval.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    const fn = Object.values(template.eval.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
     // The partition is a literal: cdk.json pins @aws-cdk/core:enablePartitionLiterals.
     expect(fn.Properties.Environment.Variables['PIPELINE_ARN_PREFIX']).toBe('arn:aws:codepipeline:eu-west-1:123456789012:');
   });
 
   it('reads a GitHub token from Secrets Manager at run time: only its name is in the template', () => {
-    const withToken = Template.fromStack(buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, githubTokenSecretName: 'ci/github-token' }).stacks.eval);
-    const fn = Object.values(withToken.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    const withToken = Template.fromStack(
+      buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, githubTokenSecretName: 'ci/github-token' }).stacks.eval,
+    );
+    const fn = Object.values(withToken.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
     expect(fn.Properties.Environment.Variables['GITHUB_TOKEN_SECRET_ID']).toBe('ci/github-token');
     expect(fn.Properties.Environment.Variables['GITHUB_TOKEN']).toBeUndefined();
     expect(JSON.stringify(withToken.toJSON())).not.toMatch(/resolve:secretsmanager/);
@@ -103,7 +139,10 @@ describe('eval stack', () => {
 
   it('alarms on eval errors and on dead letters', () => {
     template.eval.resourceCountIs('AWS::CloudWatch::Alarm', 2);
-    template.eval.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS' });
+    template.eval.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+    });
     template.eval.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' });
   });
 });
@@ -111,28 +150,51 @@ describe('eval stack', () => {
 describe('webhook stack', () => {
   it('serves the webhook bundle through a Function URL', () => {
     template.webhook.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
-    template.webhook.hasResourceProperties('AWS::Lambda::Function', { FunctionName: NAMES.webhookFunction, Runtime: 'nodejs22.x', Timeout: 9 });
+    template.webhook.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: NAMES.webhookFunction,
+      Runtime: 'nodejs22.x',
+      Timeout: 9,
+    });
   });
 
   it('reads the secret from Secrets Manager at run time: neither the template nor the environment holds it', () => {
-    const fn = Object.values(template.webhook.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+    const fn = Object.values(template.webhook.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
     expect(fn.Properties.Environment.Variables['WEBHOOK_SECRET']).toBeUndefined();
     expect(fn.Properties.Environment.Variables['WEBHOOK_SECRET_ID']).toEqual({ Ref: expect.stringMatching(/^WebhookSecret/) });
     expect(JSON.stringify(template.webhook.toJSON())).not.toMatch(/resolve:secretsmanager/);
-    template.webhook.hasResourceProperties('AWS::SecretsManager::Secret', { Name: NAMES.webhookSecret, GenerateSecretString: Match.objectLike({ PasswordLength: 48 }) });
+    template.webhook.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: NAMES.webhookSecret,
+      GenerateSecretString: Match.objectLike({ PasswordLength: 48 }),
+    });
     const parameters = template.webhook.toJSON()['Parameters'] ?? {};
     expect(Object.keys(parameters).filter((p) => !p.startsWith('BootstrapVersion'))).toEqual([]);
   });
 
   it("reserves concurrency (25 by default) so a flood of requests cannot take the account's", () => {
-    template.webhook.hasResourceProperties('AWS::Lambda::Function', { FunctionName: NAMES.webhookFunction, ReservedConcurrentExecutions: 25 });
+    template.webhook.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: NAMES.webhookFunction,
+      ReservedConcurrentExecutions: 25,
+    });
   });
 
   it('may only read its secret, invoke eval and write claim-checked events', () => {
-    expect([...new Set(actions(template.webhook))]).toEqual(['lambda:InvokeFunction', 's3:PutObject', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(statements(template.webhook).find((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'))?.Resource).toEqual({ Ref: expect.stringMatching(/^WebhookSecret/) });
-    expect(JSON.stringify(statements(template.webhook).find((s) => s.Action === 'lambda:InvokeFunction')?.Resource)).toContain(`:function:${NAMES.evalFunction}`);
-    expect(JSON.stringify(statements(template.webhook).find((s) => s.Action === 's3:PutObject')?.Resource)).toContain(`/${NAMES.eventsPrefix}/*`);
+    expect([...new Set(actions(template.webhook))]).toEqual([
+      'lambda:InvokeFunction',
+      's3:PutObject',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(statements(template.webhook).find((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'))?.Resource).toEqual({
+      Ref: expect.stringMatching(/^WebhookSecret/),
+    });
+    expect(JSON.stringify(statements(template.webhook).find((s) => s.Action === 'lambda:InvokeFunction')?.Resource)).toContain(
+      `:function:${NAMES.evalFunction}`,
+    );
+    expect(JSON.stringify(statements(template.webhook).find((s) => s.Action === 's3:PutObject')?.Resource)).toContain(
+      `/${NAMES.eventsPrefix}/*`,
+    );
   });
 });
 
@@ -142,17 +204,34 @@ describe('cfresource stack', () => {
   });
 
   it('may only read, write and delete configs, read stack resources to verify callers, and read pipeline tags', () => {
-    expect([...new Set(actions(template.cfresource))]).toEqual(['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks', 'codepipeline:ListTagsForResource', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect([...new Set(actions(template.cfresource))]).toEqual([
+      'cloudformation:DescribeStackResource',
+      'cloudformation:DescribeStacks',
+      'codepipeline:ListTagsForResource',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
     const describe = statements(template.cfresource).find((s) => JSON.stringify(s.Action).includes('cloudformation:DescribeStackResource'));
     expect(JSON.stringify(describe?.Resource)).toContain(':cloudformation:eu-west-1:123456789012:stack/*/*');
-    expect(JSON.stringify(statements(template.cfresource).find((s) => Array.isArray(s.Action))?.Resource)).toContain(`/${NAMES.configPrefix}/*`);
+    expect(JSON.stringify(statements(template.cfresource).find((s) => Array.isArray(s.Action))?.Resource)).toContain(
+      `/${NAMES.configPrefix}/*`,
+    );
   });
 });
 
 describe('PipelineTrigger construct', () => {
   it('adds a Custom::PipelineTrigger with PascalCase properties and the exported ServiceToken', () => {
     const stack = new Stack(new App(), 'Team');
-    new PipelineTrigger(stack, 'Trigger', { repository: 'acme/platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^services/orders/'], excludePaths: ['\\.md$'], variables: { SERVICE: 'orders' } });
+    new PipelineTrigger(stack, 'Trigger', {
+      repository: 'acme/platform',
+      pipelineName: 'orders',
+      branches: ['main'],
+      includePaths: ['^services/orders/'],
+      excludePaths: ['\\.md$'],
+      variables: { SERVICE: 'orders' },
+    });
     Template.fromStack(stack).hasResourceProperties('Custom::PipelineTrigger', {
       ServiceToken: { 'Fn::ImportValue': NAMES.cfresourceArnExport },
       Repository: 'acme/platform',
@@ -168,71 +247,141 @@ describe('PipelineTrigger construct', () => {
     const stack = new Stack(new App(), 'Team');
     const pipeline = new Pipeline(stack, 'Orders', { pipelineName: 'orders' });
     const source = new Artifact();
-    pipeline.addStage({ stageName: 'Source', actions: [new S3SourceAction({ actionName: 'Source', bucket: new Bucket(stack, 'Sources'), bucketKey: 'orders.zip', output: source })] });
+    pipeline.addStage({
+      stageName: 'Source',
+      actions: [
+        new S3SourceAction({ actionName: 'Source', bucket: new Bucket(stack, 'Sources'), bucketKey: 'orders.zip', output: source }),
+      ],
+    });
     pipeline.addStage({ stageName: 'Approve', actions: [new ManualApprovalAction({ actionName: 'Approve' })] });
-    new PipelineTrigger(stack, 'Trigger', { repository: 'acme/platform', pipeline, branches: ['main'], includePaths: ['^services/orders/'] });
+    new PipelineTrigger(stack, 'Trigger', {
+      repository: 'acme/platform',
+      pipeline,
+      branches: ['main'],
+      includePaths: ['^services/orders/'],
+    });
     const team = Template.fromStack(stack);
-    team.hasResourceProperties('AWS::CodePipeline::Pipeline', { Tags: Match.arrayWith([{ Key: ENTITLEMENT_TAG, Value: 'acme/platform' }, { Key: OWNER_STACKS_TAG, Value: 'Team' }]) });
+    team.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Tags: Match.arrayWith([
+        { Key: ENTITLEMENT_TAG, Value: 'acme/platform' },
+        { Key: OWNER_STACKS_TAG, Value: 'Team' },
+      ]),
+    });
     team.hasResourceProperties('Custom::PipelineTrigger', { PipelineName: { Ref: Match.stringLikeRegexp('Orders') } });
   });
 
   it('given one pipeline by two triggers of different repositories, tags it with both', () => {
     const stack = new Stack(new App(), 'Team');
     const pipeline = new Pipeline(stack, 'Orders', { pipelineName: 'orders' });
-    pipeline.addStage({ stageName: 'Source', actions: [new S3SourceAction({ actionName: 'Source', bucket: new Bucket(stack, 'Sources'), bucketKey: 'orders.zip', output: new Artifact() })] });
+    pipeline.addStage({
+      stageName: 'Source',
+      actions: [
+        new S3SourceAction({ actionName: 'Source', bucket: new Bucket(stack, 'Sources'), bucketKey: 'orders.zip', output: new Artifact() }),
+      ],
+    });
     pipeline.addStage({ stageName: 'Approve', actions: [new ManualApprovalAction({ actionName: 'Approve' })] });
-    new PipelineTrigger(stack, 'FromPlatform', { repository: 'acme/platform', pipeline, branches: ['main'], includePaths: ['^services/orders/'] });
+    new PipelineTrigger(stack, 'FromPlatform', {
+      repository: 'acme/platform',
+      pipeline,
+      branches: ['main'],
+      includePaths: ['^services/orders/'],
+    });
     new PipelineTrigger(stack, 'FromWeb', { repository: 'acme/web', pipeline, branches: ['main'], includePaths: ['^orders/'] });
-    Template.fromStack(stack).hasResourceProperties('AWS::CodePipeline::Pipeline', { Tags: Match.arrayWith([{ Key: ENTITLEMENT_TAG, Value: 'acme/platform acme/web' }]) });
+    Template.fromStack(stack).hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Tags: Match.arrayWith([{ Key: ENTITLEMENT_TAG, Value: 'acme/platform acme/web' }]),
+    });
   });
 
   it('wants the pipeline or its name, not both', () => {
     const stack = new Stack(new App(), 'Team');
     const pipeline = new Pipeline(stack, 'Orders');
-    expect(() => new PipelineTrigger(stack, 'Trigger', { repository: 'acme/platform', pipeline, pipelineName: 'orders', branches: ['main'], includePaths: ['^x/'] })).toThrow(/give pipeline .* or pipelineName, not both/);
-    expect(() => new PipelineTrigger(stack, 'Trigger2', { repository: 'acme/platform', branches: ['main'], includePaths: ['^x/'] })).toThrow(/give pipeline .* or pipelineName, not both/);
+    expect(
+      () =>
+        new PipelineTrigger(stack, 'Trigger', {
+          repository: 'acme/platform',
+          pipeline,
+          pipelineName: 'orders',
+          branches: ['main'],
+          includePaths: ['^x/'],
+        }),
+    ).toThrow(/give pipeline .* or pipelineName, not both/);
+    expect(
+      () => new PipelineTrigger(stack, 'Trigger2', { repository: 'acme/platform', branches: ['main'], includePaths: ['^x/'] }),
+    ).toThrow(/give pipeline .* or pipelineName, not both/);
   });
 
   it('fails at synth time with the field and reason for a bad pattern', () => {
     const stack = new Stack(new App(), 'Team');
-    expect(() => new PipelineTrigger(stack, 'Trigger', { repository: 'acme/platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^(?!docs/)'] })).toThrow(/PipelineTrigger Team\/Trigger: IncludePaths\[0\]: .*lookahead/);
+    expect(
+      () =>
+        new PipelineTrigger(stack, 'Trigger', {
+          repository: 'acme/platform',
+          pipelineName: 'orders',
+          branches: ['main'],
+          includePaths: ['^(?!docs/)'],
+        }),
+    ).toThrow(/PipelineTrigger Team\/Trigger: IncludePaths\[0\]: .*lookahead/);
   });
 });
 
 describe("the deployment's settings, from cdk.json's context", () => {
   it('defaults reserved concurrency to 25 and 10, takes "none" to reserve nothing, and a GitHub token secret name', () => {
     expect(infraSettings({})).toEqual({ webhookReservedConcurrency: 25, evalReservedConcurrency: 10 });
-    expect(infraSettings({ [SETTING_KEYS.webhookReservedConcurrency]: 50, [SETTING_KEYS.evalReservedConcurrency]: 'none', [SETTING_KEYS.githubTokenSecretName]: 'ci/token' })).toEqual({ webhookReservedConcurrency: 50, evalReservedConcurrency: null, githubTokenSecretName: 'ci/token' });
+    expect(
+      infraSettings({
+        [SETTING_KEYS.webhookReservedConcurrency]: 50,
+        [SETTING_KEYS.evalReservedConcurrency]: 'none',
+        [SETTING_KEYS.githubTokenSecretName]: 'ci/token',
+      }),
+    ).toEqual({ webhookReservedConcurrency: 50, evalReservedConcurrency: null, githubTokenSecretName: 'ci/token' });
     expect(infraSettings({ [SETTING_KEYS.githubTokenSecretName]: '' })).not.toHaveProperty('githubTokenSecretName');
     const unreserved = buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, evalReservedConcurrency: null }).stacks.eval;
     expect(JSON.stringify(Template.fromStack(unreserved).toJSON())).not.toContain('ReservedConcurrentExecutions');
   });
 
   it.each([0, -1, 2.5, '25', 'lots'])('refuses %j, naming the key', (value) => {
-    expect(() => infraSettings({ [SETTING_KEYS.evalReservedConcurrency]: value })).toThrow(/^cdk.json context monorepo-triggers:evalReservedConcurrency must be a whole number of at least 1, or "none"/);
+    expect(() => infraSettings({ [SETTING_KEYS.evalReservedConcurrency]: value })).toThrow(
+      /^cdk.json context monorepo-triggers:evalReservedConcurrency must be a whole number of at least 1, or "none"/,
+    );
   });
 });
 
 describe('pipelines shipped in this repository', () => {
-  it.each(['infra/examples/pipeline-with-trigger.yaml', 'infra/dogfood/webhook-pipeline.yaml', 'infra/dogfood/eval-pipeline.yaml', 'infra/dogfood/cfresource-pipeline.yaml'])(
-    '%s tags its pipeline with the repository its trigger names and its own stack',
-    (file) => {
-      // Short-form intrinsics read as their long form: `!Ref X` → { Ref: X }.
-      const intrinsic = (name: string) => ({ tag: `!${name}`, resolve: (value: unknown) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: value }) });
-      const customTags = ['Ref', 'Sub', 'GetAtt', 'ImportValue'].flatMap((name) => [intrinsic(name), { ...intrinsic(name), collection: 'seq' as const }]);
-      const resources = parse(readFileSync(join(workspaceRoot(), file), 'utf8'), { customTags })['Resources'];
-      const trigger = Object.values(resources).find((r) => (r as { Type: string }).Type === 'Custom::PipelineTrigger') as { Properties: { Repository: unknown; PipelineName: { Ref: string } } };
-      const tags = (resources[trigger.Properties.PipelineName.Ref] as { Properties: { Tags?: { Key: string; Value: unknown }[] } }).Properties.Tags ?? [];
-      expect(trigger.Properties.Repository).toEqual({ Ref: 'FullRepositoryId' });
-      expect(tags.find((t) => t.Key === ENTITLEMENT_TAG)?.Value).toEqual(trigger.Properties.Repository);
-      // The trigger is in the same stack as the pipeline, so the pipeline takes triggers from it alone.
-      expect(tags.find((t) => t.Key === OWNER_STACKS_TAG)?.Value).toEqual({ Ref: 'AWS::StackName' });
-    },
-  );
+  it.each([
+    'infra/examples/pipeline-with-trigger.yaml',
+    'infra/dogfood/webhook-pipeline.yaml',
+    'infra/dogfood/eval-pipeline.yaml',
+    'infra/dogfood/cfresource-pipeline.yaml',
+  ])('%s tags its pipeline with the repository its trigger names and its own stack', (file) => {
+    // Short-form intrinsics read as their long form: `!Ref X` → { Ref: X }.
+    const intrinsic = (name: string) => ({
+      tag: `!${name}`,
+      resolve: (value: unknown) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: value }),
+    });
+    const customTags = ['Ref', 'Sub', 'GetAtt', 'ImportValue'].flatMap((name) => [
+      intrinsic(name),
+      { ...intrinsic(name), collection: 'seq' as const },
+    ]);
+    const resources = parse(readFileSync(join(workspaceRoot(), file), 'utf8'), { customTags })['Resources'];
+    const trigger = Object.values(resources).find((r) => (r as { Type: string }).Type === 'Custom::PipelineTrigger') as {
+      Properties: { Repository: unknown; PipelineName: { Ref: string } };
+    };
+    const tags =
+      (resources[trigger.Properties.PipelineName.Ref] as { Properties: { Tags?: { Key: string; Value: unknown }[] } }).Properties.Tags ??
+      [];
+    expect(trigger.Properties.Repository).toEqual({ Ref: 'FullRepositoryId' });
+    expect(tags.find((t) => t.Key === ENTITLEMENT_TAG)?.Value).toEqual(trigger.Properties.Repository);
+    // The trigger is in the same stack as the pipeline, so the pipeline takes triggers from it alone.
+    expect(tags.find((t) => t.Key === OWNER_STACKS_TAG)?.Value).toEqual({ Ref: 'AWS::StackName' });
+  });
 });
 
 describe('cdk.json', () => {
-  const cdkJson = JSON.parse(readFileSync(join(workspaceRoot(), 'cdk.json'), 'utf8')) as { app: string; output: string; context: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(join(workspaceRoot(), 'cdk.json'), 'utf8')) as {
+    app: string;
+    output: string;
+    context: Record<string, unknown>;
+  };
 
   it('pins every feature flag to the recommended value of the aws-cdk-lib in use (after an upgrade: node tools/pin-cdk-flags.cjs)', () => {
     const flags = Object.fromEntries(Object.entries(cdkJson.context).filter(([key]) => !key.startsWith('monorepo-triggers:')));

@@ -20,22 +20,48 @@ function cfnLint(files: string[]): { Level: string; Rule: { Id: string }; Messag
 describe('CloudFormation templates, validated offline by cfn-lint', () => {
   it('synthesises every stack and each passes cfn-lint without errors', () => {
     buildApp({ outdir, env: { account: '123456789012', region: 'eu-west-1' } }).app.synth();
-    const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => join(outdir, f));
-    expect(templates.map((t) => t.split('/').pop()).sort()).toEqual(['MonorepoTriggers-CfResource.template.json', 'MonorepoTriggers-Eval.template.json', 'MonorepoTriggers-Shared.template.json', 'MonorepoTriggers-Webhook.template.json']);
+    const templates = readdirSync(outdir)
+      .filter((f) => f.endsWith('.template.json'))
+      .map((f) => join(outdir, f));
+    expect(templates.map((t) => t.split('/').pop()).sort()).toEqual([
+      'MonorepoTriggers-CfResource.template.json',
+      'MonorepoTriggers-Eval.template.json',
+      'MonorepoTriggers-Shared.template.json',
+      'MonorepoTriggers-Webhook.template.json',
+    ]);
     expect(cfnLint(templates).filter((f) => f.Level === 'Error')).toEqual([]);
   });
 
   it('passes cfn-lint for the example and the dogfood pipelines', () => {
-    const files = [join(ROOT, 'infra/examples/pipeline-with-trigger.yaml'), ...readdirSync(join(ROOT, 'infra/dogfood')).map((f) => join(ROOT, 'infra/dogfood', f))];
+    const files = [
+      join(ROOT, 'infra/examples/pipeline-with-trigger.yaml'),
+      ...readdirSync(join(ROOT, 'infra/dogfood')).map((f) => join(ROOT, 'infra/dogfood', f)),
+    ];
     expect(files.length).toBe(5);
     expect(cfnLint(files).filter((f) => f.Level === 'Error' || f.Level === 'Warning')).toEqual([]);
   });
 
   it('passes `triggers validate` for the example and the dogfood pipelines', () => {
-    const out = execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), 'validate', '--json', 'infra/examples/pipeline-with-trigger.yaml', ...readdirSync(join(ROOT, 'infra/dogfood')).map((f) => `infra/dogfood/${f}`)], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist/apps/cli/main.js'),
+        'validate',
+        '--json',
+        'infra/examples/pipeline-with-trigger.yaml',
+        ...readdirSync(join(ROOT, 'infra/dogfood')).map((f) => `infra/dogfood/${f}`),
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     const result = JSON.parse(out);
     expect(result.valid).toBe(true);
-    expect(result.files.flatMap((f: { resources: { resource: string }[] }) => f.resources.map((r) => r.resource))).toEqual(['Trigger', 'Trigger', 'Trigger', 'Trigger', 'Trigger']);
+    expect(result.files.flatMap((f: { resources: { resource: string }[] }) => f.resources.map((r) => r.resource))).toEqual([
+      'Trigger',
+      'Trigger',
+      'Trigger',
+      'Trigger',
+      'Trigger',
+    ]);
   });
 });
 
@@ -43,40 +69,77 @@ describe('deploy targets', () => {
   const noCredentials = { PATH: process.env['PATH'] ?? '', HOME: mkdtempSync(join(tmpdir(), 'home-')) };
 
   it('with --dry-run, print the exact cdk command and the synthesised template, and exit 0', () => {
-    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'eval', '--dry-run'], { cwd: ROOT, encoding: 'utf8', env: { ...noCredentials, AWS_PROFILE: 'would-be-used' } });
+    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'eval', '--dry-run'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...noCredentials, AWS_PROFILE: 'would-be-used' },
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('[deploy eval] dry run: nothing deployed.');
-    expect(result.stdout).toMatch(/would run: npx cdk deploy MonorepoTriggers-Eval --app \S+\/dist\/cdk\/eval --exclusively --require-approval never/);
+    expect(result.stdout).toMatch(
+      /would run: npx cdk deploy MonorepoTriggers-Eval --app \S+\/dist\/cdk\/eval --exclusively --require-approval never/,
+    );
     const template = JSON.parse(result.stdout.slice(result.stdout.indexOf('{')));
     expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toContain('AWS::Lambda::Function');
   });
 
   it('without AWS credentials, say so, deploy nothing and exit 0; in CI, fail instead of passing for a deploy', () => {
-    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared'], { cwd: ROOT, encoding: 'utf8', env: noCredentials });
+    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: noCredentials,
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('[deploy shared] no AWS credentials found');
     expect(result.stdout).toContain('would run: npx cdk deploy MonorepoTriggers-Shared');
-    const inCi = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared'], { cwd: ROOT, encoding: 'utf8', env: { ...noCredentials, CI: 'true' } });
+    const inCi = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...noCredentials, CI: 'true' },
+    });
     expect({ status: inCi.status, stdout: inCi.stdout }).toEqual({ status: 1, stdout: '' });
     expect(inCi.stderr).toMatch(/^\[deploy shared\] no AWS credentials in CI: nothing was deployed/);
   });
 
-  it.each([{ args: ['webhook', '--dryrun'] }, { args: ['webhook', '--dry-run=yes'] }, { args: ['webhook', '--dry'] }, { args: ['webhook', 'eval'] }, { args: ['webhook', '--if-missing'] }, { args: [] }])('refuses $args before doing anything: a misspelt dry run never deploys', ({ args }) => {
-    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...noCredentials, AWS_PROFILE: 'would-be-used' } });
+  it.each([
+    { args: ['webhook', '--dryrun'] },
+    { args: ['webhook', '--dry-run=yes'] },
+    { args: ['webhook', '--dry'] },
+    { args: ['webhook', 'eval'] },
+    { args: ['webhook', '--if-missing'] },
+    { args: [] },
+  ])('refuses $args before doing anything: a misspelt dry run never deploys', ({ args }) => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...noCredentials, AWS_PROFILE: 'would-be-used' },
+    });
     expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 2, stdout: '' });
     expect(result.stderr).toMatch(/^deploy: .*\nusage: deploy\.js|^deploy: usage: deploy\.js/);
   });
 
-  it.each([{ flags: ['--dry-run'] }, { flags: ['--dry-run=true'] }, { flags: ['--dryRun'] }, { flags: ['--dry-run', 'true'] }])('takes $flags as a dry run', ({ flags }) => {
-    const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared', ...flags], { cwd: ROOT, encoding: 'utf8', env: { ...noCredentials, AWS_PROFILE: 'would-be-used' } });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain('[deploy shared] dry run: nothing deployed.');
-  });
+  it.each([{ flags: ['--dry-run'] }, { flags: ['--dry-run=true'] }, { flags: ['--dryRun'] }, { flags: ['--dry-run', 'true'] }])(
+    'takes $flags as a dry run',
+    ({ flags }) => {
+      const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'shared', ...flags], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...noCredentials, AWS_PROFILE: 'would-be-used' },
+      });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain('[deploy shared] dry run: nothing deployed.');
+    },
+  );
 });
 
 describe('GitHub workflows', () => {
   type Step = { run?: string; uses?: string; name?: string; with?: Record<string, string>; env?: Record<string, string> };
-  type Workflow = { permissions: Record<string, string>; concurrency: { group: string; 'cancel-in-progress': boolean }; env?: Record<string, string>; jobs: Record<string, { 'timeout-minutes'?: number; environment?: string; env?: Record<string, string>; steps: Step[] }> };
+  type Workflow = {
+    permissions: Record<string, string>;
+    concurrency: { group: string; 'cancel-in-progress': boolean };
+    env?: Record<string, string>;
+    jobs: Record<string, { 'timeout-minutes'?: number; environment?: string; env?: Record<string, string>; steps: Step[] }>;
+  };
   const workflow = (name: string) => parse(readFileSync(join(ROOT, '.github/workflows', name), 'utf8')) as Workflow;
   const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -86,14 +149,22 @@ describe('GitHub workflows', () => {
     const text = readFileSync(join(ROOT, '.github/workflows', name), 'utf8');
     const uses = [...text.matchAll(/uses: (\S+)(.*)/g)];
     expect(uses.length).toBeGreaterThan(0);
-    for (const [, action, comment] of uses) expect({ action, comment: comment?.trim() }).toEqual({ action: expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/), comment: expect.stringMatching(/^# v\d+\.\d+\.\d+$/) });
+    for (const [, action, comment] of uses)
+      expect({ action, comment: comment?.trim() }).toEqual({
+        action: expect.stringMatching(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/),
+        comment: expect.stringMatching(/^# v\d+\.\d+\.\d+$/),
+      });
     for (const job of Object.values(workflow(name).jobs)) expect(job['timeout-minutes']).toBeGreaterThan(0);
     expect(steps(workflow(name)).some((s) => s.uses?.startsWith('actions/cache@') && s.with?.['path'] === '.nx/cache')).toBe(true);
   });
 
   it('checks pull requests with nx affected lint, typecheck, test and build and the graph check, cancelling superseded runs', () => {
     const wf = workflow('pr.yml');
-    expect(steps(wf).map((s) => s.run).filter(Boolean)).toEqual(['pipx install cfn-lint==1.51.0', 'npm ci', 'npx nx affected -t lint typecheck test build', 'node tools/check-graph.mjs']);
+    expect(
+      steps(wf)
+        .map((s) => s.run)
+        .filter(Boolean),
+    ).toEqual(['pipx install cfn-lint==1.51.0', 'npm ci', 'npx nx affected -t lint typecheck test build', 'node tools/check-graph.mjs']);
     expect(wf.concurrency).toEqual({ group: 'pr-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
     expect(JSON.stringify(wf)).not.toMatch(/aws|id-token/i);
   });
@@ -101,24 +172,53 @@ describe('GitHub workflows', () => {
   it('checks main with no access to AWS, then deploys from the last successful deploy in a job that alone may get a token', () => {
     const wf = workflow('deploy.yml') as Workflow & { jobs: Record<string, { needs?: string; permissions?: Record<string, string> }> };
     expect(wf.permissions['id-token']).toBeUndefined();
-    const { check, deploy } = wf.jobs as Record<string, Workflow['jobs'][string] & { needs?: string; permissions?: Record<string, string> }>;
+    const { check, deploy } = wf.jobs as Record<
+      string,
+      Workflow['jobs'][string] & { needs?: string; permissions?: Record<string, string> }
+    >;
     expect(check?.permissions?.['id-token']).toBeUndefined();
-    expect(check?.steps.map((s) => s.run).filter(Boolean)).toEqual(['pipx install cfn-lint==1.51.0', 'npm ci', 'tools/deploy-scope.sh', 'npx nx $NX_SCOPE -t lint typecheck test build', 'node tools/check-graph.mjs']);
+    expect(check?.steps.map((s) => s.run).filter(Boolean)).toEqual([
+      'pipx install cfn-lint==1.51.0',
+      'npm ci',
+      'tools/deploy-scope.sh',
+      'npx nx $NX_SCOPE -t lint typecheck test build',
+      'node tools/check-graph.mjs',
+    ]);
     expect(deploy?.needs).toBe('check');
     expect(deploy?.permissions?.['id-token']).toBe('write');
     const all = deploy?.steps ?? [];
     const credentials = all.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     expect(all[credentials]?.with?.['role-to-assume']).toBe('${{ vars.DEPLOY_ROLE_ARN }}');
-    expect(all.slice(0, credentials).map((s) => s.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'tools/deploy-scope.sh']);
+    expect(
+      all
+        .slice(0, credentials)
+        .map((s) => s.run)
+        .filter(Boolean),
+    ).toEqual(['npm ci --ignore-scripts', 'tools/deploy-scope.sh']);
     // The shared stack first, then the function stacks.
-    expect(all.slice(credentials + 1).map((s) => s.run ?? s.uses)).toEqual(["npx nx $NX_SCOPE -t deploy --exclude='*,!shared-stack'", 'npx nx $NX_SCOPE -t deploy --exclude shared-stack']);
+    expect(all.slice(credentials + 1).map((s) => s.run ?? s.uses)).toEqual([
+      "npx nx $NX_SCOPE -t deploy --exclude='*,!shared-stack'",
+      'npx nx $NX_SCOPE -t deploy --exclude shared-stack',
+    ]);
     expect(wf.concurrency['cancel-in-progress']).toBe(false);
   });
 
   describe('tools/deploy-scope.sh (with a stand-in gh and a real git history)', () => {
     const repo = mkdtempSync(join(tmpdir(), 'scope-'));
     const bin = mkdtempSync(join(tmpdir(), 'gh-'));
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', HOME: repo } }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repo,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@e',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@e',
+          HOME: repo,
+        },
+      }).trim();
     beforeAll(() => {
       git('init', '-q', '-b', 'main');
       git('commit', '-q', '--allow-empty', '-m', 'one');
@@ -133,7 +233,11 @@ describe('GitHub workflows', () => {
       writeFileSync(join(bin, 'gh'), `#!/bin/sh\necho '${lastSuccess}'\n`, { mode: 0o755 });
       const githubEnv = join(repo, '.github-env');
       writeFileSync(githubEnv, '');
-      execFileSync(join(ROOT, 'tools/deploy-scope.sh'), { cwd: repo, env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, GITHUB_ENV: githubEnv, GH_TOKEN: 'x' }, stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync(join(ROOT, 'tools/deploy-scope.sh'), {
+        cwd: repo,
+        env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, GITHUB_ENV: githubEnv, GH_TOKEN: 'x' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       return readFileSync(githubEnv, 'utf8').trim().split('\n');
     };
 

@@ -35,14 +35,34 @@ function random(seed: number): () => number {
 
 // Ordinary patterns, the ones a 2-second budget refused at 0.29 vCPU, patterns that backtrack
 // catastrophically on V8, and JavaScript-only constructs RE2 syntax refuses.
-const REGEX_ATOMS = ['^services/', 'orders/', '[^/]+/', 'docs/', '(src|lib)/', '.+', '\\.(ts|json)$', '\\.md$', '(a+)+', '(.*a){12}', '(.|.)', '(a|a)?', '(?=x)', '(?<!y)', '\\1', '[a-z]{3}', '\\d+', '$'];
+const REGEX_ATOMS = [
+  '^services/',
+  'orders/',
+  '[^/]+/',
+  'docs/',
+  '(src|lib)/',
+  '.+',
+  '\\.(ts|json)$',
+  '\\.md$',
+  '(a+)+',
+  '(.*a){12}',
+  '(.|.)',
+  '(a|a)?',
+  '(?=x)',
+  '(?<!y)',
+  '\\1',
+  '[a-z]{3}',
+  '\\d+',
+  '$',
+];
 const GLOB_ATOMS = ['services', '*', '**', '*.md', '?', '[ab]', '[!a]', '{a,b}', '{src,lib}', 'docs', '+(a|b)', '{1..3}', '!x', 'a{b'];
 
 /** 1,000 generated configs plus the project's own examples: the corpus whose verdicts must not vary. */
 function writeCorpus(dir: string): string[] {
   const next = random(20261125);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-  const pattern = (glob: boolean) => Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(glob ? GLOB_ATOMS : REGEX_ATOMS)).join(glob ? '/' : '');
+  const pattern = (glob: boolean) =>
+    Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(glob ? GLOB_ATOMS : REGEX_ATOMS)).join(glob ? '/' : '');
   for (let i = 0; i < 1000; i++) {
     const glob = next() < 0.4;
     const config = {
@@ -57,18 +77,25 @@ function writeCorpus(dir: string): string[] {
     writeFileSync(join(dir, `generated-${String(i).padStart(4, '0')}.json`), JSON.stringify(config));
   }
   cpSync(join(ROOT, 'examples/configs'), dir, { recursive: true });
-  return readdirSync(dir).map((name) => join(dir, name)).sort();
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .sort();
 }
 
 /** Runs the built CLI, at a Lambda's CPU share when asked, and returns what it printed. */
 function cli(args: string[], share?: { memoryMb: number }): Promise<string> {
   const command = atLambdaCpu(share, process.execPath, [CLI, ...args]);
   return new Promise((resolve, reject) => {
-    execFile(command.file, command.args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      // validate exits 1 when the corpus holds invalid configs, as it does on purpose.
-      if (error && error.code !== 1) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      command.file,
+      command.args,
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        // validate exits 1 when the corpus holds invalid configs, as it does on purpose.
+        if (error && error.code !== 1) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -83,7 +110,8 @@ describe(`[determinism] verdicts do not depend on CPU speed or load (starved wit
   it("validates the whole corpus (1,005 configs) with the same verdicts at full CPU and starved to a 128 MB Lambda's share", async () => {
     const full = JSON.parse(await cli(['validate', '--json', ...files]));
     const slow = JSON.parse(await starved(() => cli(['validate', '--json', ...files], { memoryMb: 128 })));
-    const verdicts = (result: { files: { file: string; resources: { issues: unknown[] }[] }[] }) => result.files.map((f) => [f.file, f.resources[0]?.issues]);
+    const verdicts = (result: { files: { file: string; resources: { issues: unknown[] }[] }[] }) =>
+      result.files.map((f) => [f.file, f.resources[0]?.issues]);
     expect(full.files).toHaveLength(files.length);
     expect(verdicts(slow)).toEqual(verdicts(full));
     // Both kinds are in the corpus, so both verdicts were compared.
@@ -93,18 +121,47 @@ describe(`[determinism] verdicts do not depend on CPU speed or load (starved wit
   });
 
   it('decides a push the same way for every valid config of the corpus at full CPU and starved', async () => {
-    const valid = JSON.parse(await cli(['validate', '--json', ...files])).files.filter((f: { resources: { issues: unknown[] }[] }) => f.resources[0]?.issues.length === 0);
+    const valid = JSON.parse(await cli(['validate', '--json', ...files])).files.filter(
+      (f: { resources: { issues: unknown[] }[] }) => f.resources[0]?.issues.length === 0,
+    );
     const configs = join(dir, 'valid');
     mkdirSync(configs);
     for (const f of valid) cpSync(f.file, join(configs, f.file.split('/').pop()));
     const payload = join(dir, 'push.json');
-    const paths = ['services/orders/src/a.ts', 'services/x/docs/b.md', `services/${'a'.repeat(3000)}`, 'a/b/src/c.json', 'x'.repeat(4000), 'docs/1/a.md'];
-    writeFileSync(payload, JSON.stringify({ ref: 'refs/heads/main', before: 'a'.repeat(40), after: 'b'.repeat(40), created: false, deleted: false, forced: false, repository: { full_name: 'acme/platform', default_branch: 'main' }, commits: [{ id: 'b'.repeat(40), distinct: true, added: paths, removed: [], modified: [] }], head_commit: { id: 'b'.repeat(40) } }));
-    const decisions = (text: string) => JSON.parse(text).decisions.map((d: { pipeline: string; decision: { start: boolean; reason: string } }) => [d.pipeline, d.decision.start, d.decision.reason]);
+    const paths = [
+      'services/orders/src/a.ts',
+      'services/x/docs/b.md',
+      `services/${'a'.repeat(3000)}`,
+      'a/b/src/c.json',
+      'x'.repeat(4000),
+      'docs/1/a.md',
+    ];
+    writeFileSync(
+      payload,
+      JSON.stringify({
+        ref: 'refs/heads/main',
+        before: 'a'.repeat(40),
+        after: 'b'.repeat(40),
+        created: false,
+        deleted: false,
+        forced: false,
+        repository: { full_name: 'acme/platform', default_branch: 'main' },
+        commits: [{ id: 'b'.repeat(40), distinct: true, added: paths, removed: [], modified: [] }],
+        head_commit: { id: 'b'.repeat(40) },
+      }),
+    );
+    const decisions = (text: string) =>
+      JSON.parse(text).decisions.map((d: { pipeline: string; decision: { start: boolean; reason: string } }) => [
+        d.pipeline,
+        d.decision.start,
+        d.decision.reason,
+      ]);
     const full = decisions(await cli(['explain', '--json', '--payload', payload, '--configs', configs]));
     const slow = decisions(await starved(() => cli(['explain', '--json', '--payload', payload, '--configs', configs], { memoryMb: 128 })));
     // explain takes the configs of the pushed repository (the examples include one of another).
-    const ofRepository = valid.filter((f: { file: string }) => JSON.parse(readFileSync(f.file, 'utf8')).repository.toLowerCase() === 'acme/platform');
+    const ofRepository = valid.filter(
+      (f: { file: string }) => JSON.parse(readFileSync(f.file, 'utf8')).repository.toLowerCase() === 'acme/platform',
+    );
     expect(full.length).toBe(ofRepository.length);
     expect(slow).toEqual(full);
     expect(full.filter((d: unknown[]) => d[1]).length).toBeGreaterThan(10);
@@ -131,12 +188,30 @@ describe(`[determinism] eval at a 512 MB Lambda's CPU share (0.29 vCPU; ${STARVE
 
   it('with a cold container, all 5 pipelines start', async () => {
     const event = {
-      type: 'push', version: 1, deliveryId: 'share-1', repository: 'acme/platform', defaultBranch: 'main', ref: 'refs/heads/main',
-      before: 'a'.repeat(40), after: 'b'.repeat(40), created: false, deleted: false, forced: false, commitCount: 1,
-      changedPaths: ['services/x/docs/guide.md', 'services/orders/src/app.ts', 'services/billing/main.ts', 'services/billing/test/a.ts', 'apps/web/index.ts'],
+      type: 'push',
+      version: 1,
+      deliveryId: 'share-1',
+      repository: 'acme/platform',
+      defaultBranch: 'main',
+      ref: 'refs/heads/main',
+      before: 'a'.repeat(40),
+      after: 'b'.repeat(40),
+      created: false,
+      deleted: false,
+      forced: false,
+      commitCount: 1,
+      changedPaths: [
+        'services/x/docs/guide.md',
+        'services/orders/src/app.ts',
+        'services/billing/main.ts',
+        'services/billing/test/a.ts',
+        'apps/web/index.ts',
+      ],
     };
     const env = { ...s3.env, CONFIG_BUCKET: 'share', AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, GITHUB_TOKEN: '' };
-    const run = await (lambdaCpuQuotaAvailable() ? runBundle(join(ROOT, 'dist/apps/eval/main.js'), [{ event }], env, { cpuShare: { memoryMb: 512 } }) : withCompetingLoad(() => runBundle(join(ROOT, 'dist/apps/eval/main.js'), [{ event }], env)));
+    const run = await (lambdaCpuQuotaAvailable()
+      ? runBundle(join(ROOT, 'dist/apps/eval/main.js'), [{ event }], env, { cpuShare: { memoryMb: 512 } })
+      : withCompetingLoad(() => runBundle(join(ROOT, 'dist/apps/eval/main.js'), [{ event }], env)));
     expect(run.results[0]).toMatchObject({ ok: true });
     expect(run.logLines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'invalid-config')).toEqual([]);
     expect(codepipeline.starts.map((s) => s.pipelineName).sort()).toEqual(['docs', 'markdown', 'no-tests', 'orders', 'web']);

@@ -14,7 +14,14 @@ async function webhook(event: ReturnType<typeof delivery>) {
   return { status: result.response.statusCode, body: JSON.parse(result.response.body) as { message: string }, dispatched };
 }
 
-const config = (overrides: Record<string, unknown> = {}) => ({ version: 1, repository: 'acme/platform', pipelineName: 'p', branches: ['main'], includePaths: ['^services/orders/'], ...overrides });
+const config = (overrides: Record<string, unknown> = {}) => ({
+  version: 1,
+  repository: 'acme/platform',
+  pipelineName: 'p',
+  branches: ['main'],
+  includePaths: ['^services/orders/'],
+  ...overrides,
+});
 const trigger = (overrides: Record<string, unknown> = {}) => {
   const result = validateTriggerConfig(config(overrides));
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
@@ -74,7 +81,14 @@ describe('[hostile] webhook deliveries', () => {
 
   it('unicode, NUL bytes and 4,000-character paths in a push: accepted and handed over intact', async () => {
     const long = `services/orders/${'ü'.repeat(2000)}/${'x'.repeat(2000)}.ts`;
-    const r = await webhook(delivery({ body: minimalPush({ commits: [{ id: 'c', distinct: true, added: [long, 'docs/\u0000nul.md', 'services/日本/🚀.ts'], removed: [], modified: [] }] }), secret: SECRET }));
+    const r = await webhook(
+      delivery({
+        body: minimalPush({
+          commits: [{ id: 'c', distinct: true, added: [long, 'docs/\u0000nul.md', 'services/日本/🚀.ts'], removed: [], modified: [] }],
+        }),
+        secret: SECRET,
+      }),
+    );
     expect(r.status).toBe(202);
     expect((r.dispatched[0] as { changedPaths: string[] }).changedPaths).toEqual(['docs/\u0000nul.md', long, 'services/日本/🚀.ts'].sort());
   });
@@ -140,7 +154,10 @@ describe('[hostile] paths and configs for the matcher', () => {
 
   it('oversized variables: rejected by name and limit', () => {
     const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`V${i}`, 'x']));
-    expect(validateTriggerConfig(config({ variables: tooMany }))).toMatchObject({ ok: false, issues: [{ path: 'variables', message: expect.stringMatching(/50/) }] });
+    expect(validateTriggerConfig(config({ variables: tooMany }))).toMatchObject({
+      ok: false,
+      issues: [{ path: 'variables', message: expect.stringMatching(/50/) }],
+    });
     const big = validateTriggerConfig(config({ variables: { BIG: 'x'.repeat(1001) } }));
     expect(!big.ok && big.issues[0]?.path).toBe('variables.BIG');
     const longName = validateTriggerConfig(config({ variables: { ['N'.repeat(129)]: 'x' } }));

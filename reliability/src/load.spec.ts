@@ -13,12 +13,23 @@ const SENDERS = 20;
 function scenario(n: number): { body: string; expected: string[] } {
   const sha = n.toString(16).padStart(40, 'd');
   const kind = n % 4;
-  const paths = [[`services/orders/src/f${n}.ts`], [`libs/money/src/f${n}.ts`], [`services/orders/docs/f${n}.md`], [`apps/web/src/f${n}.tsx`]][kind] as string[];
+  const paths = [
+    [`services/orders/src/f${n}.ts`],
+    [`libs/money/src/f${n}.ts`],
+    [`services/orders/docs/f${n}.md`],
+    [`apps/web/src/f${n}.tsx`],
+  ][kind] as string[];
   const expected = [['orders-service'], ['billing-service', 'orders-service'], [], ['web-app']][kind] as string[];
   const body = JSON.stringify({
-    ref: 'refs/heads/main', before: 'a'.repeat(40), after: sha, created: false, deleted: false, forced: false,
+    ref: 'refs/heads/main',
+    before: 'a'.repeat(40),
+    after: sha,
+    created: false,
+    deleted: false,
+    forced: false,
     repository: { full_name: 'acme/platform', default_branch: 'main' },
-    commits: [{ id: sha, distinct: true, added: paths, removed: [], modified: [] }], head_commit: { id: sha },
+    commits: [{ id: sha, distinct: true, added: paths, removed: [], modified: [] }],
+    head_commit: { id: sha },
   });
   return { body, expected: expected.map((pipeline) => `${pipeline}@${sha}`) };
 }
@@ -29,7 +40,10 @@ describe('[load] 200 signed deliveries from 20 concurrent senders through the lo
   let url = '';
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), 'start', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, env: { ...process.env, WEBHOOK_SECRET: SECRET, NO_COLOR: '1' } });
+    child = spawn(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), 'start', '--port', '0', '--data-dir', dataDir], {
+      cwd: ROOT,
+      env: { ...process.env, WEBHOOK_SECRET: SECRET, NO_COLOR: '1' },
+    });
     let output = '';
     url = await new Promise<string>((resolve, reject) => {
       child.stdout?.on('data', (c: Buffer) => {
@@ -48,30 +62,51 @@ describe('[load] 200 signed deliveries from 20 concurrent senders through the lo
 
   const send = async (n: number) => {
     const { body } = scenario(n);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': `load-${n}`, 'x-hub-signature-256': sign(SECRET, body) }, body });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': `load-${n}`,
+        'x-hub-signature-256': sign(SECRET, body),
+      },
+      body,
+    });
     return response.status;
   };
   const sendAll = async () => {
     const statuses: number[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: SENDERS }, async () => {
-      while (next < DELIVERIES) {
-        const n = next++;
-        statuses[n] = await send(n);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        while (next < DELIVERIES) {
+          const n = next++;
+          statuses[n] = await send(n);
+        }
+      }),
+    );
     return statuses;
   };
-  const summaries = () => (existsSync(join(dataDir, 'logs.jsonl')) ? readFileSync(join(dataDir, 'logs.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"msg":"summary"')).length : 0);
+  const summaries = () =>
+    existsSync(join(dataDir, 'logs.jsonl'))
+      ? readFileSync(join(dataDir, 'logs.jsonl'), 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('"msg":"summary"')).length
+      : 0;
   const waitForSummaries = async (count: number) => {
     for (let i = 0; i < 600 && summaries() < count; i++) await new Promise((r) => setTimeout(r, 50));
   };
   const recorded = () =>
-    readFileSync(join(dataDir, 'executions.jsonl'), 'utf8').trim().split('\n').map((l) => {
-      const e = JSON.parse(l) as { pipelineName: string; variables: { name: string; value: string }[] };
-      return `${e.pipelineName}@${e.variables.find((v) => v.name === 'COMMIT_ID')?.value}`;
-    });
-  const expected = Array.from({ length: DELIVERIES }, (_, n) => scenario(n).expected).flat().sort();
+    readFileSync(join(dataDir, 'executions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const e = JSON.parse(l) as { pipelineName: string; variables: { name: string; value: string }[] };
+        return `${e.pipelineName}@${e.variables.find((v) => v.name === 'COMMIT_ID')?.value}`;
+      });
+  const expected = Array.from({ length: DELIVERIES }, (_, n) => scenario(n).expected)
+    .flat()
+    .sort();
 
   it('records exactly the expected starts: none lost, none doubled', async () => {
     expect(await sendAll()).toEqual(Array.from({ length: DELIVERIES }, () => 202));

@@ -11,12 +11,24 @@ const hmac = (body: Buffer) => 'sha256=' + createHmac('sha256', SECRET).update(b
 
 describe('[property] webhook handler under random requests', () => {
   const header = fc.oneof(fc.constant(undefined), fc.string(), fc.constantFrom('push', 'ping', 'pull_request', 'PUSH', '', 'push\n'));
-  const contentType = fc.oneof(fc.constant(undefined), fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=utf-8', ''), fc.string());
+  const contentType = fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=utf-8', ''),
+    fc.string(),
+  );
   const body = fc.oneof(
     fc.string(),
     fc.json(),
     fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b).toString('latin1')),
-    fc.record({ ref: fc.string(), before: fc.string(), after: fc.string(), repository: fc.record({ full_name: fc.string() }), commits: fc.array(fc.record({ id: fc.string(), added: fc.array(fc.string()) })) }).map((o) => JSON.stringify(o)),
+    fc
+      .record({
+        ref: fc.string(),
+        before: fc.string(),
+        after: fc.string(),
+        repository: fc.record({ full_name: fc.string() }),
+        commits: fc.array(fc.record({ id: fc.string(), added: fc.array(fc.string()) })),
+      })
+      .map((o) => JSON.stringify(o)),
   );
   const request = fc.record({
     shape: fc.constantFrom('v1', 'v2'),
@@ -25,7 +37,12 @@ describe('[property] webhook handler under random requests', () => {
     contentType,
     body,
     base64: fc.boolean(),
-    signature: fc.oneof(fc.constant<'valid'>('valid'), fc.constant(undefined), fc.string(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }).map((h) => `sha256=${h}`)),
+    signature: fc.oneof(
+      fc.constant<'valid'>('valid'),
+      fc.constant(undefined),
+      fc.string(),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }).map((h) => `sha256=${h}`),
+    ),
     upperCaseHeaders: fc.boolean(),
   });
 
@@ -35,7 +52,8 @@ describe('[property] webhook handler under random requests', () => {
         const raw = Buffer.from(r.body, 'utf8');
         const signature = r.signature === 'valid' ? hmac(raw) : r.signature;
         const headers: Record<string, string> = {};
-        const put = (name: string, value: string | undefined) => value !== undefined && (headers[r.upperCaseHeaders ? name.toUpperCase() : name] = value);
+        const put = (name: string, value: string | undefined) =>
+          value !== undefined && (headers[r.upperCaseHeaders ? name.toUpperCase() : name] = value);
         put('x-github-event', r.event);
         put('content-type', r.contentType);
         put('x-hub-signature-256', signature);
@@ -89,11 +107,21 @@ describe('[property] matcher against a straightforward reference implementation'
   const segment = fc.constantFrom('a', 'b', 'ab', 'src', 'docs', '.github', 'x.md', 'y.ts', '-', 'é', '日');
   const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('/'));
   const regex = fc
-    .tuple(fc.boolean(), fc.array(fc.constantFrom('a', 'b', 'src', '/', '\\.md', 'docs/', '.*', '[ab]', 'x?', '(a|b)', '\\.'), { minLength: 1, maxLength: 4 }), fc.boolean())
+    .tuple(
+      fc.boolean(),
+      fc.array(fc.constantFrom('a', 'b', 'src', '/', '\\.md', 'docs/', '.*', '[ab]', 'x?', '(a|b)', '\\.'), { minLength: 1, maxLength: 4 }),
+      fc.boolean(),
+    )
     .map(([anchor, parts, end]) => `${anchor ? '^' : ''}${parts.join('')}${end ? '$' : ''}`);
-  const glob = fc.array(fc.constantFrom('a', 'b', 'src', '*', '**', '*.md', 'docs', '.github', '{a,b}'), { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
-  const refName = fc.array(fc.constantFrom('main', 'release', '1.0', 'v1', 'feature', 'x'), { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
-  const refGlob = fc.array(fc.constantFrom('main', 'release', '*', '**', 'v*', 'feature'), { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
+  const glob = fc
+    .array(fc.constantFrom('a', 'b', 'src', '*', '**', '*.md', 'docs', '.github', '{a,b}'), { minLength: 1, maxLength: 4 })
+    .map((s) => s.join('/'));
+  const refName = fc
+    .array(fc.constantFrom('main', 'release', '1.0', 'v1', 'feature', 'x'), { minLength: 1, maxLength: 3 })
+    .map((s) => s.join('/'));
+  const refGlob = fc
+    .array(fc.constantFrom('main', 'release', '*', '**', 'v*', 'feature'), { minLength: 1, maxLength: 3 })
+    .map((s) => s.join('/'));
 
   /**
    * The obvious semantics, written independently of the code under test (which compiles globs itself
@@ -141,7 +169,11 @@ describe('[property] matcher against a straightforward reference implementation'
         });
         expect(result.ok).toBe(true); // every generated pattern is valid RE2 syntax or a supported glob
         if (!result.ok) return;
-        const decision = decide(compileTrigger(result.value), { repository: 'acme/platform', ref: s.ref, deleted: s.deleted }, createChangeSet(s.paths, true));
+        const decision = decide(
+          compileTrigger(result.value),
+          { repository: 'acme/platform', ref: s.ref, deleted: s.deleted },
+          createChangeSet(s.paths, true),
+        );
         expect(decision.start).toBe(reference(result.value, s.ref, s.deleted, s.paths));
       }),
       { numRuns: 5000, seed: 20261125 },

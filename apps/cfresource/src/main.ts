@@ -11,7 +11,10 @@ import { HttpResponseSender } from './lib/response-sender';
 // Every AWS call is bounded, so the deadline before the Lambda timeout holds.
 const BOUNDED = { maxAttempts: 3, requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 } };
 /** CloudFormation and CodePipeline, which the checks read. */
-const checks = () => ({ stacks: new CloudFormationStackRecords(new CloudFormationClient(BOUNDED)), entitlements: new CodePipelineEntitlements(new CodePipelineClient(BOUNDED)) });
+const checks = () => ({
+  stacks: new CloudFormationStackRecords(new CloudFormationClient(BOUNDED)),
+  entitlements: new CodePipelineEntitlements(new CodePipelineClient(BOUNDED)),
+});
 
 const log = createLogger('cfresource');
 let dependencies: HandlerDependencies | undefined;
@@ -36,11 +39,18 @@ function unconfigured(error: Error): Pick<HandlerDependencies, 'store' | 'stacks
   const fail = (): never => {
     throw error;
   };
-  return { store: { keyFor: fail, uriFor: fail, isConfigKey: fail, getKey: fail, put: fail, deleteKey: fail }, stacks: { describe: fail }, entitlements: { check: fail } };
+  return {
+    store: { keyFor: fail, uriFor: fail, isConfigKey: fail, getKey: fail, put: fail, deleteKey: fail },
+    stacks: { describe: fail },
+    entitlements: { check: fail },
+  };
 }
 
 /** Lambda entry point for `Custom::PipelineTrigger` requests. */
-export async function handler(event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>>): Promise<void> {
+export async function handler(
+  event: unknown,
+  context?: Partial<Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>>,
+): Promise<void> {
   log.setInvocation(context?.awsRequestId ? { awsRequestId: context.awsRequestId } : undefined);
   // Without a context (local runs), assume a 60 s budget.
   const started = Date.now();

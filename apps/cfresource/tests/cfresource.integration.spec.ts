@@ -78,7 +78,14 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       stackId,
       stackName: stackId.split('/')[1] ?? stackId,
       stackStatus: `${type.toUpperCase()}_IN_PROGRESS`,
-      resources: [{ logicalResourceId, resourceType: 'Custom::PipelineTrigger', resourceStatus: `${type.toUpperCase()}_IN_PROGRESS`, ...(physicalResourceId ? { physicalResourceId } : {}) }],
+      resources: [
+        {
+          logicalResourceId,
+          resourceType: 'Custom::PipelineTrigger',
+          resourceStatus: `${type.toUpperCase()}_IN_PROGRESS`,
+          ...(physicalResourceId ? { physicalResourceId } : {}),
+        },
+      ],
     });
 
   /** A real pre-signed PUT URL on s3rver, like the one CloudFormation hands out, and a reader for it. */
@@ -93,10 +100,30 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   }
 
   /** A request as CloudFormation sends it; unless `forged`, CloudFormation's record shows it running. */
-  async function request(type: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown>, overrides: Partial<HandlerDependencies> = {}, remainingMs = 30_000, forged = false) {
+  async function request(
+    type: 'Create' | 'Update' | 'Delete',
+    extra: Record<string, unknown>,
+    overrides: Partial<HandlerDependencies> = {},
+    remainingMs = 30_000,
+    forged = false,
+  ) {
     const target = await responseTarget();
-    const event = { RequestType: type, ResponseURL: target.url, StackId: STACK, RequestId: `req-${counter}`, LogicalResourceId: 'OrdersTrigger', ResourceType: 'Custom::PipelineTrigger', ...extra };
-    if (!forged) running(type, event.StackId as string, event.LogicalResourceId as string, (event as Record<string, unknown>)['PhysicalResourceId'] as string | undefined);
+    const event = {
+      RequestType: type,
+      ResponseURL: target.url,
+      StackId: STACK,
+      RequestId: `req-${counter}`,
+      LogicalResourceId: 'OrdersTrigger',
+      ResourceType: 'Custom::PipelineTrigger',
+      ...extra,
+    };
+    if (!forged)
+      running(
+        type,
+        event.StackId as string,
+        event.LogicalResourceId as string,
+        (event as Record<string, unknown>)['PhysicalResourceId'] as string | undefined,
+      );
     const started = Date.now();
     await handleRequest(event, () => remainingMs - (Date.now() - started), deps(overrides));
     return { response: await target.read(), ms: Date.now() - started };
@@ -104,7 +131,11 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   const stored = async (pipeline: string) => store.get('acme/platform', pipeline);
 
   beforeAll(async () => {
-    [s3, cloudformation, codepipeline] = await Promise.all([startS3Server({ buckets: [CONFIGS, RESPONSES] }), startLocalCloudFormation(), startLocalCodePipeline({ pipelines: pipelineTags })]);
+    [s3, cloudformation, codepipeline] = await Promise.all([
+      startS3Server({ buckets: [CONFIGS, RESPONSES] }),
+      startLocalCloudFormation(),
+      startLocalCodePipeline({ pipelines: pipelineTags }),
+    ]);
     conditional = await startConditionalS3Proxy(s3.endpoint);
     client = createS3Client(localS3ClientConfig(s3.endpoint));
     storeClient = createS3Client(localS3ClientConfig(conditional.endpoint));
@@ -132,12 +163,24 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       LogicalResourceId: 'OrdersTrigger',
       Data: { ConfigKey: key, ConfigUri: `s3://${CONFIGS}/${key}` },
     });
-    expect(await stored('orders')).toMatchObject({ config: { owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' }, includePaths: ['^services/orders/'] } });
-    expect(logs).toEqual([expect.objectContaining({ msg: 'responded', outcome: 'SUCCESS', RequestType: 'Create', LogicalResourceId: 'OrdersTrigger', StackId: STACK })]);
+    expect(await stored('orders')).toMatchObject({
+      config: { owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' }, includePaths: ['^services/orders/'] },
+    });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        msg: 'responded',
+        outcome: 'SUCCESS',
+        RequestType: 'Create',
+        LogicalResourceId: 'OrdersTrigger',
+        StackId: STACK,
+      }),
+    ]);
   });
 
   it('Create coerces string-typed and scalar properties', async () => {
-    const { response } = await request('Create', { ResourceProperties: properties({ Branches: 'main', Variables: { PORT: 8080 }, SourceActionName: '' }) });
+    const { response } = await request('Create', {
+      ResourceProperties: properties({ Branches: 'main', Variables: { PORT: 8080 }, SourceActionName: '' }),
+    });
     expect(response['Status']).toBe('SUCCESS');
     expect(await stored('orders')).toMatchObject({ config: { branches: ['main'], variables: { PORT: '8080' } } });
   });
@@ -150,7 +193,14 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   });
 
   it('Create refuses a config another stack owns, names the owner, and leaves it untouched', async () => {
-    const theirs = await store.put({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['dev'], includePaths: ['^x/'], owner: { stackId: OTHER_STACK, logicalResourceId: 'Theirs' } });
+    const theirs = await store.put({
+      version: 1,
+      repository: 'acme/platform',
+      pipelineName: 'orders',
+      branches: ['dev'],
+      includePaths: ['^x/'],
+      owner: { stackId: OTHER_STACK, logicalResourceId: 'Theirs' },
+    });
     const { response } = await request('Create', { ResourceProperties: properties() });
     expect(response['Status']).toBe('FAILED');
     expect(response['Reason']).toMatch(/owned by Theirs in stack .*someone-else/);
@@ -167,13 +217,20 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       const statuses = [mine.response['Status'], theirs.response['Status']].sort();
       expect(statuses).toEqual(['FAILED', 'SUCCESS']);
       const loser = mine.response['Status'] === 'FAILED' ? mine.response : theirs.response;
-      expect(loser).toMatchObject({ PhysicalResourceId: CREATE_FAILED_ID, Reason: expect.stringMatching(/created by someone else at the same moment|already exists .* owned by/) });
+      expect(loser).toMatchObject({
+        PhysicalResourceId: CREATE_FAILED_ID,
+        Reason: expect.stringMatching(/created by someone else at the same moment|already exists .* owned by/),
+      });
       const winner = (await stored('orders')) as { config: { owner: { stackId: string } } };
       const winnerStack = mine.response['Status'] === 'SUCCESS' ? STACK : OTHER_STACK;
       expect(winner.config.owner.stackId).toBe(winnerStack);
       // CloudFormation rolls the loser back with a Delete of its marker id: the winner's config stays.
       const loserStack = winnerStack === STACK ? OTHER_STACK : STACK;
-      await request('Delete', { StackId: loserStack, LogicalResourceId: loserStack === STACK ? 'OrdersTrigger' : 'Theirs', PhysicalResourceId: CREATE_FAILED_ID });
+      await request('Delete', {
+        StackId: loserStack,
+        LogicalResourceId: loserStack === STACK ? 'OrdersTrigger' : 'Theirs',
+        PhysicalResourceId: CREATE_FAILED_ID,
+      });
       expect(((await stored('orders')) as { config: { owner: { stackId: string } } }).config.owner.stackId).toBe(winnerStack);
     }
     expect(conditional.decisions.filter((d) => d.condition === 'If-None-Match: *' && d.status === 412).length).toBeGreaterThan(0);
@@ -192,12 +249,33 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       // Another writer changes the object right after this update read it.
       getKey: async (k: string) => {
         const read = await store.getKey(k);
-        await client.send(new PutObjectCommand({ Bucket: CONFIGS, Key: k, Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['sneaky'], includePaths: ['^x/'], owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' } }) }));
+        await client.send(
+          new PutObjectCommand({
+            Bucket: CONFIGS,
+            Key: k,
+            Body: JSON.stringify({
+              version: 1,
+              repository: 'acme/platform',
+              pipelineName: 'orders',
+              branches: ['sneaky'],
+              includePaths: ['^x/'],
+              owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' },
+            }),
+          }),
+        );
         return read;
       },
     };
-    const { response } = await request('Update', { PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['release/*'] }) }, { store: racing });
-    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/was changed by someone else while this update ran; nothing was written/) });
+    const { response } = await request(
+      'Update',
+      { PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['release/*'] }) },
+      { store: racing },
+    );
+    expect(response).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: key,
+      Reason: expect.stringMatching(/was changed by someone else while this update ran; nothing was written/),
+    });
     expect(await stored('orders')).toMatchObject({ config: { branches: ['sneaky'] } });
   });
 
@@ -208,38 +286,125 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       const theirs = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties() });
       expect(theirs.response['Status']).toBe('SUCCESS');
       const key = theirs.response['PhysicalResourceId'] as string;
-      cloudformation.putStack({ stackId: OTHER_STACK, stackName: 'someone-else', stackStatus: 'CREATE_COMPLETE', resources: [{ logicalResourceId: 'Theirs', resourceType: 'Custom::PipelineTrigger', physicalResourceId: key, resourceStatus: 'CREATE_COMPLETE' }] });
+      cloudformation.putStack({
+        stackId: OTHER_STACK,
+        stackName: 'someone-else',
+        stackStatus: 'CREATE_COMPLETE',
+        resources: [
+          {
+            logicalResourceId: 'Theirs',
+            resourceType: 'Custom::PipelineTrigger',
+            physicalResourceId: key,
+            resourceStatus: 'CREATE_COMPLETE',
+          },
+        ],
+      });
       const before = await stored('orders');
       for (const type of ['Update', 'Delete'] as const) {
-        const { response } = await request(type, { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['evil'] }) }, {}, 30_000, true);
-        expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: CloudFormation is not (updating|deleting) Theirs in stack .*someone-else.*did not come from CloudFormation\. Nothing was changed\./) });
+        const { response } = await request(
+          type,
+          {
+            StackId: OTHER_STACK,
+            LogicalResourceId: 'Theirs',
+            PhysicalResourceId: key,
+            ResourceProperties: properties({ Branches: ['evil'] }),
+          },
+          {},
+          30_000,
+          true,
+        );
+        expect(response).toMatchObject({
+          Status: 'FAILED',
+          PhysicalResourceId: key,
+          Reason: expect.stringMatching(
+            /^Refused: CloudFormation is not (updating|deleting) Theirs in stack .*someone-else.*did not come from CloudFormation\. Nothing was changed\./,
+          ),
+        });
       }
-      const created = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties({ PipelineName: 'another' }) }, {}, 30_000, true);
-      expect(created.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_ID, Reason: expect.stringMatching(/^Refused/) });
+      const created = await request(
+        'Create',
+        { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties({ PipelineName: 'another' }) },
+        {},
+        30_000,
+        true,
+      );
+      expect(created.response).toMatchObject({
+        Status: 'FAILED',
+        PhysicalResourceId: CREATE_FAILED_ID,
+        Reason: expect.stringMatching(/^Refused/),
+      });
       expect(await stored('orders')).toEqual(before);
       expect(await stored('another')).toBeUndefined();
     });
 
-    it("a forged Update or Delete while the other stack is busy with something else: FAILED, nothing changed (a busy stack is not a busy resource)", async () => {
+    it('a forged Update or Delete while the other stack is busy with something else: FAILED, nothing changed (a busy stack is not a busy resource)', async () => {
       running('Create', OTHER_STACK, 'Busy');
-      const theirs = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Busy', ResourceProperties: properties({ PipelineName: 'busy' }) });
+      const theirs = await request('Create', {
+        StackId: OTHER_STACK,
+        LogicalResourceId: 'Busy',
+        ResourceProperties: properties({ PipelineName: 'busy' }),
+      });
       const key = theirs.response['PhysicalResourceId'] as string;
       // The other stack is being updated; CloudFormation is working on another of its resources.
-      cloudformation.putStack({ stackId: OTHER_STACK, stackName: 'someone-else', stackStatus: 'UPDATE_IN_PROGRESS', resources: [{ logicalResourceId: 'Busy', resourceType: 'Custom::PipelineTrigger', physicalResourceId: key, resourceStatus: 'CREATE_COMPLETE' }] });
+      cloudformation.putStack({
+        stackId: OTHER_STACK,
+        stackName: 'someone-else',
+        stackStatus: 'UPDATE_IN_PROGRESS',
+        resources: [
+          {
+            logicalResourceId: 'Busy',
+            resourceType: 'Custom::PipelineTrigger',
+            physicalResourceId: key,
+            resourceStatus: 'CREATE_COMPLETE',
+          },
+        ],
+      });
       const before = await stored('busy');
       for (const type of ['Update', 'Delete'] as const) {
-        const { response } = await request(type, { StackId: OTHER_STACK, LogicalResourceId: 'Busy', PhysicalResourceId: key, ResourceProperties: properties({ PipelineName: 'busy', Variables: { DEPLOY: 'evil' } }) }, {}, 30_000, true);
-        expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: CloudFormation is not (updating|deleting) Busy/) });
+        const { response } = await request(
+          type,
+          {
+            StackId: OTHER_STACK,
+            LogicalResourceId: 'Busy',
+            PhysicalResourceId: key,
+            ResourceProperties: properties({ PipelineName: 'busy', Variables: { DEPLOY: 'evil' } }),
+          },
+          {},
+          30_000,
+          true,
+        );
+        expect(response).toMatchObject({
+          Status: 'FAILED',
+          PhysicalResourceId: key,
+          Reason: expect.stringMatching(/^Refused: CloudFormation is not (updating|deleting) Busy/),
+        });
       }
       expect(await stored('busy')).toEqual(before);
     });
 
     it('a request naming a stack or resource that does not exist, or a resource of another type: FAILED', async () => {
-      const missingStack = await request('Create', { StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/nowhere/0', ResourceProperties: properties() }, {}, 30_000, true);
-      expect(missingStack.response).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/CloudFormation has no resource OrdersTrigger in stack .*nowhere/) });
-      cloudformation.putStack({ stackId: STACK, stackName: 'orders-pipeline', stackStatus: 'UPDATE_IN_PROGRESS', resources: [{ logicalResourceId: 'OrdersTrigger', resourceType: 'AWS::S3::Bucket', resourceStatus: 'UPDATE_IN_PROGRESS' }] });
+      const missingStack = await request(
+        'Create',
+        { StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/nowhere/0', ResourceProperties: properties() },
+        {},
+        30_000,
+        true,
+      );
+      expect(missingStack.response).toMatchObject({
+        Status: 'FAILED',
+        Reason: expect.stringMatching(/CloudFormation has no resource OrdersTrigger in stack .*nowhere/),
+      });
+      cloudformation.putStack({
+        stackId: STACK,
+        stackName: 'orders-pipeline',
+        stackStatus: 'UPDATE_IN_PROGRESS',
+        resources: [{ logicalResourceId: 'OrdersTrigger', resourceType: 'AWS::S3::Bucket', resourceStatus: 'UPDATE_IN_PROGRESS' }],
+      });
       const wrongType = await request('Create', { ResourceProperties: properties() }, {}, 30_000, true);
-      expect(wrongType.response).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/is a AWS::S3::Bucket, not a Custom::PipelineTrigger/) });
+      expect(wrongType.response).toMatchObject({
+        Status: 'FAILED',
+        Reason: expect.stringMatching(/is a AWS::S3::Bucket, not a Custom::PipelineTrigger/),
+      });
       expect(await stored('orders')).toBeUndefined();
     });
 
@@ -247,15 +412,36 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       await request('Create', { ResourceProperties: properties() });
       const key = store.keyFor('acme/platform', 'orders');
       running('Update', STACK, 'OrdersTrigger', key);
-      const { response } = await request('Update', { PhysicalResourceId: store.keyFor('acme/platform', 'billing'), ResourceProperties: properties({ PipelineName: 'billing' }) }, {}, 30_000, true);
-      expect(response).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/has physical id .*orders\.json, not .*billing\.json/) });
+      const { response } = await request(
+        'Update',
+        { PhysicalResourceId: store.keyFor('acme/platform', 'billing'), ResourceProperties: properties({ PipelineName: 'billing' }) },
+        {},
+        30_000,
+        true,
+      );
+      expect(response).toMatchObject({
+        Status: 'FAILED',
+        Reason: expect.stringMatching(/has physical id .*orders\.json, not .*billing\.json/),
+      });
     });
 
     it('the Delete of an old physical id while the stack cleans up after a replacing update: allowed', async () => {
       await request('Create', { ResourceProperties: properties() });
       const oldKey = store.keyFor('acme/platform', 'orders');
       await request('Update', { PhysicalResourceId: oldKey, ResourceProperties: properties({ PipelineName: 'orders-v2' }) });
-      cloudformation.putStack({ stackId: STACK, stackName: 'orders-pipeline', stackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', resources: [{ logicalResourceId: 'OrdersTrigger', resourceType: 'Custom::PipelineTrigger', physicalResourceId: store.keyFor('acme/platform', 'orders-v2'), resourceStatus: 'UPDATE_COMPLETE' }] });
+      cloudformation.putStack({
+        stackId: STACK,
+        stackName: 'orders-pipeline',
+        stackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+        resources: [
+          {
+            logicalResourceId: 'OrdersTrigger',
+            resourceType: 'Custom::PipelineTrigger',
+            physicalResourceId: store.keyFor('acme/platform', 'orders-v2'),
+            resourceStatus: 'UPDATE_COMPLETE',
+          },
+        ],
+      });
       const { response } = await request('Delete', { PhysicalResourceId: oldKey }, {}, 30_000, true);
       expect(response).toMatchObject({ Status: 'SUCCESS', Reason: expect.stringMatching(/^Deleted/) });
       expect(await stored('orders')).toBeUndefined();
@@ -265,7 +451,11 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
 
   describe('a config may start only a pipeline that agrees to it (its monorepo-triggers:repository tag)', () => {
     it.each([
-      ['another repository', 'billing-prod', /Not allowed: pipeline billing-prod may be started only by acme\/billing .*not by Acme\/Platform/],
+      [
+        'another repository',
+        'billing-prod',
+        /Not allowed: pipeline billing-prod may be started only by acme\/billing .*not by Acme\/Platform/,
+      ],
       ['no tag', 'untagged', /Not allowed: pipeline untagged has no monorepo-triggers:repository tag/],
       ['no such pipeline', 'no-such-pipeline', /Not allowed: pipeline no-such-pipeline does not exist/],
     ])('a pipeline tagged for %s: Create FAILED, nothing written', async (_name, pipeline, reason) => {
@@ -276,14 +466,21 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
 
     it("a pipeline that takes triggers only from its own team's stack: that stack's Create succeeds, another stack's of the same repository fails", async () => {
       running('Create', OTHER_STACK, 'Intruder');
-      const intruder = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Intruder', ResourceProperties: properties({ PipelineName: 'orders-team-only', Variables: { DEPLOY: 'evil' } }) });
-      expect(intruder.response).toMatchObject({ Status: 'FAILED', Reason: `Not allowed: pipeline orders-team-only takes triggers only from stack orders-pipeline (its ${OWNER_STACKS_TAG} tag), not from stack someone-else. Nothing was written.` });
+      const intruder = await request('Create', {
+        StackId: OTHER_STACK,
+        LogicalResourceId: 'Intruder',
+        ResourceProperties: properties({ PipelineName: 'orders-team-only', Variables: { DEPLOY: 'evil' } }),
+      });
+      expect(intruder.response).toMatchObject({
+        Status: 'FAILED',
+        Reason: `Not allowed: pipeline orders-team-only takes triggers only from stack orders-pipeline (its ${OWNER_STACKS_TAG} tag), not from stack someone-else. Nothing was written.`,
+      });
       expect(await stored('orders-team-only')).toBeUndefined();
       const own = await request('Create', { ResourceProperties: properties({ PipelineName: 'orders-team-only' }) });
       expect(own.response).toMatchObject({ Status: 'SUCCESS' });
     });
 
-    it('asks CodePipeline with the ARN in the stack\'s account and region', async () => {
+    it("asks CodePipeline with the ARN in the stack's account and region", async () => {
       codepipeline.reset();
       await request('Create', { ResourceProperties: properties() });
       const asked = codepipeline.allRequests.find((r) => String(r.headers['x-amz-target']).endsWith('ListTagsForResource'));
@@ -300,7 +497,11 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   it('Update with the same key overwrites and ignores OldResourceProperties', async () => {
     await request('Create', { ResourceProperties: properties() });
     const key = store.keyFor('acme/platform', 'orders');
-    const { response } = await request('Update', { PhysicalResourceId: key, ResourceProperties: properties({ Branches: ['main', 'release/*'] }), OldResourceProperties: { Garbage: true, IncludePaths: ['(?=x)'] } });
+    const { response } = await request('Update', {
+      PhysicalResourceId: key,
+      ResourceProperties: properties({ Branches: ['main', 'release/*'] }),
+      OldResourceProperties: { Garbage: true, IncludePaths: ['(?=x)'] },
+    });
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: key });
     expect(await stored('orders')).toMatchObject({ config: { branches: ['main', 'release/*'] } });
   });
@@ -308,7 +509,11 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   it('Update that renames the pipeline writes a new config and returns its id; the Delete of the old id removes the old one', async () => {
     await request('Create', { ResourceProperties: properties() });
     const oldKey = store.keyFor('acme/platform', 'orders');
-    const { response } = await request('Update', { PhysicalResourceId: oldKey, ResourceProperties: properties({ PipelineName: 'orders-v2' }), OldResourceProperties: properties() });
+    const { response } = await request('Update', {
+      PhysicalResourceId: oldKey,
+      ResourceProperties: properties({ PipelineName: 'orders-v2' }),
+      OldResourceProperties: properties(),
+    });
     const newKey = store.keyFor('acme/platform', 'orders-v2');
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: newKey });
     expect(await stored('orders')).toBeDefined();
@@ -331,11 +536,30 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   it('lets the owning stack repair, then delete, its own config after it became invalid', async () => {
     const key = store.keyFor('acme/platform', 'orders');
     // Written by this stack earlier, now invalid (say, a JavaScript-only pattern the RE2 syntax refuses).
-    await client.send(new PutObjectCommand({ Bucket: CONFIGS, Key: key, Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^(?!docs/)'], owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' } }) }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: CONFIGS,
+        Key: key,
+        Body: JSON.stringify({
+          version: 1,
+          repository: 'acme/platform',
+          pipelineName: 'orders',
+          branches: ['main'],
+          includePaths: ['^(?!docs/)'],
+          owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' },
+        }),
+      }),
+    );
     const { response } = await request('Update', { PhysicalResourceId: key, ResourceProperties: properties() });
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: key });
     expect(await stored('orders')).toMatchObject({ config: { includePaths: ['^services/orders/'] } });
-    await client.send(new PutObjectCommand({ Bucket: CONFIGS, Key: key, Body: JSON.stringify({ version: 1, pipelineName: 'orders', owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' } }) }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: CONFIGS,
+        Key: key,
+        Body: JSON.stringify({ version: 1, pipelineName: 'orders', owner: { stackId: STACK, logicalResourceId: 'OrdersTrigger' } }),
+      }),
+    );
     const { response: deleted } = await request('Delete', { PhysicalResourceId: key });
     expect(deleted['Reason']).toMatch(/^Deleted/);
     expect(await stored('orders')).toBeUndefined();
@@ -352,15 +576,35 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     await s3.sync();
     const before = s3.requests.length;
     const target = await responseTarget();
-    await handleRequest({ RequestType: 'Delete', ResponseURL: target.url, StackId: STACK, RequestId: 'r', LogicalResourceId: 'OrdersTrigger', PhysicalResourceId: CREATE_FAILED_ID }, () => 30_000, deps());
+    await handleRequest(
+      {
+        RequestType: 'Delete',
+        ResponseURL: target.url,
+        StackId: STACK,
+        RequestId: 'r',
+        LogicalResourceId: 'OrdersTrigger',
+        PhysicalResourceId: CREATE_FAILED_ID,
+      },
+      () => 30_000,
+      deps(),
+    );
     await s3.sync();
     // Only the response PUT reached the server.
-    expect(s3.requests.slice(before).map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([`PUT /${RESPONSES}/response-${counter}.json`]);
+    expect(s3.requests.slice(before).map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      `PUT /${RESPONSES}/response-${counter}.json`,
+    ]);
     expect(await target.read()).toMatchObject({ Status: 'SUCCESS' });
   });
 
   it('Delete leaves a config owned by another stack in place', async () => {
-    await store.put({ version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['dev'], includePaths: ['^x/'], owner: { stackId: OTHER_STACK, logicalResourceId: 'OrdersTrigger' } });
+    await store.put({
+      version: 1,
+      repository: 'acme/platform',
+      pipelineName: 'orders',
+      branches: ['dev'],
+      includePaths: ['^x/'],
+      owner: { stackId: OTHER_STACK, logicalResourceId: 'OrdersTrigger' },
+    });
     const { response } = await request('Delete', { PhysicalResourceId: store.keyFor('acme/platform', 'orders') });
     expect(response['Status']).toBe('SUCCESS');
     expect(response['Reason']).toMatch(/Left .* in place/);
@@ -368,8 +612,18 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   });
 
   it('answers FAILED quickly when S3 is unreachable', async () => {
-    const dead = createS3Client({ forcePathStyle: true, endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 2 });
-    const { response, ms } = await request('Create', { ResourceProperties: properties() }, { store: new S3ConfigStore({ client: dead, bucket: CONFIGS, prefix: 'p' }) });
+    const dead = createS3Client({
+      forcePathStyle: true,
+      endpoint: 'http://127.0.0.1:9',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      maxAttempts: 2,
+    });
+    const { response, ms } = await request(
+      'Create',
+      { ResourceProperties: properties() },
+      { store: new S3ConfigStore({ client: dead, bucket: CONFIGS, prefix: 'p' }) },
+    );
     expect(response['Status']).toBe('FAILED');
     expect(response['Reason']).toMatch(/Create failed: .*ECONNREFUSED/);
     expect(ms).toBeLessThan(5000);
@@ -377,9 +631,19 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
 
   it('answers FAILED before the Lambda timeout when S3 hangs', async () => {
     const hanging: RecordingServer = await startRecordingServer(() => ({ status: 200, delayMs: 20_000 }));
-    const slow = createS3Client({ forcePathStyle: true, endpoint: hanging.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const slow = createS3Client({
+      forcePathStyle: true,
+      endpoint: hanging.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
     try {
-      const { response, ms } = await request('Create', { ResourceProperties: properties() }, { store: new S3ConfigStore({ client: slow, bucket: CONFIGS, prefix: 'p' }) }, 9500);
+      const { response, ms } = await request(
+        'Create',
+        { ResourceProperties: properties() },
+        { store: new S3ConfigStore({ client: slow, bucket: CONFIGS, prefix: 'p' }) },
+        9500,
+      );
       expect(response['Status']).toBe('FAILED');
       expect(response['Reason']).toMatch(/Timed out/);
       expect(ms).toBeGreaterThanOrEqual(1400);
@@ -393,7 +657,18 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   it('retries the response PUT when the ResponseURL fails twice, then delivers it', async () => {
     const cfn = await startRecordingServer((_r, index) => ({ status: index < 2 ? 503 : 200 }));
     try {
-      await handleRequest({ RequestType: 'Create', ResponseURL: `${cfn.endpoint}/cfn-response?X-Amz-Signature=secret-bits`, StackId: STACK, RequestId: 'r1', LogicalResourceId: 'OrdersTrigger', ResourceProperties: properties() }, () => 30_000, deps());
+      await handleRequest(
+        {
+          RequestType: 'Create',
+          ResponseURL: `${cfn.endpoint}/cfn-response?X-Amz-Signature=secret-bits`,
+          StackId: STACK,
+          RequestId: 'r1',
+          LogicalResourceId: 'OrdersTrigger',
+          ResourceProperties: properties(),
+        },
+        () => 30_000,
+        deps(),
+      );
       expect(cfn.requests).toHaveLength(3);
       expect(cfn.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
       expect(cfn.requests[2]?.headers['content-type']).toBe('');
@@ -408,7 +683,18 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     const cfn = await startRecordingServer(() => ({ status: 500 }));
     try {
       const started = Date.now();
-      const attempt = handleRequest({ RequestType: 'Delete', ResponseURL: `${cfn.endpoint}/x`, StackId: STACK, RequestId: 'r3', LogicalResourceId: 'L', PhysicalResourceId: CREATE_FAILED_ID }, () => 1500 - (Date.now() - started), deps({ sender: new HttpResponseSender({ baseDelayMs: 400 }) }));
+      const attempt = handleRequest(
+        {
+          RequestType: 'Delete',
+          ResponseURL: `${cfn.endpoint}/x`,
+          StackId: STACK,
+          RequestId: 'r3',
+          LogicalResourceId: 'L',
+          PhysicalResourceId: CREATE_FAILED_ID,
+        },
+        () => 1500 - (Date.now() - started),
+        deps({ sender: new HttpResponseSender({ baseDelayMs: 400 }) }),
+      );
       await expect(attempt).rejects.toThrow(/500/);
       expect(Date.now() - started).toBeLessThan(1500);
       expect(cfn.requests.length).toBeLessThan(5);
@@ -436,7 +722,18 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     const listening = await listenOnLoopback(dropping);
     try {
       const url = `${listening.endpoint}/x`;
-      await handleRequest({ RequestType: 'Delete', ResponseURL: url, StackId: STACK, RequestId: 'r4', LogicalResourceId: 'L', PhysicalResourceId: CREATE_FAILED_ID }, () => 30_000, deps());
+      await handleRequest(
+        {
+          RequestType: 'Delete',
+          ResponseURL: url,
+          StackId: STACK,
+          RequestId: 'r4',
+          LogicalResourceId: 'L',
+          PhysicalResourceId: CREATE_FAILED_ID,
+        },
+        () => 30_000,
+        deps(),
+      );
       expect(calls).toBe(2);
     } finally {
       await listening.stop();
@@ -446,7 +743,18 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   it('never logs the pre-signed query string when the response cannot be delivered', async () => {
     const cfn = await startRecordingServer(() => ({ status: 403 }));
     try {
-      const attempt = handleRequest({ RequestType: 'Delete', ResponseURL: `${cfn.endpoint}/x?X-Amz-Signature=secret-bits`, StackId: STACK, RequestId: 'r2', LogicalResourceId: 'L', PhysicalResourceId: CREATE_FAILED_ID }, () => 30_000, deps());
+      const attempt = handleRequest(
+        {
+          RequestType: 'Delete',
+          ResponseURL: `${cfn.endpoint}/x?X-Amz-Signature=secret-bits`,
+          StackId: STACK,
+          RequestId: 'r2',
+          LogicalResourceId: 'L',
+          PhysicalResourceId: CREATE_FAILED_ID,
+        },
+        () => 30_000,
+        deps(),
+      );
       await expect(attempt).rejects.toThrow(/403/);
       expect(JSON.stringify(logs)).not.toContain('secret-bits');
       expect(logs[0]).toMatchObject({ msg: 'response-failed', responseUrl: `${cfn.endpoint}/x?[redacted]` });
@@ -456,28 +764,61 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   });
 
   /** The bundle reaches CloudFormation and CodePipeline through the SDK's endpoint variables. */
-  const bundleAws = () => ({ AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.endpoint, AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint });
+  const bundleAws = () => ({
+    AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.endpoint,
+    AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint,
+  });
 
   it('the built bundle dist/apps/cfresource/main.js answers a Create end to end', async () => {
     const target = await responseTarget();
     running('Create', STACK, 'BundleTrigger');
     const run = await runBundle(
       join(__dirname, '../../../dist/apps/cfresource/main.js'),
-      [{ event: { RequestType: 'Create', ResponseURL: target.url, StackId: STACK, RequestId: 'bundle', LogicalResourceId: 'BundleTrigger', ResourceProperties: properties({ PipelineName: 'bundled' }) }, context: { remainingTimeMs: 30_000 } }],
+      [
+        {
+          event: {
+            RequestType: 'Create',
+            ResponseURL: target.url,
+            StackId: STACK,
+            RequestId: 'bundle',
+            LogicalResourceId: 'BundleTrigger',
+            ResourceProperties: properties({ PipelineName: 'bundled' }),
+          },
+          context: { remainingTimeMs: 30_000 },
+        },
+      ],
       { ...s3.env, ...bundleAws(), CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle/config' },
     );
     expect(run.results).toEqual([{ ok: true }]);
     expect(await target.read()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'bundle/config/acme/platform/bundled.json' });
-    expect(run.logLines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ msg: 'responded', outcome: 'SUCCESS', LogicalResourceId: 'BundleTrigger' })]);
+    expect(run.logLines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ msg: 'responded', outcome: 'SUCCESS', LogicalResourceId: 'BundleTrigger' }),
+    ]);
   });
 
   it("the built bundle refuses the issue's reproductions: a sandbox repository aiming at a production pipeline, and a forged Delete of another stack's config", async () => {
     // Another stack's config, created while CloudFormation ran it, then left idle.
     const bundleStore = new S3ConfigStore({ client, bucket: CONFIGS, prefix: 'bundle-trust/config' });
     running('Create', OTHER_STACK, 'Theirs');
-    const theirs = await request('Create', { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties({ PipelineName: 'orders-service-prod' }) }, { store: bundleStore });
+    const theirs = await request(
+      'Create',
+      { StackId: OTHER_STACK, LogicalResourceId: 'Theirs', ResourceProperties: properties({ PipelineName: 'orders-service-prod' }) },
+      { store: bundleStore },
+    );
     const key = theirs.response['PhysicalResourceId'] as string;
-    cloudformation.putStack({ stackId: OTHER_STACK, stackName: 'someone-else', stackStatus: 'UPDATE_COMPLETE', resources: [{ logicalResourceId: 'Theirs', resourceType: 'Custom::PipelineTrigger', physicalResourceId: key, resourceStatus: 'CREATE_COMPLETE' }] });
+    cloudformation.putStack({
+      stackId: OTHER_STACK,
+      stackName: 'someone-else',
+      stackStatus: 'UPDATE_COMPLETE',
+      resources: [
+        {
+          logicalResourceId: 'Theirs',
+          resourceType: 'Custom::PipelineTrigger',
+          physicalResourceId: key,
+          resourceStatus: 'CREATE_COMPLETE',
+        },
+      ],
+    });
     const before = await bundleStore.getKey(key);
 
     const aimed = await responseTarget();
@@ -487,14 +828,47 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
       join(__dirname, '../../../dist/apps/cfresource/main.js'),
       [
         // orders-service-prod carries monorepo-triggers:repository = Acme/Platform.
-        { event: { RequestType: 'Create', ResponseURL: aimed.url, StackId: STACK, RequestId: 'aimed', LogicalResourceId: 'SandboxTrigger', ResourceProperties: properties({ Repository: 'acme/evil-sandbox', PipelineName: 'orders-service-prod', Variables: { DEPLOY: 'evil' }, SourceActionName: 'Source' }) }, context: { remainingTimeMs: 30_000 } },
-        { event: { RequestType: 'Delete', ResponseURL: forged.url, StackId: OTHER_STACK, RequestId: 'forged', LogicalResourceId: 'Theirs', PhysicalResourceId: key }, context: { remainingTimeMs: 30_000 } },
+        {
+          event: {
+            RequestType: 'Create',
+            ResponseURL: aimed.url,
+            StackId: STACK,
+            RequestId: 'aimed',
+            LogicalResourceId: 'SandboxTrigger',
+            ResourceProperties: properties({
+              Repository: 'acme/evil-sandbox',
+              PipelineName: 'orders-service-prod',
+              Variables: { DEPLOY: 'evil' },
+              SourceActionName: 'Source',
+            }),
+          },
+          context: { remainingTimeMs: 30_000 },
+        },
+        {
+          event: {
+            RequestType: 'Delete',
+            ResponseURL: forged.url,
+            StackId: OTHER_STACK,
+            RequestId: 'forged',
+            LogicalResourceId: 'Theirs',
+            PhysicalResourceId: key,
+          },
+          context: { remainingTimeMs: 30_000 },
+        },
       ],
       { ...s3.env, ...bundleAws(), CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle-trust/config' },
     );
     expect(run.results).toEqual([{ ok: true }, { ok: true }]);
-    expect(await aimed.read()).toMatchObject({ Status: 'FAILED', Reason: 'Not allowed: pipeline orders-service-prod may be started only by Acme/Platform (its monorepo-triggers:repository tag), not by acme/evil-sandbox. Nothing was written.' });
-    expect(await forged.read()).toMatchObject({ Status: 'FAILED', PhysicalResourceId: key, Reason: expect.stringMatching(/^Refused: CloudFormation is not deleting Theirs/) });
+    expect(await aimed.read()).toMatchObject({
+      Status: 'FAILED',
+      Reason:
+        'Not allowed: pipeline orders-service-prod may be started only by Acme/Platform (its monorepo-triggers:repository tag), not by acme/evil-sandbox. Nothing was written.',
+    });
+    expect(await forged.read()).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: key,
+      Reason: expect.stringMatching(/^Refused: CloudFormation is not deleting Theirs/),
+    });
     expect(await bundleStore.get('acme/evil-sandbox', 'orders-service-prod')).toBeUndefined();
     expect(await bundleStore.getKey(key)).toEqual(before);
   });
@@ -502,10 +876,23 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
   it('two built bundles, in two processes, creating the same config at once through S3 conditional writes: exactly one owner', async () => {
     running('Create', STACK, 'RaceMine');
     running('Create', OTHER_STACK, 'RaceTheirs');
-    const env = { ...s3.env, AWS_ENDPOINT_URL_S3: conditional.endpoint, ...bundleAws(), CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle-race/config' };
+    const env = {
+      ...s3.env,
+      AWS_ENDPOINT_URL_S3: conditional.endpoint,
+      ...bundleAws(),
+      CONFIG_BUCKET: CONFIGS,
+      CONFIG_PREFIX: 'bundle-race/config',
+    };
     const create = async (stackId: string, logicalResourceId: string) => {
       const target = await responseTarget();
-      const event = { RequestType: 'Create', ResponseURL: target.url, StackId: stackId, RequestId: logicalResourceId, LogicalResourceId: logicalResourceId, ResourceProperties: properties({ PipelineName: 'raced', Branches: [logicalResourceId] }) };
+      const event = {
+        RequestType: 'Create',
+        ResponseURL: target.url,
+        StackId: stackId,
+        RequestId: logicalResourceId,
+        LogicalResourceId: logicalResourceId,
+        ResourceProperties: properties({ PipelineName: 'raced', Branches: [logicalResourceId] }),
+      };
       await runBundle(join(__dirname, '../../../dist/apps/cfresource/main.js'), [{ event, context: { remainingTimeMs: 30_000 } }], env);
       return target.read();
     };
@@ -522,7 +909,18 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     const target = await responseTarget();
     const run = await runBundle(
       join(__dirname, '../../../dist/apps/cfresource/main.js'),
-      [{ event: { RequestType: 'Delete', ResponseURL: target.url, StackId: STACK, RequestId: 'rollback', LogicalResourceId: 'T', PhysicalResourceId: CREATE_FAILED_ID } }],
+      [
+        {
+          event: {
+            RequestType: 'Delete',
+            ResponseURL: target.url,
+            StackId: STACK,
+            RequestId: 'rollback',
+            LogicalResourceId: 'T',
+            PhysicalResourceId: CREATE_FAILED_ID,
+          },
+        },
+      ],
       { ...s3.env, CONFIG_BUCKET: '' },
     );
     expect(run.results).toEqual([{ ok: true }]);
@@ -533,7 +931,18 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     const target = await responseTarget();
     const run = await runBundle(
       join(__dirname, '../../../dist/apps/cfresource/main.js'),
-      [{ event: { RequestType: 'Create', ResponseURL: target.url, StackId: STACK, RequestId: 'noconf', LogicalResourceId: 'T', ResourceProperties: properties() } }],
+      [
+        {
+          event: {
+            RequestType: 'Create',
+            ResponseURL: target.url,
+            StackId: STACK,
+            RequestId: 'noconf',
+            LogicalResourceId: 'T',
+            ResourceProperties: properties(),
+          },
+        },
+      ],
       { ...s3.env, CONFIG_BUCKET: '' },
     );
     expect(run.results).toEqual([{ ok: true }]);

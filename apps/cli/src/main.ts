@@ -76,7 +76,11 @@ async function run(argv: string[]): Promise<number> {
     out(help);
     return 0;
   }
-  const source = { ...(values.configs ? { configs: values.configs } : {}), ...(values.bucket ? { bucket: values.bucket } : {}), ...(values.prefix ? { prefix: values.prefix } : {}) };
+  const source = {
+    ...(values.configs ? { configs: values.configs } : {}),
+    ...(values.bucket ? { bucket: values.bucket } : {}),
+    ...(values.prefix ? { prefix: values.prefix } : {}),
+  };
   const twoArgs = () => {
     if (positionals.length !== 2) throw new UserError(`${command} needs OWNER/NAME and PIPELINE\n\n${help}`, 2);
     const [repository, pipeline] = positionals as [string, string];
@@ -129,4 +133,3 @@ run(process.argv.slice(2)).then(
     }
   },
 );
-

@@ -17,12 +17,15 @@ describe('triggers (built CLI, as a subprocess)', () => {
     return path;
   };
 
-  it.each(['start', 'validate', 'explain', 'list', 'get', 'put', 'delete', 'send'])('%s --help shows usage and an example, exit 0', (command) => {
-    const { code, stdout } = triggers([command, '--help']);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage/m);
-    expect(stdout).toMatch(/Examples?:/);
-  });
+  it.each(['start', 'validate', 'explain', 'list', 'get', 'put', 'delete', 'send'])(
+    '%s --help shows usage and an example, exit 0',
+    (command) => {
+      const { code, stdout } = triggers([command, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage/m);
+      expect(stdout).toMatch(/Examples?:/);
+    },
+  );
 
   it('exits 2 with the command list for an unknown command or option', () => {
     expect(triggers(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "frobnicate"/) });
@@ -31,13 +34,20 @@ describe('triggers (built CLI, as a subprocess)', () => {
 
   describe('validate', () => {
     it('accepts valid configs (exit 0)', () => {
-      const { code, stdout } = triggers(['validate', 'examples/configs/acme-platform-orders.json', 'examples/configs/acme-platform-billing.json']);
+      const { code, stdout } = triggers([
+        'validate',
+        'examples/configs/acme-platform-orders.json',
+        'examples/configs/acme-platform-billing.json',
+      ]);
       expect(code).toBe(0);
       expect(stdout).toMatch(/✓ examples\/configs\/acme-platform-orders.json/);
     });
 
     it('names the file, the field and the rule for a bad config (exit 1)', () => {
-      const bad = file('bad.json', JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'x', branches: [], includePaths: ['(a)\\1'] }));
+      const bad = file(
+        'bad.json',
+        JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'x', branches: [], includePaths: ['(a)\\1'] }),
+      );
       const { code, stdout } = triggers(['validate', bad]);
       expect(code).toBe(1);
       expect(stdout).toContain(`${bad}: branches: needs at least one branch glob`);
@@ -102,9 +112,19 @@ Resources:
       s3 = await startS3Server({ buckets: ['stored'] });
       const client = createS3Client(localS3ClientConfig(s3.endpoint));
       const put = (pipeline: string, includePaths: string[]) =>
-        client.send(new PutObjectCommand({ Bucket: 'stored', Key: `mono-repo/config/acme/platform/${pipeline}.json`, Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: pipeline, branches: ['main'], includePaths }) }));
+        client.send(
+          new PutObjectCommand({
+            Bucket: 'stored',
+            Key: `mono-repo/config/acme/platform/${pipeline}.json`,
+            Body: JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: pipeline, branches: ['main'], includePaths }),
+          }),
+        );
       // Written by an older version, straight to S3: JavaScript regexes that RE2 syntax refuses.
-      await Promise.all([put('fine', ['^services/fine/', '^(a+)+$']), put('lookahead', ['^services/(?!legacy/)']), put('backref', ['^(a|b)\\1/'])]);
+      await Promise.all([
+        put('fine', ['^services/fine/', '^(a+)+$']),
+        put('lookahead', ['^services/(?!legacy/)']),
+        put('backref', ['^(a|b)\\1/']),
+      ]);
       client.destroy();
     });
     afterAll(() => s3.stop());
@@ -123,18 +143,30 @@ Resources:
       expect(code).toBe(1);
       const json = JSON.parse(stdout);
       expect(json).toMatchObject({ valid: false, configs: ['mono-repo/config/acme/platform/fine.json'] });
-      expect(json.invalid.map((i: { key: string }) => i.key)).toEqual(['mono-repo/config/acme/platform/backref.json', 'mono-repo/config/acme/platform/lookahead.json']);
+      expect(json.invalid.map((i: { key: string }) => i.key)).toEqual([
+        'mono-repo/config/acme/platform/backref.json',
+        'mono-repo/config/acme/platform/lookahead.json',
+      ]);
     });
 
     it('refuses files and --stored together', () => {
-      expect(triggers(['validate', '--stored', 'x.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/files or --stored, not both/) });
+      expect(triggers(['validate', '--stored', 'x.json'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/files or --stored, not both/),
+      });
     });
   });
 
   describe('names and secrets', () => {
     it('refuses dot-segment repository and pipeline names before touching any store', () => {
-      expect(triggers(['get', '../..', 'orders'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/repository must be "owner\/name".*got "\.\.\/\.\."/) });
-      expect(triggers(['delete', 'acme/platform', '..'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/pipeline name .*not be "\." or "\.\.".*got "\.\."/) });
+      expect(triggers(['get', '../..', 'orders'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/repository must be "owner\/name".*got "\.\.\/\.\."/),
+      });
+      expect(triggers(['delete', 'acme/platform', '..'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/pipeline name .*not be "\." or "\.\.".*got "\.\."/),
+      });
     });
 
     it('takes the webhook secret from a file or the environment, never from an argument', async () => {
@@ -146,9 +178,14 @@ Resources:
         const expected = (secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
         expect(await triggersAsync(['send', payload, '--url', server.endpoint, '--secret-file', secretFile])).toMatchObject({ code: 0 });
         expect(server.requests[0]?.headers['x-hub-signature-256']).toBe(expected('from-a-file'));
-        expect(await triggersAsync(['send', payload, '--url', server.endpoint], { env: { WEBHOOK_SECRET: 'from-the-environment' } })).toMatchObject({ code: 0 });
+        expect(
+          await triggersAsync(['send', payload, '--url', server.endpoint], { env: { WEBHOOK_SECRET: 'from-the-environment' } }),
+        ).toMatchObject({ code: 0 });
         expect(server.requests[1]?.headers['x-hub-signature-256']).toBe(expected('from-the-environment'));
-        expect(triggers(['send', payload, '--url', server.endpoint, '--secret', 'visible-in-ps'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--secret/) });
+        expect(triggers(['send', payload, '--url', server.endpoint, '--secret', 'visible-in-ps'])).toMatchObject({
+          code: 2,
+          stderr: expect.stringMatching(/--secret/),
+        });
         expect(server.requests).toHaveLength(2);
       } finally {
         await server.stop();
@@ -158,7 +195,12 @@ Resources:
 
   describe('explain', () => {
     const repo = join(dir, 'clone');
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repo,
+        stdio: 'pipe',
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
     beforeAll(() => {
       mkdirSync(join(repo, 'services/orders'), { recursive: true });
       mkdirSync(join(repo, 'libs/money'), { recursive: true });
@@ -181,7 +223,11 @@ Resources:
       expect(json.push).toMatchObject({ repository: 'acme/platform', ref: 'refs/heads/main', paths: 2, complete: true });
       const byPipeline = Object.fromEntries(json.decisions.map((d: { pipeline: string; decision: object }) => [d.pipeline, d.decision]));
       expect(Object.keys(byPipeline).sort()).toEqual(['billing-service', 'docs-site', 'orders-service', 'web-app']);
-      expect(byPipeline['orders-service']).toMatchObject({ start: true, reason: 'path-matched', match: { path: 'libs/money/index.ts', pattern: '^libs/money/' } });
+      expect(byPipeline['orders-service']).toMatchObject({
+        start: true,
+        reason: 'path-matched',
+        match: { path: 'libs/money/index.ts', pattern: '^libs/money/' },
+      });
       expect(byPipeline['docs-site']).toMatchObject({ start: true, match: { path: 'README.md', pattern: '^README\\.md$' } });
       expect(byPipeline['web-app']).toMatchObject({ start: false, reason: 'no-path-matched' });
     });
@@ -192,8 +238,28 @@ Resources:
       let oldFeature = '';
       beforeAll(() => {
         mkdirSync(configs);
-        for (const app of ['a', 'b', 'c']) writeFileSync(join(configs, `${app}.json`), JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: app, branches: ['**'], includePaths: [`^apps/${app}/`] }));
-        writeFileSync(join(configs, 'release.json'), JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'release', branches: ['**'], includePaths: ['^never/'], onNewBranch: 'always' }));
+        for (const app of ['a', 'b', 'c'])
+          writeFileSync(
+            join(configs, `${app}.json`),
+            JSON.stringify({
+              version: 1,
+              repository: 'acme/platform',
+              pipelineName: app,
+              branches: ['**'],
+              includePaths: [`^apps/${app}/`],
+            }),
+          );
+        writeFileSync(
+          join(configs, 'release.json'),
+          JSON.stringify({
+            version: 1,
+            repository: 'acme/platform',
+            pipelineName: 'release',
+            branches: ['**'],
+            includePaths: ['^never/'],
+            onNewBranch: 'always',
+          }),
+        );
         const base = repo.commit('B', { 'apps/a/base.ts': 'a', 'apps/b/base.ts': 'b', 'apps/c/base.ts': 'c' });
         repo.checkout('feature', base);
         oldFeature = repo.commit('a', { 'apps/a/x.ts': 'x' });
@@ -202,9 +268,26 @@ Resources:
       });
       afterAll(() => repo.remove());
       const starting = (range: string, extra: string[] = []) => {
-        const { code, stdout } = triggers(['explain', '--git', range, ...extra, '--cwd', repo.dir, '--configs', configs, '--repo', 'acme/platform', '--ref', 'feature', '--json']);
+        const { code, stdout } = triggers([
+          'explain',
+          '--git',
+          range,
+          ...extra,
+          '--cwd',
+          repo.dir,
+          '--configs',
+          configs,
+          '--repo',
+          'acme/platform',
+          '--ref',
+          'feature',
+          '--json',
+        ]);
         expect(code).toBe(0);
-        return JSON.parse(stdout).decisions.filter((d: { decision: { start: boolean } }) => d.decision.start).map((d: { pipeline: string }) => d.pipeline).sort();
+        return JSON.parse(stdout)
+          .decisions.filter((d: { decision: { start: boolean } }) => d.decision.start)
+          .map((d: { pipeline: string }) => d.pipeline)
+          .sort();
       };
 
       it('BASE...HEAD is what a new branch changed since its merge base; BASE..HEAD also counts what the base did meanwhile', () => {
@@ -227,14 +310,28 @@ Resources:
       const { code, stdout } = triggers(['explain', '--payload', 'examples/pushes/docs-only-change.json', '--configs', 'examples/configs']);
       expect(code).toBe(0);
       expect(stdout).toMatch(/0 of 4 pipeline\(s\) would start/);
-      expect(stdout).toMatch(/skip {2}orders-service: no changed path counts: services\/orders\/README.md matches \^services\/orders\/ but is excluded by \\\.md\$/);
+      expect(stdout).toMatch(
+        /skip {2}orders-service: no changed path counts: services\/orders\/README.md matches \^services\/orders\/ but is excluded by \\\.md\$/,
+      );
     });
 
     it('says what is wrong with a bad range or a missing push', () => {
-      expect(triggers(['explain', '--git', 'nonsense', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/BASE\.\.HEAD/) });
-      expect(triggers(['explain', '--git', 'nope..HEAD', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/git diff nope HEAD failed/) });
-      expect(triggers(['explain', '--git', 'nope...HEAD', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/git diff nope\.\.\.HEAD failed/) });
-      expect(triggers(['explain', '--configs', 'examples/configs'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one of --payload/) });
+      expect(triggers(['explain', '--git', 'nonsense', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/BASE\.\.HEAD/),
+      });
+      expect(triggers(['explain', '--git', 'nope..HEAD', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/git diff nope HEAD failed/),
+      });
+      expect(triggers(['explain', '--git', 'nope...HEAD', '--cwd', repo, '--configs', 'examples/configs'])).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/git diff nope\.\.\.HEAD failed/),
+      });
+      expect(triggers(['explain', '--configs', 'examples/configs'])).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/exactly one of --payload/),
+      });
     });
 
     it('asks for the local stack or a bucket when neither is given', () => {

@@ -13,7 +13,10 @@ const examplePush = (name: string) => JSON.parse(readFileSync(join(ROOT, 'exampl
 
 /** Starts `triggers start` on free ports; resolves once it printed its webhook URL. */
 function startStack(dataDir: string, port = 0): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'start', '--port', String(port), '--data-dir', dataDir], { cwd: ROOT, env: { ...process.env, WEBHOOK_SECRET: SECRET, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [CLI, 'start', '--port', String(port), '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, WEBHOOK_SECRET: SECRET, NO_COLOR: '1' },
+  });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
@@ -34,7 +37,16 @@ function startStack(dataDir: string, port = 0): Promise<{ child: ChildProcess; u
 }
 
 async function deliver(url: string, body: string, delivery: string, event = 'push') {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': sign(SECRET, body) }, body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': delivery,
+      'x-hub-signature-256': sign(SECRET, body),
+    },
+    body,
+  });
   return response.status;
 }
 
@@ -42,7 +54,14 @@ describe('the local stack (npm start) end to end', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'triggers-local-'));
   const executionsFile = join(dataDir, 'executions.jsonl');
   let stack: Awaited<ReturnType<typeof startStack>>;
-  const executions = () => (existsSync(executionsFile) ? readFileSync(executionsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const executions = () =>
+    existsSync(executionsFile)
+      ? readFileSync(executionsFile, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [];
   const summarise = () =>
     executions()
       .map((e: { pipelineName: string; variables: { name: string; value: string }[] }) => {
@@ -52,7 +71,10 @@ describe('the local stack (npm start) end to end', () => {
       .sort();
   /** Waits until eval has finished `count` pushes (one summary log line each). */
   async function waitForEvaluations(count: number) {
-    const summaries = () => readFileSync(join(dataDir, 'logs.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"msg":"summary"')).length;
+    const summaries = () =>
+      readFileSync(join(dataDir, 'logs.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"msg":"summary"')).length;
     for (let i = 0; i < 200 && summaries() < count; i++) await new Promise((r) => setTimeout(r, 50));
     expect(summaries()).toBe(count);
   }
@@ -77,7 +99,10 @@ describe('the local stack (npm start) end to end', () => {
   it('starts exactly the expected pipelines for every @octokit/webhooks-examples push and a monorepo scenario', async () => {
     const deliveries: [string, string][] = [
       ...pushExamples.map((p, i): [string, string] => [JSON.stringify(p), `octokit-${i}`]),
-      ...['orders-change', 'shared-lib-change', 'docs-only-change', 'orders-release-tag'].map((name): [string, string] => [JSON.stringify(examplePush(name)), name]),
+      ...['orders-change', 'shared-lib-change', 'docs-only-change', 'orders-release-tag'].map((name): [string, string] => [
+        JSON.stringify(examplePush(name)),
+        name,
+      ]),
     ];
     const statuses = await Promise.all(deliveries.map(([body, id]) => deliver(stack.url, body, id)));
     expect(statuses).toEqual(deliveries.map(() => 202));
@@ -86,18 +111,31 @@ describe('the local stack (npm start) end to end', () => {
     // master pushes are one execution), and the monorepo scenario.
     const helloWorld = new Set(
       pushExamples
-        .filter((p) => !p.deleted && (p.ref.startsWith('refs/tags/simple-') || (p.ref === 'refs/heads/master' && p.commits.some((c) => c.added.includes('README.md')))))
+        .filter(
+          (p) =>
+            !p.deleted &&
+            (p.ref.startsWith('refs/tags/simple-') ||
+              (p.ref === 'refs/heads/master' && p.commits.some((c) => c.added.includes('README.md')))),
+        )
         .map((p) => `hello-world@${p.ref.replace(/^refs\/(heads|tags)\//, '')}@${p.after.slice(0, 6)}`),
     );
     const at = (name: string) => {
       const p = examplePush(name);
       return `${p.ref.replace(/^refs\/(heads|tags)\//, '')}@${p.after.slice(0, 6)}`;
     };
-    const expected = [...helloWorld, `orders-service@${at('orders-change')}`, `orders-service@${at('shared-lib-change')}`, `billing-service@${at('shared-lib-change')}`, `orders-service@${at('orders-release-tag')}`].sort();
+    const expected = [
+      ...helloWorld,
+      `orders-service@${at('orders-change')}`,
+      `orders-service@${at('shared-lib-change')}`,
+      `billing-service@${at('shared-lib-change')}`,
+      `orders-service@${at('orders-release-tag')}`,
+    ].sort();
     expect(helloWorld.size).toBe(2);
     await waitForEvaluations(deliveries.length);
     expect(summarise()).toEqual(expected);
-    expect(stack.output()).toMatch(/▶ started billing-service \(execution [0-9a-f]{7}…\): libs\/money\/src\/chf.ts matches libs\/money\/\*\*/);
+    expect(stack.output()).toMatch(
+      /▶ started billing-service \(execution [0-9a-f]{7}…\): libs\/money\/src\/chf.ts matches libs\/money\/\*\*/,
+    );
 
     // Redelivering everything starts nothing new (same clientRequestToken per repository, ref, commit, pipeline).
     await Promise.all(deliveries.map(([body, id]) => deliver(stack.url, body, id)));
@@ -106,20 +144,46 @@ describe('the local stack (npm start) end to end', () => {
   });
 
   it('rejects an unsigned delivery with 401', async () => {
-    const response = await fetch(stack.url, { method: 'POST', headers: { 'x-github-event': 'push', 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'x-github-event': 'push', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(401);
   });
 
   it('lets the CLI put, list, get and delete configs in the running stack', () => {
     const env = { TRIGGERS_LOCAL_DIR: dataDir };
     const put = triggers(['put', 'examples/configs/acme-platform-web.json'], { env });
-    expect(put).toMatchObject({ code: 0, stdout: expect.stringMatching(/✓ examples\/configs\/acme-platform-web.json → s3:\/\/monorepo-triggers-local\/mono-repo\/config\/acme\/platform\/web-app.json/) });
+    expect(put).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(
+        /✓ examples\/configs\/acme-platform-web.json → s3:\/\/monorepo-triggers-local\/mono-repo\/config\/acme\/platform\/web-app.json/,
+      ),
+    });
     const listed = JSON.parse(triggers(['list', '--repo', 'acme/platform', '--json'], { env }).stdout);
-    expect(listed.configs.map((c: { config: { pipelineName: string } }) => c.config.pipelineName).sort()).toEqual(['billing-service', 'docs-site', 'orders-service', 'web-app']);
-    expect(JSON.parse(triggers(['get', 'acme/platform', 'web-app'], { env }).stdout)).toMatchObject({ pipelineName: 'web-app', includePaths: ['^apps/web/', '^libs/ui/'] });
-    expect(triggers(['delete', 'acme/platform', 'web-app'], { env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^deleted s3:/) });
-    expect(triggers(['delete', 'acme/platform', 'web-app'], { env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^nothing to delete/) });
-    expect(triggers(['get', 'acme/platform', 'web-app'], { env })).toMatchObject({ code: 1, stderr: expect.stringMatching(/no config for acme\/platform \/ web-app/) });
+    expect(listed.configs.map((c: { config: { pipelineName: string } }) => c.config.pipelineName).sort()).toEqual([
+      'billing-service',
+      'docs-site',
+      'orders-service',
+      'web-app',
+    ]);
+    expect(JSON.parse(triggers(['get', 'acme/platform', 'web-app'], { env }).stdout)).toMatchObject({
+      pipelineName: 'web-app',
+      includePaths: ['^apps/web/', '^libs/ui/'],
+    });
+    expect(triggers(['delete', 'acme/platform', 'web-app'], { env })).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^deleted s3:/),
+    });
+    expect(triggers(['delete', 'acme/platform', 'web-app'], { env })).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^nothing to delete/),
+    });
+    expect(triggers(['get', 'acme/platform', 'web-app'], { env })).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no config for acme\/platform \/ web-app/),
+    });
     expect(triggers(['put', 'examples/configs/acme-platform-web.json'], { env }).code).toBe(0);
   });
 
@@ -129,14 +193,20 @@ describe('the local stack (npm start) end to end', () => {
     const commands = block.split('\n').filter((line) => line.startsWith('npx triggers'));
     expect(commands.length).toBeGreaterThanOrEqual(3);
     for (const command of commands) {
-      const output = execSync(command, { cwd: ROOT, env: { ...process.env, TRIGGERS_LOCAL_DIR: dataDir, NO_COLOR: '1' }, encoding: 'utf8' });
+      const output = execSync(command, {
+        cwd: ROOT,
+        env: { ...process.env, TRIGGERS_LOCAL_DIR: dataDir, NO_COLOR: '1' },
+        encoding: 'utf8',
+      });
       expect(output.length).toBeGreaterThan(0);
     }
   });
 
   it('refuses a busy port with a clear error', async () => {
     const port = new URL(stack.url).port;
-    await expect(startStack(mkdtempSync(join(tmpdir(), 'triggers-busy-')), Number(port))).rejects.toThrow(new RegExp(`port ${port} is busy: stop what uses it, or pick another with --port N`));
+    await expect(startStack(mkdtempSync(join(tmpdir(), 'triggers-busy-')), Number(port))).rejects.toThrow(
+      new RegExp(`port ${port} is busy: stop what uses it, or pick another with --port N`),
+    );
   });
 
   it('stops cleanly on SIGTERM and forgets its endpoints', async () => {

@@ -19,8 +19,17 @@ let dependencies: { events: EventReader; evaluation: EvalDependencies } | undefi
 /** The GitHub token: from Secrets Manager when first needed (production), or the local value. */
 function githubToken(source: NonNullable<EvalSettings['githubToken']>): string | (() => Promise<string>) {
   if ('value' in source) return source.value;
-  const onStaleRefresh = (error: Error) => log({ msg: 'secret-refresh-failed', secretId: source.secretId, error: `${error.name}: ${error.message}`, using: 'the token read before' });
-  const secret = new CachedSecret(new SecretsManagerClient({ maxAttempts: 3 }), source.secretId, { maxAgeMs: source.maxAgeMs, onStaleRefresh });
+  const onStaleRefresh = (error: Error) =>
+    log({
+      msg: 'secret-refresh-failed',
+      secretId: source.secretId,
+      error: `${error.name}: ${error.message}`,
+      using: 'the token read before',
+    });
+  const secret = new CachedSecret(new SecretsManagerClient({ maxAttempts: 3 }), source.secretId, {
+    maxAgeMs: source.maxAgeMs,
+    onStaleRefresh,
+  });
   return async () => {
     const [token] = await secret.get();
     if (!token) throw new Error(`secret ${source.secretId} is empty`);
@@ -39,7 +48,8 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
     // Adaptive retry backs off and rate-limits itself on ThrottlingException.
     const codepipeline = new CodePipelineClient({ retryMode: 'adaptive', maxAttempts: 6 });
     const arnPrefix = settings.pipelineArnPrefix ?? (invokedFunctionArn ? pipelineArnPrefixOf(invokedFunctionArn) : undefined);
-    if (!arnPrefix) throw new Error('eval: invalid configuration: PIPELINE_ARN_PREFIX is required when the function is not given its own ARN');
+    if (!arnPrefix)
+      throw new Error('eval: invalid configuration: PIPELINE_ARN_PREFIX is required when the function is not given its own ARN');
     dependencies = {
       events: new EventReader({ s3, bucket: settings.bucket, eventsPrefix: settings.eventsPrefix }),
       evaluation: {
@@ -62,7 +72,10 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
  * started; rejects when one failed so Lambda retries (idempotent tokens make that safe). An input
  * that is not ours is logged and dropped: a retry could not fix it.
  */
-export async function handler(input: unknown, context?: Pick<Context, 'invokedFunctionArn' | 'awsRequestId'>): Promise<EvalSummary | { ignored: string }> {
+export async function handler(
+  input: unknown,
+  context?: Pick<Context, 'invokedFunctionArn' | 'awsRequestId'>,
+): Promise<EvalSummary | { ignored: string }> {
   log.setInvocation(context);
   const { events, evaluation } = getDependencies(context?.invokedFunctionArn);
   let event;

@@ -4,7 +4,16 @@ import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { GitRepo, localS3ClientConfig, startLocalCodePipeline, startLocalGithub, startS3Server, type LocalCodePipeline, type LocalGithub, type S3Server } from '@monorepo-triggers/test-servers';
+import {
+  GitRepo,
+  localS3ClientConfig,
+  startLocalCodePipeline,
+  startLocalGithub,
+  startS3Server,
+  type LocalCodePipeline,
+  type LocalGithub,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluatePush } from '../src/lib/evaluate-push';
 import { FetchGithubApi } from '../src/lib/github-api';
@@ -56,7 +65,12 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
   });
 
   /** Delivers the push as GitHub would describe it, through the webhook's reduction, to eval. */
-  async function push(repo: GitRepo, options: Parameters<GitRepo['pushPayload']>[0], tweak: (payload: Record<string, unknown>) => void = () => undefined, githubAnswers = true) {
+  async function push(
+    repo: GitRepo,
+    options: Parameters<GitRepo['pushPayload']>[0],
+    tweak: (payload: Record<string, unknown>) => void = () => undefined,
+    githubAnswers = true,
+  ) {
     repos.push(repo);
     const github = await startLocalGithub({ 'acme/platform': repo.dir });
     githubs.push(github);
@@ -64,7 +78,12 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
     const payload = repo.pushPayload(options);
     tweak(payload);
     const event = toCompactPushEvent(githubPushSchema.parse(payload), `delivery-${githubs.length}`);
-    const client = new CodePipelineClient({ endpoint: codepipeline.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 2 });
+    const client = new CodePipelineClient({
+      endpoint: codepipeline.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 2,
+    });
     await evaluatePush(event, {
       configs: store,
       entitlements: new CodePipelineEntitlements(client),
@@ -149,9 +168,20 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
     const head = repo.commit('310 files', Object.fromEntries(Array.from({ length: 310 }, (_, i) => [`apps/a/gen/f${i}.ts`, String(i)])));
     const { github, changeList } = await push(repo, { ref: 'refs/heads/feature', before: ZERO, after: head, created: true });
     expect(started()).toEqual(['a']);
-    expect(changeList).toMatchObject({ rule: 'new-branch', source: 'tree-diff', complete: true, paths: 310, steps: [{ step: 'compare', outcome: 'incomplete' }, { step: 'tree-diff', outcome: 'complete' }] });
+    expect(changeList).toMatchObject({
+      rule: 'new-branch',
+      source: 'tree-diff',
+      complete: true,
+      paths: 310,
+      steps: [
+        { step: 'compare', outcome: 'incomplete' },
+        { step: 'tree-diff', outcome: 'complete' },
+      ],
+    });
     // Trees of the merge base and the head, as GitHub named the merge base.
-    expect(github.requests.map((r) => r.path.split('?')[0])).toEqual(expect.arrayContaining([`/repos/acme/platform/git/trees/${base}`, `/repos/acme/platform/git/trees/${head}`]));
+    expect(github.requests.map((r) => r.path.split('?')[0])).toEqual(
+      expect.arrayContaining([`/repos/acme/platform/git/trees/${base}`, `/repos/acme/platform/git/trees/${head}`]),
+    );
     expectPinnedTo(head);
   });
 
@@ -183,14 +213,25 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
     const { repo, base } = baseRepo();
     // Git lists paths in order: the 3,100 generated files under apps/a come first, so GitHub's cut
     // leaves out the change to apps/b.
-    const files: Record<string, string> = Object.fromEntries(Array.from({ length: 3100 }, (_, i) => [`apps/a/gen/f${String(i).padStart(4, '0')}.ts`, String(i)]));
+    const files: Record<string, string> = Object.fromEntries(
+      Array.from({ length: 3100 }, (_, i) => [`apps/a/gen/f${String(i).padStart(4, '0')}.ts`, String(i)]),
+    );
     const head = repo.commit('generate', { ...files, 'apps/b/late.ts': 'late' });
     const { payload, changeList } = await push(repo, { ref: 'refs/heads/main', before: base, after: head });
     const listed = (payload['commits'] as { added: string[] }[])[0]?.added ?? [];
     expect(listed).toHaveLength(3000);
     expect(listed).not.toContain('apps/b/late.ts');
     expect(started()).toEqual(['a', 'b']);
-    expect(changeList).toMatchObject({ rule: 'listed', source: 'tree-diff', complete: true, paths: 3101, steps: [{ step: 'compare', outcome: 'incomplete' }, { step: 'tree-diff', outcome: 'complete' }] });
+    expect(changeList).toMatchObject({
+      rule: 'listed',
+      source: 'tree-diff',
+      complete: true,
+      paths: 3101,
+      steps: [
+        { step: 'compare', outcome: 'incomplete' },
+        { step: 'tree-diff', outcome: 'complete' },
+      ],
+    });
     expectPinnedTo(head);
   });
 
@@ -220,6 +261,11 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
     await push(repo, { ref: 'refs/heads/feature', before: oldHead, after: repo.head(), forced: true }, undefined, false);
     // a and b count in the payload's (rewritten) commits; c has nothing and its policy is trigger.
     expect(started()).toEqual(['a', 'b', 'c']);
-    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ rule: 'forced', complete: false, fallback: expect.stringMatching(/payload's paths and each config's onIncompleteChanges/), steps: [{ step: 'tree-diff', outcome: 'failed' }] });
+    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({
+      rule: 'forced',
+      complete: false,
+      fallback: expect.stringMatching(/payload's paths and each config's onIncompleteChanges/),
+      steps: [{ step: 'tree-diff', outcome: 'failed' }],
+    });
   });
 });

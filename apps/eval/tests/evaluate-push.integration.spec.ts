@@ -33,7 +33,14 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   let store: S3ConfigStore;
   let logs: Record<string, unknown>[];
   let githubRoutes: Record<string, (r: RecordedRequest) => CannedResponse>;
-  const pipelineClient = () => new CodePipelineClient({ endpoint: codepipeline.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, retryMode: 'adaptive', maxAttempts: 6 });
+  const pipelineClient = () =>
+    new CodePipelineClient({
+      endpoint: codepipeline.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      retryMode: 'adaptive',
+      maxAttempts: 6,
+    });
 
   const deps = (overrides: Partial<EvalDependencies> = {}): EvalDependencies => ({
     configs: store,
@@ -63,9 +70,15 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     store = new S3ConfigStore({ client: s3Client, bucket: BUCKET, prefix: 'mono-repo/config' });
     for (const config of monorepoConfigs) await store.put(config);
     // Broken objects next to the valid ones: they must be logged and skipped, never block the others.
-    await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/config/acme/platform/broken.json', Body: '{"version":1,"repository":' }));
     await s3Client.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/config/acme/platform/no-branches.json', Body: JSON.stringify({ ...monorepoConfigs[2], pipelineName: 'no-branches', branches: [] }) }),
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/config/acme/platform/broken.json', Body: '{"version":1,"repository":' }),
+    );
+    await s3Client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'mono-repo/config/acme/platform/no-branches.json',
+        Body: JSON.stringify({ ...monorepoConfigs[2], pipelineName: 'no-branches', branches: [] }),
+      }),
     );
   });
   afterAll(async () => {
@@ -94,7 +107,14 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
         { name: 'REPOSITORY', value: REPO },
       ]),
     );
-    expect(decisions()['orders']).toMatchObject({ action: 'started', reason: 'path-matched', path: 'services/orders/src/app.ts', pattern: '^services/orders/', refPattern: 'main', deliveryId: 'delivery-1' });
+    expect(decisions()['orders']).toMatchObject({
+      action: 'started',
+      reason: 'path-matched',
+      path: 'services/orders/src/app.ts',
+      pattern: '^services/orders/',
+      refPattern: 'main',
+      deliveryId: 'delivery-1',
+    });
     expect(decisions()['web']).toMatchObject({ action: 'skipped', reason: 'no-path-matched' });
   });
 
@@ -104,7 +124,10 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   });
 
   it('starts nothing for a docs-only change that every service excludes', async () => {
-    await evaluatePush(pushEvent({ ref: 'refs/heads/main', changedPaths: ['services/orders/README.md', 'services/billing/docs/x.md'] }), deps());
+    await evaluatePush(
+      pushEvent({ ref: 'refs/heads/main', changedPaths: ['services/orders/README.md', 'services/billing/docs/x.md'] }),
+      deps(),
+    );
     expect(started()).toEqual([]);
     expect(decisions()['orders']).toMatchObject({ reason: 'no-path-matched', excludedBy: '\\.md$' });
   });
@@ -119,14 +142,22 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     await evaluatePush(pushEvent({ deleted: true, after: '0'.repeat(40), changedPaths: [] }), withGithub());
     expect(started()).toEqual([]);
     expect(github.requests).toEqual([]);
-    expect(Object.values(decisions()).map((d) => (d as Record<string, unknown>)['reason'])).toEqual(['ref-deleted', 'ref-deleted', 'ref-deleted', 'ref-deleted']);
+    expect(Object.values(decisions()).map((d) => (d as Record<string, unknown>)['reason'])).toEqual([
+      'ref-deleted',
+      'ref-deleted',
+      'ref-deleted',
+      'ref-deleted',
+    ]);
   });
 
   it('logs each invalid config with its key and error, and still decides the valid ones', async () => {
     await evaluatePush(pushEvent({ changedPaths: ['apps/web/index.ts'] }), deps());
     expect(started()).toEqual(['web']);
     const invalid = logs.filter((l) => l['msg'] === 'invalid-config');
-    expect(invalid.map((l) => l['key']).sort()).toEqual(['mono-repo/config/acme/platform/broken.json', 'mono-repo/config/acme/platform/no-branches.json']);
+    expect(invalid.map((l) => l['key']).sort()).toEqual([
+      'mono-repo/config/acme/platform/broken.json',
+      'mono-repo/config/acme/platform/no-branches.json',
+    ]);
     expect(invalid.find((l) => String(l['key']).endsWith('no-branches.json'))?.['error']).toMatch(/branches: needs at least one/);
   });
 
@@ -135,25 +166,61 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     // docs-site counts from the partial list; orders and web trigger by default; billing skips.
     expect(started()).toEqual(['docs-site', 'orders', 'web']);
     expect(decisions()['billing']).toMatchObject({ action: 'skipped', reason: 'changes-incomplete-skip' });
-    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: false, steps: [{ step: 'github', outcome: 'skipped' }] });
+    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({
+      complete: false,
+      steps: [{ step: 'github', outcome: 'skipped' }],
+    });
   });
 
   it('with a token, diffs the trees for a forced push and starts exactly what changed', async () => {
-    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_BEFORE}`] = () => ({ status: 200, body: { truncated: false, tree: [{ path: 'services', type: 'tree', sha: 't1' }, { path: 'services/billing/a.ts', type: 'blob', sha: 'x1' }, { path: 'apps/web/a.ts', type: 'blob', sha: 'w1' }] } });
-    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_AFTER}`] = () => ({ status: 200, body: { truncated: false, tree: [{ path: 'services', type: 'tree', sha: 't2' }, { path: 'services/billing/a.ts', type: 'blob', sha: 'x2' }, { path: 'apps/web/a.ts', type: 'blob', sha: 'w1' }] } });
+    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_BEFORE}`] = () => ({
+      status: 200,
+      body: {
+        truncated: false,
+        tree: [
+          { path: 'services', type: 'tree', sha: 't1' },
+          { path: 'services/billing/a.ts', type: 'blob', sha: 'x1' },
+          { path: 'apps/web/a.ts', type: 'blob', sha: 'w1' },
+        ],
+      },
+    });
+    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_AFTER}`] = () => ({
+      status: 200,
+      body: {
+        truncated: false,
+        tree: [
+          { path: 'services', type: 'tree', sha: 't2' },
+          { path: 'services/billing/a.ts', type: 'blob', sha: 'x2' },
+          { path: 'apps/web/a.ts', type: 'blob', sha: 'w1' },
+        ],
+      },
+    });
     await evaluatePush(pushEvent({ forced: true, changedPaths: [], incompleteReasons: ['forced push'] }), withGithub());
     expect(started()).toEqual(['billing']);
-    expect(github.requests.map((r) => r.path.split('?')[0])).toEqual(expect.arrayContaining([`/repos/Acme/Platform/git/trees/${SHA_BEFORE}`]));
+    expect(github.requests.map((r) => r.path.split('?')[0])).toEqual(
+      expect.arrayContaining([`/repos/Acme/Platform/git/trees/${SHA_BEFORE}`]),
+    );
     expect(github.requests[0]?.headers['authorization']).toBe('Bearer test-token');
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: true, source: 'tree-diff', paths: 1 });
   });
 
   // A new branch named main while the default branch is develop: main's configs decide on what it
   // changed since its merge base with develop.
-  const newBranch = (overrides: Parameters<typeof pushEvent>[0] = {}) => pushEvent({ created: true, before: '0'.repeat(40), defaultBranch: 'develop', changedPaths: [], incompleteReasons: ['new ref'], ...overrides });
+  const newBranch = (overrides: Parameters<typeof pushEvent>[0] = {}) =>
+    pushEvent({
+      created: true,
+      before: '0'.repeat(40),
+      defaultBranch: 'develop',
+      changedPaths: [],
+      incompleteReasons: ['new ref'],
+      ...overrides,
+    });
 
   it('compares a new branch with the default branch', async () => {
-    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 200, body: { files: [{ filename: 'apps/web/new.ts' }] } });
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({
+      status: 200,
+      body: { files: [{ filename: 'apps/web/new.ts' }] },
+    });
     await evaluatePush(newBranch(), withGithub());
     expect(started()).toEqual(['web']);
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: true, source: 'compare' });
@@ -164,34 +231,78 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     githubRoutes[comparePath] = (request) =>
       request.path.includes('page=2')
         ? { status: 200, body: { files: [{ filename: 'docs/intro.md' }] } }
-        : { status: 200, headers: { link: `<${github.endpoint}${comparePath}?per_page=100&page=2>; rel="next"` }, body: { files: [{ filename: 'x/moved.ts', previous_filename: 'libs/ui/old.ts' }] } };
+        : {
+            status: 200,
+            headers: { link: `<${github.endpoint}${comparePath}?per_page=100&page=2>; rel="next"` },
+            body: { files: [{ filename: 'x/moved.ts', previous_filename: 'libs/ui/old.ts' }] },
+          };
     await evaluatePush(pushEvent({ changedPaths: [], commitCount: 0, incompleteReasons: ['no commits listed'] }), withGithub());
     expect(github.requests.filter((r) => r.path.startsWith(comparePath))).toHaveLength(2);
     expect(started()).toEqual(['docs-site', 'web']);
   });
 
   it('falls back to the tree diff when compare hits its 300-file cap (capped commit list)', async () => {
-    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({ status: 200, body: { files: Array.from({ length: 300 }, (_, i) => ({ filename: `generated/f${i}.ts` })) } });
-    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_BEFORE}`] = () => ({ status: 200, body: { tree: [{ path: 'docs/a.md', type: 'blob', sha: '1' }] } });
-    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_AFTER}`] = () => ({ status: 200, body: { tree: [{ path: 'docs/a.md', type: 'blob', sha: '2' }, ...Array.from({ length: 400 }, (_, i) => ({ path: `generated/f${i}.ts`, type: 'blob', sha: 'g' }))] } });
-    await evaluatePush(pushEvent({ changedPaths: ['generated/f1.ts'], commitCount: 2048, incompleteReasons: ['2048 commits'] }), withGithub());
+    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({
+      status: 200,
+      body: { files: Array.from({ length: 300 }, (_, i) => ({ filename: `generated/f${i}.ts` })) },
+    });
+    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_BEFORE}`] = () => ({
+      status: 200,
+      body: { tree: [{ path: 'docs/a.md', type: 'blob', sha: '1' }] },
+    });
+    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_AFTER}`] = () => ({
+      status: 200,
+      body: {
+        tree: [
+          { path: 'docs/a.md', type: 'blob', sha: '2' },
+          ...Array.from({ length: 400 }, (_, i) => ({ path: `generated/f${i}.ts`, type: 'blob', sha: 'g' })),
+        ],
+      },
+    });
+    await evaluatePush(
+      pushEvent({ changedPaths: ['generated/f1.ts'], commitCount: 2048, incompleteReasons: ['2048 commits'] }),
+      withGithub(),
+    );
     expect(started()).toEqual(['docs-site']);
-    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ source: 'tree-diff', steps: [{ step: 'compare', outcome: 'incomplete' }, { step: 'tree-diff', outcome: 'complete' }] });
+    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({
+      source: 'tree-diff',
+      steps: [
+        { step: 'compare', outcome: 'incomplete' },
+        { step: 'tree-diff', outcome: 'complete' },
+      ],
+    });
   });
 
   it("keeps the files compare listed when it was cut at 300 and the trees cannot be read: they count, next to the payload's", async () => {
     const mergeBase = '4'.repeat(40);
-    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 200, body: { merge_base_commit: { sha: mergeBase }, files: [{ filename: 'apps/web/changed.ts' }, ...Array.from({ length: 299 }, (_, i) => ({ filename: `generated/f${i}.ts` }))] } });
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({
+      status: 200,
+      body: {
+        merge_base_commit: { sha: mergeBase },
+        files: [{ filename: 'apps/web/changed.ts' }, ...Array.from({ length: 299 }, (_, i) => ({ filename: `generated/f${i}.ts` }))],
+      },
+    });
     githubRoutes[`/repos/Acme/Platform/git/trees/${mergeBase}`] = () => ({ status: 500, body: { message: 'Server Error' } });
     await evaluatePush(newBranch(), withGithub());
     // web from compare's files; orders (trigger) by policy; billing (skip) skipped; docs-site by policy.
     expect(started()).toEqual(['docs-site', 'orders', 'web']);
     expect(decisions()['web']).toMatchObject({ reason: 'path-matched', path: 'apps/web/changed.ts' });
-    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: false, fallback: expect.any(String), steps: [{ step: 'compare', outcome: 'incomplete' }, { step: 'tree-diff', outcome: 'failed' }] });
+    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({
+      complete: false,
+      fallback: expect.any(String),
+      steps: [
+        { step: 'compare', outcome: 'incomplete' },
+        { step: 'tree-diff', outcome: 'failed' },
+      ],
+    });
   });
 
   it('falls back to onIncompleteChanges when GitHub rate-limits, and says which step gave up', async () => {
-    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' }, body: { message: 'API rate limit exceeded' } });
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' },
+      body: { message: 'API rate limit exceeded' },
+    });
     await evaluatePush(newBranch(), withGithub());
     expect(started()).toEqual(['docs-site', 'orders', 'web']);
     const steps = logs.find((l) => l['msg'] === 'change-list')?.['steps'] as { step: string; outcome: string; detail: string }[];
@@ -202,20 +313,41 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
 
   it('treats a compare answer without files as incomplete and goes on to the tree diff', async () => {
     const mergeBase = '3'.repeat(40);
-    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({ status: 200, body: { status: 'ahead', merge_base_commit: { sha: mergeBase }, commits: [] } });
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({
+      status: 200,
+      body: { status: 'ahead', merge_base_commit: { sha: mergeBase }, commits: [] },
+    });
     githubRoutes[`/repos/Acme/Platform/git/trees/${mergeBase}`] = () => ({ status: 200, body: { tree: [] } });
-    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_AFTER}`] = () => ({ status: 200, body: { tree: [{ path: 'apps/web/x.ts', type: 'blob', sha: '1' }] } });
+    githubRoutes[`/repos/Acme/Platform/git/trees/${SHA_AFTER}`] = () => ({
+      status: 200,
+      body: { tree: [{ path: 'apps/web/x.ts', type: 'blob', sha: '1' }] },
+    });
     await evaluatePush(newBranch(), withGithub());
     expect(started()).toEqual(['web']);
-    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ source: 'tree-diff', steps: [{ step: 'compare', outcome: 'incomplete', detail: 'the answer lists no files at all' }, { step: 'tree-diff', outcome: 'complete' }] });
+    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({
+      source: 'tree-diff',
+      steps: [
+        { step: 'compare', outcome: 'incomplete', detail: 'the answer lists no files at all' },
+        { step: 'tree-diff', outcome: 'complete' },
+      ],
+    });
   });
 
   it('starts the certain pipelines without waiting for a slow GitHub, and gives up on GitHub after its time budget', async () => {
-    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({ status: 200, delayMs: 1500, body: { files: [{ filename: 'apps/web/a.ts' }] } });
+    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({
+      status: 200,
+      delayMs: 1500,
+      body: { files: [{ filename: 'apps/web/a.ts' }] },
+    });
     const started: string[] = [];
-    const starter = { start: async (r: { pipelineName: string }) => (started.push(`${r.pipelineName}@${Date.now() - t0}`), { executionId: 'x' }) };
+    const starter = {
+      start: async (r: { pipelineName: string }) => (started.push(`${r.pipelineName}@${Date.now() - t0}`), { executionId: 'x' }),
+    };
     const t0 = Date.now();
-    await evaluatePush(pushEvent({ changedPaths: ['services/orders/a.ts'], commitCount: 0, incompleteReasons: ['no commits listed'] }), deps({ github: new FetchGithubApi(github.endpoint, 't'), starter }));
+    await evaluatePush(
+      pushEvent({ changedPaths: ['services/orders/a.ts'], commitCount: 0, incompleteReasons: ['no commits listed'] }),
+      deps({ github: new FetchGithubApi(github.endpoint, 't'), starter }),
+    );
     const at = Object.fromEntries(started.map((s) => s.split('@') as [string, string]));
     expect(Number(at['orders'])).toBeLessThan(1000);
     expect(Number(at['web'])).toBeGreaterThanOrEqual(1400);
@@ -223,13 +355,29 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     const { completeChanges } = jest.requireActual('../src/lib/complete-changes');
     githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({ status: 200, delayMs: 300, body: { files: [] } });
     const capped = pushEvent({ forced: false, incompleteReasons: ['x'] });
-    const result = await completeChanges(capped, changeRule(capped), { get: async (url: string) => { await new Promise((r) => setTimeout(r, 200)); throw new Error(`no answer for ${url}`); } }, 100);
+    const result = await completeChanges(
+      capped,
+      changeRule(capped),
+      {
+        get: async (url: string) => {
+          await new Promise((r) => setTimeout(r, 200));
+          throw new Error(`no answer for ${url}`);
+        },
+      },
+      100,
+    );
     expect(result.complete).toBe(false);
-    expect(result.steps.map((s: { detail: string }) => s.detail)).toEqual([expect.stringMatching(/no answer/), expect.stringMatching(/longer than the 100 ms budget/)]);
+    expect(result.steps.map((s: { detail: string }) => s.detail)).toEqual([
+      expect.stringMatching(/no answer/),
+      expect.stringMatching(/longer than the 100 ms budget/),
+    ]);
   });
 
   it('does not ask GitHub when no decision depends on the changes (no config matches the branch)', async () => {
-    await evaluatePush(pushEvent({ ref: 'refs/heads/feature/x', created: true, changedPaths: [], incompleteReasons: ['new ref'] }), withGithub());
+    await evaluatePush(
+      pushEvent({ ref: 'refs/heads/feature/x', created: true, changedPaths: [], incompleteReasons: ['new ref'] }),
+      withGithub(),
+    );
     expect(github.requests).toEqual([]);
     expect(started()).toEqual([]);
   });
@@ -264,7 +412,14 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     const event = pushEvent({ changedPaths: ['apps/web/x.ts'] });
     await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/events/2026-11-26/x.json', Body: JSON.stringify(event) }));
     const reader = new EventReader({ s3: s3Client, bucket: BUCKET, eventsPrefix: 'mono-repo/events' });
-    const read = await reader.read({ type: 'push-claim-check', version: 1, deliveryId: 'delivery-1', bucket: BUCKET, key: 'mono-repo/events/2026-11-26/x.json', bytes: 10 });
+    const read = await reader.read({
+      type: 'push-claim-check',
+      version: 1,
+      deliveryId: 'delivery-1',
+      bucket: BUCKET,
+      key: 'mono-repo/events/2026-11-26/x.json',
+      bytes: 10,
+    });
     const summary = await evaluatePush(read, deps());
     expect(summary.started).toEqual(['web']);
   });

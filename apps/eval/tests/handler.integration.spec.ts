@@ -1,7 +1,17 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { localS3ClientConfig, runBundle, runInProcess, startLocalCodePipeline, startLocalSecretsManager, startRecordingServer, startS3Server, type LocalCodePipeline, type S3Server } from '@monorepo-triggers/test-servers';
+import {
+  localS3ClientConfig,
+  runBundle,
+  runInProcess,
+  startLocalCodePipeline,
+  startLocalSecretsManager,
+  startRecordingServer,
+  startS3Server,
+  type LocalCodePipeline,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent } from './scenario';
 
@@ -22,7 +32,11 @@ const sourceCaller = (): Caller => {
 };
 
 const bundleCaller = (): Caller => async (inputs) => {
-  const run = await runBundle(join(__dirname, '../../../dist/apps/eval/main.js'), inputs.map((event) => ({ event })), {});
+  const run = await runBundle(
+    join(__dirname, '../../../dist/apps/eval/main.js'),
+    inputs.map((event) => ({ event })),
+    {},
+  );
   return { results: run.results, logs: run.logLines.map((l) => JSON.parse(l)) };
 };
 
@@ -42,7 +56,10 @@ describe.each([
     const client = createS3Client(localS3ClientConfig(s3.endpoint));
     const store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
     for (const config of monorepoConfigs) await store.put(config);
-    const big = pushEvent({ deliveryId: 'claimed', changedPaths: ['docs/guide.md', ...Array.from({ length: 5000 }, (_, i) => `generated/${i}.txt`)] });
+    const big = pushEvent({
+      deliveryId: 'claimed',
+      changedPaths: ['docs/guide.md', ...Array.from({ length: 5000 }, (_, i) => `generated/${i}.txt`)],
+    });
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/events/2026-11-25/claimed.json', Body: JSON.stringify(big) }));
     client.destroy();
   });
@@ -55,7 +72,14 @@ describe.each([
   it('starts the matching pipelines for a push and for a claim-checked push, on a warm container', async () => {
     const { results, logs } = await call([
       pushEvent({ changedPaths: ['libs/money/a.ts'] }),
-      { type: 'push-claim-check', version: 1, deliveryId: 'claimed', bucket: BUCKET, key: 'mono-repo/events/2026-11-25/claimed.json', bytes: 1 },
+      {
+        type: 'push-claim-check',
+        version: 1,
+        deliveryId: 'claimed',
+        bucket: BUCKET,
+        key: 'mono-repo/events/2026-11-25/claimed.json',
+        bytes: 1,
+      },
       pushEvent({ deliveryId: 'again', changedPaths: ['apps/web/a.ts'], after: '3'.repeat(40) }),
     ]);
     expect(results.map((r) => r.ok)).toEqual([true, true, true]);
@@ -75,7 +99,16 @@ describe.each([
   });
 
   it('refuses a claim check outside its bucket and events prefix', async () => {
-    const { results } = await call([{ type: 'push-claim-check', version: 1, deliveryId: 'x', bucket: BUCKET, key: 'mono-repo/config/acme/platform/orders.json', bytes: 1 }]);
+    const { results } = await call([
+      {
+        type: 'push-claim-check',
+        version: 1,
+        deliveryId: 'x',
+        bucket: BUCKET,
+        key: 'mono-repo/config/acme/platform/orders.json',
+        bytes: 1,
+      },
+    ]);
     expect(results[0]).toMatchObject({ ok: true, value: { ignored: expect.stringMatching(/outside/) } });
   });
 
@@ -102,7 +135,15 @@ describe('the GitHub token from Secrets Manager (built bundle, real SDK client)'
       const run = await runBundle(
         join(__dirname, '../../../dist/apps/eval/main.js'),
         [{ event: pushEvent({ forced: true, changedPaths: [], incompleteReasons: ['forced push'] }) }],
-        { ...s3.env, CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint, GITHUB_TOKEN_SECRET_ID: 'monorepo-triggers/github-token', GITHUB_TOKEN: '', GITHUB_API_URL: github.endpoint },
+        {
+          ...s3.env,
+          CONFIG_BUCKET: BUCKET,
+          AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint,
+          GITHUB_TOKEN_SECRET_ID: 'monorepo-triggers/github-token',
+          GITHUB_TOKEN: '',
+          GITHUB_API_URL: github.endpoint,
+        },
       );
       expect(run.results[0]).toMatchObject({ ok: true });
       expect(manager.requests).toHaveLength(1);

@@ -1,4 +1,5 @@
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import { compactPushEvent } from '@monorepo-triggers/test-servers';
 
 export const REPO = 'Acme/Platform';
 export const SHA_BEFORE = '1'.repeat(40);
@@ -33,20 +34,5 @@ export const monorepoConfigs = [
 
 /** A compact push event as webhook sends it. */
 export function pushEvent(overrides: Partial<CompactPushEvent> = {}): CompactPushEvent {
-  return {
-    type: 'push',
-    version: 1,
-    deliveryId: 'delivery-1',
-    repository: REPO,
-    defaultBranch: 'main',
-    ref: 'refs/heads/main',
-    before: SHA_BEFORE,
-    after: SHA_AFTER,
-    created: false,
-    deleted: false,
-    forced: false,
-    changedPaths: [],
-    commitCount: 1,
-    ...overrides,
-  };
+  return compactPushEvent({ repository: REPO, before: SHA_BEFORE, after: SHA_AFTER, ...overrides });
 }

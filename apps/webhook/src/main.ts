@@ -3,7 +3,14 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LambdaDispatcher } from '@monorepo-triggers/handover';
 import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { CachedSecret } from '@monorepo-triggers/runtime-secrets';
-import { byteLength, handleDelivery, toHttpRequest, type HttpResponse, type LambdaHttpEvent, type WebhookDependencies } from '@monorepo-triggers/webhook-delivery';
+import {
+  byteLength,
+  handleDelivery,
+  toHttpRequest,
+  type HttpResponse,
+  type LambdaHttpEvent,
+  type WebhookDependencies,
+} from '@monorepo-triggers/webhook-delivery';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { webhookSettingsFromEnv } from './lib/settings';
@@ -14,7 +21,8 @@ let dependencies: WebhookDependencies | undefined;
 /** The webhook secret from Secrets Manager, bounded so GitHub's 10 s survive a slow call; during an outage the values read before are kept. */
 function cachedSecret(secretId: string, maxAgeMs: number): CachedSecret {
   const client = new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
-  const onStaleRefresh = (error: Error) => log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using: 'the values read before' });
+  const onStaleRefresh = (error: Error) =>
+    log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using: 'the values read before' });
   return new CachedSecret(client, secretId, { maxAgeMs, onStaleRefresh });
 }
 
@@ -32,7 +40,7 @@ function getDependencies(): WebhookDependencies {
     const source = settings.secrets;
     // Read from Secrets Manager when a signed request first needs it, then kept for maxAge.
     const cached = 'secretId' in source ? cachedSecret(source.secretId, source.maxAgeMs) : undefined;
-    dependencies = { secrets: cached ? () => cached.get() : ('values' in source ? source.values : []), dispatcher };
+    dependencies = { secrets: cached ? () => cached.get() : 'values' in source ? source.values : [], dispatcher };
   }
   return dependencies;
 }

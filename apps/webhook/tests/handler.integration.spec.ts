@@ -1,11 +1,23 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/handover';
-import { delivery, localS3ClientConfig, minimalPush, runBundle, runInProcess, startLocalSecretsManager, startRecordingServer, startS3Server, type BundleRun, type LocalSecretsManager, type RecordingServer, type S3Server } from '@monorepo-triggers/test-servers';
+import {
+  delivery,
+  localS3ClientConfig,
+  minimalPush,
+  runBundle,
+  runInProcess,
+  startLocalSecretsManager,
+  startRecordingServer,
+  startS3Server,
+  type BundleRun,
+  type LocalSecretsManager,
+  type RecordingServer,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
 import type { HttpResponse, LambdaHttpEvent } from '@monorepo-triggers/webhook-delivery';
 import { webhookSettingsFromEnv } from '../src/lib/settings';
-
 
 type Handler = (event: LambdaHttpEvent) => Promise<HttpResponse>;
 /** Calls a handler with events in order; returns its answers and the JSON lines it logged. */
@@ -36,7 +48,13 @@ const sourceCaller = (): Caller => {
 
 /** The built bundle, in a fresh Node process as Lambda runs it. */
 const bundleCaller = (): Caller => async (events) =>
-  answers(await runBundle(join(__dirname, '../../../dist/apps/webhook/main.js'), events.map((event) => ({ event })), {}));
+  answers(
+    await runBundle(
+      join(__dirname, '../../../dist/apps/webhook/main.js'),
+      events.map((event) => ({ event })),
+      {},
+    ),
+  );
 
 /** A push of about `megabytes` MB: many commits with many distinct, long paths. */
 function largePush(megabytes: number): string {
@@ -89,17 +107,31 @@ describe.each([
 
   it('hands every push example of @octokit/webhooks-examples to eval with an asynchronous Invoke', async () => {
     expect(pushExamples.length).toBeGreaterThanOrEqual(5);
-    const { responses } = await call(pushExamples.map((p, i) => delivery({ body: JSON.stringify(p), secret: SECRET, deliveryId: `example-${i}` })));
+    const { responses } = await call(
+      pushExamples.map((p, i) => delivery({ body: JSON.stringify(p), secret: SECRET, deliveryId: `example-${i}` })),
+    );
     expect(responses.map((r) => r.statusCode)).toEqual(pushExamples.map(() => 202));
     expect(lambda.requests).toHaveLength(pushExamples.length);
     pushExamples.forEach((payload, i) => {
-      const p = payload as { ref: string; after: string; deleted: boolean; repository: { full_name: string }; commits: { added: string[]; removed: string[]; modified: string[] }[] };
+      const p = payload as {
+        ref: string;
+        after: string;
+        deleted: boolean;
+        repository: { full_name: string };
+        commits: { added: string[]; removed: string[]; modified: string[] }[];
+      };
       const invoke = lambda.requests[i];
       expect(invoke?.method).toBe('POST');
       expect(invoke?.path).toBe('/2015-03-31/functions/monorepo-triggers-eval/invocations');
       expect(invoke?.headers['x-amz-invocation-type']).toBe('Event');
       const event = compactPushEventSchema.parse(invoke?.json);
-      expect(event).toMatchObject({ deliveryId: `example-${i}`, repository: p.repository.full_name, ref: p.ref, after: p.after, deleted: p.deleted });
+      expect(event).toMatchObject({
+        deliveryId: `example-${i}`,
+        repository: p.repository.full_name,
+        ref: p.ref,
+        after: p.after,
+        deleted: p.deleted,
+      });
       expect(event.changedPaths).toEqual([...new Set(p.commits.flatMap((c) => [...c.added, ...c.removed, ...c.modified]))].sort());
     });
   });
@@ -142,7 +174,16 @@ describe.each([
       delivery({ body: minimalPush(), secret: 'wrong', deliveryId: 'log-check-2' }),
     ]);
     expect(logs).toHaveLength(2);
-    expect(logs[0]).toMatchObject({ msg: 'delivery', deliveryId: 'log-check', event: 'push', repository: 'Acme/Platform', ref: 'refs/heads/main', outcome: 'dispatched', status: 202, dispatch: 'invoke' });
+    expect(logs[0]).toMatchObject({
+      msg: 'delivery',
+      deliveryId: 'log-check',
+      event: 'push',
+      repository: 'Acme/Platform',
+      ref: 'refs/heads/main',
+      outcome: 'dispatched',
+      status: 202,
+      dispatch: 'invoke',
+    });
     expect(typeof logs[0]?.['durationMs']).toBe('number');
     expect(logs[1]).toMatchObject({ deliveryId: 'log-check-2', outcome: 'unauthorized:mismatch', status: 401 });
     const text = JSON.stringify(logs);
@@ -159,7 +200,9 @@ describe('webhookSettingsFromEnv', () => {
   });
 
   it('accepts the previous secret when set and defaults the events prefix', () => {
-    expect(webhookSettingsFromEnv({ WEBHOOK_SECRET: 'a', WEBHOOK_SECRET_PREVIOUS: 'b', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toEqual({
+    expect(
+      webhookSettingsFromEnv({ WEBHOOK_SECRET: 'a', WEBHOOK_SECRET_PREVIOUS: 'b', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' }),
+    ).toEqual({
       secrets: { values: ['a', 'b'] },
       evalFunctionName: 'f',
       bucket: 'c',
@@ -174,14 +217,32 @@ describe('the webhook secret from Secrets Manager, rotated end to end (built bun
   let lambda: RecordingServer;
   const SECRET_ID = 'monorepo-triggers/webhook-secret';
   beforeAll(async () => {
-    [manager, lambda] = await Promise.all([startLocalSecretsManager({ [SECRET_ID]: 'first' }), startRecordingServer(() => ({ status: 202 }))]);
+    [manager, lambda] = await Promise.all([
+      startLocalSecretsManager({ [SECRET_ID]: 'first' }),
+      startRecordingServer(() => ({ status: 202 })),
+    ]);
   });
   afterAll(() => Promise.all([manager.stop(), lambda.stop()]));
   /** Deliveries signed with each secret, through one fresh bundle (cache age 0: every request reads the secret). */
   const statuses = async (...secrets: (string | null)[]) => (await deliveries('0', secrets)).map((r) => r.statusCode);
   const deliveries = async (maxAgeSeconds: string | undefined, secrets: (string | null)[]) => {
-    const env = { WEBHOOK_SECRET_ID: SECRET_ID, ...(maxAgeSeconds === undefined ? {} : { SECRETS_MAX_AGE_SECONDS: maxAgeSeconds }), EVAL_FUNCTION_NAME: 'eval', CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint, AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', WEBHOOK_SECRET: '' };
-    const run = await runBundle(join(__dirname, '../../../dist/apps/webhook/main.js'), secrets.map((secret) => ({ event: delivery({ body: minimalPush(), ...(secret === null ? { signature: null } : { secret }) }) })), env);
+    const env = {
+      WEBHOOK_SECRET_ID: SECRET_ID,
+      ...(maxAgeSeconds === undefined ? {} : { SECRETS_MAX_AGE_SECONDS: maxAgeSeconds }),
+      EVAL_FUNCTION_NAME: 'eval',
+      CONFIG_BUCKET: BUCKET,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'a',
+      AWS_SECRET_ACCESS_KEY: 'b',
+      WEBHOOK_SECRET: '',
+    };
+    const run = await runBundle(
+      join(__dirname, '../../../dist/apps/webhook/main.js'),
+      secrets.map((secret) => ({ event: delivery({ body: minimalPush(), ...(secret === null ? { signature: null } : { secret }) }) })),
+      env,
+    );
     return answers(run).responses;
   };
 
@@ -207,8 +268,12 @@ describe('the webhook secret from Secrets Manager, rotated end to end (built bun
   });
 
   it('refuses to start with both a secret id and a secret in the environment, or with neither', () => {
-    expect(() => webhookSettingsFromEnv({ WEBHOOK_SECRET_ID: 'x', WEBHOOK_SECRET: 'y', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toThrow(/WEBHOOK_SECRET_ID .*not both/);
+    expect(() =>
+      webhookSettingsFromEnv({ WEBHOOK_SECRET_ID: 'x', WEBHOOK_SECRET: 'y', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' }),
+    ).toThrow(/WEBHOOK_SECRET_ID .*not both/);
     expect(() => webhookSettingsFromEnv({ EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toThrow(/WEBHOOK_SECRET_ID/);
-    expect(() => webhookSettingsFromEnv({ WEBHOOK_SECRET_ID: 'x', WEBHOOK_SECRET_PREVIOUS: 'old', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' })).toThrow(/WEBHOOK_SECRET_PREVIOUS goes with WEBHOOK_SECRET only/);
+    expect(() =>
+      webhookSettingsFromEnv({ WEBHOOK_SECRET_ID: 'x', WEBHOOK_SECRET_PREVIOUS: 'old', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' }),
+    ).toThrow(/WEBHOOK_SECRET_PREVIOUS goes with WEBHOOK_SECRET only/);
   });
 });

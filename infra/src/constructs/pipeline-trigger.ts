@@ -59,7 +59,8 @@ export class PipelineTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineTriggerProps) {
     super(scope, id);
-    if (!props.pipeline === !props.pipelineName) throw new Error(`PipelineTrigger ${this.node.path}: give pipeline (a pipeline in this app) or pipelineName, not both`);
+    if (!props.pipeline === !props.pipelineName)
+      throw new Error(`PipelineTrigger ${this.node.path}: give pipeline (a pipeline in this app) or pipelineName, not both`);
     const pipelineName = props.pipeline ? props.pipeline.pipelineName : (props.pipelineName as string);
     // The pipeline agrees to be started by this repository's configs (eval's IAM policy needs the
     // tag), owned by this stack's trigger and no other team's.
@@ -78,7 +79,11 @@ export class PipelineTrigger extends Construct {
       ...(props.variables ? { Variables: props.variables } : {}),
     };
     // Tokens resolve at deploy time; check everything else now.
-    const checkable = { ...properties, ...(Token.isUnresolved(pipelineName) ? { PipelineName: 'resolved-at-deploy' } : {}), ...(Token.isUnresolved(props.repository) ? { Repository: 'resolved/at-deploy' } : {}) };
+    const checkable = {
+      ...properties,
+      ...(Token.isUnresolved(pipelineName) ? { PipelineName: 'resolved-at-deploy' } : {}),
+      ...(Token.isUnresolved(props.repository) ? { Repository: 'resolved/at-deploy' } : {}),
+    };
     const parsed = parseCfnProperties(checkable);
     if (!parsed.ok) throw new Error(`PipelineTrigger ${this.node.path}: ${formatIssues(parsed.issues)}`);
     const resource = new CustomResource(this, 'Resource', {

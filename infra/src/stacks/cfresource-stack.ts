@@ -18,12 +18,37 @@ export class CfResourceStack extends Stack {
       timeout: Duration.seconds(60),
       environment: { CONFIG_BUCKET: bucket, CONFIG_PREFIX: NAMES.configPrefix },
     });
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`] }));
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${this.partition}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } } }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${this.partition}:s3:::${bucket}`],
+        conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } },
+      }),
+    );
     // Verify the caller: read the stack resource a request names (and its stack) from CloudFormation.
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'], resources: [`arn:${this.partition}:cloudformation:${this.region}:${this.account}:stack/*/*`] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStacks'],
+        resources: [`arn:${this.partition}:cloudformation:${this.region}:${this.account}:stack/*/*`],
+      }),
+    );
     // Entitlement: read the target pipeline's tags.
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`arn:${this.partition}:codepipeline:${this.region}:${this.account}:*`] }));
-    new CfnOutput(this, 'ServiceToken', { value: fn.functionArn, exportName: NAMES.cfresourceArnExport, description: 'ServiceToken for Custom::PipelineTrigger: !ImportValue monorepo-triggers-cfresource-arn' });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['codepipeline:ListTagsForResource'],
+        resources: [`arn:${this.partition}:codepipeline:${this.region}:${this.account}:*`],
+      }),
+    );
+    new CfnOutput(this, 'ServiceToken', {
+      value: fn.functionArn,
+      exportName: NAMES.cfresourceArnExport,
+      description: 'ServiceToken for Custom::PipelineTrigger: !ImportValue monorepo-triggers-cfresource-arn',
+    });
   }
 }

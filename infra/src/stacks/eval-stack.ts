@@ -24,11 +24,20 @@ export class EvalStack extends Stack {
     super(scope, id, props);
     const bucket = importedBucketName();
     const pipelines = `arn:${this.partition}:codepipeline:${this.region}:${this.account}:`;
-    const deadLetters = new Queue(this, 'FailedEvaluations', { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    const deadLetters = new Queue(this, 'FailedEvaluations', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
     const fn = bundledFunction(this, 'Eval', 'eval', {
       functionName: NAMES.evalFunction,
       timeout: Duration.minutes(2),
-      environment: { CONFIG_BUCKET: bucket, CONFIG_PREFIX: NAMES.configPrefix, EVENTS_PREFIX: NAMES.eventsPrefix, PIPELINE_ARN_PREFIX: pipelines },
+      environment: {
+        CONFIG_BUCKET: bucket,
+        CONFIG_PREFIX: NAMES.configPrefix,
+        EVENTS_PREFIX: NAMES.eventsPrefix,
+        PIPELINE_ARN_PREFIX: pipelines,
+      },
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(deadLetters),
@@ -43,12 +52,42 @@ export class EvalStack extends Stack {
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
     // eval checks that its value names the pushed repository), read their tags, read configs and
     // claim-checked events. Nothing else.
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [`${pipelines}*`], conditions: { Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } } }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['codepipeline:StartPipelineExecution'],
+        resources: [`${pipelines}*`],
+        conditions: { Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } },
+      }),
+    );
     fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`${pipelines}*`] }));
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`, `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`] }));
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [`arn:${this.partition}:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } } }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`,
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`,
+        ],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${this.partition}:s3:::${bucket}`],
+        conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } },
+      }),
+    );
 
-    alarmOnAny(this, 'EvalErrors', fn.metricErrors({ period: Duration.minutes(5) }), 'eval failed: a pipeline could not be started (Lambda retries twice, then the dead-letter queue)');
-    alarmOnAny(this, 'DeadLetters', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'pushes that eval could not process after all retries: inspect and replay them');
+    alarmOnAny(
+      this,
+      'EvalErrors',
+      fn.metricErrors({ period: Duration.minutes(5) }),
+      'eval failed: a pipeline could not be started (Lambda retries twice, then the dead-letter queue)',
+    );
+    alarmOnAny(
+      this,
+      'DeadLetters',
+      deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      'pushes that eval could not process after all retries: inspect and replay them',
+    );
   }
 }

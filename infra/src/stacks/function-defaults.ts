@@ -18,14 +18,24 @@ export const importedBucketName = () => Fn.importValue(NAMES.bucketExport);
 export class MissingBundleError extends Error {
   override readonly name = 'MissingBundleError';
   constructor(readonly app: string) {
-    super(`dist/apps/${app}/main.js is missing: build it with \`npx nx run ${app}:build\` (\`npx nx run ${app}-stack:deploy\` builds it first)`);
+    super(
+      `dist/apps/${app}/main.js is missing: build it with \`npx nx run ${app}:build\` (\`npx nx run ${app}-stack:deploy\` builds it first)`,
+    );
   }
 }
 
 /** One of our Lambda functions: the bundle of `app`, nodejs22.x on arm64, JSON logs kept 30 days. */
-export function bundledFunction(scope: Construct, id: string, app: string, props: Partial<FunctionProps> & { functionName: string }): LambdaFunction {
+export function bundledFunction(
+  scope: Construct,
+  id: string,
+  app: string,
+  props: Partial<FunctionProps> & { functionName: string },
+): LambdaFunction {
   if (!existsSync(join(DIST, app, 'main.js'))) throw new MissingBundleError(app);
-  const logGroup = new LogGroup(scope, `${id}Logs`, { logGroupName: `/aws/lambda/${props.functionName}`, retention: RetentionDays.ONE_MONTH });
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    logGroupName: `/aws/lambda/${props.functionName}`,
+    retention: RetentionDays.ONE_MONTH,
+  });
   return new LambdaFunction(scope, id, {
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,

@@ -18,7 +18,12 @@ export class SharedStack extends Stack {
       // Trigger configs are what other teams' stacks created: keep them if this stack goes away.
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
-        { id: 'expire-claim-checked-events', prefix: `${NAMES.eventsPrefix}/`, expiration: Duration.days(props.eventsRetentionDays ?? 7), noncurrentVersionExpiration: Duration.days(1) },
+        {
+          id: 'expire-claim-checked-events',
+          prefix: `${NAMES.eventsPrefix}/`,
+          expiration: Duration.days(props.eventsRetentionDays ?? 7),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         { id: 'expire-old-config-versions', prefix: `${NAMES.configPrefix}/`, noncurrentVersionExpiration: Duration.days(90) },
       ],
     });

@@ -36,11 +36,21 @@ export class WebhookStack extends Stack {
     });
     secret.grantRead(fn);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [evalArn] }));
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`] }),
+    );
     const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
-    alarmOnAny(this, 'WebhookErrors', fn.metricErrors({ period: Duration.minutes(5) }), 'the webhook failed or could not hand pushes to eval (GitHub shows failed deliveries: redeliver them)');
+    alarmOnAny(
+      this,
+      'WebhookErrors',
+      fn.metricErrors({ period: Duration.minutes(5) }),
+      'the webhook failed or could not hand pushes to eval (GitHub shows failed deliveries: redeliver them)',
+    );
     new CfnOutput(this, 'WebhookUrl', { value: url.url, description: 'Payload URL for the GitHub organisation webhook' });
-    new CfnOutput(this, 'WebhookSecretArn', { value: secret.secretArn, description: 'Read with: aws secretsmanager get-secret-value --secret-id <arn>' });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      value: secret.secretArn,
+      description: 'Read with: aws secretsmanager get-secret-value --secret-id <arn>',
+    });
   }
 }

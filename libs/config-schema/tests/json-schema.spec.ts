@@ -10,7 +10,9 @@ const schemaFile = join(__dirname, '..', 'trigger-config.schema.json');
 /** Every ```json block in the project docs that is a trigger configuration (has "includePaths"). */
 function documentedExamples(): { file: string; example: unknown }[] {
   const files = [
-    ...readdirSync(join(workspace, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(workspace, 'docs', f)),
+    ...readdirSync(join(workspace, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join(workspace, 'docs', f)),
     join(__dirname, '..', 'README.md'),
     join(workspace, 'README.md'),
   ];

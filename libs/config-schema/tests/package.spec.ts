@@ -15,7 +15,9 @@ describe('the published package', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: dist, encoding: 'utf8' }));
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
     expect(pack.name).toBe('@monorepo-triggers/config-schema');
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'trigger-config.schema.json', 'src/index.js', 'src/index.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'trigger-config.schema.json', 'src/index.js', 'src/index.d.ts']),
+    );
     expect(files.filter((f) => f.endsWith('.spec.js'))).toEqual([]);
   });
 

@@ -9,15 +9,9 @@ const HEX_DIGEST = /^[0-9a-f]{64}$/i;
 export type Body = Buffer | Uint8Array | string;
 
 /** Why a signature was not accepted. Deliberately coarse: callers must not echo it to the sender. */
-export type VerifyFailure =
-  | 'missing-signature'
-  | 'malformed-signature'
-  | 'no-secret'
-  | 'mismatch';
+export type VerifyFailure = 'missing-signature' | 'malformed-signature' | 'no-secret' | 'mismatch';
 
-export type VerifyResult =
-  | { valid: true; secretIndex: number }
-  | { valid: false; reason: VerifyFailure };
+export type VerifyResult = { valid: true; secretIndex: number } | { valid: false; reason: VerifyFailure };
 
 export interface VerifyInput {
   /** Accepted secrets, current first. More than one lets a secret be rotated without downtime. */
@@ -43,7 +37,9 @@ export function sign(secret: string, body: Body): string {
  * Why a header cannot be a signature at all (missing, or not `sha256=` and 64 hex digits), without
  * looking at the body: lets a receiver turn away an unsigned request before any expensive work.
  */
-export function signatureFormatFailure(signatureHeader: VerifyInput['signatureHeader']): 'missing-signature' | 'malformed-signature' | undefined {
+export function signatureFormatFailure(
+  signatureHeader: VerifyInput['signatureHeader'],
+): 'missing-signature' | 'malformed-signature' | undefined {
   const header = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
   if (typeof header !== 'string' || header.length === 0) return 'missing-signature';
   if (!header.startsWith(SIGNATURE_PREFIX)) return 'malformed-signature';

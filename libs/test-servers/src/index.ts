@@ -7,3 +7,4 @@ export type { DeliveryEvent, DeliveryOptions } from './lib/github-deliveries';
 export { runInProcess } from './lib/run-in-process';
 export { GitRepo } from './lib/git-repo';
 export type { PushOptions } from './lib/git-repo';
+export { compactPushEvent } from './lib/push-events';

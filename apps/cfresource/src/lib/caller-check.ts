@@ -36,19 +36,23 @@ export function callerRefusal(request: CfnRequest, record: StackRecord | undefin
   const resource = `${request.LogicalResourceId} in stack ${request.StackId}`;
   if (!STACK_ARN.test(request.StackId)) return `StackId ${request.StackId} is not a CloudFormation stack ARN`;
   if (!record) return `CloudFormation has no resource ${resource}`;
-  if (record.stackId !== undefined && record.stackId !== request.StackId) return `CloudFormation knows ${request.LogicalResourceId} in stack ${record.stackId}, not ${request.StackId}`;
+  if (record.stackId !== undefined && record.stackId !== request.StackId)
+    return `CloudFormation knows ${request.LogicalResourceId} in stack ${record.stackId}, not ${request.StackId}`;
   if (record.resourceType !== TRIGGER_TYPE) return `${resource} is a ${record.resourceType}, not a ${TRIGGER_TYPE}`;
   const status = `resource ${record.resourceStatus}, stack ${record.stackStatus ?? 'not read'}`;
-  const notRunning = (operation: string) => `CloudFormation is not ${operation} ${resource} (${status}): this request did not come from CloudFormation`;
+  const notRunning = (operation: string) =>
+    `CloudFormation is not ${operation} ${resource} (${status}): this request did not come from CloudFormation`;
   switch (request.RequestType) {
     case 'Create':
       return record.resourceStatus === 'CREATE_IN_PROGRESS' ? undefined : notRunning('creating');
     case 'Update':
       if (record.resourceStatus !== 'UPDATE_IN_PROGRESS') return notRunning('updating');
-      if (record.physicalResourceId !== request.PhysicalResourceId) return `${resource} has physical id ${record.physicalResourceId ?? '(none)'}, not ${request.PhysicalResourceId}`;
+      if (record.physicalResourceId !== request.PhysicalResourceId)
+        return `${resource} has physical id ${record.physicalResourceId ?? '(none)'}, not ${request.PhysicalResourceId}`;
       return undefined;
     case 'Delete': {
-      if (record.physicalResourceId === request.PhysicalResourceId) return record.resourceStatus === 'DELETE_IN_PROGRESS' ? undefined : notRunning('deleting');
+      if (record.physicalResourceId === request.PhysicalResourceId)
+        return record.resourceStatus === 'DELETE_IN_PROGRESS' ? undefined : notRunning('deleting');
       const cleaningUp = !!record.stackStatus && record.stackStatus.endsWith('_CLEANUP_IN_PROGRESS');
       if (cleaningUp) return undefined;
       return `${resource} has physical id ${record.physicalResourceId ?? '(none)'}, not ${request.PhysicalResourceId}, and the stack is not cleaning up after an update (${status})`;

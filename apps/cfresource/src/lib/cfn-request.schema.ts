@@ -14,7 +14,12 @@ const common = {
 /** A CloudFormation custom resource request, as delivered to the Lambda function. */
 export const cfnRequestSchema = z.discriminatedUnion('RequestType', [
   z.object({ RequestType: z.literal('Create'), ...common }),
-  z.object({ RequestType: z.literal('Update'), PhysicalResourceId: z.string(), OldResourceProperties: z.optional(z.record(z.string(), z.unknown())), ...common }),
+  z.object({
+    RequestType: z.literal('Update'),
+    PhysicalResourceId: z.string(),
+    OldResourceProperties: z.optional(z.record(z.string(), z.unknown())),
+    ...common,
+  }),
   z.object({ RequestType: z.literal('Delete'), PhysicalResourceId: z.string(), ...common }),
 ]);
 

@@ -10,7 +10,8 @@ export class CloudFormationStackRecords implements StackRecords {
   async describe(stackId: string, logicalResourceId: string): Promise<StackRecord | undefined> {
     let detail;
     try {
-      detail = (await this.client.send(new DescribeStackResourceCommand({ StackName: stackId, LogicalResourceId: logicalResourceId }))).StackResourceDetail;
+      detail = (await this.client.send(new DescribeStackResourceCommand({ StackName: stackId, LogicalResourceId: logicalResourceId })))
+        .StackResourceDetail;
     } catch (error) {
       if (notFound(error)) return undefined;
       throw error;

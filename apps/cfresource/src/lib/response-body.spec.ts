@@ -4,7 +4,9 @@ const request = { StackId: 'arn:stack', RequestId: 'req', LogicalResourceId: 'Tr
 
 describe('responseBody', () => {
   it('keeps a short reason whole', () => {
-    expect(JSON.parse(responseBody(request, { status: 'SUCCESS', reason: 'ok', physicalResourceId: 'k', data: { ConfigKey: 'k' } }))).toEqual({
+    expect(
+      JSON.parse(responseBody(request, { status: 'SUCCESS', reason: 'ok', physicalResourceId: 'k', data: { ConfigKey: 'k' } })),
+    ).toEqual({
       Status: 'SUCCESS',
       Reason: 'ok',
       PhysicalResourceId: 'k',
@@ -23,7 +25,13 @@ describe('responseBody', () => {
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
     expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_RESPONSE_BYTES - 20);
     const parsed = JSON.parse(body);
-    expect(parsed).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'marker', StackId: 'arn:stack', RequestId: 'req', LogicalResourceId: 'Trigger' });
+    expect(parsed).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: 'marker',
+      StackId: 'arn:stack',
+      RequestId: 'req',
+      LogicalResourceId: 'Trigger',
+    });
     expect(parsed.Reason).toMatch(/ \[truncated\]$/);
   });
 });

@@ -37,7 +37,8 @@ const ownerOf = (existing: StoredConfig | InvalidConfig) => (isStored(existing) 
 export async function applyRequest(request: CfnRequest, store: TriggerStore, checks: TriggerChecks): Promise<ResourceOutcome> {
   const owner: Owner = { stackId: request.StackId, logicalResourceId: request.LogicalResourceId };
   const idOnFailure = request.RequestType === 'Create' ? CREATE_FAILED_ID : request.PhysicalResourceId;
-  const changesNothing = request.RequestType === 'Delete' && (request.PhysicalResourceId === CREATE_FAILED_ID || !store.isConfigKey(request.PhysicalResourceId));
+  const changesNothing =
+    request.RequestType === 'Delete' && (request.PhysicalResourceId === CREATE_FAILED_ID || !store.isConfigKey(request.PhysicalResourceId));
   if (!changesNothing) {
     const refusal = callerRefusal(request, await checks.stacks.describe(request.StackId, request.LogicalResourceId));
     if (refusal) return { status: 'FAILED', reason: `Refused: ${refusal}. Nothing was changed.`, physicalResourceId: idOnFailure };
@@ -66,10 +67,16 @@ async function write(
   entitled: (pipeline: string, repository: string) => ReturnType<PipelineEntitlements['check']>,
 ): Promise<ResourceOutcome> {
   const parsed = parseCfnProperties(properties, owner);
-  if (!parsed.ok) return { status: 'FAILED', reason: `Invalid Custom::PipelineTrigger properties: ${formatIssues(parsed.issues)}`, physicalResourceId: idOnFailure };
+  if (!parsed.ok)
+    return {
+      status: 'FAILED',
+      reason: `Invalid Custom::PipelineTrigger properties: ${formatIssues(parsed.issues)}`,
+      physicalResourceId: idOnFailure,
+    };
   // The pipeline must agree to be started by this repository (its monorepo-triggers:repository tag).
   const entitlement = await entitled(parsed.value.pipelineName, parsed.value.repository);
-  if (!entitlement.entitled) return { status: 'FAILED', reason: `Not allowed: ${entitlement.reason}. Nothing was written.`, physicalResourceId: idOnFailure };
+  if (!entitlement.entitled)
+    return { status: 'FAILED', reason: `Not allowed: ${entitlement.reason}. Nothing was written.`, physicalResourceId: idOnFailure };
   const key = store.keyFor(parsed.value.repository, parsed.value.pipelineName);
   const existing = await store.getKey(key);
   if (existing) {
@@ -96,7 +103,12 @@ async function write(
       physicalResourceId: idOnFailure,
     };
   }
-  return { status: 'SUCCESS', reason: `Wrote ${store.uriFor(stored.key)}`, physicalResourceId: stored.key, data: { ConfigKey: stored.key, ConfigUri: store.uriFor(stored.key) } };
+  return {
+    status: 'SUCCESS',
+    reason: `Wrote ${store.uriFor(stored.key)}`,
+    physicalResourceId: stored.key,
+    data: { ConfigKey: stored.key, ConfigUri: store.uriFor(stored.key) },
+  };
 }
 
 /** Deletes the config if it is ours; anything else (a marker id, a missing or foreign object) succeeds untouched. */
@@ -111,7 +123,9 @@ async function remove(physicalResourceId: string, owner: Owner, store: TriggerSt
     if (!existing) return keep(`Nothing to delete: ${store.uriFor(physicalResourceId)} does not exist`);
     const existingOwner = ownerOf(existing);
     if (!sameOwner(existingOwner, owner)) {
-      return keep(`Left ${store.uriFor(physicalResourceId)} in place: it is owned by ${isStored(existing) || existingOwner ? describeOwner(existingOwner) : 'no stack (invalid object)'}`);
+      return keep(
+        `Left ${store.uriFor(physicalResourceId)} in place: it is owned by ${isStored(existing) || existingOwner ? describeOwner(existingOwner) : 'no stack (invalid object)'}`,
+      );
     }
     try {
       await store.deleteKey(physicalResourceId, { ifMatch: existing.etag });

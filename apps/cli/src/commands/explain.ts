@@ -1,5 +1,12 @@
 import { compileTrigger, createChangeSet, decide, type Decision } from '@monorepo-triggers/config-schema';
-import { changeRule, createsBranch, describeChangeRule, githubPushSchema, payloadPathsAreChanges, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import {
+  changeRule,
+  createsBranch,
+  describeChangeRule,
+  githubPushSchema,
+  payloadPathsAreChanges,
+  toCompactPushEvent,
+} from '@monorepo-triggers/push-event';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
@@ -55,7 +62,8 @@ interface PushUnderTest {
 }
 
 function pushFrom(options: ExplainOptions): PushUnderTest {
-  if (!!options.payload === !!options.git) throw new UserError('give exactly one of --payload FILE or --git BASE..HEAD (see triggers explain --help)', 2);
+  if (!!options.payload === !!options.git)
+    throw new UserError('give exactly one of --payload FILE or --git BASE..HEAD (see triggers explain --help)', 2);
   const normaliseRef = (ref: string) => (ref.startsWith('refs/') ? ref : `refs/heads/${ref}`);
   if (options.payload) {
     let json: unknown;
@@ -65,7 +73,8 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
       throw new UserError(`cannot read the payload ${options.payload}: ${(error as Error).message}`);
     }
     const parsed = githubPushSchema.safeParse(json);
-    if (!parsed.success) throw new UserError(`${options.payload} is not a GitHub push payload: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
+    if (!parsed.success)
+      throw new UserError(`${options.payload} is not a GitHub push payload: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
     const event = toCompactPushEvent(parsed.data, 'explain');
     // Eval's rule: the payload's paths are the change only for an ordinary push. For a forced push or
     // a new branch eval asks GitHub; without it (here), they are hints and onIncompleteChanges decides.
@@ -78,7 +87,9 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
       created: createsBranch(rule),
       paths: event.changedPaths,
       complete: certain && !event.incompleteReasons,
-      rule: certain ? describeChangeRule(rule) : `${describeChangeRule(rule)}; eval asks GitHub for it, explain shows the fallback: the payload's paths and onIncompleteChanges`,
+      rule: certain
+        ? describeChangeRule(rule)
+        : `${describeChangeRule(rule)}; eval asks GitHub for it, explain shows the fallback: the payload's paths and onIncompleteChanges`,
       ...(event.incompleteReasons ? { incompleteReasons: event.incompleteReasons } : {}),
     };
   }
@@ -111,14 +122,19 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
     .sort((a, b) => Number(b.decision.start) - Number(a.decision.start) || a.pipeline.localeCompare(b.pipeline));
 
   if (options.json) {
-    out(JSON.stringify({ push: { ...push, paths: push.paths.length }, source: loaded.source, decisions, invalid: loaded.invalid }, null, 2));
+    out(
+      JSON.stringify({ push: { ...push, paths: push.paths.length }, source: loaded.source, decisions, invalid: loaded.invalid }, null, 2),
+    );
     return 0;
   }
-  out(`${push.repository} ${push.ref}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + (push.incompleteReasons ?? []).join('; ') + ')'}; configs from ${loaded.source}`);
+  out(
+    `${push.repository} ${push.ref}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + (push.incompleteReasons ?? []).join('; ') + ')'}; configs from ${loaded.source}`,
+  );
   out(paint('dim', `what changed: ${push.rule}`));
   const starting = decisions.filter((d) => d.decision.start);
   out(paint('bold', `${starting.length} of ${decisions.length} pipeline(s) would start`));
-  for (const { pipeline, decision } of decisions) out(`${decision.start ? paint('green', 'START') : paint('dim', 'skip ')} ${pipeline}: ${describe(decision)}`);
+  for (const { pipeline, decision } of decisions)
+    out(`${decision.start ? paint('green', 'START') : paint('dim', 'skip ')} ${pipeline}: ${describe(decision)}`);
   for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
   return 0;
 }

@@ -40,7 +40,8 @@ function describeLogLine(line: string): string | undefined {
     case 'delivery':
       return `${paint('cyan', '→')} delivery ${entry['deliveryId']}: ${entry['event']} ${entry['repository'] ?? ''} ${entry['ref'] ?? ''} → ${entry['status']} ${entry['outcome']}`;
     case 'decision':
-      if (entry['action'] === 'started') return `${paint('green', '▶ started')} ${entry['pipeline']} (execution ${sha(entry['executionId'])}…): ${entry['detail']}`;
+      if (entry['action'] === 'started')
+        return `${paint('green', '▶ started')} ${entry['pipeline']} (execution ${sha(entry['executionId'])}…): ${entry['detail']}`;
       if (entry['action'] === 'failed') return `${paint('red', '✗ failed')} ${entry['pipeline']}: ${entry['error']}`;
       return undefined;
     case 'summary':
@@ -68,12 +69,23 @@ export async function runStart(options: StartOptions): Promise<number> {
   }) as typeof process.stdout.write;
 
   const secretFromEnv = !!process.env['WEBHOOK_SECRET'];
-  const stack = await startLocalStack({ port: options.port, dataDir: options.dataDir, root: options.root, aws: options.aws, print, retryDelaysMs: [1000, 2000] });
+  const stack = await startLocalStack({
+    port: options.port,
+    dataDir: options.dataDir,
+    root: options.root,
+    aws: options.aws,
+    print,
+    retryDelaysMs: [1000, 2000],
+  });
   const rel = (p: string) => relative(process.cwd(), p) || p;
   print(paint('bold', 'monorepo-triggers local stack'));
   print(`  webhook:    ${stack.info.webhookUrl}   (POST GitHub deliveries here)`);
-  print(`  secret:     ${secretFromEnv ? 'from WEBHOOK_SECRET' : `${rel(stack.info.secretFile)} (generated once; set WEBHOOK_SECRET to choose it)`}`);
-  print(`  configs:    s3://${stack.info.bucket}/${stack.info.prefix}/ ${options.aws ? '(AWS)' : `on ${stack.info.s3Endpoint}`}: ${stack.configCount} config(s)${stack.seeded ? `, ${stack.seeded} seeded from examples/configs` : ''}`);
+  print(
+    `  secret:     ${secretFromEnv ? 'from WEBHOOK_SECRET' : `${rel(stack.info.secretFile)} (generated once; set WEBHOOK_SECRET to choose it)`}`,
+  );
+  print(
+    `  configs:    s3://${stack.info.bucket}/${stack.info.prefix}/ ${options.aws ? '(AWS)' : `on ${stack.info.s3Endpoint}`}: ${stack.configCount} config(s)${stack.seeded ? `, ${stack.seeded} seeded from examples/configs` : ''}`,
+  );
   print(`  executions: ${options.aws ? 'real CodePipeline' : rel(join(options.dataDir, 'executions.jsonl'))}`);
   print(`  logs:       ${rel(logFile)}`);
   print('Send a signed example push (in another terminal):');

@@ -18,12 +18,15 @@ Examples:
   triggers put examples/configs/orders.json
   triggers delete acme/platform orders`;
 
-const OWNED_WARNING = (stack: string) => `warning: this config is owned by a CloudFormation stack (${stack}); change it through that stack, or its next update will undo this`;
+const OWNED_WARNING = (stack: string) =>
+  `warning: this config is owned by a CloudFormation stack (${stack}); change it through that stack, or its next update will undo this`;
 
 export async function runList(options: SourceOptions & { repo?: string; json?: boolean }): Promise<number> {
   const { store, description } = openStore(options);
   const bar = progress('listing configs');
-  const listing = await store.list(options.repo, { onProgress: ({ listed, read }) => (read === 0 ? bar.update(listed) : bar.update(read, listed)) });
+  const listing = await store.list(options.repo, {
+    onProgress: ({ listed, read }) => (read === 0 ? bar.update(listed) : bar.update(read, listed)),
+  });
   bar.done();
   if (options.json) {
     out(JSON.stringify({ source: description, configs: listing.configs, invalid: listing.invalid }, null, 2));
@@ -31,8 +34,12 @@ export async function runList(options: SourceOptions & { repo?: string; json?: b
   }
   out(paint('dim', `${listing.configs.length} config(s) in ${description}`));
   for (const { config } of listing.configs) {
-    const owner = config.owner ? paint('dim', ` (stack ${config.owner.stackId.split('/')[1] ?? config.owner.stackId} / ${config.owner.logicalResourceId})`) : '';
-    out(`${config.repository} ${config.pipelineName}: ${config.branches.join(', ')}${config.tags.length ? ` + tags ${config.tags.join(', ')}` : ''} · ${config.includePaths.length} include, ${config.excludePaths.length} exclude${owner}`);
+    const owner = config.owner
+      ? paint('dim', ` (stack ${config.owner.stackId.split('/')[1] ?? config.owner.stackId} / ${config.owner.logicalResourceId})`)
+      : '';
+    out(
+      `${config.repository} ${config.pipelineName}: ${config.branches.join(', ')}${config.tags.length ? ` + tags ${config.tags.join(', ')}` : ''} · ${config.includePaths.length} include, ${config.excludePaths.length} exclude${owner}`,
+    );
   }
   for (const bad of listing.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
   return 0;
@@ -67,12 +74,15 @@ export async function runPut(files: string[], options: SourceOptions): Promise<n
       const repository = (json as { repository?: string }).repository;
       const pipeline = (json as { pipelineName?: string }).pipelineName;
       const existing = repository && pipeline ? await store.get(repository, pipeline).catch(() => undefined) : undefined;
-      if (existing && 'config' in existing && existing.config.owner) err(paint('yellow', OWNED_WARNING(existing.config.owner.stackId), process.stderr));
+      if (existing && 'config' in existing && existing.config.owner)
+        err(paint('yellow', OWNED_WARNING(existing.config.owner.stackId), process.stderr));
       const stored = await store.put(json);
       out(`${paint('green', '✓')} ${file} → ${store.uriFor(stored.key)}`);
     } catch (error) {
       failed++;
-      out(`${paint('red', '✗')} ${file}: ${error instanceof ConfigValidationError ? formatIssues(error.issues) : (error as Error).message}`);
+      out(
+        `${paint('red', '✗')} ${file}: ${error instanceof ConfigValidationError ? formatIssues(error.issues) : (error as Error).message}`,
+      );
     }
   }
   if (failed === 0) out(paint('dim', `wrote ${files.length} config(s) to ${description}`));
@@ -82,7 +92,8 @@ export async function runPut(files: string[], options: SourceOptions): Promise<n
 export async function runDelete(repository: string, pipeline: string, options: SourceOptions): Promise<number> {
   const { store } = openStore(options);
   const existing = await store.get(repository, pipeline);
-  if (existing && 'config' in existing && existing.config.owner) err(paint('yellow', OWNED_WARNING(existing.config.owner.stackId), process.stderr));
+  if (existing && 'config' in existing && existing.config.owner)
+    err(paint('yellow', OWNED_WARNING(existing.config.owner.stackId), process.stderr));
   const { key, existed } = await store.delete(repository, pipeline);
   out(existed ? `deleted ${store.uriFor(key)}` : `nothing to delete: ${store.uriFor(key)} does not exist`);
   return 0;

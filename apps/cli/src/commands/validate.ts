@@ -86,7 +86,9 @@ export function runValidate(files: string[], json: boolean): number {
 export async function runValidateStored(source: SourceOptions, json: boolean): Promise<number> {
   const { store, description } = openStore(source);
   const bar = json ? undefined : progress('reading configs');
-  const listing = await store.list(undefined, { onProgress: ({ listed, read }) => (read === 0 ? bar?.update(listed) : bar?.update(read, listed)) });
+  const listing = await store.list(undefined, {
+    onProgress: ({ listed, read }) => (read === 0 ? bar?.update(listed) : bar?.update(read, listed)),
+  });
   bar?.done();
   const valid = listing.configs.map(({ key }) => key).sort();
   const invalid = listing.invalid.map(({ key, issues }) => ({ key, issues })).sort((a, b) => a.key.localeCompare(b.key));

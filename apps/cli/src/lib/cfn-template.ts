@@ -10,11 +10,33 @@ export interface TriggerResource {
 
 // CloudFormation's short-form intrinsic functions (`!Ref x`, `!Sub '...'`, `!GetAtt a.b`...), read as
 // their long form `{ "Fn::X": ... }` so templates parse like CloudFormation reads them.
-const INTRINSICS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Condition', 'Ref'];
+const INTRINSICS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+  'Condition',
+  'Ref',
+];
 const cfnTags: Tags = INTRINSICS.flatMap((name) => {
   const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
   const resolve = (value: unknown) => ({ [key]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value });
-  return (['scalar', 'seq', 'map'] as const).map((nodeClass) => ({ tag: `!${name}`, collection: nodeClass === 'scalar' ? undefined : nodeClass, resolve, identify: () => false }) as never);
+  return (['scalar', 'seq', 'map'] as const).map(
+    (nodeClass) =>
+      ({ tag: `!${name}`, collection: nodeClass === 'scalar' ? undefined : nodeClass, resolve, identify: () => false }) as never,
+  );
 });
 
 /** Parses a CloudFormation template (YAML or JSON), throwing an Error that says where it is malformed. */
@@ -27,10 +49,18 @@ export function parseTemplate(text: string): Record<string, unknown> {
 }
 
 const isIntrinsic = (value: unknown): boolean =>
-  !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && /^(Ref|Condition|Fn::.+)$/.test(Object.keys(value)[0] as string);
+  !!value &&
+  typeof value === 'object' &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  /^(Ref|Condition|Fn::.+)$/.test(Object.keys(value)[0] as string);
 
 /** Placeholders that satisfy each property's format, so the rest of a resource can still be checked. */
-const PLACEHOLDER: Record<string, string> = { Repository: 'placeholder/placeholder', IncludePaths: '^placeholder/', ExcludePaths: '^placeholder/' };
+const PLACEHOLDER: Record<string, string> = {
+  Repository: 'placeholder/placeholder',
+  IncludePaths: '^placeholder/',
+  ExcludePaths: '^placeholder/',
+};
 const LIST_PROPERTIES = new Set(['Branches', 'Tags', 'IncludePaths', 'ExcludePaths']);
 
 function placeholderFor(name: string): unknown {

@@ -23,9 +23,22 @@ export interface ConfigBucket {
 export async function startConfigBucket(options: { aws: boolean; dataDir: string }): Promise<ConfigBucket> {
   if (options.aws) {
     const bucket = process.env['CONFIG_BUCKET'] ?? '';
-    if (!bucket) throw new UserError('--aws needs CONFIG_BUCKET (and credentials from the default chain: AWS_PROFILE, SSO, environment...)');
-    return { bucket, s3Endpoint: 'https://s3.amazonaws.com', clientConfig: { forcePathStyle: false }, env: {}, stop: async () => undefined };
+    if (!bucket)
+      throw new UserError('--aws needs CONFIG_BUCKET (and credentials from the default chain: AWS_PROFILE, SSO, environment...)');
+    return {
+      bucket,
+      s3Endpoint: 'https://s3.amazonaws.com',
+      clientConfig: { forcePathStyle: false },
+      env: {},
+      stop: async () => undefined,
+    };
   }
   const s3 = await startS3Server({ directory: join(options.dataDir, 's3'), buckets: [LOCAL_BUCKET], recordRequests: false });
-  return { bucket: LOCAL_BUCKET, s3Endpoint: s3.endpoint, clientConfig: localS3ClientConfig(s3.endpoint), env: s3.env, stop: () => s3.stop() };
+  return {
+    bucket: LOCAL_BUCKET,
+    s3Endpoint: s3.endpoint,
+    clientConfig: localS3ClientConfig(s3.endpoint),
+    env: s3.env,
+    stop: () => s3.stop(),
+  };
 }

@@ -51,14 +51,25 @@ export function loadConfigDir(dir: string): LoadedConfigs {
 /** The store named by `--bucket` (real S3, default credentials) or else the running local stack's. */
 export function openStore(options: SourceOptions): { store: S3ConfigStore; description: string } {
   if (options.bucket) {
-    const settings = storeSettingsFromEnv({ ...process.env, CONFIG_BUCKET: options.bucket, ...(options.prefix ? { CONFIG_PREFIX: options.prefix } : {}) });
-    const store = new S3ConfigStore({ client: createS3Client({ forcePathStyle: settings.forcePathStyle }), bucket: settings.bucket, prefix: settings.prefix });
+    const settings = storeSettingsFromEnv({
+      ...process.env,
+      CONFIG_BUCKET: options.bucket,
+      ...(options.prefix ? { CONFIG_PREFIX: options.prefix } : {}),
+    });
+    const store = new S3ConfigStore({
+      client: createS3Client({ forcePathStyle: settings.forcePathStyle }),
+      bucket: settings.bucket,
+      prefix: settings.prefix,
+    });
     return { store, description: `s3://${settings.bucket}/${settings.prefix}/` };
   }
   const local = readLocalStack();
   if (!local) throw new UserError('no local stack is running: start it with `npm start`, or pass --bucket BUCKET (or --configs DIR)');
   const client = createS3Client(localS3ClientConfig(local.s3Endpoint));
-  return { store: new S3ConfigStore({ client, bucket: local.bucket, prefix: local.prefix }), description: `local stack (s3://${local.bucket}/${local.prefix}/ on ${local.s3Endpoint})` };
+  return {
+    store: new S3ConfigStore({ client, bucket: local.bucket, prefix: local.prefix }),
+    description: `local stack (s3://${local.bucket}/${local.prefix}/ on ${local.s3Endpoint})`,
+  };
 }
 
 /** Configs for `explain`: from `--configs DIR`, `--bucket`, or the local stack. */

@@ -18,7 +18,8 @@ export interface EvalLambdaOptions {
  */
 export function startEvalLambda(handler: EvalHandler, options: EvalLambdaOptions): Promise<LocalLambda> {
   // As on Lambda, eval is told its own ARN (the account and region of the pipelines it starts).
-  const evalHandler = (payload: unknown) => handler(payload, { invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${EVAL_FUNCTION_NAME}` });
+  const evalHandler = (payload: unknown) =>
+    handler(payload, { invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${EVAL_FUNCTION_NAME}` });
   return startLocalLambda({
     functionName: EVAL_FUNCTION_NAME,
     handler: evalHandler,

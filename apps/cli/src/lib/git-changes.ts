@@ -12,7 +12,11 @@ export function gitChangedPaths(range: string, cwd: string): string[] {
   const [, base, dots, head] = match as unknown as [string, string, string, string];
   try {
     const revisions = dots === '...' ? [`${base}...${head}`] : [base, head];
-    const output = execFileSync('git', ['diff', '--name-only', '--no-renames', '-z', ...revisions], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync('git', ['diff', '--name-only', '--no-renames', '-z', ...revisions], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return output.split('\0').filter((p) => p !== '');
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;

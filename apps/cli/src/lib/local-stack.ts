@@ -53,7 +53,8 @@ function webhookSecret(dataDir: string): { secret: string; file: string } {
 function lambdaBundles(root: string): { webhook: string; eval: string } {
   const bundles = { webhook: join(root, 'dist/apps/webhook/main.js'), eval: join(root, 'dist/apps/eval/main.js') };
   for (const bundle of Object.values(bundles)) {
-    if (!existsSync(bundle)) throw new UserError(`missing ${bundle}: build it with \`npx nx run-many -t build -p webhook eval\` (npm start does)`);
+    if (!existsSync(bundle))
+      throw new UserError(`missing ${bundle}: build it with \`npx nx run-many -t build -p webhook eval\` (npm start does)`);
   }
   return bundles;
 }
@@ -109,7 +110,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { seeded, configCount } = await seedExampleConfigs(openStore(), { dir: join(root, 'examples/configs'), seed: !options.aws });
     const server = stopLater(await serveWebhook(webhookHandler, options.port));
 
-    const info: LocalStackInfo = { pid: process.pid, webhookUrl: server.url, s3Endpoint: s3.s3Endpoint, bucket: s3.bucket, prefix, secretFile };
+    const info: LocalStackInfo = {
+      pid: process.pid,
+      webhookUrl: server.url,
+      s3Endpoint: s3.s3Endpoint,
+      bucket: s3.bucket,
+      prefix,
+      secretFile,
+    };
     writeFileSync(stackInfoFile(dataDir), JSON.stringify(info, null, 2));
     return { info, seeded, configCount, idle: () => evalLambda.idle(), stop };
   } catch (error) {

@@ -6,7 +6,10 @@ import { loadConfigDir } from './config-source';
  * through the same validation as `triggers put`. Returns how many it put and how many valid configs
  * the store then holds.
  */
-export async function seedExampleConfigs(store: Pick<S3ConfigStore, 'list' | 'put'>, options: { dir: string; seed: boolean }): Promise<{ seeded: number; configCount: number }> {
+export async function seedExampleConfigs(
+  store: Pick<S3ConfigStore, 'list' | 'put'>,
+  options: { dir: string; seed: boolean },
+): Promise<{ seeded: number; configCount: number }> {
   let seeded = 0;
   let existing = await store.list();
   if (options.seed && existing.configs.length + existing.invalid.length === 0) {

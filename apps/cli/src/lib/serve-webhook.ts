@@ -9,7 +9,8 @@ export async function serveWebhook(handler: WebhookHandler, port: number): Promi
   try {
     return await serveLambdaOverHttp(handler, port);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserError(`port ${port} is busy: stop what uses it, or pick another with --port N`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new UserError(`port ${port} is busy: stop what uses it, or pick another with --port N`);
     throw error;
   }
 }

@@ -23,7 +23,6 @@ export const COMPARE_FILE_CAP = 300;
 /** Longest time spent asking GitHub, all steps together, so eval finishes well inside its timeout. */
 export const COMPLETION_BUDGET_MS = 20_000;
 
-
 /**
  * Learns from GitHub what a push changed, following its ChangeRule: the compare API (`base...head`,
  * whose diff starts at the merge base) for an ordinary push and a new branch, with the diff of two
@@ -32,10 +31,19 @@ export const COMPLETION_BUDGET_MS = 20_000;
  * compare would count what the rewritten branch already had; every path of the tree for a default
  * branch created. Never throws: a failed step is recorded and the list stays incomplete.
  */
-export async function completeChanges(event: CompactPushEvent, rule: ChangeRule, github: GithubApi | undefined, budgetMs = COMPLETION_BUDGET_MS): Promise<CompletedChanges> {
+export async function completeChanges(
+  event: CompactPushEvent,
+  rule: ChangeRule,
+  github: GithubApi | undefined,
+  budgetMs = COMPLETION_BUDGET_MS,
+): Promise<CompletedChanges> {
   const payload: CompletedChanges = { paths: event.changedPaths, complete: false, source: 'payload', steps: [] };
   if (payloadIsComplete(rule)) return { ...payload, complete: true };
-  if (!github) return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub for the full change list' }] };
+  if (!github)
+    return {
+      ...payload,
+      steps: [{ step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub for the full change list' }],
+    };
 
   const [owner, repo] = event.repository.split('/').map(encodeURIComponent);
   const repoPath = `/repos/${owner}/${repo}`;
@@ -57,7 +65,11 @@ export async function completeChanges(event: CompactPushEvent, rule: ChangeRule,
     try {
       const [before, after] = await Promise.all([tree(base), tree(head)]);
       if (!before || !after) {
-        steps.push({ step: 'tree-diff', outcome: 'incomplete', detail: 'GitHub truncated a recursive tree (over 100,000 entries or 7 MB)' });
+        steps.push({
+          step: 'tree-diff',
+          outcome: 'incomplete',
+          detail: 'GitHub truncated a recursive tree (over 100,000 entries or 7 MB)',
+        });
         return partial();
       }
       const paths = diffTrees(before, after);
@@ -78,7 +90,10 @@ export async function completeChanges(event: CompactPushEvent, rule: ChangeRule,
         steps.push({ step: 'tree', outcome: 'incomplete', detail: 'GitHub truncated the recursive tree (over 100,000 entries or 7 MB)' });
         return { ...payload, steps };
       }
-      const paths = entries.filter((e) => e.type !== 'tree').map((e) => e.path).sort();
+      const paths = entries
+        .filter((e) => e.type !== 'tree')
+        .map((e) => e.path)
+        .sort();
       steps.push({ step: 'tree', outcome: 'complete', detail: `${paths.length} paths in ${rule.head}, all new` });
       return { paths, complete: true, source: 'tree', steps };
     } catch (error) {
@@ -88,7 +103,11 @@ export async function completeChanges(event: CompactPushEvent, rule: ChangeRule,
   }
 
   const base = rule.kind === 'new-branch' ? rule.defaultBranch : event.before;
-  if (!base) return { ...payload, steps: [{ step: 'github', outcome: 'skipped', detail: 'new branch and no default branch in the payload: nothing to compare with' }] };
+  if (!base)
+    return {
+      ...payload,
+      steps: [{ step: 'github', outcome: 'skipped', detail: 'new branch and no default branch in the payload: nothing to compare with' }],
+    };
   let mergeBase: string | undefined;
   try {
     let entries = 0;
@@ -111,10 +130,18 @@ export async function completeChanges(event: CompactPushEvent, rule: ChangeRule,
     }
     // The cap is on entries (a rename is one entry naming two paths).
     if (listed && entries < COMPARE_FILE_CAP) {
-      steps.push({ step: 'compare', outcome: 'complete', detail: `${entries} files between ${base} and ${event.after}${mergeBase ? ` (merge base ${mergeBase})` : ''}` });
+      steps.push({
+        step: 'compare',
+        outcome: 'complete',
+        detail: `${entries} files between ${base} and ${event.after}${mergeBase ? ` (merge base ${mergeBase})` : ''}`,
+      });
       return { paths: [...compared].sort(), complete: true, source: 'compare', steps };
     }
-    steps.push({ step: 'compare', outcome: 'incomplete', detail: listed ? `${entries} files: at the compare API's cap of ${COMPARE_FILE_CAP}` : 'the answer lists no files at all' });
+    steps.push({
+      step: 'compare',
+      outcome: 'incomplete',
+      detail: listed ? `${entries} files: at the compare API's cap of ${COMPARE_FILE_CAP}` : 'the answer lists no files at all',
+    });
   } catch (error) {
     steps.push({ step: 'compare', outcome: 'failed', detail: (error as Error).message });
   }

@@ -1,7 +1,14 @@
 import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger, type Decision } from '@monorepo-triggers/config-schema';
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges, type ChangeRule } from '@monorepo-triggers/push-event';
+import {
+  changeRule,
+  createsBranch,
+  describeChangeRule,
+  payloadIsComplete,
+  payloadPathsAreChanges,
+  type ChangeRule,
+} from '@monorepo-triggers/push-event';
 import { completeChanges, type CompletedChanges } from './complete-changes';
 import type { GithubApi } from './github-api';
 
@@ -47,7 +54,9 @@ export async function decideAll(
     const completed = await completeChanges(event, rule, deps.github);
     // When GitHub could not tell, the payload's paths are all there is: each config decides on them
     // with its onIncompleteChanges policy.
-    changes = completed.complete ? completed : { ...completed, paths: [...new Set([...completed.paths, ...event.changedPaths])].sort(), complete: false };
+    changes = completed.complete
+      ? completed
+      : { ...completed, paths: [...new Set([...completed.paths, ...event.changedPaths])].sort(), complete: false };
     deps.log({
       msg: 'change-list',
       rule: rule.kind,
@@ -57,7 +66,9 @@ export async function decideAll(
       source: changes.source,
       paths: changes.paths.length,
       steps: changes.steps,
-      ...(changes.complete ? {} : { fallback: "GitHub could not give the full change list: the payload's paths and each config's onIncompleteChanges decide" }),
+      ...(changes.complete
+        ? {}
+        : { fallback: "GitHub could not give the full change list: the payload's paths and each config's onIncompleteChanges decide" }),
     });
     const changeSet = createChangeSet(changes.paths, changes.complete);
     decisions = decisions.map((d) => (undecided(d) ? { ...d, decision: decide(d.trigger, facts, changeSet) } : d));

@@ -28,7 +28,9 @@ export async function evaluatePush(event: CompactPushEvent, deps: EvalDependenci
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
 
   const starting: Promise<StartedPipeline[]>[] = [];
-  const decided = await decideAll(event, triggers, { github: deps.github, log }, (batch) => starting.push(startPipelines(batch, event, deps)));
+  const decided = await decideAll(event, triggers, { github: deps.github, log }, (batch) =>
+    starting.push(startPipelines(batch, event, deps)),
+  );
   const started = (await Promise.all(starting)).flat();
 
   const summary = report(event, listing, decided, started, log);

@@ -49,7 +49,10 @@ export class FetchGithubApi implements GithubApi {
       const text = (await response.text()).slice(0, 200);
       const remaining = response.headers.get('x-ratelimit-remaining');
       const reset = response.headers.get('x-ratelimit-reset');
-      const limited = remaining === '0' || response.status === 429 ? ` (rate limited${reset ? `, resets at ${new Date(Number(reset) * 1000).toISOString()}` : ''})` : '';
+      const limited =
+        remaining === '0' || response.status === 429
+          ? ` (rate limited${reset ? `, resets at ${new Date(Number(reset) * 1000).toISOString()}` : ''})`
+          : '';
       throw new GithubApiError(response.status, `GitHub answered ${response.status}${limited}: ${text}`);
     }
     const next = NEXT_LINK.exec(response.headers.get('link') ?? '')?.[1];

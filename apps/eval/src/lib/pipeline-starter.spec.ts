@@ -5,7 +5,14 @@ import { evalSettingsFromEnv } from './settings';
 import { diffTrees } from './complete-changes';
 
 const config = (overrides: Record<string, unknown> = {}) => {
-  const result = validateTriggerConfig({ version: 1, repository: 'Acme/Platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^x/'], ...overrides });
+  const result = validateTriggerConfig({
+    version: 1,
+    repository: 'Acme/Platform',
+    pipelineName: 'orders',
+    branches: ['main'],
+    includePaths: ['^x/'],
+    ...overrides,
+  });
   if (!result.ok) throw new Error('bad test config');
   return result.value;
 };
@@ -24,24 +31,34 @@ describe('executionToken', () => {
     ['pipeline', ['Acme/Platform', 'refs/heads/main', 'b0', 'abc', 'billing']],
     ['repository', ['Acme/Other', 'refs/heads/main', 'b0', 'abc', 'orders']],
   ] as const)('differs when the %s differs', (_name, [repository, ref, before, after, pipeline]) => {
-    expect(executionToken(repository, ref, before, after, pipeline)).not.toBe(executionToken('Acme/Platform', 'refs/heads/main', 'b0', 'abc', 'orders'));
+    expect(executionToken(repository, ref, before, after, pipeline)).not.toBe(
+      executionToken('Acme/Platform', 'refs/heads/main', 'b0', 'abc', 'orders'),
+    );
   });
 });
 
 describe('startRequestFor', () => {
   it('pins the source action only when the config names one', () => {
     expect(startRequestFor(config(), pushEvent()).sourceRevisions).toBeUndefined();
-    expect(startRequestFor(config({ sourceActionName: 'Src' }), pushEvent()).sourceRevisions).toEqual([{ actionName: 'Src', revisionType: 'COMMIT_ID', revisionValue: pushEvent().after }]);
+    expect(startRequestFor(config({ sourceActionName: 'Src' }), pushEvent()).sourceRevisions).toEqual([
+      { actionName: 'Src', revisionType: 'COMMIT_ID', revisionValue: pushEvent().after },
+    ]);
   });
 
   it('builds the commit an annotated tag points at, not the tag object', () => {
-    const request = startRequestFor(config({ sourceActionName: 'Src' }), pushEvent({ ref: 'refs/tags/v1', after: 't'.repeat(40), headCommit: 'c'.repeat(40) }));
+    const request = startRequestFor(
+      config({ sourceActionName: 'Src' }),
+      pushEvent({ ref: 'refs/tags/v1', after: 't'.repeat(40), headCommit: 'c'.repeat(40) }),
+    );
     expect(request.variables).toContainEqual({ name: 'COMMIT_ID', value: 'c'.repeat(40) });
     expect(request.sourceRevisions?.[0]?.revisionValue).toBe('c'.repeat(40));
   });
 
   it('passes TAG_NAME for tags and BRANCH_NAME for branches, beside configured variables', () => {
-    const names = (ref: string) => startRequestFor(config({ variables: { A: '1' } }), pushEvent({ ref })).variables.map((v) => v.name).sort();
+    const names = (ref: string) =>
+      startRequestFor(config({ variables: { A: '1' } }), pushEvent({ ref }))
+        .variables.map((v) => v.name)
+        .sort();
     expect(names('refs/tags/v1')).toEqual(['A', 'COMMIT_ID', 'REPOSITORY', 'TAG_NAME']);
     expect(names('refs/heads/release/1')).toEqual(['A', 'BRANCH_NAME', 'COMMIT_ID', 'REPOSITORY']);
   });
@@ -49,23 +66,49 @@ describe('startRequestFor', () => {
 
 describe('diffTrees', () => {
   it('lists added, removed and changed blobs and submodules, not trees', () => {
-    const before = [{ path: 'a', type: 'blob', sha: '1' }, { path: 'b', type: 'blob', sha: '1' }, { path: 'd', type: 'tree', sha: '1' }, { path: 'sub', type: 'commit', sha: '1' }];
-    const after = [{ path: 'a', type: 'blob', sha: '1' }, { path: 'c', type: 'blob', sha: '1' }, { path: 'd', type: 'tree', sha: '2' }, { path: 'sub', type: 'commit', sha: '2' }];
+    const before = [
+      { path: 'a', type: 'blob', sha: '1' },
+      { path: 'b', type: 'blob', sha: '1' },
+      { path: 'd', type: 'tree', sha: '1' },
+      { path: 'sub', type: 'commit', sha: '1' },
+    ];
+    const after = [
+      { path: 'a', type: 'blob', sha: '1' },
+      { path: 'c', type: 'blob', sha: '1' },
+      { path: 'd', type: 'tree', sha: '2' },
+      { path: 'sub', type: 'commit', sha: '2' },
+    ];
     expect(diffTrees(before, after)).toEqual(['b', 'c', 'sub']);
   });
 });
 
 describe('evalSettingsFromEnv', () => {
   it('applies defaults and names a bad variable', () => {
-    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b' })).toEqual({ bucket: 'b', configPrefix: 'mono-repo/config', eventsPrefix: 'mono-repo/events', forcePathStyle: false, githubApiUrl: 'https://api.github.com', startConcurrency: 10 });
-    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).toThrow(/GITHUB_API_URL/);
-    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).not.toThrow(/ghp_secret/);
+    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b' })).toEqual({
+      bucket: 'b',
+      configPrefix: 'mono-repo/config',
+      eventsPrefix: 'mono-repo/events',
+      forcePathStyle: false,
+      githubApiUrl: 'https://api.github.com',
+      startConcurrency: 10,
+    });
+    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).toThrow(
+      /GITHUB_API_URL/,
+    );
+    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).not.toThrow(
+      /ghp_secret/,
+    );
     expect(() => evalSettingsFromEnv({})).toThrow(/CONFIG_BUCKET/);
   });
 
   it('takes the GitHub token from Secrets Manager by id, or for local runs from GITHUB_TOKEN, never both', () => {
-    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token' }).githubToken).toEqual({ secretId: 'ci/token', maxAgeMs: 300_000 });
+    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token' }).githubToken).toEqual({
+      secretId: 'ci/token',
+      maxAgeMs: 300_000,
+    });
     expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN: 't' }).githubToken).toEqual({ value: 't' });
-    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token', GITHUB_TOKEN: 't' })).toThrow(/GITHUB_TOKEN_SECRET_ID .*not both/);
+    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token', GITHUB_TOKEN: 't' })).toThrow(
+      /GITHUB_TOKEN_SECRET_ID .*not both/,
+    );
   });
 });

@@ -23,7 +23,13 @@ export interface EvalSummary {
 }
 
 /** One `decision` line per config (what was decided, why, and what became of its start), then the `summary` line. */
-export function report(event: CompactPushEvent, listing: ListResult, decided: DecidedPush, started: readonly StartedPipeline[], log: Logger): EvalSummary {
+export function report(
+  event: CompactPushEvent,
+  listing: ListResult,
+  decided: DecidedPush,
+  started: readonly StartedPipeline[],
+  log: Logger,
+): EvalSummary {
   const outcomeByPipeline = new Map(started.map(({ planned, outcome }) => [planned.trigger.config.pipelineName, outcome]));
   for (const { key, trigger, decision } of decided.decisions) {
     const outcome = outcomeByPipeline.get(trigger.config.pipelineName);
@@ -41,7 +47,8 @@ export function report(event: CompactPushEvent, listing: ListResult, decided: De
     });
   }
 
-  const named = (keep: (outcome: StartOutcome) => boolean) => started.filter((s) => keep(s.outcome)).map((s) => s.planned.trigger.config.pipelineName);
+  const named = (keep: (outcome: StartOutcome) => boolean) =>
+    started.filter((s) => keep(s.outcome)).map((s) => s.planned.trigger.config.pipelineName);
   const { rule, changes } = decided;
   const summary: EvalSummary = {
     deliveryId: event.deliveryId,

@@ -11,5 +11,7 @@ export const evalSettingsSchema = z.object({
   SECRETS_MAX_AGE_SECONDS: secretsMaxAgeVariable(300),
   GITHUB_API_URL: z._default(z.url({ message: 'must be a URL such as https://api.github.com' }), 'https://api.github.com'),
   START_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
-  PIPELINE_ARN_PREFIX: z.optional(z.string().check(z.regex(/^arn:[a-z-]+:codepipeline:[a-z0-9-]+:\d{12}:$/, 'must be arn:<partition>:codepipeline:<region>:<account>:'))),
+  PIPELINE_ARN_PREFIX: z.optional(
+    z.string().check(z.regex(/^arn:[a-z-]+:codepipeline:[a-z0-9-]+:\d{12}:$/, 'must be arn:<partition>:codepipeline:<region>:<account>:')),
+  ),
 });

@@ -19,7 +19,9 @@ export interface EvalSettings {
 export function evalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EvalSettings {
   const s = parseEnvironment(evalSettingsSchema, env, 'eval');
   if (s.GITHUB_TOKEN_SECRET_ID && s.GITHUB_TOKEN) {
-    throw new Error('eval: invalid configuration: set GITHUB_TOKEN_SECRET_ID (the Secrets Manager secret) or, for local runs only, GITHUB_TOKEN, not both');
+    throw new Error(
+      'eval: invalid configuration: set GITHUB_TOKEN_SECRET_ID (the Secrets Manager secret) or, for local runs only, GITHUB_TOKEN, not both',
+    );
   }
   return {
     bucket: s.CONFIG_BUCKET,

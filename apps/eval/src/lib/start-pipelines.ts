@@ -28,8 +28,15 @@ export interface StartDependencies {
  * Starts each planned pipeline that agrees to it, `startConcurrency` at a time. Never rejects: a
  * refusal or a failure is that pipeline's outcome, and the others go on.
  */
-export function startPipelines(planned: readonly PlannedStart[], event: CompactPushEvent, deps: StartDependencies): Promise<StartedPipeline[]> {
-  return mapLimit(planned, deps.startConcurrency, async (plan): Promise<StartedPipeline> => ({ planned: plan, outcome: await startOne(plan, event, deps) }));
+export function startPipelines(
+  planned: readonly PlannedStart[],
+  event: CompactPushEvent,
+  deps: StartDependencies,
+): Promise<StartedPipeline[]> {
+  return mapLimit(planned, deps.startConcurrency, async (plan): Promise<StartedPipeline> => ({
+    planned: plan,
+    outcome: await startOne(plan, event, deps),
+  }));
 }
 
 async function startOne({ trigger }: PlannedStart, event: CompactPushEvent, deps: StartDependencies): Promise<StartOutcome> {

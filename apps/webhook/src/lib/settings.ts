@@ -16,10 +16,14 @@ export interface WebhookSettings {
 export function webhookSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
   const s = parseEnvironment(webhookSettingsSchema, env, 'webhook');
   if (!s.WEBHOOK_SECRET_ID === !s.WEBHOOK_SECRET) {
-    throw new Error('webhook: invalid configuration: set WEBHOOK_SECRET_ID (the Secrets Manager secret) or, for local runs only, WEBHOOK_SECRET, and not both');
+    throw new Error(
+      'webhook: invalid configuration: set WEBHOOK_SECRET_ID (the Secrets Manager secret) or, for local runs only, WEBHOOK_SECRET, and not both',
+    );
   }
   if (s.WEBHOOK_SECRET_ID && s.WEBHOOK_SECRET_PREVIOUS) {
-    throw new Error('webhook: invalid configuration: WEBHOOK_SECRET_PREVIOUS goes with WEBHOOK_SECRET only; with WEBHOOK_SECRET_ID, store {"current","previous"} in the secret itself');
+    throw new Error(
+      'webhook: invalid configuration: WEBHOOK_SECRET_PREVIOUS goes with WEBHOOK_SECRET only; with WEBHOOK_SECRET_ID, store {"current","previous"} in the secret itself',
+    );
   }
   return {
     secrets: s.WEBHOOK_SECRET_ID

@@ -88,7 +88,10 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
   if (ref.kind === 'tag') {
     const tag = trigger.tags.find((p) => p.test(ref.name));
     if (!tag) {
-      const detail = trigger.tags.length === 0 ? `tag ${ref.name}: config has no tags` : `tag ${ref.name} matches none of ${trigger.tags.map((p) => p.source).join(', ')}`;
+      const detail =
+        trigger.tags.length === 0
+          ? `tag ${ref.name}: config has no tags`
+          : `tag ${ref.name} matches none of ${trigger.tags.map((p) => p.source).join(', ')}`;
       return { start: false, reason: 'tag-not-matched', detail };
     }
     return { start: true, reason: 'tag-matched', detail: `tag ${ref.name} matches ${tag.source}`, refPattern: tag.source };
@@ -96,18 +99,40 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
 
   const branch = trigger.branches.find((p) => p.test(ref.name));
   if (!branch) {
-    return { start: false, reason: 'branch-not-matched', detail: `branch ${ref.name} matches none of ${trigger.branches.map((p) => p.source).join(', ')}` };
+    return {
+      start: false,
+      reason: 'branch-not-matched',
+      detail: `branch ${ref.name} matches none of ${trigger.branches.map((p) => p.source).join(', ')}`,
+    };
   }
   if (push.created && config.onNewBranch === 'always') {
-    return { start: true, reason: 'new-branch', detail: `branch ${ref.name} was created and matches ${branch.source}; onNewBranch is always`, refPattern: branch.source };
+    return {
+      start: true,
+      reason: 'new-branch',
+      detail: `branch ${ref.name} was created and matches ${branch.source}; onNewBranch is always`,
+      refPattern: branch.source,
+    };
   }
 
   const search = searchPaths(trigger, changes);
   if (search.match) {
-    return { start: true, reason: 'path-matched', detail: `${search.match.path} matches ${search.match.pattern} on branch ${ref.name}`, refPattern: branch.source, match: search.match, work: search.work };
+    return {
+      start: true,
+      reason: 'path-matched',
+      detail: `${search.match.path} matches ${search.match.pattern} on branch ${ref.name}`,
+      refPattern: branch.source,
+      match: search.match,
+      work: search.work,
+    };
   }
   const excluded = search.excluded;
-  const unknown: Decision['incomplete'] = !changes.complete ? 'change-list' : search.exhausted ? 'work-limit' : search.tooLong !== undefined ? 'path-too-long' : undefined;
+  const unknown: Decision['incomplete'] = !changes.complete
+    ? 'change-list'
+    : search.exhausted
+      ? 'work-limit'
+      : search.tooLong !== undefined
+        ? 'path-too-long'
+        : undefined;
   if (unknown) {
     const startAnyway = config.onIncompleteChanges === 'trigger';
     const why = {
@@ -128,5 +153,12 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
   const detail = excluded
     ? `no changed path counts: ${excluded.path} matches ${excluded.pattern} but is excluded by ${excluded.excludedBy}`
     : `none of the ${changes.paths.length} changed paths matches includePaths`;
-  return { start: false, reason: 'no-path-matched', detail, refPattern: branch.source, work: search.work, ...(excluded ? { excluded } : {}) };
+  return {
+    start: false,
+    reason: 'no-path-matched',
+    detail,
+    refPattern: branch.source,
+    work: search.work,
+    ...(excluded ? { excluded } : {}),
+  };
 }

@@ -115,7 +115,26 @@ describe('compileGlob', () => {
     // '!') and '**' inside braces (picomatch's reading differs between alternatives).
     const segment = fc.constantFrom('a', 'b', 'ab', 'src', '.github', 'x.md', 'c.ts', 'é');
     const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
-    const globSegment = fc.constantFrom('a', 'b', 'src', '*', '**', '*.md', '?', 'a*', '*b', '[ab]', '[^a]', '.github', '{a,b}', '{x.md,c.ts}', '{a,src/b}', 'a?', 'x.md', '*.ts');
+    const globSegment = fc.constantFrom(
+      'a',
+      'b',
+      'src',
+      '*',
+      '**',
+      '*.md',
+      '?',
+      'a*',
+      '*b',
+      '[ab]',
+      '[^a]',
+      '.github',
+      '{a,b}',
+      '{x.md,c.ts}',
+      '{a,src/b}',
+      'a?',
+      'x.md',
+      '*.ts',
+    );
     const glob = fc.array(globSegment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
 
     const matchers = new Map<string, (name: string) => boolean>();
@@ -133,7 +152,11 @@ describe('compileGlob', () => {
       fc.assert(
         fc.property(glob, path, path, (g, p, q) => {
           // Paths made from the glob itself, so that a good share of the cases match.
-          const near = g.replace(/\*\*/g, q).replace(/[*?]/g, 'a').replace(/\{([^,}]*),[^}]*\}/g, '$1').replace(/\[\^?(\w)\w*\]/g, 'b');
+          const near = g
+            .replace(/\*\*/g, q)
+            .replace(/[*?]/g, 'a')
+            .replace(/\{([^,}]*),[^}]*\}/g, '$1')
+            .replace(/\[\^?(\w)\w*\]/g, 'b');
           for (const candidate of [p, near]) {
             const expected = expectedMatch(g, candidate);
             if (expected) matched++;
@@ -154,7 +177,12 @@ describe('compileGlob', () => {
           if (engine) expect(p.startsWith(compiled.prefix)).toBe(true);
           if (compiled.literal) {
             forms++;
-            expect({ glob: g, path: p, form: compiled.literal.kind, matches: testGlobLiteral(compiled.literal, p) }).toEqual({ glob: g, path: p, form: compiled.literal.kind, matches: engine });
+            expect({ glob: g, path: p, form: compiled.literal.kind, matches: testGlobLiteral(compiled.literal, p) }).toEqual({
+              glob: g,
+              path: p,
+              form: compiled.literal.kind,
+              matches: engine,
+            });
           }
         }),
         { numRuns: 20_000, seed: 20261126 },
@@ -163,7 +191,12 @@ describe('compileGlob', () => {
     });
 
     it.each([
-      ['**/package.json', { kind: 'basename', text: 'package.json' }, ['package.json', 'a/package.json'], ['a/xpackage.json', 'package.json/x']],
+      [
+        '**/package.json',
+        { kind: 'basename', text: 'package.json' },
+        ['package.json', 'a/package.json'],
+        ['a/xpackage.json', 'package.json/x'],
+      ],
       ['**/docs/x.md', { kind: 'basename', text: 'docs/x.md' }, ['docs/x.md', 'a/docs/x.md'], ['adocs/x.md']],
       ['**/*.md', { kind: 'suffix', text: '.md' }, ['a.md', 'x/y/.md', '.md'], ['a.mdx', 'md']],
     ])('matches %s without the engine', (glob, literal, yes, no) => {

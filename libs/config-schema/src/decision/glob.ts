@@ -52,7 +52,9 @@ const BRACED_TRAILING_SEGMENTS = '(?:/[^/]*)+';
 /** Compiles a glob to an anchored RE2 source; throws GlobSyntaxError for what it cannot take. */
 export function compileGlob(source: string): CompiledGlob {
   if (source.startsWith('!')) {
-    throw new GlobSyntaxError('starts with "!", but negation is not supported: list what to leave out in excludePaths (or list only the names you want)');
+    throw new GlobSyntaxError(
+      'starts with "!", but negation is not supported: list what to leave out in excludePaths (or list only the names you want)',
+    );
   }
   // As picomatch does: a leading `./` means the repository root (paths never start with it), and an
   // escaped `/` is just a `/`.
@@ -209,7 +211,9 @@ class GlobParser {
     while (this.glob[at] === '*') at++;
     if (at === this.pos) at++;
     if (this.glob[at] === '(') {
-      throw new GlobSyntaxError(`uses an extglob at "${this.glob.slice(this.pos, at + 1)}", which is not supported; use {a,b} or several patterns`);
+      throw new GlobSyntaxError(
+        `uses an extglob at "${this.glob.slice(this.pos, at + 1)}", which is not supported; use {a,b} or several patterns`,
+      );
     }
   }
 
@@ -267,7 +271,9 @@ class GlobParser {
       if (ch === '}') break;
     }
     if (alternatives.length < 2) {
-      throw new GlobSyntaxError(`has "{…}" with a single alternative at position ${open + 1}; separate alternatives with "," or write "\\{" for a literal brace`);
+      throw new GlobSyntaxError(
+        `has "{…}" with a single alternative at position ${open + 1}; separate alternatives with "," or write "\\{" for a literal brace`,
+      );
     }
     return `(?:${alternatives.join('|')})`;
   }

@@ -11,7 +11,14 @@ describe('compilePathPattern', () => {
   });
 
   it('matches plain text without the engine (program size 0) and the rest with it', () => {
-    for (const [source, syntax] of [['^services/orders/', 'regex'], ['\\.md$', 'regex'], ['README.md', 'glob'], ['apps/web/**', 'glob'], ['**/*.md', 'glob'], ['**/package.json', 'glob']] as const) {
+    for (const [source, syntax] of [
+      ['^services/orders/', 'regex'],
+      ['\\.md$', 'regex'],
+      ['README.md', 'glob'],
+      ['apps/web/**', 'glob'],
+      ['**/*.md', 'glob'],
+      ['**/package.json', 'glob'],
+    ] as const) {
       expect(compilePathPattern(source, syntax, 0).programSize).toBe(0);
     }
     expect(compilePathPattern('^services/[^/]+/docs/', 'regex', 0).programSize).toBeGreaterThan(0);

@@ -4,10 +4,7 @@ import { cachedLinearRegex } from './linear-regex';
 import { testGlobLiteral } from './path-patterns';
 
 /** What a Git ref names. Anything that is neither a branch nor a tag never starts a pipeline. */
-export type ParsedRef =
-  | { kind: 'branch'; name: string }
-  | { kind: 'tag'; name: string }
-  | { kind: 'other'; name: string };
+export type ParsedRef = { kind: 'branch'; name: string } | { kind: 'tag'; name: string } | { kind: 'other'; name: string };
 
 /** Splits `refs/heads/x` and `refs/tags/x`; a bare name is taken as a branch (as in CLI use). */
 export function parseRef(ref: string): ParsedRef {

@@ -31,7 +31,29 @@ describe('literalRegexPrefix', () => {
   it('never claims a prefix that a matching path lacks (random patterns and paths, the RE2 engine as the oracle)', () => {
     // Atoms include the constructs a hand-written scanner gets wrong: a ']' first in a class, POSIX
     // classes, quoted text (\Q…\E), alternations inside and outside groups.
-    const atom = fc.constantFrom('a', 'b', '/', '\\.', '.', 'a?', 'b*', 'a+', '(a|b)', '[ab]', 'a{0,1}', '|', '\\d', 'x', '[](]', '[^]a]', '[[:alpha:](]', '\\Q(\\E', '\\Q[\\E', '(?:a|)', '[|]');
+    const atom = fc.constantFrom(
+      'a',
+      'b',
+      '/',
+      '\\.',
+      '.',
+      'a?',
+      'b*',
+      'a+',
+      '(a|b)',
+      '[ab]',
+      'a{0,1}',
+      '|',
+      '\\d',
+      'x',
+      '[](]',
+      '[^]a]',
+      '[[:alpha:](]',
+      '\\Q(\\E',
+      '\\Q[\\E',
+      '(?:a|)',
+      '[|]',
+    );
     const pattern = fc.array(atom, { minLength: 1, maxLength: 6 }).map((atoms) => `^${atoms.join('')}`);
     const path = fc.array(fc.constantFrom('a', 'b', '/', '.', 'x', '1', '(', ']', '['), { maxLength: 8 }).map((chars) => chars.join(''));
     let checked = 0;
@@ -55,9 +77,12 @@ describe('literalRegexPrefix', () => {
     expect(checked).toBeGreaterThan(1000);
   });
 
-  it.each(['^ab[](]|c', '^ab[[:alpha:](]|c', '^ab\\Q(\\E|c', '^ab\\Q[\\E|c'])('finds the top-level alternative in %s (no prefix)', (source) => {
-    expect(literalRegexPrefix(source)).toBe('');
-  });
+  it.each(['^ab[](]|c', '^ab[[:alpha:](]|c', '^ab\\Q(\\E|c', '^ab\\Q[\\E|c'])(
+    'finds the top-level alternative in %s (no prefix)',
+    (source) => {
+      expect(literalRegexPrefix(source)).toBe('');
+    },
+  );
 });
 
 describe('regexLiteral', () => {
@@ -84,8 +109,12 @@ describe('regexLiteral', () => {
   });
 
   it('answers like the RE2 engine for every plain-text pattern (random patterns and paths)', () => {
-    const body = fc.array(fc.constantFrom('a', 'b', '/', '\\.', '\\-', 'é', '.md', 'x'), { minLength: 1, maxLength: 4 }).map((p) => p.join(''));
-    const source = fc.tuple(fc.constantFrom('', '^', '(^|/)', '(?:^|/)'), body, fc.boolean()).map(([opening, text, end]) => `${opening}${text}${end ? '$' : ''}`);
+    const body = fc
+      .array(fc.constantFrom('a', 'b', '/', '\\.', '\\-', 'é', '.md', 'x'), { minLength: 1, maxLength: 4 })
+      .map((p) => p.join(''));
+    const source = fc
+      .tuple(fc.constantFrom('', '^', '(^|/)', '(?:^|/)'), body, fc.boolean())
+      .map(([opening, text, end]) => `${opening}${text}${end ? '$' : ''}`);
     const path = fc.array(fc.constantFrom('a', 'b', '/', '.', '-', 'é', 'm', 'd', 'x'), { maxLength: 9 }).map((chars) => chars.join(''));
     let literal = 0;
     fc.assert(
@@ -94,7 +123,8 @@ describe('regexLiteral', () => {
         if (!form) return;
         literal++;
         const engine = RE2JS.compile(pattern);
-        for (const p of paths) expect({ pattern, path: p, matches: testRegexLiteral(form, p) }).toEqual({ pattern, path: p, matches: engine.test(p) });
+        for (const p of paths)
+          expect({ pattern, path: p, matches: testRegexLiteral(form, p) }).toEqual({ pattern, path: p, matches: engine.test(p) });
       }),
       { numRuns: 2000, seed: 20261125 },
     );

@@ -34,7 +34,7 @@ function literalAt(source: string, i: number): { char: string; width: number } |
 /** Plain text from `start` to `end` of the source, or undefined when anything there is not plain. */
 function plainText(source: string, start: number, end: number): string | undefined {
   let text = '';
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     const literal = literalAt(source, i);
     if (!literal) return undefined;
     text += literal.char;

@@ -13,7 +13,13 @@ const cfnOptionalScalar = z.pipe(
   z.transform((value) => (value === '' ? undefined : value)),
 );
 // A list written as a single string is a one-element list.
-const cfnList = z.union([z.pipe(cfnScalar, z.transform((value) => [value])), z.array(cfnScalar)]);
+const cfnList = z.union([
+  z.pipe(
+    cfnScalar,
+    z.transform((value) => [value]),
+  ),
+  z.array(cfnScalar),
+]);
 
 /** `Custom::PipelineTrigger` properties, PascalCase, as CloudFormation sends them. */
 export const cfnPropertiesSchema = z.strictObject({

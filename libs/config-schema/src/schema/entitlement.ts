@@ -30,7 +30,11 @@ export function stackNameOf(stackId: string): string | undefined {
   return /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stack\/([^/]+)\//.exec(stackId)?.[1];
 }
 
-const words = (value: string) => value.trim().split(/\s+/).filter((w) => w !== '');
+const words = (value: string) =>
+  value
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
 
 /** The rule, on the pipeline's tags (undefined: the pipeline does not exist). */
 export function entitlementOf(pipelineName: string, tags: Record<string, string> | undefined, claim: EntitlementClaim): Entitlement {
@@ -38,16 +42,25 @@ export function entitlementOf(pipelineName: string, tags: Record<string, string>
   if (tags === undefined) return { entitled: false, reason: `pipeline ${pipelineName} does not exist in this account and region` };
   const allowed = tags[ENTITLEMENT_TAG];
   if (allowed === undefined) {
-    return { entitled: false, reason: `pipeline ${pipelineName} has no ${ENTITLEMENT_TAG} tag: tag it with the repository whose pushes may start it (${repository})` };
+    return {
+      entitled: false,
+      reason: `pipeline ${pipelineName} has no ${ENTITLEMENT_TAG} tag: tag it with the repository whose pushes may start it (${repository})`,
+    };
   }
   if (!words(allowed.toLowerCase()).includes(repository.toLowerCase())) {
-    return { entitled: false, reason: `pipeline ${pipelineName} may be started only by ${allowed} (its ${ENTITLEMENT_TAG} tag), not by ${repository}` };
+    return {
+      entitled: false,
+      reason: `pipeline ${pipelineName} may be started only by ${allowed} (its ${ENTITLEMENT_TAG} tag), not by ${repository}`,
+    };
   }
   const stacks = tags[OWNER_STACKS_TAG];
   if (stacks !== undefined) {
     const owner = claim.ownerStackId === undefined ? undefined : stackNameOf(claim.ownerStackId);
     if (owner === undefined || !words(stacks).includes(owner)) {
-      return { entitled: false, reason: `pipeline ${pipelineName} takes triggers only from stack ${words(stacks).join(' or ')} (its ${OWNER_STACKS_TAG} tag), not from ${owner === undefined ? 'a config no stack owns' : `stack ${owner}`}` };
+      return {
+        entitled: false,
+        reason: `pipeline ${pipelineName} takes triggers only from stack ${words(stacks).join(' or ')} (its ${OWNER_STACKS_TAG} tag), not from ${owner === undefined ? 'a config no stack owns' : `stack ${owner}`}`,
+      };
     }
   }
   return { entitled: true };

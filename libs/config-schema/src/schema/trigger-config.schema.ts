@@ -31,7 +31,13 @@ export interface PathPatternIssue {
  * config's compiled programs (branch and tag globs included) together pass LIMITS.configInstructions
  * (matching time grows with it).
  */
-export function pathPatternIssues(config: { includePaths?: readonly unknown[]; excludePaths?: readonly unknown[]; pathSyntax: PathSyntax; branches?: readonly unknown[]; tags?: readonly unknown[] }): PathPatternIssue[] {
+export function pathPatternIssues(config: {
+  includePaths?: readonly unknown[];
+  excludePaths?: readonly unknown[];
+  pathSyntax: PathSyntax;
+  branches?: readonly unknown[];
+  tags?: readonly unknown[];
+}): PathPatternIssue[] {
   const issues: PathPatternIssue[] = [];
   // Branch and tag globs count towards the total too (their own errors are reported where they are).
   let instructions = [...(config.branches ?? []), ...(config.tags ?? [])].reduce<number>((total, source) => {
@@ -67,17 +73,19 @@ export const ownerSchema = z.strictObject({
   logicalResourceId: z.string().check(z.minLength(1)),
 });
 
-export const variablesSchema = z.record(
-  z
-    .string()
-    .check(
+export const variablesSchema = z
+  .record(
+    z.string().check(
       z.minLength(1),
       z.maxLength(LIMITS.variableNameLength),
       z.regex(VARIABLE_NAME, 'must contain only letters, digits, @, - and _'),
-      z.refine((name) => !(BUILT_IN_VARIABLES as readonly string[]).includes(name), { message: `is set by the trigger itself (${BUILT_IN_VARIABLES.join(', ')})` }),
+      z.refine((name) => !(BUILT_IN_VARIABLES as readonly string[]).includes(name), {
+        message: `is set by the trigger itself (${BUILT_IN_VARIABLES.join(', ')})`,
+      }),
     ),
-  z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(LIMITS.variableValueLength)),
-).check(z.refine((vars) => Object.keys(vars).length <= LIMITS.variables, { message: `at most ${LIMITS.variables} variables` }));
+    z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(LIMITS.variableValueLength)),
+  )
+  .check(z.refine((vars) => Object.keys(vars).length <= LIMITS.variables, { message: `at most ${LIMITS.variables} variables` }));
 
 // zod/mini, not classic zod: the same schemas at a thirtieth of the bundle size (13 KB against
 // 450 KB), which is most of a Lambda function's cold start beyond the AWS SDK itself.
@@ -85,22 +93,49 @@ export const variablesSchema = z.record(
 /** The fields of a trigger configuration, before cross-field checks. */
 const triggerConfigShape = z.strictObject({
   version: z.literal(1).check(z.describe('Format version of this document.')),
-  repository: z.string().check(z.refine(isRepositoryName, REPOSITORY_RULE), z.describe('GitHub repository as owner/name; matched case-insensitively.')),
+  repository: z
+    .string()
+    .check(z.refine(isRepositoryName, REPOSITORY_RULE), z.describe('GitHub repository as owner/name; matched case-insensitively.')),
   pipelineName: z
     .string()
-    .check(z.minLength(1), z.maxLength(LIMITS.pipelineNameLength), z.refine(isPipelineName, PIPELINE_NAME_RULE), z.describe('CodePipeline pipeline to start.')),
+    .check(
+      z.minLength(1),
+      z.maxLength(LIMITS.pipelineNameLength),
+      z.refine(isPipelineName, PIPELINE_NAME_RULE),
+      z.describe('CodePipeline pipeline to start.'),
+    ),
   branches: z
     .array(refPattern)
-    .check(z.minLength(1, 'needs at least one branch glob'), z.maxLength(LIMITS.refPatterns), z.describe('Branch-name globs: * stays within one path segment, ** crosses /.')),
-  tags: z._default(z.array(refPattern).check(z.maxLength(LIMITS.refPatterns)), []).check(z.describe('Tag-name globs; a matching tag push starts the pipeline.')),
+    .check(
+      z.minLength(1, 'needs at least one branch glob'),
+      z.maxLength(LIMITS.refPatterns),
+      z.describe('Branch-name globs: * stays within one path segment, ** crosses /.'),
+    ),
+  tags: z
+    ._default(z.array(refPattern).check(z.maxLength(LIMITS.refPatterns)), [])
+    .check(z.describe('Tag-name globs; a matching tag push starts the pipeline.')),
   includePaths: z
     .array(pattern())
-    .check(z.minLength(1, 'needs at least one pattern'), z.maxLength(LIMITS.pathPatterns), z.describe('A changed file counts when it matches one of these and none of excludePaths. Regular expressions use RE2 syntax (no lookaround, no back-references) and are matched in linear time.')),
-  excludePaths: z._default(z.array(pattern()).check(z.maxLength(LIMITS.pathPatterns)), []).check(z.describe('Files matching any of these never count.')),
+    .check(
+      z.minLength(1, 'needs at least one pattern'),
+      z.maxLength(LIMITS.pathPatterns),
+      z.describe(
+        'A changed file counts when it matches one of these and none of excludePaths. Regular expressions use RE2 syntax (no lookaround, no back-references) and are matched in linear time.',
+      ),
+    ),
+  excludePaths: z
+    ._default(z.array(pattern()).check(z.maxLength(LIMITS.pathPatterns)), [])
+    .check(z.describe('Files matching any of these never count.')),
   pathSyntax: z
     ._default(z.enum(['regex', 'glob']), 'regex')
-    .check(z.describe('regex: an RE2-syntax regular expression searched in the path (anchor with ^; no lookaround or back-references); glob: matched against the whole path.')),
-  onIncompleteChanges: z._default(z.enum(['trigger', 'skip']), 'trigger').check(z.describe('What to do when the full change list cannot be known.')),
+    .check(
+      z.describe(
+        'regex: an RE2-syntax regular expression searched in the path (anchor with ^; no lookaround or back-references); glob: matched against the whole path.',
+      ),
+    ),
+  onIncompleteChanges: z
+    ._default(z.enum(['trigger', 'skip']), 'trigger')
+    .check(z.describe('What to do when the full change list cannot be known.')),
   onNewBranch: z
     ._default(z.enum(['changes', 'always']), 'changes')
     .check(

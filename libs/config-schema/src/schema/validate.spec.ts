@@ -20,7 +20,15 @@ describe('validateTriggerConfig', () => {
     const result = validateTriggerConfig(valid);
     expect(result).toEqual({
       ok: true,
-      value: { ...valid, tags: [], excludePaths: [], pathSyntax: 'regex', onIncompleteChanges: 'trigger', onNewBranch: 'changes', variables: {} },
+      value: {
+        ...valid,
+        tags: [],
+        excludePaths: [],
+        pathSyntax: 'regex',
+        onIncompleteChanges: 'trigger',
+        onNewBranch: 'changes',
+        variables: {},
+      },
     });
   });
 
@@ -39,8 +47,18 @@ describe('validateTriggerConfig', () => {
     ['an unknown path syntax', { ...valid, pathSyntax: 'pcre' }, 'pathSyntax', /regex.*glob/],
     ['an unknown new-branch policy', { ...valid, onNewBranch: 'sometimes' }, 'onNewBranch', /changes.*always/],
     ['an empty pattern', { ...valid, includePaths: ['^a/', ''] }, 'includePaths[1]', /must not be empty/],
-    ['a regex that does not compile', { ...valid, includePaths: ['^a/', '^(b'] }, 'includePaths[1]', /"\^\(b" is not valid RE2 syntax: missing closing \)/],
-    ['an exclude that does not compile', { ...valid, excludePaths: ['[z-a]'] }, 'excludePaths[0]', /not valid RE2 syntax: invalid character class range/],
+    [
+      'a regex that does not compile',
+      { ...valid, includePaths: ['^a/', '^(b'] },
+      'includePaths[1]',
+      /"\^\(b" is not valid RE2 syntax: missing closing \)/,
+    ],
+    [
+      'an exclude that does not compile',
+      { ...valid, excludePaths: ['[z-a]'] },
+      'excludePaths[0]',
+      /not valid RE2 syntax: invalid character class range/,
+    ],
     ['a reserved variable', { ...valid, variables: { COMMIT_ID: 'x' } }, 'variables.COMMIT_ID', /set by the trigger itself/],
     ['an empty variable value', { ...valid, variables: { SERVICE: '' } }, 'variables.SERVICE', /must not be empty/],
     ['a variable name with a space', { ...valid, variables: { 'MY VAR': 'x' } }, 'variables.MY VAR', /letters, digits/],
@@ -64,14 +82,19 @@ describe('validateTriggerConfig', () => {
     expect(issues).toEqual([{ path: 'includePaths[1]', message: expect.stringMatching(message) }]);
   });
 
-  it.each(['^(a+)+$', '^services/(a|a)*$', '^a.*b.*c.*=', '(.*a){12}$', '.*\\.md$'])('accepts %s: no pattern can backtrack on the linear-time engine', (pattern) => {
-    expect(validateTriggerConfig({ ...valid, includePaths: [pattern] }).ok).toBe(true);
-  });
+  it.each(['^(a+)+$', '^services/(a|a)*$', '^a.*b.*c.*=', '(.*a){12}$', '.*\\.md$'])(
+    'accepts %s: no pattern can backtrack on the linear-time engine',
+    (pattern) => {
+      expect(validateTriggerConfig({ ...valid, includePaths: [pattern] }).ok).toBe(true);
+    },
+  );
 
   it(`refuses patterns that compile to more than ${10_000} instructions together, at the pattern that crosses the limit`, () => {
     const heavy = Array.from({ length: 12 }, (_, i) => `^p${i}/[a-z]{900}$`); // 907 instructions each
     const issues = issuesOf({ ...valid, includePaths: heavy });
-    expect(issues).toEqual([{ path: 'includePaths[11]', message: expect.stringMatching(/more than 10000 instructions; use fewer or simpler patterns/) }]);
+    expect(issues).toEqual([
+      { path: 'includePaths[11]', message: expect.stringMatching(/more than 10000 instructions; use fewer or simpler patterns/) },
+    ]);
     // Plain text costs nothing: 500 directory prefixes are fine.
     expect(validateTriggerConfig({ ...valid, includePaths: Array.from({ length: 500 }, (_, i) => `^services/s${i}/`) }).ok).toBe(true);
   });
@@ -88,11 +111,21 @@ describe('validateTriggerConfig', () => {
   });
 
   it('accepts ordinary globs', () => {
-    expect(validateTriggerConfig({ ...valid, pathSyntax: 'glob', includePaths: ['services/**/src/*.ts', '**/*.md', '{apps,libs}/**'] }).ok).toBe(true);
+    expect(
+      validateTriggerConfig({ ...valid, pathSyntax: 'glob', includePaths: ['services/**/src/*.ts', '**/*.md', '{apps,libs}/**'] }).ok,
+    ).toBe(true);
   });
 
   it('accepts globs with many wildcards, which no longer risk backtracking', () => {
-    expect(validateTriggerConfig({ ...valid, pathSyntax: 'glob', includePaths: ['**/*a*a*a*x', '**/a/**/b/**/c/**/d/**/e/**'], branches: ['*a*a*a*a*a*a*x'], tags: ['v*.*.*-*'] }).ok).toBe(true);
+    expect(
+      validateTriggerConfig({
+        ...valid,
+        pathSyntax: 'glob',
+        includePaths: ['**/*a*a*a*x', '**/a/**/b/**/c/**/d/**/e/**'],
+        branches: ['*a*a*a*a*a*a*x'],
+        tags: ['v*.*.*-*'],
+      }).ok,
+    ).toBe(true);
   });
 
   it.each([
@@ -118,7 +151,19 @@ describe('parseCfnProperties', () => {
   const owner = { stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/orders/1', logicalResourceId: 'Trigger' };
 
   it('maps PascalCase properties to the stored config and sets the owner', () => {
-    const result = parseCfnProperties({ ...props, Tags: ['orders-v*'], ExcludePaths: ['\\.md$'], PathSyntax: 'regex', OnIncompleteChanges: 'skip', OnNewBranch: 'always', SourceActionName: 'Source', Variables: { SERVICE: 'orders' } }, owner);
+    const result = parseCfnProperties(
+      {
+        ...props,
+        Tags: ['orders-v*'],
+        ExcludePaths: ['\\.md$'],
+        PathSyntax: 'regex',
+        OnIncompleteChanges: 'skip',
+        OnNewBranch: 'always',
+        SourceActionName: 'Source',
+        Variables: { SERVICE: 'orders' },
+      },
+      owner,
+    );
     expect(result).toEqual({
       ok: true,
       value: {

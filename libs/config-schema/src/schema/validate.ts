@@ -15,7 +15,13 @@ export function validateTriggerConfig(input: unknown): ParseResult<TriggerConfig
   const reported = new Set(issues.map((issue) => issue.path));
   const raw = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const list = (value: unknown) => (Array.isArray(value) ? value : undefined);
-  const patterns = { includePaths: list(raw['includePaths']), excludePaths: list(raw['excludePaths']), branches: list(raw['branches']), tags: list(raw['tags']), pathSyntax: raw['pathSyntax'] === 'glob' ? ('glob' as const) : ('regex' as const) };
+  const patterns = {
+    includePaths: list(raw['includePaths']),
+    excludePaths: list(raw['excludePaths']),
+    branches: list(raw['branches']),
+    tags: list(raw['tags']),
+    pathSyntax: raw['pathSyntax'] === 'glob' ? ('glob' as const) : ('regex' as const),
+  };
   for (const issue of pathPatternIssues(patterns)) {
     const path = formatPath(issue.path);
     if (!reported.has(path)) issues.push({ path, message: issue.message });

@@ -44,7 +44,14 @@ export class LambdaDispatcher implements Dispatcher {
     await this.options.s3.send(
       new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: 'application/json' }),
     );
-    const claim: ClaimCheck = { type: 'push-claim-check', version: 1, deliveryId: event.deliveryId, bucket: this.options.bucket, key, bytes: body.length };
+    const claim: ClaimCheck = {
+      type: 'push-claim-check',
+      version: 1,
+      deliveryId: event.deliveryId,
+      bucket: this.options.bucket,
+      key,
+      bytes: body.length,
+    };
     await this.invoke(Buffer.from(JSON.stringify(claim), 'utf8'));
     return { mode: 'claim-check', bytes: body.length, key };
   }
@@ -62,7 +69,9 @@ export class LambdaDispatcher implements Dispatcher {
     );
     // An asynchronous invoke is accepted with 202; anything else, or a function error, did not queue it.
     if (output.StatusCode !== 202 || output.FunctionError) {
-      throw new Error(`eval invoke not accepted: status ${output.StatusCode ?? 'none'}${output.FunctionError ? `, ${output.FunctionError}` : ''}`);
+      throw new Error(
+        `eval invoke not accepted: status ${output.StatusCode ?? 'none'}${output.FunctionError ? `, ${output.FunctionError}` : ''}`,
+      );
     }
   }
 }

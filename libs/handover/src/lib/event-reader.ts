@@ -29,7 +29,8 @@ export class EventReader {
   /** Rejects with InvalidEvalInput for anything that is not a push event or a claim check of ours. */
   async read(input: unknown): Promise<CompactPushEvent> {
     const parsed = evalInputSchema.safeParse(input);
-    if (!parsed.success) throw new InvalidEvalInput(`not a push event or claim check: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
+    if (!parsed.success)
+      throw new InvalidEvalInput(`not a push event or claim check: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
     if (parsed.data.type === 'push') return parsed.data;
     const claim = parsed.data;
     if (claim.bucket !== this.options.bucket || !claim.key.startsWith(this.prefix)) {

@@ -1,7 +1,14 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { localS3ClientConfig, startLocalLambda, startS3Server, type LocalLambda, type S3Server } from '@monorepo-triggers/local-aws';
+import {
+  compactPushEvent,
+  localS3ClientConfig,
+  startLocalLambda,
+  startS3Server,
+  type LocalLambda,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
 import { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './dispatcher';
 import type { CompactPushEvent } from './eval-input.schema';
 import { EventReader, InvalidEvalInput } from './event-reader';
@@ -11,11 +18,7 @@ const EVENTS_PREFIX = 'mono-repo/events';
 
 /** A push event whose JSON is exactly `bytes` long (its one changed path is padded to fit). */
 function eventOfSize(bytes: number, deliveryId: string): CompactPushEvent {
-  const event = (path: string): CompactPushEvent => ({
-    type: 'push', version: 1, deliveryId, repository: 'acme/platform', ref: 'refs/heads/main',
-    before: 'a'.repeat(40), after: 'b'.repeat(40), created: false, deleted: false, forced: false,
-    changedPaths: [path], commitCount: 1,
-  });
+  const event = (path: string): CompactPushEvent => compactPushEvent({ deliveryId, changedPaths: [path] });
   const overhead = Buffer.byteLength(JSON.stringify(event('')));
   const sized = event('p'.repeat(bytes - overhead));
   expect(Buffer.byteLength(JSON.stringify(sized))).toBe(bytes);
@@ -81,14 +84,25 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
     await lambda.idle();
     expect(result.mode).toBe('claim-check');
     expect(result.key).toMatch(/^mono-repo\/events\/\d{4}-\d{2}-\d{2}\/over_limit\.json$/);
-    expect(received[0]?.payload).toEqual({ type: 'push-claim-check', version: 1, deliveryId: 'over/limit', bucket: BUCKET, key: result.key, bytes: MAX_ASYNC_INVOKE_BYTES + 1 });
+    expect(received[0]?.payload).toEqual({
+      type: 'push-claim-check',
+      version: 1,
+      deliveryId: 'over/limit',
+      bucket: BUCKET,
+      key: result.key,
+      bytes: MAX_ASYNC_INVOKE_BYTES + 1,
+    });
     expect(received[0]?.event).toEqual(event);
   });
 
   it('reads no object outside its own bucket and events prefix', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/events-other/x.json', Body: JSON.stringify(eventOfSize(400, 'x')) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/events-other/x.json', Body: JSON.stringify(eventOfSize(400, 'x')) }),
+    );
     const claim = (bucket: string, key: string) => ({ type: 'push-claim-check', version: 1, deliveryId: 'x', bucket, key, bytes: 1 });
-    await expect(reader.read(claim('another-bucket', 'mono-repo/events/x.json'))).rejects.toThrow(new InvalidEvalInput('claim check outside handover-test/mono-repo/events/: another-bucket/mono-repo/events/x.json'));
+    await expect(reader.read(claim('another-bucket', 'mono-repo/events/x.json'))).rejects.toThrow(
+      new InvalidEvalInput('claim check outside handover-test/mono-repo/events/: another-bucket/mono-repo/events/x.json'),
+    );
     await expect(reader.read(claim(BUCKET, 'mono-repo/events-other/x.json'))).rejects.toBeInstanceOf(InvalidEvalInput);
     await expect(reader.read(claim(BUCKET, 'mono-repo/config/acme/platform/orders.json'))).rejects.toBeInstanceOf(InvalidEvalInput);
   });
@@ -99,9 +113,22 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
   });
 
   it('refuses a claim check whose object does not hold a push event', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/events/2026-11-26/odd.json', Body: JSON.stringify({ type: 'push-claim-check', version: 1, deliveryId: 'y', bucket: BUCKET, key: 'k', bytes: 1 }) }));
-    await expect(reader.read({ type: 'push-claim-check', version: 1, deliveryId: 'y', bucket: BUCKET, key: 'mono-repo/events/2026-11-26/odd.json', bytes: 1 })).rejects.toThrow(
-      new InvalidEvalInput('claim check mono-repo/events/2026-11-26/odd.json does not hold a push event'),
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'mono-repo/events/2026-11-26/odd.json',
+        Body: JSON.stringify({ type: 'push-claim-check', version: 1, deliveryId: 'y', bucket: BUCKET, key: 'k', bytes: 1 }),
+      }),
     );
+    await expect(
+      reader.read({
+        type: 'push-claim-check',
+        version: 1,
+        deliveryId: 'y',
+        bucket: BUCKET,
+        key: 'mono-repo/events/2026-11-26/odd.json',
+        bytes: 1,
+      }),
+    ).rejects.toThrow(new InvalidEvalInput('claim check mono-repo/events/2026-11-26/odd.json does not hold a push event'));
   });
 });

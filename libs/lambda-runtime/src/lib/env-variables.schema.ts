@@ -19,7 +19,8 @@ export const requiredVariable = (purpose: string) => z.string(`is required: ${pu
 const prefixVariable = (fallback: string) => z.pipe(z._default(z.string(), fallback), z.transform(trimSlashes));
 
 /** Seconds a secret read from Secrets Manager is kept before it is read again. */
-export const secretsMaxAgeVariable = (fallbackSeconds: number) => z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), fallbackSeconds);
+export const secretsMaxAgeVariable = (fallbackSeconds: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), fallbackSeconds);
 
 /** The variables every function that reads the config bucket shares, with the shared defaults. */
 export const bucketVariables = {

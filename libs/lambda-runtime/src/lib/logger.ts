@@ -12,8 +12,6 @@ export type Logger = (fields: LogFields) => void;
 export interface FunctionLogger extends Logger {
   /** Adds the invocation's request id and whether it is the container's first (cold start). */
   setInvocation(context: Pick<Context, 'awsRequestId'> | undefined): void;
-  /** A logger that adds `fields` to every line (a delivery id, say). */
-  with(fields: Record<string, unknown>): Logger;
 }
 
 /**
@@ -51,9 +49,6 @@ export function createLogger(fn: string): FunctionLogger {
   return Object.assign(write, {
     setInvocation(context: Pick<Context, 'awsRequestId'> | undefined): void {
       if (context?.awsRequestId) powertools.addContext(context as Context);
-    },
-    with(extra: Record<string, unknown>): Logger {
-      return (fields) => write({ ...extra, ...fields });
     },
   });
 }

@@ -16,10 +16,16 @@ describe('parseEnvironment', () => {
   });
 
   it("words zod's own rules in English, not zod/mini's bare 'Invalid input'", () => {
-    expect(() => parseEnvironment(schema, { SECRET: 's', FLAG: 'yes' }, 'eval')).toThrow(/FLAG: Invalid option: expected one of "true"\|"false"\|""/);
+    expect(() => parseEnvironment(schema, { SECRET: 's', FLAG: 'yes' }, 'eval')).toThrow(
+      /FLAG: Invalid option: expected one of "true"\|"false"\|""/,
+    );
   });
 });
 
 describe('trimSlashes', () => {
-  it.each([['/a/b/', 'a/b'], ['a', 'a'], ['', '']])('%j becomes %j', (input, output) => expect(trimSlashes(input)).toBe(output));
+  it.each([
+    ['/a/b/', 'a/b'],
+    ['a', 'a'],
+    ['', ''],
+  ])('%j becomes %j', (input, output) => expect(trimSlashes(input)).toBe(output));
 });

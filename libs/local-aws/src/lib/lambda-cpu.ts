@@ -5,7 +5,10 @@ import { join } from 'node:path';
 
 // The workspace's tools/at-lambda-cpu, from this file (libs/local-aws/src/lib) or from a bundle in
 // dist/<project>/ that includes it (the bench).
-const AT_LAMBDA_CPU = [join(__dirname, '..', '..', '..', '..', 'tools', 'at-lambda-cpu'), join(__dirname, '..', '..', 'tools', 'at-lambda-cpu')].find((path) => existsSync(path)) ?? 'tools/at-lambda-cpu';
+const AT_LAMBDA_CPU =
+  [join(__dirname, '..', '..', '..', '..', 'tools', 'at-lambda-cpu'), join(__dirname, '..', '..', 'tools', 'at-lambda-cpu')].find((path) =>
+    existsSync(path),
+  ) ?? 'tools/at-lambda-cpu';
 
 let quotaAvailable: boolean | undefined;
 

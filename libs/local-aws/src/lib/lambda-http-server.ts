@@ -22,7 +22,10 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): Record<strin
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
-    requestContext: { http: { method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress ?? '' }, requestId: `local-${Date.now()}` },
+    requestContext: {
+      http: { method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress ?? '' },
+      requestId: `local-${Date.now()}`,
+    },
     body: body.toString('base64'),
     isBase64Encoded: true,
   };
@@ -32,7 +35,10 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): Record<strin
  * Serves a Lambda HTTP handler on 127.0.0.1 the way a Function URL does. Bodies over 26 MB are cut
  * off with 413 before they reach the handler, as API Gateway would refuse them.
  */
-export async function serveLambdaOverHttp(handler: (event: unknown) => Promise<LambdaHttpResponse>, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+export async function serveLambdaOverHttp(
+  handler: (event: unknown) => Promise<LambdaHttpResponse>,
+  port: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const limit = 26 * 1024 * 1024;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

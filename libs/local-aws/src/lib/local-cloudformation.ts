@@ -28,9 +28,16 @@ export interface LocalCloudFormation {
 const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const element = (name: string, value: string | undefined) => (value === undefined ? '' : `<${name}>${escape(value)}</${name}>`);
-const xml = (status: number, body: string): CannedResponse => ({ status, headers: { 'content-type': 'text/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>${body}` });
+const xml = (status: number, body: string): CannedResponse => ({
+  status,
+  headers: { 'content-type': 'text/xml' },
+  body: `<?xml version="1.0" encoding="UTF-8"?>${body}`,
+});
 const validationError = (message: string) =>
-  xml(400, `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${escape(message)}</Message></Error><RequestId>local</RequestId></ErrorResponse>`);
+  xml(
+    400,
+    `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${escape(message)}</Message></Error><RequestId>local</RequestId></ErrorResponse>`,
+  );
 
 /**
  * A local stand-in for the two CloudFormation read calls cfresource makes to verify its caller,
@@ -62,7 +69,10 @@ export async function startLocalCloudFormation(initial: LocalStack[] = []): Prom
         `<DescribeStacksResponse xmlns="${NS}"><DescribeStacksResult><Stacks><member>${element('StackId', stack.stackId)}${element('StackName', stack.stackName)}${element('CreationTime', '2026-11-25T12:00:00Z')}${element('StackStatus', stack.stackStatus)}</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></DescribeStacksResponse>`,
       );
     }
-    return xml(400, `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${escape(String(action))}</Message></Error><RequestId>local</RequestId></ErrorResponse>`);
+    return xml(
+      400,
+      `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${escape(String(action))}</Message></Error><RequestId>local</RequestId></ErrorResponse>`,
+    );
   });
   return {
     endpoint: server.endpoint,

@@ -22,7 +22,10 @@ export interface LocalCodePipeline {
    * Answers `times` requests for `pipelineName` with an error (`Infinity`: always); by default
    * StartPipelineExecution requests, or ListTagsForResource ones with `operation`.
    */
-  fail(pipelineName: string, error: { status: number; type: string; times?: number; operation?: 'StartPipelineExecution' | 'ListTagsForResource' }): void;
+  fail(
+    pipelineName: string,
+    error: { status: number; type: string; times?: number; operation?: 'StartPipelineExecution' | 'ListTagsForResource' },
+  ): void;
   /** Forgets failures, starts and requests. */
   reset(): void;
   stop(): Promise<void>;
@@ -48,7 +51,11 @@ export interface LocalCodePipelineOptions {
 }
 
 const json = (body: object): CannedResponse => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body });
-const error = (type: string, message: string): CannedResponse => ({ status: 400, headers: { 'x-amzn-errortype': type }, body: { __type: type, message } });
+const error = (type: string, message: string): CannedResponse => ({
+  status: 400,
+  headers: { 'x-amzn-errortype': type },
+  body: { __type: type, message },
+});
 
 /**
  * A local stand-in for CodePipeline (JSON 1.1 protocol) for the real `@aws-sdk/client-codepipeline`
@@ -64,9 +71,14 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
     const planned = failures.get(`${operation} ${pipelineName}`);
     if (!planned || planned.times <= 0) return undefined;
     planned.times--;
-    return { status: planned.status, headers: { 'x-amzn-errortype': planned.type }, body: { __type: planned.type, message: `local CodePipeline: ${planned.type}` } };
+    return {
+      status: planned.status,
+      headers: { 'x-amzn-errortype': planned.type },
+      body: { __type: planned.type, message: `local CodePipeline: ${planned.type}` },
+    };
   };
-  const tagsOf: NonNullable<LocalCodePipelineOptions['pipelines']> = options.pipelines ?? (() => ({ 'monorepo-triggers:repository': options.repository ?? 'acme/platform' }));
+  const tagsOf: NonNullable<LocalCodePipelineOptions['pipelines']> =
+    options.pipelines ?? (() => ({ 'monorepo-triggers:repository': options.repository ?? 'acme/platform' }));
   const server = await startRecordingServer(async (request): Promise<CannedResponse> => {
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target === 'CodePipeline_20150709.ListTagsForResource') {
@@ -88,7 +100,10 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
     const tags = await tagsOf(body.name);
     if (!tags) return error('PipelineNotFoundException', `Pipeline with name '${body.name}' not found`);
     if (options.requireTag && tags[options.requireTag] === undefined) {
-      return error('AccessDeniedException', `User is not authorized to perform: codepipeline:StartPipelineExecution on resource: ${body.name} because no identity-based policy allows the codepipeline:StartPipelineExecution action`);
+      return error(
+        'AccessDeniedException',
+        `User is not authorized to perform: codepipeline:StartPipelineExecution on resource: ${body.name} because no identity-based policy allows the codepipeline:StartPipelineExecution action`,
+      );
     }
     const failed = failure('StartPipelineExecution', body.name);
     if (failed) return failed;
@@ -116,7 +131,11 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
     },
     allRequests: server.requests,
     fail(pipelineName, error) {
-      failures.set(`${error.operation ?? 'StartPipelineExecution'} ${pipelineName}`, { status: error.status, type: error.type, times: error.times ?? Infinity });
+      failures.set(`${error.operation ?? 'StartPipelineExecution'} ${pipelineName}`, {
+        status: error.status,
+        type: error.type,
+        times: error.times ?? Infinity,
+      });
     },
     reset() {
       starts.length = 0;

@@ -37,7 +37,7 @@ const STATUS: Record<string, string> = { A: 'added', M: 'modified', D: 'removed'
 function parseNameStatus(output: string): { filename: string; status: string; previous_filename?: string }[] {
   const fields = output.split('\0');
   const files: { filename: string; status: string; previous_filename?: string }[] = [];
-  for (let i = 0; i < fields.length - 1; ) {
+  for (let i = 0; i < fields.length - 1;) {
     const code = fields[i] as string;
     const letter = code[0] as string;
     if (letter === 'R' || letter === 'C') {
@@ -82,7 +82,16 @@ async function compare(dir: string, basehead: string, query: URLSearchParams, en
   return {
     status: 200,
     headers,
-    body: { status, ahead_by: aheadBy, behind_by: behindBy, total_commits: aheadBy, base_commit: { sha: base }, merge_base_commit: { sha: mergeBase }, commits: pageCommits, files },
+    body: {
+      status,
+      ahead_by: aheadBy,
+      behind_by: behindBy,
+      total_commits: aheadBy,
+      base_commit: { sha: base },
+      merge_base_commit: { sha: mergeBase },
+      commits: pageCommits,
+      files,
+    },
   };
 }
 
@@ -119,7 +128,9 @@ export async function startLocalGithub(repositories: Record<string, string>): Pr
     const route = /^\/repos\/([^/]+\/[^/]+)\/(compare|git\/trees)\/(.+)$/.exec(url.pathname);
     const dir = route ? byName.get(decodeURIComponent(route[1] as string).toLowerCase()) : undefined;
     if (!route || !dir || request.method !== 'GET') return { status: 404, body: { message: 'Not Found' } };
-    return route[2] === 'compare' ? compare(dir, route[3] as string, url.searchParams, endpoint, url.pathname) : tree(dir, route[3] as string, url.searchParams);
+    return route[2] === 'compare'
+      ? compare(dir, route[3] as string, url.searchParams, endpoint, url.pathname)
+      : tree(dir, route[3] as string, url.searchParams);
   });
   endpoint = server.endpoint;
   return {

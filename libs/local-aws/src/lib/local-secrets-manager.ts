@@ -24,14 +24,34 @@ export async function startLocalSecretsManager(initial: Record<string, string> =
     const target = String(request.headers['x-amz-target'] ?? '');
     if (failure && failure.times > 0) {
       failure.times--;
-      return { status: failure.status, headers: { 'x-amzn-errortype': failure.type }, body: { __type: failure.type, message: `local Secrets Manager: ${failure.type}` } };
+      return {
+        status: failure.status,
+        headers: { 'x-amzn-errortype': failure.type },
+        body: { __type: failure.type, message: `local Secrets Manager: ${failure.type}` },
+      };
     }
     if (target !== 'secretsmanager.GetSecretValue') return { status: 400, body: { __type: 'UnknownOperationException', message: target } };
     const { SecretId } = request.json as { SecretId: string };
     const name = [...secrets.keys()].find((n) => n === SecretId || arn(n) === SecretId);
     const secret = name === undefined ? undefined : secrets.get(name);
-    if (name === undefined || !secret) return { status: 400, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' }, body: { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } };
-    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: { ARN: arn(name), Name: name, SecretString: secret.value, VersionId: secret.versionId, VersionStages: ['AWSCURRENT'], CreatedDate: 1764000000 } };
+    if (name === undefined || !secret)
+      return {
+        status: 400,
+        headers: { 'x-amzn-errortype': 'ResourceNotFoundException' },
+        body: { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." },
+      };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: {
+        ARN: arn(name),
+        Name: name,
+        SecretString: secret.value,
+        VersionId: secret.versionId,
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1764000000,
+      },
+    };
   }, port);
   return {
     endpoint: server.endpoint,

@@ -54,7 +54,11 @@ export async function startRecordingServer(responder: Responder = () => ({ statu
         const answer = await respond(recorded, index);
         if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs).unref());
         const payload =
-          answer.body === undefined ? '' : typeof answer.body === 'string' || Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body);
+          answer.body === undefined
+            ? ''
+            : typeof answer.body === 'string' || Buffer.isBuffer(answer.body)
+              ? answer.body
+              : JSON.stringify(answer.body);
         res.writeHead(answer.status, answer.headers ?? {});
         res.end(payload);
       } catch (error) {

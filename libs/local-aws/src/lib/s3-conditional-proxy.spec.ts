@@ -6,12 +6,19 @@ describe("startConditionalS3Proxy: S3's conditional writes in front of s3rver", 
   let s3: S3Server;
   let proxy: ConditionalS3Proxy;
   const client = (endpoint: string) =>
-    new S3Client({ ...localS3ClientConfig(endpoint), maxAttempts: 1, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    new S3Client({
+      ...localS3ClientConfig(endpoint),
+      maxAttempts: 1,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
   let direct: S3Client;
   let through: S3Client;
   const status = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const put = (c: S3Client, Key: string, Body: string, condition: { IfNoneMatch?: string; IfMatch?: string } = {}) => c.send(new PutObjectCommand({ Bucket: 'b', Key, Body, ...condition }));
-  const read = async (Key: string) => (await (await direct.send(new GetObjectCommand({ Bucket: 'b', Key }))).Body?.transformToString()) ?? '';
+  const put = (c: S3Client, Key: string, Body: string, condition: { IfNoneMatch?: string; IfMatch?: string } = {}) =>
+    c.send(new PutObjectCommand({ Bucket: 'b', Key, Body, ...condition }));
+  const read = async (Key: string) =>
+    (await (await direct.send(new GetObjectCommand({ Bucket: 'b', Key }))).Body?.transformToString()) ?? '';
 
   beforeAll(async () => {
     s3 = await startS3Server({ buckets: ['b'] });
@@ -51,14 +58,18 @@ describe("startConditionalS3Proxy: S3's conditional writes in front of s3rver", 
   it('a DeleteObject with If-Match deletes only that version', async () => {
     const first = await put(through, 'gone', 'one');
     const second = await put(through, 'gone', 'two');
-    await expect(through.send(new DeleteObjectCommand({ Bucket: 'b', Key: 'gone', IfMatch: first.ETag as string }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
+    await expect(through.send(new DeleteObjectCommand({ Bucket: 'b', Key: 'gone', IfMatch: first.ETag as string }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 412 },
+    });
     expect(await read('gone')).toBe('two');
     await through.send(new DeleteObjectCommand({ Bucket: 'b', Key: 'gone', IfMatch: second.ETag as string }));
     await expect(read('gone')).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 
   it('check and write are atomic: of 20 concurrent creates of one key, exactly one succeeds', async () => {
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => put(through, 'contended', `writer-${i}`, { IfNoneMatch: '*' })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => put(through, 'contended', `writer-${i}`, { IfNoneMatch: '*' })),
+    );
     const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
     expect(won).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === 'rejected' && status(o.reason) === 412)).toHaveLength(19);

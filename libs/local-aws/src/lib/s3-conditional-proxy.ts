@@ -22,7 +22,13 @@ const xmlError = (code: string, message: string, condition?: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message>${condition ? `<Condition>${condition}</Condition>` : ''}<RequestId>local</RequestId></Error>`;
 
 /** Sends one request upstream and collects the answer. */
-function upstreamRequest(target: URL, method: string, path: string, headers: IncomingHttpHeaders, body?: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+function upstreamRequest(
+  target: URL,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body?: Buffer,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const forward = request({ host: target.hostname, port: target.port, path, method, headers }, (up) => {
       const chunks: Buffer[] = [];
@@ -72,7 +78,8 @@ export async function startConditionalS3Proxy(target: string): Promise<Condition
     const url = new URL(path, 'http://local');
     const objectPath = url.pathname;
     // An object request names bucket and key; ?delete (batch) and ?uploads (multipart) are not.
-    const isObject = objectPath.split('/').filter((s) => s !== '').length >= 2 && !url.searchParams.has('delete') && !url.searchParams.has('uploads');
+    const isObject =
+      objectPath.split('/').filter((s) => s !== '').length >= 2 && !url.searchParams.has('delete') && !url.searchParams.has('uploads');
     const body = await readBody(req);
     if (!isObject || (method !== 'PUT' && method !== 'DELETE')) {
       const answer = await upstreamRequest(upstream, method, path, req.headers, body);
@@ -84,7 +91,12 @@ export async function startConditionalS3Proxy(target: string): Promise<Condition
       const ifNoneMatch = req.headers['if-none-match'];
       const ifMatch = req.headers['if-match'];
       if (ifNoneMatch !== undefined || ifMatch !== undefined) {
-        const head = await upstreamRequest(upstream, 'HEAD', objectPath, { host: req.headers.host ?? upstream.host, authorization: req.headers.authorization ?? '', 'x-amz-date': String(req.headers['x-amz-date'] ?? ''), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' });
+        const head = await upstreamRequest(upstream, 'HEAD', objectPath, {
+          host: req.headers.host ?? upstream.host,
+          authorization: req.headers.authorization ?? '',
+          'x-amz-date': String(req.headers['x-amz-date'] ?? ''),
+          'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+        });
         // Anything but "there" or "not there" fails the request: a condition is never judged on a guess.
         if (head.status !== 200 && head.status !== 404) throw new Error(`HEAD ${objectPath} answered ${head.status}`);
         const exists = head.status === 200;
@@ -93,10 +105,25 @@ export async function startConditionalS3Proxy(target: string): Promise<Condition
         let refusal: { status: number; body: string } | undefined;
         if (conflicts > 0) {
           conflicts--;
-          refusal = { status: 409, body: xmlError('ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource. Please try again.') };
-        } else if (ifNoneMatch !== undefined && ifNoneMatch.trim() === '*' && exists) refusal = { status: 412, body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', condition) };
-        else if (ifMatch !== undefined && !exists) refusal = { status: 404, body: xmlError('NoSuchKey', 'The specified key does not exist.') };
-        else if (ifMatch !== undefined && etag !== ifMatch.trim()) refusal = { status: 412, body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', condition) };
+          refusal = {
+            status: 409,
+            body: xmlError(
+              'ConditionalRequestConflict',
+              'A conflicting conditional operation is currently in progress against this resource. Please try again.',
+            ),
+          };
+        } else if (ifNoneMatch !== undefined && ifNoneMatch.trim() === '*' && exists)
+          refusal = {
+            status: 412,
+            body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', condition),
+          };
+        else if (ifMatch !== undefined && !exists)
+          refusal = { status: 404, body: xmlError('NoSuchKey', 'The specified key does not exist.') };
+        else if (ifMatch !== undefined && etag !== ifMatch.trim())
+          refusal = {
+            status: 412,
+            body: xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', condition),
+          };
         decisions.push({ method, path: objectPath, condition: `${condition}: ${ifNoneMatch ?? ifMatch}`, status: refusal?.status ?? 200 });
         if (refusal) return { status: refusal.status, headers: { 'content-type': 'application/xml' }, body: Buffer.from(refusal.body) };
       }

@@ -84,8 +84,16 @@ export function localS3ClientConfig(endpoint: string): LocalS3ClientConfig {
 export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
   const ownDirectory = options.directory === undefined;
   const directory = options.directory ?? mkdtempSync(join(tmpdir(), 's3rver-'));
-  const args = { s3rverPath: require.resolve('s3rver'), directory, buckets: options.buckets ?? [], port: options.port ?? 0, recordRequests: options.recordRequests ?? true };
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD_SOURCE, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = {
+    s3rverPath: require.resolve('s3rver'),
+    directory,
+    buckets: options.buckets ?? [],
+    port: options.port ?? 0,
+    recordRequests: options.recordRequests ?? true,
+  };
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD_SOURCE, JSON.stringify(args)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const requests: S3Request[] = [];
   const syncWaiters = new Map<string, () => void>();
   const port = await new Promise<number>((resolve, reject) => {
@@ -97,7 +105,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
       if (waiter) return waiter();
       requests.push({ method: message.method as string, url: message.url as string });
     });
-    child.once('exit', (code) => reject(new Error(`s3rver exited with code ${code} before it started${options.port ? ` (is port ${options.port} free?)` : ''}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`s3rver exited with code ${code} before it started${options.port ? ` (is port ${options.port} free?)` : ''}`)),
+    );
     child.once('error', reject);
   });
   const endpoint = `http://127.0.0.1:${port}`;

@@ -14,7 +14,12 @@ describe('CodePipelineEntitlements against a local CodePipeline (real SDK client
   let client: CodePipelineClient;
   beforeAll(async () => {
     codepipeline = await startLocalCodePipeline({ pipelines: (name) => tags[name], tagPageSize: 1 });
-    client = new CodePipelineClient({ endpoint: codepipeline.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    client = new CodePipelineClient({
+      endpoint: codepipeline.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
   });
   afterAll(async () => {
     client.destroy();
@@ -26,19 +31,31 @@ describe('CodePipelineEntitlements against a local CodePipeline (real SDK client
     codepipeline.reset();
     expect(await entitlements.check(PREFIX, 'orders', { repository: 'acme/platform' })).toEqual({ entitled: true });
     const asked = codepipeline.allRequests.map((r) => r.json as { resourceArn: string; nextToken?: string });
-    expect(asked).toEqual([{ resourceArn: `${PREFIX}orders` }, { resourceArn: `${PREFIX}orders`, nextToken: '1' }, { resourceArn: `${PREFIX}orders`, nextToken: '2' }]);
+    expect(asked).toEqual([
+      { resourceArn: `${PREFIX}orders` },
+      { resourceArn: `${PREFIX}orders`, nextToken: '1' },
+      { resourceArn: `${PREFIX}orders`, nextToken: '2' },
+    ]);
     expect(await entitlements.check(PREFIX, 'orders', { repository: 'acme/evil-sandbox' })).toMatchObject({ entitled: false });
   });
 
   it('tells a missing pipeline from an untagged one', async () => {
     const entitlements = new CodePipelineEntitlements(client);
-    expect(await entitlements.check(PREFIX, 'untagged', { repository: 'acme/platform' })).toEqual({ entitled: false, reason: expect.stringContaining(`has no ${ENTITLEMENT_TAG} tag`) });
-    expect(await entitlements.check(PREFIX, 'gone', { repository: 'acme/platform' })).toEqual({ entitled: false, reason: expect.stringContaining('does not exist') });
+    expect(await entitlements.check(PREFIX, 'untagged', { repository: 'acme/platform' })).toEqual({
+      entitled: false,
+      reason: expect.stringContaining(`has no ${ENTITLEMENT_TAG} tag`),
+    });
+    expect(await entitlements.check(PREFIX, 'gone', { repository: 'acme/platform' })).toEqual({
+      entitled: false,
+      reason: expect.stringContaining('does not exist'),
+    });
   });
 
   it('lets other API errors through so the caller can retry', async () => {
     codepipeline.fail('orders', { status: 503, type: 'ServiceUnavailableException', times: 1, operation: 'ListTagsForResource' });
-    await expect(new CodePipelineEntitlements(client).check(PREFIX, 'orders', { repository: 'acme/platform' })).rejects.toMatchObject({ name: 'ServiceUnavailableException' });
+    await expect(new CodePipelineEntitlements(client).check(PREFIX, 'orders', { repository: 'acme/platform' })).rejects.toMatchObject({
+      name: 'ServiceUnavailableException',
+    });
     codepipeline.reset();
   });
 });

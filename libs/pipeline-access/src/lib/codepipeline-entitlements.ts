@@ -29,7 +29,9 @@ export class CodePipelineEntitlements implements PipelineEntitlements {
       tags = {};
       let nextToken: string | undefined;
       do {
-        const output = await this.client.send(new ListTagsForResourceCommand({ resourceArn: `${arnPrefix}${pipelineName}`, ...(nextToken ? { nextToken } : {}) }));
+        const output = await this.client.send(
+          new ListTagsForResourceCommand({ resourceArn: `${arnPrefix}${pipelineName}`, ...(nextToken ? { nextToken } : {}) }),
+        );
         for (const tag of output.tags ?? []) tags[tag.key ?? ''] = tag.value ?? '';
         nextToken = output.nextToken;
       } while (nextToken);

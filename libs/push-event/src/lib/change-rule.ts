@@ -25,10 +25,13 @@ export type ChangeRule =
   | { kind: 'new-default-branch'; head: string };
 
 /** The rule for one push (see ChangeRule). */
-export function changeRule(event: Pick<CompactPushEvent, 'ref' | 'before' | 'after' | 'created' | 'deleted' | 'forced' | 'defaultBranch' | 'incompleteReasons'>): ChangeRule {
+export function changeRule(
+  event: Pick<CompactPushEvent, 'ref' | 'before' | 'after' | 'created' | 'deleted' | 'forced' | 'defaultBranch' | 'incompleteReasons'>,
+): ChangeRule {
   if (event.deleted) return { kind: 'deleted' };
   if (event.created || ZERO_SHA.test(event.before)) {
-    if (event.defaultBranch !== undefined && event.ref === `refs/heads/${event.defaultBranch}`) return { kind: 'new-default-branch', head: event.after };
+    if (event.defaultBranch !== undefined && event.ref === `refs/heads/${event.defaultBranch}`)
+      return { kind: 'new-default-branch', head: event.after };
     return { kind: 'new-branch', defaultBranch: event.defaultBranch, head: event.after };
   }
   if (event.forced) return { kind: 'forced', base: event.before, head: event.after };
@@ -56,7 +59,9 @@ export function describeChangeRule(rule: ChangeRule): string {
     case 'deleted':
       return 'the ref was deleted: nothing changed';
     case 'listed':
-      return rule.complete ? "the paths of the push's commits, as GitHub listed them" : "the push's commits, but GitHub's lists may be cut: the compare of before...after completes them";
+      return rule.complete
+        ? "the paths of the push's commits, as GitHub listed them"
+        : "the push's commits, but GitHub's lists may be cut: the compare of before...after completes them";
     case 'forced':
       return `a forced push: the difference between ${rule.base} and ${rule.head}, not the rewritten commits`;
     case 'new-branch':

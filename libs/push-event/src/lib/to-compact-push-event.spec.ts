@@ -11,21 +11,48 @@ const base = {
   after: 'b'.repeat(40),
   repository: { full_name: 'Acme/Platform', default_branch: 'main' },
 };
-const commit = (id: string, lists: { added?: string[]; removed?: string[]; modified?: string[] }, distinct = true) => ({ id, distinct, added: [], removed: [], modified: [], ...lists });
+const commit = (id: string, lists: { added?: string[]; removed?: string[]; modified?: string[] }, distinct = true) => ({
+  id,
+  distinct,
+  added: [],
+  removed: [],
+  modified: [],
+  ...lists,
+});
 const compact = (payload: unknown) => toCompactPushEvent(githubPushSchema.parse(payload), 'delivery-1');
 
 describe('toCompactPushEvent', () => {
-  it.each(pushExamples.map((p, i) => [i, p['ref'], p]))('reduces @octokit/webhooks-examples push #%i (%s) to a valid compact event', (_i, _ref, payload) => {
-    const p = payload as { ref: string; after: string; deleted: boolean; commits: { added: string[]; removed: string[]; modified: string[] }[]; repository: { full_name: string } };
-    const event = compact(p);
-    expect(compactPushEventSchema.parse(event)).toEqual(event);
-    expect(event).toMatchObject({ type: 'push', deliveryId: 'delivery-1', repository: p.repository.full_name, ref: p.ref, after: p.after, deleted: p.deleted, commitCount: p.commits.length });
-    const every = new Set(p.commits.flatMap((c) => [...c.added, ...c.removed, ...c.modified]));
-    expect(new Set(event.changedPaths)).toEqual(every);
-  });
+  it.each(pushExamples.map((p, i) => [i, p['ref'], p]))(
+    'reduces @octokit/webhooks-examples push #%i (%s) to a valid compact event',
+    (_i, _ref, payload) => {
+      const p = payload as {
+        ref: string;
+        after: string;
+        deleted: boolean;
+        commits: { added: string[]; removed: string[]; modified: string[] }[];
+        repository: { full_name: string };
+      };
+      const event = compact(p);
+      expect(compactPushEventSchema.parse(event)).toEqual(event);
+      expect(event).toMatchObject({
+        type: 'push',
+        deliveryId: 'delivery-1',
+        repository: p.repository.full_name,
+        ref: p.ref,
+        after: p.after,
+        deleted: p.deleted,
+        commitCount: p.commits.length,
+      });
+      const every = new Set(p.commits.flatMap((c) => [...c.added, ...c.removed, ...c.modified]));
+      expect(new Set(event.changedPaths)).toEqual(every);
+    },
+  );
 
   it('takes the union of added, removed and modified over all commits, sorted and without duplicates', () => {
-    const event = compact({ ...base, commits: [commit('1', { added: ['b.ts', 'a.ts'] }), commit('2', { modified: ['a.ts'], removed: ['c.ts'] })] });
+    const event = compact({
+      ...base,
+      commits: [commit('1', { added: ['b.ts', 'a.ts'] }), commit('2', { modified: ['a.ts'], removed: ['c.ts'] })],
+    });
     expect(event.changedPaths).toEqual(['a.ts', 'b.ts', 'c.ts']);
     expect(event.incompleteReasons).toBeUndefined();
   });
@@ -34,10 +61,33 @@ describe('toCompactPushEvent', () => {
     ['a forced push', { forced: true }, /forced push/],
     ['a new branch', { created: true }, /new ref/],
     ['a push without commits', { commits: [] }, /no commits/],
-    ['a distinct commit listing no path', { commits: [commit('1', { added: ['a'] }), commit('2', {})] }, /1 commit\(s\) list no changed path/],
-    ['a path list at the cap', { commits: [commit('1', { modified: Array.from({ length: GITHUB_PATH_LIST_CAP }, (_, i) => `f${i}`) })] }, /at or near GitHub's cap of about 3000 paths/],
-    ['a commit whose three lists together reach the cap', { commits: [commit('1', { added: Array.from({ length: 2000 }, (_, i) => `a${i}`), modified: Array.from({ length: 1000 }, (_, i) => `m${i}`) })] }, /1 commit\(s\) list at or near/],
-    ['a commit list at the cap', { commits: Array.from({ length: GITHUB_MAX_COMMITS }, (_, i) => commit(String(i), { added: ['x'] })) }, /2048 commits/],
+    [
+      'a distinct commit listing no path',
+      { commits: [commit('1', { added: ['a'] }), commit('2', {})] },
+      /1 commit\(s\) list no changed path/,
+    ],
+    [
+      'a path list at the cap',
+      { commits: [commit('1', { modified: Array.from({ length: GITHUB_PATH_LIST_CAP }, (_, i) => `f${i}`) })] },
+      /at or near GitHub's cap of about 3000 paths/,
+    ],
+    [
+      'a commit whose three lists together reach the cap',
+      {
+        commits: [
+          commit('1', {
+            added: Array.from({ length: 2000 }, (_, i) => `a${i}`),
+            modified: Array.from({ length: 1000 }, (_, i) => `m${i}`),
+          }),
+        ],
+      },
+      /1 commit\(s\) list at or near/,
+    ],
+    [
+      'a commit list at the cap',
+      { commits: Array.from({ length: GITHUB_MAX_COMMITS }, (_, i) => commit(String(i), { added: ['x'] })) },
+      /2048 commits/,
+    ],
   ])('marks %s as incomplete, saying why', (_name, overrides, reason) => {
     const event = compact({ ...base, commits: [commit('1', { added: ['a'] })], ...overrides });
     expect(event.incompleteReasons?.join('; ')).toMatch(reason);
@@ -58,7 +108,12 @@ describe('toCompactPushEvent', () => {
   });
 
   it('accepts null lists and a missing default branch', () => {
-    const event = compact({ ...base, repository: { full_name: 'a/b' }, commits: [{ id: '1', added: null, modified: ['x'] }], head_commit: null });
+    const event = compact({
+      ...base,
+      repository: { full_name: 'a/b' },
+      commits: [{ id: '1', added: null, modified: ['x'] }],
+      head_commit: null,
+    });
     expect(event).toMatchObject({ repository: 'a/b', changedPaths: ['x'] });
     expect('defaultBranch' in event).toBe(false);
   });

@@ -30,7 +30,8 @@ export function toCompactPushEvent(push: GithubPush, deliveryId: string): Compac
     if (push.forced) incomplete.push('forced push: the commits listed are not the net change');
     if (push.created) incomplete.push('new ref: GitHub lists only the commits it considers new');
     if (push.commits.length === 0) incomplete.push('no commits listed');
-    if (push.commits.length >= GITHUB_MAX_COMMITS) incomplete.push(`${push.commits.length} commits: at GitHub's cap of ${GITHUB_MAX_COMMITS}`);
+    if (push.commits.length >= GITHUB_MAX_COMMITS)
+      incomplete.push(`${push.commits.length} commits: at GitHub's cap of ${GITHUB_MAX_COMMITS}`);
     if (cappedLists > 0) incomplete.push(`${cappedLists} commit(s) list at or near GitHub's cap of about ${GITHUB_PATH_LIST_CAP} paths`);
     if (emptyDistinct > 0) incomplete.push(`${emptyDistinct} commit(s) list no changed path`);
   }

@@ -24,7 +24,12 @@ describe('CachedSecret against a local Secrets Manager (real SDK client)', () =>
   let client: SecretsManagerClient;
   beforeAll(async () => {
     manager = await startLocalSecretsManager({ 'monorepo-triggers/webhook-secret': 'one' });
-    client = new SecretsManagerClient({ endpoint: manager.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    client = new SecretsManagerClient({
+      endpoint: manager.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
   });
   afterAll(async () => {
     client.destroy();
@@ -49,7 +54,11 @@ describe('CachedSecret against a local Secrets Manager (real SDK client)', () =>
     let now = 0;
     const stale: string[] = [];
     manager.put('outage', 'kept');
-    const secret = new CachedSecret(client, 'outage', { maxAgeMs: 1000, now: () => now, onStaleRefresh: (error) => stale.push(error.name) });
+    const secret = new CachedSecret(client, 'outage', {
+      maxAgeMs: 1000,
+      now: () => now,
+      onStaleRefresh: (error) => stale.push(error.name),
+    });
     expect(await secret.get()).toEqual(['kept']);
     manager.fail({ status: 500, type: 'InternalServiceError', times: 2 });
     now += 1000;
@@ -80,7 +89,10 @@ describe('CachedSecret against a local Secrets Manager (real SDK client)', () =>
     expect(await secret.get()).toEqual(['good']);
     manager.put('typo', '{"curent":"new","previous":"good"}');
     now = 1000;
-    await expect(secret.get()).rejects.toMatchObject({ name: 'SecretFormatError', message: expect.stringMatching(/^secret typo: .*no "current" string/) });
+    await expect(secret.get()).rejects.toMatchObject({
+      name: 'SecretFormatError',
+      message: expect.stringMatching(/^secret typo: .*no "current" string/),
+    });
     await expect(secret.get()).rejects.toMatchObject({ name: 'SecretFormatError' });
   });
 

@@ -1,13 +1,27 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConfigValidationError } from '@monorepo-triggers/config-schema';
-import { localS3ClientConfig, startConditionalS3Proxy, startProxy, startS3Server, type ConditionalS3Proxy, type S3Server } from '@monorepo-triggers/test-servers';
+import {
+  localS3ClientConfig,
+  startConditionalS3Proxy,
+  startProxy,
+  startS3Server,
+  type ConditionalS3Proxy,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
 import { ConfigConflictError, S3ConfigStore } from './config-store';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 
 const BUCKET = 'trigger-configs';
 
 function config(pipelineName: string, overrides: Record<string, unknown> = {}) {
-  return { version: 1, repository: 'Acme/Platform', pipelineName, branches: ['main'], includePaths: [`^services/${pipelineName}/`], ...overrides };
+  return {
+    version: 1,
+    repository: 'Acme/Platform',
+    pipelineName,
+    branches: ['main'],
+    includePaths: [`^services/${pipelineName}/`],
+    ...overrides,
+  };
 }
 
 describe('S3ConfigStore against s3rver', () => {
@@ -64,7 +78,11 @@ describe('S3ConfigStore against s3rver', () => {
     const progress: { listed: number; read: number }[] = [];
     const result = await store.list('acme/platform', { onProgress: (p) => progress.push(p) });
     expect(result.configs.map((c) => c.config.pipelineName).sort()).toEqual(names);
-    expect(progress.slice(0, 3)).toEqual([{ listed: 2, read: 0 }, { listed: 4, read: 0 }, { listed: 5, read: 0 }]);
+    expect(progress.slice(0, 3)).toEqual([
+      { listed: 2, read: 0 },
+      { listed: 4, read: 0 },
+      { listed: 5, read: 0 },
+    ]);
     expect(progress.at(-1)).toEqual({ listed: 5, read: 5 });
     expect(result.invalid).toEqual([]);
     expect(result.stats).toEqual({ listPages: 3, gets: 5, cacheHits: 0 });
@@ -114,7 +132,10 @@ describe('S3ConfigStore against s3rver', () => {
     expect((await store.list('acme/platform')).configs).toHaveLength(2);
     expect(await store.delete('acme/platform', 'a')).toEqual({ key: store.keyFor('acme/platform', 'a'), existed: true });
     expect((await store.list('acme/platform')).configs.map((c) => c.config.pipelineName)).toEqual(['b']);
-    expect(await store.delete('acme/platform', 'never-existed')).toEqual({ key: store.keyFor('acme/platform', 'never-existed'), existed: false });
+    expect(await store.delete('acme/platform', 'never-existed')).toEqual({
+      key: store.keyFor('acme/platform', 'never-existed'),
+      existed: false,
+    });
     expect(await store.getKey(store.keyFor('acme/platform', 'a'))).toBeUndefined();
   });
 
@@ -123,7 +144,10 @@ describe('S3ConfigStore against s3rver', () => {
     await store.put(config('a'));
     await store.put(config('b', { repository: 'other/repo' }));
     const result = await store.list();
-    expect(result.configs.map((c) => `${c.config.repository}:${c.config.pipelineName}`).sort()).toEqual(['Acme/Platform:a', 'other/repo:b']);
+    expect(result.configs.map((c) => `${c.config.repository}:${c.config.pipelineName}`).sort()).toEqual([
+      'Acme/Platform:a',
+      'other/repo:b',
+    ]);
   });
 
   it('reports an object it may not read beside the others, but fails the listing on a server error', async () => {
@@ -135,8 +159,18 @@ describe('S3ConfigStore against s3rver', () => {
     let flaky = false;
     const proxy = await startProxy(server.endpoint, {
       intercept: (req) => {
-        if (req.method === 'GET' && req.url?.includes('forbidden.json')) return { status: 403, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' };
-        if (req.method === 'GET' && req.url?.includes('flaky.json') && flaky) return { status: 500, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>InternalError</Code><Message>boom</Message></Error>' };
+        if (req.method === 'GET' && req.url?.includes('forbidden.json'))
+          return {
+            status: 403,
+            headers: { 'content-type': 'application/xml' },
+            body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+          };
+        if (req.method === 'GET' && req.url?.includes('flaky.json') && flaky)
+          return {
+            status: 500,
+            headers: { 'content-type': 'application/xml' },
+            body: '<Error><Code>InternalError</Code><Message>boom</Message></Error>',
+          };
         return undefined;
       },
     });
@@ -145,7 +179,12 @@ describe('S3ConfigStore against s3rver', () => {
       const reader = new S3ConfigStore({ client: proxied, bucket: BUCKET, prefix: store.prefix });
       const result = await reader.list('acme/platform');
       expect(result.configs.map((c) => c.config.pipelineName).sort()).toEqual(['flaky', 'good']);
-      expect(result.invalid).toEqual([expect.objectContaining({ key: store.keyFor('acme/platform', 'forbidden'), error: '(root): cannot be read: AccessDenied (HTTP 403)' })]);
+      expect(result.invalid).toEqual([
+        expect.objectContaining({
+          key: store.keyFor('acme/platform', 'forbidden'),
+          error: '(root): cannot be read: AccessDenied (HTTP 403)',
+        }),
+      ]);
       flaky = true;
       await store.put(config('flaky', { branches: ['dev'] }));
       await expect(reader.list('acme/platform')).rejects.toThrow(/boom|InternalError/);

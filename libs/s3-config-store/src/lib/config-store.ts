@@ -29,7 +29,11 @@ export class ConfigConflictError extends Error {
     readonly key: string,
     readonly condition: WriteCondition,
   ) {
-    super('ifNoneMatch' in condition ? `${key} was created by someone else at the same moment` : `${key} was changed or deleted by someone else since it was read`);
+    super(
+      'ifNoneMatch' in condition
+        ? `${key} was created by someone else at the same moment`
+        : `${key} was changed or deleted by someone else since it was read`,
+    );
   }
 }
 
@@ -160,16 +164,18 @@ export class S3ConfigStore {
     const config = result.value;
     const key = this.keyFor(config.repository, config.pipelineName);
     try {
-      const output = await retryingConflicts(() => this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: JSON.stringify(config, null, 2),
-          ContentType: JSON_CONTENT_TYPE,
-          ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
-          ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
-        }),
-      ));
+      const output = await retryingConflicts(() =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: JSON.stringify(config, null, 2),
+            ContentType: JSON_CONTENT_TYPE,
+            ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
+            ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
+          }),
+        ),
+      );
       return { key, etag: output.ETag ?? '', config };
     } catch (error) {
       if (conditionFailed(error, condition)) throw new ConfigConflictError(key, condition as WriteCondition);
@@ -211,7 +217,9 @@ export class S3ConfigStore {
     this.cache.delete(key);
     if (condition) {
       try {
-        await retryingConflicts(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: condition.ifMatch })));
+        await retryingConflicts(() =>
+          this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: condition.ifMatch })),
+        );
         return { key, existed: true };
       } catch (error) {
         if (conditionFailed(error, condition)) throw new ConfigConflictError(key, condition);

@@ -7,7 +7,11 @@ describe('storeSettingsFromEnv', () => {
   });
 
   it('normalises the prefix and reads path style', () => {
-    expect(storeSettingsFromEnv({ CONFIG_BUCKET: 'b', CONFIG_PREFIX: '/x/y/', S3_FORCE_PATH_STYLE: 'true' })).toEqual({ bucket: 'b', prefix: 'x/y', forcePathStyle: true });
+    expect(storeSettingsFromEnv({ CONFIG_BUCKET: 'b', CONFIG_PREFIX: '/x/y/', S3_FORCE_PATH_STYLE: 'true' })).toEqual({
+      bucket: 'b',
+      prefix: 'x/y',
+      forcePathStyle: true,
+    });
   });
 
   it('names a missing or malformed variable', () => {
@@ -23,10 +27,13 @@ describe('config keys', () => {
     expect(parseConfigKey('mono-repo/config', key)).toEqual({ repository: 'acme/platform', pipelineName: 'Orders' });
   });
 
-  it.each(['other/acme/platform/x.json', 'mono-repo/config/acme/x.json', 'mono-repo/config/acme/platform/x.txt', 'mono-repo/config/a/b/c/d.json', 'failed-create-marker'])(
-    'does not take %s for a config key',
-    (key) => expect(parseConfigKey('mono-repo/config', key)).toBeUndefined(),
-  );
+  it.each([
+    'other/acme/platform/x.json',
+    'mono-repo/config/acme/x.json',
+    'mono-repo/config/acme/platform/x.txt',
+    'mono-repo/config/a/b/c/d.json',
+    'failed-create-marker',
+  ])('does not take %s for a config key', (key) => expect(parseConfigKey('mono-repo/config', key)).toBeUndefined());
 
   it('refuses a repository that is not owner/name', () => {
     expect(() => configKey('p', 'platform', 'x')).toThrow(/owner\/name/);

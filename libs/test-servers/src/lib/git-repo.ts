@@ -105,7 +105,17 @@ export class GitRepo {
         .slice(0, MAX_COMMITS);
     }
     const onOtherRefs = new Set(others.length > 0 ? this.git('rev-list', ...others).split('\n') : []);
-    const commits = shas.map((sha) => ({ ...this.commitLists(sha), id: sha, tree_id: this.git('rev-parse', `${sha}^{tree}`).trim(), distinct: !onOtherRefs.has(sha), message: this.git('log', '-1', '--format=%s', sha).trim(), timestamp: '2026-11-25T12:00:00Z', url: `https://github.com/${this.fullName}/commit/${sha}`, author: { name: 'Test', email: 'test@example.com' }, committer: { name: 'Test', email: 'test@example.com' } }));
+    const commits = shas.map((sha) => ({
+      ...this.commitLists(sha),
+      id: sha,
+      tree_id: this.git('rev-parse', `${sha}^{tree}`).trim(),
+      distinct: !onOtherRefs.has(sha),
+      message: this.git('log', '-1', '--format=%s', sha).trim(),
+      timestamp: '2026-11-25T12:00:00Z',
+      url: `https://github.com/${this.fullName}/commit/${sha}`,
+      author: { name: 'Test', email: 'test@example.com' },
+      committer: { name: 'Test', email: 'test@example.com' },
+    }));
     const [owner, name] = this.fullName.split('/');
     return {
       ref: push.ref,
@@ -118,7 +128,14 @@ export class GitRepo {
       compare: `https://github.com/${this.fullName}/compare/${push.before.slice(0, 12)}...${push.after.slice(0, 12)}`,
       commits,
       head_commit: push.deleted ? null : { id: push.after, message: this.git('log', '-1', '--format=%s', push.after).trim() },
-      repository: { id: 1, name, full_name: this.fullName, owner: { login: owner, name: owner }, default_branch: this.defaultBranch, private: true },
+      repository: {
+        id: 1,
+        name,
+        full_name: this.fullName,
+        owner: { login: owner, name: owner },
+        default_branch: this.defaultBranch,
+        private: true,
+      },
       pusher: { name: 'test', email: 'test@example.com' },
       sender: { login: 'test' },
     };
@@ -127,7 +144,9 @@ export class GitRepo {
   /** A commit's added, removed and modified paths against its first parent, cut at GitHub's cap. */
   private commitLists(sha: string): { added: string[]; removed: string[]; modified: string[] } {
     const hasParent = this.git('rev-list', '--parents', '-n', '1', sha).trim().split(' ').length > 1;
-    const output = hasParent ? this.git('diff', '--name-status', '--no-renames', '-z', `${sha}^1`, sha) : this.git('diff-tree', '--root', '-r', '--no-commit-id', '--name-status', '--no-renames', '-z', sha);
+    const output = hasParent
+      ? this.git('diff', '--name-status', '--no-renames', '-z', `${sha}^1`, sha)
+      : this.git('diff-tree', '--root', '-r', '--no-commit-id', '--name-status', '--no-renames', '-z', sha);
     const lists = { added: [] as string[], removed: [] as string[], modified: [] as string[] };
     const fields = output.split('\0');
     let listed = 0;

@@ -40,9 +40,17 @@ export function delivery(options: DeliveryOptions): DeliveryEvent {
 }
 
 /** The whole Lambda event for an HTTP request as API Gateway (v1) or an HTTP API / Function URL (v2) delivers it. */
-export function lambdaHttpEvent(request: { shape: 'v1' | 'v2'; method: string; headers: Record<string, string>; body: string; isBase64Encoded: boolean }): DeliveryEvent {
+export function lambdaHttpEvent(request: {
+  shape: 'v1' | 'v2';
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+}): DeliveryEvent {
   const { method, headers, body, isBase64Encoded } = request;
-  return request.shape === 'v1' ? restApiEvent(method, headers, body, isBase64Encoded) : httpApiEvent(method, headers, body, isBase64Encoded);
+  return request.shape === 'v1'
+    ? restApiEvent(method, headers, body, isBase64Encoded)
+    : httpApiEvent(method, headers, body, isBase64Encoded);
 }
 
 const EPOCH_MS = Date.UTC(2026, 0, 1);
@@ -50,9 +58,21 @@ const EPOCH_MS = Date.UTC(2026, 0, 1);
 /** A REST API (v1) proxy event for `POST /webhook`, every field API Gateway sends. */
 function restApiEvent(method: string, headers: Record<string, string>, body: string, isBase64Encoded: boolean): APIGatewayProxyEvent {
   const identity: APIGatewayProxyEvent['requestContext']['identity'] = {
-    accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-    cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
-    principalOrgId: null, sourceIp: '192.0.2.1', user: null, userAgent: 'GitHub-Hookshot/test', userArn: null,
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp: '192.0.2.1',
+    user: null,
+    userAgent: 'GitHub-Hookshot/test',
+    userArn: null,
   };
   return {
     resource: '/webhook',

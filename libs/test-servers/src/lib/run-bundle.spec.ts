@@ -17,7 +17,11 @@ describe('runBundle', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('calls the handler in a fresh process, in order, with the environment and a Lambda-like context', async () => {
-    const run = await runBundle(bundle, [{ event: { n: 1 }, context: { remainingTimeMs: 5000 } }, { event: { fail: true } }, { event: { n: 3 } }], { FAKE_SETTING: 'on' });
+    const run = await runBundle(
+      bundle,
+      [{ event: { n: 1 }, context: { remainingTimeMs: 5000 } }, { event: { fail: true } }, { event: { n: 3 } }],
+      { FAKE_SETTING: 'on' },
+    );
     expect(run.results[0]).toEqual({ ok: true, value: { echo: { n: 1 }, remaining: expect.any(Number) } });
     expect((run.results[0] as { value: { remaining: number } }).value.remaining).toBeGreaterThan(4000);
     expect(run.results[1]).toEqual({ ok: false, error: expect.stringMatching(/asked to fail/) });

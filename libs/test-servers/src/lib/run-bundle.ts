@@ -28,7 +28,12 @@ export interface RunBundleOptions {
  * environment, calling `handler` once per call in order. Context objects are plain data: functions
  * such as `getRemainingTimeInMillis` are recreated in the child from `remainingTimeMs`.
  */
-export async function runBundle(bundle: string, calls: BundleCall[], env: Record<string, string | undefined>, options: RunBundleOptions = {}): Promise<BundleRun> {
+export async function runBundle(
+  bundle: string,
+  calls: BundleCall[],
+  env: Record<string, string | undefined>,
+  options: RunBundleOptions = {},
+): Promise<BundleRun> {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-run-'));
   const input = join(dir, 'input.json');
   const output = join(dir, 'output.json');
@@ -36,11 +41,8 @@ export async function runBundle(bundle: string, calls: BundleCall[], env: Record
   try {
     const command = atLambdaCpu(options.cpuShare, process.execPath, [join(__dirname, 'bundle-child.js'), input, output]);
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-      execFile(
-        command.file,
-        command.args,
-        { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 },
-        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err })),
+      execFile(command.file, command.args, { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (error, out, err) =>
+        error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }),
       );
     });
     return {

@@ -16,7 +16,14 @@ export async function runInProcess(handler: (event: unknown) => Promise<unknown>
         results.push({ ok: false, error: String(error) });
       }
     }
-    return { results, logLines: lines.join('').split('\n').filter((l) => l.trim() !== ''), stderr: '' };
+    return {
+      results,
+      logLines: lines
+        .join('')
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+      stderr: '',
+    };
   } finally {
     spy.mockRestore();
   }

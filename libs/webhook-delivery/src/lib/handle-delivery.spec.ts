@@ -31,7 +31,12 @@ describe.each(['v1', 'v2'] as const)('handleDelivery with API Gateway %s events'
     expect(result.response.statusCode).toBe(202);
     expect(JSON.parse(result.response.body)).toEqual({ message: 'accepted', deliveryId: 'delivery-1' });
     expect(dispatcher.events).toHaveLength(1);
-    expect(dispatcher.events[0]).toMatchObject({ repository: 'Acme/Platform', ref: 'refs/heads/main', changedPaths: ['README.md', 'services/orders/a.ts'], deliveryId: 'delivery-1' });
+    expect(dispatcher.events[0]).toMatchObject({
+      repository: 'Acme/Platform',
+      ref: 'refs/heads/main',
+      changedPaths: ['README.md', 'services/orders/a.ts'],
+      deliveryId: 'delivery-1',
+    });
   });
 
   it('answers 405 to anything but POST', async () => {
@@ -89,14 +94,20 @@ describe.each(['v1', 'v2'] as const)('handleDelivery with API Gateway %s events'
       },
     };
     const result = await handleDelivery(untouchable, 'd', { secrets: async () => (secretsRead++, [SECRET]), dispatcher });
-    expect(result).toMatchObject({ outcome: expect.stringMatching(/^unauthorized:(missing|malformed)-signature$/), response: { statusCode: 401 } });
+    expect(result).toMatchObject({
+      outcome: expect.stringMatching(/^unauthorized:(missing|malformed)-signature$/),
+      response: { statusCode: 401 },
+    });
     expect(secretsRead).toBe(0);
     expect(dispatcher.events).toEqual([]);
   });
 
   it('answers 503, dispatching nothing, when the secret cannot be read (GitHub shows it; redeliver later)', async () => {
     const event = delivery({ shape, body: minimalPush() });
-    const result = await handleDelivery(toHttpRequest(event), 'd', { secrets: async () => Promise.reject(Object.assign(new Error('down'), { name: 'InternalServiceError' })), dispatcher });
+    const result = await handleDelivery(toHttpRequest(event), 'd', {
+      secrets: async () => Promise.reject(Object.assign(new Error('down'), { name: 'InternalServiceError' })),
+      dispatcher,
+    });
     expect(result).toMatchObject({ outcome: 'secret-unavailable', error: 'InternalServiceError: down', response: { statusCode: 503 } });
     expect(dispatcher.events).toEqual([]);
   });
@@ -144,7 +155,12 @@ describe.each(['v1', 'v2'] as const)('handleDelivery with API Gateway %s events'
     ['truncated JSON', minimalPush().slice(0, 50), 'application/json', /not valid JSON/],
     ['a form without payload', 'other=1', 'application/x-www-form-urlencoded', /no payload field/],
     ['an unsupported content type', minimalPush(), 'text/plain', /unsupported content type/],
-    ['a push without ref', JSON.stringify({ before: 'a', after: 'b', repository: { full_name: 'a/b' } }), 'application/json', /invalid push payload: ref/],
+    [
+      'a push without ref',
+      JSON.stringify({ before: 'a', after: 'b', repository: { full_name: 'a/b' } }),
+      'application/json',
+      /invalid push payload: ref/,
+    ],
   ])('answers 400 to %s', async (_name, body, contentType, message) => {
     const result = await run({ body, contentType });
     expect(result.response.statusCode).toBe(400);

@@ -34,7 +34,8 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
   // An unsigned request is turned away on its headers alone: no body decoded, no secret read, no HMAC.
   const unsigned = signatureFormatFailure(request.headers['x-hub-signature-256']);
   if (unsigned) return { outcome: `unauthorized:${unsigned}`, response: jsonResponse(401, { message: 'unauthorized' }) };
-  if (mayExceed(request.body, MAX_BODY_BYTES) && byteLength(request.body) > MAX_BODY_BYTES) return { outcome: 'too-large', response: jsonResponse(413, { message: 'payload too large' }) };
+  if (mayExceed(request.body, MAX_BODY_BYTES) && byteLength(request.body) > MAX_BODY_BYTES)
+    return { outcome: 'too-large', response: jsonResponse(413, { message: 'payload too large' }) };
 
   let secrets: readonly string[];
   try {
@@ -42,14 +43,19 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
   } catch (error) {
     // Nothing to check the signature with: a server-side failure GitHub shows, and the delivery can be redelivered.
     const e = error as Error;
-    return { outcome: 'secret-unavailable', error: `${e.name}: ${e.message}`, response: jsonResponse(503, { message: 'service unavailable: redeliver later' }) };
+    return {
+      outcome: 'secret-unavailable',
+      error: `${e.name}: ${e.message}`,
+      response: jsonResponse(503, { message: 'service unavailable: redeliver later' }),
+    };
   }
   const signature = verify({ secrets, body: request.body, signatureHeader: request.headers['x-hub-signature-256'] });
   // No detail: whoever sent an unsigned request learns nothing about why it failed.
   if (!signature.valid) return { outcome: `unauthorized:${signature.reason}`, response: jsonResponse(401, { message: 'unauthorized' }) };
 
   const event = request.headers['x-github-event'];
-  if (!event || !EVENT_NAME.test(event)) return { outcome: 'missing-event', response: jsonResponse(400, { message: 'missing or malformed X-GitHub-Event header' }) };
+  if (!event || !EVENT_NAME.test(event))
+    return { outcome: 'missing-event', response: jsonResponse(400, { message: 'missing or malformed X-GitHub-Event header' }) };
   if (event === 'ping') return { outcome: 'pong', event, response: jsonResponse(200, { message: 'pong' }) };
   if (event !== 'push') return { outcome: 'ignored', event, response: jsonResponse(202, { message: 'ignored', ignored: true, event }) };
 
@@ -58,7 +64,12 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
   const push = githubPushSchema.safeParse(payload.value);
   if (!push.success) {
     const fields = formatZodIssues(push.error.issues, { fieldsOnly: true });
-    return { outcome: 'bad-payload', event, error: `invalid push payload: ${fields}`, response: jsonResponse(400, { message: `invalid push payload: ${fields}` }) };
+    return {
+      outcome: 'bad-payload',
+      event,
+      error: `invalid push payload: ${fields}`,
+      response: jsonResponse(400, { message: `invalid push payload: ${fields}` }),
+    };
   }
 
   const compact = toCompactPushEvent(push.data, deliveryId);
@@ -68,7 +79,12 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
     return { ...facts, outcome: 'dispatched', dispatch, response: jsonResponse(202, { message: 'accepted', deliveryId }) };
   } catch (error) {
     // 5xx makes GitHub record the delivery as failed, so it can be redelivered.
-    return { ...facts, outcome: 'dispatch-failed', error: (error as Error).message, response: jsonResponse(502, { message: 'could not hand the push to eval; redeliver later' }) };
+    return {
+      ...facts,
+      outcome: 'dispatch-failed',
+      error: (error as Error).message,
+      response: jsonResponse(502, { message: 'could not hand the push to eval; redeliver later' }),
+    };
   }
 }
 

@@ -21,7 +21,7 @@ export type LambdaHttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 /** Normalises a v1 or v2 event: lower-case headers, base64 bodies decoded to bytes. */
 export function toHttpRequest(event: LambdaHttpEvent): HttpRequest {
   const v1 = 'httpMethod' in event;
-  const method = (v1 ? event.httpMethod : event.requestContext?.http?.method ?? '').toUpperCase();
+  const method = (v1 ? event.httpMethod : (event.requestContext?.http?.method ?? '')).toUpperCase();
   const headers: Record<string, string> = {};
   for (const [name, values] of Object.entries((v1 && event.multiValueHeaders) || {})) {
     const first = values?.[0];
