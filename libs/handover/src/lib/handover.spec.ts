@@ -1,14 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import {
-  compactPushEvent,
-  localS3ClientConfig,
-  startLocalLambda,
-  startS3Server,
-  type LocalLambda,
-  type S3Server,
-} from '@monorepo-triggers/test-servers';
+import { localS3ClientConfig, startLocalLambda, startS3Server, type LocalLambda, type S3Server } from '@monorepo-triggers/local-aws';
 import { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './dispatcher';
 import type { CompactPushEvent } from './eval-input.schema';
 import { EventReader, InvalidEvalInput } from './event-reader';
@@ -18,7 +11,21 @@ const EVENTS_PREFIX = 'mono-repo/events';
 
 /** A push event whose JSON is exactly `bytes` long (its one changed path is padded to fit). */
 function eventOfSize(bytes: number, deliveryId: string): CompactPushEvent {
-  const event = (path: string): CompactPushEvent => compactPushEvent({ deliveryId, changedPaths: [path] });
+  // Built here, not with test-servers' builder: test-servers depends on this lib.
+  const event = (path: string): CompactPushEvent => ({
+    type: 'push',
+    version: 1,
+    deliveryId,
+    repository: 'acme/platform',
+    ref: 'refs/heads/main',
+    before: 'a'.repeat(40),
+    after: 'b'.repeat(40),
+    created: false,
+    deleted: false,
+    forced: false,
+    changedPaths: [path],
+    commitCount: 1,
+  });
   const overhead = Buffer.byteLength(JSON.stringify(event('')));
   const sized = event('p'.repeat(bytes - overhead));
   expect(Buffer.byteLength(JSON.stringify(sized))).toBe(bytes);
