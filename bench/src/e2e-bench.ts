@@ -1,4 +1,5 @@
 import { sign } from '@monorepo-triggers/github-signature';
+import { pushAdding } from '@monorepo-triggers/local-aws';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,17 +18,7 @@ const SECRET = 'bench-secret';
 /** A push to acme/platform that starts orders-service, unique per `n` (its own commit and path). */
 function orderPush(n: number): string {
   const sha = n.toString(16).padStart(40, 'e');
-  return JSON.stringify({
-    ref: 'refs/heads/main',
-    before: 'a'.repeat(40),
-    after: sha,
-    created: false,
-    deleted: false,
-    forced: false,
-    repository: { full_name: 'acme/platform', default_branch: 'main' },
-    commits: [{ id: sha, distinct: true, added: [`services/orders/src/bench-${n}.ts`], removed: [], modified: [] }],
-    head_commit: { id: sha },
-  });
+  return pushAdding(sha, [`services/orders/src/bench-${n}.ts`]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { localS3ClientConfig } from '@monorepo-triggers/test-servers';
+import { compactPushEvent, localS3ClientConfig, pushAdding } from '@monorepo-triggers/test-servers';
 import {
   atLambdaCpu,
   lambdaCpuQuotaAvailable,
@@ -136,20 +136,7 @@ describe(`[determinism] verdicts do not depend on CPU speed or load (starved wit
       'x'.repeat(4000),
       'docs/1/a.md',
     ];
-    writeFileSync(
-      payload,
-      JSON.stringify({
-        ref: 'refs/heads/main',
-        before: 'a'.repeat(40),
-        after: 'b'.repeat(40),
-        created: false,
-        deleted: false,
-        forced: false,
-        repository: { full_name: 'acme/platform', default_branch: 'main' },
-        commits: [{ id: 'b'.repeat(40), distinct: true, added: paths, removed: [], modified: [] }],
-        head_commit: { id: 'b'.repeat(40) },
-      }),
-    );
+    writeFileSync(payload, pushAdding('b'.repeat(40), paths));
     const decisions = (text: string) =>
       JSON.parse(text).decisions.map((d: { pipeline: string; decision: { start: boolean; reason: string } }) => [
         d.pipeline,
@@ -187,19 +174,8 @@ describe(`[determinism] eval at a 512 MB Lambda's CPU share (0.29 vCPU; ${STARVE
   afterAll(() => Promise.all([s3.stop(), codepipeline.stop()]));
 
   it('with a cold container, all 5 pipelines start', async () => {
-    const event = {
-      type: 'push',
-      version: 1,
+    const event = compactPushEvent({
       deliveryId: 'share-1',
-      repository: 'acme/platform',
-      defaultBranch: 'main',
-      ref: 'refs/heads/main',
-      before: 'a'.repeat(40),
-      after: 'b'.repeat(40),
-      created: false,
-      deleted: false,
-      forced: false,
-      commitCount: 1,
       changedPaths: [
         'services/x/docs/guide.md',
         'services/orders/src/app.ts',
@@ -207,7 +183,7 @@ describe(`[determinism] eval at a 512 MB Lambda's CPU share (0.29 vCPU; ${STARVE
         'services/billing/test/a.ts',
         'apps/web/index.ts',
       ],
-    };
+    });
     const env = { ...s3.env, CONFIG_BUCKET: 'share', AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, GITHUB_TOKEN: '' };
     const run = await (lambdaCpuQuotaAvailable()
       ? runBundle(join(ROOT, 'dist/apps/eval/main.js'), [{ event }], env, { cpuShare: { memoryMb: 512 } })

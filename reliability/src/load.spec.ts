@@ -1,4 +1,5 @@
 import { sign } from '@monorepo-triggers/github-signature';
+import { pushAdding } from '@monorepo-triggers/test-servers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,17 +21,7 @@ function scenario(n: number): { body: string; expected: string[] } {
     [`apps/web/src/f${n}.tsx`],
   ][kind] as string[];
   const expected = [['orders-service'], ['billing-service', 'orders-service'], [], ['web-app']][kind] as string[];
-  const body = JSON.stringify({
-    ref: 'refs/heads/main',
-    before: 'a'.repeat(40),
-    after: sha,
-    created: false,
-    deleted: false,
-    forced: false,
-    repository: { full_name: 'acme/platform', default_branch: 'main' },
-    commits: [{ id: sha, distinct: true, added: paths, removed: [], modified: [] }],
-    head_commit: { id: sha },
-  });
+  const body = pushAdding(sha, paths);
   return { body, expected: expected.map((pipeline) => `${pipeline}@${sha}`) };
 }
 

@@ -22,3 +22,4 @@ export { startLocalLambda } from './lib/local-lambda';
 export type { LocalLambda, LocalLambdaOptions } from './lib/local-lambda';
 export { serveLambdaOverHttp, toHttpApiEvent } from './lib/lambda-http-server';
 export type { LambdaHttpResponse } from './lib/lambda-http-server';
+export { minimalPush, pushAdding } from './lib/github-payloads';

@@ -2,7 +2,7 @@
 export * from '@monorepo-triggers/local-aws';
 export { runBundle } from './lib/run-bundle';
 export type { BundleCall, BundleResult, BundleRun, RunBundleOptions } from './lib/run-bundle';
-export { delivery, formBody, lambdaHttpEvent, minimalPush } from './lib/github-deliveries';
+export { delivery, formBody, lambdaHttpEvent } from './lib/github-deliveries';
 export type { DeliveryEvent, DeliveryOptions } from './lib/github-deliveries';
 export { runInProcess } from './lib/run-in-process';
 export { GitRepo } from './lib/git-repo';

@@ -132,17 +132,3 @@ function httpApiEvent(method: string, headers: Record<string, string>, body: str
 export function formBody(json: string): string {
   return new URLSearchParams({ payload: json }).toString();
 }
-
-export const minimalPush = (overrides: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    ref: 'refs/heads/main',
-    before: 'a'.repeat(40),
-    after: 'b'.repeat(40),
-    created: false,
-    deleted: false,
-    forced: false,
-    repository: { full_name: 'Acme/Platform', default_branch: 'main' },
-    commits: [{ id: 'b'.repeat(40), distinct: true, added: ['services/orders/a.ts'], removed: [], modified: ['README.md'] }],
-    head_commit: { id: 'b'.repeat(40) },
-    ...overrides,
-  });
