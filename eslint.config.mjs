@@ -42,13 +42,17 @@ export default [
             { sourceTag: 'scope:pipelines', onlyDependOnLibsWithTags: ['scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'] },
             {
               sourceTag: 'scope:eval',
-              onlyDependOnLibsWithTags: ['scope:eval', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'],
+              onlyDependOnLibsWithTags: ['scope:eval', 'scope:github', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'],
             },
             {
               sourceTag: 'scope:cfresource',
               onlyDependOnLibsWithTags: ['scope:cfresource', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'],
             },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:cli', 'scope:config', 'scope:shared', 'scope:local'] },
+            { sourceTag: 'scope:github', onlyDependOnLibsWithTags: ['scope:github', 'scope:shared', 'scope:local'] },
+            {
+              sourceTag: 'scope:cli',
+              onlyDependOnLibsWithTags: ['scope:cli', 'scope:github', 'scope:config', 'scope:shared', 'scope:local'],
+            },
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra', 'scope:config', 'scope:shared'] },
             { sourceTag: 'scope:local', onlyDependOnLibsWithTags: ['scope:local', 'scope:shared'] },
             { sourceTag: 'scope:tool', onlyDependOnLibsWithTags: ['*'] },

@@ -23,8 +23,13 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  // Built bundles under dist/ are loaded as they are, the way Lambda loads them.
-  transformIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Built bundles under dist/ are loaded as they are, the way Lambda loads them. The ESM-only
+  // packages behind @octokit/auth-app are compiled to CommonJS like our sources (Jest's module
+  // system cannot require ES modules on Node 20; esbuild bundles them for Lambda).
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@octokit|universal-github-app-jwt|universal-user-agent|toad-cache|json-with-bigint|content-type)/)',
+    `^${path.join(__dirname, 'dist').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/`,
+  ],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec|test).ts'],

@@ -11,6 +11,8 @@ export interface InfraOptions {
   env?: Environment;
   /** Secrets Manager name of a GitHub token for eval's compare API calls (optional). */
   githubTokenSecretName?: string;
+  /** Secrets Manager name of a GitHub App's `{"appId","privateKey"}`, instead of a token (optional). */
+  githubAppSecretName?: string;
   /** Reserved concurrency of webhook (default 25) and eval (default 10); null: none reserved (from cdk.json unless given). */
   webhookReservedConcurrency?: number | null;
   evalReservedConcurrency?: number | null;
@@ -21,7 +23,15 @@ export const SETTING_KEYS = {
   webhookReservedConcurrency: 'monorepo-triggers:webhookReservedConcurrency',
   evalReservedConcurrency: 'monorepo-triggers:evalReservedConcurrency',
   githubTokenSecretName: 'monorepo-triggers:githubTokenSecretName',
+  githubAppSecretName: 'monorepo-triggers:githubAppSecretName',
 } as const;
+
+/** A secret-name setting: a name, or "" / absent for none. */
+function secretName(key: string, value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`cdk.json context ${key} must be a secret name or ""`);
+  return value;
+}
 
 /** A reserved-concurrency setting: a whole number ≥ 1, or "none" (nothing reserved). */
 function reservedConcurrency(key: string, value: unknown): number | null {
@@ -33,16 +43,18 @@ function reservedConcurrency(key: string, value: unknown): number | null {
 
 /** The settings of a cdk.json context (see docs/deploy.md and docs/security.md); a bad value names its key. */
 export function infraSettings(context: Record<string, unknown>): Omit<InfraOptions, 'outdir' | 'env'> {
-  const token = context[SETTING_KEYS.githubTokenSecretName];
-  if (token !== undefined && token !== '' && typeof token !== 'string')
-    throw new Error(`cdk.json context ${SETTING_KEYS.githubTokenSecretName} must be a secret name or ""`);
+  const token = secretName(SETTING_KEYS.githubTokenSecretName, context[SETTING_KEYS.githubTokenSecretName]);
+  const app = secretName(SETTING_KEYS.githubAppSecretName, context[SETTING_KEYS.githubAppSecretName]);
+  if (token && app)
+    throw new Error(`cdk.json context: set ${SETTING_KEYS.githubAppSecretName} or ${SETTING_KEYS.githubTokenSecretName}, not both`);
   return {
     webhookReservedConcurrency: reservedConcurrency(
       SETTING_KEYS.webhookReservedConcurrency,
       context[SETTING_KEYS.webhookReservedConcurrency] ?? 25,
     ),
     evalReservedConcurrency: reservedConcurrency(SETTING_KEYS.evalReservedConcurrency, context[SETTING_KEYS.evalReservedConcurrency] ?? 10),
-    ...(typeof token === 'string' && token !== '' ? { githubTokenSecretName: token } : {}),
+    ...(token ? { githubTokenSecretName: token } : {}),
+    ...(app ? { githubAppSecretName: app } : {}),
   };
 }
 
@@ -55,6 +67,7 @@ const STACKS: Record<Deployable, StackFactory> = {
     new EvalStack(app, NAMES.evalStack, {
       env: options.env,
       ...(options.githubTokenSecretName ? { githubTokenSecretName: options.githubTokenSecretName } : {}),
+      ...(options.githubAppSecretName ? { githubAppSecretName: options.githubAppSecretName } : {}),
       reservedConcurrency: options.evalReservedConcurrency ?? null,
     }),
   webhook: (app, options) =>

@@ -137,6 +137,19 @@ describe('eval stack', () => {
     expect(JSON.stringify(read?.Resource)).toContain(':secret:ci/github-token-??????');
   });
 
+  it('reads a GitHub App from Secrets Manager at run time, by name, with read access to that secret only', () => {
+    const withApp = Template.fromStack(
+      buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, githubAppSecretName: 'ci/github-app' }).stacks.eval,
+    );
+    const fn = Object.values(withApp.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    expect(fn.Properties.Environment.Variables['GITHUB_APP_SECRET_ID']).toBe('ci/github-app');
+    expect(fn.Properties.Environment.Variables['GITHUB_TOKEN_SECRET_ID']).toBeUndefined();
+    const reads = statements(withApp).filter((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(reads.map((r) => JSON.stringify(r.Resource))).toEqual([expect.stringContaining(':secret:ci/github-app-??????')]);
+  });
+
   it('alarms on eval errors and on dead letters', () => {
     template.eval.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     template.eval.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -335,6 +348,10 @@ describe("the deployment's settings, from cdk.json's context", () => {
       }),
     ).toEqual({ webhookReservedConcurrency: 50, evalReservedConcurrency: null, githubTokenSecretName: 'ci/token' });
     expect(infraSettings({ [SETTING_KEYS.githubTokenSecretName]: '' })).not.toHaveProperty('githubTokenSecretName');
+    expect(infraSettings({ [SETTING_KEYS.githubAppSecretName]: 'ci/app' })).toMatchObject({ githubAppSecretName: 'ci/app' });
+    expect(() => infraSettings({ [SETTING_KEYS.githubAppSecretName]: 'ci/app', [SETTING_KEYS.githubTokenSecretName]: 'ci/token' })).toThrow(
+      /set monorepo-triggers:githubAppSecretName or monorepo-triggers:githubTokenSecretName, not both/,
+    );
     const unreserved = buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, evalReservedConcurrency: null }).stacks.eval;
     expect(JSON.stringify(Template.fromStack(unreserved).toJSON())).not.toContain('ReservedConcurrentExecutions');
   });

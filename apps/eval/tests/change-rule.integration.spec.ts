@@ -16,7 +16,7 @@ import {
 } from '@monorepo-triggers/test-servers';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluatePush } from '../src/lib/evaluate-push';
-import { FetchGithubApi } from '../src/lib/github-api';
+import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
 import { CodePipelineStarter } from '../src/lib/pipeline-starter';
 
 const BUCKET = 'change-rule';
@@ -88,7 +88,7 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
       configs: store,
       entitlements: new CodePipelineEntitlements(client),
       pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
-      github: new FetchGithubApi(github.endpoint, 'token'),
+      github: new GithubClient(github.endpoint, new TokenAuth('token')),
       starter: new CodePipelineStarter(client),
       triggers: new CompiledTriggerCache(),
       startConcurrency: 4,

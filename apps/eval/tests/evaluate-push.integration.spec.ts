@@ -17,7 +17,7 @@ import {
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { StartFailures } from '../src/lib/errors';
 import { evaluatePush, type EvalDependencies } from '../src/lib/evaluate-push';
-import { FetchGithubApi } from '../src/lib/github-api';
+import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
 import { CodePipelineStarter, executionToken } from '../src/lib/pipeline-starter';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { changeRule } from '@monorepo-triggers/push-event';
@@ -52,7 +52,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     log: (fields) => logs.push(fields),
     ...overrides,
   });
-  const withGithub = () => deps({ github: new FetchGithubApi(github.endpoint, 'test-token') });
+  const withGithub = () => deps({ github: new GithubClient(github.endpoint, new TokenAuth('test-token')) });
   const started = () => codepipeline.starts.map((s) => s.pipelineName).sort();
   const decisions = () => Object.fromEntries(logs.filter((l) => l['msg'] === 'decision').map((l) => [l['pipeline'], l]));
 
@@ -346,7 +346,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
     const t0 = Date.now();
     await evaluatePush(
       pushEvent({ changedPaths: ['services/orders/a.ts'], commitCount: 0, incompleteReasons: ['no commits listed'] }),
-      deps({ github: new FetchGithubApi(github.endpoint, 't'), starter }),
+      deps({ github: new GithubClient(github.endpoint, new TokenAuth('t')), starter }),
     );
     const at = Object.fromEntries(started.map((s) => s.split('@') as [string, string]));
     expect(Number(at['orders'])).toBeLessThan(1000);

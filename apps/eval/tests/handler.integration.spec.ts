@@ -6,14 +6,16 @@ import {
   runBundle,
   runInProcess,
   startLocalCodePipeline,
+  startLocalGithub,
   startLocalSecretsManager,
   startRecordingServer,
   startS3Server,
   type LocalCodePipeline,
   type S3Server,
 } from '@monorepo-triggers/test-servers';
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
-import { monorepoConfigs, pushEvent } from './scenario';
+import { monorepoConfigs, pushEvent, REPO } from './scenario';
 
 const BUCKET = 'triggers';
 type Result = { ok: true; value: unknown } | { ok: false; error: string };
@@ -149,6 +151,51 @@ describe('the GitHub token from Secrets Manager (built bundle, real SDK client)'
       expect(manager.requests).toHaveLength(1);
       expect(github.requests.length).toBeGreaterThan(0);
       for (const request of github.requests) expect(request.headers['authorization']).toBe('Bearer ghs_from_secrets_manager');
+    } finally {
+      await Promise.all([s3.stop(), codepipeline.stop(), manager.stop(), github.stop()]);
+    }
+  });
+});
+
+describe('a GitHub App from Secrets Manager (built bundle, real SDK client, @octokit/auth-app)', () => {
+  it('signs in as the App installed on the repository and sends its installation token to compare and trees', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const [s3, codepipeline, manager, github] = await Promise.all([
+      startS3Server({ buckets: [BUCKET] }),
+      startLocalCodePipeline(),
+      startLocalSecretsManager({ 'monorepo-triggers/github-app': JSON.stringify({ appId: 4242, privateKey }) }),
+      startLocalGithub({}, { app: { appId: '4242', publicKey, installations: { [REPO.toLowerCase()]: 31 } } }),
+    ]);
+    try {
+      const client = createS3Client(localS3ClientConfig(s3.endpoint));
+      await new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' }).put(monorepoConfigs[0]);
+      client.destroy();
+      const forced = pushEvent({ forced: true, changedPaths: [], incompleteReasons: ['forced push'] });
+      const run = await runBundle(
+        join(__dirname, '../../../dist/apps/eval/main.js'),
+        [{ event: forced }, { event: { ...forced, deliveryId: 'again' } }],
+        {
+          ...s3.env,
+          CONFIG_BUCKET: BUCKET,
+          AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: manager.endpoint,
+          GITHUB_APP_SECRET_ID: 'monorepo-triggers/github-app',
+          GITHUB_TOKEN: '',
+          GITHUB_API_URL: github.endpoint,
+        },
+      );
+      expect(run.results.map((r) => r.ok)).toEqual([true, true]);
+      // One secret read, one installation lookup and one token for both invocations of the container.
+      expect(manager.requests).toHaveLength(1);
+      expect(github.requests.filter((r) => r.path.endsWith('/installation'))).toHaveLength(1);
+      expect(github.issuedTokens.map((t) => t.installationId)).toEqual([31]);
+      const reads = github.requests.filter((r) => r.path.includes('/git/trees/'));
+      expect(reads.length).toBeGreaterThan(0);
+      for (const request of reads) expect(request.headers['authorization']).toBe(`Bearer ${github.issuedTokens[0]?.token}`);
     } finally {
       await Promise.all([s3.stop(), codepipeline.stop(), manager.stop(), github.stop()]);
     }

@@ -28,6 +28,10 @@ export interface PipelineTriggerProps {
   /** Pin executions to the pushed commit on this source action. */
   sourceActionName?: string;
   variables?: Record<string, string>;
+  /** The context of the pipeline's commit status on GitHub; default `pipeline/<pipelineName>`. */
+  statusContext?: string;
+  /** Post `success` ("skipped: …") on commits the pipeline does not build, for a required check. */
+  reportSkipped?: boolean;
   /** The cfresource function ARN; by default the export of the monorepo-triggers stack. */
   serviceToken?: string;
 }
@@ -77,6 +81,9 @@ export class PipelineTrigger extends Construct {
       ...(props.onNewBranch ? { OnNewBranch: props.onNewBranch } : {}),
       ...(props.sourceActionName ? { SourceActionName: props.sourceActionName } : {}),
       ...(props.variables ? { Variables: props.variables } : {}),
+      ...(props.statusContext ? { StatusContext: props.statusContext } : {}),
+      // CloudFormation passes scalars as strings; the resource reads "true" / "false".
+      ...(props.reportSkipped !== undefined ? { ReportSkipped: String(props.reportSkipped) } : {}),
     };
     // Tokens resolve at deploy time; check everything else now.
     const checkable = {

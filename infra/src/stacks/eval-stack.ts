@@ -11,6 +11,8 @@ import { alarmOnAny, bundledFunction, importedBucketName } from './function-defa
 export interface EvalStackProps extends StackProps {
   /** Secrets Manager name of a GitHub token for the compare API, read by eval at run time. */
   githubTokenSecretName?: string;
+  /** A GitHub App's credentials (`{"appId","privateKey"}`) in Secrets Manager, instead of a token. */
+  githubAppSecretName?: string;
   /** Concurrent evaluations at most (null: none reserved). Throttled async invocations wait and retry. */
   reservedConcurrency?: number | null;
 }
@@ -48,6 +50,11 @@ export class EvalStack extends Stack {
       const token = Secret.fromSecretNameV2(this, 'GithubToken', props.githubTokenSecretName);
       fn.addEnvironment('GITHUB_TOKEN_SECRET_ID', props.githubTokenSecretName);
       token.grantRead(fn);
+    }
+    if (props.githubAppSecretName) {
+      const app = Secret.fromSecretNameV2(this, 'GithubApp', props.githubAppSecretName);
+      fn.addEnvironment('GITHUB_APP_SECRET_ID', props.githubAppSecretName);
+      app.grantRead(fn);
     }
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
     // eval checks that its value names the pushed repository), read their tags, read configs and

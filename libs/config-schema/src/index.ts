@@ -10,7 +10,7 @@
  */
 
 // schema/
-export { triggerConfigSchema, ownerSchema, variablesSchema } from './schema/trigger-config.schema';
+export { ownerSchema, statusContextOf, triggerConfigSchema, variablesSchema } from './schema/trigger-config.schema';
 export type { TriggerConfig, TriggerConfigInput } from './schema/trigger-config.schema';
 export { cfnPropertiesSchema, parseCfnProperties } from './schema/cfn-properties.schema';
 export type { CfnProperties } from './schema/cfn-properties.schema';

@@ -1,7 +1,7 @@
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import { payloadIsComplete, type ChangeRule } from '@monorepo-triggers/push-event';
-import type { GithubApi } from './github-api';
-import { compareSchema, treeSchema, type TreeEntry } from './github-api.schema';
+import type { GithubApi } from '@monorepo-triggers/github-api';
+import { compareSchema, treeSchema, type TreeEntry } from '@monorepo-triggers/github-api';
 
 /** One attempt to learn the change list, for the log. */
 export interface CompletionStep {
@@ -55,7 +55,7 @@ export async function completeChanges(
   const deadline = Date.now() + budgetMs;
   const get = (url: string) => {
     if (Date.now() > deadline) return Promise.reject(new Error(`gave up: GitHub took longer than the ${budgetMs} ms budget`));
-    return github.get(url);
+    return github.get(url, event.repository);
   };
   const tree = async (sha: string): Promise<TreeEntry[] | undefined> => {
     const parsed = treeSchema.parse((await get(`${repoPath}/git/trees/${encodeURIComponent(sha)}?recursive=1`)).body);

@@ -10,7 +10,7 @@ import {
   type ChangeRule,
 } from '@monorepo-triggers/push-event';
 import { completeChanges, type CompletedChanges } from './complete-changes';
-import type { GithubApi } from './github-api';
+import type { GithubApi } from '@monorepo-triggers/github-api';
 
 /** A config's trigger and what was decided for this push. */
 export interface PlannedStart {

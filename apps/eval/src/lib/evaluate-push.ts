@@ -4,7 +4,7 @@ import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import type { CompiledTriggerCache } from './compiled-cache';
 import { decideAll } from './decide-all';
 import { StartFailures } from './errors';
-import type { GithubApi } from './github-api';
+import type { GithubApi } from '@monorepo-triggers/github-api';
 import { report, type EvalSummary } from './report';
 import { startPipelines, type StartDependencies, type StartedPipeline } from './start-pipelines';
 

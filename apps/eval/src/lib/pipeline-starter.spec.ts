@@ -108,7 +108,17 @@ describe('evalSettingsFromEnv', () => {
     });
     expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN: 't' }).githubToken).toEqual({ value: 't' });
     expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token', GITHUB_TOKEN: 't' })).toThrow(
-      /GITHUB_TOKEN_SECRET_ID .*not both/,
+      /GITHUB_TOKEN_SECRET_ID and GITHUB_TOKEN are set; set one GitHub credential/,
+    );
+  });
+
+  it('takes a GitHub App from Secrets Manager by id, instead of any token', () => {
+    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_APP_SECRET_ID: 'ci/app' })).toMatchObject({
+      githubApp: { secretId: 'ci/app', maxAgeMs: 300_000 },
+    });
+    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_APP_SECRET_ID: 'ci/app' }).githubToken).toBeUndefined();
+    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_APP_SECRET_ID: 'ci/app', GITHUB_TOKEN: 't' })).toThrow(
+      /GITHUB_APP_SECRET_ID and GITHUB_TOKEN are set/,
     );
   });
 });

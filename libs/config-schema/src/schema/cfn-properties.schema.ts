@@ -12,6 +12,11 @@ const cfnOptionalScalar = z.pipe(
   z.optional(cfnScalar),
   z.transform((value) => (value === '' ? undefined : value)),
 );
+// A boolean written as "true" / "false" (CloudFormation) or as a boolean (CDK, tests); '' is unset.
+const cfnOptionalBoolean = z.pipe(
+  z.optional(z.union([z.boolean(), z.enum(['true', 'false', ''])])),
+  z.transform((value) => (value === '' || value === undefined ? undefined : value === true || value === 'true')),
+);
 // A list written as a single string is a one-element list.
 const cfnList = z.union([
   z.pipe(
@@ -35,6 +40,8 @@ export const cfnPropertiesSchema = z.strictObject({
   OnNewBranch: cfnOptionalScalar,
   SourceActionName: cfnOptionalScalar,
   Variables: z.optional(z.record(z.string(), cfnScalar)),
+  StatusContext: cfnOptionalScalar,
+  ReportSkipped: cfnOptionalBoolean,
 });
 
 export type CfnProperties = z.input<typeof cfnPropertiesSchema>;
@@ -52,6 +59,8 @@ const FIELD_BY_PROPERTY = {
   OnNewBranch: 'onNewBranch',
   SourceActionName: 'sourceActionName',
   Variables: 'variables',
+  StatusContext: 'statusContext',
+  ReportSkipped: 'reportSkipped',
 } as const;
 
 const PROPERTY_BY_FIELD = new Map<string, string>(Object.entries(FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]));

@@ -10,6 +10,8 @@ export const LIMITS = {
   variableNameLength: 128,
   variableValueLength: 1000,
   pipelineNameLength: 100,
+  /** GitHub keeps at most 255 characters of a commit status context. */
+  statusContextLength: 255,
   /** Instructions one regex (or compiled glob) may compile to; matching time grows with it. */
   patternInstructions: 2000,
   /** Instructions all of a config's patterns (paths, branches, tags) may compile to together; plain text counts 0. */

@@ -7,6 +7,9 @@ import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE }
 // CodePipeline's own patterns for action and variable names (repository and pipeline: names.ts).
 const ACTION_NAME = /^[A-Za-z0-9.@_-]+$/;
 const VARIABLE_NAME = /^[A-Za-z0-9@_-]+$/;
+// A commit status context: one line of printable text (GitHub shows it as the check's name).
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
+const STATUS_CONTEXT = /^[^\u0000-\u001f\u007f-\u009f]+$/;
 
 const pattern = () => z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(LIMITS.patternLength));
 
@@ -147,6 +150,28 @@ const triggerConfigShape = z.strictObject({
     .optional(z.string().check(z.minLength(1), z.maxLength(100), z.regex(ACTION_NAME, 'must contain only letters, digits, ., @, - and _')))
     .check(z.describe('When set, the execution is pinned to the pushed commit on this source action.')),
   variables: z._default(variablesSchema, {}).check(z.describe('Pipeline variables passed on every start.')),
+  statusContext: z
+    .optional(
+      z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(LIMITS.statusContextLength),
+          z.regex(STATUS_CONTEXT, 'must be printable characters without line breaks'),
+        ),
+    )
+    .check(
+      z.describe(
+        'The context of the commit status this pipeline posts on GitHub (default pipeline/<pipelineName>); make it a required check in branch protection.',
+      ),
+    ),
+  reportSkipped: z
+    ._default(z.boolean(), false)
+    .check(
+      z.describe(
+        'Post a success status ("skipped: <reason>") on every pushed commit this pipeline does not build, so its context can be a required check without hanging.',
+      ),
+    ),
   owner: z.optional(ownerSchema).check(z.describe('Set by the CloudFormation resource that owns this config.')),
 });
 
@@ -156,6 +181,11 @@ export const triggerConfigSchema = triggerConfigShape.check(
     for (const issue of pathPatternIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
   }),
 );
+
+/** The context of the commit status a config's pipeline posts: its own, or `pipeline/<pipelineName>`. */
+export function statusContextOf(config: Pick<TriggerConfig, 'statusContext' | 'pipelineName'>): string {
+  return config.statusContext ?? `pipeline/${config.pipelineName}`;
+}
 
 /** A parsed, defaulted trigger configuration. */
 export type TriggerConfig = z.output<typeof triggerConfigSchema>;

@@ -1,5 +1,6 @@
 import { parseCfnProperties } from './cfn-properties.schema';
 import { validateTriggerConfig } from './validate';
+import { statusContextOf } from './trigger-config.schema';
 
 const valid = {
   version: 1,
@@ -28,6 +29,7 @@ describe('validateTriggerConfig', () => {
         onIncompleteChanges: 'trigger',
         onNewBranch: 'changes',
         variables: {},
+        reportSkipped: false,
       },
     });
   });
@@ -110,6 +112,19 @@ describe('validateTriggerConfig', () => {
     expect(issues.map((i) => i.path).sort()).toEqual(['branches', 'includePaths[0]', 'includePaths[1]']);
   });
 
+  it('takes a status context of one printable line up to 255 characters, and defaults it to pipeline/<pipelineName>', () => {
+    const context = (statusContext: string) => validateTriggerConfig({ ...valid, statusContext });
+    const ok = context('ci/orders ✓');
+    expect(ok.ok && statusContextOf(ok.value)).toBe('ci/orders ✓');
+    const defaulted = validateTriggerConfig(valid);
+    expect(defaulted.ok && statusContextOf(defaulted.value)).toBe('pipeline/orders-service');
+    expect(context('x'.repeat(255)).ok).toBe(true);
+    for (const bad of ['', 'x'.repeat(256), 'two\nlines', 'tab\there']) {
+      const result = context(bad);
+      expect(!result.ok && [...new Set(result.issues.map((i) => i.path))]).toEqual(['statusContext']);
+    }
+  });
+
   it('accepts ordinary globs', () => {
     expect(
       validateTriggerConfig({ ...valid, pathSyntax: 'glob', includePaths: ['services/**/src/*.ts', '**/*.md', '{apps,libs}/**'] }).ok,
@@ -161,6 +176,8 @@ describe('parseCfnProperties', () => {
         OnNewBranch: 'always',
         SourceActionName: 'Source',
         Variables: { SERVICE: 'orders' },
+        StatusContext: 'ci/orders',
+        ReportSkipped: 'true',
       },
       owner,
     );
@@ -179,9 +196,27 @@ describe('parseCfnProperties', () => {
         onNewBranch: 'always',
         sourceActionName: 'Source',
         variables: { SERVICE: 'orders' },
+        statusContext: 'ci/orders',
+        reportSkipped: true,
         owner,
       },
     });
+  });
+
+  it.each([
+    [true, true],
+    ['false', false],
+    ['', false],
+    [undefined, false],
+  ])('reads ReportSkipped %j as %j (an empty string is unset: the default)', (value, expected) => {
+    const result = parseCfnProperties({ ...props, ReportSkipped: value });
+    expect(result.ok && result.value.reportSkipped).toBe(expected);
+  });
+
+  it('names ReportSkipped when it is not a boolean', () => {
+    const result = parseCfnProperties({ ...props, ReportSkipped: 'yes' });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues.map((i) => i.path)).toEqual(['ReportSkipped']);
   });
 
   it('coerces scalars that arrive as numbers or booleans to strings', () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createVerify, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { startRecordingServer, type CannedResponse, type RecordedRequest, type RecordingServer } from './recording-server';
 
@@ -10,11 +11,88 @@ const run = promisify(execFile);
  * the compare API lists at most 300 files for a whole comparison (and only on its first page); a
  * recursive tree holds at most 100,000 entries, beyond which GitHub answers with `truncated: true`.
  */
-export const GITHUB_LIMITS = { compareFiles: 300, compareCommitsPerPage: 250, treeEntries: 100_000 } as const;
+export const GITHUB_LIMITS = { compareFiles: 300, compareCommitsPerPage: 250, treeEntries: 100_000, statusesPerContext: 1000 } as const;
+
+const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
+
+/** POST /repos/{o}/{r}/statuses/{sha}: GitHub's states, at most 1,000 statuses per commit and context. */
+function postStatus(repository: string, sha: string, request: RecordedRequest, statuses: PostedStatus[]): CannedResponse {
+  const body = (request.json ?? {}) as { state?: unknown; context?: unknown; description?: unknown; target_url?: unknown };
+  if (typeof body.state !== 'string' || !STATUS_STATES.includes(body.state))
+    return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'state', code: 'invalid' }] } };
+  const context = typeof body.context === 'string' ? body.context : 'default';
+  const same = statuses.filter((s) => s.repository === repository && s.sha === sha && s.context === context);
+  if (same.length >= GITHUB_LIMITS.statusesPerContext)
+    return {
+      status: 422,
+      body: { message: 'Validation Failed', errors: [{ message: 'This SHA and context has reached the maximum number of statuses.' }] },
+    };
+  const token = /^bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  statuses.push({
+    repository,
+    sha,
+    state: body.state,
+    context,
+    token,
+    ...(typeof body.description === 'string' ? { description: body.description } : {}),
+    ...(typeof body.target_url === 'string' ? { targetUrl: body.target_url } : {}),
+  });
+  return {
+    status: 201,
+    body: { id: statuses.length, state: body.state, context, description: body.description ?? null, target_url: body.target_url ?? null },
+  };
+}
 
 export interface LocalGithub extends Pick<RecordingServer, 'endpoint' | 'requests' | 'stop'> {
   /** Makes every request answer `status` (e.g. 403 rate limited) until called with undefined. */
   failWith(answer: CannedResponse | undefined): void;
+  /** Installation tokens minted for the GitHub App, in order. */
+  readonly issuedTokens: { installationId: number; token: string; expiresAt: string }[];
+  /** Commit statuses posted, in order, with the token that posted each. */
+  readonly statuses: PostedStatus[];
+}
+
+/** One `POST /repos/{owner}/{repo}/statuses/{sha}` the stand-in accepted. */
+export interface PostedStatus {
+  repository: string;
+  sha: string;
+  state: string;
+  context: string;
+  description?: string;
+  targetUrl?: string;
+  token: string;
+}
+
+/**
+ * A GitHub App the stand-in knows: JWTs must be signed (RS256) with the private key of `publicKey`
+ * and name `appId` as issuer; `installations` says which repository (`owner/name`) is installed where.
+ */
+export interface LocalGithubApp {
+  appId: string;
+  publicKey: string;
+  installations: Record<string, number>;
+}
+
+/** Installation tokens live one hour, as GitHub's do. */
+const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+
+/**
+ * Why a GitHub App JWT is refused, or undefined when it is good: RS256, signed by the app's key,
+ * `iss` the app id, `exp` after `iat` and at most 10 minutes later (GitHub's rules).
+ */
+function jwtProblem(authorization: string | undefined, app: LocalGithubApp): string | undefined {
+  const jwt = /^bearer (.+)$/i.exec(authorization ?? '')?.[1];
+  const [header, payload, signature] = jwt?.split('.') ?? [];
+  if (!header || !payload || !signature) return 'A JSON web token could not be decoded';
+  const verifier = createVerify('RSA-SHA256');
+  verifier.update(`${header}.${payload}`);
+  if (!verifier.verify(app.publicKey, Buffer.from(signature, 'base64url'))) return 'A JSON web token could not be decoded';
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown; iat?: number; exp?: number };
+  if (String(claims.iss) !== app.appId) return "'Issuer' claim ('iss') must be an Integer";
+  if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number' || claims.exp <= claims.iat || claims.exp - claims.iat > 600) {
+    return "'Expiration time' claim ('exp') is too far in the future";
+  }
+  return undefined;
 }
 
 /** `git` in a repository; resolves stdout, rejects with git's message. */
@@ -118,13 +196,48 @@ async function tree(dir: string, rev: string, query: URLSearchParams): Promise<C
  * (`owner/name` → directory): compare and recursive trees, with GitHub's limits. Every request is
  * recorded; unknown routes answer 404.
  */
-export async function startLocalGithub(repositories: Record<string, string>): Promise<LocalGithub> {
+export async function startLocalGithub(repositories: Record<string, string>, options: { app?: LocalGithubApp } = {}): Promise<LocalGithub> {
   const byName = new Map(Object.entries(repositories).map(([name, dir]) => [name.toLowerCase(), dir]));
   let failure: CannedResponse | undefined;
   let endpoint = '';
+  const issuedTokens: LocalGithub['issuedTokens'] = [];
+  const statuses: PostedStatus[] = [];
   const server = await startRecordingServer(async (request: RecordedRequest) => {
     if (failure) return failure;
     const url = new URL(request.path, 'http://local');
+    const app = options.app;
+    const appRoute = /^\/repos\/([^/]+\/[^/]+)\/installation$|^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
+    if (app && appRoute) {
+      const problem = jwtProblem(request.headers.authorization, app);
+      if (problem) return { status: 401, body: { message: problem } };
+      if (appRoute[1] !== undefined) {
+        const id = app.installations[decodeURIComponent(appRoute[1]).toLowerCase()];
+        return id === undefined || request.method !== 'GET'
+          ? { status: 404, body: { message: 'Not Found' } }
+          : { status: 200, body: { id, app_id: Number(app.appId) } };
+      }
+      const installationId = Number(appRoute[2]);
+      if (request.method !== 'POST' || !Object.values(app.installations).includes(installationId))
+        return { status: 404, body: { message: 'Not Found' } };
+      const issued = {
+        installationId,
+        token: `ghs_${randomBytes(18).toString('hex')}`,
+        expiresAt: new Date(Date.now() + TOKEN_LIFETIME_MS).toISOString(),
+      };
+      issuedTokens.push(issued);
+      return {
+        status: 201,
+        body: {
+          token: issued.token,
+          expires_at: issued.expiresAt,
+          permissions: { contents: 'read', statuses: 'write', checks: 'write' },
+          repository_selection: 'all',
+        },
+      };
+    }
+    const statusRoute = /^\/repos\/([^/]+\/[^/]+)\/statuses\/([0-9a-f]{40})$/.exec(url.pathname);
+    if (statusRoute && request.method === 'POST')
+      return postStatus(decodeURIComponent(statusRoute[1] as string), statusRoute[2] as string, request, statuses);
     const route = /^\/repos\/([^/]+\/[^/]+)\/(compare|git\/trees)\/(.+)$/.exec(url.pathname);
     const dir = route ? byName.get(decodeURIComponent(route[1] as string).toLowerCase()) : undefined;
     if (!route || !dir || request.method !== 'GET') return { status: 404, body: { message: 'Not Found' } };
@@ -136,6 +249,8 @@ export async function startLocalGithub(repositories: Record<string, string>): Pr
   return {
     endpoint: server.endpoint,
     requests: server.requests,
+    issuedTokens,
+    statuses,
     stop: () => server.stop(),
     failWith(answer) {
       failure = answer;

@@ -59,7 +59,13 @@ export async function startRecordingServer(responder: Responder = () => ({ statu
             : typeof answer.body === 'string' || Buffer.isBuffer(answer.body)
               ? answer.body
               : JSON.stringify(answer.body);
-        res.writeHead(answer.status, answer.headers ?? {});
+        // A JSON answer says so, as real services do (clients such as @octokit/request parse by it).
+        const json = answer.body !== undefined && typeof answer.body !== 'string' && !Buffer.isBuffer(answer.body);
+        const hasType = Object.keys(answer.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
+        res.writeHead(answer.status, {
+          ...(json && !hasType ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+          ...answer.headers,
+        });
         res.end(payload);
       } catch (error) {
         res.writeHead(500);

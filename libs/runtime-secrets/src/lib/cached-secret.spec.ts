@@ -96,6 +96,13 @@ describe('CachedSecret against a local Secrets Manager (real SDK client)', () =>
     await expect(secret.get()).rejects.toMatchObject({ name: 'SecretFormatError' });
   });
 
+  it('takes a structured secret whole when told to, instead of reading it as a rotation pair', async () => {
+    const app = JSON.stringify({ appId: '4242', privateKey: '-----BEGIN RSA PRIVATE KEY-----…' });
+    manager.put('github-app', app);
+    await expect(new CachedSecret(client, 'github-app', { maxAgeMs: 60_000 }).get()).rejects.toThrow(/no "current" string/);
+    await expect(new CachedSecret(client, 'github-app', { maxAgeMs: 60_000, parse: (text) => [text] }).get()).resolves.toEqual([app]);
+  });
+
   it('fails when it has nothing to fall back on', async () => {
     manager.put('never-read', 'x');
     manager.fail({ status: 500, type: 'InternalServiceError', times: 1 });

@@ -17,6 +17,12 @@ export interface CachedSecretOptions {
    * function may no longer read, is not accepted forever.
    */
   maxStaleMs?: number;
+  /**
+   * How the stored string becomes the values (default secretValues: a plain secret, or
+   * `{"current","previous"}` during a rotation). A structured secret such as a GitHub App's
+   * `{"appId","privateKey"}` is taken whole: `(text) => [text]`.
+   */
+  parse?: (secretString: string) => string[];
 }
 
 /** What a refresh found that is not an outage: the stored value is wrong, and using an old one would hide that. */
@@ -64,7 +70,7 @@ export class CachedSecret {
     }
     if (secretString === undefined) throw new SecretFormatError(`secret ${this.secretId} has no string value`);
     try {
-      this.values = secretValues(secretString);
+      this.values = (this.options.parse ?? secretValues)(secretString);
     } catch (error) {
       this.values = undefined;
       throw new SecretFormatError(`secret ${this.secretId}: ${(error as Error).message}`);

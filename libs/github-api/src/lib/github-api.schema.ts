@@ -13,3 +13,9 @@ export const treeSchema = z.object({
 });
 
 export type TreeEntry = z.output<typeof treeSchema>['tree'][number];
+
+/** A GitHub App's secret in Secrets Manager: `{ "appId": "123", "privateKey": "-----BEGIN RSA PRIVATE KEY-----…" }`. */
+export const githubAppCredentialsSchema = z.object({
+  appId: z.pipe(z.union([z.string().check(z.minLength(1)), z.int()]), z.transform(String)),
+  privateKey: z.string().check(z.includes('PRIVATE KEY', { message: 'must be the PEM private key of the GitHub App' })),
+});

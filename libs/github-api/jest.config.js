@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'github-api',
+  preset: '../../jest.preset.js',
+};

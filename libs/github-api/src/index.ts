@@ -1,0 +1,11 @@
+// GitHub's REST API for the functions: authentication (a token, or a GitHub App's installation
+// tokens through @octokit/auth-app), requests that keep GitHub's rate-limit rules, and the shapes
+// of the answers read.
+export { GithubAppAuth, TokenAuth } from './lib/github-auth';
+export type { GithubAppCredentials, GithubAuth } from './lib/github-auth';
+export { GithubApiError, GithubClient } from './lib/github-client';
+export type { GithubApi, GithubClientOptions, GithubPage } from './lib/github-client';
+export { compareSchema, githubAppCredentialsSchema, treeSchema } from './lib/github-api.schema';
+export type { TreeEntry } from './lib/github-api.schema';
+export { retryAdvice } from './lib/rate-limits';
+export type { FailedAnswer, RetryAdvice } from './lib/rate-limits';
