@@ -42,7 +42,15 @@ export default [
             { sourceTag: 'scope:pipelines', onlyDependOnLibsWithTags: ['scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'] },
             {
               sourceTag: 'scope:eval',
-              onlyDependOnLibsWithTags: ['scope:eval', 'scope:github', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'],
+              onlyDependOnLibsWithTags: [
+                'scope:eval',
+                'scope:feedback',
+                'scope:github',
+                'scope:pipelines',
+                'scope:config',
+                'scope:shared',
+                'scope:local',
+              ],
             },
             {
               sourceTag: 'scope:cfresource',
@@ -50,8 +58,12 @@ export default [
             },
             { sourceTag: 'scope:github', onlyDependOnLibsWithTags: ['scope:github', 'scope:shared', 'scope:local'] },
             {
+              sourceTag: 'scope:feedback',
+              onlyDependOnLibsWithTags: ['scope:feedback', 'scope:github', 'scope:config', 'scope:shared', 'scope:local'],
+            },
+            {
               sourceTag: 'scope:cli',
-              onlyDependOnLibsWithTags: ['scope:cli', 'scope:github', 'scope:config', 'scope:shared', 'scope:local'],
+              onlyDependOnLibsWithTags: ['scope:cli', 'scope:feedback', 'scope:github', 'scope:config', 'scope:shared', 'scope:local'],
             },
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra', 'scope:config', 'scope:shared'] },
             { sourceTag: 'scope:local', onlyDependOnLibsWithTags: ['scope:local', 'scope:shared'] },

@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX } from '@monorepo-triggers/lambda-runtime/defaults';
+import { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX, DEFAULT_RECORDS_PREFIX } from '@monorepo-triggers/lambda-runtime/defaults';
 
 /**
  * Names the stacks agree on. Functions have fixed names so one stack can reach another's function
@@ -18,6 +18,7 @@ export const NAMES = {
   webhookSecret: 'monorepo-triggers/webhook-secret',
   configPrefix: DEFAULT_CONFIG_PREFIX,
   eventsPrefix: DEFAULT_EVENTS_PREFIX,
+  recordsPrefix: DEFAULT_RECORDS_PREFIX,
 } as const;
 
 /** Stack ids by deployable, as `infra/src/deploy.ts` and the `<deployable>-stack` Nx projects name them. */

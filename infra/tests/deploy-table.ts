@@ -27,6 +27,12 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   { why: 's3-config-store, in eval and cfresource', file: 'libs/s3-config-store/src/lib/config-store.ts', stacks: ['eval', 'cfresource'] },
   { why: 'the hand-over, in the webhook and eval', file: 'libs/handover/src/lib/dispatcher.ts', stacks: ['webhook', 'eval'] },
   { why: "GitHub's API (tokens, App auth, rate limits), in eval only", file: 'libs/github-api/src/lib/github-client.ts', stacks: ['eval'] },
+  { why: 'what GitHub shows for a push, in eval only', file: 'libs/github-feedback/src/lib/check-run.ts', stacks: ['eval'] },
+  {
+    why: 'the decision record, written by eval (read by the CLI)',
+    file: 'libs/decision-record/src/lib/decision-record-store.ts',
+    stacks: ['eval'],
+  },
   { why: 'github-signature, in the webhook only', file: 'libs/github-signature/src/index.ts', stacks: ['webhook'] },
   { why: 'webhook-delivery, in the webhook only', file: 'libs/webhook-delivery/src/lib/handle-delivery.ts', stacks: ['webhook'] },
   { why: 'push-event, in the webhook and eval', file: 'libs/push-event/src/index.ts', stacks: ['webhook', 'eval'] },

@@ -62,6 +62,14 @@ describe('shared stack', () => {
     });
   });
 
+  it('expires decision records after 90 days', () => {
+    template.shared.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: `${NAMES.recordsPrefix}/`, ExpirationInDays: 90, Status: 'Enabled' })]),
+      },
+    });
+  });
+
   it('exports the bucket name for the function stacks', () => {
     template.shared.hasOutput('ConfigBucketName', { Export: { Name: NAMES.bucketExport } });
   });
@@ -91,12 +99,13 @@ describe('eval stack', () => {
     template.eval.resourceCountIs('AWS::SQS::Queue', 1);
   });
 
-  it('may only start tagged pipelines, read pipeline tags, the config and events prefixes, and write to its dead-letter queue', () => {
+  it('may only start tagged pipelines, read pipeline tags, the config and events prefixes, write decision records and to its dead-letter queue', () => {
     expect([...new Set(actions(template.eval))]).toEqual([
       'codepipeline:ListTagsForResource',
       'codepipeline:StartPipelineExecution',
       's3:GetObject',
       's3:ListBucket',
+      's3:PutObject',
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
@@ -109,6 +118,9 @@ describe('eval stack', () => {
     expect(JSON.stringify(s3Get?.Resource)).toMatch(new RegExp(`/${NAMES.configPrefix}/\\*.*/${NAMES.eventsPrefix}/\\*`));
     const list = statements(template.eval).find((s) => s.Action === 's3:ListBucket');
     expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } });
+    const put = statements(template.eval).find((s) => s.Action === 's3:PutObject');
+    expect(JSON.stringify(put?.Resource)).toMatch(new RegExp(`/${NAMES.recordsPrefix}/\\*"`));
+    expect(JSON.stringify(put?.Resource)).not.toContain(NAMES.configPrefix);
   });
 
   it('reserves concurrency (10 by default) and knows the ARN prefix of the pipelines it may start', () => {

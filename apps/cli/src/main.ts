@@ -6,6 +6,7 @@ import { SEND_HELP, runSend } from './commands/send';
 import { START_HELP, runStart } from './commands/start';
 import { runDelete, runGet, runList, runPut, STORE_HELP } from './commands/store-commands';
 import { runValidate, runValidateStored, VALIDATE_HELP } from './commands/validate';
+import { runHistory, runWhy, WHY_HELP } from './commands/why';
 import { localDir } from './lib/local-state';
 import { err, out, paint, UserError } from './lib/output';
 
@@ -21,6 +22,8 @@ Commands:
   list, get, put, delete
               manage configs in the store (local stack, or --bucket in AWS)
   send        sign a payload and POST it to a webhook, as GitHub does
+  why, history
+              why each pipeline did or did not start for a commit; recent pushes
 
 Run triggers COMMAND --help for a command's options and an example.`;
 
@@ -33,6 +36,8 @@ const HELP: Record<string, string> = {
   put: STORE_HELP,
   delete: STORE_HELP,
   send: SEND_HELP,
+  why: WHY_HELP,
+  history: WHY_HELP,
 };
 
 // The repository root: dist/apps/cli/main.js is three levels down.
@@ -70,6 +75,8 @@ async function run(argv: string[]): Promise<number> {
       'secret-file': { type: 'string' },
       event: { type: 'string' },
       delivery: { type: 'string' },
+      pipeline: { type: 'string' },
+      limit: { type: 'string' },
     },
   });
   if (values.help) {
@@ -111,6 +118,10 @@ async function run(argv: string[]): Promise<number> {
       return runDelete(...twoArgs(), source);
     case 'send':
       return runSend(positionals[0], values);
+    case 'why':
+      return runWhy(positionals[0], { ...values, json: !!values.json });
+    case 'history':
+      return runHistory({ ...values, json: !!values.json });
     default:
       throw new UserError(`unknown command ${command}`, 2);
   }

@@ -1,6 +1,15 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { GitRepo, localS3ClientConfig, startRecordingServer, startS3Server, type S3Server } from '@monorepo-triggers/test-servers';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import {
+  GitRepo,
+  localS3ClientConfig,
+  runBundle,
+  startLocalCodePipeline,
+  startRecordingServer,
+  startS3Server,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +26,7 @@ describe('triggers (built CLI, as a subprocess)', () => {
     return path;
   };
 
-  it.each(['start', 'validate', 'explain', 'list', 'get', 'put', 'delete', 'send'])(
+  it.each(['start', 'validate', 'explain', 'list', 'get', 'put', 'delete', 'send', 'why', 'history'])(
     '%s --help shows usage and an example, exit 0',
     (command) => {
       const { code, stdout } = triggers([command, '--help']);
@@ -338,6 +347,102 @@ Resources:
       const { code, stderr } = triggers(['list'], { env: { TRIGGERS_LOCAL_DIR: join(dir, 'nothing-here') } });
       expect(code).toBe(1);
       expect(stderr).toMatch(/no local stack is running: start it with `npm start`/);
+    });
+  });
+
+  describe('why and history, from the decision records eval wrote (eval bundle, s3rver, local CodePipeline)', () => {
+    const BUCKET = 'why-records';
+    const sha = (c: string) => c.repeat(40);
+    let s3: S3Server;
+    let env: Record<string, string>;
+
+    beforeAll(async () => {
+      const codepipeline = await startLocalCodePipeline();
+      s3 = await startS3Server({ buckets: [BUCKET] });
+      const client = createS3Client(localS3ClientConfig(s3.endpoint));
+      const store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
+      const includePaths = { orders: ['^services/orders/'], billing: ['^services/billing/', '^libs/shared/'], web: ['^services/web/'] };
+      for (const [name, paths] of Object.entries(includePaths)) {
+        await store.put({ version: 1, repository: 'acme/platform', pipelineName: name, branches: ['main'], includePaths: paths });
+      }
+      client.destroy();
+      // billing's pipeline cannot be started: its start fails on every attempt.
+      codepipeline.fail('billing', { status: 400, type: 'PipelineNotFoundException', times: Infinity });
+      const push = {
+        type: 'push',
+        version: 1,
+        deliveryId: 'why-1',
+        repository: 'acme/platform',
+        ref: 'refs/heads/main',
+        before: sha('1'),
+        after: sha('2'),
+        created: false,
+        deleted: false,
+        forced: false,
+        changedPaths: ['libs/shared/x.ts', 'services/orders/a.ts'],
+        commitCount: 1,
+      };
+      const later = { ...push, deliveryId: 'why-2', before: sha('2'), after: sha('3'), changedPaths: ['services/web/index.ts'] };
+      const bucketEnv = { ...s3.env, CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, GITHUB_TOKEN: '' };
+      const run = await runBundle(join(ROOT, 'dist/apps/eval/main.js'), [{ event: push }, { event: later }], bucketEnv);
+      expect(run.results.map((r) => r.ok)).toEqual([false, true]);
+      await codepipeline.stop();
+      env = { ...s3.env, S3_FORCE_PATH_STYLE: 'true' };
+    });
+    afterAll(() => s3.stop());
+
+    it('explains a started, a skipped and a failed pipeline for a commit, by abbreviated SHA', async () => {
+      const { code, stdout } = await triggersAsync(['why', '2222222', '--repo', 'acme/platform', '--bucket', BUCKET], { env });
+      expect(code).toBe(0);
+      const lines = stdout.split('\n');
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^ {2}▶ orders +started +path-matched: .*services\/orders\/a\.ts.* \(execution [0-9a-f-]+\)$/),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^ {2}✗ billing +start failed +path-matched: .*libs\/shared\/x\.ts.*; PipelineNotFoundException: /),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^ {2}· web +skipped +no-path-matched: none of the 2 changed paths matches includePaths$/),
+      );
+      const one = await triggersAsync(['why', sha('2'), '--repo', 'acme/platform', '--pipeline', 'web', '--bucket', BUCKET], { env });
+      expect(one.stdout.split('\n').filter((l) => l.startsWith('  '))).toEqual([
+        '  changed paths: 2 (complete, from payload)',
+        expect.stringMatching(/^ {2}· web +skipped/),
+      ]);
+    });
+
+    it('says so when no push of that commit was recorded (exit 1), and refuses what is not a SHA (exit 2)', async () => {
+      expect(await triggersAsync(['why', 'abcdef1', '--repo', 'acme/platform', '--bucket', BUCKET], { env })).toMatchObject({
+        code: 1,
+        stdout: expect.stringMatching(/no decision record for acme\/platform @ abcdef1/),
+      });
+      expect(await triggersAsync(['why', 'main', '--repo', 'acme/platform', '--bucket', BUCKET], { env })).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/"main" is not a commit SHA/),
+      });
+      expect(await triggersAsync(['why', '2222222', '--bucket', BUCKET], { env })).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/--repo OWNER\/NAME is required/),
+      });
+    });
+
+    it('lists recent pushes newest first, and one pipeline across them', async () => {
+      const all = await triggersAsync(['history', '--repo', 'acme/platform', '--bucket', BUCKET], { env });
+      const rows = all.stdout.split('\n').filter((l) => /^\d{4}-/.test(l));
+      expect(rows).toEqual([
+        expect.stringMatching(/ 3333333 {2}main {2}1\/3 started: web$/),
+        expect.stringMatching(/ 2222222 {2}main {2}1\/3 started: orders; failed: billing$/),
+      ]);
+      const web = await triggersAsync(['history', '--repo', 'acme/platform', '--pipeline', 'web', '--limit', '1', '--bucket', BUCKET], {
+        env,
+      });
+      expect(web.stdout.split('\n').filter((l) => /^\d{4}-/.test(l))).toEqual([
+        expect.stringMatching(/ 3333333 {2}main {2}started: path-matched$/),
+      ]);
+      const json = JSON.parse(
+        (await triggersAsync(['history', '--repo', 'acme/platform', '--json', '--bucket', BUCKET], { env })).stdout,
+      ) as { deliveryId: string }[];
+      expect(json.map((r) => r.deliveryId)).toEqual(['why-2', 'why-1']);
     });
   });
 });

@@ -4,7 +4,7 @@ import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, ROOT, triggers } from './cli';
+import { CLI, ROOT, triggers, triggersAsync } from './cli';
 
 const SECRET = 'e2e-secret';
 type Push = { ref: string; after: string; deleted: boolean; commits: { added: string[]; modified: string[]; removed: string[] }[] };
@@ -141,6 +141,28 @@ describe('the local stack (npm start) end to end', () => {
     await Promise.all(deliveries.map(([body, id]) => deliver(stack.url, body, id)));
     await waitForEvaluations(2 * deliveries.length);
     expect(summarise()).toEqual(expected);
+  });
+
+  it('closes the loop: send prints each decision, the statuses and the check run GitHub got; why explains them', async () => {
+    const env = { TRIGGERS_LOCAL_DIR: dataDir };
+    const sent = await triggersAsync(['send', 'examples/pushes/orders-change.json'], { env });
+    expect(sent.code).toBe(0);
+    const lines = sent.stdout.split('\n');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}▶ orders-service +started +path-matched: services\/orders\/src\/totals\.ts matches/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}· billing-service +skipped +no-path-matched/));
+    // examples/configs/acme-platform-billing.json opts in to "skipped" statuses under its own context.
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}success {2}ci\/billing: skipped: none of the 2 changed paths matches includePaths$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^check run monorepo-triggers: 1 of 4 pipelines started \(neutral\)$/));
+    const payload = JSON.parse(readFileSync(join(ROOT, 'examples/pushes/orders-change.json'), 'utf8')) as { after: string };
+    const why = await triggersAsync(['why', payload.after.slice(0, 10), '--repo', 'acme/platform', '--pipeline', 'orders-service'], {
+      env,
+    });
+    expect(why.code).toBe(0);
+    expect(why.stdout).toMatch(/▶ orders-service +started +path-matched/);
   });
 
   it('rejects an unsigned delivery with 401', async () => {

@@ -1,6 +1,7 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { githubAppCredentialsSchema, GithubAppAuth, GithubClient, TokenAuth, type GithubAuth } from '@monorepo-triggers/github-api';
+import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
 import { EventReader, InvalidEvalInput } from '@monorepo-triggers/handover';
 import { createLogger, createS3Client, formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { CodePipelineEntitlements, pipelineArnPrefixOf } from '@monorepo-triggers/pipeline-access';
@@ -70,6 +71,7 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
         entitlements: new CodePipelineEntitlements(codepipeline),
         pipelineArnPrefix: arnPrefix,
         configs: new S3ConfigStore({ client: s3, bucket: settings.bucket, prefix: settings.configPrefix }),
+        records: new DecisionRecordStore({ client: s3, bucket: settings.bucket, prefix: settings.recordsPrefix }),
         ...(auth ? { github: new GithubClient(settings.githubApiUrl, auth) } : {}),
         starter: new CodePipelineStarter(codepipeline),
         triggers: new CompiledTriggerCache(),

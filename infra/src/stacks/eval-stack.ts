@@ -38,6 +38,7 @@ export class EvalStack extends Stack {
         CONFIG_BUCKET: bucket,
         CONFIG_PREFIX: NAMES.configPrefix,
         EVENTS_PREFIX: NAMES.eventsPrefix,
+        RECORDS_PREFIX: NAMES.recordsPrefix,
         PIPELINE_ARN_PREFIX: pipelines,
       },
       retryAttempts: 2,
@@ -58,7 +59,7 @@ export class EvalStack extends Stack {
     }
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
     // eval checks that its value names the pushed repository), read their tags, read configs and
-    // claim-checked events. Nothing else.
+    // claim-checked events, write decision records. Nothing else.
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['codepipeline:StartPipelineExecution'],
@@ -75,6 +76,9 @@ export class EvalStack extends Stack {
           `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`,
         ],
       }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`] }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({

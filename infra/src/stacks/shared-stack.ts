@@ -7,7 +7,7 @@ import { NAMES } from '../names';
 export class SharedStack extends Stack {
   readonly bucket: Bucket;
 
-  constructor(scope: Construct, id: string, props: StackProps & { eventsRetentionDays?: number } = {}) {
+  constructor(scope: Construct, id: string, props: StackProps & { eventsRetentionDays?: number; recordsRetentionDays?: number } = {}) {
     super(scope, id, props);
     this.bucket = new Bucket(this, 'ConfigBucket', {
       versioned: true,
@@ -25,6 +25,13 @@ export class SharedStack extends Stack {
           noncurrentVersionExpiration: Duration.days(1),
         },
         { id: 'expire-old-config-versions', prefix: `${NAMES.configPrefix}/`, noncurrentVersionExpiration: Duration.days(90) },
+        {
+          // `triggers why` answers for the last 90 days of pushes.
+          id: 'expire-decision-records',
+          prefix: `${NAMES.recordsPrefix}/`,
+          expiration: Duration.days(props.recordsRetentionDays ?? 90),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
       ],
     });
     new CfnOutput(this, 'ConfigBucketName', { value: this.bucket.bucketName, exportName: NAMES.bucketExport });

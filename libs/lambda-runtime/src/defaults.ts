@@ -9,3 +9,6 @@ export const DEFAULT_CONFIG_PREFIX = 'mono-repo/config';
 
 /** Where webhook stores push events too large for an asynchronous invoke (the claim check). */
 export const DEFAULT_EVENTS_PREFIX = 'mono-repo/events';
+
+/** Where eval stores each push's decision record (`triggers why`), expired by the bucket's lifecycle rule. */
+export const DEFAULT_RECORDS_PREFIX = 'mono-repo/records';

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startConfigBucket } from './config-bucket';
 import { EVAL_FUNCTION_NAME, startEvalLambda, type EvalHandler } from './eval-lambda';
+import { startLocalGithubApp } from './github-app';
 import { startLocalPipelines } from './local-pipelines';
 import { stackInfoFile, type LocalStackInfo } from './local-state';
 import { UserError } from './output';
@@ -92,6 +93,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const s3 = stopLater(await startConfigBucket(options));
     const openStore = () => new S3ConfigStore({ client: createS3Client(s3.clientConfig), bucket: s3.bucket, prefix });
     const codepipeline = options.aws ? undefined : stopLater(await startLocalPipelines(openStore(), join(dataDir, 'executions.jsonl')));
+    // A stand-in GitHub with an App, unless the user brings a token for the real one.
+    const github = options.aws || process.env['GITHUB_TOKEN'] ? undefined : stopLater(await startLocalGithubApp());
 
     // Both bundles read their settings from the environment when first called, as on Lambda.
     Object.assign(process.env, {
@@ -100,6 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...s3.env,
       ...(codepipeline ? { AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint } : {}),
+      ...(github ? github.env : {}),
       CONFIG_BUCKET: s3.bucket,
       CONFIG_PREFIX: prefix,
     });
@@ -117,6 +121,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bucket: s3.bucket,
       prefix,
       secretFile,
+      ...(github ? { githubUrl: github.github.endpoint } : {}),
     };
     writeFileSync(stackInfoFile(dataDir), JSON.stringify(info, null, 2));
     return { info, seeded, configCount, idle: () => evalLambda.idle(), stop };

@@ -14,6 +14,8 @@ export interface LocalStackInfo {
   bucket: string;
   prefix: string;
   secretFile: string;
+  /** The stand-in GitHub API that records statuses and check runs (not with --aws). */
+  githubUrl?: string;
 }
 
 export function stackInfoFile(dir = localDir()): string {

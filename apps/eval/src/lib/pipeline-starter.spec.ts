@@ -88,6 +88,7 @@ describe('evalSettingsFromEnv', () => {
       bucket: 'b',
       configPrefix: 'mono-repo/config',
       eventsPrefix: 'mono-repo/events',
+      recordsPrefix: 'mono-repo/records',
       forcePathStyle: false,
       githubApiUrl: 'https://api.github.com',
       startConcurrency: 10,

@@ -5,6 +5,7 @@ import type { ChangeRule } from '@monorepo-triggers/push-event';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import type { CompletedChanges } from './complete-changes';
 import type { DecidedPush } from './decide-all';
+import { actionOf } from './decision-record';
 import type { StartedPipeline, StartOutcome } from './start-pipelines';
 
 /** What one push did, returned by the invocation and logged as its last line. */
@@ -65,13 +66,6 @@ export function report(
   };
   log({ msg: 'summary', ...summary, listing: listing.stats });
   return summary;
-}
-
-function actionOf(decision: Decision, outcome: StartOutcome | undefined): string {
-  if (!decision.start) return 'skipped';
-  if (!outcome) return 'failed';
-  if (outcome.ok) return 'started';
-  return 'refused' in outcome ? 'not-entitled' : 'failed';
 }
 
 function matchFields(decision: Decision): Record<string, unknown> {

@@ -5,6 +5,8 @@ export interface EvalSettings {
   bucket: string;
   configPrefix: string;
   eventsPrefix: string;
+  /** Where each push's decision record goes. */
+  recordsPrefix: string;
   forcePathStyle: boolean;
   /** Where a GitHub token comes from, if eval has one. */
   githubToken?: { secretId: string; maxAgeMs: number } | { value: string };
@@ -34,6 +36,7 @@ export function evalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EvalS
     bucket: s.CONFIG_BUCKET,
     configPrefix: s.CONFIG_PREFIX,
     eventsPrefix: s.EVENTS_PREFIX,
+    recordsPrefix: s.RECORDS_PREFIX,
     forcePathStyle: s.S3_FORCE_PATH_STYLE,
     ...(s.GITHUB_TOKEN_SECRET_ID
       ? { githubToken: { secretId: s.GITHUB_TOKEN_SECRET_ID, maxAgeMs: s.SECRETS_MAX_AGE_SECONDS * 1000 } }

@@ -19,3 +19,9 @@ export const githubAppCredentialsSchema = z.object({
   appId: z.pipe(z.union([z.string().check(z.minLength(1)), z.int()]), z.transform(String)),
   privateKey: z.string().check(z.includes('PRIVATE KEY', { message: 'must be the PEM private key of the GitHub App' })),
 });
+
+/** A check run as GitHub answers its creation: its id. */
+export const checkRunSchema = z.object({ id: z.int() });
+
+/** `GET /repos/{o}/{r}/commits/{ref}/check-runs`: the runs found, newest first. */
+export const checkRunListSchema = z.object({ check_runs: z.array(checkRunSchema) });

@@ -14,6 +14,82 @@ const run = promisify(execFile);
 export const GITHUB_LIMITS = { compareFiles: 300, compareCommitsPerPage: 250, treeEntries: 100_000, statusesPerContext: 1000 } as const;
 
 const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
+/** GitHub keeps at most 65,535 characters of a check run's summary. */
+const CHECK_SUMMARY_LENGTH = 65_535;
+
+/** The token a request carries. */
+const tokenOf = (request: RecordedRequest) => /^bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+
+/**
+ * Check runs: only a GitHub App's installation token may write them (GitHub answers 403 to a
+ * personal token); a summary over 65,535 characters is refused with 422.
+ */
+function checkRuns(
+  repository: string,
+  rest: string,
+  request: RecordedRequest,
+  query: URLSearchParams,
+  runs: CheckRun[],
+  appTokens: Set<string>,
+): CannedResponse {
+  const list = /^commits\/([0-9a-f]{40})\/check-runs$/.exec(rest);
+  if (list && request.method === 'GET') {
+    const found = runs.filter(
+      (r) => r.repository === repository && r.headSha === list[1] && (!query.get('check_name') || r.name === query.get('check_name')),
+    );
+    const shown = query.get('filter') === 'all' ? found : found.slice(-1);
+    return {
+      status: 200,
+      body: {
+        total_count: shown.length,
+        check_runs: [...shown].reverse().map((r) => ({
+          id: r.id,
+          name: r.name,
+          head_sha: r.headSha,
+          status: r.status,
+          conclusion: r.conclusion ?? null,
+          output: r.output ?? {},
+        })),
+      },
+    };
+  }
+  const write = /^check-runs(?:\/(\d+))?$/.exec(rest);
+  if (!write || (request.method !== 'POST' && request.method !== 'PATCH')) return { status: 404, body: { message: 'Not Found' } };
+  if (!appTokens.has(tokenOf(request))) return { status: 403, body: { message: 'Resource not accessible by personal access token' } };
+  const body = (request.json ?? {}) as {
+    name?: string;
+    head_sha?: string;
+    status?: string;
+    conclusion?: string;
+    output?: { title?: string; summary?: string };
+  };
+  if ((body.output?.summary?.length ?? 0) > CHECK_SUMMARY_LENGTH)
+    return { status: 422, body: { message: 'Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.' } };
+  if (request.method === 'PATCH') {
+    const run = runs.find((r) => r.repository === repository && r.id === Number(write[1]));
+    if (!run) return { status: 404, body: { message: 'Not Found' } };
+    Object.assign(run, {
+      ...(body.status ? { status: body.status } : {}),
+      ...(body.conclusion ? { conclusion: body.conclusion } : {}),
+      ...(body.output ? { output: body.output } : {}),
+      writes: run.writes + 1,
+    });
+    return { status: 200, body: { id: run.id } };
+  }
+  if (!body.name || !body.head_sha || !/^[0-9a-f]{40}$/.test(body.head_sha)) return { status: 422, body: { message: 'Validation Failed' } };
+  const run: CheckRun = {
+    id: runs.length + 1,
+    repository,
+    name: body.name,
+    headSha: body.head_sha,
+    status: body.status ?? 'queued',
+    writes: 1,
+    ...(body.conclusion ? { conclusion: body.conclusion } : {}),
+    ...(body.output ? { output: body.output } : {}),
+  };
+  runs.push(run);
+  return { status: 201, body: { id: run.id } };
+}
 
 /** POST /repos/{o}/{r}/statuses/{sha}: GitHub's states, at most 1,000 statuses per commit and context. */
 function postStatus(repository: string, sha: string, request: RecordedRequest, statuses: PostedStatus[]): CannedResponse {
@@ -27,7 +103,7 @@ function postStatus(repository: string, sha: string, request: RecordedRequest, s
       status: 422,
       body: { message: 'Validation Failed', errors: [{ message: 'This SHA and context has reached the maximum number of statuses.' }] },
     };
-  const token = /^bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  const token = tokenOf(request);
   statuses.push({
     repository,
     sha,
@@ -50,6 +126,21 @@ export interface LocalGithub extends Pick<RecordingServer, 'endpoint' | 'request
   readonly issuedTokens: { installationId: number; token: string; expiresAt: string }[];
   /** Commit statuses posted, in order, with the token that posted each. */
   readonly statuses: PostedStatus[];
+  /** Check runs as they stand (created, then updated in place). */
+  readonly checkRuns: CheckRun[];
+}
+
+/** A check run the stand-in holds. */
+export interface CheckRun {
+  id: number;
+  repository: string;
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion?: string;
+  output?: { title?: string; summary?: string };
+  /** How many times it was written (1: created, then +1 per update). */
+  writes: number;
 }
 
 /** One `POST /repos/{owner}/{repo}/statuses/{sha}` the stand-in accepted. */
@@ -70,8 +161,12 @@ export interface PostedStatus {
 export interface LocalGithubApp {
   appId: string;
   publicKey: string;
-  installations: Record<string, number>;
+  installations: Record<string, number> | ((repository: string) => number | undefined);
 }
+
+/** The installation of `repository` (lower-cased `owner/name`), if the App is installed there. */
+const installationOf = (app: LocalGithubApp, repository: string) =>
+  typeof app.installations === 'function' ? app.installations(repository) : app.installations[repository];
 
 /** Installation tokens live one hour, as GitHub's do. */
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
@@ -202,6 +297,7 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
   let endpoint = '';
   const issuedTokens: LocalGithub['issuedTokens'] = [];
   const statuses: PostedStatus[] = [];
+  const runs: CheckRun[] = [];
   const server = await startRecordingServer(async (request: RecordedRequest) => {
     if (failure) return failure;
     const url = new URL(request.path, 'http://local');
@@ -211,14 +307,14 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
       const problem = jwtProblem(request.headers.authorization, app);
       if (problem) return { status: 401, body: { message: problem } };
       if (appRoute[1] !== undefined) {
-        const id = app.installations[decodeURIComponent(appRoute[1]).toLowerCase()];
+        const id = installationOf(app, decodeURIComponent(appRoute[1]).toLowerCase());
         return id === undefined || request.method !== 'GET'
           ? { status: 404, body: { message: 'Not Found' } }
           : { status: 200, body: { id, app_id: Number(app.appId) } };
       }
       const installationId = Number(appRoute[2]);
-      if (request.method !== 'POST' || !Object.values(app.installations).includes(installationId))
-        return { status: 404, body: { message: 'Not Found' } };
+      const known = typeof app.installations === 'function' || Object.values(app.installations).includes(installationId);
+      if (request.method !== 'POST' || !known) return { status: 404, body: { message: 'Not Found' } };
       const issued = {
         installationId,
         token: `ghs_${randomBytes(18).toString('hex')}`,
@@ -238,6 +334,31 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     const statusRoute = /^\/repos\/([^/]+\/[^/]+)\/statuses\/([0-9a-f]{40})$/.exec(url.pathname);
     if (statusRoute && request.method === 'POST')
       return postStatus(decodeURIComponent(statusRoute[1] as string), statusRoute[2] as string, request, statuses);
+    const listStatuses = /^\/repos\/([^/]+\/[^/]+)\/commits\/([0-9a-f]{40})\/statuses$/.exec(url.pathname);
+    if (listStatuses && request.method === 'GET') {
+      const repository = decodeURIComponent(listStatuses[1] as string).toLowerCase();
+      const posted = statuses.filter((s) => s.repository.toLowerCase() === repository && s.sha === listStatuses[2]).reverse();
+      return {
+        status: 200,
+        body: posted.map((s, i) => ({
+          id: posted.length - i,
+          state: s.state,
+          context: s.context,
+          description: s.description ?? null,
+          target_url: s.targetUrl ?? null,
+        })),
+      };
+    }
+    const checkRoute = /^\/repos\/([^/]+\/[^/]+)\/((?:commits\/[0-9a-f]{40}\/)?check-runs(?:\/\d+)?)$/.exec(url.pathname);
+    if (checkRoute)
+      return checkRuns(
+        decodeURIComponent(checkRoute[1] as string).toLowerCase(),
+        checkRoute[2] as string,
+        request,
+        url.searchParams,
+        runs,
+        new Set(issuedTokens.map((t) => t.token)),
+      );
     const route = /^\/repos\/([^/]+\/[^/]+)\/(compare|git\/trees)\/(.+)$/.exec(url.pathname);
     const dir = route ? byName.get(decodeURIComponent(route[1] as string).toLowerCase()) : undefined;
     if (!route || !dir || request.method !== 'GET') return { status: 404, body: { message: 'Not Found' } };
@@ -251,6 +372,7 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     requests: server.requests,
     issuedTokens,
     statuses,
+    checkRuns: runs,
     stop: () => server.stop(),
     failWith(answer) {
       failure = answer;

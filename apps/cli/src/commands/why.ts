@@ -1,0 +1,130 @@
+import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
+import type { ConfigOutcome, DecisionRecord, UnreadableRecord } from '@monorepo-triggers/decision-record';
+import { openRecords } from '../lib/record-source';
+import { err, out, paint, UserError } from '../lib/output';
+
+export const WHY_HELP = `Usage:
+  triggers why COMMIT --repo OWNER/NAME [--pipeline NAME] [--bucket BUCKET] [--json]
+  triggers history --repo OWNER/NAME [--pipeline NAME] [--limit N] [--bucket BUCKET] [--json]
+
+why: what eval decided for each push of COMMIT (a full or abbreviated SHA) and why — each
+pipeline started, skipped, refused or failed to start, with the path and pattern that decided.
+history: the most recent pushes of a repository (default 20), newest first, with what started.
+Both read the decision records eval keeps for 90 days: the running local stack's, or a bucket in
+AWS with --bucket BUCKET (default credentials; RECORDS_PREFIX, default mono-repo/records).
+
+Examples:
+  triggers why 2f1c9e7 --repo acme/platform
+  triggers why 2f1c9e7 --repo acme/platform --pipeline orders-service
+  triggers history --repo acme/platform --limit 5`;
+
+export interface WhyOptions {
+  repo?: string;
+  pipeline?: string;
+  bucket?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+const MARK: Record<ConfigOutcome['action'], string> = { started: '▶', skipped: '·', failed: '✗', 'not-entitled': '⛔' };
+const WORDS: Record<ConfigOutcome['action'], string> = {
+  started: 'started',
+  skipped: 'skipped',
+  failed: 'start failed',
+  'not-entitled': 'not entitled',
+};
+const STYLE = { started: 'green', skipped: 'dim', failed: 'red', 'not-entitled': 'yellow' } as const;
+
+function checked(options: WhyOptions): { repository: string; pipeline?: string } {
+  if (!options.repo) throw new UserError(`--repo OWNER/NAME is required\n\n${WHY_HELP}`, 2);
+  if (!isRepositoryName(options.repo)) throw new UserError(`the repository ${REPOSITORY_RULE}, got ${JSON.stringify(options.repo)}`, 2);
+  if (options.pipeline !== undefined && !isPipelineName(options.pipeline))
+    throw new UserError(`the pipeline name ${PIPELINE_NAME_RULE}, got ${JSON.stringify(options.pipeline)}`, 2);
+  return { repository: options.repo, ...(options.pipeline ? { pipeline: options.pipeline } : {}) };
+}
+
+/** One config's line: what became of it, and why. */
+export function outcomeLine(c: ConfigOutcome): string {
+  // The detail already names the path and pattern that matched.
+  const why = [`${c.reason}: ${c.detail}`];
+  if (c.excluded) why.push(`${c.excluded.path} excluded by ${c.excluded.excludedBy}`);
+  if (c.refused) why.push(c.refused);
+  if (c.error) why.push(c.error);
+  const execution = c.executionId ? paint('dim', ` (execution ${c.executionId})`) : '';
+  return `  ${paint(STYLE[c.action], `${MARK[c.action]} ${c.pipeline.padEnd(24)} ${WORDS[c.action].padEnd(13)}`)} ${why.join('; ')}${execution}`;
+}
+
+export function pushLine(r: DecisionRecord): string {
+  const ref = r.ref.replace(/^refs\/(heads|tags)\//, '');
+  return `${paint('bold', `push to ${ref}`)} ${r.before.slice(0, 7)}…${r.after.slice(0, 7)}, delivery ${r.deliveryId}, ${r.time}\n  changed paths: ${r.changes.paths} (${r.changes.complete ? 'complete' : 'incomplete'}, from ${r.changes.source})`;
+}
+
+function warnUnreadable(unreadable: UnreadableRecord[]): void {
+  for (const u of unreadable) err(paint('yellow', `warning: ${u.key} cannot be read: ${u.error}`, process.stderr));
+}
+
+export async function runWhy(commit: string | undefined, options: WhyOptions): Promise<number> {
+  if (!commit) throw new UserError(`why needs a COMMIT\n\n${WHY_HELP}`, 2);
+  const { repository, pipeline } = checked(options);
+  const { records, description } = openRecords(options);
+  let found;
+  try {
+    found = await records.forCommit(repository, commit);
+  } catch (error) {
+    if ((error as Error).message.includes('is not a commit SHA')) throw new UserError((error as Error).message, 2);
+    throw error;
+  }
+  warnUnreadable(found.unreadable);
+  if (options.json) {
+    out(JSON.stringify(found.records, null, 2));
+    return found.records.length > 0 ? 0 : 1;
+  }
+  if (found.records.length === 0) {
+    out(
+      `no decision record for ${repository} @ ${commit} in ${description}: eval saw no push of that commit (in the last 90 days), or the push deleted its ref`,
+    );
+    return 1;
+  }
+  out(paint('dim', `${found.records.length} push(es) of ${repository} @ ${found.records[0]?.commit} (${description})`));
+  let shown = 0;
+  for (const record of found.records) {
+    out(pushLine(record));
+    const configs = pipeline ? record.configs.filter((c) => c.pipeline === pipeline) : record.configs;
+    for (const c of configs) out(outcomeLine(c));
+    shown += configs.length;
+    if (pipeline && configs.length === 0) out(paint('yellow', `  no config for pipeline ${pipeline} in ${repository} at that push`));
+    if (!pipeline && record.invalidConfigs.length > 0)
+      for (const bad of record.invalidConfigs) out(paint('yellow', `  ! invalid config ${bad.key}: ${bad.error}`));
+  }
+  return pipeline && shown === 0 ? 1 : 0;
+}
+
+export async function runHistory(options: WhyOptions): Promise<number> {
+  const { repository, pipeline } = checked(options);
+  const limit = Number(options.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new UserError(`--limit must be a whole number from 1 to 1000, got ${options.limit}`, 2);
+  const { records, description } = openRecords(options);
+  const found = await records.history(repository, limit);
+  warnUnreadable(found.unreadable);
+  if (options.json) {
+    out(JSON.stringify(found.records, null, 2));
+    return 0;
+  }
+  out(paint('dim', `${found.records.length} most recent push(es) of ${repository} (${description})`));
+  for (const r of found.records) {
+    const ref = r.ref.replace(/^refs\/(heads|tags)\//, '');
+    const head = `${r.time}  ${r.commit.slice(0, 7)}  ${ref}`;
+    if (pipeline) {
+      const c = r.configs.find((o) => o.pipeline === pipeline);
+      out(`${head}  ${c ? paint(STYLE[c.action], `${WORDS[c.action]}: ${c.reason}`) : paint('dim', 'no config')}`);
+    } else {
+      const started = r.configs.filter((c) => c.action === 'started').map((c) => c.pipeline);
+      const failed = r.configs.filter((c) => c.action === 'failed').map((c) => c.pipeline);
+      out(
+        `${head}  ${started.length}/${r.configs.length} started${started.length ? `: ${started.join(', ')}` : ''}${failed.length ? paint('red', `; failed: ${failed.join(', ')}`) : ''}`,
+      );
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,61 @@
+import { statusContextOf, type Decision } from '@monorepo-triggers/config-schema';
+import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
+import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { ListResult } from '@monorepo-triggers/s3-config-store';
+import type { DecidedPush } from './decide-all';
+import type { StartedPipeline, StartOutcome } from './start-pipelines';
+
+/** What became of one config: skipped, or its start's outcome. */
+export function actionOf(decision: Decision, outcome: StartOutcome | undefined): ConfigOutcome['action'] {
+  if (!decision.start) return 'skipped';
+  if (!outcome) return 'failed';
+  if (outcome.ok) return 'started';
+  return 'refused' in outcome ? 'not-entitled' : 'failed';
+}
+
+/** The push's decision record: every config's decision and what became of it (`triggers why`, the check run). */
+export function decisionRecordOf(
+  event: CompactPushEvent,
+  listing: ListResult,
+  decided: DecidedPush,
+  started: readonly StartedPipeline[],
+  time: Date,
+): DecisionRecord {
+  const outcomeByPipeline = new Map(started.map(({ planned, outcome }) => [planned.trigger.config.pipelineName, outcome]));
+  const configs = decided.decisions.map(({ key, trigger, decision }): ConfigOutcome => {
+    const outcome = outcomeByPipeline.get(trigger.config.pipelineName);
+    return {
+      pipeline: trigger.config.pipelineName,
+      key,
+      action: actionOf(decision, outcome),
+      reason: decision.reason,
+      detail: decision.detail,
+      ...(decision.refPattern ? { refPattern: decision.refPattern } : {}),
+      ...(decision.match ? { match: { path: decision.match.path, pattern: decision.match.pattern, field: decision.match.field } } : {}),
+      ...(decision.excluded ? { excluded: { path: decision.excluded.path, excludedBy: decision.excluded.excludedBy } } : {}),
+      ...(outcome?.ok ? { executionId: outcome.executionId } : {}),
+      ...(outcome && !outcome.ok && 'refused' in outcome ? { refused: outcome.refused } : {}),
+      ...(outcome && !outcome.ok && 'error' in outcome ? { error: outcome.error } : {}),
+      statusContext: statusContextOf(trigger.config),
+      reportSkipped: trigger.config.reportSkipped,
+    };
+  });
+  return {
+    version: 1,
+    deliveryId: event.deliveryId,
+    repository: event.repository,
+    ref: event.ref,
+    before: event.before,
+    after: event.after,
+    commit: event.headCommit ?? event.after,
+    time: time.toISOString(),
+    changes: {
+      rule: decided.rule.kind,
+      source: decided.changes.source,
+      complete: decided.changes.complete,
+      paths: decided.changes.paths.length,
+    },
+    configs,
+    invalidConfigs: listing.invalid.map((bad) => ({ key: bad.key, error: bad.error })),
+  };
+}

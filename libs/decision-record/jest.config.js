@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'decision-record',
+  preset: '../../jest.preset.js',
+};

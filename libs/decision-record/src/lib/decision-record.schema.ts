@@ -1,0 +1,50 @@
+import * as z from 'zod/mini';
+
+/** What became of one config for one push. */
+export const configOutcomeSchema = z.object({
+  pipeline: z.string(),
+  /** The config's S3 key. */
+  key: z.string(),
+  action: z.enum(['started', 'skipped', 'failed', 'not-entitled']),
+  /** The decision's stable code (`path-matched`, `no-path-matched`, …) and its sentence for people. */
+  reason: z.string(),
+  detail: z.string(),
+  refPattern: z.optional(z.string()),
+  match: z.optional(z.object({ path: z.string(), pattern: z.string(), field: z.string() })),
+  excluded: z.optional(z.object({ path: z.string(), excludedBy: z.string() })),
+  executionId: z.optional(z.string()),
+  /** Why the pipeline refused (its entitlement tag), or why the start failed. */
+  refused: z.optional(z.string()),
+  error: z.optional(z.string()),
+  statusContext: z.string(),
+  reportSkipped: z.boolean(),
+});
+
+/**
+ * One push's decisions, as eval stored them: what `triggers why` and `triggers history` print, and
+ * what the check-run summary shows. Written once per delivery, under the records prefix, expired by
+ * the bucket's lifecycle rule.
+ */
+export const decisionRecordSchema = z.object({
+  version: z.literal(1),
+  deliveryId: z.string(),
+  repository: z.string(),
+  ref: z.string(),
+  before: z.string(),
+  after: z.string(),
+  /** The commit built: `after`, or the commit an annotated tag points at. */
+  commit: z.string(),
+  /** When eval decided (ISO 8601). */
+  time: z.string(),
+  changes: z.object({
+    rule: z.string(),
+    source: z.string(),
+    complete: z.boolean(),
+    paths: z.int().check(z.nonnegative()),
+  }),
+  configs: z.array(configOutcomeSchema),
+  invalidConfigs: z.array(z.object({ key: z.string(), error: z.string() })),
+});
+
+export type ConfigOutcome = z.output<typeof configOutcomeSchema>;
+export type DecisionRecord = z.output<typeof decisionRecordSchema>;

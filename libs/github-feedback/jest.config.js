@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'github-feedback',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,15 @@
+// What GitHub shows for each push: commit statuses per pipeline (skipped, then its execution's
+// states) and one check run summing up every config's decision.
+export {
+  executionConsoleUrl,
+  executionStatus,
+  isFinal,
+  skippedStatus,
+  statusDescription,
+  STATUS_DESCRIPTION_LENGTH,
+} from './lib/commit-status';
+export type { CommitStatus, ExecutionStatus } from './lib/commit-status';
+export { CHECK_RUN_NAME, CHECK_SUMMARY_LENGTH, checkRunFor } from './lib/check-run';
+export type { CheckRunOutput } from './lib/check-run';
+export { postPushFeedback } from './lib/post-feedback';
+export type { FeedbackResult } from './lib/post-feedback';

@@ -1,0 +1,61 @@
+import { checkRunFor, CHECK_SUMMARY_LENGTH } from './check-run';
+import { outcome, pushRecord } from './fixtures';
+
+describe('checkRunFor', () => {
+  const record = pushRecord({
+    configs: [
+      outcome({
+        pipeline: 'orders',
+        action: 'started',
+        reason: 'path-matched',
+        detail: 'a changed path matched',
+        match: { path: 'services/orders/a|b.ts', pattern: '^services/orders/', field: 'includePaths' },
+        executionId: 'e1234567-89ab',
+      }),
+      outcome({ pipeline: 'docs', excluded: { path: 'docs/x.md', excludedBy: '\\.md$' } }),
+      outcome({
+        pipeline: 'billing',
+        action: 'failed',
+        reason: 'path-matched',
+        detail: 'a changed path matched',
+        error: 'PipelineNotFoundException: no pipeline named a|b\nnext line',
+      }),
+    ],
+    invalidConfigs: [{ key: 'mono-repo/config/acme/platform/broken.json', error: '(root): is not JSON' }],
+  });
+
+  it('names every config with its decision, why, and a link to the execution it started', () => {
+    const run = checkRunFor(record, 'eu-west-1');
+    expect(run).toMatchObject({ name: 'monorepo-triggers', head_sha: 'b'.repeat(40), status: 'completed', conclusion: 'failure' });
+    expect(run.output.title).toBe('1 of 3 pipelines started, 1 failed to start');
+    const lines = run.output.summary.split('\n');
+    expect(lines).toContain(
+      '| `orders` | ▶️ started | a changed path matched | [e1234567](https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/orders/executions/e1234567-89ab/timeline?region=eu-west-1) |',
+    );
+    expect(lines).toContain('| `docs` | ⏭️ skipped | no changed path matched includePaths<br>`docs/x.md` excluded by `\\.md$` |  |');
+    expect(lines).toContain(
+      '| `billing` | ❌ start failed | a changed path matched<br>PipelineNotFoundException: no pipeline named a\\|b next line |  |',
+    );
+    expect(lines).toContain('- `mono-repo/config/acme/platform/broken.json`: (root): is not JSON');
+    expect(run.output.summary).toContain('`triggers why bbbbbbbbbbbb --repo acme/platform`');
+  });
+
+  it('is neutral when nothing failed: it informs, each pipeline status gates', () => {
+    expect(checkRunFor(pushRecord({ configs: [outcome()] }), 'us-east-1')).toMatchObject({
+      conclusion: 'neutral',
+      output: { title: '0 of 1 pipeline started' },
+    });
+  });
+
+  it("keeps the summary within GitHub's 65,535 characters, saying how many rows it left out", () => {
+    const many = pushRecord({
+      configs: Array.from({ length: 3000 }, (_, i) => outcome({ pipeline: `pipeline-${i}`, detail: 'd'.repeat(40) })),
+    });
+    const summary = checkRunFor(many, 'us-east-1').output.summary;
+    expect(summary.length).toBeLessThanOrEqual(CHECK_SUMMARY_LENGTH);
+    const left = /\| … (\d+) more \| \| see the decision record \| \|/.exec(summary);
+    const shown = summary.split('\n').filter((l) => l.startsWith('| `pipeline-')).length;
+    expect(Number(left?.[1]) + shown).toBe(3000);
+    expect(shown).toBeGreaterThan(100);
+  });
+});
