@@ -13,8 +13,8 @@ import {
   type LocalGithub,
   type LocalSecretsManager,
   type S3Server,
+  githubAppKeyPair,
 } from '@monorepo-triggers/test-servers';
-import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent, REPO, SHA_AFTER } from './scenario';
 
@@ -22,11 +22,7 @@ const BUCKET = 'feedback';
 const BUNDLE = join(__dirname, '../../../dist/apps/eval/main.js');
 
 describe('what GitHub and the decision record show for a push (built bundle, GitHub App, real clients)', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  const { privateKey, publicKey } = githubAppKeyPair();
   let s3: S3Server;
   let client: S3Client;
   let codepipeline: LocalCodePipeline;

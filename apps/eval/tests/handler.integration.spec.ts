@@ -12,8 +12,8 @@ import {
   startS3Server,
   type LocalCodePipeline,
   type S3Server,
+  githubAppKeyPair,
 } from '@monorepo-triggers/test-servers';
-import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent, REPO } from './scenario';
 
@@ -159,11 +159,7 @@ describe('the GitHub token from Secrets Manager (built bundle, real SDK client)'
 
 describe('a GitHub App from Secrets Manager (built bundle, real SDK client, @octokit/auth-app)', () => {
   it('signs in as the App installed on the repository and sends its installation token to compare and trees', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
+    const { privateKey, publicKey } = githubAppKeyPair();
     const [s3, codepipeline, manager, github] = await Promise.all([
       startS3Server({ buckets: [BUCKET] }),
       startLocalCodePipeline(),

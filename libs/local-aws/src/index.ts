@@ -8,7 +8,7 @@ export { listenOnLoopback } from './lib/loopback';
 export type { LoopbackServer } from './lib/loopback';
 export { startProxy } from './lib/proxy';
 export type { ProxyOptions } from './lib/proxy';
-export { GITHUB_LIMITS, startLocalGithub } from './lib/local-github';
+export { GITHUB_LIMITS, githubAppKeyPair, startLocalGithub } from './lib/local-github';
 export type { CheckRun, LocalGithub, LocalGithubApp, PostedStatus } from './lib/local-github';
 export { atLambdaCpu, lambdaCpuQuotaAvailable, withCompetingLoad } from './lib/lambda-cpu';
 export type { CpuShare } from './lib/lambda-cpu';

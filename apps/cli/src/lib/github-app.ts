@@ -1,5 +1,4 @@
-import { startLocalGithub, startLocalSecretsManager, type LocalGithub } from '@monorepo-triggers/local-aws';
-import { generateKeyPairSync } from 'node:crypto';
+import { startLocalGithub, startLocalSecretsManager, type LocalGithub, githubAppKeyPair } from '@monorepo-triggers/local-aws';
 
 /** The local GitHub step: a stand-in API with a GitHub App installed on every repository. */
 export interface LocalGithubApp {
@@ -17,11 +16,7 @@ const SECRET_ID = 'monorepo-triggers/github-app';
  * AWS, and every status and check run it posts is recorded.
  */
 export async function startLocalGithubApp(): Promise<LocalGithubApp> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  const { privateKey, publicKey } = githubAppKeyPair();
   const appId = '1';
   const github = await startLocalGithub({}, { app: { appId, publicKey, installations: () => 1 } });
   const secrets = await startLocalSecretsManager({ [SECRET_ID]: JSON.stringify({ appId, privateKey }) });

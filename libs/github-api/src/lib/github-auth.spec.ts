@@ -1,5 +1,4 @@
-import { startLocalGithub, type LocalGithub } from '@monorepo-triggers/local-aws';
-import { generateKeyPairSync } from 'node:crypto';
+import { startLocalGithub, type LocalGithub, githubAppKeyPair } from '@monorepo-triggers/local-aws';
 import { GithubAppAuth } from './github-auth';
 import { GithubClient } from './github-client';
 
@@ -8,11 +7,7 @@ const status = { state: 'success', context: 'pipeline/orders', description: 'ski
 
 describe('GithubAppAuth with @octokit/auth-app, against the local GitHub stand-in', () => {
   // A real RSA key pair: the stand-in checks each JWT's signature with the public half.
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  const { privateKey, publicKey } = githubAppKeyPair();
   let github: LocalGithub;
   const client = (auth: GithubAppAuth) => new GithubClient(github.endpoint, auth, { sleep: async () => undefined });
   const appAuth = (key = privateKey) => new GithubAppAuth({ appId: '4242', privateKey: key }, github.endpoint);
@@ -84,11 +79,7 @@ describe('GithubAppAuth with @octokit/auth-app, against the local GitHub stand-i
   });
 
   it('is refused with a key that is not the App’s', async () => {
-    const { privateKey: otherKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
+    const { privateKey: otherKey } = githubAppKeyPair();
     await expect(post(client(appAuth(otherKey)), 'acme/platform')).rejects.toMatchObject({ status: 401 });
     expect(github.issuedTokens).toEqual([]);
   });

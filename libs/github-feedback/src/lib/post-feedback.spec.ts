@@ -1,6 +1,5 @@
 import { GithubAppAuth, GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import { startLocalGithub, type LocalGithub } from '@monorepo-triggers/local-aws';
-import { generateKeyPairSync } from 'node:crypto';
+import { startLocalGithub, type LocalGithub, githubAppKeyPair } from '@monorepo-triggers/local-aws';
 import { outcome, pushRecord } from './fixtures';
 import { postPushFeedback } from './post-feedback';
 
@@ -21,11 +20,7 @@ const record = pushRecord({
 });
 
 describe('postPushFeedback against the local GitHub stand-in', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  const { privateKey, publicKey } = githubAppKeyPair();
   let github: LocalGithub;
   const noWait = { sleep: async () => undefined };
   const asApp = () => new GithubClient(github.endpoint, new GithubAppAuth({ appId: '77', privateKey }, github.endpoint), noWait);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createVerify, randomBytes } from 'node:crypto';
+import { createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { startRecordingServer, type CannedResponse, type RecordedRequest, type RecordingServer } from './recording-server';
 
@@ -167,6 +167,15 @@ export interface LocalGithubApp {
 /** The installation of `repository` (lower-cased `owner/name`), if the App is installed there. */
 const installationOf = (app: LocalGithubApp, repository: string) =>
   typeof app.installations === 'function' ? app.installations(repository) : app.installations[repository];
+
+/** A key pair for a stand-in GitHub App: the private key as GitHub hands it out (PKCS#1 PEM), the public key to check JWTs. */
+export function githubAppKeyPair(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+}
 
 /** Installation tokens live one hour, as GitHub's do. */
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
