@@ -152,9 +152,9 @@ describe('the local stack (npm start) end to end', () => {
       expect.stringMatching(/^ {2}▶ orders-service +started +path-matched: services\/orders\/src\/totals\.ts matches/),
     );
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}· billing-service +skipped +no-path-matched/));
-    // examples/configs/acme-platform-billing.json opts in to "skipped" statuses under its own context.
+    // examples/configs/acme-platform-billing.json opts in to "skipped" statuses (context pipeline/billing-service).
     expect(lines).toContainEqual(
-      expect.stringMatching(/^ {2}success {2}ci\/billing: skipped: none of the 2 changed paths matches includePaths$/),
+      expect.stringMatching(/^ {2}success {2}pipeline\/billing-service: skipped: none of the 2 changed paths matches includePaths$/),
     );
     expect(lines).toContainEqual(expect.stringMatching(/^check run monorepo-triggers: 1 of 4 pipelines started \(neutral\)$/));
     const payload = JSON.parse(readFileSync(join(ROOT, 'examples/pushes/orders-change.json'), 'utf8')) as { after: string };

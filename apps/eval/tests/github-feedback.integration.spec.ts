@@ -50,7 +50,7 @@ describe('what GitHub and the decision record show for a push (built bundle, Git
     const [orders, billing, web, docs] = monorepoConfigs;
     await store.put({ ...orders, reportSkipped: true });
     await store.put({ ...(billing as object) });
-    await store.put({ ...web, reportSkipped: true, statusContext: 'ci/web' });
+    await store.put({ ...web, reportSkipped: true, statusContext: 'pipeline/web/required' });
     await store.put({ ...(docs as object) });
   });
   afterAll(async () => {
@@ -69,7 +69,7 @@ describe('what GitHub and the decision record show for a push (built bundle, Git
     const run = await runBundle(BUNDLE, [{ event: push }], env());
     expect(run.results[0]).toMatchObject({ ok: true, value: { started: ['orders'] } });
     expect(github.statuses.map((s) => [s.context, s.state, s.description, s.sha])).toEqual([
-      ['ci/web', 'success', 'skipped: none of the 1 changed paths matches includePaths', SHA_AFTER],
+      ['pipeline/web/required', 'success', 'skipped: none of the 1 changed paths matches includePaths', SHA_AFTER],
     ]);
     expect(github.checkRuns).toHaveLength(1);
     const [checkRun] = github.checkRuns;
@@ -106,7 +106,7 @@ describe('what GitHub and the decision record show for a push (built bundle, Git
     await runBundle(BUNDLE, [{ event: push }, { event: push }], env());
     expect(github.checkRuns).toHaveLength(1);
     expect(github.checkRuns[0]?.writes).toBe(2);
-    expect(new Set(github.statuses.map((s) => s.context))).toEqual(new Set(['ci/web']));
+    expect(new Set(github.statuses.map((s) => s.context))).toEqual(new Set(['pipeline/web/required']));
     const keys = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `mono-repo/records/acme/platform/${SHA_AFTER}/` }));
     expect(keys.Contents?.map((o) => o.Key)).toEqual([`mono-repo/records/acme/platform/${SHA_AFTER}/delivery-1.json`]);
   });
@@ -117,6 +117,10 @@ describe('what GitHub and the decision record show for a push (built bundle, Git
     expect(run.results[0]).toMatchObject({ ok: true, value: { started: ['orders'], failed: [] } });
     expect(codepipeline.starts.map((s) => s.pipelineName)).toEqual(['orders']);
     const feedback = run.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'github-feedback');
-    expect(feedback).toMatchObject({ statuses: 0, failedStatuses: [{ context: 'ci/web', posted: false }], checkRun: { posted: false } });
+    expect(feedback).toMatchObject({
+      statuses: 0,
+      failedStatuses: [{ context: 'pipeline/web/required', posted: false }],
+      checkRun: { posted: false },
+    });
   });
 });

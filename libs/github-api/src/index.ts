@@ -4,8 +4,15 @@
 export { GithubAppAuth, TokenAuth } from './lib/github-auth';
 export type { GithubAppCredentials, GithubAuth } from './lib/github-auth';
 export { GithubApiError, GithubClient } from './lib/github-client';
-export type { GithubApi, GithubClientOptions, GithubPage } from './lib/github-client';
-export { checkRunListSchema, checkRunSchema, compareSchema, githubAppCredentialsSchema, treeSchema } from './lib/github-api.schema';
+export type { GithubApi, GithubClientOptions, GithubPage, WriteOptions } from './lib/github-client';
+export {
+  checkRunListSchema,
+  checkRunSchema,
+  combinedStatusSchema,
+  compareSchema,
+  githubAppCredentialsSchema,
+  treeSchema,
+} from './lib/github-api.schema';
 export type { TreeEntry } from './lib/github-api.schema';
 export { retryAdvice } from './lib/rate-limits';
 export type { FailedAnswer, RetryAdvice } from './lib/rate-limits';

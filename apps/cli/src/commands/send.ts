@@ -67,7 +67,10 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   const ok = response.status >= 200 && response.status < 300;
   out(`${ok ? paint('green', String(response.status)) : paint('red', String(response.status))} ${text} (delivery ${delivery})`);
   // To the local stack: show what the push did, as `triggers why` and GitHub would.
-  if (ok && local && !options.url && (options.event ?? 'push') === 'push') await showOutcome(body, delivery, local);
+  if (ok && local && !options.url && (options.event ?? 'push') === 'push') {
+    // The delivery was accepted: what follows only informs, and never changes the exit status.
+    await showOutcome(body, delivery, local).catch((error: Error) => out(paint('yellow', `could not show the outcome: ${error.message}`)));
+  }
   return ok ? 0 : 1;
 }
 

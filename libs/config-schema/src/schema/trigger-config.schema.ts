@@ -162,7 +162,7 @@ const triggerConfigShape = z.strictObject({
     )
     .check(
       z.describe(
-        'The context of the commit status this pipeline posts on GitHub (default pipeline/<pipelineName>); make it a required check in branch protection.',
+        "The context of the commit status this pipeline posts on GitHub: pipeline/<pipelineName> (the default) or pipeline/<pipelineName>/<more>, so no config can post under another pipeline's or another tool's context.",
       ),
     ),
   reportSkipped: z
@@ -179,6 +179,14 @@ const triggerConfigShape = z.strictObject({
 export const triggerConfigSchema = triggerConfigShape.check(
   z.superRefine((config, ctx) => {
     for (const issue of pathPatternIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
+    const own = `pipeline/${config.pipelineName}`;
+    if (config.statusContext !== undefined && config.statusContext !== own && !config.statusContext.startsWith(`${own}/`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['statusContext'],
+        message: `must be ${own} or start with ${own}/: a config posts statuses only under its own pipeline's name, never another pipeline's or another tool's`,
+      });
+    }
   }),
 );
 

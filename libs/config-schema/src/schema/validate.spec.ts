@@ -114,15 +114,33 @@ describe('validateTriggerConfig', () => {
 
   it('takes a status context of one printable line up to 255 characters, and defaults it to pipeline/<pipelineName>', () => {
     const context = (statusContext: string) => validateTriggerConfig({ ...valid, statusContext });
-    const ok = context('ci/orders ✓');
-    expect(ok.ok && statusContextOf(ok.value)).toBe('ci/orders ✓');
+    const ok = context('pipeline/orders-service/required ✓');
+    expect(ok.ok && statusContextOf(ok.value)).toBe('pipeline/orders-service/required ✓');
     const defaulted = validateTriggerConfig(valid);
     expect(defaulted.ok && statusContextOf(defaulted.value)).toBe('pipeline/orders-service');
-    expect(context('x'.repeat(255)).ok).toBe(true);
-    for (const bad of ['', 'x'.repeat(256), 'two\nlines', 'tab\there']) {
+    expect(context(`pipeline/orders-service/${'x'.repeat(255 - 'pipeline/orders-service/'.length)}`).ok).toBe(true);
+    for (const bad of [
+      '',
+      `pipeline/orders-service/${'x'.repeat(256 - 'pipeline/orders-service/'.length)}`,
+      'pipeline/orders-service/two\nlines',
+      'pipeline/orders-service/\tab',
+    ]) {
       const result = context(bad);
       expect(!result.ok && [...new Set(result.issues.map((i) => i.path))]).toEqual(['statusContext']);
     }
+  });
+
+  it("refuses a status context outside the config's own pipeline: another pipeline's, another tool's", () => {
+    for (const bad of ['pipeline/billing', 'pipeline/orders-service-2', 'ci/orders', 'codecov/project', 'pipeline/orders-servicex/a']) {
+      const result = validateTriggerConfig({ ...valid, statusContext: bad });
+      expect(!result.ok && result.issues).toEqual([
+        {
+          path: 'statusContext',
+          message: expect.stringMatching(/^must be pipeline\/orders-service or start with pipeline\/orders-service\//),
+        },
+      ]);
+    }
+    expect(validateTriggerConfig({ ...valid, statusContext: 'pipeline/orders-service' }).ok).toBe(true);
   });
 
   it('accepts ordinary globs', () => {
@@ -176,7 +194,7 @@ describe('parseCfnProperties', () => {
         OnNewBranch: 'always',
         SourceActionName: 'Source',
         Variables: { SERVICE: 'orders' },
-        StatusContext: 'ci/orders',
+        StatusContext: 'pipeline/orders-service/required',
         ReportSkipped: 'true',
       },
       owner,
@@ -196,7 +214,7 @@ describe('parseCfnProperties', () => {
         onNewBranch: 'always',
         sourceActionName: 'Source',
         variables: { SERVICE: 'orders' },
-        statusContext: 'ci/orders',
+        statusContext: 'pipeline/orders-service/required',
         reportSkipped: true,
         owner,
       },

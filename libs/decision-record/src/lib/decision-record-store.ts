@@ -85,10 +85,19 @@ export class DecisionRecordStore {
     const unreadable: UnreadableRecord[] = [];
     const records: DecisionRecord[] = [];
     await mapLimit(keys, 8, async (key) => {
-      const object = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      let text: string;
+      try {
+        const object = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+        text = (await object.Body?.transformToString('utf8')) ?? '';
+      } catch (error) {
+        // Expired (or deleted) between the listing and the read: say so, show the others.
+        if ((error as Error).name !== 'NoSuchKey') throw error;
+        unreadable.push({ key, error: 'gone since it was listed (expired or deleted)' });
+        return;
+      }
       let json: unknown;
       try {
-        json = JSON.parse((await object.Body?.transformToString('utf8')) ?? '');
+        json = JSON.parse(text);
       } catch (error) {
         unreadable.push({ key, error: `not JSON: ${(error as Error).message}` });
         return;

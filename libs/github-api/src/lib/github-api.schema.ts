@@ -25,3 +25,6 @@ export const checkRunSchema = z.object({ id: z.int() });
 
 /** `GET /repos/{o}/{r}/commits/{ref}/check-runs`: the runs found, newest first. */
 export const checkRunListSchema = z.object({ check_runs: z.array(checkRunSchema) });
+
+/** `GET /repos/{o}/{r}/commits/{ref}/status`: the latest status of each context on the commit. */
+export const combinedStatusSchema = z.object({ statuses: z.array(z.object({ context: z.string(), state: z.string() })) });

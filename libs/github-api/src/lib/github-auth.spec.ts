@@ -1,4 +1,4 @@
-import { startLocalGithub, type LocalGithub, githubAppKeyPair } from '@monorepo-triggers/local-aws';
+import { githubAppKeyPair, startLocalGithub, startRecordingServer, type LocalGithub } from '@monorepo-triggers/local-aws';
 import { GithubAppAuth } from './github-auth';
 import { GithubClient } from './github-client';
 
@@ -82,6 +82,16 @@ describe('GithubAppAuth with @octokit/auth-app, against the local GitHub stand-i
     const { privateKey: otherKey } = githubAppKeyPair();
     await expect(post(client(appAuth(otherKey)), 'acme/platform')).rejects.toMatchObject({ status: 401 });
     expect(github.issuedTokens).toEqual([]);
+  });
+
+  it('gives up on a GitHub that never answers the App sign-in, instead of waiting for ever', async () => {
+    const silent = await startRecordingServer(() => ({ status: 200, body: {}, delayMs: 3_600_000 }));
+    try {
+      const auth = new GithubAppAuth({ appId: '4242', privateKey }, silent.endpoint, 200);
+      await expect(auth.token('acme/platform')).rejects.toThrow(/^could not look up the GitHub App's installation on acme\/platform: /);
+    } finally {
+      await silent.stop();
+    }
   });
 
   it('reads its credentials when first needed, and again after a failed read', async () => {

@@ -5,6 +5,8 @@ import { request } from '@octokit/request';
 export interface GithubAuth {
   /** The token for requests about `repository` (`owner/name`). */
   token(repository: string): Promise<string>;
+  /** The GitHub App's id, when signed in as one (its check runs are told apart by it). */
+  appId?(): Promise<string>;
   /** Check runs can be created by a GitHub App only; a personal token gets statuses alone. */
   readonly canCreateCheckRuns: boolean;
 }
@@ -37,28 +39,51 @@ export interface GithubAppCredentials {
 export class GithubAppAuth implements GithubAuth {
   readonly canCreateCheckRuns = true;
   private readonly request: typeof request;
-  private appAuth: Promise<ReturnType<typeof createAppAuth>> | undefined;
+  private appAuth: Promise<{ auth: ReturnType<typeof createAppAuth>; appId: string }> | undefined;
   private readonly installations = new Map<string, Promise<number>>();
 
+  /**
+   * `timeoutMs` bounds each of auth-app's own requests (installation lookup, token), which
+   * @octokit/request would otherwise wait on for ever.
+   */
   constructor(
     private readonly credentials: GithubAppCredentials | (() => Promise<GithubAppCredentials>),
     baseUrl: string,
+    timeoutMs = 4000,
   ) {
-    this.request = request.defaults({ baseUrl, headers: { 'user-agent': 'monorepo-triggers' } });
+    const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    this.request = request.defaults({ baseUrl, headers: { 'user-agent': 'monorepo-triggers' }, request: { fetch: timedFetch } });
   }
 
   async token(repository: string): Promise<string> {
     const installationId = await this.installationOf(repository);
-    const { token } = await (await this.auth())({ type: 'installation', installationId });
-    return token;
+    try {
+      const { token } = await (await this.auth()).auth({ type: 'installation', installationId });
+      return token;
+    } catch (error) {
+      // The App may have been reinstalled (a new installation) or its key rotated: look both up again next time.
+      this.installations.delete(repository.toLowerCase());
+      if ((error as { status?: number }).status === 401) this.appAuth = undefined;
+      throw error;
+    }
   }
 
-  /** The app's auth, created when first needed: the private key may come from Secrets Manager. */
-  private auth(): Promise<ReturnType<typeof createAppAuth>> {
-    this.appAuth ??= (typeof this.credentials === 'function' ? this.credentials() : Promise.resolve(this.credentials)).then((credentials) =>
-      createAppAuth({ appId: credentials.appId, privateKey: credentials.privateKey, request: this.request }),
+  /** The App's id, for finding its own check runs among those of other apps. */
+  async appId(): Promise<string> {
+    return (await this.auth()).appId;
+  }
+
+  /**
+   * The app's auth, created when first needed: the private key may come from Secrets Manager. It is
+   * made again after a failed read, and after GitHub refused the key (401), so a rotated key is used.
+   */
+  private auth(): Promise<{ auth: ReturnType<typeof createAppAuth>; appId: string }> {
+    this.appAuth ??= (typeof this.credentials === 'function' ? this.credentials() : Promise.resolve(this.credentials)).then(
+      (credentials) => ({
+        auth: createAppAuth({ appId: credentials.appId, privateKey: credentials.privateKey, request: this.request }),
+        appId: credentials.appId,
+      }),
     );
-    // A failed read of the credentials is tried again on the next request.
     this.appAuth.catch(() => (this.appAuth = undefined));
     return this.appAuth;
   }
@@ -77,7 +102,7 @@ export class GithubAppAuth implements GithubAuth {
 
   private async lookUpInstallation(repository: string): Promise<number> {
     const [owner = '', repo = ''] = repository.split('/');
-    const { token: jwt } = await (await this.auth())({ type: 'app' });
+    const { token: jwt } = await (await this.auth()).auth({ type: 'app' });
     try {
       const { data } = await this.request('GET /repos/{owner}/{repo}/installation', {
         owner,
@@ -86,9 +111,21 @@ export class GithubAppAuth implements GithubAuth {
       });
       return data.id;
     } catch (error) {
-      if ((error as { status?: number }).status === 404)
-        throw new Error(`the GitHub App is not installed on ${repository}`, { cause: error });
-      throw error;
+      const status = (error as { status?: number }).status;
+      if (status === 404) throw new Error(`the GitHub App is not installed on ${repository}`, { cause: error });
+      if (status === 401) {
+        // GitHub refused the App's key (rotated, or wrong): read the credentials again next time.
+        this.appAuth = undefined;
+        throw error;
+      }
+      // @octokit/request says "Unknown Error" for a request it aborted (no answer in time): say what was asked.
+      const cause = (error as { cause?: Error }).cause;
+      throw new Error(
+        `could not look up the GitHub App's installation on ${repository}: ${(error as Error).message}${cause ? ` (${cause.name}: ${cause.message})` : ''}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

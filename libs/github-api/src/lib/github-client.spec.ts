@@ -79,6 +79,34 @@ describe('GithubClient against a local HTTP server', () => {
     expect(slept).toEqual([]);
   });
 
+  it('never sends twice a write that must not happen twice (creating a check run) when GitHub failed after receiving it', async () => {
+    answers = [
+      { status: 502, body: {} },
+      { status: 201, body: { id: 3 } },
+    ];
+    await expect(
+      client().write('POST', '/repos/acme/platform/check-runs', 'acme/platform', {}, { idempotent: false }),
+    ).rejects.toMatchObject({ status: 502 });
+    expect(server.requests).toHaveLength(1);
+    // A rate-limit refusal is another matter: GitHub did not act on it.
+    answers = [
+      { status: 429, headers: { 'retry-after': '1' }, body: {} },
+      { status: 201, body: { id: 4 } },
+    ];
+    await expect(client().write('POST', '/repos/acme/platform/check-runs', 'acme/platform', {}, { idempotent: false })).resolves.toEqual({
+      id: 4,
+    });
+  });
+
+  it('does not write again when the answer to a successful write cannot be read', async () => {
+    answers = [
+      { status: 201, body: 'not json' },
+      { status: 201, body: { id: 5 } },
+    ];
+    await expect(client().write('POST', '/repos/acme/platform/statuses/abc', 'acme/platform', status)).rejects.toThrow(SyntaxError);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('reads a page and its next link, once, without retrying', async () => {
     answers = [
       { status: 200, headers: { link: `<${server.endpoint}/repositories/1/compare/a...b?page=2>; rel="next"` }, body: { files: [] } },

@@ -12,8 +12,10 @@ export interface GithubApi {
   /** One GET, no retry: a caller that can do without the answer (the change list) decides what a failure means. */
   get(pathOrUrl: string, repository: string): Promise<GithubPage>;
   /** A POST or PATCH that changes something on GitHub, retried as GitHub's rate-limit rules say (see `write`). */
-  write(method: 'POST' | 'PATCH', path: string, repository: string, body: unknown): Promise<unknown>;
+  write(method: 'POST' | 'PATCH', path: string, repository: string, body: unknown, options?: WriteOptions): Promise<unknown>;
   readonly canCreateCheckRuns: boolean;
+  /** The GitHub App's id when signed in as one. */
+  appId(): Promise<string | undefined>;
 }
 
 /** Thrown for a non-2xx answer; says what GitHub said and, when rate-limited, when to retry. */
@@ -25,6 +27,15 @@ export class GithubApiError extends Error {
   ) {
     super(message);
   }
+}
+
+export interface WriteOptions {
+  /**
+   * false for a write that must not happen twice (creating a check run): tried again only after a
+   * rate-limit refusal, never after a 5xx or no answer, when GitHub may have acted on it. Default true
+   * (a status for a context, an update: the same again changes nothing).
+   */
+  idempotent?: boolean;
 }
 
 export interface GithubClientOptions {
@@ -67,6 +78,10 @@ export class GithubClient implements GithubApi {
     return this.auth.canCreateCheckRuns;
   }
 
+  async appId(): Promise<string | undefined> {
+    return this.auth.appId?.();
+  }
+
   /** `repository` (`owner/name`) chooses the token; next-page links may name the repository by id. */
   async get(pathOrUrl: string, repository: string): Promise<GithubPage> {
     const response = await this.send('GET', pathOrUrl, await this.auth.token(repository));
@@ -81,33 +96,46 @@ export class GithubClient implements GithubApi {
    * GithubApiError with GitHub's words. The waits come from GitHub's headers, never from a clock
    * reading of how long things took.
    */
-  async write(method: 'POST' | 'PATCH', path: string, repository: string, body: unknown): Promise<unknown> {
+  async write(method: 'POST' | 'PATCH', path: string, repository: string, body: unknown, options: WriteOptions = {}): Promise<unknown> {
     let waited = 0;
     // Each kind of failure backs off on its own count; all together stop after MAX_ATTEMPTS.
     const failures = { server: 0, limit: 0 };
     for (let attempt = 1; ; attempt++) {
       let failed: FailedAnswer | 'network-error';
-      let error: Error;
+      let error: Error | undefined;
       // Outside the try: a credential that cannot be had (an App not installed) is not worth retrying.
       const token = await this.auth.token(repository);
+      let response: Response | undefined;
       try {
-        const response = await this.send(method, path, token, body);
-        if (response.ok) return response.status === 204 ? undefined : await response.json();
+        response = await this.send(method, path, token, body);
+      } catch (thrown) {
+        response = undefined;
+        error = thrown as Error;
+      }
+      if (response?.ok) {
+        // Read once the write is done: a body we cannot read is not a reason to write again.
+        const text = response.status === 204 ? '' : await response.text();
+        return text === '' ? undefined : JSON.parse(text);
+      }
+      if (response) {
         const text = (await response.text()).slice(0, 300);
         failed = { status: response.status, headers: response.headers, text };
         error = new GithubApiError(response.status, `GitHub answered ${response.status} to ${method} ${path}: ${text}`);
-      } catch (thrown) {
+      } else {
         failed = 'network-error';
-        error = thrown as Error;
+        error ??= new Error('no answer');
       }
       const kind = failed === 'network-error' || failed.status >= 500 ? 'server' : 'limit';
+      // A write that is not idempotent may have happened when GitHub failed or did not answer: only a
+      // rate-limit refusal (which GitHub did not act on) is tried again.
+      if (kind === 'server' && options.idempotent === false) throw error;
       const advice = retryAdvice(failed, failures[kind]++, this.now());
-      if (!advice.retry || attempt >= MAX_ATTEMPTS) throw error;
+      if (!advice.retry || attempt >= MAX_ATTEMPTS) throw error as Error;
       if (waited + advice.waitMs > this.maxWaitMs) {
         const status = failed === 'network-error' ? 0 : failed.status;
         throw new GithubApiError(
           status,
-          `${error.message} (${advice.why}: waiting ${Math.ceil(advice.waitMs / 1000)} s more would pass the ${this.maxWaitMs / 1000} s allowed)`,
+          `${(error as Error).message} (${advice.why}: waiting ${Math.ceil(advice.waitMs / 1000)} s more would pass the ${this.maxWaitMs / 1000} s allowed)`,
         );
       }
       waited += advice.waitMs;

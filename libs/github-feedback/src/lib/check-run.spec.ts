@@ -1,4 +1,4 @@
-import { checkRunFor, CHECK_SUMMARY_LENGTH } from './check-run';
+import { checkRunFor } from './check-run';
 import { outcome, pushRecord } from './fixtures';
 
 describe('checkRunFor', () => {
@@ -47,15 +47,33 @@ describe('checkRunFor', () => {
     });
   });
 
-  it("keeps the summary within GitHub's 65,535 characters, saying how many rows it left out", () => {
+  it("keeps the summary within GitHub's 65,535 bytes, as many rows as fit, and says how many it left out", () => {
+    // Started rows carry a console link and emoji (multi-byte): about 300 bytes each; 400 invalid configs too.
     const many = pushRecord({
-      configs: Array.from({ length: 3000 }, (_, i) => outcome({ pipeline: `pipeline-${i}`, detail: 'd'.repeat(40) })),
+      configs: Array.from({ length: 3000 }, (_, i) =>
+        outcome({
+          pipeline: `pipeline-${i}`,
+          action: 'started',
+          reason: 'path-matched',
+          detail: `services/p${i}/ü.ts matches ^services/p${i}/`,
+          executionId: `e${i}`.padEnd(36, '0'),
+        }),
+      ),
+      invalidConfigs: Array.from({ length: 400 }, (_, i) => ({
+        key: `mono-repo/config/acme/platform/bad-${i}.json`,
+        error: 'x'.repeat(500),
+      })),
     });
     const summary = checkRunFor(many, 'us-east-1').output.summary;
-    expect(summary.length).toBeLessThanOrEqual(CHECK_SUMMARY_LENGTH);
-    const left = /\| … (\d+) more \| \| see the decision record \| \|/.exec(summary);
-    const shown = summary.split('\n').filter((l) => l.startsWith('| `pipeline-')).length;
-    expect(Number(left?.[1]) + shown).toBe(3000);
-    expect(shown).toBeGreaterThan(100);
+    const GITHUB_LIMIT_BYTES = 65_535;
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(GITHUB_LIMIT_BYTES);
+    const lines = summary.split('\n');
+    const shown = lines.filter((l) => l.startsWith('| `pipeline-')).length;
+    const left = Number(/\| … (\d+) more \| \| see the decision record \| \|/.exec(summary)?.[1]);
+    expect(shown + left).toBe(3000);
+    // As many as fit: one more row (about 300 bytes) would not.
+    expect(Buffer.byteLength(summary) + 300).toBeGreaterThan(GITHUB_LIMIT_BYTES - 300);
+    expect(lines).toContain('- … and 350 more');
+    expect(lines).toContain('400 invalid config(s), skipped:');
   });
 });

@@ -3,8 +3,10 @@ import { executionConsoleUrl } from './commit-status';
 
 /** The check run that sums up one push (GitHub App only). */
 export const CHECK_RUN_NAME = 'monorepo-triggers';
-/** GitHub keeps at most 65,535 characters of a check run's summary. */
+/** GitHub refuses a check run whose summary is over 65,535 bytes. */
 export const CHECK_SUMMARY_LENGTH = 65_535;
+/** Invalid configs listed by name in the summary; the decision record has them all. */
+const MAX_INVALID_LINES = 50;
 
 export interface CheckRunOutput {
   name: string;
@@ -55,26 +57,31 @@ export function checkRunFor(record: DecisionRecord, region: string): CheckRunOut
     (c) =>
       `| ${code(c.pipeline)} | ${ACTION_WORDS[c.action]} | ${why(c)} | ${c.executionId ? `[${cell(c.executionId.slice(0, 8))}](${executionConsoleUrl(region, c.pipeline, c.executionId)})` : ''} |`,
   );
-  const invalid = record.invalidConfigs.map((i) => `- ${code(i.key)}: ${cell(i.error)}`);
+  const invalid = record.invalidConfigs.slice(0, MAX_INVALID_LINES).map((i) => `- ${code(i.key)}: ${cell(i.error).slice(0, 300)}`);
+  const moreInvalid = record.invalidConfigs.length - invalid.length;
   const tail = [
-    ...(invalid.length ? ['', `${invalid.length} invalid config(s), skipped:`, ...invalid] : []),
+    ...(invalid.length
+      ? [
+          '',
+          `${record.invalidConfigs.length} invalid config(s), skipped:`,
+          ...invalid,
+          ...(moreInvalid > 0 ? [`- … and ${moreInvalid} more`] : []),
+        ]
+      : []),
     '',
     `\`triggers why ${record.commit.slice(0, 12)} --repo ${record.repository}\` prints this from the decision record.`,
   ];
-  // Rows are dropped from the end, with a note, until the summary fits GitHub's limit.
-  let shown = rows.length;
-  const render = () =>
-    [
-      ...head,
-      ...rows.slice(0, shown),
-      ...(shown < rows.length ? [`| … ${rows.length - shown} more | | see the decision record | |`] : []),
-      ...tail,
-    ].join('\n');
-  let summary = render();
-  while (summary.length > CHECK_SUMMARY_LENGTH && shown > 0) {
-    shown = Math.max(0, shown - Math.max(1, Math.ceil((summary.length - CHECK_SUMMARY_LENGTH) / 200)));
-    summary = render();
+  // GitHub counts the summary's limit in bytes: keep the longest run of rows that fits, then say how many were left out.
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  const note = (left: number) => `| … ${left} more | | see the decision record | |`;
+  let budget = CHECK_SUMMARY_LENGTH - bytes([...head, ...tail].join('\n')) - bytes(note(rows.length)) - 2;
+  let shown = 0;
+  for (const row of rows) {
+    if (bytes(row) + 1 > budget) break;
+    budget -= bytes(row) + 1;
+    shown++;
   }
+  const summary = [...head, ...rows.slice(0, shown), ...(shown < rows.length ? [note(rows.length - shown)] : []), ...tail].join('\n');
   return {
     name: CHECK_RUN_NAME,
     head_sha: record.commit,

@@ -31,9 +31,9 @@ describe('executionStatus', () => {
 
 describe('skippedStatus', () => {
   it('passes the required check with the reason', () => {
-    expect(skippedStatus(outcome({ statusContext: 'ci/orders' }))).toEqual({
+    expect(skippedStatus(outcome({ statusContext: 'pipeline/orders/required' }))).toEqual({
       state: 'success',
-      context: 'ci/orders',
+      context: 'pipeline/orders/required',
       description: 'skipped: no changed path matched includePaths',
     });
   });

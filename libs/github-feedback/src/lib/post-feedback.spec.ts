@@ -15,7 +15,7 @@ const record = pushRecord({
     }),
     outcome({ pipeline: 'docs', reportSkipped: true }),
     outcome({ pipeline: 'web', reportSkipped: false }),
-    outcome({ pipeline: 'billing', reportSkipped: true, statusContext: 'ci/billing' }),
+    outcome({ pipeline: 'billing', reportSkipped: true, statusContext: 'pipeline/billing/required' }),
   ],
 });
 
@@ -35,11 +35,11 @@ describe('postPushFeedback against the local GitHub stand-in', () => {
     const result = await postPushFeedback(withToken(), record, 'eu-west-1');
     expect(github.statuses.map((s) => [s.context, s.state, s.description, s.sha])).toEqual([
       ['pipeline/docs', 'success', 'skipped: no changed path matched includePaths', 'b'.repeat(40)],
-      ['ci/billing', 'success', 'skipped: no changed path matched includePaths', 'b'.repeat(40)],
+      ['pipeline/billing/required', 'success', 'skipped: no changed path matched includePaths', 'b'.repeat(40)],
     ]);
     expect(result.statuses).toEqual([
       { context: 'pipeline/docs', posted: true },
-      { context: 'ci/billing', posted: true },
+      { context: 'pipeline/billing/required', posted: true },
     ]);
   });
 
@@ -81,16 +81,68 @@ describe('postPushFeedback against the local GitHub stand-in', () => {
     const result = await postPushFeedback(flaky, record, 'eu-west-1');
     expect(result.statuses).toEqual([
       { context: 'pipeline/docs', posted: false, error: 'GitHub answered 422: Validation Failed' },
-      { context: 'ci/billing', posted: true },
+      { context: 'pipeline/billing/required', posted: true },
     ]);
   });
 
-  it('retries a rate-limited status as GitHub says, and gives up on a wait too long without blocking the rest', async () => {
-    github.failWith({ status: 429, headers: { 'retry-after': '600' }, body: { message: 'You have exceeded a secondary rate limit' } });
+  it('stops posting for the push at a rate limit, without sleeping on a long retry-after', async () => {
+    github.failWith(
+      { status: 429, headers: { 'retry-after': '600' }, body: { message: 'You have exceeded a secondary rate limit' } },
+      { method: 'POST' },
+    );
     const result = await postPushFeedback(withToken(), record, 'eu-west-1');
     expect(result.statuses.map((s) => s.posted)).toEqual([false, false]);
     expect(result.statuses[0]?.error).toMatch(/retry-after 600 s: waiting 600 s more would pass the 10 s allowed/);
-    expect(result.checkRun.posted).toBe(false);
+    expect(result.statuses[1]?.error).toMatch(/^stopped after GitHub's rate limit/);
+    expect(github.requests.filter((r) => r.method === 'POST' && r.path.includes('/statuses/'))).toHaveLength(1);
+  });
+
+  it('posts no "skipped" status when it cannot read which contexts the commit has already', async () => {
+    github.failWith({ status: 502, body: { message: 'Server Error' } }, { method: 'GET' });
+    const result = await postPushFeedback(withToken(), record, 'eu-west-1');
+    expect(result.statuses.map((s) => s.posted)).toEqual([false, false]);
+    expect(result.statuses[0]?.error).toMatch(/^the commit's statuses could not be read, so none was posted/);
+    expect(github.statuses).toEqual([]);
+  });
+
+  it('never overwrites a status the context already has on the commit (a build of it from another branch)', async () => {
+    await withToken().write('POST', `/repos/acme/platform/statuses/${'b'.repeat(40)}`, 'acme/platform', {
+      state: 'failure',
+      context: 'pipeline/billing/required',
+      description: 'execution e-9 failed',
+    });
+    const result = await postPushFeedback(withToken(), record, 'eu-west-1');
+    expect(result.statuses).toEqual([
+      { context: 'pipeline/docs', posted: true },
+      { context: 'pipeline/billing/required', posted: false, error: 'the context already has a status on this commit: left as it is' },
+    ]);
+    expect(github.statuses.filter((s) => s.context === 'pipeline/billing/required').map((s) => s.state)).toEqual(['failure']);
+  });
+
+  it('passes a required check only for pushes that do not concern the pipeline, not for a skip on an incomplete change list', async () => {
+    const incomplete = pushRecord({
+      configs: [
+        outcome({ pipeline: 'docs', reportSkipped: true, reason: 'changes-incomplete-skip', detail: 'the full change list is unknown' }),
+        outcome({ pipeline: 'web', reportSkipped: true, reason: 'branch-not-matched', detail: 'branch feature/x matches none of main' }),
+      ],
+    });
+    const result = await postPushFeedback(withToken(), incomplete, 'eu-west-1');
+    expect(result.statuses.map((s) => s.context)).toEqual(['pipeline/web']);
+  });
+
+  it("finds its own check run, not another app's of the same name", async () => {
+    github.checkRuns.push({
+      id: 100,
+      repository: 'acme/platform',
+      name: 'monorepo-triggers',
+      headSha: 'b'.repeat(40),
+      status: 'completed',
+      writes: 1,
+      appId: '12345',
+    });
+    const result = await postPushFeedback(asApp(), record, 'eu-west-1');
+    expect(result.checkRun).toEqual({ posted: 'created', id: 2 });
+    expect(github.checkRuns.find((r) => r.id === 100)?.writes).toBe(1);
   });
 
   it('posts nothing for a deleted ref', async () => {

@@ -1,5 +1,5 @@
-import type { DecisionRecord } from '@monorepo-triggers/decision-record';
-import { checkRunListSchema, checkRunSchema, type GithubApi } from '@monorepo-triggers/github-api';
+import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
+import { checkRunListSchema, checkRunSchema, combinedStatusSchema, GithubApiError, type GithubApi } from '@monorepo-triggers/github-api';
 import { checkRunFor, CHECK_RUN_NAME } from './check-run';
 import { skippedStatus } from './commit-status';
 
@@ -9,53 +9,118 @@ export interface FeedbackResult {
   checkRun: { posted: 'created' | 'updated'; id: number } | { posted: false; why: string };
 }
 
-/** A deleted ref's `after`: there is no commit to post on. */
+/** A commit SHA; a deleted ref's `after` (all zeros) has no commit to post on. */
+const SHA = /^[0-9a-f]{40}$/;
 const NO_COMMIT = /^0+$/;
 
 /**
+ * The reasons that mean "this push does not concern the pipeline": only these pass a required check.
+ * A skip decided on an incomplete change list (`changes-incomplete-skip`) is not one of them.
+ */
+const NOT_CONCERNED = new Set(['no-path-matched', 'branch-not-matched', 'tag-not-matched']);
+
+/** Whether GitHub refused for its rate limits: go on posting and the integration may be banned. */
+const rateLimited = (error: unknown) =>
+  error instanceof GithubApiError && (error.status === 403 || error.status === 429) && /rate limit|retry-after/i.test(error.message);
+
+/**
  * Posts what GitHub should show for one push, after the starts (never before, never in their way):
- * a `success` "skipped: …" status for each config that opted in and was skipped, then the check run
- * (GitHub App only), found by name on the commit and updated, or created. Statuses are per context and
- * the check run is found again, so a redelivery or a Lambda retry shows nothing twice. Never rejects.
+ * a `success` "skipped: …" status for each config that opted in and that the push does not concern,
+ * unless its context already has a status on the commit (a build of the same commit from another
+ * branch is never overwritten); then the check run (GitHub App only), found among the App's own runs
+ * on the commit and updated, or created. A rate-limit refusal stops posting for the push. Never rejects.
  */
 export async function postPushFeedback(github: GithubApi, record: DecisionRecord, region: string): Promise<FeedbackResult> {
   const repo = `/repos/${record.repository.split('/').map(encodeURIComponent).join('/')}`;
   if (NO_COMMIT.test(record.commit))
     return { statuses: [], checkRun: { posted: false, why: 'the push deleted its ref: no commit to report on' } };
+  if (!SHA.test(record.commit)) return { statuses: [], checkRun: { posted: false, why: `not a commit SHA: ${record.commit}` } };
   const statuses: FeedbackResult['statuses'] = [];
-  // One at a time: GitHub asks integrations to space content-creating requests.
-  for (const outcome of record.configs.filter((c) => c.action === 'skipped' && c.reportSkipped)) {
-    const status = skippedStatus(outcome);
+  let stopped: string | undefined;
+  const skipped = record.configs.filter((c) => c.action === 'skipped' && c.reportSkipped && NOT_CONCERNED.has(c.reason));
+  if (skipped.length > 0) {
+    let taken: Set<string> | undefined;
     try {
-      await github.write('POST', `${repo}/statuses/${record.commit}`, record.repository, status);
-      statuses.push({ context: status.context, posted: true });
+      taken = await contextsWithStatus(github, repo, record);
     } catch (error) {
-      statuses.push({ context: status.context, posted: false, error: (error as Error).message });
+      stopped = `the commit's statuses could not be read, so none was posted: ${(error as Error).message}`;
+    }
+    // One at a time: GitHub asks integrations to space content-creating requests.
+    for (const outcome of skipped) {
+      if (stopped || !taken) {
+        statuses.push({ context: outcome.statusContext, posted: false, error: stopped ?? 'not posted' });
+      } else if (taken.has(outcome.statusContext)) {
+        statuses.push({
+          context: outcome.statusContext,
+          posted: false,
+          error: 'the context already has a status on this commit: left as it is',
+        });
+      } else {
+        stopped = await postSkipped(github, repo, record, outcome, statuses);
+      }
     }
   }
   if (!github.canCreateCheckRuns)
     return { statuses, checkRun: { posted: false, why: 'only a GitHub App can create check runs: the summary is in the decision record' } };
+  if (stopped) return { statuses, checkRun: { posted: false, why: stopped } };
   try {
-    const run = checkRunFor(record, region);
-    const found = checkRunListSchema.parse(
-      (
-        await github.get(
-          `${repo}/commits/${record.commit}/check-runs?check_name=${encodeURIComponent(CHECK_RUN_NAME)}&filter=latest`,
-          record.repository,
-        )
-      ).body,
-    ).check_runs[0];
-    if (found) {
-      await github.write('PATCH', `${repo}/check-runs/${found.id}`, record.repository, {
-        status: run.status,
-        conclusion: run.conclusion,
-        output: run.output,
-      });
-      return { statuses, checkRun: { posted: 'updated', id: found.id } };
-    }
-    const created = checkRunSchema.parse(await github.write('POST', `${repo}/check-runs`, record.repository, run));
-    return { statuses, checkRun: { posted: 'created', id: created.id } };
+    return { statuses, checkRun: await upsertCheckRun(github, repo, record, region) };
   } catch (error) {
     return { statuses, checkRun: { posted: false, why: (error as Error).message } };
   }
+}
+
+/** Posts one "skipped" status; says why posting must stop when GitHub rate-limits us. */
+async function postSkipped(
+  github: GithubApi,
+  repo: string,
+  record: DecisionRecord,
+  outcome: ConfigOutcome,
+  statuses: FeedbackResult['statuses'],
+): Promise<string | undefined> {
+  const status = skippedStatus(outcome);
+  try {
+    await github.write('POST', `${repo}/statuses/${record.commit}`, record.repository, status);
+    statuses.push({ context: status.context, posted: true });
+    return undefined;
+  } catch (error) {
+    statuses.push({ context: status.context, posted: false, error: (error as Error).message });
+    return rateLimited(error) ? `stopped after GitHub's rate limit: ${(error as Error).message}` : undefined;
+  }
+}
+
+/** The contexts that have a status on the commit already (GitHub's combined status: the latest per context). */
+async function contextsWithStatus(github: GithubApi, repo: string, record: DecisionRecord): Promise<Set<string>> {
+  const contexts = new Set<string>();
+  let url: string | undefined = `${repo}/commits/${record.commit}/status?per_page=100`;
+  for (let page = 0; url && page < 10; page++) {
+    const answer = await github.get(url, record.repository);
+    for (const status of combinedStatusSchema.parse(answer.body).statuses) contexts.add(status.context);
+    url = answer.next;
+  }
+  return contexts;
+}
+
+/** The App's own check run on the commit, updated; or a new one (never created twice on a failed answer). */
+async function upsertCheckRun(
+  github: GithubApi,
+  repo: string,
+  record: DecisionRecord,
+  region: string,
+): Promise<FeedbackResult['checkRun']> {
+  const run = checkRunFor(record, region);
+  const appId = await github.appId();
+  const query = `check_name=${encodeURIComponent(CHECK_RUN_NAME)}&filter=latest${appId ? `&app_id=${encodeURIComponent(appId)}` : ''}`;
+  const found = checkRunListSchema.parse((await github.get(`${repo}/commits/${record.commit}/check-runs?${query}`, record.repository)).body)
+    .check_runs[0];
+  if (found) {
+    await github.write('PATCH', `${repo}/check-runs/${found.id}`, record.repository, {
+      status: run.status,
+      conclusion: run.conclusion,
+      output: run.output,
+    });
+    return { posted: 'updated', id: found.id };
+  }
+  const created = checkRunSchema.parse(await github.write('POST', `${repo}/check-runs`, record.repository, run, { idempotent: false }));
+  return { posted: 'created', id: created.id };
 }

@@ -14,7 +14,7 @@ const run = promisify(execFile);
 export const GITHUB_LIMITS = { compareFiles: 300, compareCommitsPerPage: 250, treeEntries: 100_000, statusesPerContext: 1000 } as const;
 
 const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
-/** GitHub keeps at most 65,535 characters of a check run's summary. */
+/** GitHub refuses a check run summary over 65,535 bytes. */
 const CHECK_SUMMARY_LENGTH = 65_535;
 
 /** The token a request carries. */
@@ -31,11 +31,16 @@ function checkRuns(
   query: URLSearchParams,
   runs: CheckRun[],
   appTokens: Set<string>,
+  appId: string | undefined,
 ): CannedResponse {
   const list = /^commits\/([0-9a-f]{40})\/check-runs$/.exec(rest);
   if (list && request.method === 'GET') {
     const found = runs.filter(
-      (r) => r.repository === repository && r.headSha === list[1] && (!query.get('check_name') || r.name === query.get('check_name')),
+      (r) =>
+        r.repository === repository &&
+        r.headSha === list[1] &&
+        (!query.get('check_name') || r.name === query.get('check_name')) &&
+        (!query.get('app_id') || r.appId === query.get('app_id')),
     );
     const shown = query.get('filter') === 'all' ? found : found.slice(-1);
     return {
@@ -49,6 +54,7 @@ function checkRuns(
           status: r.status,
           conclusion: r.conclusion ?? null,
           output: r.output ?? {},
+          app: { id: Number(r.appId) },
         })),
       },
     };
@@ -63,11 +69,16 @@ function checkRuns(
     conclusion?: string;
     output?: { title?: string; summary?: string };
   };
-  if ((body.output?.summary?.length ?? 0) > CHECK_SUMMARY_LENGTH)
+  if (Buffer.byteLength(body.output?.summary ?? '') > CHECK_SUMMARY_LENGTH)
     return { status: 422, body: { message: 'Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.' } };
   if (request.method === 'PATCH') {
     const run = runs.find((r) => r.repository === repository && r.id === Number(write[1]));
     if (!run) return { status: 404, body: { message: 'Not Found' } };
+    if (run.appId !== appId)
+      return {
+        status: 403,
+        body: { message: 'Invalid app_id `' + appId + '` - check run can only be modified by the GitHub App that created it.' },
+      };
     Object.assign(run, {
       ...(body.status ? { status: body.status } : {}),
       ...(body.conclusion ? { conclusion: body.conclusion } : {}),
@@ -84,6 +95,7 @@ function checkRuns(
     headSha: body.head_sha,
     status: body.status ?? 'queued',
     writes: 1,
+    appId: appId ?? '',
     ...(body.conclusion ? { conclusion: body.conclusion } : {}),
     ...(body.output ? { output: body.output } : {}),
   };
@@ -121,12 +133,12 @@ function postStatus(repository: string, sha: string, request: RecordedRequest, s
 
 export interface LocalGithub extends Pick<RecordingServer, 'endpoint' | 'requests' | 'stop'> {
   /** Makes every request answer `status` (e.g. 403 rate limited) until called with undefined. */
-  failWith(answer: CannedResponse | undefined): void;
+  failWith(answer: CannedResponse | undefined, only?: { method: string }): void;
   /** Installation tokens minted for the GitHub App, in order. */
   readonly issuedTokens: { installationId: number; token: string; expiresAt: string }[];
   /** Commit statuses posted, in order, with the token that posted each. */
   readonly statuses: PostedStatus[];
-  /** Check runs as they stand (created, then updated in place). */
+  /** Check runs as they stand (created, then updated in place); a test may add another app's. */
   readonly checkRuns: CheckRun[];
 }
 
@@ -141,6 +153,8 @@ export interface CheckRun {
   output?: { title?: string; summary?: string };
   /** How many times it was written (1: created, then +1 per update). */
   writes: number;
+  /** The GitHub App that owns it: only that App may update it. */
+  appId: string;
 }
 
 /** One `POST /repos/{owner}/{repo}/statuses/{sha}` the stand-in accepted. */
@@ -302,13 +316,13 @@ async function tree(dir: string, rev: string, query: URLSearchParams): Promise<C
  */
 export async function startLocalGithub(repositories: Record<string, string>, options: { app?: LocalGithubApp } = {}): Promise<LocalGithub> {
   const byName = new Map(Object.entries(repositories).map(([name, dir]) => [name.toLowerCase(), dir]));
-  let failure: CannedResponse | undefined;
+  let failure: { answer: CannedResponse; method?: string } | undefined;
   let endpoint = '';
   const issuedTokens: LocalGithub['issuedTokens'] = [];
   const statuses: PostedStatus[] = [];
   const runs: CheckRun[] = [];
   const server = await startRecordingServer(async (request: RecordedRequest) => {
-    if (failure) return failure;
+    if (failure && (!failure.method || failure.method === request.method)) return failure.answer;
     const url = new URL(request.path, 'http://local');
     const app = options.app;
     const appRoute = /^\/repos\/([^/]+\/[^/]+)\/installation$|^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
@@ -343,6 +357,19 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     const statusRoute = /^\/repos\/([^/]+\/[^/]+)\/statuses\/([0-9a-f]{40})$/.exec(url.pathname);
     if (statusRoute && request.method === 'POST')
       return postStatus(decodeURIComponent(statusRoute[1] as string), statusRoute[2] as string, request, statuses);
+    const combined = /^\/repos\/([^/]+\/[^/]+)\/commits\/([0-9a-f]{40})\/status$/.exec(url.pathname);
+    if (combined && request.method === 'GET') {
+      const repository = decodeURIComponent(combined[1] as string).toLowerCase();
+      const latest = new Map<string, PostedStatus>();
+      for (const s of statuses) if (s.repository.toLowerCase() === repository && s.sha === combined[2]) latest.set(s.context, s);
+      const list = [...latest.values()].map((s) => ({
+        state: s.state,
+        context: s.context,
+        description: s.description ?? null,
+        target_url: s.targetUrl ?? null,
+      }));
+      return { status: 200, body: { sha: combined[2], total_count: list.length, statuses: list } };
+    }
     const listStatuses = /^\/repos\/([^/]+\/[^/]+)\/commits\/([0-9a-f]{40})\/statuses$/.exec(url.pathname);
     if (listStatuses && request.method === 'GET') {
       const repository = decodeURIComponent(listStatuses[1] as string).toLowerCase();
@@ -367,6 +394,7 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
         url.searchParams,
         runs,
         new Set(issuedTokens.map((t) => t.token)),
+        options.app?.appId,
       );
     const route = /^\/repos\/([^/]+\/[^/]+)\/(compare|git\/trees)\/(.+)$/.exec(url.pathname);
     const dir = route ? byName.get(decodeURIComponent(route[1] as string).toLowerCase()) : undefined;
@@ -383,8 +411,8 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     statuses,
     checkRuns: runs,
     stop: () => server.stop(),
-    failWith(answer) {
-      failure = answer;
+    failWith(answer, only) {
+      failure = answer ? { answer, ...(only ? { method: only.method } : {}) } : undefined;
     },
   };
 }
