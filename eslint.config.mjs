@@ -53,6 +53,10 @@ export default [
               ],
             },
             {
+              sourceTag: 'scope:statuses',
+              onlyDependOnLibsWithTags: ['scope:statuses', 'scope:feedback', 'scope:github', 'scope:config', 'scope:shared', 'scope:local'],
+            },
+            {
               sourceTag: 'scope:cfresource',
               onlyDependOnLibsWithTags: ['scope:cfresource', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'],
             },

@@ -19,6 +19,7 @@ const DEPLOYABLES = {
   webhook: { app: 'webhook', stackFile: 'infra/src/stacks/webhook-stack.ts' },
   eval: { app: 'eval', stackFile: 'infra/src/stacks/eval-stack.ts' },
   cfresource: { app: 'cfresource', stackFile: 'infra/src/stacks/cfresource-stack.ts' },
+  statuses: { app: 'statuses', stackFile: 'infra/src/stacks/statuses-stack.ts' },
 };
 
 /** The Nx project that deploys a stack: `npx nx run <deployable>-stack:deploy`. */

@@ -4,6 +4,7 @@ import { NAMES, type Deployable } from './names';
 import { CfResourceStack } from './stacks/cfresource-stack';
 import { EvalStack } from './stacks/eval-stack';
 import { SharedStack } from './stacks/shared-stack';
+import { StatusesStack } from './stacks/statuses-stack';
 import { WebhookStack } from './stacks/webhook-stack';
 
 export interface InfraOptions {
@@ -13,15 +14,17 @@ export interface InfraOptions {
   githubTokenSecretName?: string;
   /** Secrets Manager name of a GitHub App's `{"appId","privateKey"}`, instead of a token (optional). */
   githubAppSecretName?: string;
-  /** Reserved concurrency of webhook (default 25) and eval (default 10); null: none reserved (from cdk.json unless given). */
+  /** Reserved concurrency of webhook (default 25), eval (default 10) and statuses (default 5); null: none reserved (from cdk.json unless given). */
   webhookReservedConcurrency?: number | null;
   evalReservedConcurrency?: number | null;
+  statusesReservedConcurrency?: number | null;
 }
 
 /** The deployment's settings: keys of cdk.json's context, so they are committed and every deploy sees them. */
 export const SETTING_KEYS = {
   webhookReservedConcurrency: 'monorepo-triggers:webhookReservedConcurrency',
   evalReservedConcurrency: 'monorepo-triggers:evalReservedConcurrency',
+  statusesReservedConcurrency: 'monorepo-triggers:statusesReservedConcurrency',
   githubTokenSecretName: 'monorepo-triggers:githubTokenSecretName',
   githubAppSecretName: 'monorepo-triggers:githubAppSecretName',
 } as const;
@@ -53,6 +56,10 @@ export function infraSettings(context: Record<string, unknown>): Omit<InfraOptio
       context[SETTING_KEYS.webhookReservedConcurrency] ?? 25,
     ),
     evalReservedConcurrency: reservedConcurrency(SETTING_KEYS.evalReservedConcurrency, context[SETTING_KEYS.evalReservedConcurrency] ?? 10),
+    statusesReservedConcurrency: reservedConcurrency(
+      SETTING_KEYS.statusesReservedConcurrency,
+      context[SETTING_KEYS.statusesReservedConcurrency] ?? 5,
+    ),
     ...(token ? { githubTokenSecretName: token } : {}),
     ...(app ? { githubAppSecretName: app } : {}),
   };
@@ -60,19 +67,30 @@ export function infraSettings(context: Record<string, unknown>): Omit<InfraOptio
 
 type StackFactory = (app: App, options: InfraOptions) => Stack;
 
+/** The GitHub credential settings, for the stacks whose functions talk to GitHub. */
+const githubCredential = (options: InfraOptions) => ({
+  ...(options.githubTokenSecretName ? { githubTokenSecretName: options.githubTokenSecretName } : {}),
+  ...(options.githubAppSecretName ? { githubAppSecretName: options.githubAppSecretName } : {}),
+});
+
 /** How each deployable's stack is made. */
 const STACKS: Record<Deployable, StackFactory> = {
   shared: (app, { env }) => new SharedStack(app, NAMES.sharedStack, { env }),
   eval: (app, options) =>
     new EvalStack(app, NAMES.evalStack, {
       env: options.env,
-      ...(options.githubTokenSecretName ? { githubTokenSecretName: options.githubTokenSecretName } : {}),
-      ...(options.githubAppSecretName ? { githubAppSecretName: options.githubAppSecretName } : {}),
+      ...githubCredential(options),
       reservedConcurrency: options.evalReservedConcurrency ?? null,
     }),
   webhook: (app, options) =>
     new WebhookStack(app, NAMES.webhookStack, { env: options.env, reservedConcurrency: options.webhookReservedConcurrency ?? null }),
   cfresource: (app, { env }) => new CfResourceStack(app, NAMES.cfresourceStack, { env }),
+  statuses: (app, options) =>
+    new StatusesStack(app, NAMES.statusesStack, {
+      env: options.env,
+      ...githubCredential(options),
+      reservedConcurrency: options.statusesReservedConcurrency ?? null,
+    }),
 };
 
 /**
@@ -93,6 +111,7 @@ export function buildApp(given: InfraOptions = {}) {
     eval: STACKS.eval(app, options) as EvalStack,
     webhook: STACKS.webhook(app, options) as WebhookStack,
     cfresource: STACKS.cfresource(app, options) as CfResourceStack,
+    statuses: STACKS.statuses(app, options) as StatusesStack,
   };
   return { app, stacks };
 }

@@ -3,8 +3,8 @@
  * made of (the expected values the Nx deploy targets and the dogfood pipelines are checked against).
  * A row names a file that exists; a renamed file fails the tests that use the table.
  */
-export type StackName = 'shared' | 'webhook' | 'eval' | 'cfresource';
-const FUNCTIONS: StackName[] = ['webhook', 'eval', 'cfresource'];
+export type StackName = 'shared' | 'webhook' | 'eval' | 'cfresource' | 'statuses';
+const FUNCTIONS: StackName[] = ['webhook', 'eval', 'cfresource', 'statuses'];
 const ALL: StackName[] = ['shared', ...FUNCTIONS];
 
 export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] = [
@@ -19,24 +19,40 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
     stacks: ALL,
   },
   {
-    why: 'config-schema, in eval and cfresource (the webhook never reads a config)',
+    why: 'config-schema, in eval, cfresource and statuses (the webhook never reads a config)',
     file: 'libs/config-schema/src/decision/decide.ts',
-    stacks: ['eval', 'cfresource'],
+    stacks: ['eval', 'cfresource', 'statuses'],
   },
   { why: 'a spec file of config-schema', file: 'libs/config-schema/src/decision/decide.spec.ts', stacks: [] },
-  { why: 's3-config-store, in eval and cfresource', file: 'libs/s3-config-store/src/lib/config-store.ts', stacks: ['eval', 'cfresource'] },
-  { why: 'the hand-over, in the webhook and eval', file: 'libs/handover/src/lib/dispatcher.ts', stacks: ['webhook', 'eval'] },
-  { why: "GitHub's API (tokens, App auth, rate limits), in eval only", file: 'libs/github-api/src/lib/github-client.ts', stacks: ['eval'] },
-  { why: 'what GitHub shows for a push, in eval only', file: 'libs/github-feedback/src/lib/check-run.ts', stacks: ['eval'] },
   {
-    why: 'the decision record, written by eval (read by the CLI)',
+    why: 's3-config-store, in eval, cfresource and statuses (for a status context)',
+    file: 'libs/s3-config-store/src/lib/config-store.ts',
+    stacks: ['eval', 'cfresource', 'statuses'],
+  },
+  { why: 'the hand-over, in the webhook and eval', file: 'libs/handover/src/lib/dispatcher.ts', stacks: ['webhook', 'eval'] },
+  {
+    why: "GitHub's API (tokens, App auth, rate limits), in eval and statuses",
+    file: 'libs/github-api/src/lib/github-client.ts',
+    stacks: ['eval', 'statuses'],
+  },
+  {
+    why: 'what GitHub shows for a push, in eval and statuses',
+    file: 'libs/github-feedback/src/lib/commit-status.ts',
+    stacks: ['eval', 'statuses'],
+  },
+  {
+    why: 'the decision record, written by eval, read by statuses (a status context) and the CLI',
     file: 'libs/decision-record/src/lib/decision-record-store.ts',
-    stacks: ['eval'],
+    stacks: ['eval', 'statuses'],
   },
   { why: 'github-signature, in the webhook only', file: 'libs/github-signature/src/index.ts', stacks: ['webhook'] },
   { why: 'webhook-delivery, in the webhook only', file: 'libs/webhook-delivery/src/lib/handle-delivery.ts', stacks: ['webhook'] },
   { why: 'push-event, in the webhook and eval', file: 'libs/push-event/src/index.ts', stacks: ['webhook', 'eval'] },
-  { why: 'runtime-secrets, in the webhook and eval', file: 'libs/runtime-secrets/src/lib/cached-secret.ts', stacks: ['webhook', 'eval'] },
+  {
+    why: 'runtime-secrets, in the webhook, eval and statuses',
+    file: 'libs/runtime-secrets/src/lib/cached-secret.ts',
+    stacks: ['webhook', 'eval', 'statuses'],
+  },
   {
     why: 'pipeline-access, in eval and cfresource',
     file: 'libs/pipeline-access/src/lib/codepipeline-entitlements.ts',
@@ -45,8 +61,11 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   { why: 'the webhook app', file: 'apps/webhook/src/main.ts', stacks: ['webhook'] },
   { why: 'the eval app', file: 'apps/eval/src/lib/evaluate-push.ts', stacks: ['eval'] },
   { why: 'the cfresource app', file: 'apps/cfresource/src/main.ts', stacks: ['cfresource'] },
+  { why: 'the statuses app', file: 'apps/statuses/src/lib/report-execution.ts', stacks: ['statuses'] },
+  { why: "the statuses app's integration test", file: 'apps/statuses/tests/statuses.integration.spec.ts', stacks: [] },
   { why: 'the CLI, deployed nowhere', file: 'apps/cli/src/main.ts', stacks: [] },
   { why: "one function's stack class", file: 'infra/src/stacks/eval-stack.ts', stacks: ['eval'] },
+  { why: "the statuses function's stack class", file: 'infra/src/stacks/statuses-stack.ts', stacks: ['statuses'] },
   { why: 'the shared stack class', file: 'infra/src/stacks/shared-stack.ts', stacks: ['shared'] },
   { why: 'what every function stack is built with', file: 'infra/src/stacks/function-defaults.ts', stacks: FUNCTIONS },
   { why: 'shared infra (the CDK app)', file: 'infra/src/app.ts', stacks: ALL },
@@ -54,6 +73,7 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   { why: "a function's build options (esbuild)", file: 'apps/webhook/project.json', stacks: ['webhook'] },
   { why: "a function's tsconfig", file: 'apps/eval/tsconfig.app.json', stacks: ['eval'] },
   { why: "a stack's deploy target", file: 'infra/deploy/cfresource/project.json', stacks: ['cfresource'] },
+  { why: "the statuses stack's deploy target", file: 'infra/deploy/statuses/project.json', stacks: ['statuses'] },
   { why: 'the stack names every stack uses', file: 'infra/src/names.ts', stacks: ALL },
   { why: 'what finds cdk.json for every synthesis', file: 'infra/src/workspace-root.ts', stacks: ALL },
   { why: 'the CDK feature flags and deployment settings', file: 'cdk.json', stacks: ALL },

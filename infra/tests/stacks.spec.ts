@@ -20,6 +20,7 @@ const template = {
   eval: Template.fromStack(stacks.eval),
   webhook: Template.fromStack(stacks.webhook),
   cfresource: Template.fromStack(stacks.cfresource),
+  statuses: Template.fromStack(stacks.statuses),
 };
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -169,6 +170,82 @@ describe('eval stack', () => {
       Namespace: 'AWS/SQS',
     });
     template.eval.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' });
+  });
+});
+
+describe('statuses stack', () => {
+  const fnOf = (t: Template) =>
+    Object.values(t.findResources('AWS::Lambda::Function'))[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+
+  it("runs the statuses bundle for CodePipeline's execution state changes, every state", () => {
+    template.statuses.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: NAMES.statusesFunction,
+      Runtime: 'nodejs22.x',
+      Handler: 'main.handler',
+      ReservedConcurrentExecutions: 5,
+    });
+    template.statuses.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Pipeline Execution State Change'],
+        detail: { state: ['STARTED', 'RESUMED', 'STOPPING', 'STOPPED', 'SUCCEEDED', 'FAILED', 'SUPERSEDED', 'CANCELED'] },
+      },
+    });
+  });
+
+  it("recognises eval's executions by eval's role, which the eval stack names so", () => {
+    expect(fnOf(template.statuses).Properties.Environment.Variables['EVAL_PRINCIPAL_PREFIX']).toBe(
+      'arn:aws:sts::123456789012:assumed-role/monorepo-triggers-eval-eu-west-1/',
+    );
+    template.eval.hasResourceProperties('AWS::IAM::Role', { RoleName: 'monorepo-triggers-eval-eu-west-1' });
+    template.eval.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: NAMES.evalFunction,
+      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('EvalRole'), 'Arn'] },
+    });
+  });
+
+  it('may only read executions of tagged pipelines, the configs and decision records, and write to its dead-letter queue', () => {
+    expect([...new Set(actions(template.statuses))]).toEqual([
+      'codepipeline:GetPipelineExecution',
+      's3:GetObject',
+      's3:ListBucket',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    const read = statements(template.statuses).find((s) => s.Action === 'codepipeline:GetPipelineExecution');
+    expect(read?.Condition).toEqual({ Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } });
+    const s3Get = statements(template.statuses).find((s) => s.Action === 's3:GetObject');
+    expect(JSON.stringify(s3Get?.Resource)).toMatch(new RegExp(`/${NAMES.configPrefix}/\\*".*/${NAMES.recordsPrefix}/\\*"`));
+    // Listing (so a missing config is a 404, not a 403) only under those two prefixes.
+    const list = statements(template.statuses).find((s) => s.Action === 's3:ListBucket');
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`] } });
+  });
+
+  it('retries a failed invocation twice and an undelivered event four times, each into its own dead-letter queue, and alarms', () => {
+    template.statuses.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('FailedStatuses'), 'Arn'] } } },
+    });
+    template.statuses.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('UndeliveredEvents'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
+        }),
+      ],
+    });
+    template.statuses.resourceCountIs('AWS::SQS::Queue', 2);
+    template.statuses.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+
+  it('signs in to GitHub as eval does: the App or the token named in cdk.json, read at run time', () => {
+    const withApp = Template.fromStack(
+      buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, githubAppSecretName: 'ci/github-app' }).stacks.statuses,
+    );
+    expect(fnOf(withApp).Properties.Environment.Variables['GITHUB_APP_SECRET_ID']).toBe('ci/github-app');
+    const reads = statements(withApp).filter((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(reads.map((r) => JSON.stringify(r.Resource))).toEqual([expect.stringContaining(':secret:ci/github-app-??????')]);
   });
 });
 
@@ -350,15 +427,21 @@ describe('PipelineTrigger construct', () => {
 });
 
 describe("the deployment's settings, from cdk.json's context", () => {
-  it('defaults reserved concurrency to 25 and 10, takes "none" to reserve nothing, and a GitHub token secret name', () => {
-    expect(infraSettings({})).toEqual({ webhookReservedConcurrency: 25, evalReservedConcurrency: 10 });
+  it('defaults reserved concurrency to 25, 10 and 5, takes "none" to reserve nothing, and a GitHub token secret name', () => {
+    expect(infraSettings({})).toEqual({ webhookReservedConcurrency: 25, evalReservedConcurrency: 10, statusesReservedConcurrency: 5 });
     expect(
       infraSettings({
         [SETTING_KEYS.webhookReservedConcurrency]: 50,
         [SETTING_KEYS.evalReservedConcurrency]: 'none',
+        [SETTING_KEYS.statusesReservedConcurrency]: 2,
         [SETTING_KEYS.githubTokenSecretName]: 'ci/token',
       }),
-    ).toEqual({ webhookReservedConcurrency: 50, evalReservedConcurrency: null, githubTokenSecretName: 'ci/token' });
+    ).toEqual({
+      webhookReservedConcurrency: 50,
+      evalReservedConcurrency: null,
+      statusesReservedConcurrency: 2,
+      githubTokenSecretName: 'ci/token',
+    });
     expect(infraSettings({ [SETTING_KEYS.githubTokenSecretName]: '' })).not.toHaveProperty('githubTokenSecretName');
     expect(infraSettings({ [SETTING_KEYS.githubAppSecretName]: 'ci/app' })).toMatchObject({ githubAppSecretName: 'ci/app' });
     expect(() => infraSettings({ [SETTING_KEYS.githubAppSecretName]: 'ci/app', [SETTING_KEYS.githubTokenSecretName]: 'ci/token' })).toThrow(
@@ -381,6 +464,7 @@ describe('pipelines shipped in this repository', () => {
     'infra/dogfood/webhook-pipeline.yaml',
     'infra/dogfood/eval-pipeline.yaml',
     'infra/dogfood/cfresource-pipeline.yaml',
+    'infra/dogfood/statuses-pipeline.yaml',
   ])('%s tags its pipeline with the repository its trigger names and its own stack', (file) => {
     // Short-form intrinsics read as their long form: `!Ref X` → { Ref: X }.
     const intrinsic = (name: string) => ({
@@ -418,7 +502,11 @@ describe('cdk.json', () => {
   });
 
   it("holds the deployment's settings, valid", () => {
-    expect(infraSettings(cdkJson.context)).toEqual({ webhookReservedConcurrency: 25, evalReservedConcurrency: 10 });
+    expect(infraSettings(cdkJson.context)).toEqual({
+      webhookReservedConcurrency: 25,
+      evalReservedConcurrency: 10,
+      statusesReservedConcurrency: 5,
+    });
   });
 
   it('makes `cdk synth` add no metadata a deploy would not (templates from both are the same)', () => {
@@ -426,7 +514,9 @@ describe('cdk.json', () => {
   });
 
   it('builds what it synthesises and writes under the git-ignored dist/', () => {
-    expect(cdkJson.app).toBe('npx nx run-many -t build -p infra webhook eval cfresource --outputStyle=static && node dist/infra/main.js');
+    expect(cdkJson.app).toBe(
+      'npx nx run-many -t build -p infra webhook eval cfresource statuses --outputStyle=static && node dist/infra/main.js',
+    );
     expect(cdkJson.output.startsWith('dist/')).toBe(true);
   });
 });

@@ -27,6 +27,7 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
       'MonorepoTriggers-CfResource.template.json',
       'MonorepoTriggers-Eval.template.json',
       'MonorepoTriggers-Shared.template.json',
+      'MonorepoTriggers-Statuses.template.json',
       'MonorepoTriggers-Webhook.template.json',
     ]);
     expect(cfnLint(templates).filter((f) => f.Level === 'Error')).toEqual([]);
@@ -37,7 +38,7 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
       join(ROOT, 'infra/examples/pipeline-with-trigger.yaml'),
       ...readdirSync(join(ROOT, 'infra/dogfood')).map((f) => join(ROOT, 'infra/dogfood', f)),
     ];
-    expect(files.length).toBe(5);
+    expect(files.length).toBe(6);
     expect(cfnLint(files).filter((f) => f.Level === 'Error' || f.Level === 'Warning')).toEqual([]);
   });
 
@@ -56,6 +57,7 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
     const result = JSON.parse(out);
     expect(result.valid).toBe(true);
     expect(result.files.flatMap((f: { resources: { resource: string }[] }) => f.resources.map((r) => r.resource))).toEqual([
+      'Trigger',
       'Trigger',
       'Trigger',
       'Trigger',

@@ -77,6 +77,7 @@ async function run(argv: string[]): Promise<number> {
       delivery: { type: 'string' },
       pipeline: { type: 'string' },
       limit: { type: 'string' },
+      fail: { type: 'string', multiple: true },
     },
   });
   if (values.help) {

@@ -8,6 +8,7 @@ import {
   startLocalCodePipeline,
   startRecordingServer,
   startS3Server,
+  type LocalCodePipeline,
   type S3Server,
 } from '@monorepo-triggers/test-servers';
 import { createHmac } from 'node:crypto';
@@ -354,10 +355,11 @@ Resources:
     const BUCKET = 'why-records';
     const sha = (c: string) => c.repeat(40);
     let s3: S3Server;
+    let codepipeline: LocalCodePipeline;
     let env: Record<string, string>;
 
     beforeAll(async () => {
-      const codepipeline = await startLocalCodePipeline();
+      codepipeline = await startLocalCodePipeline();
       s3 = await startS3Server({ buckets: [BUCKET] });
       const client = createS3Client(localS3ClientConfig(s3.endpoint));
       const store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
@@ -386,17 +388,24 @@ Resources:
       const bucketEnv = { ...s3.env, CONFIG_BUCKET: BUCKET, AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, GITHUB_TOKEN: '' };
       const run = await runBundle(join(ROOT, 'dist/apps/eval/main.js'), [{ event: push }, { event: later }], bucketEnv);
       expect(run.results.map((r) => r.ok)).toEqual([false, true]);
-      await codepipeline.stop();
-      env = { ...s3.env, S3_FORCE_PATH_STYLE: 'true' };
+      // orders' execution then fails; web's succeeds. `why` asks CodePipeline how they stand.
+      const executionOf = (name: string) => codepipeline.starts.find((s) => s.pipelineName === name)?.executionId as string;
+      await codepipeline.finish(executionOf('orders'), 'Failed');
+      await codepipeline.finish(executionOf('web'), 'Succeeded');
+      env = { ...s3.env, S3_FORCE_PATH_STYLE: 'true', AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint };
     });
-    afterAll(() => s3.stop());
+    afterAll(async () => {
+      await Promise.all([s3.stop(), codepipeline.stop()]);
+    });
 
-    it('explains a started, a skipped and a failed pipeline for a commit, by abbreviated SHA', async () => {
+    it('explains a started (whose execution failed), a skipped and a failed-to-start pipeline for a commit, by abbreviated SHA', async () => {
       const { code, stdout } = await triggersAsync(['why', '2222222', '--repo', 'acme/platform', '--bucket', BUCKET], { env });
       expect(code).toBe(0);
       const lines = stdout.split('\n');
       expect(lines).toContainEqual(
-        expect.stringMatching(/^ {2}▶ orders +started +path-matched: .*services\/orders\/a\.ts.* \(execution [0-9a-f-]+\)$/),
+        expect.stringMatching(
+          /^ {2}▶ orders +started +path-matched: .*services\/orders\/a\.ts.* \(execution [0-9a-f-]+\) → execution Failed$/,
+        ),
       );
       expect(lines).toContainEqual(
         expect.stringMatching(/^ {2}✗ billing +start failed +path-matched: .*libs\/shared\/x\.ts.*; PipelineNotFoundException: /),
@@ -409,6 +418,20 @@ Resources:
         '  changed paths: 2 (complete, from payload)',
         expect.stringMatching(/^ {2}· web +skipped/),
       ]);
+      const web = await triggersAsync(['why', '3333333', '--repo', 'acme/platform', '--pipeline', 'web', '--bucket', BUCKET], { env });
+      expect(web.stdout).toMatch(/▶ web +started +path-matched: .* \(execution [0-9a-f-]+\) → execution Succeeded\n/);
+    });
+
+    it('says when CodePipeline cannot tell how an execution stands, and still explains the decision', async () => {
+      codepipeline.fail('orders', { status: 400, type: 'AccessDeniedException', operation: 'GetPipelineExecution', times: 1 });
+      const { code, stdout } = await triggersAsync(
+        ['why', '2222222', '--repo', 'acme/platform', '--pipeline', 'orders', '--bucket', BUCKET],
+        {
+          env,
+        },
+      );
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/▶ orders +started +path-matched: .* → execution status unknown \(AccessDeniedException: /);
     });
 
     it('says so when no push of that commit was recorded (exit 1), and refuses what is not a SHA (exit 2)', async () => {

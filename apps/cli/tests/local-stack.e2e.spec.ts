@@ -1,7 +1,7 @@
 import { sign } from '@monorepo-triggers/github-signature';
 import examples from '@octokit/webhooks-examples';
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, triggers, triggersAsync } from './cli';
@@ -154,7 +154,11 @@ describe('the local stack (npm start) end to end', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}· billing-service +skipped +no-path-matched/));
     // examples/configs/acme-platform-billing.json opts in to "skipped" statuses (context pipeline/billing-service).
     // The same commit was pushed as a tag earlier in this suite: its "skipped" status stands, never overwritten.
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}success {2}pipeline\/billing-service: skipped: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}pipeline\/billing-service: success {2}skipped: /));
+    // orders-service's execution ran and succeeded (the local CodePipeline's default): its status followed it.
+    // (This push was delivered before in this suite: CodePipeline answered with the same execution.)
+    const started = /▶ orders-service .*\(execution ([0-9a-f-]+)\)/.exec(sent.stdout)?.[1];
+    expect(lines).toContainEqual(`  pipeline/orders-service: pending → success  execution ${started} succeeded`);
     expect(lines.filter((l) => l.includes('pipeline/docs-site') || l.includes('pipeline/web-app'))).toEqual([]);
     expect(lines).toContainEqual(expect.stringMatching(/^check run monorepo-triggers: 1 of 4 pipelines started \(neutral\)$/));
     const payload = JSON.parse(readFileSync(join(ROOT, 'examples/pushes/orders-change.json'), 'utf8')) as { after: string };
@@ -163,6 +167,35 @@ describe('the local stack (npm start) end to end', () => {
     });
     expect(why.code).toBe(0);
     expect(why.stdout).toMatch(/▶ orders-service +started +path-matched/);
+  });
+
+  it('send --fail: the execution fails, its status goes pending → failure, and why says the execution failed', async () => {
+    const env = { TRIGGERS_LOCAL_DIR: dataDir };
+    // A new commit, so this push's statuses are the only ones on it.
+    const commit = 'f00d'.repeat(10);
+    const payload = JSON.parse(readFileSync(join(ROOT, 'examples/pushes/orders-change.json'), 'utf8'));
+    payload.after = commit;
+    payload.head_commit.id = commit;
+    payload.commits[0].id = commit;
+    const file = join(dataDir, 'failing-push.json');
+    writeFileSync(file, JSON.stringify(payload));
+    const sent = await triggersAsync(['send', file, '--fail', 'orders-service'], { env });
+    expect(sent.code).toBe(0);
+    const lines = sent.stdout.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}▶ orders-service +started +path-matched/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}pipeline\/orders-service: pending → failure {2}execution [0-9a-f-]+ failed$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}pipeline\/billing-service: success {2}skipped: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^check run monorepo-triggers: 1 of 4 pipelines started \(neutral\)$/));
+    const why = await triggersAsync(['why', commit.slice(0, 8), '--repo', 'acme/platform'], { env });
+    expect(why.code).toBe(0);
+    const explained = why.stdout.split('\n');
+    expect(explained).toContainEqual(expect.stringMatching(/^ {2}▶ orders-service +started +path-matched: .* → execution Failed$/));
+    expect(explained).toContainEqual(expect.stringMatching(/^ {2}· billing-service +skipped +no-path-matched: /));
+    // Only the local CodePipeline can be told how an execution ends.
+    expect(await triggersAsync(['send', file, '--fail', 'no-such-pipeline', '--url', stack.url], { env })).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--fail needs the local stack/),
+    });
   });
 
   it('rejects an unsigned delivery with 401', async () => {

@@ -1,18 +1,13 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
 import type { Construct } from 'constructs';
-import { NAMES } from '../names';
-import { alarmOnAny, bundledFunction, importedBucketName } from './function-defaults';
+import { evalRoleName, NAMES } from '../names';
+import { alarmOnAny, bundledFunction, grantGithubCredential, importedBucketName, type GithubCredentialProps } from './function-defaults';
 
-export interface EvalStackProps extends StackProps {
-  /** Secrets Manager name of a GitHub token for the compare API, read by eval at run time. */
-  githubTokenSecretName?: string;
-  /** A GitHub App's credentials (`{"appId","privateKey"}`) in Secrets Manager, instead of a token. */
-  githubAppSecretName?: string;
+export interface EvalStackProps extends StackProps, GithubCredentialProps {
   /** Concurrent evaluations at most (null: none reserved). Throttled async invocations wait and retry. */
   reservedConcurrency?: number | null;
 }
@@ -31,8 +26,15 @@ export class EvalStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    // A known role name: the statuses stack recognises the executions eval started by it.
+    const role = new Role(this, 'EvalRole', {
+      roleName: evalRoleName(this.region),
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
     const fn = bundledFunction(this, 'Eval', 'eval', {
       functionName: NAMES.evalFunction,
+      role,
       timeout: Duration.minutes(2),
       environment: {
         CONFIG_BUCKET: bucket,
@@ -46,17 +48,7 @@ export class EvalStack extends Stack {
       onFailure: new SqsDestination(deadLetters),
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
-    if (props.githubTokenSecretName) {
-      // Only the secret's name is in the template; eval reads the value at run time and caches it.
-      const token = Secret.fromSecretNameV2(this, 'GithubToken', props.githubTokenSecretName);
-      fn.addEnvironment('GITHUB_TOKEN_SECRET_ID', props.githubTokenSecretName);
-      token.grantRead(fn);
-    }
-    if (props.githubAppSecretName) {
-      const app = Secret.fromSecretNameV2(this, 'GithubApp', props.githubAppSecretName);
-      fn.addEnvironment('GITHUB_APP_SECRET_ID', props.githubAppSecretName);
-      app.grantRead(fn);
-    }
+    grantGithubCredential(this, fn, props);
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
     // eval checks that its value names the pushed repository), read their tags, read configs and
     // claim-checked events, write decision records. Nothing else.

@@ -1,6 +1,7 @@
 import { Duration, Fn } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, Code, Function as LambdaFunction, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
@@ -59,4 +60,27 @@ export function alarmOnAny(scope: Construct, id: string, metric: IMetric, alarmD
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
+}
+
+/** The GitHub credential a function may use: a token's or a GitHub App's secret, by name (cdk.json context). */
+export interface GithubCredentialProps {
+  /** Secrets Manager name of a GitHub token (statuses and change lists; no check runs). */
+  githubTokenSecretName?: string;
+  /** A GitHub App's credentials (`{"appId","privateKey"}`) in Secrets Manager, instead of a token. */
+  githubAppSecretName?: string;
+}
+
+/**
+ * Lets `fn` read its GitHub credential at run time: only the secret's name is in the template (the
+ * function reads the value when first needed and caches it), and the role may read that secret only.
+ */
+export function grantGithubCredential(scope: Construct, fn: LambdaFunction, props: GithubCredentialProps): void {
+  if (props.githubTokenSecretName) {
+    fn.addEnvironment('GITHUB_TOKEN_SECRET_ID', props.githubTokenSecretName);
+    Secret.fromSecretNameV2(scope, 'GithubToken', props.githubTokenSecretName).grantRead(fn);
+  }
+  if (props.githubAppSecretName) {
+    fn.addEnvironment('GITHUB_APP_SECRET_ID', props.githubAppSecretName);
+    Secret.fromSecretNameV2(scope, 'GithubApp', props.githubAppSecretName).grantRead(fn);
+  }
 }

@@ -16,3 +16,5 @@ export {
 export type { TreeEntry } from './lib/github-api.schema';
 export { retryAdvice } from './lib/rate-limits';
 export type { FailedAnswer, RetryAdvice } from './lib/rate-limits';
+export { githubAuthFrom, githubSettingsOf, githubVariables } from './lib/github-settings';
+export type { GithubSettings, StaleSecretListener } from './lib/github-settings';

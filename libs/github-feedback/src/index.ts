@@ -13,3 +13,5 @@ export { CHECK_RUN_NAME, CHECK_SUMMARY_LENGTH, checkRunFor } from './lib/check-r
 export type { CheckRunOutput } from './lib/check-run';
 export { postPushFeedback } from './lib/post-feedback';
 export type { FeedbackResult } from './lib/post-feedback';
+export { latestStatuses, postStatus, postStatusOnce } from './lib/latest-statuses';
+export type { LatestStatuses, StatusPosting } from './lib/latest-statuses';

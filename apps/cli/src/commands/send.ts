@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NEXT_OUTCOME_PATH } from '@monorepo-triggers/local-aws';
 import { readLocalStack, type LocalStackInfo } from '../lib/local-state';
 import { openRecords } from '../lib/record-source';
 import { outcomeLine, pushLine } from './why';
 import { out, paint, UserError } from '../lib/output';
 
-export const SEND_HELP = `Usage: triggers send FILE [--url URL] [--secret-file FILE] [--event NAME] [--delivery ID]
+export const SEND_HELP = `Usage: triggers send FILE [--url URL] [--secret-file FILE] [--event NAME] [--delivery ID] [--fail PIPELINE]
 
 Signs FILE (the raw bytes, as GitHub does) with X-Hub-Signature-256 and POSTs it to a webhook with
 GitHub's headers. By default it goes to the running local stack, signed with its secret.
@@ -20,18 +21,23 @@ Options:
                    process list and the shell history.
   --event NAME     X-GitHub-Event (default: push)
   --delivery ID    X-GitHub-Delivery (default: a new UUID; reuse one to act as a redelivery)
-To the local stack, a push then waits for eval's decisions and prints them with the GitHub statuses
-and check run that resulted (the stack's stand-in GitHub records them).
+  --fail PIPELINE  local stack only: the execution of PIPELINE this push starts fails (executions
+                   succeed by default); repeat for several pipelines
+To the local stack, a push then waits for eval's decisions and prints them, then waits for the
+executions it started to end and prints each pipeline's commit status transitions and the check run
+(the stack's stand-in GitHub records them).
 Exit status: 0 when the webhook answered 2xx, 1 otherwise.
 
-Example:
-  triggers send examples/pushes/orders-change.json`;
+Examples:
+  triggers send examples/pushes/orders-change.json
+  triggers send examples/pushes/orders-change.json --fail orders-service`;
 
 export interface SendOptions {
   url?: string;
   'secret-file'?: string;
   event?: string;
   delivery?: string;
+  fail?: string[];
 }
 
 export async function runSend(file: string | undefined, options: SendOptions): Promise<number> {
@@ -52,6 +58,7 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   if (!secret) throw new UserError(`the secret file ${secretFile} is empty`);
   const body = readFileSync(file);
   const delivery = options.delivery ?? randomUUID();
+  if (options.fail?.length) await planFailures(options.fail, commitOf(body), options.url ? undefined : local);
   const response = await fetch(url, {
     method: 'POST',
     headers: {
@@ -74,9 +81,54 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   return ok ? 0 : 1;
 }
 
+/** The commit a push payload builds (its head commit), if it is a push. */
+function commitOf(body: Buffer): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const push = githubPushSchema.safeParse(json);
+  return push.success ? (push.data.head_commit?.id ?? push.data.after) : undefined;
+}
+
+/** Tells the local CodePipeline that the next execution of each pipeline for this push's commit fails. */
+async function planFailures(pipelines: string[], commit: string | undefined, local: LocalStackInfo | undefined): Promise<void> {
+  if (!local?.codepipelineUrl) throw new UserError('--fail needs the local stack (npm start) with its local CodePipeline (not --aws)', 2);
+  if (!commit) throw new UserError('--fail needs a push payload (its commit is the one whose execution fails)', 2);
+  for (const pipelineName of pipelines) {
+    const answer = await fetch(`${local.codepipelineUrl}${NEXT_OUTCOME_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pipelineName, status: 'Failed', commit }),
+    });
+    if (!answer.ok) throw new UserError(`the local CodePipeline refused --fail ${pipelineName}: ${answer.status} ${await answer.text()}`);
+  }
+}
+
 /** How long `send` waits for eval's decision record: eval runs right after the webhook answers. */
 const RECORD_POLLS = 50;
 const RECORD_POLL_MS = 200;
+/** How long it waits for the executions to end (local ones end as soon as statuses reported their start). */
+const STATUS_POLLS = 150;
+const STATE_COLOUR: Record<string, 'green' | 'red' | 'yellow'> = { success: 'green', failure: 'red', error: 'red', pending: 'yellow' };
+
+/** A commit status as GitHub lists it. */
+interface ListedStatus {
+  context: string;
+  state: string;
+  description: string | null;
+  target_url: string | null;
+}
+
+/** Each context's statuses on a commit, oldest first (GitHub lists them newest first). */
+async function statusHistory(url: string): Promise<Map<string, ListedStatus[]>> {
+  const listed = (await (await fetch(`${url}?per_page=100`)).json()) as ListedStatus[];
+  const history = new Map<string, ListedStatus[]>();
+  for (const s of [...listed].reverse()) history.set(s.context, [...(history.get(s.context) ?? []), s]);
+  return history;
+}
 
 /** Waits for eval's record of this delivery, then prints each pipeline's decision and what GitHub shows. */
 async function showOutcome(body: Buffer, delivery: string, local: LocalStackInfo): Promise<void> {
@@ -104,16 +156,34 @@ async function showOutcome(body: Buffer, delivery: string, local: LocalStackInfo
   for (const c of record.configs) out(outcomeLine(c));
   if (!local.githubUrl) return;
   const repo = `/repos/${event.repository.split('/').map(encodeURIComponent).join('/')}`;
-  const statuses = (await (await fetch(`${local.githubUrl}${repo}/commits/${commit}/statuses`)).json()) as {
-    context: string;
-    state: string;
-    description: string | null;
-  }[];
-  const latest = new Map<string, { state: string; description: string | null }>();
-  for (const s of statuses) if (!latest.has(s.context)) latest.set(s.context, s);
+  // The started pipelines' statuses follow their executions: wait until each execution has ended.
+  const executionOf = new Map(
+    record.configs.filter((c) => c.action === 'started' && c.executionId).map((c) => [c.statusContext, c.executionId as string]),
+  );
+  const ofExecution = (statuses: ListedStatus[], id: string) => statuses.filter((s) => (s.target_url ?? '').includes(`/executions/${id}/`));
+  const running = (history: Map<string, ListedStatus[]>) =>
+    [...executionOf].filter(([context, id]) => (ofExecution(history.get(context) ?? [], id).at(-1)?.state ?? 'pending') === 'pending');
+  let history = new Map<string, ListedStatus[]>();
+  for (let poll = 0; poll < STATUS_POLLS; poll++) {
+    history = await statusHistory(`${local.githubUrl}${repo}/commits/${commit}/statuses`);
+    if (running(history).length === 0) break;
+    await sleep(RECORD_POLL_MS);
+  }
   out(paint('bold', `GitHub statuses on ${commit.slice(0, 7)}`) + paint('dim', ' (local stand-in)'));
-  if (latest.size === 0) out(paint('dim', '  none'));
-  for (const [context, s] of latest) out(`  ${s.state.padEnd(8)} ${context}: ${s.description ?? ''}`);
+  if (history.size === 0) out(paint('dim', '  none'));
+  const transitions = (statuses: ListedStatus[]) => statuses.map((s) => paint(STATE_COLOUR[s.state] ?? 'dim', s.state)).join(' → ');
+  for (const [context, statuses] of history) {
+    const id = executionOf.get(context);
+    // A started pipeline: the transitions of this push's execution. Another context: where it stands.
+    const shown = id ? ofExecution(statuses, id) : statuses.slice(-1);
+    const last = shown.at(-1);
+    if (!last) continue;
+    out(`  ${context}: ${transitions(shown)}  ${paint('dim', last.description ?? '')}`);
+    if (id && statuses.at(-1) !== last)
+      out(paint('dim', `    the commit now shows: ${statuses.at(-1)?.description ?? ''} (another push of the same commit)`));
+  }
+  const waiting = running(history).map(([context]) => context);
+  if (waiting.length > 0) out(paint('yellow', `  still running: ${waiting.join(', ')} (see the stack's console)`));
   const runs = (await (await fetch(`${local.githubUrl}${repo}/commits/${commit}/check-runs?check_name=monorepo-triggers`)).json()) as {
     check_runs: { conclusion: string | null; output: { title?: string } }[];
   };

@@ -5,16 +5,19 @@ import { paint } from '../lib/output';
 
 export const START_HELP = `Usage: triggers start [--port 3000] [--data-dir .local] [--aws]
 
-Runs the whole system locally, on 127.0.0.1 only: the webhook and eval bundles that go to Lambda,
-an embedded S3 store (s3rver; data under --data-dir), a local Lambda endpoint that runs eval when the
-webhook invokes it, and a local CodePipeline that records every start in executions.jsonl.
+Runs the whole system locally, on 127.0.0.1 only: the webhook, eval and statuses bundles that go to
+Lambda, an embedded S3 store (s3rver; data under --data-dir), a local Lambda endpoint that runs eval
+when the webhook invokes it, a local CodePipeline that records every start in executions.jsonl and
+ends each execution (succeeded, or failed when \`triggers send --fail\` asks), and a stand-in GitHub
+API with a GitHub App that records the statuses and check runs posted (unless GITHUB_TOKEN is set:
+then eval talks to the real GitHub, and no statuses are posted for local executions).
 Example configs from examples/configs are seeded into an empty store. Ctrl-C stops everything.
 
 Options:
   --port N        webhook port (default 3000; 0 picks a free one)
   --data-dir DIR  where data, the generated secret and logs go (default .local, git-ignored)
   --aws           use real S3 (CONFIG_BUCKET) and CodePipeline with the default credential chain;
-                  only the webhook and eval run locally
+                  only the webhook and eval run locally (statuses needs EventBridge)
 The bundles' JSON logs go to DIR/logs.jsonl; starts are printed as they happen.
 
 Example:
@@ -46,6 +49,11 @@ function describeLogLine(line: string): string | undefined {
       return undefined;
     case 'summary':
       return `  eval ${entry['deliveryId']}: ${(entry['started'] as unknown[]).length} started, ${entry['skipped']} skipped, ${(entry['failed'] as unknown[]).length} failed (${(entry['changes'] as { paths: number }).paths} changed paths)`;
+    case 'execution-status': {
+      const statuses = entry['statuses'] as { state: string; description: string }[];
+      const last = statuses.at(-1);
+      return `${paint('cyan', '◆ status')} ${entry['context']} on ${sha(entry['commit'])}: ${statuses.map((s) => s.state).join(' → ')} (${last?.description ?? ''})`;
+    }
     case 'invalid-config':
       return `${paint('yellow', '! invalid config')} ${entry['key']}: ${entry['error']}`;
     default:
@@ -86,7 +94,12 @@ export async function runStart(options: StartOptions): Promise<number> {
   print(
     `  configs:    s3://${stack.info.bucket}/${stack.info.prefix}/ ${options.aws ? '(AWS)' : `on ${stack.info.s3Endpoint}`}: ${stack.configCount} config(s)${stack.seeded ? `, ${stack.seeded} seeded from examples/configs` : ''}`,
   );
-  print(`  executions: ${options.aws ? 'real CodePipeline' : rel(join(options.dataDir, 'executions.jsonl'))}`);
+  print(
+    `  executions: ${options.aws ? 'real CodePipeline' : `${rel(join(options.dataDir, 'executions.jsonl'))} (each ends succeeded; \`triggers send --fail PIPELINE\` fails the next)`}`,
+  );
+  print(
+    `  github:     ${stack.info.githubUrl ? `${stack.info.githubUrl} (stand-in with a GitHub App: records statuses and check runs)` : process.env['GITHUB_TOKEN'] ? 'the real GitHub API, with GITHUB_TOKEN (no statuses for local executions)' : 'none'}`,
+  );
   print(`  logs:       ${rel(logFile)}`);
   print('Send a signed example push (in another terminal):');
   print(`  npx triggers send examples/pushes/orders-change.json`);

@@ -1,5 +1,6 @@
 import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
 import type { ConfigOutcome, DecisionRecord, UnreadableRecord } from '@monorepo-triggers/decision-record';
+import { openExecutions, type ExecutionLookup } from '../lib/execution-source';
 import { openRecords } from '../lib/record-source';
 import { err, out, paint, UserError } from '../lib/output';
 
@@ -8,7 +9,8 @@ export const WHY_HELP = `Usage:
   triggers history --repo OWNER/NAME [--pipeline NAME] [--limit N] [--bucket BUCKET] [--json]
 
 why: what eval decided for each push of COMMIT (a full or abbreviated SHA) and why — each
-pipeline started, skipped, refused or failed to start, with the path and pattern that decided.
+pipeline started, skipped, refused or failed to start, with the path and pattern that decided —
+and, for each execution started, how it stands now (CodePipeline's GetPipelineExecution).
 history: the most recent pushes of a repository (default 20), newest first, with what started.
 Both read the decision records eval keeps for 90 days: the running local stack's, or a bucket in
 AWS with --bucket BUCKET (default credentials; RECORDS_PREFIX, default mono-repo/records).
@@ -43,15 +45,35 @@ function checked(options: WhyOptions): { repository: string; pipeline?: string }
   return { repository: options.repo, ...(options.pipeline ? { pipeline: options.pipeline } : {}) };
 }
 
-/** One config's line: what became of it, and why. */
-export function outcomeLine(c: ConfigOutcome): string {
+const EXECUTION_STYLE: Record<string, 'green' | 'red' | 'yellow'> = {
+  Succeeded: 'green',
+  Failed: 'red',
+  Stopped: 'red',
+  Superseded: 'yellow',
+  Cancelled: 'yellow',
+  InProgress: 'yellow',
+  Stopping: 'yellow',
+};
+
+/** How a started execution stands now, for its config's line. */
+export async function executionNow(lookup: ExecutionLookup, c: ConfigOutcome): Promise<string | undefined> {
+  if (!c.executionId) return undefined;
+  const now = await lookup(c.pipeline, c.executionId);
+  return 'status' in now
+    ? paint(EXECUTION_STYLE[now.status] ?? 'dim', `execution ${now.status}`)
+    : paint('dim', `execution status unknown (${now.unknown})`);
+}
+
+/** One config's line: what became of it, and why (and, when known, how its execution stands). */
+export function outcomeLine(c: ConfigOutcome, now?: string): string {
   // The detail already names the path and pattern that matched.
   const why = [`${c.reason}: ${c.detail}`];
   if (c.excluded) why.push(`${c.excluded.path} excluded by ${c.excluded.excludedBy}`);
   if (c.refused) why.push(c.refused);
   if (c.error) why.push(c.error);
   const execution = c.executionId ? paint('dim', ` (execution ${c.executionId})`) : '';
-  return `  ${paint(STYLE[c.action], `${MARK[c.action]} ${c.pipeline.padEnd(24)} ${WORDS[c.action].padEnd(13)}`)} ${why.join('; ')}${execution}`;
+  const state = now ? ` → ${now}` : '';
+  return `  ${paint(STYLE[c.action], `${MARK[c.action]} ${c.pipeline.padEnd(24)} ${WORDS[c.action].padEnd(13)}`)} ${why.join('; ')}${execution}${state}`;
 }
 
 export function pushLine(r: DecisionRecord): string {
@@ -87,15 +109,17 @@ export async function runWhy(commit: string | undefined, options: WhyOptions): P
   }
   out(paint('dim', `${found.records.length} push(es) of ${repository} @ ${found.records[0]?.commit} (${description})`));
   let shown = 0;
+  const executions = openExecutions(options);
   for (const record of found.records) {
     out(pushLine(record));
     const configs = pipeline ? record.configs.filter((c) => c.pipeline === pipeline) : record.configs;
-    for (const c of configs) out(outcomeLine(c));
+    for (const c of configs) out(outcomeLine(c, executions ? await executionNow(executions.lookup, c) : undefined));
     shown += configs.length;
     if (pipeline && configs.length === 0) out(paint('yellow', `  no config for pipeline ${pipeline} in ${repository} at that push`));
     if (!pipeline && record.invalidConfigs.length > 0)
       for (const bad of record.invalidConfigs) out(paint('yellow', `  ! invalid config ${bad.key}: ${bad.error}`));
   }
+  executions?.close();
   return pipeline && shown === 0 ? 1 : 0;
 }
 

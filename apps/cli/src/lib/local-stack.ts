@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { startConfigBucket } from './config-bucket';
 import { EVAL_FUNCTION_NAME, startEvalLambda, type EvalHandler } from './eval-lambda';
 import { startLocalGithubApp } from './github-app';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalLambda } from '@monorepo-triggers/local-aws';
 import { startLocalPipelines } from './local-pipelines';
 import { stackInfoFile, type LocalStackInfo } from './local-state';
 import { UserError } from './output';
 import { seedExampleConfigs } from './seed-configs';
 import { serveWebhook, type WebhookHandler } from './serve-webhook';
+import { startStatusesLambda, type StatusesHandler } from './statuses-lambda';
 
 export { LOCAL_BUCKET } from './config-bucket';
 export { EVAL_FUNCTION_NAME } from './eval-lambda';
@@ -50,15 +52,25 @@ function webhookSecret(dataDir: string): { secret: string; file: string } {
   return { secret: readFileSync(file, 'utf8').trim(), file };
 }
 
-/** The webhook and eval bundles that go to Lambda, as built under dist/. */
-function lambdaBundles(root: string): { webhook: string; eval: string } {
-  const bundles = { webhook: join(root, 'dist/apps/webhook/main.js'), eval: join(root, 'dist/apps/eval/main.js') };
+/** The bundles that go to Lambda, as built under dist/. */
+function lambdaBundles(root: string): { webhook: string; eval: string; statuses: string } {
+  const bundles = {
+    webhook: join(root, 'dist/apps/webhook/main.js'),
+    eval: join(root, 'dist/apps/eval/main.js'),
+    statuses: join(root, 'dist/apps/statuses/main.js'),
+  };
   for (const bundle of Object.values(bundles)) {
     if (!existsSync(bundle))
-      throw new UserError(`missing ${bundle}: build it with \`npx nx run-many -t build -p webhook eval\` (npm start does)`);
+      throw new UserError(`missing ${bundle}: build it with \`npx nx run-many -t build -p webhook eval statuses\` (npm start does)`);
   }
   return bundles;
 }
+
+/**
+ * eval's role as the eval stack names it (infra/src/names.ts) in the local region: the local
+ * CodePipeline records eval's starts as made by a session of it, as CodePipeline does.
+ */
+const EVAL_ROLE_PREFIX = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/monorepo-triggers-eval-${LOCAL_REGION}/`;
 
 /** The `handler` a built bundle exports, loaded as Lambda loads it. */
 function loadHandler<H>(bundle: string): H {
@@ -92,9 +104,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const prefix = process.env['CONFIG_PREFIX'] ?? DEFAULT_CONFIG_PREFIX;
     const s3 = stopLater(await startConfigBucket(options));
     const openStore = () => new S3ConfigStore({ client: createS3Client(s3.clientConfig), bucket: s3.bucket, prefix });
-    const codepipeline = options.aws ? undefined : stopLater(await startLocalPipelines(openStore(), join(dataDir, 'executions.jsonl')));
     // A stand-in GitHub with an App, unless the user brings a token for the real one.
     const github = options.aws || process.env['GITHUB_TOKEN'] ? undefined : stopLater(await startLocalGithubApp());
+    // The statuses function, once loaded, gets every execution state change (as from EventBridge);
+    // only with the stand-in GitHub: local executions are not real builds of real commits.
+    let statusesLambda: LocalLambda | undefined;
+    const codepipeline = options.aws
+      ? undefined
+      : stopLater(
+          await startLocalPipelines(openStore(), join(dataDir, 'executions.jsonl'), {
+            principals: { [s3.env['AWS_ACCESS_KEY_ID'] as string]: `${EVAL_ROLE_PREFIX}${EVAL_FUNCTION_NAME}` },
+            onEvent: async (event) => {
+              await statusesLambda?.invokeAsync(event);
+            },
+          }),
+        );
 
     // Both bundles read their settings from the environment when first called, as on Lambda.
     Object.assign(process.env, {
@@ -106,8 +130,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(github ? github.env : {}),
       CONFIG_BUCKET: s3.bucket,
       CONFIG_PREFIX: prefix,
+      EVAL_PRINCIPAL_PREFIX: EVAL_ROLE_PREFIX,
     });
     const evalLambda = stopLater(await startEvalLambda(loadHandler<EvalHandler>(bundles.eval), options));
+    if (github) statusesLambda = stopLater(await startStatusesLambda(loadHandler<StatusesHandler>(bundles.statuses), options));
     process.env['AWS_ENDPOINT_URL_LAMBDA'] = evalLambda.endpoint;
     const webhookHandler = loadHandler<WebhookHandler>(bundles.webhook);
 
@@ -122,9 +148,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       prefix,
       secretFile,
       ...(github ? { githubUrl: github.github.endpoint } : {}),
+      ...(codepipeline ? { codepipelineUrl: codepipeline.endpoint } : {}),
     };
     writeFileSync(stackInfoFile(dataDir), JSON.stringify(info, null, 2));
-    return { info, seeded, configCount, idle: () => evalLambda.idle(), stop };
+    const idle = async () => {
+      await evalLambda.idle();
+      await statusesLambda?.idle();
+    };
+    return { info, seeded, configCount, idle, stop };
   } catch (error) {
     await stop();
     throw error;

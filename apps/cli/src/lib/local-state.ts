@@ -16,6 +16,8 @@ export interface LocalStackInfo {
   secretFile: string;
   /** The stand-in GitHub API that records statuses and check runs (not with --aws). */
   githubUrl?: string;
+  /** The local CodePipeline (not with --aws): `send --fail` tells it how an execution ends. */
+  codepipelineUrl?: string;
 }
 
 export function stackInfoFile(dir = localDir()): string {

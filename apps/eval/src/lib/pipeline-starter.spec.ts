@@ -90,7 +90,7 @@ describe('evalSettingsFromEnv', () => {
       eventsPrefix: 'mono-repo/events',
       recordsPrefix: 'mono-repo/records',
       forcePathStyle: false,
-      githubApiUrl: 'https://api.github.com',
+      github: { apiUrl: 'https://api.github.com' },
       startConcurrency: 10,
     });
     expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).toThrow(
@@ -100,26 +100,5 @@ describe('evalSettingsFromEnv', () => {
       /ghp_secret/,
     );
     expect(() => evalSettingsFromEnv({})).toThrow(/CONFIG_BUCKET/);
-  });
-
-  it('takes the GitHub token from Secrets Manager by id, or for local runs from GITHUB_TOKEN, never both', () => {
-    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token' }).githubToken).toEqual({
-      secretId: 'ci/token',
-      maxAgeMs: 300_000,
-    });
-    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN: 't' }).githubToken).toEqual({ value: 't' });
-    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_TOKEN_SECRET_ID: 'ci/token', GITHUB_TOKEN: 't' })).toThrow(
-      /GITHUB_TOKEN_SECRET_ID and GITHUB_TOKEN are set; set one GitHub credential/,
-    );
-  });
-
-  it('takes a GitHub App from Secrets Manager by id, instead of any token', () => {
-    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_APP_SECRET_ID: 'ci/app' })).toMatchObject({
-      githubApp: { secretId: 'ci/app', maxAgeMs: 300_000 },
-    });
-    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_APP_SECRET_ID: 'ci/app' }).githubToken).toBeUndefined();
-    expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_APP_SECRET_ID: 'ci/app', GITHUB_TOKEN: 't' })).toThrow(
-      /GITHUB_APP_SECRET_ID and GITHUB_TOKEN are set/,
-    );
   });
 });

@@ -27,4 +27,13 @@ export const checkRunSchema = z.object({ id: z.int() });
 export const checkRunListSchema = z.object({ check_runs: z.array(checkRunSchema) });
 
 /** `GET /repos/{o}/{r}/commits/{ref}/status`: the latest status of each context on the commit. */
-export const combinedStatusSchema = z.object({ statuses: z.array(z.object({ context: z.string(), state: z.string() })) });
+export const combinedStatusSchema = z.object({
+  statuses: z.array(
+    z.object({
+      context: z.string(),
+      state: z.string(),
+      description: z.optional(z.nullable(z.string())),
+      target_url: z.optional(z.nullable(z.string())),
+    }),
+  ),
+});

@@ -120,3 +120,20 @@ describe('GithubClient against a local HTTP server', () => {
     expect(slept).toEqual([]);
   });
 });
+
+describe('GithubApiError: what asking again can change', () => {
+  // Hand-written from GitHub's docs: rate limits are 429, or 403 saying so; other 4xx are answers.
+  it.each([
+    [429, 'GitHub answered 429 to POST /x: {"message":"Too many requests"}', true, false],
+    [403, 'GitHub answered 403 to POST /x: {"message":"API rate limit exceeded for installation"}', true, false],
+    [403, 'GitHub answered 403 to POST /x: {"message":"You have exceeded a secondary rate limit"}', true, false],
+    [403, 'GitHub answered 403 to POST /x: {"message":"Resource not accessible by integration"}', false, true],
+    [404, 'GitHub answered 404 to POST /x: {"message":"Not Found"}', false, true],
+    [422, 'GitHub answered 422 to POST /x: {"message":"Validation Failed"}', false, true],
+    [408, 'GitHub answered 408 to POST /x: timeout', false, false],
+    [502, 'GitHub answered 502 to POST /x: Bad Gateway', false, false],
+  ])('%i %s: rate limited %s, permanent %s', (status, message, rateLimited, permanent) => {
+    const error = new GithubApiError(status, message);
+    expect({ rateLimited: error.rateLimited, permanent: error.permanent }).toEqual({ rateLimited, permanent });
+  });
+});

@@ -27,6 +27,16 @@ export class GithubApiError extends Error {
   ) {
     super(message);
   }
+
+  /** GitHub refused for its rate limits (403 or 429 saying so): going on may get the integration banned. */
+  get rateLimited(): boolean {
+    return this.status === 429 || (this.status === 403 && /rate limit|retry-after/i.test(this.message));
+  }
+
+  /** A refusal that asking again cannot change (not installed, no permission, invalid, over a cap). */
+  get permanent(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && !this.rateLimited;
+  }
 }
 
 export interface WriteOptions {

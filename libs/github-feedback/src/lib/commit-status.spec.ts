@@ -22,6 +22,15 @@ describe('executionStatus', () => {
     expect(isFinal(status)).toBe(final);
   });
 
+  it('says when a running execution was resumed after it had ended', () => {
+    expect(
+      executionStatus('pipeline/orders', 'InProgress', { id: 'e-1', pipeline: 'orders', region: 'eu-west-1', resumed: true }),
+    ).toMatchObject({
+      state: 'pending',
+      description: 'execution e-1 resumed',
+    });
+  });
+
   it('links to the execution in its own region, names escaped', () => {
     expect(executionConsoleUrl('ap-southeast-2', 'a b', 'x/y')).toBe(
       'https://ap-southeast-2.console.aws.amazon.com/codesuite/codepipeline/pipelines/a%20b/executions/x%2Fy/timeline?region=ap-southeast-2',

@@ -45,17 +45,21 @@ export function executionConsoleUrl(region: string, pipeline: string, executionI
   return `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${encodeURIComponent(pipeline)}/executions/${encodeURIComponent(executionId)}/timeline?region=${region}`;
 }
 
-/** The status of a pipeline's execution: pending while it runs, then success, failure or error. */
+/**
+ * The status of a pipeline's execution: pending while it runs, then success, failure or error.
+ * `resumed`: the execution runs again after it had ended (a failed stage retried).
+ */
 export function executionStatus(
   context: string,
   status: ExecutionStatus,
-  execution: { id: string; pipeline: string; region: string },
+  execution: { id: string; pipeline: string; region: string; resumed?: boolean },
 ): CommitStatus {
   const { state, words } = STATE_BY_EXECUTION[status];
+  const running = execution.resumed ? `execution ${execution.id} resumed` : `started execution ${execution.id}`;
   return {
     state,
     context,
-    description: statusDescription(status === 'InProgress' ? `started execution ${execution.id}` : `execution ${execution.id} ${words}`),
+    description: statusDescription(status === 'InProgress' ? running : `execution ${execution.id} ${words}`),
     target_url: executionConsoleUrl(execution.region, execution.pipeline, execution.id),
   };
 }

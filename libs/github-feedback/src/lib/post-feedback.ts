@@ -1,7 +1,8 @@
 import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
-import { checkRunListSchema, checkRunSchema, combinedStatusSchema, GithubApiError, type GithubApi } from '@monorepo-triggers/github-api';
+import { checkRunListSchema, checkRunSchema, GithubApiError, type GithubApi } from '@monorepo-triggers/github-api';
 import { checkRunFor, CHECK_RUN_NAME } from './check-run';
 import { skippedStatus } from './commit-status';
+import { latestStatuses, postStatus, repoPath } from './latest-statuses';
 
 /** What was posted for one push, for its log line; failures say why and post nothing twice. */
 export interface FeedbackResult {
@@ -20,8 +21,7 @@ const NO_COMMIT = /^0+$/;
 const NOT_CONCERNED = new Set(['no-path-matched', 'branch-not-matched', 'tag-not-matched']);
 
 /** Whether GitHub refused for its rate limits: go on posting and the integration may be banned. */
-const rateLimited = (error: unknown) =>
-  error instanceof GithubApiError && (error.status === 403 || error.status === 429) && /rate limit|retry-after/i.test(error.message);
+const rateLimited = (error: unknown) => error instanceof GithubApiError && error.rateLimited;
 
 /**
  * Posts what GitHub should show for one push, after the starts (never before, never in their way):
@@ -31,7 +31,7 @@ const rateLimited = (error: unknown) =>
  * on the commit and updated, or created. A rate-limit refusal stops posting for the push. Never rejects.
  */
 export async function postPushFeedback(github: GithubApi, record: DecisionRecord, region: string): Promise<FeedbackResult> {
-  const repo = `/repos/${record.repository.split('/').map(encodeURIComponent).join('/')}`;
+  const repo = repoPath(record.repository);
   if (NO_COMMIT.test(record.commit))
     return { statuses: [], checkRun: { posted: false, why: 'the push deleted its ref: no commit to report on' } };
   if (!SHA.test(record.commit)) return { statuses: [], checkRun: { posted: false, why: `not a commit SHA: ${record.commit}` } };
@@ -41,7 +41,7 @@ export async function postPushFeedback(github: GithubApi, record: DecisionRecord
   if (skipped.length > 0) {
     let taken: Set<string> | undefined;
     try {
-      taken = await contextsWithStatus(github, repo, record);
+      taken = new Set((await latestStatuses(github, record.repository, record.commit)).keys());
     } catch (error) {
       stopped = `the commit's statuses could not be read, so none was posted: ${(error as Error).message}`;
     }
@@ -56,7 +56,7 @@ export async function postPushFeedback(github: GithubApi, record: DecisionRecord
           error: 'the context already has a status on this commit: left as it is',
         });
       } else {
-        stopped = await postSkipped(github, repo, record, outcome, statuses);
+        stopped = await postSkipped(github, record, outcome, statuses);
       }
     }
   }
@@ -73,32 +73,19 @@ export async function postPushFeedback(github: GithubApi, record: DecisionRecord
 /** Posts one "skipped" status; says why posting must stop when GitHub rate-limits us. */
 async function postSkipped(
   github: GithubApi,
-  repo: string,
   record: DecisionRecord,
   outcome: ConfigOutcome,
   statuses: FeedbackResult['statuses'],
 ): Promise<string | undefined> {
   const status = skippedStatus(outcome);
   try {
-    await github.write('POST', `${repo}/statuses/${record.commit}`, record.repository, status);
+    await postStatus(github, record.repository, record.commit, status);
     statuses.push({ context: status.context, posted: true });
     return undefined;
   } catch (error) {
     statuses.push({ context: status.context, posted: false, error: (error as Error).message });
     return rateLimited(error) ? `stopped after GitHub's rate limit: ${(error as Error).message}` : undefined;
   }
-}
-
-/** The contexts that have a status on the commit already (GitHub's combined status: the latest per context). */
-async function contextsWithStatus(github: GithubApi, repo: string, record: DecisionRecord): Promise<Set<string>> {
-  const contexts = new Set<string>();
-  let url: string | undefined = `${repo}/commits/${record.commit}/status?per_page=100`;
-  for (let page = 0; url && page < 10; page++) {
-    const answer = await github.get(url, record.repository);
-    for (const status of combinedStatusSchema.parse(answer.body).statuses) contexts.add(status.context);
-    url = answer.next;
-  }
-  return contexts;
 }
 
 /** The App's own check run on the commit, updated; or a new one (never created twice on a failed answer). */

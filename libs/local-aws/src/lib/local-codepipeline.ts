@@ -10,6 +10,52 @@ export interface RecordedStart {
   sourceRevisions?: { actionName: string; revisionType: string; revisionValue: string }[];
 }
 
+/** An execution's status, in GetPipelineExecution's words. */
+export type LocalExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Superseded' | 'Failed' | 'Cancelled';
+
+/** The event state CodePipeline sends to EventBridge when an execution reaches each status. */
+const STATE_OF: Record<LocalExecutionStatus, string> = {
+  InProgress: 'RESUMED',
+  Stopping: 'STOPPING',
+  Stopped: 'STOPPED',
+  Succeeded: 'SUCCEEDED',
+  Superseded: 'SUPERSEDED',
+  Failed: 'FAILED',
+  Cancelled: 'CANCELED',
+};
+
+/** A "CodePipeline Pipeline Execution State Change" event, as EventBridge delivers it to a Lambda target. */
+export interface PipelineStateEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'CodePipeline Pipeline Execution State Change';
+  source: 'aws.codepipeline';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    pipeline: string;
+    'execution-id': string;
+    'start-time': string;
+    state: string;
+    version: number;
+    'pipeline-execution-attempt': number;
+    /** Only on STARTED, as CodePipeline sends it: who started the execution. */
+    'execution-trigger'?: { 'trigger-type': string; 'trigger-detail': string };
+  };
+}
+
+/**
+ * Not CodePipeline's: where a local tool (`triggers send --fail`) says how the next execution of a
+ * pipeline ends, as `{ "pipelineName", "status", "commit"? }`.
+ */
+export const NEXT_OUTCOME_PATH = '/_local/next-outcome';
+
+/** The region and account the local CodePipeline's pipelines live in. */
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
 export interface LocalCodePipeline {
   readonly endpoint: string;
   /** Executions started, one per distinct clientRequestToken, in order. */
@@ -24,8 +70,23 @@ export interface LocalCodePipeline {
    */
   fail(
     pipelineName: string,
-    error: { status: number; type: string; times?: number; operation?: 'StartPipelineExecution' | 'ListTagsForResource' },
+    error: {
+      status: number;
+      type: string;
+      times?: number;
+      operation?: 'StartPipelineExecution' | 'ListTagsForResource' | 'GetPipelineExecution';
+    },
   ): void;
+  /**
+   * Moves an execution to `status` (as if its stages ran) and sends the state-change event;
+   * resolves when `onEvent` has handled it. `InProgress` resumes a finished execution (RESUMED).
+   */
+  finish(executionId: string, status: LocalExecutionStatus): Promise<void>;
+  /**
+   * The next execution of `pipelineName` (of `commit`, its COMMIT_ID variable, when given) ends with
+   * `status` instead of Succeeded (with `settle`).
+   */
+  nextOutcome(pipelineName: string, status: LocalExecutionStatus, commit?: string): void;
   /** Forgets failures, starts and requests. */
   reset(): void;
   stop(): Promise<void>;
@@ -48,7 +109,37 @@ export interface LocalCodePipelineOptions {
   requireTag?: string;
   /** Tags per ListTagsForResource page (default 50, a pipeline's maximum): smaller forces paging. */
   tagPageSize?: number;
+  /**
+   * Who calls, by access key id: the principal ARN CodePipeline records as an execution's
+   * trigger detail (a role session: `arn:aws:sts::<account>:assumed-role/<role>/<session>`).
+   * Unknown keys are IAM users named after the key.
+   */
+  principals?: Record<string, string>;
+  /** Each state-change event, as EventBridge would deliver it (awaited before the next one). */
+  onEvent?: (event: PipelineStateEvent) => void | Promise<void>;
+  /**
+   * Executions end on their own: once STARTED was handled, each moves to its outcome (Succeeded,
+   * or what `nextOutcome` said) and sends that event, as a pipeline whose stages ran would.
+   */
+  settle?: boolean;
 }
+
+/** What the stand-in keeps of an execution, for GetPipelineExecution. */
+interface Execution extends RecordedStart {
+  status: LocalExecutionStatus;
+  startTime: string;
+  trigger: { triggerType: string; triggerDetail: string };
+}
+
+/** IAM's refusal when the policy's tag condition does not hold. */
+const denied = (action: string, pipeline: string): CannedResponse => ({
+  status: 400,
+  headers: { 'x-amzn-errortype': 'AccessDeniedException' },
+  body: {
+    __type: 'AccessDeniedException',
+    message: `User is not authorized to perform: codepipeline:${action} on resource: ${pipeline} because no identity-based policy allows the codepipeline:${action} action`,
+  },
+});
 
 const json = (body: object): CannedResponse => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body });
 const error = (type: string, message: string): CannedResponse => ({
@@ -60,12 +151,63 @@ const error = (type: string, message: string): CannedResponse => ({
 /**
  * A local stand-in for CodePipeline (JSON 1.1 protocol) for the real `@aws-sdk/client-codepipeline`
  * through `AWS_ENDPOINT_URL_CODEPIPELINE`: StartPipelineExecution, which, like CodePipeline, answers a
- * clientRequestToken it has seen with the same execution instead of starting another, and refuses a
- * pipeline that does not exist or lacks the tag eval's IAM policy requires; ListTagsForResource.
+ * clientRequestToken it has seen with the same execution instead of starting another, records the
+ * caller as the execution's trigger, and refuses a pipeline that does not exist or lacks the tag the
+ * IAM policy requires; GetPipelineExecution; ListTagsForResource. Each execution sends the
+ * state-change events EventBridge would deliver (STARTED with its trigger, then its outcome).
  */
 export async function startLocalCodePipeline(options: LocalCodePipelineOptions = {}): Promise<LocalCodePipeline> {
   const starts: RecordedStart[] = [];
   const byToken = new Map<string, RecordedStart>();
+  const executions = new Map<string, Execution>();
+  /** Planned outcomes per pipeline, each for any commit or one, used once, first planned first. */
+  const outcomes = new Map<string, { status: LocalExecutionStatus; commit?: string }[]>();
+  const plan = (pipelineName: string, status: LocalExecutionStatus, commit?: string) =>
+    outcomes.set(pipelineName, [...(outcomes.get(pipelineName) ?? []), { status, ...(commit ? { commit } : {}) }]);
+  const plannedFor = (execution: Execution): LocalExecutionStatus | undefined => {
+    const planned = outcomes.get(execution.pipelineName) ?? [];
+    const commit = execution.variables.find((v) => v.name === 'COMMIT_ID')?.value;
+    const index = planned.findIndex((p) => p.commit === undefined || p.commit === commit);
+    return index < 0 ? undefined : planned.splice(index, 1)[0]?.status;
+  };
+  const arnOf = (name: string) => `arn:aws:codepipeline:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
+  /** Sends one state-change event to onEvent; a handler's failure is its own (EventBridge does not wait). */
+  const emit = async (execution: Execution, state: string) => {
+    const event: PipelineStateEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'CodePipeline Pipeline Execution State Change',
+      source: 'aws.codepipeline',
+      account: LOCAL_ACCOUNT,
+      time: new Date().toISOString(),
+      region: LOCAL_REGION,
+      resources: [arnOf(execution.pipelineName)],
+      detail: {
+        pipeline: execution.pipelineName,
+        'execution-id': execution.executionId,
+        'start-time': execution.startTime,
+        state,
+        version: 1,
+        'pipeline-execution-attempt': 1,
+        ...(state === 'STARTED'
+          ? { 'execution-trigger': { 'trigger-type': execution.trigger.triggerType, 'trigger-detail': execution.trigger.triggerDetail } }
+          : {}),
+      },
+    };
+    await options.onEvent?.(event);
+  };
+  const finish = async (executionId: string, status: LocalExecutionStatus) => {
+    const execution = executions.get(executionId);
+    if (!execution) throw new Error(`local CodePipeline: no execution ${executionId}`);
+    execution.status = status;
+    await emit(execution, STATE_OF[status]);
+  };
+  /** STARTED, then (with `settle`) the outcome: in order, each after the one before was handled. */
+  const run = async (execution: Execution) => {
+    await emit(execution, 'STARTED');
+    if (!options.settle) return;
+    await finish(execution.executionId, plannedFor(execution) ?? 'Succeeded');
+  };
   const failures = new Map<string, { status: number; type: string; times: number }>();
   const failure = (operation: string, pipelineName: string): CannedResponse | undefined => {
     const planned = failures.get(`${operation} ${pipelineName}`);
@@ -77,10 +219,52 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
       body: { __type: planned.type, message: `local CodePipeline: ${planned.type}` },
     };
   };
+  const settling = new Set<Promise<void>>();
+  /** The caller's principal, from the access key id in its SigV4 Authorization header. */
+  const principalOf = (authorization: string | undefined) => {
+    const key = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1] ?? 'anonymous';
+    return options.principals?.[key] ?? `arn:aws:iam::${LOCAL_ACCOUNT}:user/${key}`;
+  };
   const tagsOf: NonNullable<LocalCodePipelineOptions['pipelines']> =
     options.pipelines ?? (() => ({ 'monorepo-triggers:repository': options.repository ?? 'acme/platform' }));
   const server = await startRecordingServer(async (request): Promise<CannedResponse> => {
     const target = String(request.headers['x-amz-target'] ?? '');
+    if (request.method === 'POST' && request.path === NEXT_OUTCOME_PATH) {
+      const { pipelineName, status, commit } = (request.json ?? {}) as { pipelineName?: unknown; status?: unknown; commit?: unknown };
+      if (
+        typeof pipelineName !== 'string' ||
+        typeof status !== 'string' ||
+        !(status in STATE_OF) ||
+        (commit !== undefined && typeof commit !== 'string')
+      )
+        return { status: 400, body: { message: `expected {"pipelineName", "status": ${Object.keys(STATE_OF).join('|')}, "commit"?}` } };
+      plan(pipelineName, status as LocalExecutionStatus, commit as string | undefined);
+      return { status: 204 };
+    }
+    if (target === 'CodePipeline_20150709.GetPipelineExecution') {
+      const { pipelineName, pipelineExecutionId } = request.json as { pipelineName: string; pipelineExecutionId: string };
+      const tags = await tagsOf(pipelineName);
+      if (!tags)
+        return error('PipelineNotFoundException', `Account '${LOCAL_ACCOUNT}' does not have a pipeline with name '${pipelineName}'`);
+      if (options.requireTag && tags[options.requireTag] === undefined) return denied('GetPipelineExecution', pipelineName);
+      const failed = failure('GetPipelineExecution', pipelineName);
+      if (failed) return failed;
+      const execution = executions.get(pipelineExecutionId);
+      if (!execution || execution.pipelineName !== pipelineName)
+        return error('PipelineExecutionNotFoundException', `Pipeline execution with id '${pipelineExecutionId}' not found`);
+      return json({
+        pipelineExecution: {
+          pipelineName,
+          pipelineVersion: 1,
+          pipelineExecutionId,
+          status: execution.status,
+          variables: execution.variables.map(({ name, value }) => ({ name, resolvedValue: value })),
+          trigger: execution.trigger,
+          executionMode: 'SUPERSEDED',
+          executionType: 'STANDARD',
+        },
+      });
+    }
     if (target === 'CodePipeline_20150709.ListTagsForResource') {
       const { resourceArn, nextToken, maxResults } = request.json as { resourceArn: string; nextToken?: string; maxResults?: number };
       const name = resourceArn.split(':').pop() ?? '';
@@ -99,12 +283,7 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
     const body = request.json as Omit<RecordedStart, 'executionId' | 'pipelineName'> & { name: string };
     const tags = await tagsOf(body.name);
     if (!tags) return error('PipelineNotFoundException', `Pipeline with name '${body.name}' not found`);
-    if (options.requireTag && tags[options.requireTag] === undefined) {
-      return error(
-        'AccessDeniedException',
-        `User is not authorized to perform: codepipeline:StartPipelineExecution on resource: ${body.name} because no identity-based policy allows the codepipeline:StartPipelineExecution action`,
-      );
-    }
+    if (options.requireTag && tags[options.requireTag] === undefined) return denied('StartPipelineExecution', body.name);
     const failed = failure('StartPipelineExecution', body.name);
     if (failed) return failed;
     const token = body.clientRequestToken ?? randomUUID();
@@ -120,6 +299,17 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
       byToken.set(token, start);
       starts.push(start);
       options.onStart?.(start);
+      const execution: Execution = {
+        ...start,
+        status: 'InProgress',
+        startTime: new Date().toISOString(),
+        trigger: { triggerType: 'StartPipelineExecution', triggerDetail: principalOf(request.headers.authorization) },
+      };
+      executions.set(start.executionId, execution);
+      // CodePipeline answers at once; the execution's events follow on their own.
+      const running = run(execution).catch(() => undefined);
+      settling.add(running);
+      void running.finally(() => settling.delete(running));
     }
     return json({ pipelineExecutionId: start.executionId });
   }, options.port);
@@ -137,12 +327,19 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
         times: error.times ?? Infinity,
       });
     },
+    finish,
+    nextOutcome: plan,
     reset() {
       starts.length = 0;
       byToken.clear();
+      executions.clear();
+      outcomes.clear();
       failures.clear();
       server.requests.length = 0;
     },
-    stop: () => server.stop(),
+    stop: async () => {
+      await Promise.all([...settling]);
+      await server.stop();
+    },
   };
 }

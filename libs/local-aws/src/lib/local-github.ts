@@ -133,7 +133,7 @@ function postStatus(repository: string, sha: string, request: RecordedRequest, s
 
 export interface LocalGithub extends Pick<RecordingServer, 'endpoint' | 'requests' | 'stop'> {
   /** Makes every request answer `status` (e.g. 403 rate limited) until called with undefined. */
-  failWith(answer: CannedResponse | undefined, only?: { method: string }): void;
+  failWith(answer: CannedResponse | undefined, only?: { method?: string; path?: RegExp }): void;
   /** Installation tokens minted for the GitHub App, in order. */
   readonly issuedTokens: { installationId: number; token: string; expiresAt: string }[];
   /** Commit statuses posted, in order, with the token that posted each. */
@@ -316,13 +316,14 @@ async function tree(dir: string, rev: string, query: URLSearchParams): Promise<C
  */
 export async function startLocalGithub(repositories: Record<string, string>, options: { app?: LocalGithubApp } = {}): Promise<LocalGithub> {
   const byName = new Map(Object.entries(repositories).map(([name, dir]) => [name.toLowerCase(), dir]));
-  let failure: { answer: CannedResponse; method?: string } | undefined;
+  let failure: { answer: CannedResponse; method?: string; path?: RegExp } | undefined;
   let endpoint = '';
   const issuedTokens: LocalGithub['issuedTokens'] = [];
   const statuses: PostedStatus[] = [];
   const runs: CheckRun[] = [];
   const server = await startRecordingServer(async (request: RecordedRequest) => {
-    if (failure && (!failure.method || failure.method === request.method)) return failure.answer;
+    if (failure && (!failure.method || failure.method === request.method) && (!failure.path || failure.path.test(request.path)))
+      return failure.answer;
     const url = new URL(request.path, 'http://local');
     const app = options.app;
     const appRoute = /^\/repos\/([^/]+\/[^/]+)\/installation$|^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
@@ -412,7 +413,7 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     checkRuns: runs,
     stop: () => server.stop(),
     failWith(answer, only) {
-      failure = answer ? { answer, ...(only ? { method: only.method } : {}) } : undefined;
+      failure = answer ? { answer, ...only } : undefined;
     },
   };
 }

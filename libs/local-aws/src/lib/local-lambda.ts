@@ -17,6 +17,11 @@ export interface LocalLambda {
   endpoint: string;
   /** Resolves when no `Event` invocation is running (retries included). */
   idle(): Promise<void>;
+  /**
+   * An asynchronous invocation from another AWS service (EventBridge): runs with Lambda's retries
+   * and resolves when it succeeded or the retries ran out, without going through HTTP.
+   */
+  invokeAsync(payload: unknown): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +48,13 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       }
     }
   };
+  /** Runs an asynchronous invocation, counted by `idle()` until it ends. */
+  const track = (payload: unknown) => {
+    const run = runAsync(payload);
+    running.add(run);
+    void run.finally(() => running.delete(run));
+    return run;
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -63,9 +75,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       if (req.headers['x-amz-invocation-type'] === 'Event') {
         res.writeHead(202);
         res.end();
-        const run = runAsync(payload);
-        running.add(run);
-        void run.finally(() => running.delete(run));
+        void track(payload);
         return;
       }
       try {
@@ -84,6 +94,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     async idle() {
       while (running.size > 0) await Promise.all([...running]);
     },
+    invokeAsync: track,
     stop,
   };
 }

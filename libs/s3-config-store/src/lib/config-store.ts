@@ -188,6 +188,18 @@ export class S3ConfigStore {
     return this.getKey(this.keyFor(repository, pipelineName));
   }
 
+  /**
+   * Reads one configuration by repository and pipeline, finding it by listing its exact key first:
+   * for a caller allowed to list only the config prefix, S3 answers a GET of a missing key with
+   * 403, not 404, so `get` cannot tell "no config" from "not allowed". Undefined when there is none.
+   */
+  async find(repository: string, pipelineName: string): Promise<StoredConfig | InvalidConfig | undefined> {
+    const key = this.keyFor(repository, pipelineName);
+    const listed = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: key, MaxKeys: 10 }));
+    if (!(listed.Contents ?? []).some((object) => object.Key === key)) return undefined;
+    return this.getKey(key);
+  }
+
   /** Reads one configuration by key; undefined when the object does not exist. */
   async getKey(key: string): Promise<StoredConfig | InvalidConfig | undefined> {
     try {

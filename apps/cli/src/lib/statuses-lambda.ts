@@ -1,0 +1,24 @@
+import { startLocalLambda, type LocalLambda } from '@monorepo-triggers/local-aws';
+
+export const STATUSES_FUNCTION_NAME = 'monorepo-triggers-statuses';
+
+/** The statuses bundle's handler, as Lambda calls it. */
+export type StatusesHandler = (event: unknown) => Promise<unknown>;
+
+/**
+ * The local Lambda step for statuses: EventBridge invokes it asynchronously with each execution
+ * state change of the local CodePipeline; failed invocations are retried as on Lambda.
+ */
+export function startStatusesLambda(
+  handler: StatusesHandler,
+  options: { print: (line: string) => void; retryDelaysMs?: number[] },
+): Promise<LocalLambda> {
+  return startLocalLambda({
+    functionName: STATUSES_FUNCTION_NAME,
+    handler,
+    ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+    onResult: ({ attempt, ok, error }) => {
+      if (!ok) options.print(`statuses failed (attempt ${attempt} of 3): ${error}`);
+    },
+  });
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'statuses',
+  preset: '../../jest.preset.js',
+};

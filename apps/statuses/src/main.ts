@@ -1,0 +1,55 @@
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { statusContextOf } from '@monorepo-triggers/config-schema';
+import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
+import { githubAuthFrom, GithubClient } from '@monorepo-triggers/github-api';
+import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import type { Context } from 'aws-lambda';
+import { CodePipelineExecutions } from './lib/executions';
+import { reportExecution, type ReportOutcome, type StatusesDependencies } from './lib/report-execution';
+import { statusesSettingsFromEnv } from './lib/settings';
+
+const log = createLogger('statuses');
+let dependencies: StatusesDependencies | undefined;
+
+/** Settings and clients, once per container, on first use (so a bad setting fails loudly). */
+function getDependencies(): StatusesDependencies {
+  if (!dependencies) {
+    const settings = statusesSettingsFromEnv();
+    const s3 = createS3Client({ forcePathStyle: settings.forcePathStyle });
+    const configs = new S3ConfigStore({ client: s3, bucket: settings.bucket, prefix: settings.configPrefix });
+    const records = new DecisionRecordStore({ client: s3, bucket: settings.bucket, prefix: settings.recordsPrefix });
+    const auth = githubAuthFrom(settings.github, (secretId, error, using) =>
+      log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using }),
+    );
+    dependencies = {
+      // Adaptive retry backs off and rate-limits itself on ThrottlingException.
+      executions: new CodePipelineExecutions(new CodePipelineClient({ retryMode: 'adaptive', maxAttempts: 6 })),
+      // The context eval recorded when it started the execution, so a config changed or deleted
+      // meanwhile cannot split pending and outcome over two contexts. A STARTED event may come
+      // before eval wrote its record: then the config's context now (the same, but for a change
+      // within those seconds), else the default.
+      contextOf: async ({ repository, commit, pipeline, executionId }) => {
+        const { records: pushes } = await records.forCommit(repository, commit);
+        const recorded = pushes.flatMap((r) => r.configs).find((c) => c.pipeline === pipeline && c.executionId === executionId);
+        if (recorded) return recorded.statusContext;
+        const stored = await configs.find(repository, pipeline);
+        return stored && 'config' in stored ? statusContextOf(stored.config) : statusContextOf({ pipelineName: pipeline });
+      },
+      ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth) } : {}),
+      evalPrincipalPrefix: settings.evalPrincipalPrefix,
+      log,
+    };
+  }
+  return dependencies;
+}
+
+/**
+ * Lambda entry point, invoked by EventBridge for each CodePipeline execution state change. Resolves
+ * when the status is on the commit (or the execution is not one eval started); rejects when GitHub
+ * or AWS failed, so Lambda retries the event (posting is idempotent per context).
+ */
+export async function handler(event: unknown, context?: Pick<Context, 'awsRequestId'>): Promise<ReportOutcome> {
+  log.setInvocation(context);
+  return reportExecution(event, getDependencies());
+}
