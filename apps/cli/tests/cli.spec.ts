@@ -38,7 +38,7 @@ describe('triggers (built CLI, as a subprocess)', () => {
   );
 
   it('exits 2 with the command list for an unknown command or option', () => {
-    expect(triggers(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "frobnicate"/) });
+    expect(triggers(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command 'frobnicate'/) });
     expect(triggers(['validate', '--frob', 'x'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--frob/) });
   });
 
@@ -165,17 +165,122 @@ Resources:
         stderr: expect.stringMatching(/files or --stored, not both/),
       });
     });
+
+    it('puts nothing when one of the files is not a valid config (no partial write)', () => {
+      const good = join(ROOT, 'examples/configs/acme-platform-web.json');
+      const bad = file('bad-put.json', JSON.stringify({ version: 1, repository: 'acme/platform', pipelineName: 'x', Branch: ['main'] }));
+      const env = { ...s3.env };
+      const put = triggers(['put', good, bad, '--bucket', 'stored'], { env });
+      expect(put.code).toBe(1);
+      expect(put.stdout).toMatch(/✗ .*bad-put\.json: /);
+      expect(put.stdout).toMatch(/nothing written: 1 of 2 file\(s\) are not valid configs/);
+      const listed = JSON.parse(triggers(['list', '--repo', 'acme/platform', '--bucket', 'stored', '--json'], { env }).stdout);
+      expect(listed.configs.map((c: { config: { pipelineName: string } }) => c.config.pipelineName)).not.toContain('web-app');
+      expect(triggers(['put', good, '--bucket', 'stored'], { env }).code).toBe(0);
+      expect(triggers(['delete', 'acme/platform', 'web-app', '--bucket', 'stored'], { env })).toMatchObject({ code: 0 });
+    });
+  });
+
+  describe('each command has its own options (issue 18)', () => {
+    it("refuses another command's option, naming it and pointing at this command's help (exit 2)", () => {
+      const run = triggers(['validate', '--port', '99', '--git', 'x', 'examples/configs/acme-platform-orders.json']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/unknown option '--port'/);
+      expect(run.stderr).toMatch(/see triggers validate --help/);
+      expect(run.stdout).toBe('');
+    });
+
+    it('answers a malformed repository with a plain error, never a stack trace (exit 2)', () => {
+      const run = triggers(['list', '--repo', 'nope']);
+      expect(run).toMatchObject({ code: 2, stderr: expect.stringMatching(/option '--repo <owner\/name>' argument 'nope' is invalid/) });
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    });
+  });
+
+  describe('explain says when there is nothing to explain, and reads CloudFormation templates (issue 18)', () => {
+    it('warns and exits 1 when no config is for the repository, naming the ones it has', () => {
+      const run = triggers([
+        'explain',
+        '--payload',
+        'examples/pushes/orders-change.json',
+        '--configs',
+        'examples/configs',
+        '--repo',
+        'other/repo',
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /warning: no config in examples\/configs is for other\/repo \(it has configs for .*acme\/platform.*: pass --repo OWNER\/NAME\)/,
+      );
+      expect(run.stdout).not.toMatch(/0 of 0/);
+    });
+
+    it("takes the Custom::PipelineTrigger resources of templates in --configs, with the templates' parameter defaults", () => {
+      const run = triggers([
+        'explain',
+        '--payload',
+        'examples/pushes/orders-change.json',
+        '--configs',
+        'infra/dogfood',
+        '--repo',
+        'monorepo-triggers/monorepo-triggers',
+        '--json',
+      ]);
+      expect(run.code).toBe(0);
+      const json = JSON.parse(run.stdout) as { decisions: { key: string; pipeline: string }[]; invalid: unknown[] };
+      // The pipelines' names as the five dogfood templates write them (Name: of each pipeline).
+      expect(json.decisions.map((d) => d.pipeline).sort()).toEqual([
+        'monorepo-triggers-cfresource',
+        'monorepo-triggers-eval',
+        'monorepo-triggers-shared',
+        'monorepo-triggers-statuses',
+        'monorepo-triggers-webhook',
+      ]);
+      expect(json.decisions.map((d) => d.key)).toContainEqual('infra/dogfood/eval-pipeline.yaml#Trigger');
+      expect(json.invalid).toEqual([]);
+    });
+
+    it('validate checks !Ref and !Sub values with the parameter defaults, and says which', () => {
+      const template = file(
+        'sub.yaml',
+        [
+          'Parameters:',
+          '  Repo: { Type: String, Default: acme/platform }',
+          '  Area: { Type: String, Default: services }',
+          '  Token: { Type: String }',
+          'Resources:',
+          '  Trigger:',
+          '    Type: Custom::PipelineTrigger',
+          '    Properties:',
+          '      ServiceToken: !ImportValue monorepo-triggers-cfresource-arn',
+          '      Repository: !Ref Repo',
+          '      PipelineName: orders',
+          '      Branches: [main]',
+          "      IncludePaths: [!Sub '^${Area}/orders/(']",
+          '      Variables: { TOKEN: !Ref Token }',
+          '',
+        ].join('\n'),
+      );
+      const run = triggers(['validate', template]);
+      // The default makes the pattern checkable, and it is broken: a deploy would fail the same way.
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/✗ .*sub\.yaml: resource Trigger: IncludePaths\[0\]: /);
+      expect(run.stdout).toMatch(
+        /checked with the template's own values \(parameter defaults, resource names\): Repository, IncludePaths\[0\]/,
+      );
+      expect(run.stdout).toMatch(/not checked \(set at deploy time\): Variables\.TOKEN/);
+    });
   });
 
   describe('names and secrets', () => {
     it('refuses dot-segment repository and pipeline names before touching any store', () => {
       expect(triggers(['get', '../..', 'orders'])).toMatchObject({
         code: 2,
-        stderr: expect.stringMatching(/repository must be "owner\/name".*got "\.\.\/\.\."/),
+        stderr: expect.stringMatching(/value '\.\.\/\.\.' is invalid for argument 'repository'\. the repository must be "owner\/name"/),
       });
       expect(triggers(['delete', 'acme/platform', '..'])).toMatchObject({
         code: 2,
-        stderr: expect.stringMatching(/pipeline name .*not be "\." or "\.\.".*got "\.\."/),
+        stderr: expect.stringMatching(/value '\.\.' is invalid for argument 'pipeline'\. the pipeline name .*not be "\." or "\.\."/),
       });
     });
 
@@ -445,7 +550,7 @@ Resources:
       });
       expect(await triggersAsync(['why', '2222222', '--bucket', BUCKET], { env })).toMatchObject({
         code: 2,
-        stderr: expect.stringMatching(/--repo OWNER\/NAME is required/),
+        stderr: expect.stringMatching(/required option '--repo <owner\/name>' not specified/),
       });
     });
 

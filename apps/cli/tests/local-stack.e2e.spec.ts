@@ -198,6 +198,40 @@ describe('the local stack (npm start) end to end', () => {
     });
   });
 
+  it("runs every example of every command's --help against the running stack, each succeeding", async () => {
+    const env = { TRIGGERS_LOCAL_DIR: dataDir };
+    const commands = ['validate', 'explain', 'list', 'get', 'put', 'delete', 'send', 'why', 'history'];
+    const ran: string[] = [];
+    const failed: string[] = [];
+    for (const command of commands) {
+      const help = triggers([command, '--help']).stdout;
+      const examples = (/\nExamples:\n((?: {2}.+\n)+)/.exec(help)?.[1] ?? '')
+        .trim()
+        .split('\n')
+        .map((l) => l.trim());
+      expect(examples.length).toBeGreaterThan(0);
+      for (const example of examples) {
+        const [program, ...args] = example.split(' ');
+        expect(program).toBe('triggers');
+        const run = await triggersAsync(args, { env });
+        ran.push(example);
+        if (run.code !== 0) failed.push(`${example} → exit ${run.code}\n${run.stdout}${run.stderr}`);
+      }
+    }
+    expect(failed).toEqual([]);
+    expect(ran.length).toBeGreaterThanOrEqual(commands.length);
+    // `triggers start`'s examples are how this suite starts the stack (startStack, above).
+    expect(triggers(['start', '--help']).stdout).toMatch(/triggers start --port 0 --data-dir /);
+  });
+
+  it('send --no-wait prints the webhook answer only', async () => {
+    const sent = await triggersAsync(['send', 'examples/pushes/shared-lib-change.json', '--no-wait'], {
+      env: { TRIGGERS_LOCAL_DIR: dataDir },
+    });
+    expect(sent.code).toBe(0);
+    expect(sent.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^202 .*\(delivery [0-9a-f-]+\)$/)]);
+  });
+
   it('rejects an unsigned delivery with 401', async () => {
     const response = await fetch(stack.url, {
       method: 'POST',
@@ -262,6 +296,51 @@ describe('the local stack (npm start) end to end', () => {
     await expect(startStack(mkdtempSync(join(tmpdir(), 'triggers-busy-')), Number(port))).rejects.toThrow(
       new RegExp(`port ${port} is busy: stop what uses it, or pick another with --port N`),
     );
+  });
+
+  it('refuses a second start on the same data directory before starting anything, and the first keeps running', async () => {
+    const second = triggers(['start', '--port', '0', '--data-dir', dataDir], { env: { WEBHOOK_SECRET: SECRET } });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(
+      new RegExp(`a local stack already runs from .* \\(pid ${stack.child.pid}, webhook ${stack.url.replace(/[/.]/g, '\\$&')}\\)`),
+    );
+    // The running stack is untouched: its stack.json is there and the CLI still finds it.
+    expect(existsSync(join(dataDir, 'stack.json'))).toBe(true);
+    expect(triggers(['list', '--repo', 'acme/platform'], { env: { TRIGGERS_LOCAL_DIR: dataDir } }).code).toBe(0);
+  });
+
+  it('takes its S3 server down with it when killed with SIGKILL (no orphan left listening), and its lock is taken over', async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), 'triggers-kill-'));
+    const other = await startStack(otherDir);
+    try {
+      const pid = other.child.pid as number;
+      // The stack's children, as the operating system lists them: s3rver is one of them.
+      const children = execSync(`pgrep -P ${pid}`, { encoding: 'utf8' }).trim().split('\n').map(Number);
+      expect(children.length).toBeGreaterThan(0);
+      const exited = new Promise((r) => other.child.once('exit', r));
+      process.kill(pid, 'SIGKILL');
+      await exited;
+      const alive = (p: number) => {
+        try {
+          process.kill(p, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      // Each child sees its channel to the dead parent close and exits; polled, not timed.
+      for (let i = 0; i < 200 && children.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(children.filter(alive)).toEqual([]);
+      // The killed run left its lock and stack.json behind; the next start takes them over.
+      expect(existsSync(join(otherDir, 'lock'))).toBe(true);
+      const again = await startStack(otherDir);
+      const stopped = new Promise((r) => again.child.once('exit', r));
+      again.child.kill('SIGTERM');
+      expect(await stopped).toBe(0);
+      expect(existsSync(join(otherDir, 'lock'))).toBe(false);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 
   it('stops cleanly on SIGTERM and forgets its endpoints', async () => {

@@ -1,3 +1,4 @@
+import type { CommandHelp } from '../lib/command-help';
 import { compileTrigger, createChangeSet, decide, type Decision } from '@monorepo-triggers/config-schema';
 import {
   changeRule,
@@ -11,33 +12,22 @@ import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
 import { gitChangedPaths, gitRepository } from '../lib/git-changes';
-import { out, paint, UserError } from '../lib/output';
+import { err, out, paint, UserError } from '../lib/output';
 
-export const EXPLAIN_HELP = `Usage: triggers explain [--repo OWNER/NAME] [--ref REF] (--payload FILE | --git BASE..HEAD) [source] [--json]
-
-Shows which pipelines a push would start, and why: for every config, the decision, the path and
-pattern that matched, or the reason it did not.
-
-The push:
-  --payload FILE     a GitHub push payload (repository and ref are read from it)
-  --git BASE...HEAD  what a branch HEAD forked from BASE changed, from a local clone: the difference
-                     from their merge base (eval's rule for a new branch; use it for your branch
-                     before you push it)
-  --git BASE..HEAD   the difference between the two commits (eval's rule for a forced push, e.g.
-                     a rebased branch against its old head)
-  --new-branch       the push creates the branch: configs with onNewBranch always start
-  --cwd DIR          the clone for --git (default: the current directory)
-  --repo OWNER/NAME  the repository (default: from the payload, or the clone's origin remote)
-  --ref REF          the ref pushed, e.g. refs/heads/main or main (default: from the payload, else main)
-The configs (default: the running local stack):
-  --configs DIR      every *.json config under DIR
-  --bucket BUCKET    a config bucket in AWS (default credentials); --prefix to change the key prefix
-Output:
-  --json             one JSON document, for scripts
-
-Examples:
-  triggers explain --git origin/main...HEAD --configs examples/configs --repo acme/platform
-  triggers explain --payload examples/pushes/orders-change.json`;
+export const EXPLAIN_HELP: CommandHelp = {
+  summary: 'show which pipelines a push would start, and why',
+  description: `Shows which pipelines a push would start, and why: for every config, the decision, the path and
+pattern that matched, or the reason it did not. The push is a payload (--payload) or a range of a
+local clone (--git): BASE...HEAD is what a branch forked from BASE changed (eval's rule for a new
+branch: use it for your branch before you push it); BASE..HEAD the difference between two commits
+(eval's rule for a forced push). The configs are the running local stack's, a bucket's (--bucket)
+or a directory's (--configs).`,
+  footer: 'Exit status: 0 when configs were compared, 1 when no config is for the repository.',
+  examples: [
+    'triggers explain --payload examples/pushes/orders-change.json',
+    'triggers explain --git HEAD~1...HEAD --configs examples/configs --repo acme/platform',
+  ],
+};
 
 export interface ExplainOptions extends SourceOptions {
   payload?: string;
@@ -121,11 +111,29 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
     .filter((d) => d.decision.reason !== 'repository-mismatch')
     .sort((a, b) => Number(b.decision.start) - Number(a.decision.start) || a.pipeline.localeCompare(b.pipeline));
 
+  // Nothing to explain is said plainly (never "0 of 0 would start" as if that were an answer).
+  const warnings: string[] = [];
+  if (decisions.length === 0) {
+    const others = [...new Set(loaded.configs.map((c) => c.config.repository))].sort();
+    warnings.push(
+      `no config in ${loaded.source} is for ${push.repository}${others.length ? ` (it has configs for ${others.join(', ')}: pass --repo OWNER/NAME)` : ''}`,
+    );
+  }
+  if (push.paths.length === 0 && !push.deleted) warnings.push(`no changed path to compare: ${push.rule}`);
   if (options.json) {
     out(
-      JSON.stringify({ push: { ...push, paths: push.paths.length }, source: loaded.source, decisions, invalid: loaded.invalid }, null, 2),
+      JSON.stringify(
+        { push: { ...push, paths: push.paths.length }, source: loaded.source, decisions, invalid: loaded.invalid, warnings },
+        null,
+        2,
+      ),
     );
-    return 0;
+    return decisions.length === 0 ? 1 : 0;
+  }
+  for (const warning of warnings) err(paint('yellow', `warning: ${warning}`, process.stderr));
+  if (decisions.length === 0) {
+    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
+    return 1;
   }
   out(
     `${push.repository} ${push.ref}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + (push.incompleteReasons ?? []).join('; ') + ')'}; configs from ${loaded.source}`,

@@ -1,3 +1,4 @@
+import type { CommandHelp } from '../lib/command-help';
 import { sign } from '@monorepo-triggers/github-signature';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,28 +10,16 @@ import { openRecords } from '../lib/record-source';
 import { outcomeLine, pushLine } from './why';
 import { out, paint, UserError } from '../lib/output';
 
-export const SEND_HELP = `Usage: triggers send FILE [--url URL] [--secret-file FILE] [--event NAME] [--delivery ID] [--fail PIPELINE]
-
-Signs FILE (the raw bytes, as GitHub does) with X-Hub-Signature-256 and POSTs it to a webhook with
+export const SEND_HELP: CommandHelp = {
+  summary: 'sign a payload and POST it to a webhook, as GitHub does',
+  description: `Signs FILE (the raw bytes, as GitHub does) with X-Hub-Signature-256 and POSTs it to a webhook with
 GitHub's headers. By default it goes to the running local stack, signed with its secret.
-
-Options:
-  --url URL        the webhook URL (default: the local stack's)
-  --secret-file F  a file holding the webhook secret (default: the WEBHOOK_SECRET environment
-                   variable, else the local stack's). Never an argument: those show in the
-                   process list and the shell history.
-  --event NAME     X-GitHub-Event (default: push)
-  --delivery ID    X-GitHub-Delivery (default: a new UUID; reuse one to act as a redelivery)
-  --fail PIPELINE  local stack only: the execution of PIPELINE this push starts fails (executions
-                   succeed by default); repeat for several pipelines
 To the local stack, a push then waits for eval's decisions and prints them, then waits for the
 executions it started to end and prints each pipeline's commit status transitions and the check run
-(the stack's stand-in GitHub records them).
-Exit status: 0 when the webhook answered 2xx, 1 otherwise.
-
-Examples:
-  triggers send examples/pushes/orders-change.json
-  triggers send examples/pushes/orders-change.json --fail orders-service`;
+(the stack's stand-in GitHub records them); --no-wait prints the webhook's answer only.`,
+  examples: ['triggers send examples/pushes/orders-change.json', 'triggers send examples/pushes/orders-change.json --fail orders-service'],
+  footer: 'Exit status: 0 when the webhook answered 2xx, 1 otherwise.',
+};
 
 export interface SendOptions {
   url?: string;
@@ -38,10 +27,11 @@ export interface SendOptions {
   event?: string;
   delivery?: string;
   fail?: string[];
+  /** false: print the webhook's answer only. */
+  wait?: boolean;
 }
 
-export async function runSend(file: string | undefined, options: SendOptions): Promise<number> {
-  if (!file) throw new UserError('send needs a payload file (see triggers send --help)', 2);
+export async function runSend(file: string, options: SendOptions): Promise<number> {
   const local = readLocalStack();
   const url = options.url ?? local?.webhookUrl;
   if (!url) throw new UserError('no local stack is running: start it with `npm start`, or pass --url');
@@ -74,7 +64,7 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   const ok = response.status >= 200 && response.status < 300;
   out(`${ok ? paint('green', String(response.status)) : paint('red', String(response.status))} ${text} (delivery ${delivery})`);
   // To the local stack: show what the push did, as `triggers why` and GitHub would.
-  if (ok && local && !options.url && (options.event ?? 'push') === 'push') {
+  if (ok && local && !options.url && options.wait !== false && (options.event ?? 'push') === 'push') {
     // The delivery was accepted: what follows only informs, and never changes the exit status.
     await showOutcome(body, delivery, local).catch((error: Error) => out(paint('yellow', `could not show the outcome: ${error.message}`)));
   }

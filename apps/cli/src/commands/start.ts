@@ -1,27 +1,21 @@
-import { appendFileSync, mkdirSync, writeSync } from 'node:fs';
+import type { CommandHelp } from '../lib/command-help';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startLocalStack } from '../lib/local-stack';
 import { paint } from '../lib/output';
 
-export const START_HELP = `Usage: triggers start [--port 3000] [--data-dir .local] [--aws]
-
-Runs the whole system locally, on 127.0.0.1 only: the webhook, eval and statuses bundles that go to
+export const START_HELP: CommandHelp = {
+  summary: 'run the whole system locally (what npm start runs)',
+  description: `Runs the whole system locally, on 127.0.0.1 only: the webhook, eval and statuses bundles that go to
 Lambda, an embedded S3 store (s3rver; data under --data-dir), a local Lambda endpoint that runs eval
 when the webhook invokes it, a local CodePipeline that records every start in executions.jsonl and
 ends each execution (succeeded, or failed when \`triggers send --fail\` asks), and a stand-in GitHub
 API with a GitHub App that records the statuses and check runs posted (unless GITHUB_TOKEN is set:
 then eval talks to the real GitHub, and no statuses are posted for local executions).
 Example configs from examples/configs are seeded into an empty store. Ctrl-C stops everything.
-
-Options:
-  --port N        webhook port (default 3000; 0 picks a free one)
-  --data-dir DIR  where data, the generated secret and logs go (default .local, git-ignored)
-  --aws           use real S3 (CONFIG_BUCKET) and CodePipeline with the default credential chain;
-                  only the webhook and eval run locally (statuses needs EventBridge)
-The bundles' JSON logs go to DIR/logs.jsonl; starts are printed as they happen.
-
-Example:
-  npm start            (builds the bundles, then runs: triggers start)`;
+The bundles' JSON logs go to DIR/logs.jsonl; starts are printed as they happen.`,
+  examples: ['npm start', 'triggers start --port 0 --data-dir /tmp/triggers-demo'],
+};
 
 export interface StartOptions {
   port: number;
@@ -64,7 +58,10 @@ function describeLogLine(line: string): string | undefined {
 export async function runStart(options: StartOptions): Promise<number> {
   mkdirSync(options.dataDir, { recursive: true });
   const logFile = join(options.dataDir, 'logs.jsonl');
-  const print = (line: string) => writeSync(1, line + '\n');
+  // The console, through the real stdout stream (kept before the bundles' lines are diverted below),
+  // which queues what a slow reader has not taken yet instead of failing on a full pipe.
+  const stdout = process.stdout.write.bind(process.stdout) as (text: string) => boolean;
+  const print = (line: string) => void stdout(line + '\n');
   // The bundles log JSON lines to stdout, as on Lambda: keep them in a file, show the ones that matter.
   process.stdout.write = ((chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');

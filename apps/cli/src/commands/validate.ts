@@ -1,36 +1,33 @@
+import type { CommandHelp } from '../lib/command-help';
 import { parseCfnProperties, validateTriggerConfig, type ConfigIssue } from '@monorepo-triggers/config-schema';
 import { readFileSync } from 'node:fs';
 import { findTriggerResources, parseTemplate } from '../lib/cfn-template';
 import { openStore, type SourceOptions } from '../lib/config-source';
 import { out, paint, progress } from '../lib/output';
 
-export const VALIDATE_HELP = `Usage:
-  triggers validate FILE... [--json]
-  triggers validate --stored [--bucket BUCKET [--prefix PREFIX]] [--json]
-
-Checks trigger configurations before they are deployed: a config JSON file, or a CloudFormation
+export const VALIDATE_HELP: CommandHelp = {
+  summary: 'check config files and CloudFormation templates before deploying',
+  description: `Checks trigger configurations before they are deployed: a config JSON file, or a CloudFormation
 template (YAML or JSON) whose Custom::PipelineTrigger resources are checked. Path patterns are
 RE2-syntax regular expressions (no lookaround, no back-references) or globs, and must compile.
-Values given by intrinsic functions (!Ref, !Sub...) are resolved only at deploy time and are
-reported as not checked.
+Values given by !Ref or !Sub are checked with the template's own values (a parameter's default, a
+resource's literal name); the others (pseudo parameters, attributes, imports) are set at deploy time
+and reported as not checked.
 
 With --stored (implied by --bucket), checks every config already in the store, the running local
 stack's or the bucket's, as eval reads them: run it before upgrading to list the configs the new
-version would skip.
-
-Options:
-  --stored    check the configs in the store instead of files
-  --json      print the results as JSON
-Exit status: 0 when everything is valid, 1 otherwise.
-
-Examples:
-  triggers validate infra/examples/pipeline-with-trigger.yaml examples/configs/acme-platform-orders.json
-  triggers validate --bucket my-trigger-configs`;
+version would skip.`,
+  examples: [
+    'triggers validate infra/examples/pipeline-with-trigger.yaml examples/configs/acme-platform-orders.json',
+    'triggers validate --stored',
+  ],
+  footer: 'Exit status: 0 when everything is valid, 1 otherwise.',
+};
 
 export interface FileResult {
   file: string;
   kind: 'config' | 'template';
-  resources: { resource?: string; issues: ConfigIssue[]; unresolved: string[] }[];
+  resources: { resource?: string; issues: ConfigIssue[]; unresolved: string[]; resolved?: string[] }[];
   error?: string;
 }
 
@@ -49,9 +46,9 @@ export function validateFile(file: string): FileResult {
     return { file, kind: 'config', resources: [], error: `not JSON or YAML: ${(error as Error).message}` };
   }
   if ('Resources' in document || 'AWSTemplateFormatVersion' in document) {
-    const resources = findTriggerResources(document).map(({ logicalId, properties, unresolved }) => {
+    const resources = findTriggerResources(document).map(({ logicalId, properties, unresolved, resolved }) => {
       const result = parseCfnProperties(properties, { stackId: 'validate', logicalResourceId: logicalId });
-      return { resource: logicalId, issues: result.ok ? [] : result.issues, unresolved };
+      return { resource: logicalId, issues: result.ok ? [] : result.issues, unresolved, resolved };
     });
     return { file, kind: 'template', resources };
   }
@@ -76,6 +73,8 @@ export function runValidate(files: string[], json: boolean): number {
       const where = res.resource ? `${r.file}: resource ${res.resource}` : r.file;
       if (res.issues.length === 0) out(`${paint('green', '✓')} ${where}`);
       for (const issue of res.issues) out(`${paint('red', '✗')} ${where}: ${issue.path}: ${issue.message}`);
+      if (res.resolved?.length)
+        out(`  ${paint('dim', `checked with the template's own values (parameter defaults, resource names): ${res.resolved.join(', ')}`)}`);
       if (res.unresolved.length > 0) out(`  ${paint('dim', `not checked (set at deploy time): ${res.unresolved.join(', ')}`)}`);
     }
   }

@@ -1,24 +1,29 @@
+import type { CommandHelp } from '../lib/command-help';
 import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
 import type { ConfigOutcome, DecisionRecord, UnreadableRecord } from '@monorepo-triggers/decision-record';
 import { openExecutions, type ExecutionLookup } from '../lib/execution-source';
 import { openRecords } from '../lib/record-source';
 import { err, out, paint, UserError } from '../lib/output';
 
-export const WHY_HELP = `Usage:
-  triggers why COMMIT --repo OWNER/NAME [--pipeline NAME] [--bucket BUCKET] [--json]
-  triggers history --repo OWNER/NAME [--pipeline NAME] [--limit N] [--bucket BUCKET] [--json]
+const RECORDS_NOTE = `Reads the decision records eval keeps for 90 days: the running local stack's, or a bucket in AWS
+with --bucket BUCKET (default credentials; RECORDS_PREFIX, default mono-repo/records).`;
 
-why: what eval decided for each push of COMMIT (a full or abbreviated SHA) and why — each
-pipeline started, skipped, refused or failed to start, with the path and pattern that decided —
-and, for each execution started, how it stands now (CodePipeline's GetPipelineExecution).
-history: the most recent pushes of a repository (default 20), newest first, with what started.
-Both read the decision records eval keeps for 90 days: the running local stack's, or a bucket in
-AWS with --bucket BUCKET (default credentials; RECORDS_PREFIX, default mono-repo/records).
+export const WHY_HELP: CommandHelp = {
+  summary: 'why each pipeline did or did not start for a commit',
+  description: `What eval decided for each push of COMMIT (a full or abbreviated SHA) and why: each pipeline
+started, skipped, refused or failed to start, with the path and pattern that decided, and for each
+execution started, how it stands now (CodePipeline's GetPipelineExecution).
+${RECORDS_NOTE}`,
+  examples: ['triggers why b2b2b2b --repo acme/platform', 'triggers why b2b2b2b --repo acme/platform --pipeline orders-service'],
+  footer: 'Exit status: 0 when a record was found, 1 when none was.',
+};
 
-Examples:
-  triggers why 2f1c9e7 --repo acme/platform
-  triggers why 2f1c9e7 --repo acme/platform --pipeline orders-service
-  triggers history --repo acme/platform --limit 5`;
+export const HISTORY_HELP: CommandHelp = {
+  summary: 'the most recent pushes of a repository, and what started',
+  description: `The most recent pushes of a repository (default 20), newest first, with what started.
+${RECORDS_NOTE}`,
+  examples: ['triggers history --repo acme/platform --limit 5', 'triggers history --repo acme/platform --pipeline orders-service'],
+};
 
 export interface WhyOptions {
   repo?: string;
@@ -38,7 +43,7 @@ const WORDS: Record<ConfigOutcome['action'], string> = {
 const STYLE = { started: 'green', skipped: 'dim', failed: 'red', 'not-entitled': 'yellow' } as const;
 
 function checked(options: WhyOptions): { repository: string; pipeline?: string } {
-  if (!options.repo) throw new UserError(`--repo OWNER/NAME is required\n\n${WHY_HELP}`, 2);
+  if (!options.repo) throw new UserError('--repo OWNER/NAME is required (see triggers why --help)', 2);
   if (!isRepositoryName(options.repo)) throw new UserError(`the repository ${REPOSITORY_RULE}, got ${JSON.stringify(options.repo)}`, 2);
   if (options.pipeline !== undefined && !isPipelineName(options.pipeline))
     throw new UserError(`the pipeline name ${PIPELINE_NAME_RULE}, got ${JSON.stringify(options.pipeline)}`, 2);
@@ -86,7 +91,7 @@ function warnUnreadable(unreadable: UnreadableRecord[]): void {
 }
 
 export async function runWhy(commit: string | undefined, options: WhyOptions): Promise<number> {
-  if (!commit) throw new UserError(`why needs a COMMIT\n\n${WHY_HELP}`, 2);
+  if (!commit) throw new UserError('why needs a COMMIT (see triggers why --help)', 2);
   const { repository, pipeline } = checked(options);
   const { records, description } = openRecords(options);
   let found;

@@ -6,6 +6,8 @@ export interface TriggerResource {
   properties: Record<string, unknown>;
   /** Properties (or list items) whose value is an intrinsic function, resolved only at deploy time. */
   unresolved: string[];
+  /** Properties whose intrinsic was resolved here: a parameter's default, a resource's literal name. */
+  resolved: string[];
 }
 
 // CloudFormation's short-form intrinsic functions (`!Ref x`, `!Sub '...'`, `!GetAtt a.b`...), read as
@@ -69,38 +71,88 @@ function placeholderFor(name: string): unknown {
   return LIST_PROPERTIES.has(name) ? [value] : value;
 }
 
-/** The `Custom::PipelineTrigger` resources of a template, with intrinsic values replaced by placeholders. */
+type Resources = Record<string, { Type?: unknown; Properties?: Record<string, unknown> }>;
+
+/** A resource's name when its template gives it literally (`Ref` of a pipeline is its name). */
+const NAME_PROPERTY: Record<string, string> = { 'AWS::CodePipeline::Pipeline': 'Name' };
+
+/**
+ * What an intrinsic resolves to without deploying, if anything: `!Ref` of a parameter with a
+ * default or of a resource named literally, `!Sub` whose every `${X}` is such a reference.
+ * Undefined when it needs the deployment (a pseudo parameter, an attribute, an import...).
+ */
+export function resolveIntrinsic(value: unknown, template: Record<string, unknown>): string | undefined {
+  const parameters = (template['Parameters'] ?? {}) as Record<string, { Default?: unknown }>;
+  const resources = (template['Resources'] ?? {}) as Resources;
+  const ref = (name: string): string | undefined => {
+    const fallback = parameters[name]?.Default;
+    if (typeof fallback === 'string' || typeof fallback === 'number') return String(fallback);
+    const resource = resources[name];
+    const nameProperty = typeof resource?.Type === 'string' ? NAME_PROPERTY[resource.Type] : undefined;
+    const literal = nameProperty ? resource?.Properties?.[nameProperty] : undefined;
+    return typeof literal === 'string' ? literal : undefined;
+  };
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v['Ref'] === 'string') return ref(v['Ref']);
+  const sub = v['Fn::Sub'];
+  const [text, variables] = typeof sub === 'string' ? [sub, {}] : Array.isArray(sub) ? [sub[0], sub[1] ?? {}] : [undefined, {}];
+  if (typeof text !== 'string') return undefined;
+  let unresolvable = false;
+  const out = text.replace(/\$\{(!?)([^}]+)\}/g, (whole, literal: string, name: string) => {
+    if (literal) return `\${${name}}`;
+    const given = (variables as Record<string, unknown>)[name];
+    const resolved = given === undefined ? ref(name) : typeof given === 'string' ? given : resolveIntrinsic(given, template);
+    if (resolved === undefined) unresolvable = true;
+    return resolved ?? whole;
+  });
+  return unresolvable ? undefined : out;
+}
+
+/**
+ * The `Custom::PipelineTrigger` resources of a template. An intrinsic value is resolved when the
+ * template alone says what it is (a parameter's default, a literally named resource); the others
+ * are replaced by placeholders and listed as unresolved.
+ */
 export function findTriggerResources(template: Record<string, unknown>): TriggerResource[] {
-  const resources = (template['Resources'] ?? {}) as Record<string, { Type?: unknown; Properties?: unknown }>;
+  const resources = (template['Resources'] ?? {}) as Resources;
   return Object.entries(resources)
     .filter(([, r]) => r && r.Type === 'Custom::PipelineTrigger')
     .map(([logicalId, r]) => {
       const unresolved: string[] = [];
+      const resolved: string[] = [];
+      /** The value, or its resolution, or a placeholder (recorded either way). */
+      const valueOf = (where: string, value: unknown, placeholder: unknown): unknown => {
+        if (!isIntrinsic(value)) return value;
+        const resolution = resolveIntrinsic(value, template);
+        if (resolution === undefined) {
+          unresolved.push(where);
+          return placeholder;
+        }
+        resolved.push(where);
+        return resolution;
+      };
       const properties: Record<string, unknown> = {};
       for (const [name, value] of Object.entries((r.Properties ?? {}) as Record<string, unknown>)) {
         if (name === 'ServiceToken') {
           properties[name] = 'service-token'; // the function's ARN: not part of the trigger
         } else if (isIntrinsic(value)) {
-          unresolved.push(name);
-          properties[name] = placeholderFor(name);
+          const resolution = valueOf(name, value, placeholderFor(name));
+          // A list property given as one string (a parameter's default) is a one-item list.
+          properties[name] = LIST_PROPERTIES.has(name) && typeof resolution === 'string' ? [resolution] : resolution;
         } else if (Array.isArray(value)) {
-          properties[name] = value.map((item, i) => {
-            if (!isIntrinsic(item)) return item;
-            unresolved.push(`${name}[${i}]`);
-            return PLACEHOLDER[name] ?? 'placeholder';
-          });
+          properties[name] = value.map((item, i) => valueOf(`${name}[${i}]`, item, PLACEHOLDER[name] ?? 'placeholder'));
         } else if (name === 'Variables' && value && typeof value === 'object') {
           properties[name] = Object.fromEntries(
-            Object.entries(value as Record<string, unknown>).map(([variable, v]) => {
-              if (!isIntrinsic(v)) return [variable, v];
-              unresolved.push(`Variables.${variable}`);
-              return [variable, 'placeholder'];
-            }),
+            Object.entries(value as Record<string, unknown>).map(([variable, v]) => [
+              variable,
+              valueOf(`Variables.${variable}`, v, 'placeholder'),
+            ]),
           );
         } else {
           properties[name] = value;
         }
       }
-      return { logicalId, properties, unresolved };
+      return { logicalId, properties, unresolved, resolved };
     });
 }

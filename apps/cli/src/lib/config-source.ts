@@ -1,9 +1,10 @@
-import { formatIssues, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import { formatIssues, parseCfnProperties, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
 import { localS3ClientConfig } from '@monorepo-triggers/local-aws';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore, storeSettingsFromEnv, type InvalidConfig } from '@monorepo-triggers/s3-config-store';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { findTriggerResources, parseTemplate } from './cfn-template';
 import { readLocalStack } from './local-state';
 import { UserError } from './output';
 
@@ -19,29 +20,52 @@ export interface LoadedConfigs {
   invalid: Pick<InvalidConfig, 'key' | 'error'>[];
 }
 
-/** Every `*.json` file under a directory, recursively, sorted. */
-function jsonFiles(dir: string): string[] {
+/** Every config or template file (`*.json`, `*.yaml`, `*.yml`) under a directory, recursively, sorted. */
+function configFiles(dir: string): string[] {
   return readdirSync(dir)
     .sort()
     .flatMap((name) => {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) return jsonFiles(path);
-      return name.endsWith('.json') ? [path] : [];
+      if (statSync(path).isDirectory()) return configFiles(path);
+      return /\.(json|ya?ml)$/.test(name) ? [path] : [];
     });
 }
 
-/** Reads configs from files, validating each like the store does. */
+/**
+ * Reads configs from files, validating each like the store does: config JSON files, and the
+ * `Custom::PipelineTrigger` resources of CloudFormation templates (`file#LogicalId`), whose
+ * `!Ref`/`!Sub` values are taken from the template's own parameter defaults and resource names.
+ */
 export function loadConfigDir(dir: string): LoadedConfigs {
   const result: LoadedConfigs = { source: dir, configs: [], invalid: [] };
-  for (const file of jsonFiles(dir)) {
-    let json: unknown;
+  let files: string[];
+  try {
+    files = configFiles(dir);
+  } catch (error) {
+    throw new UserError(`cannot read the configs directory ${dir}: ${(error as Error).message}`);
+  }
+  for (const file of files) {
+    let document: Record<string, unknown>;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      document = parseTemplate(readFileSync(file, 'utf8'));
     } catch (error) {
-      result.invalid.push({ key: file, error: `(root): is not JSON: ${(error as Error).message}` });
+      result.invalid.push({ key: file, error: `(root): is not JSON or YAML: ${(error as Error).message}` });
       continue;
     }
-    const parsed = validateTriggerConfig(json);
+    if ('Resources' in document || 'AWSTemplateFormatVersion' in document) {
+      for (const { logicalId, properties, unresolved } of findTriggerResources(document)) {
+        const key = `${file}#${logicalId}`;
+        if (unresolved.length > 0) {
+          result.invalid.push({ key, error: `set only at deploy time (no default in the template): ${unresolved.join(', ')}` });
+          continue;
+        }
+        const parsed = parseCfnProperties(properties);
+        if (parsed.ok) result.configs.push({ key, config: parsed.value });
+        else result.invalid.push({ key, error: formatIssues(parsed.issues) });
+      }
+      continue;
+    }
+    const parsed = validateTriggerConfig(document);
     if (parsed.ok) result.configs.push({ key: file, config: parsed.value });
     else result.invalid.push({ key: file, error: formatIssues(parsed.issues) });
   }

@@ -23,6 +23,8 @@ export function startEvalLambda(handler: EvalHandler, options: EvalLambdaOptions
   return startLocalLambda({
     functionName: EVAL_FUNCTION_NAME,
     handler: evalHandler,
+    // The eval stack's reserved concurrency (monorepo-triggers:evalReservedConcurrency).
+    concurrency: 10,
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     onResult: ({ attempt, ok, error }) => {
       if (!ok) options.print(`eval failed (attempt ${attempt} of 3): ${error}`);

@@ -9,10 +9,10 @@ import { EVAL_FUNCTION_NAME, startEvalLambda, type EvalHandler } from './eval-la
 import { startLocalGithubApp } from './github-app';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalLambda } from '@monorepo-triggers/local-aws';
 import { startLocalPipelines } from './local-pipelines';
-import { stackInfoFile, type LocalStackInfo } from './local-state';
+import { lockDataDir, stackInfoFile, type LocalStackInfo } from './local-state';
 import { UserError } from './output';
 import { seedExampleConfigs } from './seed-configs';
-import { serveWebhook, type WebhookHandler } from './serve-webhook';
+import { ensurePortFree, serveWebhook, type WebhookHandler } from './serve-webhook';
 import { startStatusesLambda, type StatusesHandler } from './statuses-lambda';
 
 export { LOCAL_BUCKET } from './config-bucket';
@@ -87,12 +87,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { dataDir, root } = options;
   mkdirSync(dataDir, { recursive: true });
   const bundles = lambdaBundles(root);
+  // One stack per data directory, and a busy port said before anything is started: a second start
+  // never touches the running stack's store, children or stack.json.
+  const lock = lockDataDir(dataDir);
+  try {
+    await ensurePortFree(options.port);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const { secret, file: secretFile } = webhookSecret(dataDir);
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
     stops.length = 0;
     rmSync(stackInfoFile(dataDir), { force: true });
+    lock.release();
   };
   /** Registers what a step started, for `stop`. */
   const stopLater = <T extends { stop(): Promise<void> }>(started: T): T => {

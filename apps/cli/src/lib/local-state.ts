@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { UserError } from './output';
 
 /** Where the local stack keeps its data (git-ignored). `TRIGGERS_LOCAL_DIR` overrides it. */
 export function localDir(): string {
@@ -34,5 +35,49 @@ export function readLocalStack(dir = localDir()): LocalStackInfo | undefined {
     return info;
   } catch {
     return undefined;
+  }
+}
+
+/** The running stack's hold on a data directory: released on stop, taken over when its process died. */
+export interface StackLock {
+  release(): void;
+}
+
+/**
+ * Takes the data directory for this process: `lock` is created exclusively (two starts at once
+ * cannot both win) and names our pid. A lock whose process is gone (a crashed or killed run) is
+ * taken over; one whose process lives is refused with what runs there.
+ */
+export function lockDataDir(dir: string): StackLock {
+  const file = join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return {
+        release: () => {
+          if (existsSync(file) && readFileSync(file, 'utf8').trim() === String(process.pid)) rmSync(file, { force: true });
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readFileSync(file, 'utf8').trim());
+    if (holder > 0 && holder !== process.pid && isAlive(holder)) {
+      const info = readLocalStack(dir);
+      throw new UserError(
+        `a local stack already runs from ${dir} (pid ${holder}${info ? `, webhook ${info.webhookUrl}` : ''}): stop it first (Ctrl-C in its terminal), or start another with --data-dir DIR`,
+      );
+    }
+    rmSync(file, { force: true }); // left by a run that did not stop: its process is gone
+  }
+  throw new UserError(`could not take ${file}: another start is taking it at the same moment`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

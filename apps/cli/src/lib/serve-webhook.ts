@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { serveLambdaOverHttp, type LambdaHttpResponse } from '@monorepo-triggers/local-aws';
 import { UserError } from './output';
 
@@ -13,4 +14,16 @@ export async function serveWebhook(handler: WebhookHandler, port: number): Promi
       throw new UserError(`port ${port} is busy: stop what uses it, or pick another with --port N`);
     throw error;
   }
+}
+
+/** Fails at once when `port` is taken, before anything else of the stack is started (0 always passes). */
+export async function ensurePortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new UserError(`port ${port} is busy: stop what uses it, or pick another with --port N`) : error),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }

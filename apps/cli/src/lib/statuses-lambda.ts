@@ -16,6 +16,8 @@ export function startStatusesLambda(
   return startLocalLambda({
     functionName: STATUSES_FUNCTION_NAME,
     handler,
+    // The statuses stack's reserved concurrency (monorepo-triggers:statusesReservedConcurrency).
+    concurrency: 5,
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     onResult: ({ attempt, ok, error }) => {
       if (!ok) options.print(`statuses failed (attempt ${attempt} of 3): ${error}`);

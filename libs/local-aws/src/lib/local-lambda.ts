@@ -9,6 +9,12 @@ export interface LocalLambdaOptions {
   onResult?: (result: { attempt: number; ok: boolean; error?: string }) => void;
   /** Delays before Lambda's two asynchronous retries (Lambda waits about 1 and 2 minutes). */
   retryDelaysMs?: number[];
+  /**
+   * Invocations running at once at most, as a function's reserved concurrency allows on Lambda
+   * (each container handles one at a time); the others wait their turn, as throttled asynchronous
+   * invocations do. Default: no limit.
+   */
+  concurrency?: number;
 }
 
 /** A running local Lambda endpoint. */
@@ -33,11 +39,25 @@ export interface LocalLambda {
 export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
   const running = new Set<Promise<void>>();
   const path = `/2015-03-31/functions/${encodeURIComponent(options.functionName)}/invocations`;
+  // A counting semaphore: `slots` free places, and who waits for one.
+  let slots = options.concurrency ?? Infinity;
+  const waiting: (() => void)[] = [];
+  const withSlot = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (slots > 0) slots--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await run();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else slots++;
+    }
+  };
   const runAsync = async (payload: unknown) => {
     const delays = options.retryDelaysMs ?? [1000, 2000];
     for (let attempt = 1; attempt <= delays.length + 1; attempt++) {
       try {
-        await options.handler(payload);
+        await withSlot(() => options.handler(payload));
         options.onResult?.({ attempt, ok: true });
         return;
       } catch (error) {
@@ -79,7 +99,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
         return;
       }
       try {
-        const result = await options.handler(payload);
+        const result = await withSlot(() => options.handler(payload));
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(result ?? null));
       } catch (error) {

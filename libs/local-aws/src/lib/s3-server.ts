@@ -91,9 +91,13 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     port: options.port ?? 0,
     recordRequests: options.recordRequests ?? true,
   };
+  // The IPC channel closes when this process dies, however it dies (even SIGKILL): the child's
+  // 'disconnect' handler then exits, so s3rver never outlives the process that started it. The
+  // channel itself does not keep this process alive.
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD_SOURCE, JSON.stringify(args)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  child.channel?.unref();
   const requests: S3Request[] = [];
   const syncWaiters = new Map<string, () => void>();
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,0 +1,205 @@
+import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { EXPLAIN_HELP, runExplain } from './commands/explain';
+import { SEND_HELP, runSend } from './commands/send';
+import { START_HELP, runStart } from './commands/start';
+import { DELETE_HELP, GET_HELP, LIST_HELP, PUT_HELP, runDelete, runGet, runList, runPut } from './commands/store-commands';
+import { runValidate, runValidateStored, VALIDATE_HELP } from './commands/validate';
+import { HISTORY_HELP, runHistory, runWhy, WHY_HELP } from './commands/why';
+import { localDir } from './lib/local-state';
+import type { CommandHelp } from './lib/command-help';
+import { UserError } from './lib/output';
+
+/** The options every command that reads configs or records takes to use a bucket in AWS instead of the local stack. */
+const bucketOption = () => new Option('--bucket <bucket>', 'a bucket in AWS (default credentials) instead of the local stack');
+const prefixOption = (what: string) => new Option('--prefix <prefix>', `the key prefix of the ${what} (default mono-repo/config)`);
+const jsonOption = () => new Option('--json', 'one JSON document on stdout, for scripts');
+const repoArgument = (value: string) => {
+  if (!isRepositoryName(value)) throw new InvalidArgumentError(`the repository ${REPOSITORY_RULE}.`);
+  return value;
+};
+const pipelineArgument = (value: string) => {
+  if (!isPipelineName(value)) throw new InvalidArgumentError(`the pipeline name ${PIPELINE_NAME_RULE}.`);
+  return value;
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Adds a command with its help: summary, description, examples. */
+function command(program: Command, nameAndArgs: string, help: CommandHelp): Command {
+  const examples = `\nExamples:\n${help.examples.map((e) => `  ${e}`).join('\n')}${help.footer ? `\n\n${help.footer}` : ''}`;
+  // Paragraphs are flowed to the terminal's width by commander: single line breaks are only wrapping.
+  const description = help.description.replace(/([^\n])\n(?!\n)/g, '$1 ');
+  const name = nameAndArgs.split(' ')[0] as string;
+  return program
+    .command(nameAndArgs)
+    .summary(help.summary)
+    .description(description)
+    .addHelpText('after', examples)
+    .showHelpAfterError(`(see triggers ${name} --help for its options and examples)`);
+}
+
+/**
+ * The `triggers` command line: one command per job, each with its own options, help and examples.
+ * `run` resolves with the exit status the action chose; commander's own errors (an unknown option,
+ * a missing argument) are usage errors, exit 2.
+ */
+export function buildProgram(root: string, setExitCode: (code: number) => void): Command {
+  const program = new Command('triggers')
+    .description('Start many AWS CodePipeline pipelines from one GitHub monorepo, each only when the files it cares about change.')
+    .exitOverride()
+    .showHelpAfterError('(see triggers --help for the commands)')
+    .allowExcessArguments(false)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .addHelpText('after', "\nRun triggers COMMAND --help for a command's options and examples.");
+  const done = (code: number) => setExitCode(code);
+
+  command(program, 'start', START_HELP)
+    .option('--port <port>', 'webhook port on 127.0.0.1 (0: a free one)', '3000')
+    .option('--data-dir <dir>', 'where data, the generated secret and logs go', '.local')
+    .option(
+      '--aws',
+      'use real S3 (CONFIG_BUCKET) and CodePipeline with the default credential chain; only the webhook and eval run locally',
+    )
+    .action(async (options: { port: string; dataDir: string; aws?: boolean }, cmd: Command) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got ${options.port}`, 2);
+      const dataDir = cmd.getOptionValueSource('dataDir') === 'default' ? localDir() : resolve(options.dataDir);
+      done(await runStart({ port, dataDir, aws: !!options.aws, root }));
+    });
+
+  command(program, 'validate', VALIDATE_HELP)
+    .argument('[files...]', 'config JSON files and CloudFormation templates (YAML or JSON)')
+    .option('--stored', 'check the configs already in the store instead of files')
+    .addOption(bucketOption())
+    .addOption(prefixOption('configs'))
+    .addOption(jsonOption())
+    .action(async (files: string[], options: { stored?: boolean; bucket?: string; prefix?: string; json?: boolean }) => {
+      const stored = options.stored || !!options.bucket;
+      if (stored && files.length > 0) throw new UserError('validate takes files or --stored, not both (see triggers validate --help)', 2);
+      if (!stored && files.length === 0)
+        throw new UserError('validate needs at least one file, or --stored (see triggers validate --help)', 2);
+      done(stored ? await runValidateStored(source(options), !!options.json) : await runValidate(files, !!options.json));
+    });
+
+  command(program, 'explain', EXPLAIN_HELP)
+    .option('--payload <file>', 'a GitHub push payload (repository and ref are read from it)')
+    .option('--git <range>', 'BASE...HEAD: what a branch forked from BASE changed; BASE..HEAD: the difference between two commits')
+    .option('--new-branch', 'the push creates the branch: configs with onNewBranch always start')
+    .option('--cwd <dir>', 'the clone for --git (default: the current directory)')
+    .option('--repo <owner/name>', "the repository (default: from the payload, or the clone's origin remote)", repoArgument)
+    .option('--ref <ref>', 'the ref pushed, e.g. refs/heads/main or main (default: from the payload, else main)')
+    .option('--configs <dir>', 'every config under DIR (*.json configs and CloudFormation templates) instead of the local stack')
+    .addOption(bucketOption())
+    .addOption(prefixOption('configs'))
+    .addOption(jsonOption())
+    .action(async (options: Record<string, string | boolean | undefined>) => {
+      done(
+        await runExplain({
+          ...source(options),
+          ...(options['configs'] ? { configs: String(options['configs']) } : {}),
+          ...(options['payload'] ? { payload: String(options['payload']) } : {}),
+          ...(options['git'] ? { git: String(options['git']) } : {}),
+          ...(options['cwd'] ? { cwd: String(options['cwd']) } : {}),
+          ...(options['repo'] ? { repo: String(options['repo']) } : {}),
+          ...(options['ref'] ? { ref: String(options['ref']) } : {}),
+          'new-branch': !!options['newBranch'],
+          json: !!options['json'],
+        }),
+      );
+    });
+
+  command(program, 'list', LIST_HELP)
+    .option('--repo <owner/name>', 'only the configs of this repository', repoArgument)
+    .addOption(bucketOption())
+    .addOption(prefixOption('configs'))
+    .addOption(jsonOption())
+    .action(async (options: { repo?: string; bucket?: string; prefix?: string; json?: boolean }) => {
+      done(await runList({ ...source(options), ...(options.repo ? { repo: options.repo } : {}), json: !!options.json }));
+    });
+
+  command(program, 'get', GET_HELP)
+    .argument('<repository>', 'OWNER/NAME', repoArgument)
+    .argument('<pipeline>', 'the pipeline name', pipelineArgument)
+    .addOption(bucketOption())
+    .addOption(prefixOption('configs'))
+    .action(async (repository: string, pipeline: string, options: { bucket?: string; prefix?: string }) => {
+      done(await runGet(repository, pipeline, source(options)));
+    });
+
+  command(program, 'put', PUT_HELP)
+    .argument('<files...>', 'config JSON files')
+    .addOption(bucketOption())
+    .addOption(prefixOption('configs'))
+    .action(async (files: string[], options: { bucket?: string; prefix?: string }) => {
+      done(await runPut(files, source(options)));
+    });
+
+  command(program, 'delete', DELETE_HELP)
+    .argument('<repository>', 'OWNER/NAME', repoArgument)
+    .argument('<pipeline>', 'the pipeline name', pipelineArgument)
+    .addOption(bucketOption())
+    .addOption(prefixOption('configs'))
+    .action(async (repository: string, pipeline: string, options: { bucket?: string; prefix?: string }) => {
+      done(await runDelete(repository, pipeline, source(options)));
+    });
+
+  command(program, 'send', SEND_HELP)
+    .argument('<file>', 'the payload, sent as it is (its bytes are what is signed)')
+    .option('--url <url>', "the webhook URL (default: the local stack's)")
+    .option(
+      '--secret-file <file>',
+      "a file holding the webhook secret (default: WEBHOOK_SECRET, else the local stack's); never an argument, which would show in the process list and the shell history",
+    )
+    .option('--event <name>', 'X-GitHub-Event', 'push')
+    .option('--delivery <id>', 'X-GitHub-Delivery (default: a new UUID; reuse one to act as a redelivery)')
+    .option('--fail <pipeline>', 'local stack only: the execution of PIPELINE this push starts fails (repeatable)', collect)
+    .option('--no-wait', "do not wait for eval's decisions and the executions: print the webhook's answer only")
+    .action(
+      async (
+        file: string,
+        options: { url?: string; secretFile?: string; event: string; delivery?: string; fail?: string[]; wait: boolean },
+      ) => {
+        done(
+          await runSend(file, {
+            ...(options.url ? { url: options.url } : {}),
+            ...(options.secretFile ? { 'secret-file': options.secretFile } : {}),
+            event: options.event,
+            ...(options.delivery ? { delivery: options.delivery } : {}),
+            ...(options.fail ? { fail: options.fail } : {}),
+            wait: options.wait,
+          }),
+        );
+      },
+    );
+
+  command(program, 'why', WHY_HELP)
+    .argument('<commit>', 'a full or abbreviated commit SHA')
+    .requiredOption('--repo <owner/name>', 'the repository', repoArgument)
+    .option('--pipeline <name>', 'only this pipeline', pipelineArgument)
+    .addOption(bucketOption())
+    .addOption(jsonOption())
+    .action(async (commit: string, options: { repo: string; pipeline?: string; bucket?: string; json?: boolean }) => {
+      done(await runWhy(commit, { ...options, json: !!options.json }));
+    });
+
+  command(program, 'history', HISTORY_HELP)
+    .requiredOption('--repo <owner/name>', 'the repository', repoArgument)
+    .option('--pipeline <name>', 'only this pipeline', pipelineArgument)
+    .option('--limit <n>', 'how many pushes, newest first (1 to 1000)', '20')
+    .addOption(bucketOption())
+    .addOption(jsonOption())
+    .action(async (options: { repo: string; pipeline?: string; limit: string; bucket?: string; json?: boolean }) => {
+      done(await runHistory({ ...options, json: !!options.json }));
+    });
+
+  return program;
+}
+
+/** Where configs are read and written: the local stack, or a bucket in AWS. */
+function source(options: { bucket?: unknown; prefix?: unknown }): { bucket?: string; prefix?: string } {
+  return {
+    ...(options.bucket ? { bucket: String(options.bucket) } : {}),
+    ...(options.prefix ? { prefix: String(options.prefix) } : {}),
+  };
+}
