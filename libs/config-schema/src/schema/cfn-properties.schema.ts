@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { ConfigIssue, ParseResult } from './issues';
 import { englishIssueMessages, toConfigIssues } from './issues';
 import type { TriggerConfig } from './trigger-config.schema';
-import { validateTriggerConfig } from './validate';
+import { addPatternIssues, validateTriggerConfig } from './validate';
 
 // CloudFormation delivers every scalar as a string; other callers (tests, CDK) may send numbers or
 // booleans. Both are accepted and turned into the string the config stores.
@@ -78,7 +78,13 @@ function toPropertyIssue(issue: ConfigIssue): ConfigIssue {
  */
 export function parseCfnProperties(properties: unknown, owner?: TriggerConfig['owner']): ParseResult<TriggerConfig> {
   const parsed = cfnPropertiesSchema.safeParse(properties ?? {}, { error: englishIssueMessages });
-  if (!parsed.success) return { ok: false, issues: toConfigIssues(parsed.error.issues) };
+  if (!parsed.success) {
+    // A structural error (a misspelt property) stops zod before the pattern checks: run them on the
+    // properties that are lists anyway, so one deploy or one `validate` reports every problem.
+    const issues = toConfigIssues(parsed.error.issues, Object.keys(cfnPropertiesSchema.shape));
+    addPatternIssues(issues, properties, (field) => PROPERTY_BY_FIELD.get(field) ?? field);
+    return { ok: false, issues };
+  }
   const p = parsed.data;
   const config: Record<string, unknown> = { version: 1 };
   for (const [property, field] of Object.entries(FIELD_BY_PROPERTY)) {

@@ -35,10 +35,12 @@ describe('validateTriggerConfig', () => {
   });
 
   it.each([
-    ['a missing field', { ...valid, branches: undefined }, 'branches', /expected array/],
+    ['a missing field', { ...valid, branches: undefined }, 'branches', /^is required \(a list\)$/],
     ['an empty branch list', { ...valid, branches: [] }, 'branches', /at least one branch/],
     ['an empty include list', { ...valid, includePaths: [] }, 'includePaths', /at least one pattern/],
-    ['a misspelt field', { ...valid, includePath: ['x'] }, 'includePath', /not a known field/],
+    ['a misspelt field', { ...valid, includePath: ['x'] }, 'includePath', /^is not a known field; did you mean includePaths\?$/],
+    ['a field of the wrong type', { ...valid, includePaths: '^a/' }, 'includePaths', /^must be a list, not text$/],
+    ['an unknown field like no other', { ...valid, frobnicate: true }, 'frobnicate', /^is not a known field$/],
     ['a repository without owner', { ...valid, repository: 'platform' }, 'repository', /owner\/name/],
     ['a repository of dot segments', { ...valid, repository: '../..' }, 'repository', /neither part "\." or "\.\."/],
     ['a repository named ..', { ...valid, repository: 'acme/..' }, 'repository', /neither part/],
@@ -65,8 +67,8 @@ describe('validateTriggerConfig', () => {
     ['an empty variable value', { ...valid, variables: { SERVICE: '' } }, 'variables.SERVICE', /must not be empty/],
     ['a variable name with a space', { ...valid, variables: { 'MY VAR': 'x' } }, 'variables.MY VAR', /letters, digits/],
     ['too many include patterns', { ...valid, includePaths: Array.from({ length: 501 }, (_, i) => `^p${i}/`) }, 'includePaths', /500/],
-    ['an owner without logical id', { ...valid, owner: { stackId: 'arn:x' } }, 'owner.logicalResourceId', /expected string/],
-    ['a non-object', 'just a string', '(root)', /expected object/],
+    ['an owner without logical id', { ...valid, owner: { stackId: 'arn:x' } }, 'owner.logicalResourceId', /^is required \(text\)$/],
+    ['a non-object', 'just a string', '(root)', /^must be an object, not text$/],
   ])('rejects %s, naming the field', (_name, input, path, message) => {
     const issues = issuesOf(input);
     const issue = issues.find((i) => i.path === path);
@@ -182,6 +184,19 @@ describe('parseCfnProperties', () => {
     IncludePaths: ['^services/orders/'],
   };
   const owner = { stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/orders/1', logicalResourceId: 'Trigger' };
+
+  it('reports every problem in one pass: a misspelt property with what it meant, the missing one, and a bad pattern', () => {
+    const result = parseCfnProperties(
+      { ...props, Branches: undefined, Branch: ['main'], IncludePaths: ['(a)\\1', '^ok/'], PathSyntax: 'regex' },
+      owner,
+    );
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.issues.map((i) => [i.path, i.message])).toEqual([
+      ['Branches', 'is required'],
+      ['Branch', 'is not a known field; did you mean Branches?'],
+      ['IncludePaths[0]', expect.stringMatching(/uses a back-reference/)],
+    ]);
+  });
 
   it('maps PascalCase properties to the stored config and sets the owner', () => {
     const result = parseCfnProperties(

@@ -1,4 +1,4 @@
-import { englishIssueMessages, formatPath, toConfigIssues, type ParseResult } from './issues';
+import { englishIssueMessages, formatPath, toConfigIssues, type ConfigIssue, type ParseResult } from './issues';
 import { pathPatternIssues, triggerConfigSchema, type TriggerConfig } from './trigger-config.schema';
 
 /**
@@ -11,20 +11,34 @@ export function validateTriggerConfig(input: unknown): ParseResult<TriggerConfig
   if (parsed.success) return { ok: true, value: parsed.data };
   // A structural error stops zod before the pattern checks: run them anyway (as regexes unless the
   // config says glob), so one run reports every problem.
-  const issues = toConfigIssues(parsed.error.issues);
+  const issues = toConfigIssues(parsed.error.issues, Object.keys(triggerConfigSchema.shape));
+  addPatternIssues(issues, input, (field) => field);
+  return { ok: false, issues };
+}
+
+/**
+ * Adds the pattern problems of an input that failed its shape check (the checks zod did not reach),
+ * reading each pattern field under the name `nameOf` gives it (`includePaths`, or `IncludePaths` for
+ * CloudFormation) and reporting it under that name; an issue already reported for a field is kept.
+ */
+export function addPatternIssues(issues: ConfigIssue[], input: unknown, nameOf: (field: string) => string): void {
   const reported = new Set(issues.map((issue) => issue.path));
   const raw = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-  const list = (value: unknown) => (Array.isArray(value) ? value : undefined);
+  // A single string is a one-item list, as CloudFormation properties may be written.
+  const list = (field: string) => {
+    const value = raw[nameOf(field)];
+    return Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined;
+  };
   const patterns = {
-    includePaths: list(raw['includePaths']),
-    excludePaths: list(raw['excludePaths']),
-    branches: list(raw['branches']),
-    tags: list(raw['tags']),
-    pathSyntax: raw['pathSyntax'] === 'glob' ? ('glob' as const) : ('regex' as const),
+    includePaths: list('includePaths'),
+    excludePaths: list('excludePaths'),
+    branches: list('branches'),
+    tags: list('tags'),
+    pathSyntax: raw[nameOf('pathSyntax')] === 'glob' ? ('glob' as const) : ('regex' as const),
   };
   for (const issue of pathPatternIssues(patterns)) {
-    const path = formatPath(issue.path);
+    const [field, ...rest] = issue.path;
+    const path = formatPath([nameOf(String(field)), ...rest]);
     if (!reported.has(path)) issues.push({ path, message: issue.message });
   }
-  return { ok: false, issues };
 }
