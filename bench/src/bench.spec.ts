@@ -26,7 +26,13 @@ describe('npm run bench (smoke run with tiny sizes, so it cannot rot)', () => {
     expect(results.lambdaCpu).toMatch(/512 MB/);
     expect(results.s3).toEqual([{ configs: 10, unchanged: { list: 1, get: 0 }, oneChanged: { list: 1, get: 1 } }]);
     expect(results.coldStart.map((c: { app: string }) => c.app)).toEqual(['webhook']);
-    for (const c of results.coldStart) expect(c.ratio).toBeGreaterThan(0);
+    // Cold starts are net of an empty node's start: with 3 smoke runs on a busy machine either net
+    // median can be 0, so a measured value is not asserted here (figures live in RESULTS.md).
+    for (const c of results.coldStart) {
+      expect(c.bytes).toBeGreaterThan(0);
+      expect(c.require.medianMs).toBeGreaterThanOrEqual(0);
+      expect(typeof c.ratio).toBe('number');
+    }
     expect(results.engineLoad.bytes).toBeGreaterThan(0);
     // Behaviour, not time: every hostile config left the normal one to start, the back-reference was refused.
     expect(results.hostile.length).toBeGreaterThanOrEqual(8);

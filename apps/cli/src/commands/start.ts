@@ -82,6 +82,16 @@ export async function runStart(options: StartOptions): Promise<number> {
     print,
     retryDelaysMs: [1000, 2000],
   });
+  // Ctrl-C and SIGTERM stop the stack from now on: before the banner below, so a caller that
+  // stops it as soon as it reads "Press Ctrl-C" is never met by Node's default (an unclean exit).
+  const stopped = new Promise<void>((resolve) => {
+    const shutdown = () => {
+      print('stopping…');
+      void stack.stop().then(resolve);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
   const rel = (p: string) => relative(process.cwd(), p) || p;
   print(paint('bold', 'monorepo-triggers local stack'));
   print(`  webhook:    ${stack.info.webhookUrl}   (POST GitHub deliveries here)`);
@@ -101,15 +111,7 @@ export async function runStart(options: StartOptions): Promise<number> {
   print('Send a signed example push (in another terminal):');
   print(`  npx triggers send examples/pushes/orders-change.json`);
   print('Press Ctrl-C to stop.');
-
-  await new Promise<void>((resolve) => {
-    const shutdown = () => {
-      print('stopping…');
-      void stack.stop().then(resolve);
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  });
+  await stopped;
   print('stopped');
   return 0;
 }
