@@ -60,8 +60,35 @@ describe('triggers (built CLI, as a subprocess)', () => {
       );
       const { code, stdout } = triggers(['validate', bad]);
       expect(code).toBe(1);
-      expect(stdout).toContain(`${bad}: branches: needs at least one branch glob`);
-      expect(stdout).toMatch(/bad\.json: includePaths\[0\]: .*uses a back-reference/);
+      // The file is one line of JSON: every issue is on line 1.
+      expect(stdout).toContain(`${bad}:1: branches: needs at least one branch glob`);
+      expect(stdout).toMatch(/bad\.json:1: includePaths\[0\]: .*uses a back-reference/);
+    });
+
+    it('names the line of each problem in a multi-line JSON config, all in one pass, with did-you-mean', () => {
+      const config = file(
+        'lines.json',
+        [
+          '{',
+          '  "version": 1,',
+          '  "repository": "acme/platform",',
+          '  "pipelineName": "x",',
+          '  "Branch": ["main"],',
+          '  "includePaths": [',
+          '    "^ok/",',
+          '    "(a)\\\\1"',
+          '  ]',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const { code, stdout } = triggers(['validate', config]);
+      expect(code).toBe(1);
+      expect(stdout.trim().split('\n')).toEqual([
+        `✗ ${config}:1: branches: is required (a list)`,
+        `✗ ${config}:5: Branch: is not a known field; did you mean branches?`,
+        expect.stringMatching(/^✗ .*lines\.json:8: includePaths\[1\]: .*uses a back-reference/),
+      ]);
     });
 
     it('checks the Custom::PipelineTrigger resources of a YAML template, naming file, resource, field and rule', () => {
@@ -99,7 +126,9 @@ Resources:
       expect(code).toBe(1);
       expect(stdout).toContain(`✓ ${template}: resource GoodTrigger`);
       expect(stdout).toMatch(/GoodTrigger\n {2}not checked \(set at deploy time\): PipelineName, IncludePaths\[1\]\n/);
-      expect(stdout).toContain(`✗ ${template}: resource BadTrigger: PathSyntax:`);
+      // Lines of the template above: IncludePaths on 25, PathSyntax on 26.
+      expect(stdout).toContain(`✗ ${template}:26: resource BadTrigger: PathSyntax:`);
+      expect(stdout).toContain(`✗ ${template}:25: resource BadTrigger: IncludePaths[1]:`);
       const json = JSON.parse(triggers(['validate', '--json', template]).stdout);
       expect(json.valid).toBe(false);
       expect(json.files[0].resources.map((r: { resource: string; issues: unknown[] }) => [r.resource, r.issues.length])).toEqual([
@@ -264,7 +293,7 @@ Resources:
       const run = triggers(['validate', template]);
       // The default makes the pattern checkable, and it is broken: a deploy would fail the same way.
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/✗ .*sub\.yaml: resource Trigger: IncludePaths\[0\]: /);
+      expect(run.stdout).toMatch(/✗ .*sub\.yaml:13: resource Trigger: IncludePaths\[0\]: /);
       expect(run.stdout).toMatch(
         /checked with the template's own values \(parameter defaults, resource names\): Repository, IncludePaths\[0\]/,
       );

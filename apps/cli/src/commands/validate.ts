@@ -1,7 +1,7 @@
 import type { CommandHelp } from '../lib/command-help';
 import { parseCfnProperties, validateTriggerConfig, type ConfigIssue } from '@monorepo-triggers/config-schema';
 import { readFileSync } from 'node:fs';
-import { findTriggerResources, parseTemplate } from '../lib/cfn-template';
+import { findTriggerResources, parseWithLines, pathKeys } from '../lib/cfn-template';
 import { openStore, type SourceOptions } from '../lib/config-source';
 import { out, paint, progress } from '../lib/output';
 
@@ -27,7 +27,7 @@ version would skip.`,
 export interface FileResult {
   file: string;
   kind: 'config' | 'template';
-  resources: { resource?: string; issues: ConfigIssue[]; unresolved: string[]; resolved?: string[] }[];
+  resources: { resource?: string; issues: (ConfigIssue & { line?: number })[]; unresolved: string[]; resolved?: string[] }[];
   error?: string;
 }
 
@@ -39,21 +39,30 @@ export function validateFile(file: string): FileResult {
   } catch (error) {
     return { file, kind: 'config', resources: [], error: `cannot read: ${(error as Error).message}` };
   }
-  let document: Record<string, unknown>;
+  let parsed: ReturnType<typeof parseWithLines>;
   try {
-    document = parseTemplate(text);
+    parsed = parseWithLines(text);
   } catch (error) {
     return { file, kind: 'config', resources: [], error: `not JSON or YAML: ${(error as Error).message}` };
   }
+  const document = parsed.value;
+  /** Each issue with the line of the field it is about (or of the object that lacks it). */
+  const located = (issues: ConfigIssue[], at: (string | number)[]) =>
+    issues.map((issue) => ({ ...issue, line: parsed.lineOf([...at, ...pathKeys(issue.path)]) }));
   if ('Resources' in document || 'AWSTemplateFormatVersion' in document) {
     const resources = findTriggerResources(document).map(({ logicalId, properties, unresolved, resolved }) => {
       const result = parseCfnProperties(properties, { stackId: 'validate', logicalResourceId: logicalId });
-      return { resource: logicalId, issues: result.ok ? [] : result.issues, unresolved, resolved };
+      return {
+        resource: logicalId,
+        issues: result.ok ? [] : located(result.issues, ['Resources', logicalId, 'Properties']),
+        unresolved,
+        resolved,
+      };
     });
     return { file, kind: 'template', resources };
   }
   const result = validateTriggerConfig(document);
-  return { file, kind: 'config', resources: [{ issues: result.ok ? [] : result.issues, unresolved: [] }] };
+  return { file, kind: 'config', resources: [{ issues: result.ok ? [] : located(result.issues, []), unresolved: [] }] };
 }
 
 export function runValidate(files: string[], json: boolean): number {
@@ -72,7 +81,10 @@ export function runValidate(files: string[], json: boolean): number {
     for (const res of r.resources) {
       const where = res.resource ? `${r.file}: resource ${res.resource}` : r.file;
       if (res.issues.length === 0) out(`${paint('green', '✓')} ${where}`);
-      for (const issue of res.issues) out(`${paint('red', '✗')} ${where}: ${issue.path}: ${issue.message}`);
+      for (const issue of res.issues) {
+        const at = issue.line ? `${r.file}:${issue.line}${res.resource ? `: resource ${res.resource}` : ''}` : where;
+        out(`${paint('red', '✗')} ${at}: ${issue.path}: ${issue.message}`);
+      }
       if (res.resolved?.length)
         out(`  ${paint('dim', `checked with the template's own values (parameter defaults, resource names): ${res.resolved.join(', ')}`)}`);
       if (res.unresolved.length > 0) out(`  ${paint('dim', `not checked (set at deploy time): ${res.unresolved.join(', ')}`)}`);

@@ -1,4 +1,4 @@
-import { parseDocument, type Tags } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Tags } from 'yaml';
 
 /** A `Custom::PipelineTrigger` resource found in a template. */
 export interface TriggerResource {
@@ -43,11 +43,39 @@ const cfnTags: Tags = INTRINSICS.flatMap((name) => {
 
 /** Parses a CloudFormation template (YAML or JSON), throwing an Error that says where it is malformed. */
 export function parseTemplate(text: string): Record<string, unknown> {
-  const doc = parseDocument(text, { customTags: cfnTags, prettyErrors: true });
+  return parseWithLines(text).value;
+}
+
+/**
+ * Parses a template or config (YAML or JSON: JSON is YAML) and keeps where each value is, so an
+ * issue can name its line: `lineOf(['Resources', 'T', 'Properties', 'IncludePaths', 0])`. A path
+ * that is not in the document (a missing field) gives the line of the nearest object that is.
+ */
+export function parseWithLines(text: string): {
+  value: Record<string, unknown>;
+  lineOf(path: readonly (string | number)[]): number | undefined;
+} {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { customTags: cfnTags, prettyErrors: true, lineCounter });
   if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join('\n'));
   const value = doc.toJS({ maxAliasCount: 100 });
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a template: the document is not an object');
-  return value as Record<string, unknown>;
+  const lineOf = (path: readonly (string | number)[]): number | undefined => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { value: value as Record<string, unknown>, lineOf };
+}
+
+/** An issue's field path (`IncludePaths[2]`, `variables.MY VAR`, `(root)`) as keys and indexes. */
+export function pathKeys(path: string): (string | number)[] {
+  if (path === '(root)') return [];
+  const keys: (string | number)[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) keys.push(match[2] !== undefined ? Number(match[2]) : (match[1] as string));
+  return keys;
 }
 
 const isIntrinsic = (value: unknown): boolean =>
