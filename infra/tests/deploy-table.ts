@@ -66,6 +66,11 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   { why: 'the CLI, deployed nowhere', file: 'apps/cli/src/main.ts', stacks: [] },
   { why: "one function's stack class", file: 'infra/src/stacks/eval-stack.ts', stacks: ['eval'] },
   { why: "the statuses function's stack class", file: 'infra/src/stacks/statuses-stack.ts', stacks: ['statuses'] },
+  {
+    why: 'the statement that limits an action to tagged pipelines, in eval and statuses only',
+    file: 'infra/src/stacks/tagged-pipelines.ts',
+    stacks: ['eval', 'statuses'],
+  },
   { why: 'the shared stack class', file: 'infra/src/stacks/shared-stack.ts', stacks: ['shared'] },
   { why: 'what every function stack is built with', file: 'infra/src/stacks/function-defaults.ts', stacks: FUNCTIONS },
   { why: 'shared infra (the CDK app)', file: 'infra/src/app.ts', stacks: ALL },

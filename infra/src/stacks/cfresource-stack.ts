@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { NAMES } from '../names';
-import { bundledFunction, importedBucketName } from './function-defaults';
+import { bundledFunction, importedBucketName, pipelineArnPrefix } from './function-defaults';
 
 /**
  * cfresource: the function behind `Custom::PipelineTrigger`; its ARN is exported for ServiceToken.
@@ -42,7 +42,7 @@ export class CfResourceStack extends Stack {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['codepipeline:ListTagsForResource'],
-        resources: [`arn:${this.partition}:codepipeline:${this.region}:${this.account}:*`],
+        resources: [`${pipelineArnPrefix(this)}*`],
       }),
     );
     new CfnOutput(this, 'ServiceToken', {

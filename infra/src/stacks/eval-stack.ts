@@ -1,11 +1,18 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
 import type { Construct } from 'constructs';
 import { evalRoleName, NAMES } from '../names';
-import { alarmOnAny, bundledFunction, grantGithubCredential, importedBucketName, type GithubCredentialProps } from './function-defaults';
+import {
+  alarmOnAny,
+  asyncInvocation,
+  bundledFunction,
+  deadLetterQueue,
+  grantGithubCredential,
+  importedBucketName,
+  pipelineArnPrefix,
+  type GithubCredentialProps,
+} from './function-defaults';
+import { onTaggedPipelines } from './tagged-pipelines';
 
 export interface EvalStackProps extends StackProps, GithubCredentialProps {
   /** Concurrent evaluations at most (null: none reserved). Throttled async invocations wait and retry. */
@@ -20,11 +27,10 @@ export class EvalStack extends Stack {
   constructor(scope: Construct, id: string, props: EvalStackProps = {}) {
     super(scope, id, props);
     const bucket = importedBucketName();
-    const pipelines = `arn:${this.partition}:codepipeline:${this.region}:${this.account}:`;
-    const deadLetters = new Queue(this, 'FailedEvaluations', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    const pipelines = pipelineArnPrefix(this);
+    const deadLetters = deadLetterQueue(this, 'FailedEvaluations', {
+      id: 'DeadLetters',
+      description: 'pushes that eval could not process after all retries: inspect and replay them',
     });
     // A known role name: the statuses stack recognises the executions eval started by it.
     const role = new Role(this, 'EvalRole', {
@@ -43,22 +49,13 @@ export class EvalStack extends Stack {
         RECORDS_PREFIX: NAMES.recordsPrefix,
         PIPELINE_ARN_PREFIX: pipelines,
       },
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new SqsDestination(deadLetters),
-      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      ...asyncInvocation(deadLetters, props.reservedConcurrency),
     });
     grantGithubCredential(this, fn, props);
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
     // eval checks that its value names the pushed repository), read their tags, read configs and
     // claim-checked events, write decision records. Nothing else.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['codepipeline:StartPipelineExecution'],
-        resources: [`${pipelines}*`],
-        conditions: { Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } },
-      }),
-    );
+    fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:StartPipelineExecution']));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`${pipelines}*`] }));
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -85,12 +82,6 @@ export class EvalStack extends Stack {
       'EvalErrors',
       fn.metricErrors({ period: Duration.minutes(5) }),
       'eval failed: a pipeline could not be started (Lambda retries twice, then the dead-letter queue)',
-    );
-    alarmOnAny(
-      this,
-      'DeadLetters',
-      deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      'pushes that eval could not process after all retries: inspect and replay them',
     );
   }
 }

@@ -1,7 +1,9 @@
-import { Duration, Fn } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, Code, Function as LambdaFunction, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
@@ -83,4 +85,30 @@ export function grantGithubCredential(scope: Construct, fn: LambdaFunction, prop
     fn.addEnvironment('GITHUB_APP_SECRET_ID', props.githubAppSecretName);
     Secret.fromSecretNameV2(scope, 'GithubApp', props.githubAppSecretName).grantRead(fn);
   }
+}
+
+/** `arn:<partition>:codepipeline:<region>:<account>:` — the pipelines of the stack's account and region. */
+export const pipelineArnPrefix = (scope: Construct) => {
+  const stack = Stack.of(scope);
+  return `arn:${stack.partition}:codepipeline:${stack.region}:${stack.account}:`;
+};
+
+/** A dead-letter queue (14 days, encrypted, TLS only) and the alarm that fires on its first message. */
+export function deadLetterQueue(scope: Construct, id: string, alarm: { id: string; description: string }): Queue {
+  const queue = new Queue(scope, id, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+  alarmOnAny(scope, alarm.id, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), alarm.description);
+  return queue;
+}
+
+/**
+ * How an asynchronously invoked function of ours takes failures: Lambda retries twice within six
+ * hours, then sends the event to `deadLetters`; reserved concurrency, when given, bounds it.
+ */
+export function asyncInvocation(deadLetters: Queue, reservedConcurrency?: number | null): Partial<FunctionProps> {
+  return {
+    retryAttempts: 2,
+    maxEventAge: Duration.hours(6),
+    onFailure: new SqsDestination(deadLetters),
+    ...(reservedConcurrency ? { reservedConcurrentExecutions: reservedConcurrency } : {}),
+  };
 }

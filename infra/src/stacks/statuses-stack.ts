@@ -2,12 +2,18 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
 import type { Construct } from 'constructs';
 import { evalRoleName, NAMES } from '../names';
-import { alarmOnAny, bundledFunction, grantGithubCredential, importedBucketName, type GithubCredentialProps } from './function-defaults';
+import {
+  alarmOnAny,
+  asyncInvocation,
+  bundledFunction,
+  deadLetterQueue,
+  grantGithubCredential,
+  importedBucketName,
+  type GithubCredentialProps,
+} from './function-defaults';
+import { onTaggedPipelines } from './tagged-pipelines';
 
 export interface StatusesStackProps extends StackProps, GithubCredentialProps {
   /** Concurrent invocations at most (null: none reserved): GitHub's rate limits, not Lambda's, are the bound. */
@@ -28,13 +34,18 @@ export class StatusesStack extends Stack {
   constructor(scope: Construct, id: string, props: StatusesStackProps = {}) {
     super(scope, id, props);
     const bucket = importedBucketName();
-    const pipelines = `arn:${this.partition}:codepipeline:${this.region}:${this.account}:`;
-    const queue = (id: string) =>
-      new Queue(this, id, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
     // Two queues, two shapes: Lambda's on-failure records wrap the event (`requestPayload`);
     // EventBridge's dead letters are the event itself.
-    const deadLetters = queue('FailedStatuses');
-    const undelivered = queue('UndeliveredEvents');
+    const deadLetters = deadLetterQueue(this, 'FailedStatuses', {
+      id: 'DeadLetters',
+      description:
+        "execution state changes whose status could not be posted after all retries: replay each record's requestPayload to the function",
+    });
+    const undelivered = deadLetterQueue(this, 'UndeliveredEvents', {
+      id: 'UndeliveredEventAlarm',
+      description:
+        'execution state changes EventBridge could not hand to the function (throttled or missing for 2 hours): replay each message body to the function',
+    });
     const fn = bundledFunction(this, 'Statuses', 'statuses', {
       functionName: NAMES.statusesFunction,
       // A few GitHub requests per event, each up to 10 s of rate-limit waits plus 4 s for an answer.
@@ -45,21 +56,12 @@ export class StatusesStack extends Stack {
         RECORDS_PREFIX: NAMES.recordsPrefix,
         EVAL_PRINCIPAL_PREFIX: `arn:${this.partition}:sts::${this.account}:assumed-role/${evalRoleName(this.region)}/`,
       },
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new SqsDestination(deadLetters),
-      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      ...asyncInvocation(deadLetters, props.reservedConcurrency),
     });
     grantGithubCredential(this, fn, props);
     // Least privilege: read executions of the pipelines eval may start (AWS enforces the tag), and
     // the decision records and configs (for a pipeline's status context). Nothing else.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['codepipeline:GetPipelineExecution'],
-        resources: [`${pipelines}*`],
-        conditions: { Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } },
-      }),
-    );
+    fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:GetPipelineExecution']));
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:GetObject'],
@@ -91,18 +93,6 @@ export class StatusesStack extends Stack {
       'StatusesErrors',
       fn.metricErrors({ period: Duration.minutes(5) }),
       'statuses failed to post a commit status (GitHub or AWS unavailable, or rate limited): Lambda retries twice, then the dead-letter queue',
-    );
-    alarmOnAny(
-      this,
-      'DeadLetters',
-      deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      "execution state changes whose status could not be posted after all retries: replay each record's requestPayload to the function",
-    );
-    alarmOnAny(
-      this,
-      'UndeliveredEventAlarm',
-      undelivered.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      'execution state changes EventBridge could not hand to the function (throttled or missing for 2 hours): replay each message body to the function',
     );
   }
 }
