@@ -88,7 +88,10 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     .option('--new-branch', 'the push creates the branch: configs with onNewBranch always start')
     .option('--cwd <dir>', 'the clone for --git (default: the current directory)')
     .option('--repo <owner/name>', "the repository (default: from the payload, or the clone's origin remote)", repoArgument)
-    .option('--ref <ref>', 'the ref pushed, e.g. refs/heads/main or main (default: from the payload, else main)')
+    .option(
+      '--ref <ref>',
+      "the ref pushed, e.g. refs/heads/main or main (default: the payload's; with --git, the branch checked out, else main)",
+    )
     .option('--configs <dir>', 'every config under DIR (*.json configs and CloudFormation templates) instead of the local stack')
     .addOption(bucketOption())
     .addOption(prefixOption('configs'))

@@ -11,7 +11,7 @@ import {
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
-import { gitChangedPaths, gitRepository } from '../lib/git-changes';
+import { gitChangedPaths, gitCurrentBranch, gitRepository } from '../lib/git-changes';
 import { err, out, paint, UserError } from '../lib/output';
 
 export const EXPLAIN_HELP: CommandHelp = {
@@ -20,7 +20,8 @@ export const EXPLAIN_HELP: CommandHelp = {
 pattern that matched, or the reason it did not. The push is a payload (--payload) or a range of a
 local clone (--git): BASE...HEAD is what a branch forked from BASE changed (eval's rule for a new
 branch: use it for your branch before you push it); BASE..HEAD the difference between two commits
-(eval's rule for a forced push). The configs are the running local stack's, a bucket's (--bucket)
+(eval's rule for a forced push). With --git the push is to the branch checked out, unless --ref
+says otherwise (--ref main: what the changes start once they reach main). The configs are the running local stack's, a bucket's (--bucket)
 or a directory's (--configs).`,
   footer: 'Exit status: 0 when configs were compared, 1 when no config is for the repository.',
   examples: [
@@ -89,7 +90,9 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
   const range = options.git as string;
   return {
     repository,
-    ref: normaliseRef(options.ref ?? 'main'),
+    // The push this would be: of the branch checked out (main on a detached HEAD); --ref main asks
+    // what the changes start once they reach main.
+    ref: normaliseRef(options.ref ?? gitCurrentBranch(cwd) ?? 'main'),
     deleted: false,
     created: !!options['new-branch'],
     paths: gitChangedPaths(range, cwd),

@@ -17,7 +17,10 @@ GitHub's headers. By default it goes to the running local stack, signed with its
 To the local stack, a push then waits for eval's decisions and prints them, then waits for the
 executions it started to end and prints each pipeline's commit status transitions and the check run
 (the stack's stand-in GitHub records them); --no-wait prints the webhook's answer only.`,
-  examples: ['triggers send examples/pushes/orders-change.json', 'triggers send examples/pushes/orders-change.json --fail orders-service'],
+  examples: [
+    'triggers send examples/pushes/orders-change.json',
+    'triggers send examples/pushes/shared-lib-change.json --fail billing-service',
+  ],
   footer: 'Exit status: 0 when the webhook answered 2xx, 1 otherwise.',
 };
 

@@ -1,6 +1,9 @@
-import { localS3ClientConfig, startS3Server, type LocalS3ClientConfig } from '@monorepo-triggers/local-aws';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { localS3ClientConfig, startS3Server } from '@monorepo-triggers/local-aws';
 import { join } from 'node:path';
 import { UserError } from './output';
+import { awsS3Client } from './s3-clients';
 
 export const LOCAL_BUCKET = 'monorepo-triggers-local';
 
@@ -9,8 +12,8 @@ export interface ConfigBucket {
   bucket: string;
   /** Where it is served, for the user and the stack info. */
   s3Endpoint: string;
-  /** Settings for the CLI's own S3 client (`createS3Client`). */
-  clientConfig: LocalS3ClientConfig | { forcePathStyle: false };
+  /** A client for the CLI's own use of the bucket (seeding, the local CodePipeline's tags). */
+  createClient(): S3Client;
   /** What the bundles need in their environment to reach it (nothing for real S3). */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -27,8 +30,8 @@ export async function startConfigBucket(options: { aws: boolean; dataDir: string
       throw new UserError('--aws needs CONFIG_BUCKET (and credentials from the default chain: AWS_PROFILE, SSO, environment...)');
     return {
       bucket,
-      s3Endpoint: 'https://s3.amazonaws.com',
-      clientConfig: { forcePathStyle: false },
+      s3Endpoint: process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL'] ?? 'https://s3.amazonaws.com',
+      createClient: awsS3Client,
       env: {},
       stop: async () => undefined,
     };
@@ -37,7 +40,7 @@ export async function startConfigBucket(options: { aws: boolean; dataDir: string
   return {
     bucket: LOCAL_BUCKET,
     s3Endpoint: s3.endpoint,
-    clientConfig: localS3ClientConfig(s3.endpoint),
+    createClient: () => createS3Client(localS3ClientConfig(s3.endpoint)),
     env: s3.env,
     stop: () => s3.stop(),
   };

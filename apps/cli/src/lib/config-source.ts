@@ -1,12 +1,11 @@
 import { formatIssues, parseCfnProperties, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
-import { localS3ClientConfig } from '@monorepo-triggers/local-aws';
-import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore, storeSettingsFromEnv, type InvalidConfig } from '@monorepo-triggers/s3-config-store';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTriggerResources, parseTemplate } from './cfn-template';
 import { readLocalStack } from './local-state';
 import { UserError } from './output';
+import { awsS3Client, localStackS3Client } from './s3-clients';
 
 export interface SourceOptions {
   configs?: string;
@@ -81,7 +80,7 @@ export function openStore(options: SourceOptions): { store: S3ConfigStore; descr
       ...(options.prefix ? { CONFIG_PREFIX: options.prefix } : {}),
     });
     const store = new S3ConfigStore({
-      client: createS3Client({ forcePathStyle: settings.forcePathStyle }),
+      client: awsS3Client(),
       bucket: settings.bucket,
       prefix: settings.prefix,
     });
@@ -89,9 +88,8 @@ export function openStore(options: SourceOptions): { store: S3ConfigStore; descr
   }
   const local = readLocalStack();
   if (!local) throw new UserError('no local stack is running: start it with `npm start`, or pass --bucket BUCKET (or --configs DIR)');
-  const client = createS3Client(localS3ClientConfig(local.s3Endpoint));
   return {
-    store: new S3ConfigStore({ client, bucket: local.bucket, prefix: local.prefix }),
+    store: new S3ConfigStore({ client: localStackS3Client(local), bucket: local.bucket, prefix: local.prefix }),
     description: `local stack (s3://${local.bucket}/${local.prefix}/ on ${local.s3Endpoint})`,
   };
 }

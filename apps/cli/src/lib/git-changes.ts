@@ -33,3 +33,15 @@ export function gitRepository(cwd: string): string | undefined {
     return undefined;
   }
 }
+
+/** The branch checked out in the clone (`refs/heads/…`), or undefined on a detached HEAD. */
+export function gitCurrentBranch(cwd: string): string | undefined {
+  try {
+    return (
+      execFileSync('git', ['symbolic-ref', '-q', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() ||
+      undefined
+    );
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { createS3Client, DEFAULT_CONFIG_PREFIX } from '@monorepo-triggers/lambda-runtime';
+import { DEFAULT_CONFIG_PREFIX } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -113,7 +113,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const prefix = process.env['CONFIG_PREFIX'] ?? DEFAULT_CONFIG_PREFIX;
     const s3 = stopLater(await startConfigBucket(options));
-    const openStore = () => new S3ConfigStore({ client: createS3Client(s3.clientConfig), bucket: s3.bucket, prefix });
+    const openStore = () => new S3ConfigStore({ client: s3.createClient(), bucket: s3.bucket, prefix });
     // A stand-in GitHub with an App, unless the user brings a token for the real one.
     const github = options.aws || process.env['GITHUB_TOKEN'] ? undefined : stopLater(await startLocalGithubApp());
     // The statuses function, once loaded, gets every execution state change (as from EventBridge);
@@ -152,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const info: LocalStackInfo = {
       pid: process.pid,
+      ...(options.aws ? { aws: true } : {}),
       webhookUrl: server.url,
       s3Endpoint: s3.s3Endpoint,
       bucket: s3.bucket,

@@ -15,6 +15,8 @@ export interface LocalStackInfo {
   bucket: string;
   prefix: string;
   secretFile: string;
+  /** Started with --aws: the store is a real bucket, reached with the default credential chain. */
+  aws?: boolean;
   /** The stand-in GitHub API that records statuses and check runs (not with --aws). */
   githubUrl?: string;
   /** The local CodePipeline (not with --aws): `send --fail` tells it how an execution ends. */
