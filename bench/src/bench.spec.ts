@@ -24,6 +24,15 @@ describe('npm run bench (smoke run with tiny sizes, so it cannot rot)', () => {
     for (const w of results.webhook) expect(w.ratio).toBeGreaterThan(0);
     expect(results.eval).toHaveLength(4);
     expect(results.lambdaCpu).toMatch(/512 MB/);
+    // A cold container reads every config once; the next one reads the snapshot the first wrote instead.
+    expect(results.evalCold.filter((c: { later?: unknown }) => c.later).map((c: { configs: number }) => c.configs)).toEqual([10, 200]);
+    for (const c of results.evalCold.filter((c: { later?: unknown }) => c.later)) {
+      expect(c.first.cold.stats).toMatchObject({ gets: c.configs, snapshotGets: 1, snapshotHits: 0 });
+      expect(c.first.snapshotWrite.bytes).toBeGreaterThan(0);
+      expect(c.later.cold.stats).toMatchObject({ gets: 0, snapshotGets: 1, snapshotHits: c.configs });
+      expect(c.later.cold.started).toBe(c.first.cold.started);
+      expect(c.later.warm.stats).toMatchObject({ listPages: 1, gets: 0 });
+    }
     expect(results.s3).toEqual([{ configs: 10, unchanged: { list: 1, get: 0 }, oneChanged: { list: 1, get: 1 } }]);
     expect(results.coldStart.map((c: { app: string }) => c.app)).toEqual(['webhook']);
     // Cold starts are net of an empty node's start: with 3 smoke runs on a busy machine either net

@@ -11,15 +11,21 @@ import { lambdaShare, runSection } from './cpu-share';
 import { benchEndToEnd } from './e2e-bench';
 import { benchEngine, ENGINES, type EngineName, type EngineResult } from './engine-bench';
 import { benchEval, type EvalResult } from './eval-bench';
+import { benchEvalCold, coldContainer, type ColdResult } from './eval-cold-bench';
 import { benchHostile, type HostileResult } from './hostile-bench';
 import { evalChart, judgeTargets, markdown, type BenchResults } from './report';
 import { benchS3Cost } from './s3-cost-bench';
+import { DEFAULT_GET_CONCURRENCY } from '@monorepo-triggers/s3-config-store';
 import { benchWebhook } from './webhook-bench';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
+/** The first-byte latency the cold bench holds every S3 request (a typical in-region GET: 20-30 ms). */
+const S3_LATENCY_MS = 20;
+
 /** Sections that run in their own process (see runSection), by name. */
 function runOnly(section: string, smoke: boolean): unknown {
+  if (section === 'eval-cold-container') return coldContainer();
   if (section === 'eval-decisions') {
     const sizes = smoke ? [10, 100] : [10, 1_000, 10_000];
     const fileCounts = smoke ? [10, 100] : [10, 1_000, 10_000];
@@ -47,7 +53,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' } } });
   const smoke = !!values.smoke;
   if (values.only) {
-    process.stdout.write(JSON.stringify(runOnly(values.only, smoke)));
+    process.stdout.write(JSON.stringify(await runOnly(values.only, smoke)));
     return;
   }
   const root = resolve(__dirname, '..', '..');
@@ -76,6 +82,15 @@ async function main(): Promise<void> {
   );
   log('eval decisions');
   const evalResults = runSection<EvalResult[]>(root, lambda, 'eval-decisions', { args: smokeFlag });
+  log('eval cold and warm, S3 latency modelled');
+  const evalCold: ColdResult[] = await benchEvalCold(root, lambda, {
+    sizes: smoke ? [10, 200] : [10, 1_000, 10_000, 50_000],
+    latencyMs: S3_LATENCY_MS,
+    laterRuns: smoke ? 1 : 3,
+    tuneAt: smoke ? 50 : 1_000,
+    concurrencies: smoke ? [16] : [8, 16, 32, 64],
+    defaultConcurrency: DEFAULT_GET_CONCURRENCY,
+  });
   log('hostile configs');
   const hostile = runSection<HostileResult[]>(root, lambda, 'hostile', { args: smokeFlag });
   log('regex engines');
@@ -108,6 +123,8 @@ async function main(): Promise<void> {
     lambdaCpu: lambda.label,
     webhook,
     eval: evalResults,
+    evalCold,
+    s3LatencyMs: S3_LATENCY_MS,
     hostile,
     engines,
     s3,

@@ -18,6 +18,8 @@ export interface InfraOptions {
   webhookReservedConcurrency?: number | null;
   evalReservedConcurrency?: number | null;
   statusesReservedConcurrency?: number | null;
+  /** eval's memory in MB (default 512; its CPU share grows with it): more for repositories of tens of thousands of configs. */
+  evalMemorySize?: number;
 }
 
 /** The deployment's settings: keys of cdk.json's context, so they are committed and every deploy sees them. */
@@ -25,6 +27,7 @@ export const SETTING_KEYS = {
   webhookReservedConcurrency: 'monorepo-triggers:webhookReservedConcurrency',
   evalReservedConcurrency: 'monorepo-triggers:evalReservedConcurrency',
   statusesReservedConcurrency: 'monorepo-triggers:statusesReservedConcurrency',
+  evalMemorySize: 'monorepo-triggers:evalMemorySize',
   githubTokenSecretName: 'monorepo-triggers:githubTokenSecretName',
   githubAppSecretName: 'monorepo-triggers:githubAppSecretName',
 } as const;
@@ -44,6 +47,13 @@ function reservedConcurrency(key: string, value: unknown): number | null {
   return value;
 }
 
+/** A Lambda memory setting in MB: a whole number from 128 to 10,240 (Lambda's range). */
+function memorySize(key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 128 || value > 10_240)
+    throw new Error(`cdk.json context ${key} must be a whole number of MB from 128 to 10240; got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** The settings of a cdk.json context (see docs/deploy.md and docs/security.md); a bad value names its key. */
 export function infraSettings(context: Record<string, unknown>): Omit<InfraOptions, 'outdir' | 'env'> {
   const token = secretName(SETTING_KEYS.githubTokenSecretName, context[SETTING_KEYS.githubTokenSecretName]);
@@ -60,6 +70,7 @@ export function infraSettings(context: Record<string, unknown>): Omit<InfraOptio
       SETTING_KEYS.statusesReservedConcurrency,
       context[SETTING_KEYS.statusesReservedConcurrency] ?? 5,
     ),
+    evalMemorySize: memorySize(SETTING_KEYS.evalMemorySize, context[SETTING_KEYS.evalMemorySize] ?? 512),
     ...(token ? { githubTokenSecretName: token } : {}),
     ...(app ? { githubAppSecretName: app } : {}),
   };
@@ -81,6 +92,7 @@ const STACKS: Record<Deployable, StackFactory> = {
       env: options.env,
       ...githubCredential(options),
       reservedConcurrency: options.evalReservedConcurrency ?? null,
+      memorySize: options.evalMemorySize ?? 512,
     }),
   webhook: (app, options) =>
     new WebhookStack(app, NAMES.webhookStack, { env: options.env, reservedConcurrency: options.webhookReservedConcurrency ?? null }),

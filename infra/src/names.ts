@@ -1,4 +1,9 @@
-import { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX, DEFAULT_RECORDS_PREFIX } from '@monorepo-triggers/lambda-runtime/defaults';
+import {
+  DEFAULT_CONFIG_PREFIX,
+  DEFAULT_EVENTS_PREFIX,
+  DEFAULT_RECORDS_PREFIX,
+  DEFAULT_SNAPSHOT_PREFIX,
+} from '@monorepo-triggers/lambda-runtime/defaults';
 
 /**
  * Names the stacks agree on. Functions (and eval's role) have fixed names so one stack can reach another's function
@@ -26,6 +31,7 @@ export const NAMES = {
   configPrefix: DEFAULT_CONFIG_PREFIX,
   eventsPrefix: DEFAULT_EVENTS_PREFIX,
   recordsPrefix: DEFAULT_RECORDS_PREFIX,
+  snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX,
 } as const;
 
 /** eval's role in a region (IAM role names are account-wide; one deployment per region). */

@@ -87,6 +87,7 @@ describe('eval stack', () => {
           CONFIG_BUCKET: { 'Fn::ImportValue': NAMES.bucketExport },
           CONFIG_PREFIX: NAMES.configPrefix,
           EVENTS_PREFIX: NAMES.eventsPrefix,
+          SNAPSHOT_PREFIX: 'mono-repo/snapshots',
         }),
       },
     });
@@ -100,7 +101,7 @@ describe('eval stack', () => {
     template.eval.resourceCountIs('AWS::SQS::Queue', 1);
   });
 
-  it('may only start tagged pipelines, read pipeline tags, the config and events prefixes, write decision records and to its dead-letter queue', () => {
+  it('may only start tagged pipelines, read pipeline tags, the config and events prefixes, write decision records, read and write snapshots, and send to its dead-letter queue', () => {
     expect([...new Set(actions(template.eval))]).toEqual([
       'codepipeline:ListTagsForResource',
       'codepipeline:StartPipelineExecution',
@@ -119,8 +120,11 @@ describe('eval stack', () => {
     expect(JSON.stringify(s3Get?.Resource)).toMatch(new RegExp(`/${NAMES.configPrefix}/\\*.*/${NAMES.eventsPrefix}/\\*`));
     const list = statements(template.eval).find((s) => s.Action === 's3:ListBucket');
     expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } });
+    expect(JSON.stringify(s3Get?.Resource)).toContain('/mono-repo/snapshots/*');
     const put = statements(template.eval).find((s) => s.Action === 's3:PutObject');
-    expect(JSON.stringify(put?.Resource)).toMatch(new RegExp(`/${NAMES.recordsPrefix}/\\*"`));
+    // Decision records and snapshots; never the configs teams own (a snapshot outside their prefix
+    // cannot be written through cfresource).
+    expect(JSON.stringify(put?.Resource)).toMatch(new RegExp(`/${NAMES.recordsPrefix}/\\*".*/mono-repo/snapshots/\\*"`));
     expect(JSON.stringify(put?.Resource)).not.toContain(NAMES.configPrefix);
   });
 
@@ -428,7 +432,12 @@ describe('PipelineTrigger construct', () => {
 
 describe("the deployment's settings, from cdk.json's context", () => {
   it('defaults reserved concurrency to 25, 10 and 5, takes "none" to reserve nothing, and a GitHub token secret name', () => {
-    expect(infraSettings({})).toEqual({ webhookReservedConcurrency: 25, evalReservedConcurrency: 10, statusesReservedConcurrency: 5 });
+    expect(infraSettings({})).toEqual({
+      webhookReservedConcurrency: 25,
+      evalReservedConcurrency: 10,
+      statusesReservedConcurrency: 5,
+      evalMemorySize: 512,
+    });
     expect(
       infraSettings({
         [SETTING_KEYS.webhookReservedConcurrency]: 50,
@@ -440,6 +449,7 @@ describe("the deployment's settings, from cdk.json's context", () => {
       webhookReservedConcurrency: 50,
       evalReservedConcurrency: null,
       statusesReservedConcurrency: 2,
+      evalMemorySize: 512,
       githubTokenSecretName: 'ci/token',
     });
     expect(infraSettings({ [SETTING_KEYS.githubTokenSecretName]: '' })).not.toHaveProperty('githubTokenSecretName');
@@ -449,6 +459,19 @@ describe("the deployment's settings, from cdk.json's context", () => {
     );
     const unreserved = buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, evalReservedConcurrency: null }).stacks.eval;
     expect(JSON.stringify(Template.fromStack(unreserved).toJSON())).not.toContain('ReservedConcurrentExecutions');
+  });
+
+  it("gives eval the memory set (for repositories of tens of thousands of configs), within Lambda's 128-10,240 MB", () => {
+    expect(infraSettings({ [SETTING_KEYS.evalMemorySize]: 1024 })).toMatchObject({ evalMemorySize: 1024 });
+    const big = buildApp({ env: { account: '123456789012', region: 'eu-west-1' }, evalMemorySize: 1024 }).stacks.eval;
+    Template.fromStack(big).hasResourceProperties('AWS::Lambda::Function', { FunctionName: NAMES.evalFunction, MemorySize: 1024 });
+    template.eval.hasResourceProperties('AWS::Lambda::Function', { FunctionName: NAMES.evalFunction, MemorySize: 512 });
+    for (const value of [127, 10_241, 1024.5, '1024'])
+      expect(() => infraSettings({ [SETTING_KEYS.evalMemorySize]: value })).toThrow(
+        /^cdk.json context monorepo-triggers:evalMemorySize must be a whole number of MB from 128 to 10240/,
+      );
+    expect(infraSettings({ [SETTING_KEYS.evalMemorySize]: 128 }).evalMemorySize).toBe(128);
+    expect(infraSettings({ [SETTING_KEYS.evalMemorySize]: 10_240 }).evalMemorySize).toBe(10_240);
   });
 
   it.each([0, -1, 2.5, '25', 'lots'])('refuses %j, naming the key', (value) => {
@@ -506,6 +529,7 @@ describe('cdk.json', () => {
       webhookReservedConcurrency: 25,
       evalReservedConcurrency: 10,
       statusesReservedConcurrency: 5,
+      evalMemorySize: 512,
     });
   });
 

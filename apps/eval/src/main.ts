@@ -36,7 +36,12 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
       evaluation: {
         entitlements: new CodePipelineEntitlements(codepipeline),
         pipelineArnPrefix: arnPrefix,
-        configs: new S3ConfigStore({ client: s3, bucket: settings.bucket, prefix: settings.configPrefix }),
+        configs: new S3ConfigStore({
+          client: s3,
+          bucket: settings.bucket,
+          prefix: settings.configPrefix,
+          snapshotPrefix: settings.snapshotPrefix,
+        }),
         records: new DecisionRecordStore({ client: s3, bucket: settings.bucket, prefix: settings.recordsPrefix }),
         ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth) } : {}),
         starter: new CodePipelineStarter(codepipeline),

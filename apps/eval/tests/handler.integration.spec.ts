@@ -197,3 +197,76 @@ describe('a GitHub App from Secrets Manager (built bundle, real SDK client, @oct
     }
   });
 });
+
+describe("cold containers and the repository's config snapshot (built bundle, a fresh process per container)", () => {
+  let s3: S3Server;
+  let codepipeline: LocalCodePipeline;
+  let store: S3ConfigStore;
+  const savedEnv = { ...process.env };
+  /** One new container handles one push; its summary and snapshot log lines, and the S3 GETs it made. */
+  async function coldContainer(changedPaths: string[], after: string) {
+    await s3.sync();
+    const start = s3.requests.length;
+    const run = await runBundle(join(__dirname, '../../../dist/apps/eval/main.js'), [{ event: pushEvent({ changedPaths, after }) }], {});
+    await s3.sync();
+    const logs = run.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const configGets = s3.requests
+      .slice(start)
+      .filter((r) => r.method === 'GET' && !r.url.includes('list-type=2') && r.url.includes('/mono-repo/config/')).length;
+    return {
+      ok: run.results[0]?.ok,
+      listing: logs.find((l) => l['msg'] === 'summary')?.['listing'],
+      snapshot: logs.filter((l) => String(l['msg']).startsWith('snapshot')).map((l) => l['msg']),
+      configGets,
+    };
+  }
+
+  beforeAll(async () => {
+    [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline()]);
+    Object.assign(process.env, s3.env, { AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, CONFIG_BUCKET: BUCKET });
+    delete process.env['GITHUB_TOKEN'];
+    store = new S3ConfigStore({ client: createS3Client(localS3ClientConfig(s3.endpoint)), bucket: BUCKET, prefix: 'mono-repo/config' });
+    for (const config of monorepoConfigs) await store.put(config);
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await Promise.all([s3.stop(), codepipeline.stop()]);
+  });
+
+  it('the first container GETs each config and writes the snapshot; the next GETs none; a changed config is read and decides', async () => {
+    const first = await coldContainer(['libs/money/a.ts'], '3'.repeat(40));
+    expect(first).toEqual({
+      ok: true,
+      listing: { listPages: 1, gets: 4, cacheHits: 0, snapshotGets: 1, snapshotHits: 0 },
+      snapshot: ['snapshot-written'],
+      configGets: 4,
+    });
+    expect(codepipeline.starts.map((s) => s.pipelineName).sort()).toEqual(['billing', 'orders']);
+
+    const next = await coldContainer(['libs/money/b.ts'], '4'.repeat(40));
+    expect(next).toEqual({
+      ok: true,
+      listing: { listPages: 1, gets: 0, cacheHits: 4, snapshotGets: 1, snapshotHits: 4 },
+      snapshot: [],
+      configGets: 0,
+    });
+    expect(
+      codepipeline.starts
+        .slice(2)
+        .map((s) => s.pipelineName)
+        .sort(),
+    ).toEqual(['billing', 'orders']);
+
+    // orders stops following libs/money: the next container reads that one config, decides with it,
+    // and writes the snapshot again.
+    await store.put({ ...monorepoConfigs[0], includePaths: ['^services/orders/'] });
+    const changed = await coldContainer(['libs/money/c.ts'], '5'.repeat(40));
+    expect(changed).toEqual({
+      ok: true,
+      listing: { listPages: 1, gets: 1, cacheHits: 3, snapshotGets: 1, snapshotHits: 3 },
+      snapshot: ['snapshot-written'],
+      configGets: 1,
+    });
+    expect(codepipeline.starts.slice(4).map((s) => s.pipelineName)).toEqual(['billing']);
+  });
+});

@@ -16,6 +16,8 @@ import { onTaggedPipelines } from './tagged-pipelines';
 
 export interface EvalStackProps extends StackProps, GithubCredentialProps {
   /** Concurrent evaluations at most (null: none reserved). Throttled async invocations wait and retry. */
+  /** Memory in MB (default 512); the CPU share grows with it. */
+  memorySize?: number;
   reservedConcurrency?: number | null;
 }
 
@@ -42,11 +44,13 @@ export class EvalStack extends Stack {
       functionName: NAMES.evalFunction,
       role,
       timeout: Duration.minutes(2),
+      memorySize: props.memorySize ?? 512,
       environment: {
         CONFIG_BUCKET: bucket,
         CONFIG_PREFIX: NAMES.configPrefix,
         EVENTS_PREFIX: NAMES.eventsPrefix,
         RECORDS_PREFIX: NAMES.recordsPrefix,
+        SNAPSHOT_PREFIX: NAMES.snapshotPrefix,
         PIPELINE_ARN_PREFIX: pipelines,
       },
       ...asyncInvocation(deadLetters, props.reservedConcurrency),
@@ -54,7 +58,7 @@ export class EvalStack extends Stack {
     grantGithubCredential(this, fn, props);
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
     // eval checks that its value names the pushed repository), read their tags, read configs and
-    // claim-checked events, write decision records. Nothing else.
+    // claim-checked events, write decision records, read and write the config snapshots. Nothing else.
     fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:StartPipelineExecution']));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`${pipelines}*`] }));
     fn.addToRolePolicy(
@@ -63,11 +67,18 @@ export class EvalStack extends Stack {
         resources: [
           `arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`,
           `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`,
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.snapshotPrefix}/*`,
         ],
       }),
     );
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`] }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`,
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.snapshotPrefix}/*`,
+        ],
+      }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({

@@ -35,7 +35,7 @@ export { compileRefPattern, parseRef } from './decision/ref-patterns';
 export type { CompiledRefPattern, ParsedRef } from './decision/ref-patterns';
 export { compileTrigger } from './decision/compiled-trigger';
 export type { CompiledTrigger } from './decision/compiled-trigger';
-export { createChangeSet, pathsWithPrefix } from './decision/change-set';
+export { createChangeSet, pathsWithAnyPrefix, pathsWithPrefix } from './decision/change-set';
 export type { ChangeSet } from './decision/change-set';
 export { awaitsFullChangeList, decide, decidedOnIncompleteChanges } from './decision/decide';
 export type { Decision, DecisionReason, PathMatch, PushFacts } from './decision/decide';

@@ -10,5 +10,11 @@ export const DEFAULT_CONFIG_PREFIX = 'mono-repo/config';
 /** Where webhook stores push events too large for an asynchronous invoke (the claim check). */
 export const DEFAULT_EVENTS_PREFIX = 'mono-repo/events';
 
+/**
+ * Where eval keeps each repository's config snapshot: what a cold eval container reads instead of
+ * one GET per config (never under the config prefix, which cfresource writes for teams).
+ */
+export const DEFAULT_SNAPSHOT_PREFIX = 'mono-repo/snapshots';
+
 /** Where eval stores each push's decision record (`triggers why`), expired by the bucket's lifecycle rule. */
 export const DEFAULT_RECORDS_PREFIX = 'mono-repo/records';

@@ -1,7 +1,14 @@
 // The runtime toolkit every function shares: logging, settings, the S3 client, bounded concurrency
 // and the wording of zod issues. Defaults shared with infra and the CLI: `./defaults`.
-export { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX, DEFAULT_RECORDS_PREFIX } from './defaults';
-export { bucketVariables, booleanVariable, requiredVariable, secretsMaxAgeVariable, trimSlashes } from './lib/env-variables.schema';
+export { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX, DEFAULT_RECORDS_PREFIX, DEFAULT_SNAPSHOT_PREFIX } from './defaults';
+export {
+  bucketVariables,
+  booleanVariable,
+  prefixVariable,
+  requiredVariable,
+  secretsMaxAgeVariable,
+  trimSlashes,
+} from './lib/env-variables.schema';
 export { createLogger } from './lib/logger';
 export type { FunctionLogger, LogFields, Logger } from './lib/logger';
 export { mapLimit } from './lib/map-limit';

@@ -2,7 +2,7 @@ import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { postPushFeedback } from '@monorepo-triggers/github-feedback';
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import type { ListResult } from '@monorepo-triggers/s3-config-store';
+import type { ListResult, SnapshotSave } from '@monorepo-triggers/s3-config-store';
 import type { CompiledTriggerCache } from './compiled-cache';
 import { decideAll } from './decide-all';
 import { decisionRecordOf } from './decision-record';
@@ -12,7 +12,11 @@ import { report, type EvalSummary } from './report';
 import { startPipelines, type StartDependencies, type StartedPipeline } from './start-pipelines';
 
 export interface EvalDependencies extends StartDependencies {
-  configs: { list(repository: string): Promise<ListResult> };
+  configs: {
+    list(repository: string): Promise<ListResult>;
+    /** Writes the repository's snapshot when this container's first listing found it out of date. */
+    saveSnapshot?(repository: string): Promise<SnapshotSave>;
+  };
   /** Where each push's decision record is kept (`triggers why`); none: not kept. */
   records?: { put(record: DecisionRecord): Promise<string> };
   /** GitHub, for the full change list and the statuses and check run of each push; none: neither. */
@@ -20,6 +24,13 @@ export interface EvalDependencies extends StartDependencies {
   triggers: CompiledTriggerCache;
   log: Logger;
 }
+
+/**
+ * The most configs of one repository the benchmark measures a 512 MB eval with (bench/RESULTS.md).
+ * Beyond it eval still reads and decides every config, but says so: its time and memory are not
+ * known there, and an invocation that runs out of either fails loudly (retries, dead-letter queue).
+ */
+export const CONFIGS_MEASURED = 50_000;
 
 /**
  * Decides which pipelines a push concerns and starts them: every config gets one decision log line;
@@ -30,6 +41,14 @@ export async function evaluatePush(event: CompactPushEvent, deps: EvalDependenci
   const log: Logger = (fields) => deps.log({ deliveryId: event.deliveryId, repository: event.repository, ref: event.ref, ...fields });
 
   const listing = await deps.configs.list(event.repository);
+  const configCount = listing.configs.length + listing.invalid.length;
+  if (configCount > CONFIGS_MEASURED)
+    log({
+      msg: 'configs-beyond-measured',
+      configs: configCount,
+      measured: CONFIGS_MEASURED,
+      see: 'docs/architecture.md#reading-configs-and-its-limits',
+    });
   for (const bad of listing.invalid) log({ msg: 'invalid-config', key: bad.key, error: bad.error });
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
 
@@ -42,6 +61,7 @@ export async function evaluatePush(event: CompactPushEvent, deps: EvalDependenci
   const summary = report(event, listing, decided, started, log);
   // After every start, and before a failure makes Lambda retry: a retry publishes the same again.
   await publish(decisionRecordOf(event, listing, decided, started, new Date()), deps, log);
+  await saveSnapshot(event.repository, deps, log);
   if (summary.failed.length > 0) throw new StartFailures(summary);
   return summary;
 }
@@ -65,6 +85,21 @@ async function publish(record: DecisionRecord, deps: EvalDependencies, log: Logg
       ...(failed.length > 0 ? { failedStatuses: failed } : {}),
       checkRun: feedback.checkRun,
     });
+  }
+}
+
+/**
+ * Leaves the next cold container a snapshot of the repository's configs, when this one found it
+ * missing or out of date; never throws: a snapshot only saves requests, it decides nothing.
+ */
+async function saveSnapshot(repository: string, deps: EvalDependencies, log: Logger): Promise<void> {
+  if (!deps.configs.saveSnapshot) return;
+  try {
+    const saved = await deps.configs.saveSnapshot(repository);
+    if (saved.written) log({ msg: 'snapshot-written', key: saved.key, configs: saved.configs, bytes: saved.bytes });
+    else if (saved.reason === 'written-by-another') log({ msg: 'snapshot-written-by-another' });
+  } catch (error) {
+    log({ msg: 'snapshot-failed', error: `${(error as Error).name}: ${(error as Error).message}` });
   }
 }
 

@@ -89,10 +89,12 @@ describe('evalSettingsFromEnv', () => {
       configPrefix: 'mono-repo/config',
       eventsPrefix: 'mono-repo/events',
       recordsPrefix: 'mono-repo/records',
+      snapshotPrefix: 'mono-repo/snapshots',
       forcePathStyle: false,
       github: { apiUrl: 'https://api.github.com' },
       startConcurrency: 10,
     });
+    expect(evalSettingsFromEnv({ CONFIG_BUCKET: 'b', SNAPSHOT_PREFIX: '/team/snaps/' }).snapshotPrefix).toBe('team/snaps');
     expect(() => evalSettingsFromEnv({ CONFIG_BUCKET: 'b', GITHUB_API_URL: 'not a url', GITHUB_TOKEN: 'ghp_secret' })).toThrow(
       /GITHUB_API_URL/,
     );

@@ -8,6 +8,8 @@ export interface EvalSettings {
   eventsPrefix: string;
   /** Where each push's decision record goes. */
   recordsPrefix: string;
+  /** Where each repository's config snapshot goes (read by cold containers). */
+  snapshotPrefix: string;
   forcePathStyle: boolean;
   /** Which GitHub API, and the credential (a token or a GitHub App) if eval has one. */
   github: GithubSettings;
@@ -25,6 +27,7 @@ export function evalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EvalS
     configPrefix: s.CONFIG_PREFIX,
     eventsPrefix: s.EVENTS_PREFIX,
     recordsPrefix: s.RECORDS_PREFIX,
+    snapshotPrefix: s.SNAPSHOT_PREFIX,
     forcePathStyle: s.S3_FORCE_PATH_STYLE,
     github: githubSettingsOf(s, 'eval'),
     startConcurrency: s.START_CONCURRENCY,

@@ -1,29 +1,127 @@
 /** The paths a push changed, prepared once per push for every config to query. */
 export interface ChangeSet {
-  /** Distinct repo-relative paths, sorted by UTF-16 code unit so prefixes form contiguous runs. */
+  /** Distinct repo-relative paths, in the push's order (the order GitHub or git listed them). */
   readonly paths: readonly string[];
   /** False when the list may be missing paths (forced push, new branch, capped delivery…). */
   readonly complete: boolean;
 }
 
-export function createChangeSet(paths: Iterable<string>, complete: boolean): ChangeSet {
-  const sorted = [...new Set(paths)].sort();
-  return { paths: sorted, complete };
+/** A push of fewer paths is indexed at once: sorting a few dozen paths costs less than one walk's setup. */
+const MIN_WALKED_PATHS = 64;
+const NO_PATHS: readonly string[] = [];
+
+/**
+ * How a change set answers "which paths start with these prefixes", always in the push's order.
+ * A large push is walked while few configs have asked (a search that finds its path early stops
+ * early), and indexed, a sorted copy searched by binary search, once the walks have cost about what
+ * the sort does: a push of 10,000 paths against 10 configs never pays for the sort, one against
+ * 10,000 configs pays it once.
+ */
+class PrefixIndex {
+  /** The paths sorted by UTF-16 code unit, and beside each its place in the push (two flat arrays: faster to search). */
+  private sorted: string[] | undefined;
+  private sortedAt: number[] = [];
+  private walked = 0;
+  private readonly sortCost: number;
+
+  constructor(private readonly paths: readonly string[]) {
+    this.sortCost = paths.length * Math.max(1, Math.log2(paths.length));
+    if (paths.length < MIN_WALKED_PATHS) this.sort();
+  }
+
+  /** The paths that start with any of `prefixes` (all of them for ''), each once, in the push's order. */
+  withAnyPrefix(prefixes: readonly string[]): Iterable<string> {
+    if (!this.sorted && this.walked >= this.sortCost) this.sort();
+    if (!this.sorted) return prefixes.includes('') ? this.paths : this.walk(prefixes);
+    let places: number[] | undefined;
+    let runs = 0;
+    for (const prefix of prefixes) {
+      if (prefix === '') return this.paths;
+      const found = this.placesOf(prefix);
+      if (found.length === 0) continue;
+      places = places ? places.concat(found) : found;
+      runs++;
+    }
+    if (!places) return NO_PATHS;
+    if (runs > 1) {
+      // Prefixes may overlap (`libs/` and `libs/money/`): in order, each place once.
+      places.sort((a, b) => a - b);
+      places = places.filter((at, i) => i === 0 || places?.[i - 1] !== at);
+    }
+    return places.map((at) => this.paths[at] as string);
+  }
+
+  private sort(): void {
+    const { paths } = this;
+    this.sortedAt = paths
+      .map((_, at) => at)
+      .sort((a, b) => ((paths[a] as string) < (paths[b] as string) ? -1 : (paths[a] as string) > (paths[b] as string) ? 1 : 0));
+    this.sorted = this.sortedAt.map((at) => paths[at] as string);
+  }
+
+  private *walk(prefixes: readonly string[]): Generator<string> {
+    for (const path of this.paths) {
+      this.walked++;
+      for (const prefix of prefixes) {
+        if (path.startsWith(prefix)) {
+          yield path;
+          break;
+        }
+      }
+    }
+  }
+
+  /** The places in the push of the paths that start with `prefix`, in order (binary search in the sorted copy). */
+  private placesOf(prefix: string): number[] {
+    const sorted = this.sorted as string[];
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const places: number[] = [];
+    for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) places.push(this.sortedAt[i] as number);
+    return places.length > 1 ? places.sort((a, b) => a - b) : places;
+  }
 }
 
-/** Every path starting with `prefix`, in order, found by binary search (all of them for ''). */
-export function* pathsWithPrefix(changes: ChangeSet, prefix: string): Generator<string> {
-  const { paths } = changes;
-  let lo = 0;
-  let hi = paths.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((paths[mid] as string) < prefix) lo = mid + 1;
-    else hi = mid;
+/** A change set with its index beside it (a private field: the value is still just paths and complete). */
+class IndexedChangeSet implements ChangeSet {
+  readonly #index: PrefixIndex;
+
+  constructor(
+    readonly paths: readonly string[],
+    readonly complete: boolean,
+  ) {
+    this.#index = new PrefixIndex(paths);
   }
-  for (let i = lo; i < paths.length; i++) {
-    const path = paths[i] as string;
-    if (!path.startsWith(prefix)) return;
-    yield path;
+
+  static indexOf(changes: ChangeSet): PrefixIndex {
+    if (changes instanceof IndexedChangeSet) return changes.#index;
+    // A change set built by hand: index it once.
+    let index = handBuilt.get(changes);
+    if (!index) handBuilt.set(changes, (index = new PrefixIndex(changes.paths)));
+    return index;
   }
+}
+
+const handBuilt = new WeakMap<ChangeSet, PrefixIndex>();
+
+export function createChangeSet(paths: Iterable<string>, complete: boolean): ChangeSet {
+  return new IndexedChangeSet([...new Set(paths)], complete);
+}
+
+/**
+ * Every changed path starting with `prefix` (all of them for ''), in the push's order, however the
+ * change set answers: every config sees its candidates in the order the push listed them.
+ */
+export function pathsWithPrefix(changes: ChangeSet, prefix: string): Iterable<string> {
+  return IndexedChangeSet.indexOf(changes).withAnyPrefix([prefix]);
+}
+
+/** Every changed path starting with any of `prefixes`, each once, in the push's order. */
+export function pathsWithAnyPrefix(changes: ChangeSet, prefixes: readonly string[]): Iterable<string> {
+  return IndexedChangeSet.indexOf(changes).withAnyPrefix(prefixes);
 }

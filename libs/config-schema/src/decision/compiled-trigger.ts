@@ -10,17 +10,21 @@ export interface CompiledTrigger {
   readonly branches: readonly CompiledRefPattern[];
   readonly tags: readonly CompiledRefPattern[];
   readonly includes: readonly CompiledPathPattern[];
+  /** The includes' literal prefixes: a path that starts with none of them cannot count. */
+  readonly includePrefixes: readonly string[];
   readonly excludes: readonly CompiledPathPattern[];
 }
 
 /** Compiles a validated configuration. Throws only if it was not validated first. */
 export function compileTrigger(config: TriggerConfig): CompiledTrigger {
+  const includes = config.includePaths.map((source, index) => compilePathPattern(source, config.pathSyntax, index));
   return {
     config,
     repositoryKey: config.repository.toLowerCase(),
     branches: config.branches.map(compileRefPattern),
     tags: config.tags.map(compileRefPattern),
-    includes: config.includePaths.map((source, index) => compilePathPattern(source, config.pathSyntax, index)),
+    includes,
+    includePrefixes: includes.map((include) => include.prefix),
     excludes: config.excludePaths.map((source, index) => compilePathPattern(source, config.pathSyntax, index)),
   };
 }

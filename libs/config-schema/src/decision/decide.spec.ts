@@ -352,13 +352,22 @@ describe('decide', () => {
     expect(decision.detail.length).toBeGreaterThan(0);
   });
 
-  it('explains a skip by the first included-but-excluded path', () => {
+  it("explains a skip by the first included-but-excluded path in the push's order", () => {
     const d = decide(
       trigger(),
       { repository: 'acme/platform', ref: 'refs/heads/main', deleted: false },
       createChangeSet(['services/orders/b.md', 'services/orders/a.md'], true),
     );
-    expect(d.detail).toBe('no changed path counts: services/orders/a.md matches ^services/orders/ but is excluded by \\.md$');
+    expect(d.detail).toBe('no changed path counts: services/orders/b.md matches ^services/orders/ but is excluded by \\.md$');
+  });
+
+  it("reports the first path in the push's order that counts, whichever include it falls under", () => {
+    const d = decide(
+      trigger(),
+      { repository: 'acme/platform', ref: 'refs/heads/main', deleted: false },
+      createChangeSet(['docs/x.md', 'libs/money/b.ts', 'services/orders/a.ts'], true),
+    );
+    expect(d).toMatchObject({ start: true, match: { path: 'libs/money/b.ts', pattern: '^libs/money/', field: 'includePaths[1]' } });
   });
 });
 
@@ -404,9 +413,13 @@ describe('decide: the matching work per config is bounded', () => {
   it('on a push of 100,000 paths that its unanchored patterns all test, follows onIncompleteChanges and says why (the documented envelope)', () => {
     const d = decide(unanchored(), push, createChangeSet(manyPaths(100_000), true));
     expect(d).toMatchObject({ start: false, reason: 'changes-incomplete-skip', detail: expect.stringMatching(/work limit/) });
-    // A path that counts is still found when it comes before the limit.
-    const found = decide(unanchored(), push, createChangeSet([...manyPaths(100_000), 'package.json'], true));
+    // Paths are judged in the push's order: one that counts is found when it comes before the limit,
+    // and one that comes after it is not judged, so onIncompleteChanges decides.
+    const paths = manyPaths(100_000);
+    const found = decide(unanchored(), push, createChangeSet([...paths.slice(0, 10_000), 'package.json', ...paths.slice(10_000)], true));
     expect(found).toMatchObject({ start: true, reason: 'path-matched', match: { path: 'package.json' } });
+    const late = decide(unanchored(), push, createChangeSet([...paths, 'package.json'], true));
+    expect(late).toMatchObject({ start: false, reason: 'changes-incomplete-skip' });
   });
 
   it('after the work limit, still matches with plain-text includes, which cost nothing', () => {

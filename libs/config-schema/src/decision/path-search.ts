@@ -1,5 +1,5 @@
 import { LIMITS } from '../schema/limits';
-import { pathsWithPrefix, type ChangeSet } from './change-set';
+import { pathsWithAnyPrefix, type ChangeSet } from './change-set';
 import type { CompiledTrigger } from './compiled-trigger';
 import { MatchBudget } from './match-budget';
 import type { CompiledPathPattern } from './path-patterns';
@@ -14,9 +14,9 @@ export interface PathMatch {
 
 /** What the search over a push's paths found for one config. */
 export interface PathSearch {
-  /** The first changed path that counts (matches an include and no exclude). */
+  /** The first changed path, in the push's order, that counts (matches an include and no exclude). */
   match?: PathMatch;
-  /** When none counts: the first included path an exclude removed, to explain why. */
+  /** When none counts: the first included path (in the push's order) an exclude removed, to explain why. */
   excluded?: PathMatch & { excludedBy: string; excludedByField: string };
   /** A path that could concern the config but is too long to run through the engine. */
   tooLong?: string;
@@ -48,14 +48,12 @@ export function searchPaths(trigger: CompiledTrigger, changes: ChangeSet): PathS
     }
     return true;
   };
-  for (const include of trigger.includes) {
-    if (found.exhausted && include.programSize > 0) continue;
-    for (const path of pathsWithPrefix(changes, include.prefix)) {
-      if (!mayTest(include, path)) {
-        if (found.exhausted) break;
-        continue;
-      }
-      if (!include.test(path)) continue;
+  // Path by path in the push's order, as a reader of the push would: the first path that counts is
+  // the match, whichever include it falls under; a path no include's literal prefix fits is never seen.
+  for (const path of pathsWithAnyPrefix(changes, trigger.includePrefixes)) {
+    for (const include of trigger.includes) {
+      if (!path.startsWith(include.prefix) || (found.exhausted && include.programSize > 0)) continue;
+      if (!mayTest(include, path) || !include.test(path)) continue;
       let exclude: CompiledPathPattern | undefined;
       let judged = true;
       for (const candidate of trigger.excludes) {
@@ -68,11 +66,15 @@ export function searchPaths(trigger: CompiledTrigger, changes: ChangeSet): PathS
           break;
         }
       }
-      if (!judged) continue;
-      const match = { path, pattern: include.source, field: `includePaths[${include.index}]` };
-      if (!exclude) return { ...found, match, work: budget.used };
-      found.excluded ??= { ...match, excludedBy: exclude.source, excludedByField: `excludePaths[${exclude.index}]` };
+      if (!judged) break;
+      // Built only when used: most candidates of a large push are excluded, and only the first is kept.
+      const match = () => ({ path, pattern: include.source, field: `includePaths[${include.index}]` });
+      if (!exclude) return { ...found, match: match(), work: budget.used };
+      found.excluded ??= { ...match(), excludedBy: exclude.source, excludedByField: `excludePaths[${exclude.index}]` };
+      // The excludes judge the path, not the include: another include of it would end the same way.
+      break;
     }
+    if (found.exhausted && trigger.includes.every((include) => include.programSize > 0)) break;
   }
   return { ...found, work: budget.used };
 }

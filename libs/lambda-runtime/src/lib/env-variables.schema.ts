@@ -16,7 +16,7 @@ export const booleanVariable = z.pipe(
 export const requiredVariable = (purpose: string) => z.string(`is required: ${purpose}`).check(z.minLength(1, `is required: ${purpose}`));
 
 /** A key prefix in the bucket, slashes trimmed. */
-const prefixVariable = (fallback: string) => z.pipe(z._default(z.string(), fallback), z.transform(trimSlashes));
+export const prefixVariable = (fallback: string) => z.pipe(z._default(z.string(), fallback), z.transform(trimSlashes));
 
 /** Seconds a secret read from Secrets Manager is kept before it is read again. */
 export const secretsMaxAgeVariable = (fallbackSeconds: number) =>

@@ -17,6 +17,7 @@ import {
   type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
 import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
+import { decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT, snapshotKey, type ConfigSnapshot } from './config-snapshot';
 import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 
 /**
@@ -89,9 +90,19 @@ export interface InvalidConfig {
 /** What a listing cost, so callers can log and tests can count. */
 export interface ListStats {
   listPages: number;
+  /** GETs of config objects. */
   gets: number;
+  /** Configs served without a GET of their own: from the warm cache, or from the snapshot. */
   cacheHits: number;
+  /** GETs of the repository's snapshot (1 on a container's first listing of it, with snapshots on). */
+  snapshotGets?: number;
+  /** Configs taken from the snapshot instead of their own GET. */
+  snapshotHits?: number;
 }
+
+/** What `saveSnapshot` did. */
+export type SnapshotSave =
+  { written: true; key: string; bytes: number; configs: number } | { written: false; reason: 'not-due' | 'written-by-another' };
 
 export interface ListOptions {
   /** Called as pages are listed and objects read, for a progress display. */
@@ -113,9 +124,18 @@ export interface ConfigStoreOptions {
   pageSize?: number;
   /** Concurrent GETs when many configs changed since the last listing. */
   getConcurrency?: number;
+  /**
+   * Where per-repository snapshots live (see ConfigSnapshot): a container's first listing of a
+   * repository reads its snapshot instead of GETting every config, and `saveSnapshot` writes a
+   * new one when that listing found it missing or out of date. Unset: no snapshots.
+   */
+  snapshotPrefix?: string;
 }
 
 type ReadOutcome = { ok: true; value: StoredConfig } | { ok: false; value: InvalidConfig };
+
+/** GETs in flight while reading the configs a listing found new or changed (chosen by measurement: bench/RESULTS.md). */
+export const DEFAULT_GET_CONCURRENCY = 16;
 
 const JSON_CONTENT_TYPE = 'application/json';
 
@@ -130,13 +150,20 @@ export class S3ConfigStore {
   readonly prefix: string;
   private readonly pageSize: number;
   private readonly getConcurrency: number;
+  private readonly snapshotPrefix: string | undefined;
+  /**
+   * Repositories this container has listed, by their key prefix, with what it knows of their
+   * snapshot: the ETag it read (none: there was none) and whether it is due to be written again.
+   */
+  private readonly listedRepositories = new Map<string, { snapshotEtag?: string; snapshotDue: boolean }>();
 
   constructor(options: ConfigStoreOptions) {
     this.client = options.client;
     this.bucket = options.bucket;
     this.prefix = options.prefix;
     this.pageSize = options.pageSize ?? 1000;
-    this.getConcurrency = options.getConcurrency ?? 16;
+    this.getConcurrency = options.getConcurrency ?? DEFAULT_GET_CONCURRENCY;
+    this.snapshotPrefix = options.snapshotPrefix;
   }
 
   /** The key of a pipeline's configuration. */
@@ -163,22 +190,37 @@ export class S3ConfigStore {
     if (!result.ok) throw new ConfigValidationError(result.issues);
     const config = result.value;
     const key = this.keyFor(config.repository, config.pipelineName);
+    const written = await this.putObject(key, JSON.stringify(config, null, 2), JSON_CONTENT_TYPE, condition);
+    if (!written) throw new ConfigConflictError(key, condition as WriteCondition);
+    return { key, etag: written.etag, config };
+  }
+
+  /**
+   * PUTs an object, atomically with what the caller read when a condition is given (S3's 409s
+   * retried); undefined when S3 refused the condition, so nothing was written.
+   */
+  private async putObject(
+    key: string,
+    body: string | Uint8Array,
+    contentType: string,
+    condition?: WriteCondition,
+  ): Promise<{ etag: string } | undefined> {
     try {
       const output = await retryingConflicts(() =>
         this.client.send(
           new PutObjectCommand({
             Bucket: this.bucket,
             Key: key,
-            Body: JSON.stringify(config, null, 2),
-            ContentType: JSON_CONTENT_TYPE,
+            Body: body,
+            ContentType: contentType,
             ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
             ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
           }),
         ),
       );
-      return { key, etag: output.ETag ?? '', config };
+      return { etag: output.ETag ?? '' };
     } catch (error) {
-      if (conditionFailed(error, condition)) throw new ConfigConflictError(key, condition as WriteCondition);
+      if (conditionFailed(error, condition)) return undefined;
       throw error;
     }
   }
@@ -249,12 +291,20 @@ export class S3ConfigStore {
 
   /**
    * Every configuration of a repository (or, without one, of every repository): all ListObjectsV2
-   * pages, then a GET only for objects whose ETag is not in the warm cache. Invalid objects are
-   * returned beside the valid ones, never instead.
+   * pages, then a GET only for objects whose ETag is not in the warm cache. On a container's first
+   * listing of a repository, with snapshots on, the repository's snapshot is read beside the
+   * listing and serves every config whose key and ETag it holds. Invalid objects are returned
+   * beside the valid ones, never instead.
    */
   async list(repository?: string, options: ListOptions = {}): Promise<ListResult> {
     const prefix = repository === undefined ? (this.prefix === '' ? '' : `${this.prefix}/`) : repositoryPrefix(this.prefix, repository);
     const stats: ListStats = { listPages: 0, gets: 0, cacheHits: 0 };
+    // Read beside the listing, not after it: the snapshot's latency hides behind the pages'.
+    const firstListing = repository !== undefined && !this.listedRepositories.has(prefix);
+    const snapshot =
+      this.snapshotPrefix !== undefined && repository !== undefined && firstListing ? this.readSnapshot(repository) : undefined;
+    // Settled at once, so a listing that fails first leaves no unhandled rejection behind.
+    snapshot?.catch(() => undefined);
     const listed: { key: string; etag: string }[] = [];
     let token: string | undefined;
     do {
@@ -272,6 +322,21 @@ export class S3ConfigStore {
     const listedKeys = new Set(listed.map((o) => o.key));
     for (const key of this.cache.keys()) {
       if (key.startsWith(prefix) && !listedKeys.has(key)) this.cache.delete(key);
+    }
+    if (snapshot) {
+      const read = await snapshot;
+      stats.snapshotGets = 1;
+      if (typeof read === 'object') {
+        stats.snapshotHits = this.fillFromSnapshot(listed, read.snapshot);
+        const current = read.snapshot !== undefined && snapshotMatches(read.snapshot, listed);
+        this.listedRepositories.set(prefix, { snapshotEtag: read.etag, snapshotDue: !current });
+      } else {
+        stats.snapshotHits = 0;
+        // None yet: this container writes the first. Unreadable: leave it to a container that can read it.
+        this.listedRepositories.set(prefix, { snapshotDue: read === 'missing' });
+      }
+    } else if (firstListing) {
+      this.listedRepositories.set(prefix, { snapshotDue: false });
     }
 
     const outcomes = await mapLimit(listed, this.getConcurrency, async ({ key, etag }) => {
@@ -320,16 +385,21 @@ export class S3ConfigStore {
   }
 
   private parse(key: string, etag: string, text: string): ReadOutcome {
-    const invalid = (issues: ConfigIssue[], owner?: TriggerConfig['owner']): ReadOutcome => ({
-      ok: false,
-      value: { key, etag, issues, error: formatIssues(issues), ...(owner ? { owner } : {}) },
-    });
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
-      return invalid([{ path: '(root)', message: `is not JSON: ${(error as Error).message}` }]);
+      const issues = [{ path: '(root)', message: `is not JSON: ${(error as Error).message}` }];
+      return { ok: false, value: { key, etag, issues, error: formatIssues(issues) } };
     }
+    return this.parseDocument(key, etag, json);
+  }
+
+  private parseDocument(key: string, etag: string, json: unknown): ReadOutcome {
+    const invalid = (issues: ConfigIssue[], owner?: TriggerConfig['owner']): ReadOutcome => ({
+      ok: false,
+      value: { key, etag, issues, error: formatIssues(issues), ...(owner ? { owner } : {}) },
+    });
     // Objects read back get the same full validation as writes: one written to S3 by hand is refused
     // here, beside the others, rather than trusted. Paid once per object version (cached by ETag).
     const result = validateTriggerConfig(json);
@@ -351,4 +421,72 @@ export class S3ConfigStore {
     }
     return { ok: true, value: { key, etag, config: result.value } };
   }
+
+  /**
+   * The repository's snapshot and its ETag (`snapshot` unset when the object is not a snapshot this
+   * store can use); `missing` when there is none; `unreadable` when reading it failed. A snapshot
+   * only saves requests, so no failure to read one may fail a listing: the configs are GET instead.
+   */
+  private async readSnapshot(repository: string): Promise<{ etag: string; snapshot?: ConfigSnapshot } | 'missing' | 'unreadable'> {
+    const key = snapshotKey(this.snapshotPrefix as string, repository);
+    try {
+      const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const body = await output.Body?.transformToByteArray();
+      const snapshot = body ? decodeSnapshot(body, { prefix: this.prefix, repository }) : undefined;
+      return { etag: output.ETag ?? '', ...(snapshot ? { snapshot } : {}) };
+    } catch (error) {
+      // A 403 is how S3 answers a missing key to a caller without an unconditioned s3:ListBucket
+      // (eval's is conditioned on prefixes); eval may read this prefix, so it means missing too.
+      return error instanceof NoSuchKey || statusOf(error) === 403 ? 'missing' : 'unreadable';
+    }
+  }
+
+  /**
+   * Caches every listed config the snapshot holds with the same key and ETag, validated again as
+   * if read from its own object; returns how many. Everything else is left for its own GET.
+   */
+  private fillFromSnapshot(listed: { key: string; etag: string }[], snapshot: ConfigSnapshot | undefined): number {
+    if (!snapshot) return 0;
+    const held = new Map(snapshot.configs.map((entry) => [entry.key, entry]));
+    let hits = 0;
+    for (const { key, etag } of listed) {
+      const entry = held.get(key);
+      if (!entry || etag === '' || entry.etag !== etag || this.cache.get(key)?.value.etag === etag) continue;
+      this.cache.set(key, this.parseDocument(key, etag, entry.config));
+      hits++;
+    }
+    return hits;
+  }
+
+  /**
+   * Writes the repository's snapshot from what this container holds, if its first listing found the
+   * snapshot missing or out of date; at most once per container and repository. Conditional on the
+   * snapshot it read, so when containers started together race, one writes and the others leave it.
+   */
+  async saveSnapshot(repository: string): Promise<SnapshotSave> {
+    const prefix = repositoryPrefix(this.prefix, repository);
+    const state = this.listedRepositories.get(prefix);
+    if (this.snapshotPrefix === undefined || !state?.snapshotDue) return { written: false, reason: 'not-due' };
+    state.snapshotDue = false;
+    const snapshot: ConfigSnapshot = { format: SNAPSHOT_FORMAT, prefix: this.prefix, repository, configs: [], invalid: [] };
+    for (const [key, outcome] of this.cache) {
+      if (!key.startsWith(prefix)) continue;
+      if (outcome.ok) snapshot.configs.push({ key, etag: outcome.value.etag, config: outcome.value.config });
+      else snapshot.invalid.push({ key, etag: outcome.value.etag });
+    }
+    const key = snapshotKey(this.snapshotPrefix, repository);
+    const body = encodeSnapshot(snapshot);
+    const condition: WriteCondition = state.snapshotEtag ? { ifMatch: state.snapshotEtag } : { ifNoneMatch: '*' };
+    const written = await this.putObject(key, body, 'application/gzip', condition);
+    if (!written) return { written: false, reason: 'written-by-another' };
+    if (written.etag) state.snapshotEtag = written.etag;
+    return { written: true, key, bytes: body.length, configs: snapshot.configs.length };
+  }
+}
+
+/** Whether a snapshot holds exactly the listed objects (same keys, same ETags), valid or not. */
+function snapshotMatches(snapshot: ConfigSnapshot, listed: { key: string; etag: string }[]): boolean {
+  if (snapshot.configs.length + snapshot.invalid.length !== listed.length) return false;
+  const held = new Map([...snapshot.configs, ...snapshot.invalid].map((entry) => [entry.key, entry.etag]));
+  return listed.every(({ key, etag }) => held.get(key) === etag);
 }
