@@ -4,7 +4,7 @@ import { Artifact, Pipeline } from 'aws-cdk-lib/aws-codepipeline';
 import { ManualApprovalAction, S3SourceAction } from 'aws-cdk-lib/aws-codepipeline-actions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { ENTITLEMENT_TAG, OWNER_STACKS_TAG } from '@monorepo-triggers/config-schema';
+import { ENTITLEMENT_TAG, OWNER_STACKS_TAG, parseCfnProperties } from '@monorepo-triggers/config-schema';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -347,6 +347,28 @@ describe('PipelineTrigger construct', () => {
       ExcludePaths: ['\\.md$'],
       Variables: { SERVICE: 'orders' },
     });
+  });
+
+  it('passes the booleans as CloudFormation strings, which the resource reads back (honourSkipCi, reportSkipped)', () => {
+    const stack = new Stack(new App(), 'Team');
+    new PipelineTrigger(stack, 'Scan', {
+      repository: 'acme/platform',
+      pipelineName: 'scan',
+      branches: ['**'],
+      includePaths: ['^security/'],
+      honourSkipCi: false,
+      reportSkipped: true,
+    });
+    const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::PipelineTrigger')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(resource?.Properties).toMatchObject({ HonourSkipCi: 'false', ReportSkipped: 'true' });
+    // As cfresource receives them: the service token resolved to its ARN.
+    const parsed = parseCfnProperties({
+      ...resource?.Properties,
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cfresource',
+    });
+    expect(parsed.ok ? [parsed.value.honourSkipCi, parsed.value.reportSkipped] : parsed.issues).toEqual([false, true]);
   });
 
   it('given the pipeline itself, tags it with the repository and targets it by reference', () => {

@@ -376,6 +376,38 @@ Resources:
       expect(byPipeline['web-app']).toMatchObject({ start: false, reason: 'no-path-matched' });
     });
 
+    it("--git honours [skip ci] in the head commit's message, as eval does, and says so", () => {
+      const repo = GitRepo.create('acme/platform');
+      try {
+        repo.commit('base', { 'services/orders/app.ts': 'v1' });
+        repo.commit('orders: tidy\n\n[ci skip]', { 'services/orders/app.ts': 'v2' });
+        const run = (extra: string[] = []) =>
+          triggers([
+            'explain',
+            '--git',
+            'HEAD~1..HEAD',
+            '--cwd',
+            repo.dir,
+            '--configs',
+            'examples/configs',
+            '--repo',
+            'acme/platform',
+            ...extra,
+          ]);
+        const json = JSON.parse(run(['--json']).stdout);
+        expect(json.push.skipCi).toBe('[ci skip]');
+        expect(json.decisions.find((d: { pipeline: string }) => d.pipeline === 'orders-service').decision).toMatchObject({
+          start: false,
+          reason: 'skip-ci',
+        });
+        expect(run().stdout).toMatch(
+          /^skip {2}orders-service: the head commit's message says \[ci skip\] \(set honourSkipCi to false to build such pushes\) \[skip-ci\]$/m,
+        );
+      } finally {
+        repo.remove();
+      }
+    });
+
     describe('follows the rule eval follows for what a push changed', () => {
       const configs = join(dir, 'rule-configs');
       const repo = GitRepo.create('acme/platform');

@@ -30,6 +30,8 @@ const CONFIGS = [
   { pipelineName: 'c', branches: ['**'], includePaths: ['^apps/c/'], ...pinned },
   { pipelineName: 'release-always', branches: ['release/**'], includePaths: ['^apps/'], onNewBranch: 'always', ...pinned },
   { pipelineName: 'release-changes', branches: ['release/**'], includePaths: ['^apps/'], ...pinned },
+  // A scanner that builds every push that touches its rules, [skip ci] or not.
+  { pipelineName: 'scan', branches: ['**'], includePaths: ['^security/'], honourSkipCi: false, onIncompleteChanges: 'skip', ...pinned },
 ];
 
 /** A repository whose main holds one file per app (commit B). */
@@ -267,5 +269,24 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
       fallback: expect.stringMatching(/payload's paths and each config's onIncompleteChanges/),
       steps: [{ step: 'tree-diff', outcome: 'failed' }],
     });
+  });
+  it("[skip ci] in the head commit's message (not only its subject) starts nothing but the configs that do not honour it", async () => {
+    const { repo, base } = baseRepo();
+    const head = repo.commit('tidy app a and the scanner rules\n\nNothing to deploy. [skip ci]', {
+      'apps/a/x.ts': 'x',
+      'security/rules.yaml': 'r',
+    });
+    await push(repo, { ref: 'refs/heads/main', before: base, after: head });
+    expect(started()).toEqual(['scan']);
+    expectPinnedTo(head);
+    const a = logs.find((l) => l['msg'] === 'decision' && l['pipeline'] === 'a');
+    expect(a).toMatchObject({ action: 'skipped', reason: 'skip-ci', detail: expect.stringContaining('[skip ci]') });
+
+    // The next push without the marker builds what it changed (the skipped commit's paths are not
+    // carried over: a push is judged on its own commits, as GitHub Actions does).
+    codepipeline.reset();
+    const next = repo.commit('change app b', { 'apps/b/y.ts': 'y' });
+    await push(repo, { ref: 'refs/heads/main', before: head, after: next });
+    expect(started()).toEqual(['b']);
   });
 });

@@ -32,6 +32,8 @@ export interface PipelineTriggerProps {
   statusContext?: string;
   /** Post `success` ("skipped: …") on commits the pipeline does not build, for a required check. */
   reportSkipped?: boolean;
+  /** Start nothing for a branch push whose head commit says `[skip ci]` (default true); false builds it anyway. */
+  honourSkipCi?: boolean;
   /** The cfresource function ARN; by default the export of the monorepo-triggers stack. */
   serviceToken?: string;
 }
@@ -84,6 +86,7 @@ export class PipelineTrigger extends Construct {
       ...(props.statusContext ? { StatusContext: props.statusContext } : {}),
       // CloudFormation passes scalars as strings; the resource reads "true" / "false".
       ...(props.reportSkipped !== undefined ? { ReportSkipped: String(props.reportSkipped) } : {}),
+      ...(props.honourSkipCi !== undefined ? { HonourSkipCi: String(props.honourSkipCi) } : {}),
     };
     // Tokens resolve at deploy time; check everything else now.
     const checkable = {

@@ -6,12 +6,13 @@ import {
   describeChangeRule,
   githubPushSchema,
   payloadPathsAreChanges,
+  skipCiMarker,
   toCompactPushEvent,
 } from '@monorepo-triggers/push-event';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
-import { gitChangedPaths, gitCurrentBranch, gitRepository } from '../lib/git-changes';
+import { gitChangedPaths, gitCommitMessage, gitCurrentBranch, gitRepository } from '../lib/git-changes';
 import { err, out, paint, UserError } from '../lib/output';
 
 export const EXPLAIN_HELP: CommandHelp = {
@@ -50,6 +51,8 @@ interface PushUnderTest {
   /** Which difference the paths are (see ChangeRule). */
   rule: string;
   incompleteReasons?: string[];
+  /** The `[skip ci]`-style marker in the head commit's message, if any. */
+  skipCi?: string;
 }
 
 function pushFrom(options: ExplainOptions): PushUnderTest {
@@ -82,12 +85,14 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
         ? describeChangeRule(rule)
         : `${describeChangeRule(rule)}; eval asks GitHub for it, explain shows the fallback: the payload's paths and onIncompleteChanges`,
       ...(event.incompleteReasons ? { incompleteReasons: event.incompleteReasons } : {}),
+      ...(event.skipCi ? { skipCi: event.skipCi } : {}),
     };
   }
   const cwd = options.cwd ?? process.cwd();
   const repository = options.repo ?? gitRepository(cwd);
   if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
   const range = options.git as string;
+  const skipCi = skipCiMarker(gitCommitMessage(range, cwd));
   return {
     repository,
     // The push this would be: of the branch checked out (main on a detached HEAD); --ref main asks
@@ -100,6 +105,7 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
     rule: range.includes('...')
       ? `the difference from the merge base (git diff ${range}), as eval takes it for a new branch`
       : `the difference between the two commits (git diff ${range.replace('..', ' ')}), as eval takes it for a forced push`,
+    ...(skipCi ? { skipCi } : {}),
   };
 }
 
@@ -107,7 +113,7 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
   const push = pushFrom(options);
   const loaded = await loadConfigs(options, options.configs ? undefined : push.repository);
   const changes = createChangeSet(push.paths, push.complete);
-  const facts = { repository: push.repository, ref: push.ref, deleted: push.deleted, created: push.created };
+  const facts = { repository: push.repository, ref: push.ref, deleted: push.deleted, created: push.created, skipCi: push.skipCi };
   const decisions = loaded.configs
     .map(({ key, config }) => ({ key, pipeline: config.pipelineName, decision: decide(compileTrigger(config), facts, changes) }))
     // Configs of other repositories (from --configs DIR) are not part of this push's story.

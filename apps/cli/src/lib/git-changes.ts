@@ -45,3 +45,14 @@ export function gitCurrentBranch(cwd: string): string | undefined {
     return undefined;
   }
 }
+
+/** The full message of a range's head commit (`HEAD` of `main...HEAD`), as a push of it would carry. */
+export function gitCommitMessage(range: string, cwd: string): string | undefined {
+  const head = /\.\.\.?([^.\s]+)$/.exec(range)?.[1];
+  if (!head) return undefined;
+  try {
+    return execFileSync('git', ['log', '-1', '--format=%B', head], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+}

@@ -40,7 +40,13 @@ export async function decideAll(
   startNow: (batch: PlannedStart[]) => void,
 ): Promise<DecidedPush> {
   const rule = changeRule(event);
-  const facts = { repository: event.repository, ref: event.ref, deleted: event.deleted, created: createsBranch(rule) };
+  const facts = {
+    repository: event.repository,
+    ref: event.ref,
+    deleted: event.deleted,
+    created: createsBranch(rule),
+    ...(event.skipCi ? { skipCi: event.skipCi } : {}),
+  };
   const undecided = (d: PlannedStart) => awaitsFullChangeList(d.decision);
 
   const certainPaths = payloadPathsAreChanges(rule) ? event.changedPaths : [];

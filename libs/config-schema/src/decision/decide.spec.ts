@@ -352,6 +352,32 @@ describe('decide', () => {
     expect(decision.detail.length).toBeGreaterThan(0);
   });
 
+  describe('[skip ci] in the head commit message', () => {
+    const main = { repository: 'acme/platform', ref: 'refs/heads/main', deleted: false, skipCi: '[skip ci]' };
+    const changes = createChangeSet(['services/orders/a.ts'], true);
+    it('starts nothing on a branch push, and says which marker and how to opt out', () => {
+      expect(decide(trigger(), main, changes)).toEqual({
+        start: false,
+        reason: 'skip-ci',
+        detail: "the head commit's message says [skip ci] (set honourSkipCi to false to build such pushes)",
+        refPattern: 'main',
+      });
+    });
+    it('decides as usual for a config with honourSkipCi false (a security scan), and on a branch it does not build', () => {
+      expect(decide(trigger({ honourSkipCi: false }), main, changes)).toMatchObject({ start: true, reason: 'path-matched' });
+      expect(decide(trigger(), { ...main, ref: 'refs/heads/feature' }, changes)).toMatchObject({ reason: 'branch-not-matched' });
+    });
+    it('never skips a tag push: a tag is a release', () => {
+      expect(decide(trigger({ tags: ['v*'] }), { ...main, ref: 'refs/tags/v1' }, changes)).toMatchObject({
+        start: true,
+        reason: 'tag-matched',
+      });
+    });
+    it('wins over onNewBranch always: the pusher asked for no build', () => {
+      expect(decide(trigger({ onNewBranch: 'always' }), { ...main, created: true }, changes)).toMatchObject({ reason: 'skip-ci' });
+    });
+  });
+
   it("explains a skip by the first included-but-excluded path in the push's order", () => {
     const d = decide(
       trigger(),

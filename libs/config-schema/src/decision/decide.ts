@@ -18,7 +18,8 @@ export type DecisionReason =
   | 'path-matched'
   | 'no-path-matched'
   | 'changes-incomplete-trigger'
-  | 'changes-incomplete-skip';
+  | 'changes-incomplete-skip'
+  | 'skip-ci';
 
 export interface Decision {
   start: boolean;
@@ -50,6 +51,8 @@ export interface PushFacts {
   deleted: boolean;
   /** True when the push created the branch (see the config's onNewBranch). */
   created?: boolean;
+  /** The `[skip ci]`-style marker in the head commit's message, if any (see the config's honourSkipCi). */
+  skipCi?: string;
 }
 
 /**
@@ -103,6 +106,15 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
       start: false,
       reason: 'branch-not-matched',
       detail: `branch ${ref.name} matches none of ${trigger.branches.map((p) => p.source).join(', ')}`,
+    };
+  }
+  // Asked for by whoever pushed, before any path is looked at; a tag push is a release and is never skipped.
+  if (push.skipCi && config.honourSkipCi) {
+    return {
+      start: false,
+      reason: 'skip-ci',
+      detail: `the head commit's message says ${push.skipCi} (set honourSkipCi to false to build such pushes)`,
+      refPattern: branch.source,
     };
   }
   if (push.created && config.onNewBranch === 'always') {

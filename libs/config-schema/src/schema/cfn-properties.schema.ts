@@ -42,6 +42,7 @@ export const cfnPropertiesSchema = z.strictObject({
   Variables: z.optional(z.record(z.string(), cfnScalar)),
   StatusContext: cfnOptionalScalar,
   ReportSkipped: cfnOptionalBoolean,
+  HonourSkipCi: cfnOptionalBoolean,
 });
 
 export type CfnProperties = z.input<typeof cfnPropertiesSchema>;
@@ -61,6 +62,7 @@ const FIELD_BY_PROPERTY = {
   Variables: 'variables',
   StatusContext: 'statusContext',
   ReportSkipped: 'reportSkipped',
+  HonourSkipCi: 'honourSkipCi',
 } as const;
 
 const PROPERTY_BY_FIELD = new Map<string, string>(Object.entries(FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]));

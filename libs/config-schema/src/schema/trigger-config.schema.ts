@@ -172,6 +172,13 @@ const triggerConfigShape = z.strictObject({
         'Post a success status ("skipped: <reason>") on every pushed commit this pipeline does not build, so its context can be a required check without hanging.',
       ),
     ),
+  honourSkipCi: z
+    ._default(z.boolean(), true)
+    .check(
+      z.describe(
+        'Start nothing for a branch push whose head commit message contains [skip ci], [ci skip] or [no ci] (the default); false builds such pushes too, e.g. for a security scan.',
+      ),
+    ),
   owner: z.optional(ownerSchema).check(z.describe('Set by the CloudFormation resource that owns this config.')),
 });
 

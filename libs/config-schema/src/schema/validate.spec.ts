@@ -30,6 +30,7 @@ describe('validateTriggerConfig', () => {
         onNewBranch: 'changes',
         variables: {},
         reportSkipped: false,
+        honourSkipCi: true,
       },
     });
   });
@@ -231,6 +232,7 @@ describe('parseCfnProperties', () => {
         variables: { SERVICE: 'orders' },
         statusContext: 'pipeline/orders-service/required',
         reportSkipped: true,
+        honourSkipCi: true,
         owner,
       },
     });
@@ -244,6 +246,15 @@ describe('parseCfnProperties', () => {
   ])('reads ReportSkipped %j as %j (an empty string is unset: the default)', (value, expected) => {
     const result = parseCfnProperties({ ...props, ReportSkipped: value });
     expect(result.ok && result.value.reportSkipped).toBe(expected);
+  });
+
+  it('reads HonourSkipCi ("false" builds [skip ci] pushes; unset honours them)', () => {
+    const off = parseCfnProperties({ ...props, HonourSkipCi: 'false' });
+    expect(off.ok && off.value.honourSkipCi).toBe(false);
+    const unset = parseCfnProperties({ ...props });
+    expect(unset.ok && unset.value.honourSkipCi).toBe(true);
+    const bad = parseCfnProperties({ ...props, HonourSkipCi: 'no' });
+    expect(!bad.ok && bad.issues.map((i) => i.path)).toEqual(['HonourSkipCi']);
   });
 
   it('names ReportSkipped when it is not a boolean', () => {

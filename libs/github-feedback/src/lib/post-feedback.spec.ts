@@ -119,10 +119,12 @@ describe('postPushFeedback against the local GitHub stand-in', () => {
     expect(github.statuses.filter((s) => s.context === 'pipeline/billing/required').map((s) => s.state)).toEqual(['failure']);
   });
 
-  it('passes a required check only for pushes that do not concern the pipeline, not for a skip on an incomplete change list', async () => {
+  it('passes a required check only for pushes that do not concern the pipeline, not for a skip on an incomplete change list or for [skip ci]', async () => {
     const incomplete = pushRecord({
       configs: [
         outcome({ pipeline: 'docs', reportSkipped: true, reason: 'changes-incomplete-skip', detail: 'the full change list is unknown' }),
+        // As GitHub Actions does: [skip ci] leaves a required check pending rather than pass it unbuilt.
+        outcome({ pipeline: 'orders', reportSkipped: true, reason: 'skip-ci', detail: "the head commit's message says [skip ci]" }),
         outcome({ pipeline: 'web', reportSkipped: true, reason: 'branch-not-matched', detail: 'branch feature/x matches none of main' }),
       ],
     });

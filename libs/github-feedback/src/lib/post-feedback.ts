@@ -16,7 +16,8 @@ const NO_COMMIT = /^0+$/;
 
 /**
  * The reasons that mean "this push does not concern the pipeline": only these pass a required check.
- * A skip decided on an incomplete change list (`changes-incomplete-skip`) is not one of them.
+ * Neither a skip decided on an incomplete change list (`changes-incomplete-skip`) nor a `[skip ci]`
+ * push (`skip-ci`: GitHub Actions too leaves a required check pending for it) is one of them.
  */
 const NOT_CONCERNED = new Set(['no-path-matched', 'branch-not-matched', 'tag-not-matched']);
 

@@ -32,7 +32,7 @@ export const githubPushSchema = z.object({
     z.nullish(z.array(commitSchema)),
     z.transform((list) => list ?? []),
   ),
-  head_commit: z.nullish(z.object({ id: z.string() })),
+  head_commit: z.nullish(z.object({ id: z.string(), message: z.nullish(z.string()) })),
 });
 
 export type GithubPush = z.output<typeof githubPushSchema>;

@@ -45,6 +45,13 @@ describe('toCompactPushEvent', () => {
       });
       const every = new Set(p.commits.flatMap((c) => [...c.added, ...c.removed, ...c.modified]));
       expect(new Set(event.changedPaths)).toEqual(every);
+      // Their head commits' messages carry no marker; the same push with one appended carries it.
+      expect(event.skipCi).toBeUndefined();
+      const headCommit = (payload as { head_commit?: { message: string } | null }).head_commit;
+      if (headCommit && !p.deleted) {
+        const marked = compact({ ...p, head_commit: { ...headCommit, message: `${headCommit.message}\n\n[no ci]` } });
+        expect(compactPushEventSchema.parse(marked).skipCi).toBe('[no ci]');
+      }
     },
   );
 
@@ -101,6 +108,14 @@ describe('toCompactPushEvent', () => {
   it('keeps the commit an annotated tag points at, which differs from the tag object in after', () => {
     const event = compact({ ...base, ref: 'refs/tags/v1', after: 't'.repeat(40), head_commit: { id: 'c'.repeat(40) }, commits: [] });
     expect(event).toMatchObject({ after: 't'.repeat(40), headCommit: 'c'.repeat(40) });
+  });
+
+  it("carries the [skip ci] marker of the head commit's message (the head commit's only, as GitHub Actions reads it)", () => {
+    const head = (message: string) => ({ id: 'c'.repeat(40), message });
+    expect(compact({ ...base, head_commit: head('docs: typo\n\n[skip ci]') }).skipCi).toBe('[skip ci]');
+    expect(compact({ ...base, head_commit: head('feat: build me') }).skipCi).toBeUndefined();
+    expect(compact({ ...base, head_commit: { id: 'c'.repeat(40) } }).skipCi).toBeUndefined();
+    expect(compact({ ...base, deleted: true, commits: [], after: '0'.repeat(40), head_commit: head('[ci skip]') }).skipCi).toBeUndefined();
   });
 
   it('never marks a deleted ref incomplete', () => {

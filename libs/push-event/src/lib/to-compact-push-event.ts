@@ -1,5 +1,6 @@
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { GithubPush } from './github-push.schema';
+import { skipCiMarker } from './skip-ci';
 
 /**
  * GitHub's documented caps for push deliveries: at most 2,048 commits, and a commit's added /
@@ -35,6 +36,7 @@ export function toCompactPushEvent(push: GithubPush, deliveryId: string): Compac
     if (cappedLists > 0) incomplete.push(`${cappedLists} commit(s) list at or near GitHub's cap of about ${GITHUB_PATH_LIST_CAP} paths`);
     if (emptyDistinct > 0) incomplete.push(`${emptyDistinct} commit(s) list no changed path`);
   }
+  const skipCi = push.deleted ? undefined : skipCiMarker(push.head_commit?.message);
   return {
     type: 'push',
     version: 1,
@@ -51,5 +53,6 @@ export function toCompactPushEvent(push: GithubPush, deliveryId: string): Compac
     changedPaths: [...changed].sort(),
     commitCount: push.commits.length,
     ...(incomplete.length > 0 ? { incompleteReasons: incomplete } : {}),
+    ...(skipCi ? { skipCi } : {}),
   };
 }

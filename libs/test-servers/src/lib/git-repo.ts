@@ -127,7 +127,7 @@ export class GitRepo {
       base_ref: null,
       compare: `https://github.com/${this.fullName}/compare/${push.before.slice(0, 12)}...${push.after.slice(0, 12)}`,
       commits,
-      head_commit: push.deleted ? null : { id: push.after, message: this.git('log', '-1', '--format=%s', push.after).trim() },
+      head_commit: push.deleted ? null : { id: push.after, message: this.git('log', '-1', '--format=%B', push.after).trim() },
       repository: {
         id: 1,
         name,
