@@ -4,4 +4,8 @@ export { GITHUB_MAX_COMMITS, GITHUB_PATH_LIST_CAP, toCompactPushEvent } from './
 export { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges } from './lib/change-rule';
 export type { ChangeRule } from './lib/change-rule';
 export { SKIP_CI_MARKERS, skipCiMarker } from './lib/skip-ci';
+export { githubPullRequestSchema } from './lib/github-pull-request.schema';
+export type { GithubPullRequest } from './lib/github-pull-request.schema';
+export { PULL_REQUEST_EVENTS, pullRequestEventOf, toCompactPullRequestEvent } from './lib/to-compact-pull-request-event';
+export type { PullRequestEvent } from './lib/to-compact-pull-request-event';
 export type { SkipCiMarker } from './lib/skip-ci';

@@ -34,6 +34,35 @@ export const compactPushEventSchema = z.object({
 
 export type CompactPushEvent = z.output<typeof compactPushEventSchema>;
 
+/**
+ * A pull request event as webhook will hand it to eval (issue 20, in progress: not yet one of
+ * eval's inputs). Which PR, which event, its base and head, and whether its code is a fork's.
+ */
+export const compactPullRequestEventSchema = z.object({
+  type: z.literal('pull_request'),
+  version: z.literal(1),
+  deliveryId: z.string(),
+  repository: z.string(),
+  defaultBranch: z.optional(z.string()),
+  number: z.int().check(z.positive()),
+  /** opened, synchronize, reopened, ready_for_review, or merged (a `closed` delivery of a merged PR). */
+  event: z.enum(['opened', 'synchronize', 'reopened', 'ready_for_review', 'merged']),
+  draft: z.boolean(),
+  baseRef: z.string(),
+  baseSha: z.string(),
+  headRef: z.string(),
+  /** The commit a build of the PR is pinned to. */
+  headSha: z.string(),
+  /** `owner/name` of the head repository; absent when it was deleted. */
+  headRepository: z.optional(z.string()),
+  /** The head repository is not the base repository: a stranger's code until a config allows forks. */
+  fromFork: z.boolean(),
+  /** For `merged`: the commit the merge made on the base branch. */
+  mergeCommit: z.optional(z.string()),
+});
+
+export type CompactPullRequestEvent = z.output<typeof compactPullRequestEventSchema>;
+
 /** What eval is invoked with when the event is too large for an asynchronous invoke. */
 export const claimCheckSchema = z.object({
   type: z.literal('push-claim-check'),

@@ -1,0 +1,47 @@
+import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
+import type { GithubPullRequest } from './github-pull-request.schema';
+
+/**
+ * The pull_request actions that can start a pipeline: new code to build (opened, reopened, new
+ * commits), a draft made ready, and, for configs that opt in, a merge (`closed` with `merged: true`).
+ * Every other action (labels, reviews, assignees, a close without merge…) starts nothing.
+ */
+export const PULL_REQUEST_EVENTS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'merged'] as const;
+export type PullRequestEvent = (typeof PULL_REQUEST_EVENTS)[number];
+
+/** The event a delivery's action is, or undefined when it can start nothing. */
+export function pullRequestEventOf(pull: Pick<GithubPullRequest, 'action' | 'pull_request'>): PullRequestEvent | undefined {
+  if (pull.action === 'closed') return pull.pull_request.merged === true ? 'merged' : undefined;
+  return (PULL_REQUEST_EVENTS as readonly string[]).includes(pull.action) && pull.action !== 'merged'
+    ? (pull.action as PullRequestEvent)
+    : undefined;
+}
+
+/**
+ * Reduces a validated GitHub pull_request delivery to the compact event eval consumes, or undefined
+ * for an action that can start nothing. A pull request is from a fork when its head repository is not
+ * the base repository (or no longer exists): such code is a stranger's until a config says otherwise.
+ */
+export function toCompactPullRequestEvent(pull: GithubPullRequest, deliveryId: string): CompactPullRequestEvent | undefined {
+  const event = pullRequestEventOf(pull);
+  if (!event) return undefined;
+  const { base, head, draft, merge_commit_sha: mergeCommit } = pull.pull_request;
+  const headRepository = head.repo?.full_name;
+  return {
+    type: 'pull_request',
+    version: 1,
+    deliveryId,
+    repository: pull.repository.full_name,
+    ...(pull.repository.default_branch ? { defaultBranch: pull.repository.default_branch } : {}),
+    number: pull.number,
+    event,
+    draft,
+    baseRef: `refs/heads/${base.ref}`,
+    baseSha: base.sha,
+    headRef: `refs/heads/${head.ref}`,
+    headSha: head.sha,
+    ...(headRepository ? { headRepository } : {}),
+    fromFork: headRepository?.toLowerCase() !== base.repo?.full_name.toLowerCase() || !base.repo,
+    ...(event === 'merged' && mergeCommit ? { mergeCommit } : {}),
+  };
+}
