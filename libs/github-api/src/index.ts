@@ -10,6 +10,7 @@ export {
   checkRunSchema,
   combinedStatusSchema,
   compareSchema,
+  pullRequestFilesSchema,
   githubAppCredentialsSchema,
   treeSchema,
 } from './lib/github-api.schema';

@@ -6,6 +6,9 @@ export const compareSchema = z.object({
   merge_base_commit: z.optional(z.object({ sha: z.string() })),
 });
 
+/** One page of a pull request's files (`GET /repos/{o}/{r}/pulls/{n}/files`). */
+export const pullRequestFilesSchema = z.array(z.object({ filename: z.string(), previous_filename: z.optional(z.string()) }));
+
 /** The parts of GitHub's recursive tree answer eval reads (`GET /repos/{o}/{r}/git/trees/{sha}?recursive=1`). */
 export const treeSchema = z.object({
   truncated: z.optional(z.boolean()),

@@ -11,7 +11,15 @@ const run = promisify(execFile);
  * the compare API lists at most 300 files for a whole comparison (and only on its first page); a
  * recursive tree holds at most 100,000 entries, beyond which GitHub answers with `truncated: true`.
  */
-export const GITHUB_LIMITS = { compareFiles: 300, compareCommitsPerPage: 250, treeEntries: 100_000, statusesPerContext: 1000 } as const;
+export const GITHUB_LIMITS = {
+  compareFiles: 300,
+  compareCommitsPerPage: 250,
+  treeEntries: 100_000,
+  statusesPerContext: 1000,
+  /** A pull request's files: at most 3,000 in all, 100 a page (30 by default). */
+  pullRequestFiles: 3000,
+  pullRequestFilesPerPage: 100,
+} as const;
 
 const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
 /** GitHub refuses a check run summary over 65,535 bytes. */
@@ -140,6 +148,8 @@ export interface LocalGithub extends Pick<RecordingServer, 'endpoint' | 'request
   readonly statuses: PostedStatus[];
   /** Check runs as they stand (created, then updated in place); a test may add another app's. */
   readonly checkRuns: CheckRun[];
+  /** Opens pull request `number` of `repository` from `head` into `base` (commits or refs of its git repository). */
+  openPullRequest(repository: string, number: number, pull: { base: string; head: string }): void;
 }
 
 /** A check run the stand-in holds. */
@@ -291,6 +301,31 @@ async function compare(dir: string, basehead: string, query: URLSearchParams, en
   };
 }
 
+/**
+ * GET /repos/{o}/{r}/pulls/{n}/files: the pull request's changes since its merge base with the base
+ * (as GitHub shows them), 30 a page by default and at most 100, and no more than 3,000 in all.
+ */
+async function pullRequestFiles(
+  dir: string,
+  pull: { base: string; head: string },
+  query: URLSearchParams,
+  endpoint: string,
+  path: string,
+): Promise<CannedResponse> {
+  const [base, head] = await Promise.all([resolveCommit(dir, pull.base), resolveCommit(dir, pull.head)]);
+  if (!base || !head) return { status: 404, body: { message: 'Not Found' } };
+  const mergeBase = (await git(dir, ['merge-base', base, head])).trim();
+  const files = parseNameStatus(await git(dir, ['diff', '--name-status', '-M', '-z', mergeBase, head])).slice(
+    0,
+    GITHUB_LIMITS.pullRequestFiles,
+  );
+  const perPage = Math.min(GITHUB_LIMITS.pullRequestFilesPerPage, Math.max(1, Number(query.get('per_page') ?? '30')));
+  const page = Math.max(1, Number(query.get('page') ?? '1'));
+  const headers: Record<string, string> = {};
+  if (page * perPage < files.length) headers['link'] = `<${endpoint}${path}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+  return { status: 200, headers, body: files.slice((page - 1) * perPage, page * perPage) };
+}
+
 /** GET /repos/{o}/{r}/git/trees/{sha}?recursive=1: entries of a commit's tree, truncated at 100,000. */
 async function tree(dir: string, rev: string, query: URLSearchParams): Promise<CannedResponse> {
   const commit = await resolveCommit(dir, decodeURIComponent(rev));
@@ -321,6 +356,7 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
   const issuedTokens: LocalGithub['issuedTokens'] = [];
   const statuses: PostedStatus[] = [];
   const runs: CheckRun[] = [];
+  const pulls = new Map<string, { base: string; head: string }>();
   const server = await startRecordingServer(async (request: RecordedRequest) => {
     if (failure && (!failure.method || failure.method === request.method) && (!failure.path || failure.path.test(request.path)))
       return failure.answer;
@@ -397,6 +433,14 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
         new Set(issuedTokens.map((t) => t.token)),
         options.app?.appId,
       );
+    const pullRoute = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname);
+    if (pullRoute && request.method === 'GET') {
+      const repository = decodeURIComponent(pullRoute[1] as string).toLowerCase();
+      const pull = pulls.get(`${repository}#${pullRoute[2]}`);
+      const dir = byName.get(repository);
+      if (!pull || !dir) return { status: 404, body: { message: 'Not Found' } };
+      return pullRequestFiles(dir, pull, url.searchParams, endpoint, url.pathname);
+    }
     const route = /^\/repos\/([^/]+\/[^/]+)\/(compare|git\/trees)\/(.+)$/.exec(url.pathname);
     const dir = route ? byName.get(decodeURIComponent(route[1] as string).toLowerCase()) : undefined;
     if (!route || !dir || request.method !== 'GET') return { status: 404, body: { message: 'Not Found' } };
@@ -414,6 +458,9 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     stop: () => server.stop(),
     failWith(answer, only) {
       failure = answer ? { answer, ...only } : undefined;
+    },
+    openPullRequest(repository, number, pull) {
+      pulls.set(`${repository.toLowerCase()}#${number}`, pull);
     },
   };
 }
