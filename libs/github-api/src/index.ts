@@ -9,6 +9,7 @@ export {
   checkRunListSchema,
   checkRunSchema,
   combinedStatusSchema,
+  commitSchema,
   compareSchema,
   pullRequestFilesSchema,
   githubAppCredentialsSchema,

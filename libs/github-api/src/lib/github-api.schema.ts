@@ -6,6 +6,9 @@ export const compareSchema = z.object({
   merge_base_commit: z.optional(z.object({ sha: z.string() })),
 });
 
+/** The parts of a commit eval reads (`GET /repos/{o}/{r}/commits/{sha}`): its message. */
+export const commitSchema = z.object({ sha: z.string(), commit: z.object({ message: z.string() }) });
+
 /** One page of a pull request's files (`GET /repos/{o}/{r}/pulls/{n}/files`). */
 export const pullRequestFilesSchema = z.array(z.object({ filename: z.string(), previous_filename: z.optional(z.string()) }));
 

@@ -433,6 +433,13 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
         new Set(issuedTokens.map((t) => t.token)),
         options.app?.appId,
       );
+    const commitRoute = /^\/repos\/([^/]+\/[^/]+)\/commits\/([0-9a-f]{40})$/.exec(url.pathname);
+    if (commitRoute && request.method === 'GET') {
+      const dir = byName.get(decodeURIComponent(commitRoute[1] as string).toLowerCase());
+      const sha = dir ? await resolveCommit(dir, commitRoute[2] as string) : undefined;
+      if (!dir || !sha) return { status: 404, body: { message: 'Not Found' } };
+      return { status: 200, body: { sha, commit: { message: (await git(dir, ['log', '-1', '--format=%B', sha])).replace(/\n+$/, '') } } };
+    }
     const pullRoute = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname);
     if (pullRoute && request.method === 'GET') {
       const repository = decodeURIComponent(pullRoute[1] as string).toLowerCase();
