@@ -1,4 +1,4 @@
-import { createChangeSet, pathsWithPrefix } from './change-set';
+import { createChangeSet, pathsWithAnyPrefix, pathsWithPrefix } from './change-set';
 
 /** The answer written the obvious way: the distinct paths, in the order given, that start with the prefix. */
 const expected = (paths: string[], prefix: string) => [...new Set(paths)].filter((p) => p.startsWith(prefix));
@@ -29,6 +29,20 @@ describe('createChangeSet / pathsWithPrefix', () => {
   it("answers '' (every path) from the index at once, and the same afterwards", () => {
     const changes = createChangeSet(paths, false);
     for (const prefix of prefixes) expect([prefix, [...pathsWithPrefix(changes, prefix)]]).toEqual([prefix, expected(paths, prefix)]);
+  });
+
+  it('answers several prefixes at once, overlapping ones too, each path once in the order given, in both modes', () => {
+    const sets = [
+      ['libs/', 'libs/3/'],
+      ['services', 'docs/'],
+      ['docs/0/', 'Ünïcode/1', 'nope/'],
+      ['apps/', 'apps/'],
+    ];
+    const any = (prefixes: string[]) => [...new Set(paths)].filter((p) => prefixes.some((prefix) => p.startsWith(prefix)));
+    const changes = createChangeSet(paths, true);
+    for (let round = 0; round < 12; round++)
+      for (const prefixes of sets)
+        expect([round, prefixes, [...pathsWithAnyPrefix(changes, prefixes)]]).toEqual([round, prefixes, any(prefixes)]);
   });
 
   it('works for a change set built by hand (no index yet)', () => {

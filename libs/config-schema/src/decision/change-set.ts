@@ -9,6 +9,8 @@ export interface ChangeSet {
 /** A push of fewer paths is indexed at once: sorting a few dozen paths costs less than one walk's setup. */
 const MIN_WALKED_PATHS = 64;
 const NO_PATHS: readonly string[] = [];
+/** Up to this many candidates are listed at once; more are produced lazily. */
+const EAGER_CANDIDATES = 16;
 
 /**
  * How a change set answers "which paths start with these prefixes", always in the push's order.
@@ -21,6 +23,8 @@ class PrefixIndex {
   /** The paths sorted by UTF-16 code unit, and beside each its place in the push (two flat arrays: faster to search). */
   private sorted: string[] | undefined;
   private sortedAt: number[] = [];
+  /** Each prefix's places, once asked (see placesOf). */
+  private readonly places = new Map<string, number[]>();
   private walked = 0;
   private readonly sortCost: number;
 
@@ -33,22 +37,32 @@ class PrefixIndex {
   withAnyPrefix(prefixes: readonly string[]): Iterable<string> {
     if (!this.sorted && this.walked >= this.sortCost) this.sort();
     if (!this.sorted) return prefixes.includes('') ? this.paths : this.walk(prefixes);
-    let places: number[] | undefined;
-    let runs = 0;
-    for (const prefix of prefixes) {
-      if (prefix === '') return this.paths;
-      const found = this.placesOf(prefix);
-      if (found.length === 0) continue;
-      places = places ? places.concat(found) : found;
-      runs++;
+    if (prefixes.includes('')) return this.paths;
+    const runs = prefixes.map((prefix) => this.placesOf(prefix)).filter((run) => run.length > 0);
+    if (runs.length === 0) return NO_PATHS;
+    // A few candidates: at once. Many (a broad prefix like `services/`): lazily, so a search that
+    // finds its path early stops there instead of paying for every candidate.
+    const total = runs.reduce((sum, run) => sum + run.length, 0);
+    return total <= EAGER_CANDIDATES ? [...this.merge(runs)] : this.merge(runs);
+  }
+
+  /** The paths at the places of `runs` (each sorted), in place order, each place once (prefixes may overlap: `libs/`, `libs/money/`). */
+  private *merge(runs: readonly number[][]): Generator<string> {
+    const next = runs.map(() => 0);
+    let last = -1;
+    for (;;) {
+      let pick = -1;
+      for (let r = 0; r < runs.length; r++) {
+        const at = (runs[r] as number[])[next[r] as number];
+        if (at !== undefined && (pick === -1 || at < ((runs[pick] as number[])[next[pick] as number] as number))) pick = r;
+      }
+      if (pick === -1) return;
+      const at = (runs[pick] as number[])[next[pick] as number] as number;
+      next[pick] = (next[pick] as number) + 1;
+      if (at === last) continue;
+      last = at;
+      yield this.paths[at] as string;
     }
-    if (!places) return NO_PATHS;
-    if (runs > 1) {
-      // Prefixes may overlap (`libs/` and `libs/money/`): in order, each place once.
-      places.sort((a, b) => a - b);
-      places = places.filter((at, i) => i === 0 || places?.[i - 1] !== at);
-    }
-    return places.map((at) => this.paths[at] as string);
   }
 
   private sort(): void {
@@ -71,8 +85,13 @@ class PrefixIndex {
     }
   }
 
-  /** The places in the push of the paths that start with `prefix`, in order (binary search in the sorted copy). */
+  /**
+   * The places in the push of the paths that start with `prefix`, in order: found once per prefix by
+   * binary search in the sorted copy, then kept, since many configs share a prefix (`services/`).
+   */
   private placesOf(prefix: string): number[] {
+    const known = this.places.get(prefix);
+    if (known) return known;
     const sorted = this.sorted as string[];
     let lo = 0;
     let hi = sorted.length;
@@ -83,7 +102,9 @@ class PrefixIndex {
     }
     const places: number[] = [];
     for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(prefix); i++) places.push(this.sortedAt[i] as number);
-    return places.length > 1 ? places.sort((a, b) => a - b) : places;
+    if (places.length > 1) places.sort((a, b) => a - b);
+    this.places.set(prefix, places);
+    return places;
   }
 }
 
@@ -115,13 +136,14 @@ export function createChangeSet(paths: Iterable<string>, complete: boolean): Cha
 
 /**
  * Every changed path starting with `prefix` (all of them for ''), in the push's order, however the
- * change set answers: every config sees its candidates in the order the push listed them.
+ * change set answers: every config sees its candidates in the order the push listed them. Iterate
+ * the answer once (it may be lazy).
  */
 export function pathsWithPrefix(changes: ChangeSet, prefix: string): Iterable<string> {
   return IndexedChangeSet.indexOf(changes).withAnyPrefix([prefix]);
 }
 
-/** Every changed path starting with any of `prefixes`, each once, in the push's order. */
+/** Every changed path starting with any of `prefixes`, each once, in the push's order. Iterate the answer once. */
 export function pathsWithAnyPrefix(changes: ChangeSet, prefixes: readonly string[]): Iterable<string> {
   return IndexedChangeSet.indexOf(changes).withAnyPrefix(prefixes);
 }

@@ -10,7 +10,7 @@ import {
 } from '@monorepo-triggers/test-servers';
 import { gzipSync } from 'node:zlib';
 import { S3ConfigStore, type ListResult } from './config-store';
-import { encodeSnapshot, SNAPSHOT_FORMAT, snapshotKey } from './config-snapshot';
+import { encodeSnapshot, schemaFingerprint, SNAPSHOT_FORMAT, snapshotKey } from './config-snapshot';
 
 const BUCKET = 'trigger-configs';
 const REPOSITORY = 'acme/platform';
@@ -141,6 +141,7 @@ describe('config snapshots: a cold container reads one object instead of one per
       snapshotKey(snapshotPrefix, REPOSITORY),
       encodeSnapshot({
         format: SNAPSHOT_FORMAT,
+        schema: schemaFingerprint(),
         prefix,
         repository: REPOSITORY,
         configs: listed.configs.map(({ key, etag, config: c }) =>
@@ -162,7 +163,7 @@ describe('config snapshots: a cold container reads one object instead of one per
     expect(result.configs).toHaveLength(23);
   });
 
-  it('ignores a snapshot it cannot use (not gzip, another format, prefix or repository) and replaces it', async () => {
+  it('ignores a snapshot it cannot use (not gzip, another format, defaults, prefix or repository, malformed entries) and replaces it', async () => {
     const key = snapshotKey(snapshotPrefix, REPOSITORY);
     const listed = (await withoutSnapshots().list(REPOSITORY)).configs.map(({ key: k, etag, config: c }) => ({ key: k, etag, config: c }));
     const unusable: [string, Uint8Array | string][] = [
@@ -171,9 +172,52 @@ describe('config snapshots: a cold container reads one object instead of one per
       ['another format', gzipSync(JSON.stringify({ format: 2, prefix, repository: REPOSITORY, configs: listed, invalid: [] }))],
       [
         'another prefix',
-        encodeSnapshot({ format: SNAPSHOT_FORMAT, prefix: 'other', repository: REPOSITORY, configs: listed, invalid: [] }),
+        encodeSnapshot({
+          format: SNAPSHOT_FORMAT,
+          schema: schemaFingerprint(),
+          prefix: 'other',
+          repository: REPOSITORY,
+          configs: listed,
+          invalid: [],
+        }),
       ],
-      ['another repository', encodeSnapshot({ format: SNAPSHOT_FORMAT, prefix, repository: 'acme/other', configs: listed, invalid: [] })],
+      [
+        'another repository',
+        encodeSnapshot({
+          format: SNAPSHOT_FORMAT,
+          schema: schemaFingerprint(),
+          prefix,
+          repository: 'acme/other',
+          configs: listed,
+          invalid: [],
+        }),
+      ],
+      // Written by a release whose defaults differ: its entries would carry those defaults.
+      [
+        'other defaults',
+        encodeSnapshot({
+          format: SNAPSHOT_FORMAT,
+          schema: 'an-older-validator',
+          prefix,
+          repository: REPOSITORY,
+          configs: listed,
+          invalid: [],
+        }),
+      ],
+      // Entries of the wrong shape are dropped; the configs they stood for are read one by one.
+      [
+        'malformed entries',
+        gzipSync(
+          JSON.stringify({
+            format: SNAPSHOT_FORMAT,
+            schema: schemaFingerprint(),
+            prefix,
+            repository: REPOSITORY,
+            configs: [null, 7, { key: 1 }, ...listed.map(({ key, etag }) => ({ key, etag, config: null }))],
+            invalid: [null, 'x'],
+          }),
+        ),
+      ],
     ];
     for (const [what, body] of unusable) {
       await rawPut(key, body);

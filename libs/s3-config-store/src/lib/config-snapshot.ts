@@ -1,4 +1,5 @@
-import type { TriggerConfig } from '@monorepo-triggers/config-schema';
+import { validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { repositoryPrefix } from './config-key';
 
@@ -12,6 +13,11 @@ import { repositoryPrefix } from './config-key';
  */
 export interface ConfigSnapshot {
   format: typeof SNAPSHOT_FORMAT;
+  /**
+   * The defaults of the validator that wrote the entries (see schemaFingerprint): entries hold
+   * configs with the writer's defaults filled in, so a reader whose defaults differ must not use them.
+   */
+  schema: string;
   /** The config prefix the entries' keys are under. */
   prefix: string;
   repository: string;
@@ -20,6 +26,24 @@ export interface ConfigSnapshot {
 }
 
 export const SNAPSHOT_FORMAT = 1;
+
+let fingerprint: string | undefined;
+
+/**
+ * What the running validator makes of a minimal config, hashed: the defaults it fills in and the
+ * fields it knows with a default. A release that changes a default, or drops such a field, gets
+ * another fingerprint, and its readers ignore older snapshots (and write a new one) instead of
+ * serving the older defaults until each config object happens to change.
+ */
+export function schemaFingerprint(): string {
+  if (fingerprint === undefined) {
+    const minimal = validateTriggerConfig({ version: 1, repository: 'o/r', pipelineName: 'p', branches: ['b'], includePaths: ['x'] });
+    if (!minimal.ok) throw new Error('the minimal config no longer validates');
+    const sorted = JSON.stringify(minimal.value, Object.keys(minimal.value).sort());
+    fingerprint = createHash('sha256').update(sorted).digest('hex').slice(0, 16);
+  }
+  return fingerprint;
+}
 
 /** `<snapshotPrefix>/<owner>/<repo>.json.gz`, owner and repo lower-cased like the config keys. */
 export function snapshotKey(snapshotPrefix: string, repository: string): string {
@@ -43,11 +67,26 @@ export function decodeSnapshot(body: Uint8Array, expected: { prefix: string; rep
   }
   if (
     snapshot?.format !== SNAPSHOT_FORMAT ||
+    snapshot.schema !== schemaFingerprint() ||
     snapshot.prefix !== expected.prefix ||
     snapshot.repository?.toLowerCase() !== expected.repository.toLowerCase() ||
     !Array.isArray(snapshot.configs) ||
     !Array.isArray(snapshot.invalid)
   )
     return undefined;
-  return snapshot as ConfigSnapshot;
+  // Entries of the wrong shape are dropped (their objects are read one by one), never trusted.
+  const named = (entry: unknown): entry is { key: string; etag: string } =>
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof (entry as { key?: unknown }).key === 'string' &&
+    typeof (entry as { etag?: unknown }).etag === 'string';
+  return {
+    ...(snapshot as ConfigSnapshot),
+    configs: snapshot.configs.filter((entry): entry is ConfigSnapshot['configs'][number] => {
+      if (!named(entry)) return false;
+      const config = (entry as { config?: unknown }).config;
+      return typeof config === 'object' && config !== null && !Array.isArray(config);
+    }),
+    invalid: snapshot.invalid.filter(named),
+  };
 }

@@ -17,7 +17,7 @@ import {
   type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
 import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
-import { decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT, snapshotKey, type ConfigSnapshot } from './config-snapshot';
+import { decodeSnapshot, encodeSnapshot, schemaFingerprint, SNAPSHOT_FORMAT, snapshotKey, type ConfigSnapshot } from './config-snapshot';
 import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 
 /**
@@ -468,7 +468,14 @@ export class S3ConfigStore {
     const state = this.listedRepositories.get(prefix);
     if (this.snapshotPrefix === undefined || !state?.snapshotDue) return { written: false, reason: 'not-due' };
     state.snapshotDue = false;
-    const snapshot: ConfigSnapshot = { format: SNAPSHOT_FORMAT, prefix: this.prefix, repository, configs: [], invalid: [] };
+    const snapshot: ConfigSnapshot = {
+      format: SNAPSHOT_FORMAT,
+      schema: schemaFingerprint(),
+      prefix: this.prefix,
+      repository,
+      configs: [],
+      invalid: [],
+    };
     for (const [key, outcome] of this.cache) {
       if (!key.startsWith(prefix)) continue;
       if (outcome.ok) snapshot.configs.push({ key, etag: outcome.value.etag, config: outcome.value.config });
