@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { nodeAt, type CpuShare } from './cpu-share';
 import { changedFiles, monorepoConfigs } from './eval-bench';
-import { round } from './stats';
+import { round, summarise } from './stats';
 
 const BUCKET = 'bench';
 const REPOSITORY = 'acme/platform';
@@ -112,8 +112,6 @@ function runContainer(root: string, share: CpuShare, env: Record<string, string>
   });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-
 /**
  * Cold and warm eval against an S3 server behind a proxy that holds every request `latencyMs`
  * (S3's typical first-byte latency), each container a fresh process at the Lambda share. Per size:
@@ -174,7 +172,8 @@ export async function benchEvalCold(
       throw new Error(
         `request counts disagree at ${configs} configs: store ${JSON.stringify(counted)}, server ${JSON.stringify(requests)}`,
       );
-    const mid = (pick: (run: ContainerRun) => number) => median(next.map(pick));
+    // The later containers' median of one figure (summarise's median: the same rule as every other table).
+    const mid = (pick: (run: ContainerRun) => number) => summarise(next.map(pick)).medianMs;
     return {
       configs,
       getConcurrency,

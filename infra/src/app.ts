@@ -92,7 +92,7 @@ const STACKS: Record<Deployable, StackFactory> = {
       env: options.env,
       ...githubCredential(options),
       reservedConcurrency: options.evalReservedConcurrency ?? null,
-      memorySize: options.evalMemorySize ?? 512,
+      ...(options.evalMemorySize !== undefined ? { memorySize: options.evalMemorySize } : {}),
     }),
   webhook: (app, options) =>
     new WebhookStack(app, NAMES.webhookStack, { env: options.env, reservedConcurrency: options.webhookReservedConcurrency ?? null }),

@@ -16,9 +16,9 @@ import { onTaggedPipelines } from './tagged-pipelines';
 
 export interface EvalStackProps extends StackProps, GithubCredentialProps {
   /** Concurrent evaluations at most (null: none reserved). Throttled async invocations wait and retry. */
-  /** Memory in MB (default 512); the CPU share grows with it. */
-  memorySize?: number;
   reservedConcurrency?: number | null;
+  /** Memory in MB (default: every bundled function's, 512); the CPU share grows with it. */
+  memorySize?: number;
 }
 
 /**
@@ -44,7 +44,7 @@ export class EvalStack extends Stack {
       functionName: NAMES.evalFunction,
       role,
       timeout: Duration.minutes(2),
-      memorySize: props.memorySize ?? 512,
+      ...(props.memorySize !== undefined ? { memorySize: props.memorySize } : {}),
       environment: {
         CONFIG_BUCKET: bucket,
         CONFIG_PREFIX: NAMES.configPrefix,

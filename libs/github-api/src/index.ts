@@ -16,6 +16,7 @@ export {
   treeSchema,
 } from './lib/github-api.schema';
 export type { TreeEntry } from './lib/github-api.schema';
+export { repoPath } from './lib/repo-path';
 export { retryAdvice } from './lib/rate-limits';
 export type { FailedAnswer, RetryAdvice } from './lib/rate-limits';
 export { githubAuthFrom, githubSettingsOf, githubVariables } from './lib/github-settings';

@@ -1,15 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { UserError } from './output';
 
+/** `BASE..HEAD` or `BASE...HEAD` taken apart; a usage error for anything else. */
+function parseGitRange(range: string): { base: string; dots: '..' | '...'; head: string } {
+  const match = /^([^.\s]+)(\.\.\.?)([^.\s]+)$/.exec(range);
+  if (!match) throw new UserError(`--git takes a range BASE..HEAD or BASE...HEAD, got ${JSON.stringify(range)}`, 2);
+  const [, base, dots, head] = match as unknown as [string, string, '..' | '...', string];
+  return { base, dots, head };
+}
+
 /**
  * Paths changed in a local clone, by the rule eval follows (renames counted both ways):
  * `BASE..HEAD` is the difference between the two commits, what a forced push from BASE to HEAD
  * changed; `BASE...HEAD` starts at their merge base, what a new branch HEAD forked from BASE changed.
  */
 export function gitChangedPaths(range: string, cwd: string): string[] {
-  const match = /^([^.\s]+)(\.\.\.?)([^.\s]+)$/.exec(range);
-  if (!match) throw new UserError(`--git takes a range BASE..HEAD or BASE...HEAD, got ${JSON.stringify(range)}`, 2);
-  const [, base, dots, head] = match as unknown as [string, string, string, string];
+  const { base, dots, head } = parseGitRange(range);
   try {
     const revisions = dots === '...' ? [`${base}...${head}`] : [base, head];
     const output = execFileSync('git', ['diff', '--name-only', '--no-renames', '-z', ...revisions], {
@@ -48,8 +54,7 @@ export function gitCurrentBranch(cwd: string): string | undefined {
 
 /** The full message of a range's head commit (`HEAD` of `main...HEAD`), as a push of it would carry. */
 export function gitCommitMessage(range: string, cwd: string): string | undefined {
-  const head = /\.\.\.?([^.\s]+)$/.exec(range)?.[1];
-  if (!head) return undefined;
+  const { head } = parseGitRange(range);
   try {
     return execFileSync('git', ['log', '-1', '--format=%B', head], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {

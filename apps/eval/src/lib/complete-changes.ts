@@ -1,7 +1,7 @@
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import { payloadIsComplete, type ChangeRule } from '@monorepo-triggers/push-event';
 import type { GithubApi } from '@monorepo-triggers/github-api';
-import { compareSchema, treeSchema, type TreeEntry } from '@monorepo-triggers/github-api';
+import { compareSchema, repoPath, treeSchema, type TreeEntry } from '@monorepo-triggers/github-api';
 
 /** One attempt to learn the change list, for the log. */
 export interface CompletionStep {
@@ -45,8 +45,7 @@ export async function completeChanges(
       steps: [{ step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub for the full change list' }],
     };
 
-  const [owner, repo] = event.repository.split('/').map(encodeURIComponent);
-  const repoPath = `/repos/${owner}/${repo}`;
+  const repo = repoPath(event.repository);
   const steps: CompletionStep[] = [];
   // Files compare did list, kept when it was cut short: if the trees cannot say more, they are real
   // changes to decide on, next to the payload's paths.
@@ -58,7 +57,7 @@ export async function completeChanges(
     return github.get(url, event.repository);
   };
   const tree = async (sha: string): Promise<TreeEntry[] | undefined> => {
-    const parsed = treeSchema.parse((await get(`${repoPath}/git/trees/${encodeURIComponent(sha)}?recursive=1`)).body);
+    const parsed = treeSchema.parse((await get(`${repo}/git/trees/${encodeURIComponent(sha)}?recursive=1`)).body);
     return parsed.truncated ? undefined : parsed.tree;
   };
   const treeDiff = async (base: string, head: string): Promise<CompletedChanges> => {
@@ -111,7 +110,7 @@ export async function completeChanges(
   let mergeBase: string | undefined;
   try {
     let entries = 0;
-    let url: string | undefined = `${repoPath}/compare/${encodeURIComponent(base)}...${encodeURIComponent(event.after)}?per_page=100`;
+    let url: string | undefined = `${repo}/compare/${encodeURIComponent(base)}...${encodeURIComponent(event.after)}?per_page=100`;
     let listed = false;
     // GitHub lists files on the first page only (commits page); later pages are read only while
     // they still carry files, in case a GitHub Enterprise version pages them too.

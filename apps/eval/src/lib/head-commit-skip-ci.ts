@@ -1,4 +1,4 @@
-import { commitSchema, type GithubApi } from '@monorepo-triggers/github-api';
+import { commitSchema, repoPath, type GithubApi } from '@monorepo-triggers/github-api';
 import { skipCiMarker, type SkipCiMarker } from '@monorepo-triggers/push-event';
 
 /**
@@ -12,9 +12,8 @@ export async function headCommitSkipCi(
   sha: string,
 ): Promise<{ marker?: SkipCiMarker; error?: string }> {
   if (!github) return { error: 'no GitHub credential: the head commit message cannot be read' };
-  const [owner, repo] = repository.split('/').map(encodeURIComponent);
   try {
-    const page = await github.get(`/repos/${owner}/${repo}/commits/${encodeURIComponent(sha)}`, repository);
+    const page = await github.get(`${repoPath(repository)}/commits/${encodeURIComponent(sha)}`, repository);
     const marker = skipCiMarker(commitSchema.parse(page.body).commit.message);
     return marker ? { marker } : {};
   } catch (error) {

@@ -1,4 +1,4 @@
-import { pullRequestFilesSchema, type GithubApi } from '@monorepo-triggers/github-api';
+import { pullRequestFilesSchema, repoPath, type GithubApi } from '@monorepo-triggers/github-api';
 
 /** GitHub lists at most 3,000 files of a pull request; a list that long may be cut. */
 export const PULL_REQUEST_FILE_CAP = 3000;
@@ -18,10 +18,9 @@ export interface PullRequestFiles {
  * and the config's onIncompleteChanges decides.
  */
 export async function pullRequestFiles(github: GithubApi, repository: string, number: number): Promise<PullRequestFiles> {
-  const [owner, repo] = repository.split('/').map(encodeURIComponent);
   const paths = new Set<string>();
   let listed = 0;
-  let url: string | undefined = `/repos/${owner}/${repo}/pulls/${number}/files?per_page=100`;
+  let url: string | undefined = `${repoPath(repository)}/pulls/${number}/files?per_page=100`;
   try {
     while (url) {
       const page = await github.get(url, repository);

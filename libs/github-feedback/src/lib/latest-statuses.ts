@@ -1,11 +1,8 @@
-import { combinedStatusSchema, type GithubApi } from '@monorepo-triggers/github-api';
+import { combinedStatusSchema, repoPath, type GithubApi } from '@monorepo-triggers/github-api';
 import type { CommitStatus } from './commit-status';
 
 /** The latest status of each context on a commit, as GitHub's combined status shows them. */
 export type LatestStatuses = Map<string, { state: string; description?: string | null; target_url?: string | null }>;
-
-/** `/repos/{owner}/{repo}` of `owner/name`, each part URL-encoded. */
-export const repoPath = (repository: string) => `/repos/${repository.split('/').map(encodeURIComponent).join('/')}`;
 
 /** The combined status of a commit (the latest status per context), read page by page up to 1,000 contexts. */
 export async function latestStatuses(github: GithubApi, repository: string, commit: string): Promise<LatestStatuses> {

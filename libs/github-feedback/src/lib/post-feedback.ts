@@ -1,8 +1,8 @@
 import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
-import { checkRunListSchema, checkRunSchema, GithubApiError, type GithubApi } from '@monorepo-triggers/github-api';
+import { checkRunListSchema, checkRunSchema, GithubApiError, repoPath, type GithubApi } from '@monorepo-triggers/github-api';
 import { checkRunFor, CHECK_RUN_NAME } from './check-run';
 import { skippedStatus } from './commit-status';
-import { latestStatuses, postStatus, repoPath } from './latest-statuses';
+import { latestStatuses, postStatus } from './latest-statuses';
 
 /** What was posted for one push, for its log line; failures say why and post nothing twice. */
 export interface FeedbackResult {

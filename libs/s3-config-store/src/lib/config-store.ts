@@ -303,8 +303,6 @@ export class S3ConfigStore {
     const firstListing = repository !== undefined && !this.listedRepositories.has(prefix);
     const snapshot =
       this.snapshotPrefix !== undefined && repository !== undefined && firstListing ? this.readSnapshot(repository) : undefined;
-    // Settled at once, so a listing that fails first leaves no unhandled rejection behind.
-    snapshot?.catch(() => undefined);
     const listed: { key: string; etag: string }[] = [];
     let token: string | undefined;
     do {
@@ -425,11 +423,12 @@ export class S3ConfigStore {
   /**
    * The repository's snapshot and its ETag (`snapshot` unset when the object is not a snapshot this
    * store can use); `missing` when there is none; `unreadable` when reading it failed. A snapshot
-   * only saves requests, so no failure to read one may fail a listing: the configs are GET instead.
+   * only saves requests, so no failure to read one may fail a listing: the configs are GET instead,
+   * and this never rejects (a listing that fails first leaves no rejection behind).
    */
   private async readSnapshot(repository: string): Promise<{ etag: string; snapshot?: ConfigSnapshot } | 'missing' | 'unreadable'> {
-    const key = snapshotKey(this.snapshotPrefix as string, repository);
     try {
+      const key = snapshotKey(this.snapshotPrefix as string, repository);
       const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const body = await output.Body?.transformToByteArray();
       const snapshot = body ? decodeSnapshot(body, { prefix: this.prefix, repository }) : undefined;
