@@ -59,7 +59,7 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
     stacks: ['eval', 'cfresource'],
   },
   { why: 'the webhook app', file: 'apps/webhook/src/main.ts', stacks: ['webhook'] },
-  { why: 'the eval app', file: 'apps/eval/src/lib/evaluate-push.ts', stacks: ['eval'] },
+  { why: 'the eval app', file: 'apps/eval/src/lib/evaluate-event.ts', stacks: ['eval'] },
   { why: 'the cfresource app', file: 'apps/cfresource/src/main.ts', stacks: ['cfresource'] },
   { why: 'the statuses app', file: 'apps/statuses/src/lib/report-execution.ts', stacks: ['statuses'] },
   { why: "the statuses app's integration test", file: 'apps/statuses/tests/statuses.integration.spec.ts', stacks: [] },

@@ -7,7 +7,7 @@ import { CodePipelineEntitlements, pipelineArnPrefixOf } from '@monorepo-trigger
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import type { Context } from 'aws-lambda';
 import { CompiledTriggerCache } from './lib/compiled-cache';
-import { evaluatePush, type EvalDependencies } from './lib/evaluate-push';
+import { evaluateEvent, type EvalDependencies } from './lib/evaluate-event';
 import { CodePipelineStarter } from './lib/pipeline-starter';
 import type { EvalSummary } from './lib/report';
 import { evalSettingsFromEnv } from './lib/settings';
@@ -73,5 +73,5 @@ export async function handler(
     log({ msg: 'invalid-input', error: error.message });
     return { ignored: error.message };
   }
-  return evaluatePush(event, evaluation);
+  return evaluateEvent(event, evaluation);
 }

@@ -15,7 +15,7 @@ import {
   type S3Server,
 } from '@monorepo-triggers/test-servers';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
-import { evaluatePush } from '../src/lib/evaluate-push';
+import { evaluateEvent } from '../src/lib/evaluate-event';
 import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
 import { CodePipelineStarter } from '../src/lib/pipeline-starter';
 
@@ -86,7 +86,7 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
       maxAttempts: 2,
     });
-    await evaluatePush(event, {
+    await evaluateEvent(event, {
       configs: store,
       entitlements: new CodePipelineEntitlements(client),
       pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',

@@ -14,7 +14,7 @@ import {
 } from '@monorepo-triggers/test-servers';
 import { join } from 'node:path';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
-import { evaluatePush } from '../src/lib/evaluate-push';
+import { evaluateEvent } from '../src/lib/evaluate-event';
 import { CodePipelineStarter } from '../src/lib/pipeline-starter';
 import { pushEvent } from './scenario';
 
@@ -44,7 +44,7 @@ describe("a config starts only a pipeline that agrees to its repository (the pip
     });
   /** A push to acme/evil-sandbox, evaluated with the configs under `prefix`, real SDK clients and local endpoints. */
   const evaluateSandboxPush = (prefix: string) =>
-    evaluatePush(pushEvent({ repository: 'acme/evil-sandbox', changedPaths: ['x.ts'] }), {
+    evaluateEvent(pushEvent({ repository: 'acme/evil-sandbox', changedPaths: ['x.ts'] }), {
       configs: new S3ConfigStore({ client, bucket: BUCKET, prefix }),
       entitlements: new CodePipelineEntitlements(codepipelineClient()),
       pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',

@@ -16,7 +16,7 @@ import {
 } from '@monorepo-triggers/test-servers';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { StartFailures } from '../src/lib/errors';
-import { evaluatePush, type EvalDependencies } from '../src/lib/evaluate-push';
+import { evaluateEvent, type EvalDependencies } from '../src/lib/evaluate-event';
 import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
 import { CodePipelineStarter, executionToken } from '../src/lib/pipeline-starter';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
@@ -25,7 +25,7 @@ import { monorepoConfigs, pushEvent, REPO, SHA_AFTER, SHA_BEFORE } from './scena
 
 const BUCKET = 'triggers';
 
-describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API', () => {
+describe('evaluateEvent with s3rver, a local CodePipeline and a local GitHub API', () => {
   let s3: S3Server;
   let codepipeline: LocalCodePipeline;
   let github: RecordingServer;
@@ -93,7 +93,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   });
 
   it('starts only the service whose code changed, pinned to the commit, with variables', async () => {
-    const summary = await evaluatePush(pushEvent({ changedPaths: ['services/orders/src/app.ts', 'services/orders/README.md'] }), deps());
+    const summary = await evaluateEvent(pushEvent({ changedPaths: ['services/orders/src/app.ts', 'services/orders/README.md'] }), deps());
     expect(started()).toEqual(['orders']);
     expect(summary).toMatchObject({ configs: 4, invalidConfigs: 2, started: ['orders'], skipped: 3, failed: [] });
     const [start] = codepipeline.starts;
@@ -119,12 +119,12 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   });
 
   it('starts every pipeline that depends on a changed shared lib', async () => {
-    await evaluatePush(pushEvent({ changedPaths: ['libs/money/src/currency.ts'] }), deps());
+    await evaluateEvent(pushEvent({ changedPaths: ['libs/money/src/currency.ts'] }), deps());
     expect(started()).toEqual(['billing', 'orders']);
   });
 
   it('starts nothing for a docs-only change that every service excludes', async () => {
-    await evaluatePush(
+    await evaluateEvent(
       pushEvent({ ref: 'refs/heads/main', changedPaths: ['services/orders/README.md', 'services/billing/docs/x.md'] }),
       deps(),
     );
@@ -133,13 +133,13 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   });
 
   it('starts the pipelines whose tag globs match a tag push, without looking at paths', async () => {
-    await evaluatePush(pushEvent({ ref: 'refs/tags/orders-v1.2.0', changedPaths: [] }), deps());
+    await evaluateEvent(pushEvent({ ref: 'refs/tags/orders-v1.2.0', changedPaths: [] }), deps());
     expect(started()).toEqual(['orders']);
     expect(codepipeline.starts[0]?.variables).toEqual(expect.arrayContaining([{ name: 'TAG_NAME', value: 'orders-v1.2.0' }]));
   });
 
   it('starts nothing when a branch is deleted', async () => {
-    await evaluatePush(pushEvent({ deleted: true, after: '0'.repeat(40), changedPaths: [] }), withGithub());
+    await evaluateEvent(pushEvent({ deleted: true, after: '0'.repeat(40), changedPaths: [] }), withGithub());
     expect(started()).toEqual([]);
     expect(github.requests).toEqual([]);
     expect(Object.values(decisions()).map((d) => (d as Record<string, unknown>)['reason'])).toEqual([
@@ -151,7 +151,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   });
 
   it('logs each invalid config with its key and error, and still decides the valid ones', async () => {
-    await evaluatePush(pushEvent({ changedPaths: ['apps/web/index.ts'] }), deps());
+    await evaluateEvent(pushEvent({ changedPaths: ['apps/web/index.ts'] }), deps());
     expect(started()).toEqual(['web']);
     const invalid = logs.filter((l) => l['msg'] === 'invalid-config');
     expect(invalid.map((l) => l['key']).sort()).toEqual([
@@ -162,7 +162,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   });
 
   it('without a token, lets onIncompleteChanges decide for a forced push', async () => {
-    await evaluatePush(pushEvent({ forced: true, changedPaths: ['docs/a.md'], incompleteReasons: ['forced push'] }), deps());
+    await evaluateEvent(pushEvent({ forced: true, changedPaths: ['docs/a.md'], incompleteReasons: ['forced push'] }), deps());
     // docs-site counts from the partial list; orders and web trigger by default; billing skips.
     expect(started()).toEqual(['docs-site', 'orders', 'web']);
     expect(decisions()['billing']).toMatchObject({ action: 'skipped', reason: 'changes-incomplete-skip' });
@@ -195,7 +195,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
         ],
       },
     });
-    await evaluatePush(pushEvent({ forced: true, changedPaths: [], incompleteReasons: ['forced push'] }), withGithub());
+    await evaluateEvent(pushEvent({ forced: true, changedPaths: [], incompleteReasons: ['forced push'] }), withGithub());
     expect(started()).toEqual(['billing']);
     expect(github.requests.map((r) => r.path.split('?')[0])).toEqual(
       expect.arrayContaining([`/repos/Acme/Platform/git/trees/${SHA_BEFORE}`]),
@@ -221,7 +221,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
       status: 200,
       body: { files: [{ filename: 'apps/web/new.ts' }] },
     });
-    await evaluatePush(newBranch(), withGithub());
+    await evaluateEvent(newBranch(), withGithub());
     expect(started()).toEqual(['web']);
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: true, source: 'compare' });
   });
@@ -236,7 +236,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
             headers: { link: `<${github.endpoint}${comparePath}?per_page=100&page=2>; rel="next"` },
             body: { files: [{ filename: 'x/moved.ts', previous_filename: 'libs/ui/old.ts' }] },
           };
-    await evaluatePush(pushEvent({ changedPaths: [], commitCount: 0, incompleteReasons: ['no commits listed'] }), withGithub());
+    await evaluateEvent(pushEvent({ changedPaths: [], commitCount: 0, incompleteReasons: ['no commits listed'] }), withGithub());
     expect(github.requests.filter((r) => r.path.startsWith(comparePath))).toHaveLength(2);
     expect(started()).toEqual(['docs-site', 'web']);
   });
@@ -259,7 +259,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
         ],
       },
     });
-    await evaluatePush(
+    await evaluateEvent(
       pushEvent({ changedPaths: ['generated/f1.ts'], commitCount: 2048, incompleteReasons: ['2048 commits'] }),
       withGithub(),
     );
@@ -283,7 +283,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
       },
     });
     githubRoutes[`/repos/Acme/Platform/git/trees/${mergeBase}`] = () => ({ status: 500, body: { message: 'Server Error' } });
-    await evaluatePush(newBranch(), withGithub());
+    await evaluateEvent(newBranch(), withGithub());
     // web from compare's files; orders (trigger) by policy; billing (skip) skipped; docs-site by policy.
     expect(started()).toEqual(['docs-site', 'orders', 'web']);
     expect(decisions()['web']).toMatchObject({ reason: 'path-matched', path: 'apps/web/changed.ts' });
@@ -303,7 +303,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
       headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' },
       body: { message: 'API rate limit exceeded' },
     });
-    await evaluatePush(newBranch(), withGithub());
+    await evaluateEvent(newBranch(), withGithub());
     expect(started()).toEqual(['docs-site', 'orders', 'web']);
     const steps = logs.find((l) => l['msg'] === 'change-list')?.['steps'] as { step: string; outcome: string; detail: string }[];
     expect(steps[0]).toMatchObject({ step: 'compare', outcome: 'failed', detail: expect.stringMatching(/403 \(rate limited/) });
@@ -322,7 +322,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
       status: 200,
       body: { tree: [{ path: 'apps/web/x.ts', type: 'blob', sha: '1' }] },
     });
-    await evaluatePush(newBranch(), withGithub());
+    await evaluateEvent(newBranch(), withGithub());
     expect(started()).toEqual(['web']);
     expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({
       source: 'tree-diff',
@@ -344,7 +344,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
       start: async (r: { pipelineName: string }) => (started.push(`${r.pipelineName}@${Date.now() - t0}`), { executionId: 'x' }),
     };
     const t0 = Date.now();
-    await evaluatePush(
+    await evaluateEvent(
       pushEvent({ changedPaths: ['services/orders/a.ts'], commitCount: 0, incompleteReasons: ['no commits listed'] }),
       deps({ github: new GithubClient(github.endpoint, new TokenAuth('t')), starter }),
     );
@@ -374,7 +374,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   });
 
   it('does not ask GitHub when no decision depends on the changes (no config matches the branch)', async () => {
-    await evaluatePush(
+    await evaluateEvent(
       pushEvent({ ref: 'refs/heads/feature/x', created: true, changedPaths: [], incompleteReasons: ['new ref'] }),
       withGithub(),
     );
@@ -384,7 +384,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
 
   it('retries throttling with backoff and starts the pipeline', async () => {
     codepipeline.fail('orders', { status: 400, type: 'ThrottlingException', times: 2 });
-    await evaluatePush(pushEvent({ changedPaths: ['services/orders/a.ts'] }), deps());
+    await evaluateEvent(pushEvent({ changedPaths: ['services/orders/a.ts'] }), deps());
     expect(started()).toEqual(['orders']);
     expect(codepipeline.requests).toHaveLength(3);
   });
@@ -392,7 +392,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
   it('keeps starting the others when one pipeline fails, fails the invocation, and a retry starts nothing twice', async () => {
     codepipeline.fail('billing', { status: 400, type: 'PipelineNotFoundException', times: 1 });
     const event = pushEvent({ changedPaths: ['libs/money/a.ts', 'apps/web/a.ts'] });
-    const first = evaluatePush(event, deps());
+    const first = evaluateEvent(event, deps());
     await expect(first).rejects.toBeInstanceOf(StartFailures);
     await expect(first).rejects.toThrow(/billing/);
     expect(started()).toEqual(['orders', 'web']);
@@ -400,7 +400,7 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
 
     // Lambda's asynchronous retry: the same event again, on a new container.
     logs = [];
-    const retry = await evaluatePush(event, deps());
+    const retry = await evaluateEvent(event, deps());
     expect(retry.failed).toEqual([]);
     expect(started()).toEqual(['billing', 'orders', 'web']);
     const tokens = codepipeline.requests.map((r) => (r.json as { clientRequestToken: string }).clientRequestToken);
@@ -420,12 +420,12 @@ describe('evaluatePush with s3rver, a local CodePipeline and a local GitHub API'
       key: 'mono-repo/events/2026-11-26/x.json',
       bytes: 10,
     });
-    const summary = await evaluatePush(read, deps());
+    const summary = await evaluateEvent(read, deps());
     expect(summary.started).toEqual(['web']);
   });
 
   it('logs one summary line per push', async () => {
-    await evaluatePush(pushEvent({ changedPaths: ['apps/web/x.ts'] }), deps());
+    await evaluateEvent(pushEvent({ changedPaths: ['apps/web/x.ts'] }), deps());
     const summaries = logs.filter((l) => l['msg'] === 'summary');
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({ deliveryId: 'delivery-1', started: ['web'], skipped: 3, listing: { listPages: 1 } });

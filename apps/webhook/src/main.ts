@@ -58,6 +58,8 @@ export async function handler(event: LambdaHttpEvent, context?: Context): Promis
     event: result.event ?? request.headers['x-github-event'],
     repository: result.repository,
     ref: result.ref,
+    pullRequest: result.pullRequest,
+    action: result.action,
     outcome: result.outcome,
     status: result.response.statusCode,
     bytes: byteLength(request.body),

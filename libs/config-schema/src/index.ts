@@ -4,13 +4,22 @@
  *   CloudFormation properties), validation and its issues, limits, names, the entitlement tags, and
  *   the JSON Schema generated from the zod schema.
  * - decision/: whether a push starts a pipeline. Path and ref patterns compiled for the linear-time
- *   engine (globs, RE2 syntax), the compiled trigger, the change set, and `decide`.
+ *   engine (globs, RE2 syntax), the compiled trigger, the change set, `decide` (a push) and
+ *   `decidePullRequest`.
  * schema/ uses decision/ only to check that patterns compile; decision/ works on configurations
  * validated by schema/, within its LIMITS.
  */
 
 // schema/
-export { ownerSchema, statusContextOf, triggerConfigSchema, variablesSchema } from './schema/trigger-config.schema';
+export {
+  DEFAULT_PULL_REQUEST_EVENTS,
+  ownerSchema,
+  PULL_REQUEST_EVENT_NAMES,
+  pullRequestsSchema,
+  statusContextOf,
+  triggerConfigSchema,
+  variablesSchema,
+} from './schema/trigger-config.schema';
 export type { TriggerConfig, TriggerConfigInput } from './schema/trigger-config.schema';
 export { cfnPropertiesSchema, parseCfnProperties } from './schema/cfn-properties.schema';
 export type { CfnProperties } from './schema/cfn-properties.schema';
@@ -18,7 +27,7 @@ export { validateTriggerConfig } from './schema/validate';
 export { ConfigValidationError, englishIssueMessages, formatIssues, formatPath, toConfigIssues } from './schema/issues';
 export type { ConfigIssue, ParseResult } from './schema/issues';
 export { triggerConfigJsonSchema } from './schema/json-schema';
-export { BUILT_IN_VARIABLES, LIMITS } from './schema/limits';
+export { BUILT_IN_VARIABLES, LIMITS, PULL_REQUEST_VARIABLES } from './schema/limits';
 export { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './schema/names';
 export { ENTITLEMENT_TAG, entitlementOf, OWNER_STACKS_TAG, stackNameOf } from './schema/entitlement';
 export type { Entitlement, EntitlementClaim } from './schema/entitlement';
@@ -34,8 +43,10 @@ export type { CompiledPathPattern, PathSyntax } from './decision/path-patterns';
 export { compileRefPattern, parseRef } from './decision/ref-patterns';
 export type { CompiledRefPattern, ParsedRef } from './decision/ref-patterns';
 export { compileTrigger } from './decision/compiled-trigger';
-export type { CompiledTrigger } from './decision/compiled-trigger';
+export type { CompiledPaths, CompiledPullRequests, CompiledTrigger } from './decision/compiled-trigger';
 export { createChangeSet, pathsWithAnyPrefix, pathsWithPrefix } from './decision/change-set';
 export type { ChangeSet } from './decision/change-set';
 export { awaitsFullChangeList, decide, decidedOnIncompleteChanges } from './decision/decide';
 export type { Decision, DecisionReason, PathMatch, PushFacts } from './decision/decide';
+export { decidePullRequest } from './decision/decide-pull-request';
+export type { PullRequestFacts } from './decision/decide-pull-request';

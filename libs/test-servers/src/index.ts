@@ -6,5 +6,5 @@ export { delivery, formBody, lambdaHttpEvent } from './lib/github-deliveries';
 export type { DeliveryEvent, DeliveryOptions } from './lib/github-deliveries';
 export { runInProcess } from './lib/run-in-process';
 export { GitRepo } from './lib/git-repo';
-export type { PushOptions } from './lib/git-repo';
+export type { PullRequestOptions, PushOptions } from './lib/git-repo';
 export { compactPushEvent } from './lib/push-events';

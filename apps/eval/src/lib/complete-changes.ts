@@ -5,7 +5,7 @@ import { compareSchema, repoPath, treeSchema, type TreeEntry } from '@monorepo-t
 
 /** One attempt to learn the change list, for the log. */
 export interface CompletionStep {
-  step: 'compare' | 'tree-diff' | 'tree' | 'github';
+  step: 'compare' | 'tree-diff' | 'tree' | 'github' | 'pull-request-files' | 'head-commit';
   outcome: 'complete' | 'incomplete' | 'failed' | 'skipped';
   detail: string;
 }
@@ -14,7 +14,7 @@ export interface CompletedChanges {
   paths: string[];
   complete: boolean;
   /** Where the paths came from. */
-  source: 'payload' | 'compare' | 'tree-diff' | 'tree';
+  source: 'payload' | 'compare' | 'tree-diff' | 'tree' | 'pull-request-files';
   steps: CompletionStep[];
 }
 

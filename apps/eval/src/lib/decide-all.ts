@@ -20,8 +20,9 @@ export interface PlannedStart {
 }
 
 /** Every config's final decision, and the change list they were made on. */
-export interface DecidedPush {
-  rule: ChangeRule;
+export interface DecidedEvent {
+  /** How the change list was found: the push's ChangeRule kind, or `pull-request` (GitHub's list of its files). */
+  rule: ChangeRule['kind'] | 'pull-request';
   changes: CompletedChanges;
   decisions: PlannedStart[];
 }
@@ -38,7 +39,7 @@ export async function decideAll(
   triggers: readonly { key: string; trigger: CompiledTrigger }[],
   deps: { github: GithubApi | undefined; log: Logger },
   startNow: (batch: PlannedStart[]) => void,
-): Promise<DecidedPush> {
+): Promise<DecidedEvent> {
   const rule = changeRule(event);
   const facts = {
     repository: event.repository,
@@ -81,5 +82,5 @@ export async function decideAll(
     const alreadyStarted = new Set(certain.map((c) => c.key));
     startNow(decisions.filter((d) => d.decision.start && !alreadyStarted.has(d.key)));
   }
-  return { rule, changes, decisions };
+  return { rule: rule.kind, changes, decisions };
 }

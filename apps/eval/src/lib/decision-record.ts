@@ -1,8 +1,8 @@
 import { statusContextOf, type Decision } from '@monorepo-triggers/config-schema';
 import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
-import type { DecidedPush } from './decide-all';
+import type { DecidedEvent } from './decide-all';
+import type { EventFacts } from './event-facts';
 import type { StartedPipeline, StartOutcome } from './start-pipelines';
 
 /** What became of one config: skipped, or its start's outcome. */
@@ -13,11 +13,11 @@ export function actionOf(decision: Decision, outcome: StartOutcome | undefined):
   return 'refused' in outcome ? 'not-entitled' : 'failed';
 }
 
-/** The push's decision record: every config's decision and what became of it (`triggers why`, the check run). */
+/** The event's decision record: every config's decision and what became of it (`triggers why`, the check run). */
 export function decisionRecordOf(
-  event: CompactPushEvent,
+  event: EventFacts,
   listing: ListResult,
-  decided: DecidedPush,
+  decided: DecidedEvent,
   started: readonly StartedPipeline[],
   time: Date,
 ): DecisionRecord {
@@ -47,10 +47,11 @@ export function decisionRecordOf(
     ref: event.ref,
     before: event.before,
     after: event.after,
-    commit: event.headCommit ?? event.after,
+    commit: event.commit,
+    ...(event.pullRequest ? { pullRequest: event.pullRequest } : {}),
     time: time.toISOString(),
     changes: {
-      rule: decided.rule.kind,
+      rule: decided.rule,
       source: decided.changes.source,
       complete: decided.changes.complete,
       paths: decided.changes.paths.length,

@@ -1,7 +1,8 @@
 import { StartPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { TriggerConfig } from '@monorepo-triggers/config-schema';
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { CompactPullRequestEvent, CompactPushEvent, EvalEvent } from '@monorepo-triggers/handover';
 import { createHash } from 'node:crypto';
+import { builtCommit } from './event-facts';
 
 /** One StartPipelineExecution request. */
 export interface StartRequest {
@@ -44,8 +45,44 @@ export function executionToken(repository: string, ref: string, before: string, 
   return createHash('sha256').update([repository.toLowerCase(), ref, before, after, pipelineName].join('\n')).digest('hex');
 }
 
+/**
+ * The idempotency token of one start for a pull request: the same repository, pull request, commit
+ * built and pipeline always give the same token, whichever event asked (opened, a repeated
+ * synchronize, ready_for_review on the same head, a redelivery), so one version of a pull request's
+ * code is built once per pipeline. A merge builds another commit, and says so in its token too.
+ */
+export function pullRequestToken(repository: string, number: number, merged: boolean, commit: string, pipelineName: string): string {
+  const parts = [repository.toLowerCase(), `pull/${number}`, merged ? 'merged' : 'head', commit, pipelineName];
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
 /** The request that starts `config`'s pipeline for `event`: built-in and configured variables, pinned source. */
-export function startRequestFor(config: TriggerConfig, event: CompactPushEvent): StartRequest {
+export function startRequestFor(config: TriggerConfig, event: EvalEvent): StartRequest {
+  return event.type === 'push' ? pushStartRequest(config, event) : pullRequestStartRequest(config, event);
+}
+
+/** A pull request's start: pinned to the commit it builds, with what a pipeline needs to know about it. */
+function pullRequestStartRequest(config: TriggerConfig, event: CompactPullRequestEvent): StartRequest {
+  const commit = builtCommit(event);
+  const builtIn: Record<string, string> = {
+    COMMIT_ID: commit,
+    BRANCH_NAME: event.headRef.replace(/^refs\/heads\//, ''),
+    REPOSITORY: event.repository,
+    PULL_REQUEST_NUMBER: String(event.number),
+    BASE_BRANCH_NAME: event.baseRef.replace(/^refs\/heads\//, ''),
+    BASE_COMMIT_ID: event.baseSha,
+  };
+  return {
+    pipelineName: config.pipelineName,
+    clientRequestToken: pullRequestToken(event.repository, event.number, event.event === 'merged', commit, config.pipelineName),
+    variables: Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value })),
+    ...(config.sourceActionName
+      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: commit }] }
+      : {}),
+  };
+}
+
+function pushStartRequest(config: TriggerConfig, event: CompactPushEvent): StartRequest {
   const isTag = event.ref.startsWith('refs/tags/');
   const refName = event.ref.replace(/^refs\/(heads|tags)\//, '');
   // An annotated tag's `after` is the tag object; the commit it points at is what gets built.

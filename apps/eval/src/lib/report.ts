@@ -1,18 +1,19 @@
 import type { Decision } from '@monorepo-triggers/config-schema';
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import type { ChangeRule } from '@monorepo-triggers/push-event';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import type { CompletedChanges } from './complete-changes';
-import type { DecidedPush } from './decide-all';
+import type { DecidedEvent } from './decide-all';
+import type { EventFacts } from './event-facts';
 import { actionOf } from './decision-record';
 import type { StartedPipeline, StartOutcome } from './start-pipelines';
 
-/** What one push did, returned by the invocation and logged as its last line. */
+/** What one push or pull request event did, returned by the invocation and logged as its last line. */
 export interface EvalSummary {
   deliveryId: string;
   repository: string;
   ref: string;
+  /** For a pull request event: its number. */
+  pullRequest?: number;
   configs: number;
   invalidConfigs: number;
   started: string[];
@@ -20,14 +21,14 @@ export interface EvalSummary {
   failed: string[];
   /** Pipelines a config names that do not agree to be started by this repository: not started. */
   notEntitled: string[];
-  changes: { rule: ChangeRule['kind']; paths: number; complete: boolean; source: CompletedChanges['source'] };
+  changes: { rule: DecidedEvent['rule']; paths: number; complete: boolean; source: CompletedChanges['source'] };
 }
 
 /** One `decision` line per config (what was decided, why, and what became of its start), then the `summary` line. */
 export function report(
-  event: CompactPushEvent,
+  event: EventFacts,
   listing: ListResult,
-  decided: DecidedPush,
+  decided: DecidedEvent,
   started: readonly StartedPipeline[],
   log: Logger,
 ): EvalSummary {
@@ -55,6 +56,7 @@ export function report(
     deliveryId: event.deliveryId,
     repository: event.repository,
     ref: event.ref,
+    ...(event.pullRequest ? { pullRequest: event.pullRequest.number } : {}),
     configs: listing.configs.length,
     invalidConfigs: listing.invalid.length,
     started: named((o) => o.ok),
@@ -62,7 +64,7 @@ export function report(
     // A refusal is final (the pipeline's tag says no): only errors make Lambda retry.
     failed: named((o) => !o.ok && 'error' in o),
     notEntitled: named((o) => !o.ok && 'refused' in o),
-    changes: { rule: rule.kind, paths: changes.paths.length, complete: changes.complete, source: changes.source },
+    changes: { rule, paths: changes.paths.length, complete: changes.complete, source: changes.source },
   };
   log({ msg: 'summary', ...summary, listing: listing.stats });
   return summary;

@@ -1,4 +1,4 @@
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { EvalEvent } from '@monorepo-triggers/handover';
 import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 import type { PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import type { PlannedStart } from './decide-all';
@@ -28,18 +28,14 @@ export interface StartDependencies {
  * Starts each planned pipeline that agrees to it, `startConcurrency` at a time. Never rejects: a
  * refusal or a failure is that pipeline's outcome, and the others go on.
  */
-export function startPipelines(
-  planned: readonly PlannedStart[],
-  event: CompactPushEvent,
-  deps: StartDependencies,
-): Promise<StartedPipeline[]> {
+export function startPipelines(planned: readonly PlannedStart[], event: EvalEvent, deps: StartDependencies): Promise<StartedPipeline[]> {
   return mapLimit(planned, deps.startConcurrency, async (plan): Promise<StartedPipeline> => ({
     planned: plan,
     outcome: await startOne(plan, event, deps),
   }));
 }
 
-async function startOne({ trigger }: PlannedStart, event: CompactPushEvent, deps: StartDependencies): Promise<StartOutcome> {
+async function startOne({ trigger }: PlannedStart, event: EvalEvent, deps: StartDependencies): Promise<StartOutcome> {
   const request = startRequestFor(trigger.config, event);
   try {
     // A config, even one written straight to S3, starts only a pipeline that agrees to it.

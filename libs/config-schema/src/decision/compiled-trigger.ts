@@ -2,29 +2,70 @@ import type { TriggerConfig } from '../schema/trigger-config.schema';
 import { compilePathPattern, type CompiledPathPattern } from './path-patterns';
 import { compileRefPattern, type CompiledRefPattern } from './ref-patterns';
 
+/** The path patterns a change list is searched with, compiled. */
+export interface CompiledPaths {
+  readonly includes: readonly CompiledPathPattern[];
+  /** The includes' literal prefixes: a path that starts with none of them cannot count. */
+  readonly includePrefixes: readonly string[];
+  readonly excludes: readonly CompiledPathPattern[];
+  /** Where the patterns are in the config, for what a decision names: '' or `pullRequests.`. */
+  readonly fieldPrefix: '' | 'pullRequests.';
+}
+
+/** A config's pull request section, compiled, its defaults resolved. */
+export interface CompiledPullRequests extends CompiledPaths {
+  readonly events: ReadonlySet<string>;
+  readonly baseBranches: readonly CompiledRefPattern[];
+}
+
 /** A trigger configuration with every pattern compiled; build it once per config version. */
-export interface CompiledTrigger {
+export interface CompiledTrigger extends CompiledPaths {
   readonly config: TriggerConfig;
   /** `owner/name`, lower-cased: repositories are matched case-insensitively. */
   readonly repositoryKey: string;
   readonly branches: readonly CompiledRefPattern[];
   readonly tags: readonly CompiledRefPattern[];
-  readonly includes: readonly CompiledPathPattern[];
-  /** The includes' literal prefixes: a path that starts with none of them cannot count. */
-  readonly includePrefixes: readonly string[];
-  readonly excludes: readonly CompiledPathPattern[];
+  /** Absent when the config has no pull request section: pull requests start nothing. */
+  readonly pullRequests?: CompiledPullRequests;
+}
+
+function compilePaths(
+  includePaths: readonly string[],
+  excludePaths: readonly string[],
+  syntax: TriggerConfig['pathSyntax'],
+  fieldPrefix: CompiledPaths['fieldPrefix'],
+): CompiledPaths {
+  const includes = includePaths.map((source, index) => compilePathPattern(source, syntax, index));
+  return {
+    includes,
+    includePrefixes: includes.map((include) => include.prefix),
+    excludes: excludePaths.map((source, index) => compilePathPattern(source, syntax, index)),
+    fieldPrefix,
+  };
 }
 
 /** Compiles a validated configuration. Throws only if it was not validated first. */
 export function compileTrigger(config: TriggerConfig): CompiledTrigger {
-  const includes = config.includePaths.map((source, index) => compilePathPattern(source, config.pathSyntax, index));
+  const paths = compilePaths(config.includePaths, config.excludePaths, config.pathSyntax, '');
+  const branches = config.branches.map(compileRefPattern);
+  const pulls = config.pullRequests;
   return {
     config,
     repositoryKey: config.repository.toLowerCase(),
-    branches: config.branches.map(compileRefPattern),
+    branches,
     tags: config.tags.map(compileRefPattern),
-    includes,
-    includePrefixes: includes.map((include) => include.prefix),
-    excludes: config.excludePaths.map((source, index) => compilePathPattern(source, config.pathSyntax, index)),
+    ...paths,
+    ...(pulls
+      ? {
+          pullRequests: {
+            events: new Set(pulls.events),
+            baseBranches: pulls.baseBranches ? pulls.baseBranches.map(compileRefPattern) : branches,
+            // Its own paths replace both of the config's lists; without them the config's decide.
+            ...(pulls.includePaths
+              ? compilePaths(pulls.includePaths, pulls.excludePaths ?? [], config.pathSyntax, 'pullRequests.')
+              : paths),
+          },
+        }
+      : {}),
   };
 }

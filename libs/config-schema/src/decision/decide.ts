@@ -1,6 +1,7 @@
 import { LIMITS } from '../schema/limits';
+import type { TriggerConfig } from '../schema/trigger-config.schema';
 import type { ChangeSet } from './change-set';
-import type { CompiledTrigger } from './compiled-trigger';
+import type { CompiledPaths, CompiledTrigger } from './compiled-trigger';
 import { searchPaths, type PathMatch } from './path-search';
 import { parseRef } from './ref-patterns';
 
@@ -19,14 +20,19 @@ export type DecisionReason =
   | 'no-path-matched'
   | 'changes-incomplete-trigger'
   | 'changes-incomplete-skip'
-  | 'skip-ci';
+  | 'skip-ci'
+  | 'pr-not-configured'
+  | 'pr-event-not-matched'
+  | 'pr-base-not-matched'
+  | 'pr-draft'
+  | 'pr-from-fork';
 
 export interface Decision {
   start: boolean;
   reason: DecisionReason;
   /** One sentence for people. */
   detail: string;
-  /** The branch or tag glob that matched the ref. */
+  /** The branch or tag glob that matched the ref (for a pull request: its base branch). */
   refPattern?: string;
   /** The first changed path that counted, and the include pattern it matched. */
   match?: PathMatch;
@@ -126,13 +132,28 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
     };
   }
 
-  const search = searchPaths(trigger, changes);
+  return decideOnPaths(trigger.config, trigger, changes, { refPattern: branch.source, where: `on branch ${ref.name}` });
+}
+
+/**
+ * The part of a decision the changed paths make, once the ref (or the pull request) qualifies: the
+ * first path that counts starts the pipeline; when none does but not every path could be judged
+ * (an incomplete list, the work limit, a path too long for the engine), onIncompleteChanges decides.
+ */
+export function decideOnPaths(
+  config: TriggerConfig,
+  paths: CompiledPaths,
+  changes: ChangeSet,
+  context: { refPattern: string; where: string },
+): Decision {
+  const { refPattern, where } = context;
+  const search = searchPaths(paths, changes);
   if (search.match) {
     return {
       start: true,
       reason: 'path-matched',
-      detail: `${search.match.path} matches ${search.match.pattern} on branch ${ref.name}`,
-      refPattern: branch.source,
+      detail: `${search.match.path} matches ${search.match.pattern} ${where}`,
+      refPattern,
       match: search.match,
       work: search.work,
     };
@@ -156,7 +177,7 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
       start: startAnyway,
       reason: startAnyway ? 'changes-incomplete-trigger' : 'changes-incomplete-skip',
       detail: `${why}; onIncompleteChanges is ${config.onIncompleteChanges}`,
-      refPattern: branch.source,
+      refPattern,
       incomplete: unknown,
       work: search.work,
       ...(excluded ? { excluded } : {}),
@@ -164,12 +185,12 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
   }
   const detail = excluded
     ? `no changed path counts: ${excluded.path} matches ${excluded.pattern} but is excluded by ${excluded.excludedBy}`
-    : `none of the ${changes.paths.length} changed paths matches includePaths`;
+    : `none of the ${changes.paths.length} changed paths matches ${paths.fieldPrefix}includePaths`;
   return {
     start: false,
     reason: 'no-path-matched',
     detail,
-    refPattern: branch.source,
+    refPattern,
     work: search.work,
     ...(excluded ? { excluded } : {}),
   };

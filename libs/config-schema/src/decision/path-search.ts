@@ -1,6 +1,6 @@
 import { LIMITS } from '../schema/limits';
 import { pathsWithAnyPrefix, type ChangeSet } from './change-set';
-import type { CompiledTrigger } from './compiled-trigger';
+import type { CompiledPaths } from './compiled-trigger';
 import { MatchBudget } from './match-budget';
 import type { CompiledPathPattern } from './path-patterns';
 
@@ -32,7 +32,7 @@ export interface PathSearch {
  * paths longer than LIMITS.pathLength and once the config's work limit is reached, and the search
  * says so, so that the decision can treat those paths as unknown rather than as not matching.
  */
-export function searchPaths(trigger: CompiledTrigger, changes: ChangeSet): PathSearch {
+export function searchPaths(trigger: CompiledPaths, changes: ChangeSet): PathSearch {
   const budget = new MatchBudget();
   const found: PathSearch = { exhausted: false, work: 0 };
   /** Whether `pattern` may be tested on `path`, charging its work; records why not. */
@@ -68,9 +68,13 @@ export function searchPaths(trigger: CompiledTrigger, changes: ChangeSet): PathS
       }
       if (!judged) break;
       // Built only when used: most candidates of a large push are excluded, and only the first is kept.
-      const match = () => ({ path, pattern: include.source, field: `includePaths[${include.index}]` });
+      const match = () => ({ path, pattern: include.source, field: `${trigger.fieldPrefix}includePaths[${include.index}]` });
       if (!exclude) return { ...found, match: match(), work: budget.used };
-      found.excluded ??= { ...match(), excludedBy: exclude.source, excludedByField: `excludePaths[${exclude.index}]` };
+      found.excluded ??= {
+        ...match(),
+        excludedBy: exclude.source,
+        excludedByField: `${trigger.fieldPrefix}excludePaths[${exclude.index}]`,
+      };
       // The excludes judge the path, not the include: another include of it would end the same way.
       break;
     }

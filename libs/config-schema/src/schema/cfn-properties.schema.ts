@@ -26,6 +26,26 @@ const cfnList = z.union([
   z.array(cfnScalar),
 ]);
 
+/** The `PullRequests` property: the config's `pullRequests` section, PascalCase. */
+const cfnPullRequestsSchema = z.strictObject({
+  Events: z.optional(cfnList),
+  BaseBranches: z.optional(cfnList),
+  Drafts: cfnOptionalBoolean,
+  Forks: cfnOptionalBoolean,
+  IncludePaths: z.optional(cfnList),
+  ExcludePaths: z.optional(cfnList),
+});
+
+/** The `pullRequests` field each `PullRequests` property becomes. */
+const PULL_REQUESTS_FIELD_BY_PROPERTY = {
+  Events: 'events',
+  BaseBranches: 'baseBranches',
+  Drafts: 'drafts',
+  Forks: 'forks',
+  IncludePaths: 'includePaths',
+  ExcludePaths: 'excludePaths',
+} as const;
+
 /** `Custom::PipelineTrigger` properties, PascalCase, as CloudFormation sends them. */
 export const cfnPropertiesSchema = z.strictObject({
   ServiceToken: z.optional(z.string()),
@@ -43,6 +63,7 @@ export const cfnPropertiesSchema = z.strictObject({
   StatusContext: cfnOptionalScalar,
   ReportSkipped: cfnOptionalBoolean,
   HonourSkipCi: cfnOptionalBoolean,
+  PullRequests: z.optional(cfnPullRequestsSchema),
 });
 
 export type CfnProperties = z.input<typeof cfnPropertiesSchema>;
@@ -63,15 +84,31 @@ const FIELD_BY_PROPERTY = {
   StatusContext: 'statusContext',
   ReportSkipped: 'reportSkipped',
   HonourSkipCi: 'honourSkipCi',
+  PullRequests: 'pullRequests',
 } as const;
 
 const PROPERTY_BY_FIELD = new Map<string, string>(Object.entries(FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]));
+const PULL_REQUESTS_PROPERTY_BY_FIELD = new Map<string, string>(
+  Object.entries(PULL_REQUESTS_FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]),
+);
 
-/** Renames the leading field of an issue path to its CloudFormation property name. */
+/** Renames the fields of an issue path to their CloudFormation property names (`PullRequests.IncludePaths[0]`). */
 function toPropertyIssue(issue: ConfigIssue): ConfigIssue {
-  const match = /^([A-Za-z]+)(.*)$/.exec(issue.path);
+  const match = /^([A-Za-z]+)(?:\.([A-Za-z]+))?(.*)$/.exec(issue.path);
   const property = match ? PROPERTY_BY_FIELD.get(match[1] as string) : undefined;
-  return property ? { ...issue, path: property + (match?.[2] ?? '') } : issue;
+  if (!match || !property) return issue;
+  const nested = match[2] === undefined ? '' : `.${PULL_REQUESTS_PROPERTY_BY_FIELD.get(match[2]) ?? match[2]}`;
+  return { ...issue, path: property + nested + (match[3] ?? '') };
+}
+
+/** `PullRequests` as the config's `pullRequests`: the properties set, renamed. */
+function pullRequestsOf(properties: z.output<typeof cfnPullRequestsSchema>): Record<string, unknown> {
+  const section: Record<string, unknown> = {};
+  for (const [property, field] of Object.entries(PULL_REQUESTS_FIELD_BY_PROPERTY)) {
+    const value = properties[property as keyof typeof PULL_REQUESTS_FIELD_BY_PROPERTY];
+    if (value !== undefined) section[field] = value;
+  }
+  return section;
 }
 
 /**
@@ -84,14 +121,20 @@ export function parseCfnProperties(properties: unknown, owner?: TriggerConfig['o
     // A structural error (a misspelt property) stops zod before the pattern checks: run them on the
     // properties that are lists anyway, so one deploy or one `validate` reports every problem.
     const issues = toConfigIssues(parsed.error.issues, Object.keys(cfnPropertiesSchema.shape));
-    addPatternIssues(issues, properties, (field) => PROPERTY_BY_FIELD.get(field) ?? field);
+    addPatternIssues(
+      issues,
+      properties,
+      (field) => PROPERTY_BY_FIELD.get(field) ?? field,
+      (field) => PULL_REQUESTS_PROPERTY_BY_FIELD.get(field) ?? field,
+    );
     return { ok: false, issues };
   }
   const p = parsed.data;
   const config: Record<string, unknown> = { version: 1 };
   for (const [property, field] of Object.entries(FIELD_BY_PROPERTY)) {
     const value = p[property as keyof typeof FIELD_BY_PROPERTY];
-    if (value !== undefined) config[field] = value;
+    if (value !== undefined)
+      config[field] = property === 'PullRequests' ? pullRequestsOf(value as z.output<typeof cfnPullRequestsSchema>) : value;
   }
   if (owner) config['owner'] = owner;
   const result = validateTriggerConfig(config);

@@ -6,7 +6,11 @@ export const LIMITS = {
   refPatterns: 100,
   pathPatterns: 500,
   patternLength: 1000,
-  variables: 50,
+  /**
+   * A start carries at most 50 variables (StartPipelineExecution's limit); a pull request's start
+   * sets 6 itself (PULL_REQUEST_VARIABLES), which leaves 44 to the config.
+   */
+  variables: 44,
   variableNameLength: 128,
   variableValueLength: 1000,
   pipelineNameLength: 100,
@@ -35,5 +39,8 @@ export const LIMITS = {
   matchWorkPerConfig: 2 ** 24,
 } as const;
 
-/** Variables every start carries; a config may not redefine them. */
-export const BUILT_IN_VARIABLES = ['COMMIT_ID', 'BRANCH_NAME', 'TAG_NAME', 'REPOSITORY'] as const;
+/** The variables a pull request's start carries besides COMMIT_ID, BRANCH_NAME and REPOSITORY. */
+export const PULL_REQUEST_VARIABLES = ['PULL_REQUEST_NUMBER', 'BASE_BRANCH_NAME', 'BASE_COMMIT_ID'] as const;
+
+/** Variables the trigger sets on its starts (a push's or a pull request's); a config may not redefine them. */
+export const BUILT_IN_VARIABLES = ['COMMIT_ID', 'BRANCH_NAME', 'TAG_NAME', 'REPOSITORY', ...PULL_REQUEST_VARIABLES] as const;

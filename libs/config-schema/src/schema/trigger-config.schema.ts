@@ -25,9 +25,22 @@ const refPattern = pattern().check(
 
 /** A problem with one path pattern, located by its list and index. */
 export interface PathPatternIssue {
-  path: ['includePaths' | 'excludePaths', number] | ['branches' | 'tags'];
+  path:
+    | ['includePaths' | 'excludePaths', number]
+    | ['branches' | 'tags']
+    | ['pullRequests', 'includePaths' | 'excludePaths', number]
+    | ['pullRequests', 'baseBranches'];
   message: string;
 }
+
+/**
+ * The pull request events a config can name: new code to build (opened, reopened, new commits), a
+ * draft made ready, and a merge (a `closed` delivery of a merged pull request), which a config asks
+ * for by name. push-event's PULL_REQUEST_EVENTS is the same list (eval's tests hold them equal).
+ */
+export const PULL_REQUEST_EVENT_NAMES = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'merged'] as const;
+/** The events a pull request section names when it names none: every new version of its code. */
+export const DEFAULT_PULL_REQUEST_EVENTS = ['opened', 'synchronize', 'reopened', 'ready_for_review'] as const;
 
 /**
  * One issue per path pattern that does not compile, naming its list and index, and one where the
@@ -40,10 +53,13 @@ export function pathPatternIssues(config: {
   pathSyntax: PathSyntax;
   branches?: readonly unknown[];
   tags?: readonly unknown[];
+  pullRequests?: { includePaths?: readonly unknown[]; excludePaths?: readonly unknown[]; baseBranches?: readonly unknown[] };
 }): PathPatternIssue[] {
   const issues: PathPatternIssue[] = [];
+  const pulls = config.pullRequests;
   // Branch and tag globs count towards the total too (their own errors are reported where they are).
-  let instructions = [...(config.branches ?? []), ...(config.tags ?? [])].reduce<number>((total, source) => {
+  const refs = [...(config.branches ?? []), ...(config.tags ?? []), ...(pulls?.baseBranches ?? [])];
+  let instructions = refs.reduce<number>((total, source) => {
     try {
       return total + (typeof source === 'string' ? compileRefPattern(source).programSize : 0);
     } catch {
@@ -53,18 +69,24 @@ export function pathPatternIssues(config: {
   const tooLarge = `brings the compiled size of this config's patterns to more than ${LIMITS.configInstructions} instructions; use fewer or simpler patterns (plain text such as ^dir/ or \\.md$ costs nothing)`;
   let reported = instructions > LIMITS.configInstructions;
   if (reported) issues.push({ path: [config.tags?.length ? 'tags' : 'branches'], message: tooLarge });
-  for (const field of ['includePaths', 'excludePaths'] as const) {
-    config[field]?.forEach((source, index) => {
+  const lists: [(index: number) => PathPatternIssue['path'], readonly unknown[] | undefined][] = [
+    [(i) => ['includePaths', i], config.includePaths],
+    [(i) => ['excludePaths', i], config.excludePaths],
+    [(i) => ['pullRequests', 'includePaths', i], pulls?.includePaths],
+    [(i) => ['pullRequests', 'excludePaths', i], pulls?.excludePaths],
+  ];
+  for (const [pathOf, list] of lists) {
+    list?.forEach((source, index) => {
       if (typeof source !== 'string' || source === '') return; // the schema reports those
       try {
         instructions += compilePathPattern(source, config.pathSyntax, index).programSize;
       } catch (error) {
-        issues.push({ path: [field, index], message: `${JSON.stringify(source)} ${(error as Error).message}` });
+        issues.push({ path: pathOf(index), message: `${JSON.stringify(source)} ${(error as Error).message}` });
         return;
       }
       if (instructions > LIMITS.configInstructions && !reported) {
         reported = true;
-        issues.push({ path: [field, index], message: tooLarge });
+        issues.push({ path: pathOf(index), message: tooLarge });
       }
     });
   }
@@ -89,6 +111,49 @@ export const variablesSchema = z
     z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(LIMITS.variableValueLength)),
   )
   .check(z.refine((vars) => Object.keys(vars).length <= LIMITS.variables, { message: `at most ${LIMITS.variables} variables` }));
+
+/** Which pull requests start the pipeline, and on which of their changes. */
+export const pullRequestsSchema = z
+  .strictObject({
+    events: z
+      ._default(
+        z.array(z.enum(PULL_REQUEST_EVENT_NAMES)).check(
+          z.minLength(1, 'needs at least one event'),
+          z.refine((events) => new Set(events).size === events.length, { message: 'names an event twice' }),
+        ),
+        [...DEFAULT_PULL_REQUEST_EVENTS],
+      )
+      .check(
+        z.describe(
+          'The pull request events that start the pipeline: opened, synchronize (new commits), reopened, ready_for_review (the default: every new version of its code), and merged, which only a config that names it gets.',
+        ),
+      ),
+    baseBranches: z
+      .optional(z.array(refPattern).check(z.minLength(1, 'needs at least one branch glob'), z.maxLength(LIMITS.refPatterns)))
+      .check(z.describe("Globs of the branches a pull request must target (its base); the config's branches when not set.")),
+    drafts: z
+      ._default(z.boolean(), false)
+      .check(z.describe('Build draft pull requests too; by default a draft starts nothing until it is ready.')),
+    forks: z
+      ._default(z.boolean(), false)
+      .check(
+        z.describe(
+          "Build pull requests from forks: code written by anyone, run with the pipeline's AWS permissions. False (the default): a fork's pull request starts nothing.",
+        ),
+      ),
+    includePaths: z
+      .optional(z.array(pattern()).check(z.minLength(1, 'needs at least one pattern'), z.maxLength(LIMITS.pathPatterns)))
+      .check(z.describe("The pull request's own includePaths; when not set, the config's includePaths and excludePaths decide.")),
+    excludePaths: z
+      .optional(z.array(pattern()).check(z.maxLength(LIMITS.pathPatterns)))
+      .check(z.describe("The pull request's own excludePaths; only with its own includePaths.")),
+  })
+  .check(
+    z.refine((pulls) => pulls.excludePaths === undefined || pulls.includePaths !== undefined, {
+      path: ['excludePaths'],
+      message: "needs includePaths beside it: a pull request's own paths replace both of the config's lists",
+    }),
+  );
 
 // zod/mini, not classic zod: the same schemas at a thirtieth of the bundle size (13 KB against
 // 450 KB), which is most of a Lambda function's cold start beyond the AWS SDK itself.
@@ -176,7 +241,14 @@ const triggerConfigShape = z.strictObject({
     ._default(z.boolean(), true)
     .check(
       z.describe(
-        'Start nothing for a branch push whose head commit message contains [skip ci], [ci skip] or [no ci] (the default); false builds such pushes too, e.g. for a security scan.',
+        'Start nothing for a branch push or pull request whose head commit message contains [skip ci], [ci skip] or [no ci] (the default); false builds them too, e.g. for a security scan.',
+      ),
+    ),
+  pullRequests: z
+    .optional(pullRequestsSchema)
+    .check(
+      z.describe(
+        "Start the pipeline for pull requests, on the pull request's own changed files; without this section pull requests start nothing.",
       ),
     ),
   owner: z.optional(ownerSchema).check(z.describe('Set by the CloudFormation resource that owns this config.')),

@@ -21,24 +21,37 @@ export function validateTriggerConfig(input: unknown): ParseResult<TriggerConfig
  * reading each pattern field under the name `nameOf` gives it (`includePaths`, or `IncludePaths` for
  * CloudFormation) and reporting it under that name; an issue already reported for a field is kept.
  */
-export function addPatternIssues(issues: ConfigIssue[], input: unknown, nameOf: (field: string) => string): void {
+export function addPatternIssues(
+  issues: ConfigIssue[],
+  input: unknown,
+  nameOf: (field: string) => string,
+  pullRequestsNameOf: (field: string) => string = nameOf,
+): void {
   const reported = new Set(issues.map((issue) => issue.path));
-  const raw = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const asRecord = (value: unknown) => (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const raw = asRecord(input);
+  const pullsRaw = asRecord(raw[nameOf('pullRequests')]);
   // A single string is a one-item list, as CloudFormation properties may be written.
-  const list = (field: string) => {
-    const value = raw[nameOf(field)];
-    return Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined;
-  };
+  const asList = (value: unknown) => (Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined);
+  const list = (field: string) => asList(raw[nameOf(field)]);
+  const pullsList = (field: string) => asList(pullsRaw[pullRequestsNameOf(field)]);
   const patterns = {
     includePaths: list('includePaths'),
     excludePaths: list('excludePaths'),
     branches: list('branches'),
     tags: list('tags'),
     pathSyntax: raw[nameOf('pathSyntax')] === 'glob' ? ('glob' as const) : ('regex' as const),
+    pullRequests: {
+      includePaths: pullsList('includePaths'),
+      excludePaths: pullsList('excludePaths'),
+      baseBranches: pullsList('baseBranches'),
+    },
   };
   for (const issue of pathPatternIssues(patterns)) {
     const [field, ...rest] = issue.path;
-    const path = formatPath([nameOf(String(field)), ...rest]);
+    const named =
+      field === 'pullRequests' ? [nameOf(field), pullRequestsNameOf(String(rest[0])), ...rest.slice(1)] : [nameOf(String(field)), ...rest];
+    const path = formatPath(named);
     if (!reported.has(path)) issues.push({ path, message: issue.message });
   }
 }

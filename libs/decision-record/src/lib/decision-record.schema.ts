@@ -20,8 +20,20 @@ export const configOutcomeSchema = z.object({
   reportSkipped: z.boolean(),
 });
 
+/** The pull request a record is about: which, which event, from where into where. */
+export const recordedPullRequestSchema = z.object({
+  number: z.int().check(z.positive()),
+  /** opened, synchronize, reopened, ready_for_review or merged. */
+  event: z.string(),
+  baseRef: z.string(),
+  headRef: z.string(),
+  headSha: z.string(),
+  draft: z.boolean(),
+  fromFork: z.boolean(),
+});
+
 /**
- * One push's decisions, as eval stored them: what `triggers why` and `triggers history` print, and
+ * One push's (or pull request event's) decisions, as eval stored them: what `triggers why` and `triggers history` print, and
  * what the check-run summary shows. Written once per delivery, under the records prefix, expired by
  * the bucket's lifecycle rule.
  */
@@ -29,11 +41,18 @@ export const decisionRecordSchema = z.object({
   version: z.literal(1),
   deliveryId: z.string(),
   repository: z.string(),
+  /** The pushed ref; for a pull request, `refs/pull/<number>/head`. */
   ref: z.string(),
+  /** For a pull request: its base commit and head commit. */
   before: z.string(),
   after: z.string(),
-  /** The commit built: `after`, or the commit an annotated tag points at. */
+  /**
+   * The commit built: `after`, or the commit an annotated tag points at; for a pull request its head
+   * commit, or its merge commit for `merged`.
+   */
   commit: z.string(),
+  /** Set when the record is about a pull request event rather than a push. */
+  pullRequest: z.optional(recordedPullRequestSchema),
   /** When eval decided (ISO 8601). */
   time: z.string(),
   changes: z.object({

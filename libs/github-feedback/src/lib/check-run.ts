@@ -3,6 +3,31 @@ import { executionConsoleUrl } from './commit-status';
 
 /** The check run that sums up one push (GitHub App only). */
 export const CHECK_RUN_NAME = 'monorepo-triggers';
+/**
+ * The check run that sums up a pull request's events on its head commit: its own name, so a push of
+ * the same commit to the branch (decided on other rules) and the pull request never overwrite each other.
+ */
+export const PULL_REQUEST_CHECK_RUN_NAME = 'monorepo-triggers (pull request)';
+
+/** The name of the check run a record is shown in. */
+export const checkRunNameOf = (record: Pick<DecisionRecord, 'pullRequest'>) =>
+  record.pullRequest ? PULL_REQUEST_CHECK_RUN_NAME : CHECK_RUN_NAME;
+
+/** The record's first line: what happened, in GitHub's words. */
+function eventLine(record: DecisionRecord): string {
+  const pull = record.pullRequest;
+  if (!pull) {
+    const ref = record.ref.replace(/^refs\/(heads|tags)\//, '');
+    return `Push to ${code(ref)} (${code(record.before.slice(0, 7))}…${code(record.after.slice(0, 7))}), delivery ${code(record.deliveryId)}.`;
+  }
+  const branch = (ref: string) => code(ref.replace(/^refs\/heads\//, ''));
+  const what =
+    pull.event === 'merged'
+      ? `merged as ${code(record.commit.slice(0, 7))}`
+      : `${pull.event.replace(/_/g, ' ')} at ${code(pull.headSha.slice(0, 7))}`;
+  const flags = [pull.draft ? 'draft' : '', pull.fromFork ? 'from a fork' : ''].filter(Boolean);
+  return `Pull request #${pull.number}, ${branch(pull.headRef)} into ${branch(pull.baseRef)}${flags.length ? ` (${flags.join(', ')})` : ''}: ${what}, delivery ${code(record.deliveryId)}.`;
+}
 /** GitHub refuses a check run whose summary is over 65,535 bytes. */
 export const CHECK_SUMMARY_LENGTH = 65_535;
 /** Invalid configs listed by name in the summary; the decision record has them all. */
@@ -37,17 +62,16 @@ function why(outcome: ConfigOutcome): string {
 }
 
 /**
- * The check run for one push: every config of the repository with its decision, the reason and a
+ * The check run for one push or pull request event: every config of the repository with its decision, the reason and a
  * link to the execution it started. Conclusion `failure` when a start failed, else `neutral`: it
  * informs, it does not gate (each pipeline's own status does).
  */
 export function checkRunFor(record: DecisionRecord, region: string): CheckRunOutput {
   const started = record.configs.filter((c) => c.action === 'started').length;
   const failed = record.configs.filter((c) => c.action === 'failed').length;
-  const ref = record.ref.replace(/^refs\/(heads|tags)\//, '');
   const title = `${started} of ${record.configs.length} pipeline${record.configs.length === 1 ? '' : 's'} started${failed ? `, ${failed} failed to start` : ''}`;
   const head = [
-    `Push to ${code(ref)} (${code(record.before.slice(0, 7))}…${code(record.after.slice(0, 7))}), delivery ${code(record.deliveryId)}.`,
+    eventLine(record),
     `Changed paths: ${record.changes.paths} (${record.changes.complete ? 'complete' : 'incomplete'}, from ${record.changes.source}).`,
     '',
     '| Pipeline | Decision | Why | Execution |',
@@ -83,7 +107,7 @@ export function checkRunFor(record: DecisionRecord, region: string): CheckRunOut
   }
   const summary = [...head, ...rows.slice(0, shown), ...(shown < rows.length ? [note(rows.length - shown)] : []), ...tail].join('\n');
   return {
-    name: CHECK_RUN_NAME,
+    name: checkRunNameOf(record),
     head_sha: record.commit,
     status: 'completed',
     conclusion: failed ? 'failure' : 'neutral',

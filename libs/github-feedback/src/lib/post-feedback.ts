@@ -1,6 +1,6 @@
 import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
 import { checkRunListSchema, checkRunSchema, GithubApiError, repoPath, type GithubApi } from '@monorepo-triggers/github-api';
-import { checkRunFor, CHECK_RUN_NAME } from './check-run';
+import { checkRunFor } from './check-run';
 import { skippedStatus } from './commit-status';
 import { latestStatuses, postStatus } from './latest-statuses';
 
@@ -15,11 +15,12 @@ const SHA = /^[0-9a-f]{40}$/;
 const NO_COMMIT = /^0+$/;
 
 /**
- * The reasons that mean "this push does not concern the pipeline": only these pass a required check.
- * Neither a skip decided on an incomplete change list (`changes-incomplete-skip`) nor a `[skip ci]`
- * push (`skip-ci`: GitHub Actions too leaves a required check pending for it) is one of them.
+ * The reasons that mean "this push (or pull request) does not concern the pipeline": only these pass
+ * a required check. Neither a skip decided on an incomplete change list (`changes-incomplete-skip`)
+ * nor a `[skip ci]` head (`skip-ci`: GitHub Actions too leaves a required check pending for it) is
+ * one of them, nor a draft or a fork's pull request that the pipeline could build but does not.
  */
-const NOT_CONCERNED = new Set(['no-path-matched', 'branch-not-matched', 'tag-not-matched']);
+const NOT_CONCERNED = new Set(['no-path-matched', 'branch-not-matched', 'tag-not-matched', 'pr-base-not-matched']);
 
 /** Whether GitHub refused for its rate limits: go on posting and the integration may be banned. */
 const rateLimited = (error: unknown) => error instanceof GithubApiError && error.rateLimited;
@@ -98,7 +99,7 @@ async function upsertCheckRun(
 ): Promise<FeedbackResult['checkRun']> {
   const run = checkRunFor(record, region);
   const appId = await github.appId();
-  const query = `check_name=${encodeURIComponent(CHECK_RUN_NAME)}&filter=latest${appId ? `&app_id=${encodeURIComponent(appId)}` : ''}`;
+  const query = `check_name=${encodeURIComponent(run.name)}&filter=latest${appId ? `&app_id=${encodeURIComponent(appId)}` : ''}`;
   const found = checkRunListSchema.parse((await github.get(`${repo}/commits/${record.commit}/check-runs?${query}`, record.repository)).body)
     .check_runs[0];
   if (found) {

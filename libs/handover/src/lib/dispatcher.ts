@@ -1,7 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { trimSlashes } from '@monorepo-triggers/lambda-runtime';
-import type { ClaimCheck, CompactPushEvent } from './eval-input.schema';
+import type { ClaimCheck, EvalEvent } from './eval-input.schema';
 
 /**
  * Lambda's asynchronous invoke accepts up to 1 MB (1,048,576 bytes) of payload; the margin leaves room
@@ -16,9 +16,9 @@ export interface DispatchResult {
   key?: string;
 }
 
-/** Hands a push event to eval. Rejects when eval did not accept it, so the webhook answers 5xx. */
+/** Hands an event to eval. Rejects when eval did not accept it, so the webhook answers 5xx. */
 export interface Dispatcher {
-  dispatch(event: CompactPushEvent): Promise<DispatchResult>;
+  dispatch(event: EvalEvent): Promise<DispatchResult>;
 }
 
 export interface LambdaDispatcherOptions {
@@ -34,7 +34,7 @@ export interface LambdaDispatcherOptions {
 export class LambdaDispatcher implements Dispatcher {
   constructor(private readonly options: LambdaDispatcherOptions) {}
 
-  async dispatch(event: CompactPushEvent): Promise<DispatchResult> {
+  async dispatch(event: EvalEvent): Promise<DispatchResult> {
     const body = Buffer.from(JSON.stringify(event), 'utf8');
     if (body.length <= (this.options.maxInvokeBytes ?? MAX_ASYNC_INVOKE_BYTES)) {
       await this.invoke(body);
@@ -57,7 +57,7 @@ export class LambdaDispatcher implements Dispatcher {
   }
 
   /** `${EVENTS_PREFIX}/YYYY-MM-DD/<delivery>.json`: dated so a lifecycle rule or a person can find them. */
-  private eventKey(event: CompactPushEvent): string {
+  private eventKey(event: EvalEvent): string {
     const day = new Date().toISOString().slice(0, 10);
     const safeId = event.deliveryId.replace(/[^A-Za-z0-9-]/g, '_');
     return `${trimSlashes(this.options.eventsPrefix)}/${day}/${safeId}.json`;

@@ -35,8 +35,8 @@ export const compactPushEventSchema = z.object({
 export type CompactPushEvent = z.output<typeof compactPushEventSchema>;
 
 /**
- * A pull request event as webhook will hand it to eval (issue 20, in progress: not yet one of
- * eval's inputs). Which PR, which event, its base and head, and whether its code is a fork's.
+ * A pull request event as webhook hands it to eval: which pull request, which event, its base and
+ * head, and whether its code is a fork's. Its changed files are not in the delivery: eval asks GitHub.
  */
 export const compactPullRequestEventSchema = z.object({
   type: z.literal('pull_request'),
@@ -63,6 +63,9 @@ export const compactPullRequestEventSchema = z.object({
 
 export type CompactPullRequestEvent = z.output<typeof compactPullRequestEventSchema>;
 
+/** An event eval decides on: a push or a pull request. */
+export type EvalEvent = CompactPushEvent | CompactPullRequestEvent;
+
 /** What eval is invoked with when the event is too large for an asynchronous invoke. */
 export const claimCheckSchema = z.object({
   type: z.literal('push-claim-check'),
@@ -76,5 +79,5 @@ export const claimCheckSchema = z.object({
 export type ClaimCheck = z.output<typeof claimCheckSchema>;
 
 /** Anything eval can be invoked with. */
-export const evalInputSchema = z.discriminatedUnion('type', [compactPushEventSchema, claimCheckSchema]);
+export const evalInputSchema = z.discriminatedUnion('type', [compactPushEventSchema, compactPullRequestEventSchema, claimCheckSchema]);
 export type EvalInput = z.output<typeof evalInputSchema>;

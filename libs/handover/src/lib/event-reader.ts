@@ -1,8 +1,8 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { formatZodIssues, trimSlashes } from '@monorepo-triggers/lambda-runtime';
-import { evalInputSchema, type CompactPushEvent } from './eval-input.schema';
+import { evalInputSchema, type EvalEvent } from './eval-input.schema';
 
-/** An input that is neither a push event nor a claim check of ours: retrying cannot help. */
+/** An input that is neither an event nor a claim check of ours: retrying cannot help. */
 export class InvalidEvalInput extends Error {
   override readonly name = 'InvalidEvalInput';
 }
@@ -15,7 +15,7 @@ export interface EventReaderOptions {
 }
 
 /**
- * eval's side of the hand-over: the invocation payload to the push event, reading it from S3 for a
+ * eval's side of the hand-over: the invocation payload to the event, reading it from S3 for a
  * claim check — only from our own bucket and events prefix, so an invocation cannot make eval read
  * anything else.
  */
@@ -26,19 +26,22 @@ export class EventReader {
     this.prefix = `${trimSlashes(options.eventsPrefix)}/`;
   }
 
-  /** Rejects with InvalidEvalInput for anything that is not a push event or a claim check of ours. */
-  async read(input: unknown): Promise<CompactPushEvent> {
+  /** Rejects with InvalidEvalInput for anything that is not an event or a claim check of ours. */
+  async read(input: unknown): Promise<EvalEvent> {
     const parsed = evalInputSchema.safeParse(input);
     if (!parsed.success)
-      throw new InvalidEvalInput(`not a push event or claim check: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
-    if (parsed.data.type === 'push') return parsed.data;
+      throw new InvalidEvalInput(
+        `not a push or pull request event, nor a claim check: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`,
+      );
+    if (parsed.data.type !== 'push-claim-check') return parsed.data;
     const claim = parsed.data;
     if (claim.bucket !== this.options.bucket || !claim.key.startsWith(this.prefix)) {
       throw new InvalidEvalInput(`claim check outside ${this.options.bucket}/${this.prefix}: ${claim.bucket}/${claim.key}`);
     }
     const object = await this.options.s3.send(new GetObjectCommand({ Bucket: claim.bucket, Key: claim.key }));
     const stored = evalInputSchema.safeParse(JSON.parse((await object.Body?.transformToString('utf8')) ?? ''));
-    if (!stored.success || stored.data.type !== 'push') throw new InvalidEvalInput(`claim check ${claim.key} does not hold a push event`);
+    if (!stored.success || stored.data.type === 'push-claim-check')
+      throw new InvalidEvalInput(`claim check ${claim.key} does not hold a push or pull request event`);
     return stored.data;
   }
 }

@@ -3,7 +3,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { localS3ClientConfig, startLocalLambda, startS3Server, type LocalLambda, type S3Server } from '@monorepo-triggers/local-aws';
 import { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './dispatcher';
-import type { CompactPushEvent } from './eval-input.schema';
+import type { CompactPullRequestEvent, CompactPushEvent, EvalEvent } from './eval-input.schema';
 import { EventReader, InvalidEvalInput } from './event-reader';
 
 const BUCKET = 'handover-test';
@@ -37,7 +37,7 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
   let s3: S3Client;
   let lambda: LocalLambda;
   let reader: EventReader;
-  let received: { payload: unknown; event: CompactPushEvent }[];
+  let received: { payload: unknown; event: EvalEvent }[];
 
   beforeAll(async () => {
     s3Server = await startS3Server({ buckets: [BUCKET] });
@@ -102,6 +102,28 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
     expect(received[0]?.event).toEqual(event);
   });
 
+  it('hands over a pull request event, which eval reads back unchanged', async () => {
+    const event: CompactPullRequestEvent = {
+      type: 'pull_request',
+      version: 1,
+      deliveryId: 'pr-1',
+      repository: 'acme/platform',
+      number: 12,
+      event: 'synchronize',
+      draft: false,
+      baseRef: 'refs/heads/main',
+      baseSha: 'a'.repeat(40),
+      headRef: 'refs/heads/feature',
+      headSha: 'b'.repeat(40),
+      headRepository: 'acme/platform',
+      fromFork: false,
+    };
+    expect(await dispatcher().dispatch(event)).toMatchObject({ mode: 'invoke' });
+    await lambda.idle();
+    expect(received.map((r) => r.event)).toEqual([event]);
+    await expect(reader.read({ ...event, event: 'labeled' })).rejects.toBeInstanceOf(InvalidEvalInput);
+  });
+
   it('reads no object outside its own bucket and events prefix', async () => {
     await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: 'mono-repo/events-other/x.json', Body: JSON.stringify(eventOfSize(400, 'x')) }),
@@ -115,11 +137,13 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
   });
 
   it('refuses an input that is neither a push event nor a claim check, naming the fields', async () => {
-    await expect(reader.read({ type: 'push', version: 1 })).rejects.toThrow(/^not a push event or claim check: deliveryId, repository, /);
-    await expect(reader.read('hello')).rejects.toThrow(new InvalidEvalInput('not a push event or claim check: (root)'));
+    await expect(reader.read({ type: 'push', version: 1 })).rejects.toThrow(
+      /^not a push or pull request event, nor a claim check: deliveryId, repository, /,
+    );
+    await expect(reader.read('hello')).rejects.toThrow(new InvalidEvalInput('not a push or pull request event, nor a claim check: (root)'));
   });
 
-  it('refuses a claim check whose object does not hold a push event', async () => {
+  it('refuses a claim check whose object does not hold a push or pull request event', async () => {
     await s3.send(
       new PutObjectCommand({
         Bucket: BUCKET,
@@ -136,6 +160,6 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
         key: 'mono-repo/events/2026-11-26/odd.json',
         bytes: 1,
       }),
-    ).rejects.toThrow(new InvalidEvalInput('claim check mono-repo/events/2026-11-26/odd.json does not hold a push event'));
+    ).rejects.toThrow(new InvalidEvalInput('claim check mono-repo/events/2026-11-26/odd.json does not hold a push or pull request event'));
   });
 });

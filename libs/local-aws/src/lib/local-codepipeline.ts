@@ -149,6 +149,24 @@ const error = (type: string, message: string): CannedResponse => ({
 });
 
 /**
+ * StartPipelineExecution's request limits (its API reference, written here by hand): at most 50
+ * variables, named `[A-Za-z0-9@\-_]+` up to 128 characters, with values of 1 to 1,000 characters; a
+ * token of 1 to 128 of `[a-zA-Z0-9-]`; at most 50 source revisions.
+ */
+function startRequestProblem(body: { variables?: { name: string; value: string }[]; clientRequestToken?: string; sourceRevisions?: unknown[] }) {
+  const variables = body.variables ?? [];
+  if (variables.length > 50) return `1 validation error detected: Value at 'variables' failed to satisfy constraint: Member must have length less than or equal to 50`;
+  for (const { name, value } of variables) {
+    if (!/^[A-Za-z0-9@\-_]{1,128}$/.test(name)) return `Value '${name}' at 'variables.name' failed to satisfy constraint`;
+    if (value.length < 1 || value.length > 1000) return `Value at 'variables.value' of ${name} failed to satisfy constraint: length 1 to 1000`;
+  }
+  if (body.clientRequestToken !== undefined && !/^[a-zA-Z0-9-]{1,128}$/.test(body.clientRequestToken))
+    return `Value at 'clientRequestToken' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9-]+$`;
+  if ((body.sourceRevisions ?? []).length > 50) return `Value at 'sourceRevisions' failed to satisfy constraint: Member must have length less than or equal to 50`;
+  return undefined;
+}
+
+/**
  * A local stand-in for CodePipeline (JSON 1.1 protocol) for the real `@aws-sdk/client-codepipeline`
  * through `AWS_ENDPOINT_URL_CODEPIPELINE`: StartPipelineExecution, which, like CodePipeline, answers a
  * clientRequestToken it has seen with the same execution instead of starting another, records the
@@ -281,6 +299,8 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
       return { status: 400, body: { __type: 'UnknownOperationException', message: target } };
     }
     const body = request.json as Omit<RecordedStart, 'executionId' | 'pipelineName'> & { name: string };
+    const invalid = startRequestProblem(body);
+    if (invalid) return error('ValidationException', invalid);
     const tags = await tagsOf(body.name);
     if (!tags) return error('PipelineNotFoundException', `Pipeline with name '${body.name}' not found`);
     if (options.requireTag && tags[options.requireTag] === undefined) return denied('StartPipelineExecution', body.name);

@@ -1,3 +1,4 @@
+import examples from '@octokit/webhooks-examples';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,28 @@ export interface PushOptions {
   forced?: boolean;
   created?: boolean;
   deleted?: boolean;
+}
+
+export interface PullRequestOptions {
+  number: number;
+  /** opened, synchronize, reopened, ready_for_review, closed, labeled… as GitHub sends it. */
+  action: string;
+  /** The branch it targets and the branch it comes from. */
+  base: string;
+  head: string;
+  draft?: boolean;
+  /** For `closed`: the merge commit, when the pull request was merged. */
+  mergeCommit?: string;
+  /** The head repository when it is another one (a fork), or null when it was deleted. */
+  headRepository?: string | null;
+}
+
+/** A real pull_request delivery from @octokit/webhooks-examples: the skeleton every built payload starts from. */
+function examplePullRequest(): Record<string, unknown> {
+  const all = examples as { name: string; examples: Record<string, unknown>[] }[];
+  const opened = all.find((e) => e.name === 'pull_request')?.examples.find((e) => e['action'] === 'opened');
+  if (!opened) throw new Error('@octokit/webhooks-examples has no opened pull_request example');
+  return structuredClone(opened);
 }
 
 /**
@@ -138,6 +161,44 @@ export class GitRepo {
       },
       pusher: { name: 'test', email: 'test@example.com' },
       sender: { login: 'test' },
+    };
+  }
+
+  /**
+   * A pull_request delivery as GitHub sends it, built on a real @octokit/webhooks-examples payload:
+   * its base and head name this repository's branches and their commits now.
+   */
+  pullRequestPayload(pull: PullRequestOptions): Record<string, unknown> {
+    const payload = examplePullRequest();
+    const repository = {
+      ...(payload['repository'] as Record<string, unknown>),
+      full_name: this.fullName,
+      default_branch: this.defaultBranch,
+    };
+    const pr = payload['pull_request'] as Record<string, unknown>;
+    const side = (branch: string, repo: Record<string, unknown> | null) => ({
+      ...(pr['base'] as Record<string, unknown>),
+      ref: branch,
+      sha: this.git('rev-parse', branch).trim(),
+      repo,
+    });
+    const headRepo =
+      pull.headRepository === null ? null : pull.headRepository ? { ...repository, full_name: pull.headRepository } : repository;
+    return {
+      ...payload,
+      action: pull.action,
+      number: pull.number,
+      repository,
+      pull_request: {
+        ...pr,
+        number: pull.number,
+        state: pull.action === 'closed' ? 'closed' : 'open',
+        draft: pull.draft ?? false,
+        merged: pull.mergeCommit !== undefined,
+        merge_commit_sha: pull.mergeCommit ?? null,
+        base: side(pull.base, repository),
+        head: side(pull.head, headRepo),
+      },
     };
   }
 

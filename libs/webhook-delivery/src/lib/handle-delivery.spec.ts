@@ -1,14 +1,14 @@
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { Dispatcher, EvalEvent } from '@monorepo-triggers/handover';
 import { delivery, formBody, minimalPush } from '@monorepo-triggers/test-servers';
-import type { Dispatcher } from '@monorepo-triggers/handover';
+import examples from '@octokit/webhooks-examples';
 import { toHttpRequest } from './http-event';
 import { handleDelivery, MAX_BODY_BYTES } from './handle-delivery';
 
 /** An in-memory Dispatcher: this unit test is about the answer, not about Lambda. */
 class RecordingDispatcher implements Dispatcher {
-  readonly events: CompactPushEvent[] = [];
+  readonly events: EvalEvent[] = [];
   fail = false;
-  async dispatch(event: CompactPushEvent) {
+  async dispatch(event: EvalEvent) {
     if (this.fail) throw new Error('Lambda said no');
     this.events.push(event);
     return { mode: 'invoke' as const, bytes: 1 };
@@ -16,6 +16,12 @@ class RecordingDispatcher implements Dispatcher {
 }
 
 const SECRET = 'test-secret';
+
+type Example = { action: string; number: number; pull_request: { merged?: boolean | null } };
+const pullRequestExamples = (examples as { name: string; examples: Example[] }[]).find((e) => e.name === 'pull_request')?.examples ?? [];
+/** Whether a pull_request action can start a pipeline (docs/trigger-config.md, "Pull requests"), written out by hand. */
+const startsSomething = (p: Example) =>
+  ['opened', 'synchronize', 'reopened', 'ready_for_review'].includes(p.action) || (p.action === 'closed' && p.pull_request.merged === true);
 
 describe.each(['v1', 'v2'] as const)('handleDelivery with API Gateway %s events', (shape) => {
   let dispatcher: RecordingDispatcher;
@@ -128,9 +134,33 @@ describe.each(['v1', 'v2'] as const)('handleDelivery with API Gateway %s events'
   });
 
   it('answers other events with 202 and ignored', async () => {
-    const result = await run({ body: JSON.stringify({ action: 'opened' }), event: 'pull_request' });
+    const result = await run({ body: JSON.stringify({ action: 'created' }), event: 'issue_comment' });
     expect(result.response.statusCode).toBe(202);
-    expect(JSON.parse(result.response.body)).toEqual({ message: 'ignored', ignored: true, event: 'pull_request' });
+    expect(JSON.parse(result.response.body)).toEqual({ message: 'ignored', ignored: true, event: 'issue_comment' });
+    expect(dispatcher.events).toEqual([]);
+  });
+
+  it.each(pullRequestExamples.map((p, i) => [i, p.action, p] as const))(
+    'hands eval a real pull_request delivery (#%i, %s) when its action can start a pipeline, and no other',
+    async (_i, action, payload) => {
+      const result = await run({ body: JSON.stringify(payload), event: 'pull_request' });
+      expect(result.response.statusCode).toBe(202);
+      expect(result).toMatchObject({ event: 'pull_request', pullRequest: payload.number, action });
+      if (startsSomething(payload)) {
+        expect(result.outcome).toBe('dispatched');
+        expect(dispatcher.events).toEqual([expect.objectContaining({ type: 'pull_request', number: payload.number })]);
+      } else {
+        expect(result.outcome).toBe('ignored');
+        expect(JSON.parse(result.response.body)).toMatchObject({ ignored: true, action });
+        expect(dispatcher.events).toEqual([]);
+      }
+    },
+  );
+
+  it('answers 400 to a pull_request delivery that is not one, naming the fields', async () => {
+    const result = await run({ body: JSON.stringify({ action: 'opened' }), event: 'pull_request' });
+    expect(result.response.statusCode).toBe(400);
+    expect(JSON.parse(result.response.body).message).toMatch(/^invalid pull request payload: .*number/);
     expect(dispatcher.events).toEqual([]);
   });
 

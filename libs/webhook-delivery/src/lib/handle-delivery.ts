@@ -1,6 +1,6 @@
 import { signatureFormatFailure, verify } from '@monorepo-triggers/github-signature';
-import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
-import type { Dispatcher } from '@monorepo-triggers/handover';
+import { githubPullRequestSchema, githubPushSchema, toCompactPullRequestEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import type { Dispatcher, EvalEvent } from '@monorepo-triggers/handover';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event';
 
@@ -23,6 +23,9 @@ export interface DeliveryOutcome {
   event?: string;
   repository?: string;
   ref?: string;
+  /** For a pull request: its number and the action GitHub sent. */
+  pullRequest?: number;
+  action?: string;
   dispatch?: { mode: string; bytes: number };
   changedPaths?: number;
   error?: string;
@@ -57,33 +60,79 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
   if (!event || !EVENT_NAME.test(event))
     return { outcome: 'missing-event', response: jsonResponse(400, { message: 'missing or malformed X-GitHub-Event header' }) };
   if (event === 'ping') return { outcome: 'pong', event, response: jsonResponse(200, { message: 'pong' }) };
-  if (event !== 'push') return { outcome: 'ignored', event, response: jsonResponse(202, { message: 'ignored', ignored: true, event }) };
+  if (event !== 'push' && event !== 'pull_request')
+    return { outcome: 'ignored', event, response: jsonResponse(202, { message: 'ignored', ignored: true, event }) };
 
   const payload = parsePayload(request);
   if (!payload.ok) return { outcome: 'bad-payload', event, error: payload.error, response: jsonResponse(400, { message: payload.error }) };
-  const push = githubPushSchema.safeParse(payload.value);
-  if (!push.success) {
-    const fields = formatZodIssues(push.error.issues, { fieldsOnly: true });
-    return {
-      outcome: 'bad-payload',
-      event,
-      error: `invalid push payload: ${fields}`,
-      response: jsonResponse(400, { message: `invalid push payload: ${fields}` }),
-    };
-  }
+  return event === 'push' ? handlePush(payload.value, deliveryId, deps) : handlePullRequest(payload.value, deliveryId, deps);
+}
 
+/** A push: validated, made compact, handed to eval. */
+async function handlePush(payload: unknown, deliveryId: string, deps: WebhookDependencies): Promise<DeliveryOutcome> {
+  const push = githubPushSchema.safeParse(payload);
+  if (!push.success) return invalidPayload('push', push.error.issues);
   const compact = toCompactPushEvent(push.data, deliveryId);
-  const facts = { event, repository: compact.repository, ref: compact.ref, changedPaths: compact.changedPaths.length };
+  return dispatch(compact, deliveryId, deps, {
+    event: 'push',
+    repository: compact.repository,
+    ref: compact.ref,
+    changedPaths: compact.changedPaths.length,
+  });
+}
+
+/**
+ * A pull request: validated, and handed to eval when its action can start a pipeline (new code, a
+ * draft made ready, a merge); any other action (labels, reviews, a close without merge) is answered
+ * 202 and goes no further.
+ */
+async function handlePullRequest(payload: unknown, deliveryId: string, deps: WebhookDependencies): Promise<DeliveryOutcome> {
+  const pull = githubPullRequestSchema.safeParse(payload);
+  if (!pull.success) return invalidPayload('pull_request', pull.error.issues);
+  const facts = {
+    event: 'pull_request',
+    repository: pull.data.repository.full_name,
+    pullRequest: pull.data.number,
+    action: pull.data.action,
+  };
+  const compact = toCompactPullRequestEvent(pull.data, deliveryId);
+  if (!compact)
+    return {
+      ...facts,
+      outcome: 'ignored',
+      response: jsonResponse(202, {
+        message: 'ignored: this action starts nothing',
+        ignored: true,
+        event: 'pull_request',
+        action: pull.data.action,
+      }),
+    };
+  return dispatch(compact, deliveryId, deps, { ...facts, ref: compact.baseRef });
+}
+
+function invalidPayload(event: string, issues: Parameters<typeof formatZodIssues>[0]): DeliveryOutcome {
+  const message = `invalid ${event === 'push' ? 'push' : 'pull request'} payload: ${formatZodIssues(issues, { fieldsOnly: true })}`;
+  return { outcome: 'bad-payload', event, error: message, response: jsonResponse(400, { message }) };
+}
+
+async function dispatch(
+  compact: EvalEvent,
+  deliveryId: string,
+  deps: WebhookDependencies,
+  facts: Omit<DeliveryOutcome, 'response' | 'outcome'>,
+): Promise<DeliveryOutcome> {
   try {
-    const dispatch = await deps.dispatcher.dispatch(compact);
-    return { ...facts, outcome: 'dispatched', dispatch, response: jsonResponse(202, { message: 'accepted', deliveryId }) };
+    const dispatched = await deps.dispatcher.dispatch(compact);
+    return { ...facts, outcome: 'dispatched', dispatch: dispatched, response: jsonResponse(202, { message: 'accepted', deliveryId }) };
   } catch (error) {
     // 5xx makes GitHub record the delivery as failed, so it can be redelivered.
     return {
       ...facts,
       outcome: 'dispatch-failed',
       error: (error as Error).message,
-      response: jsonResponse(502, { message: 'could not hand the push to eval; redeliver later' }),
+      response: jsonResponse(502, {
+        message: `could not hand the ${compact.type === 'push' ? 'push' : 'pull request'} to eval; redeliver later`,
+      }),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { compactPushEvent } from '@monorepo-triggers/test-servers';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import { CompiledTriggerCache } from './compiled-cache';
-import { CONFIGS_MEASURED, evaluatePush, type EvalDependencies } from './evaluate-push';
+import { CONFIGS_MEASURED, evaluateEvent, type EvalDependencies } from './evaluate-event';
 
 /** A repository with `count` config objects, all invalid (cheap to hold, and counted all the same). */
 function listingOf(count: number): ListResult {
@@ -14,8 +14,8 @@ function listingOf(count: number): ListResult {
   return { configs: [], invalid, stats: { listPages: Math.ceil(count / 1000), gets: 0, cacheHits: count } };
 }
 
-/** One branch of evaluatePush: the log line for a repository with more configs than the benchmark measures. */
-describe('evaluatePush, beyond the configs per repository the benchmark measures', () => {
+/** One branch of evaluateEvent: the log line for a repository with more configs than the benchmark measures. */
+describe('evaluateEvent, beyond the configs per repository the benchmark measures', () => {
   const run = async (count: number) => {
     const lines: Record<string, unknown>[] = [];
     const log = Object.assign((fields: Record<string, unknown>) => void lines.push(fields), { setInvocation: () => undefined });
@@ -28,7 +28,7 @@ describe('evaluatePush, beyond the configs per repository the benchmark measures
       starter: { start: async () => ({ executionId: 'x' }) },
       startConcurrency: 1,
     } as unknown as EvalDependencies;
-    await evaluatePush(compactPushEvent(), deps);
+    await evaluateEvent(compactPushEvent(), deps);
     return lines.filter((l) => l['msg'] === 'configs-beyond-measured');
   };
 

@@ -1,11 +1,13 @@
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { postPushFeedback } from '@monorepo-triggers/github-feedback';
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { EvalEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import type { ListResult, SnapshotSave } from '@monorepo-triggers/s3-config-store';
 import type { CompiledTriggerCache } from './compiled-cache';
 import { decideAll } from './decide-all';
+import { decidePullRequestAll } from './decide-pull-request-all';
 import { decisionRecordOf } from './decision-record';
+import { eventFacts } from './event-facts';
 import { StartFailures } from './errors';
 import type { GithubApi } from '@monorepo-triggers/github-api';
 import { report, type EvalSummary } from './report';
@@ -33,12 +35,20 @@ export interface EvalDependencies extends StartDependencies {
 export const CONFIGS_MEASURED = 50_000;
 
 /**
- * Decides which pipelines a push concerns and starts them: every config gets one decision log line;
- * invalid configs are logged and skipped; a failed start does not stop the others, and the
- * invocation fails at the end (StartFailures) if any start failed.
+ * Decides which pipelines a push or a pull request event concerns and starts them: every config
+ * gets one decision log line; invalid configs are logged and skipped; a failed start does not stop
+ * the others, and the invocation fails at the end (StartFailures) if any start failed.
  */
-export async function evaluatePush(event: CompactPushEvent, deps: EvalDependencies): Promise<EvalSummary> {
-  const log: Logger = (fields) => deps.log({ deliveryId: event.deliveryId, repository: event.repository, ref: event.ref, ...fields });
+export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): Promise<EvalSummary> {
+  const facts = eventFacts(event);
+  const log: Logger = (fields) =>
+    deps.log({
+      deliveryId: event.deliveryId,
+      repository: event.repository,
+      ref: facts.ref,
+      ...(event.type === 'pull_request' ? { pullRequest: event.number, event: event.event } : {}),
+      ...fields,
+    });
 
   const listing = await deps.configs.list(event.repository);
   const configCount = listing.configs.length + listing.invalid.length;
@@ -53,14 +63,16 @@ export async function evaluatePush(event: CompactPushEvent, deps: EvalDependenci
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
 
   const starting: Promise<StartedPipeline[]>[] = [];
-  const decided = await decideAll(event, triggers, { github: deps.github, log }, (batch) =>
-    starting.push(startPipelines(batch, event, deps)),
-  );
+  const startNow = (batch: Parameters<typeof startPipelines>[0]) => starting.push(startPipelines(batch, event, deps));
+  const decided =
+    event.type === 'push'
+      ? await decideAll(event, triggers, { github: deps.github, log }, startNow)
+      : await decidePullRequestAll(event, triggers, { github: deps.github, log }, startNow);
   const started = (await Promise.all(starting)).flat();
 
-  const summary = report(event, listing, decided, started, log);
+  const summary = report(facts, listing, decided, started, log);
   // After every start, and before a failure makes Lambda retry: a retry publishes the same again.
-  await publish(decisionRecordOf(event, listing, decided, started, new Date()), deps, log);
+  await publish(decisionRecordOf(facts, listing, decided, started, new Date()), deps, log);
   await saveSnapshot(event.repository, deps, log);
   if (summary.failed.length > 0) throw new StartFailures(summary);
   return summary;
