@@ -371,6 +371,55 @@ describe('PipelineTrigger construct', () => {
     expect(parsed.ok ? [parsed.value.honourSkipCi, parsed.value.reportSkipped] : parsed.issues).toEqual([false, true]);
   });
 
+  it('passes pullRequests as the PullRequests property, which the resource reads back', () => {
+    const stack = new Stack(new App(), 'Team');
+    const pullRequests = {
+      events: ['opened' as const, 'synchronize' as const, 'merged' as const],
+      baseBranches: ['main', 'release/**'],
+      drafts: true,
+      forks: false,
+      includePaths: ['^services/'],
+      excludePaths: ['\\.md$'],
+    };
+    new PipelineTrigger(stack, 'Orders', {
+      repository: 'acme/platform',
+      pipelineName: 'orders',
+      branches: ['main'],
+      includePaths: ['^services/orders/'],
+      pullRequests,
+    });
+    const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::PipelineTrigger')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(resource?.Properties['PullRequests']).toEqual({
+      Events: ['opened', 'synchronize', 'merged'],
+      BaseBranches: ['main', 'release/**'],
+      Drafts: 'true',
+      Forks: 'false',
+      IncludePaths: ['^services/'],
+      ExcludePaths: ['\\.md$'],
+    });
+    const parsed = parseCfnProperties({
+      ...resource?.Properties,
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cfresource',
+    });
+    expect(parsed.ok ? parsed.value.pullRequests : parsed.issues).toEqual(pullRequests);
+  });
+
+  it('fails synth on a bad pullRequests section, naming the property', () => {
+    const stack = new Stack(new App(), 'Team');
+    expect(
+      () =>
+        new PipelineTrigger(stack, 'Orders', {
+          repository: 'acme/platform',
+          pipelineName: 'orders',
+          branches: ['main'],
+          includePaths: ['^services/orders/'],
+          pullRequests: { excludePaths: ['\\.md$'] },
+        }),
+    ).toThrow(/PullRequests\.ExcludePaths: needs includePaths beside it/);
+  });
+
   it('given the pipeline itself, tags it with the repository and targets it by reference', () => {
     const stack = new Stack(new App(), 'Team');
     const pipeline = new Pipeline(stack, 'Orders', { pipelineName: 'orders' });

@@ -1,5 +1,6 @@
 import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/push-event';
 import { resolve } from 'node:path';
 import { EXPLAIN_HELP, runExplain } from './commands/explain';
 import { SEND_HELP, runSend } from './commands/send';
@@ -24,6 +25,10 @@ const pipelineArgument = (value: string) => {
   return value;
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const pullRequestNumber = (value: string) => {
+  if (!/^[1-9][0-9]{0,9}$/.test(value)) throw new InvalidArgumentError('a pull request number is a positive integer.');
+  return value;
+};
 
 /** Adds a command with its help: summary, description, examples. */
 function command(program: Command, nameAndArgs: string, help: CommandHelp): Command {
@@ -83,8 +88,16 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     });
 
   command(program, 'explain', EXPLAIN_HELP)
-    .option('--payload <file>', 'a GitHub push payload (repository and ref are read from it)')
+    .option('--payload <file>', 'a GitHub push or pull_request payload (repository, ref or pull request are read from it)')
     .option('--git <range>', 'BASE...HEAD: what a branch forked from BASE changed; BASE..HEAD: the difference between two commits')
+    .option('--pr <number>', 'a pull request, as GitHub describes it now (with --repo or the clone of --cwd)', pullRequestNumber)
+    .option('--pull-request', 'with --git BASE...HEAD: a pull request from HEAD into BASE (or into the branch --base names)')
+    .option('--base <branch>', 'with --pull-request: the branch the pull request targets (default: BASE)')
+    .addOption(new Option('--event <event>', 'for a pull request: its event (default opened)').choices([...PULL_REQUEST_EVENTS]))
+    .option(
+      '--github-url <url>',
+      "with a pull request: the GitHub API to read its files from (default: GITHUB_API_URL, the local stack's, api.github.com)",
+    )
     .option('--new-branch', 'the push creates the branch: configs with onNewBranch always start')
     .option('--cwd <dir>', 'the clone for --git (default: the current directory)')
     .option('--repo <owner/name>', "the repository (default: from the payload, or the clone's origin remote)", repoArgument)
@@ -103,6 +116,11 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
           ...(options['configs'] ? { configs: String(options['configs']) } : {}),
           ...(options['payload'] ? { payload: String(options['payload']) } : {}),
           ...(options['git'] ? { git: String(options['git']) } : {}),
+          ...(options['pr'] !== undefined ? { pr: Number(options['pr']) } : {}),
+          'pull-request': !!options['pullRequest'],
+          ...(options['base'] ? { base: String(options['base']) } : {}),
+          ...(options['event'] ? { event: options['event'] as PullRequestEvent } : {}),
+          ...(options['githubUrl'] ? { 'github-url': String(options['githubUrl']) } : {}),
           ...(options['cwd'] ? { cwd: String(options['cwd']) } : {}),
           ...(options['repo'] ? { repo: String(options['repo']) } : {}),
           ...(options['ref'] ? { ref: String(options['ref']) } : {}),
@@ -148,7 +166,23 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     });
 
   command(program, 'send', SEND_HELP)
-    .argument('<file>', 'the payload, sent as it is (its bytes are what is signed)')
+    .argument('[file]', 'the payload, sent as it is (its bytes are what is signed)')
+    .option('--pr <range>', 'BASE...HEAD: send a pull request from HEAD into BASE of the clone, built from its commits')
+    .option('--number <n>', 'with --pr: the pull request number (default 1)', pullRequestNumber)
+    .addOption(
+      new Option('--action <action>', 'with --pr: the action GitHub sends (default opened)').choices([
+        'opened',
+        'synchronize',
+        'reopened',
+        'ready_for_review',
+        'closed',
+        'labeled',
+      ]),
+    )
+    .option('--base <branch>', 'with --pr: the branch the pull request targets (default: BASE)')
+    .option('--draft', 'with --pr: the pull request is a draft')
+    .option('--cwd <dir>', 'with --pr: the clone (default: the current directory)')
+    .option('--repo <owner/name>', "with --pr: the repository (default: the clone's origin remote)", repoArgument)
     .option('--url <url>', "the webhook URL (default: the local stack's)")
     .option(
       '--secret-file <file>',
@@ -160,11 +194,32 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     .option('--no-wait', "do not wait for eval's decisions and the executions: print the webhook's answer only")
     .action(
       async (
-        file: string,
-        options: { url?: string; secretFile?: string; event: string; delivery?: string; fail?: string[]; wait: boolean },
+        file: string | undefined,
+        options: {
+          pr?: string;
+          base?: string;
+          number?: string;
+          action?: string;
+          draft?: boolean;
+          cwd?: string;
+          repo?: string;
+          url?: string;
+          secretFile?: string;
+          event: string;
+          delivery?: string;
+          fail?: string[];
+          wait: boolean;
+        },
       ) => {
         done(
           await runSend(file, {
+            ...(options.pr ? { pr: options.pr } : {}),
+            ...(options.base ? { base: options.base } : {}),
+            ...(options.number ? { number: Number(options.number) } : {}),
+            ...(options.action ? { action: options.action } : {}),
+            ...(options.draft ? { draft: true } : {}),
+            ...(options.cwd ? { cwd: options.cwd } : {}),
+            ...(options.repo ? { repo: options.repo } : {}),
             ...(options.url ? { url: options.url } : {}),
             ...(options.secretFile ? { 'secret-file': options.secretFile } : {}),
             event: options.event,

@@ -91,6 +91,48 @@ describe('triggers (built CLI, as a subprocess)', () => {
       ]);
     });
 
+    it('names the line of each problem in a pullRequests section, of a JSON config and of a template', () => {
+      const config = file(
+        'pulls.json',
+        [
+          '{',
+          '  "version": 1,',
+          '  "repository": "acme/platform",',
+          '  "pipelineName": "x",',
+          '  "branches": ["main"],',
+          '  "includePaths": ["^ok/"],',
+          '  "pullRequests": {',
+          '    "events": ["opened", "closed"],',
+          '    "fork": true',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const json = triggers(['validate', config]);
+      expect(json.code).toBe(1);
+      expect(json.stdout).toMatch(/pulls\.json:8: pullRequests\.events\[1\]: .*expected one of "opened"/);
+      expect(json.stdout).toContain(`${config}:9: pullRequests.fork: is not a known field`);
+      const template = file(
+        'pulls.yaml',
+        `Resources:
+  Trigger:
+    Type: Custom::PipelineTrigger
+    Properties:
+      ServiceToken: arn:aws:lambda:eu-west-1:123456789012:function:cfresource
+      Repository: acme/platform
+      PipelineName: orders
+      Branches: [main]
+      IncludePaths: ['^ok/']
+      PullRequests:
+        ExcludePaths: ['\\.md$']
+`,
+      );
+      const yaml = triggers(['validate', template]);
+      expect(yaml.code).toBe(1);
+      expect(yaml.stdout).toContain(`✗ ${template}:11: resource Trigger: PullRequests.ExcludePaths: needs includePaths beside it`);
+    });
+
     it('checks the Custom::PipelineTrigger resources of a YAML template, naming file, resource, field and rule', () => {
       const template = file(
         'stack.yaml',

@@ -40,6 +40,18 @@ describe("every command's --help examples, run in the order shown on a fresh loc
     execFileSync('git', ['diff', '--name-only', '--no-renames', 'HEAD~1...HEAD'], { cwd: ROOT, encoding: 'utf8' })
       .split('\n')
       .filter(Boolean);
+  /**
+   * Which example configs with a pullRequests section a pull request of these files starts, by
+   * their patterns written out here by hand (orders: ^services/orders/, ^libs/money/, not .md;
+   * billing: services/billing/**, libs/money/**, package-lock.json, not **\/*.md).
+   */
+  const pullRequestStarts = (files: string[]) =>
+    [
+      ['billing-service', /^(services\/billing\/|libs\/money\/|package-lock\.json$)/],
+      ['orders-service', /^(services\/orders\/|libs\/money\/)/],
+    ]
+      .filter(([, include]) => files.some((f) => (include as RegExp).test(f) && !f.endsWith('.md')))
+      .map(([name]) => name as string);
   const DOES: Record<string, (lines: string[], stdout: string) => void | Promise<void>> = {
     'triggers validate infra/examples/pipeline-with-trigger.yaml examples/configs/acme-platform-orders.json': (lines) => {
       expect(lines).toContain('✓ infra/examples/pipeline-with-trigger.yaml: resource Trigger');
@@ -62,6 +74,17 @@ describe("every command's --help examples, run in the order shown on a fresh loc
       for (const line of lines.filter((l) => l.startsWith('START')))
         expect(changed).toContain(/^START [^:]+: (\S+) matches/.exec(line)?.[1]);
       expect(lines).toContainEqual(expect.stringMatching(/^\d of 4 pipeline\(s\) would start$/));
+    },
+    // The same commit as a pull request into main: git's files, and only the configs with a pullRequests section.
+    'triggers explain --git HEAD~1...HEAD --pull-request --base main --configs examples/configs --repo acme/platform': (lines) => {
+      const changed = gitChanges();
+      expect(lines[0]).toBe(
+        `acme/platform a pull request from HEAD into main (opened): ${changed.length} changed path(s); configs from examples/configs`,
+      );
+      const expected = pullRequestStarts(changed);
+      expect(lines.filter((l) => l.startsWith('START')).map((l) => /^START ([^:]+):/.exec(l)?.[1])).toEqual(expected);
+      expect(lines).toContain(`${expected.length} of 4 pipeline(s) would start`);
+      expect(lines).toContainEqual(expect.stringMatching(/^skip {2}docs-site: config has no pullRequests section/));
     },
     'triggers list --repo acme/platform': (lines) => {
       expect(lines[0]).toMatch(/^4 config\(s\) in local stack/);
@@ -112,6 +135,19 @@ describe("every command's --help examples, run in the order shown on a fresh loc
         expect.stringMatching(/^ {2}pipeline\/orders-service: pending → success {2}execution [0-9a-f-]+ succeeded$/),
       );
     },
+    // This repository's last commit as pull request #1 into main: the stand-in serves its files from this clone.
+    'triggers send --pr HEAD~1...HEAD --base main --repo acme/platform': (lines) => {
+      const expected = pullRequestStarts(gitChanges());
+      expect(lines[0]).toMatch(/^202 /);
+      expect(lines).toContainEqual(expect.stringMatching(/^pull request #1 \(opened\) \S+ → main /));
+      expect(lines).toContain(`  changed paths: ${gitChanges().length} (complete, from pull-request-files)`);
+      expect(started(lines)).toEqual(expected);
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+      expect(lines).toContain(`${'GitHub statuses on'} ${head.slice(0, 7)} (local stand-in)`);
+      for (const pipeline of expected)
+        expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}pipeline/${pipeline}: pending → success `)));
+      expect(lines).toContain(`check run monorepo-triggers (pull request): ${expected.length} of 3 pipelines started (neutral)`);
+    },
     'triggers why b2b2b2b --repo acme/platform': (lines) => {
       expect(lines[0]).toMatch(/^1 push\(es\) of acme\/platform @ (b2){20} /);
       expect(started(lines)).toEqual(['orders-service']);
@@ -124,12 +160,14 @@ describe("every command's --help examples, run in the order shown on a fresh loc
       ]);
     },
     'triggers history --repo acme/platform --limit 5': (lines) => {
-      expect(lines[0]).toMatch(/^2 most recent push\(es\) of acme\/platform/);
-      expect(lines[1]).toMatch(/ {2}c3c3c3c {2}main {2}2\/3 started: billing-service, orders-service$/);
-      expect(lines[2]).toMatch(/ {2}b2b2b2b {2}main {2}1\/3 started: orders-service$/);
+      expect(lines[0]).toMatch(/^3 event\(s\), most recent first, of acme\/platform/);
+      expect(lines[1]).toMatch(/ {2}[0-9a-f]{7} {2}#1 {2}\d\/3 started/);
+      expect(lines[2]).toMatch(/ {2}c3c3c3c {2}main {2}2\/3 started: billing-service, orders-service$/);
+      expect(lines[3]).toMatch(/ {2}b2b2b2b {2}main {2}1\/3 started: orders-service$/);
     },
     'triggers history --repo acme/platform --pipeline orders-service': (lines) => {
       expect(lines.slice(1).filter(Boolean)).toEqual([
+        expect.stringMatching(/ {2}[0-9a-f]{7} {2}#1 {2}(started: path-matched|skipped: no-path-matched)$/),
         expect.stringMatching(/ {2}c3c3c3c {2}main {2}started: path-matched$/),
         expect.stringMatching(/ {2}b2b2b2b {2}main {2}started: path-matched$/),
       ]);

@@ -95,7 +95,10 @@ describe.each([
 
   it('drops an input that is not ours, with a log line, without failing', async () => {
     const { results, logs } = await call([{ hello: 'world' }]);
-    expect(results[0]).toMatchObject({ ok: true, value: { ignored: expect.stringMatching(/^not a push or pull request event, nor a claim check: /) } });
+    expect(results[0]).toMatchObject({
+      ok: true,
+      value: { ignored: expect.stringMatching(/^not a push or pull request event, nor a claim check: /) },
+    });
     expect(logs[0]).toMatchObject({ msg: 'invalid-input' });
     expect(codepipeline.starts).toEqual([]);
   });

@@ -181,16 +181,17 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     const rewritten = repo.commit('billing instead', { 'services/billing/b.ts': 'b2' });
     expect(repo.diff('main', rewritten)).toEqual(['services/billing/b.ts']);
     codepipeline.reset();
-    await deliver(repo, server, { number: 8, action: 'synchronize', base: 'main', head: 'feature' });
+    await deliver(repo, server, { number: 8, action: 'synchronize', base: 'main', head: 'feature' }, 'sync-1');
     expect(started()).toEqual(['billing']);
     expect(codepipeline.starts[0]?.sourceRevisions?.[0]?.revisionValue).toBe(rewritten);
     expect(first).not.toBe(rewritten);
 
-    // The same synchronize delivered again, and a repeated synchronize of the same head: nothing new.
-    await deliver(repo, server, { number: 8, action: 'synchronize', base: 'main', head: 'feature' }, 'redelivered');
+    // The same synchronize redelivered (same delivery ID), and a reopen at the same head: nothing new.
+    await deliver(repo, server, { number: 8, action: 'synchronize', base: 'main', head: 'feature' }, 'sync-1');
+    await deliver(repo, server, { number: 8, action: 'synchronize', base: 'main', head: 'feature' }, 'sync-1');
     await deliver(repo, server, { number: 8, action: 'reopened', base: 'main', head: 'feature' });
     expect(started()).toEqual(['billing']);
-    expect(codepipeline.requests.length).toBe(3); // asked three times, started once: the token is the same
+    expect(codepipeline.requests.length).toBe(4); // asked four times, started once: the token is the same
   });
 
   it('draft → ready: a draft starts only the configs that build drafts; ready_for_review starts the rest', async () => {

@@ -32,10 +32,42 @@ export interface PipelineTriggerProps {
   statusContext?: string;
   /** Post `success` ("skipped: …") on commits the pipeline does not build, for a required check. */
   reportSkipped?: boolean;
-  /** Start nothing for a branch push whose head commit says `[skip ci]` (default true); false builds it anyway. */
+  /** Start nothing for a branch push or pull request whose head commit says `[skip ci]` (default true); false builds it anyway. */
   honourSkipCi?: boolean;
+  /**
+   * Start the pipeline for pull requests too, on their own files (docs/trigger-config.md, "Pull
+   * requests"); `{}` takes the defaults. Without it, pull requests start nothing.
+   */
+  pullRequests?: PullRequestTriggerProps;
   /** The cfresource function ARN; by default the export of the monorepo-triggers stack. */
   serviceToken?: string;
+}
+
+/** Which pull requests start the pipeline (the config's `pullRequests` section). */
+export interface PullRequestTriggerProps {
+  /** Default: opened, synchronize, reopened, ready_for_review; add `merged` to build merges. */
+  events?: ('opened' | 'synchronize' | 'reopened' | 'ready_for_review' | 'merged')[];
+  /** Globs of the branches a pull request targets; default: the trigger's `branches`. */
+  baseBranches?: string[];
+  /** Build drafts too (default false). */
+  drafts?: boolean;
+  /** Build pull requests from forks: anyone's code with the pipeline's permissions (default false). */
+  forks?: boolean;
+  /** The pull request's own paths, replacing the trigger's includePaths and excludePaths. */
+  includePaths?: string[];
+  excludePaths?: string[];
+}
+
+/** The `PullRequests` property as CloudFormation passes it: PascalCase, booleans as strings. */
+function pullRequestsProperty(props: PullRequestTriggerProps): Record<string, unknown> {
+  return {
+    ...(props.events ? { Events: props.events } : {}),
+    ...(props.baseBranches ? { BaseBranches: props.baseBranches } : {}),
+    ...(props.drafts !== undefined ? { Drafts: String(props.drafts) } : {}),
+    ...(props.forks !== undefined ? { Forks: String(props.forks) } : {}),
+    ...(props.includePaths ? { IncludePaths: props.includePaths } : {}),
+    ...(props.excludePaths ? { ExcludePaths: props.excludePaths } : {}),
+  };
 }
 
 /** What the triggers of one pipeline in this app need its tags to say: every repository and owning stack. */
@@ -87,6 +119,7 @@ export class PipelineTrigger extends Construct {
       // CloudFormation passes scalars as strings; the resource reads "true" / "false".
       ...(props.reportSkipped !== undefined ? { ReportSkipped: String(props.reportSkipped) } : {}),
       ...(props.honourSkipCi !== undefined ? { HonourSkipCi: String(props.honourSkipCi) } : {}),
+      ...(props.pullRequests ? { PullRequests: pullRequestsProperty(props.pullRequests) } : {}),
     };
     // Tokens resolve at deploy time; check everything else now.
     const checkable = {

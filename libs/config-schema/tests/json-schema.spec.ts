@@ -33,8 +33,9 @@ describe('trigger-config.schema.json', () => {
   const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
   const examples = documentedExamples();
 
-  it('finds the documented examples', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(3);
+  it('finds the documented examples, pull request sections among them', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(6);
+    expect(examples.filter((e) => 'pullRequests' in (e.example as object)).length).toBeGreaterThanOrEqual(3);
   });
 
   it.each(examples.map((e, i) => [i, e.file.replace(workspace, ''), e.example]))(
@@ -44,6 +45,17 @@ describe('trigger-config.schema.json', () => {
       expect(validateTriggerConfig(example)).toMatchObject({ ok: true });
     },
   );
+
+  it.each([
+    ['an unknown event', { events: ['closed'] }],
+    ['a misspelt field', { fork: true }],
+    ['drafts as text', { drafts: 'yes' }],
+    ['no base branch', { baseBranches: [] }],
+  ])('rejects a pullRequests section with %s, as zod does', (_name, pullRequests) => {
+    const bad = { version: 1, repository: 'acme/platform', pipelineName: 'x', branches: ['main'], includePaths: ['^a/'], pullRequests };
+    expect(validate(bad)).toBe(false);
+    expect(validateTriggerConfig(bad).ok).toBe(false);
+  });
 
   it('rejects what zod rejects structurally', () => {
     const bad = { version: 1, repository: 'acme/platform', pipelineName: 'x', branches: [], includePaths: ['^a/'], extra: 1 };

@@ -1,6 +1,6 @@
 // GitHub's REST API for the functions: authentication (a token, or a GitHub App's installation
 // tokens through @octokit/auth-app), requests that keep GitHub's rate-limit rules, and the shapes
-// of the answers read.
+// of the answers read; what a pull request changed, and a commit's message.
 export { GithubAppAuth, TokenAuth } from './lib/github-auth';
 export type { GithubAppCredentials, GithubAuth } from './lib/github-auth';
 export { GithubApiError, GithubClient } from './lib/github-client';
@@ -17,6 +17,9 @@ export {
 } from './lib/github-api.schema';
 export type { TreeEntry } from './lib/github-api.schema';
 export { repoPath } from './lib/repo-path';
+export { PULL_REQUEST_FILE_CAP, pullRequestFiles } from './lib/pull-request-files';
+export type { PullRequestFiles } from './lib/pull-request-files';
+export { commitMessage } from './lib/commit-message';
 export { retryAdvice } from './lib/rate-limits';
 export type { FailedAnswer, RetryAdvice } from './lib/rate-limits';
 export { githubAuthFrom, githubSettingsOf, githubVariables } from './lib/github-settings';

@@ -1,5 +1,5 @@
 import type { CommandHelp } from '../lib/command-help';
-import { compileTrigger, createChangeSet, decide, type Decision } from '@monorepo-triggers/config-schema';
+import { compileTrigger, createChangeSet, decide, decidePullRequest, type Decision } from '@monorepo-triggers/config-schema';
 import {
   changeRule,
   createsBranch,
@@ -8,32 +8,55 @@ import {
   payloadPathsAreChanges,
   skipCiMarker,
   toCompactPushEvent,
+  type PullRequestEvent,
 } from '@monorepo-triggers/push-event';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
 import { gitChangedPaths, gitCommitMessage, gitCurrentBranch, gitRepository } from '../lib/git-changes';
 import { err, out, paint, UserError } from '../lib/output';
+import {
+  githubForExplain,
+  pullRequestFromGit,
+  pullRequestFromGithub,
+  pullRequestFromPayload,
+  type PullRequestUnderTest,
+} from '../lib/pull-request-source';
 
 export const EXPLAIN_HELP: CommandHelp = {
-  summary: 'show which pipelines a push would start, and why',
-  description: `Shows which pipelines a push would start, and why: for every config, the decision, the path and
-pattern that matched, or the reason it did not. The push is a payload (--payload) or a range of a
-local clone (--git): BASE...HEAD is what a branch forked from BASE changed (eval's rule for a new
-branch: use it for your branch before you push it); BASE..HEAD the difference between two commits
-(eval's rule for a forced push). With --git the push is to the branch checked out, unless --ref
-says otherwise (--ref main: what the changes start once they reach main). The configs are the running local stack's, a bucket's (--bucket)
-or a directory's (--configs).`,
+  summary: 'show which pipelines a push or pull request would start, and why',
+  description: `Shows which pipelines a push or a pull request would start, and why: for every config, the decision,
+the path and pattern that matched, or the reason it did not. The push is a payload (--payload) or a
+range of a local clone (--git): BASE...HEAD is what a branch forked from BASE changed (eval's rule
+for a new branch: use it for your branch before you push it); BASE..HEAD the difference between two
+commits (eval's rule for a forced push). With --git the push is to the branch checked out, unless
+--ref says otherwise (--ref main: what the changes start once they reach main).
+A pull request is --git BASE...HEAD --pull-request (one you have not opened yet: from HEAD into
+BASE, or into the branch --base names; its files are git's, from the merge base, as GitHub lists
+them), --pr NUMBER (as GitHub describes it now) or a pull_request payload (--payload); --event says
+which event (opened by default). The files of --pr and of a payload come from GitHub, as eval reads
+them: --github-url, else GITHUB_API_URL, else the running local stack's stand-in, else
+api.github.com, with GITHUB_TOKEN when set. The configs are the running local stack's, a bucket's (--bucket) or a
+directory's (--configs).`,
   footer: 'Exit status: 0 when configs were compared, 1 when no config is for the repository.',
   examples: [
     'triggers explain --payload examples/pushes/orders-change.json',
     'triggers explain --git HEAD~1...HEAD --configs examples/configs --repo acme/platform',
+    'triggers explain --git HEAD~1...HEAD --pull-request --base main --configs examples/configs --repo acme/platform',
   ],
 };
 
 export interface ExplainOptions extends SourceOptions {
   payload?: string;
   git?: string;
+  pr?: number;
+  /** With --git: the range is a pull request from HEAD into BASE (or into --base). */
+  'pull-request'?: boolean;
+  /** The branch the pull request targets, when BASE is not that branch. */
+  base?: string;
+  /** For a pull request: which event (opened by default). */
+  event?: PullRequestEvent;
+  'github-url'?: string;
   'new-branch'?: boolean;
   cwd?: string;
   repo?: string;
@@ -55,17 +78,45 @@ interface PushUnderTest {
   skipCi?: string;
 }
 
+/** The payload file's JSON. */
+function readPayload(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(`cannot read the payload ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A pull_request delivery has a pull_request; a push has none. */
+const isPullRequestPayload = (json: unknown) => typeof json === 'object' && json !== null && 'pull_request' in json;
+
+/** The pull request to explain: --pr, or a pull_request payload; undefined for a push. */
+async function pullRequestFrom(options: ExplainOptions): Promise<PullRequestUnderTest | undefined> {
+  if (options.pr !== undefined) {
+    if (options.payload || options.git) throw new UserError('give one of --pr NUMBER, --payload FILE or --git BASE..HEAD', 2);
+    const repository = options.repo ?? gitRepository(options.cwd ?? process.cwd());
+    if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
+    return pullRequestFromGithub(repository, options.pr, options.event ?? 'opened', githubForExplain(options['github-url']));
+  }
+  if (options['pull-request']) {
+    if (!options.git) throw new UserError('--pull-request explains a --git BASE...HEAD range as a pull request', 2);
+    const cwd = options.cwd ?? process.cwd();
+    const repository = options.repo ?? gitRepository(cwd);
+    if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
+    const base = /^([^.\s]+)\.\.\./.exec(options.git)?.[1] ?? 'main';
+    return pullRequestFromGit(options.git, cwd, repository, options.base ?? base.replace(/^origin\//, ''), options.event ?? 'opened');
+  }
+  if (!options.payload) return undefined;
+  const json = readPayload(options.payload);
+  return isPullRequestPayload(json) ? pullRequestFromPayload(options.payload, json, githubForExplain(options['github-url'])) : undefined;
+}
+
 function pushFrom(options: ExplainOptions): PushUnderTest {
   if (!!options.payload === !!options.git)
-    throw new UserError('give exactly one of --payload FILE or --git BASE..HEAD (see triggers explain --help)', 2);
+    throw new UserError('give exactly one of --payload FILE, --git BASE..HEAD or --pr NUMBER (see triggers explain --help)', 2);
   const normaliseRef = (ref: string) => (ref.startsWith('refs/') ? ref : `refs/heads/${ref}`);
   if (options.payload) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(options.payload, 'utf8'));
-    } catch (error) {
-      throw new UserError(`cannot read the payload ${options.payload}: ${(error as Error).message}`);
-    }
+    const json = readPayload(options.payload);
     const parsed = githubPushSchema.safeParse(json);
     if (!parsed.success)
       throw new UserError(`${options.payload} is not a GitHub push payload: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
@@ -110,6 +161,8 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
 }
 
 export async function runExplain(options: ExplainOptions): Promise<number> {
+  const pull = await pullRequestFrom(options);
+  if (pull) return explainPullRequest(pull, options);
   const push = pushFrom(options);
   const loaded = await loadConfigs(options, options.configs ? undefined : push.repository);
   const changes = createChangeSet(push.paths, push.complete);
@@ -148,6 +201,53 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
     `${push.repository} ${push.ref}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + (push.incompleteReasons ?? []).join('; ') + ')'}; configs from ${loaded.source}`,
   );
   out(paint('dim', `what changed: ${push.rule}`));
+  const starting = decisions.filter((d) => d.decision.start);
+  out(paint('bold', `${starting.length} of ${decisions.length} pipeline(s) would start`));
+  for (const { pipeline, decision } of decisions)
+    out(`${decision.start ? paint('green', 'START') : paint('dim', 'skip ')} ${pipeline}: ${describe(decision)}`);
+  for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
+  return 0;
+}
+
+/** The pull request counterpart of a push's explanation: same configs, same output, decidePullRequest. */
+async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOptions): Promise<number> {
+  const { event } = pull;
+  const repository = options.repo ?? event.repository;
+  const loaded = await loadConfigs(options, options.configs ? undefined : repository);
+  const changes = createChangeSet(pull.paths, pull.complete);
+  const facts = {
+    repository,
+    number: event.number,
+    event: event.event,
+    baseRef: event.baseRef,
+    draft: event.draft,
+    fromFork: event.fromFork,
+    ...(pull.skipCi ? { skipCi: pull.skipCi } : {}),
+  };
+  const decisions = loaded.configs
+    .map(({ key, config }) => ({ key, pipeline: config.pipelineName, decision: decidePullRequest(compileTrigger(config), facts, changes) }))
+    .filter((d) => d.decision.reason !== 'repository-mismatch')
+    .sort((a, b) => Number(b.decision.start) - Number(a.decision.start) || a.pipeline.localeCompare(b.pipeline));
+  const warnings = decisions.length === 0 ? [`no config in ${loaded.source} is for ${repository}`] : [];
+  if (!pull.complete) warnings.push(`the pull request's files are incomplete (${pull.incompleteReason}): onIncompleteChanges decides`);
+  const summary = {
+    pullRequest: { ...event, paths: pull.paths.length, complete: pull.complete, skipCi: pull.skipCi },
+    source: loaded.source,
+  };
+  if (options.json) {
+    out(JSON.stringify({ ...summary, decisions, invalid: loaded.invalid, warnings }, null, 2));
+    return decisions.length === 0 ? 1 : 0;
+  }
+  for (const warning of warnings) err(paint('yellow', `warning: ${warning}`, process.stderr));
+  if (decisions.length === 0) return 1;
+  const branch = (ref: string) => ref.replace(/^refs\/heads\//, '');
+  const flags = [event.draft ? 'draft' : '', event.fromFork ? `from fork ${event.headRepository ?? '(deleted)'}` : '', pull.skipCi ?? '']
+    .filter(Boolean)
+    .join(', ');
+  out(
+    `${repository} ${pull.title} into ${branch(event.baseRef)} (${event.event}${flags ? `; ${flags}` : ''}): ${pull.paths.length} changed path(s)${pull.complete ? '' : ' (incomplete)'}; configs from ${loaded.source}`,
+  );
+  out(paint('dim', `what changed: ${pull.source}, head ${event.headSha.slice(0, 12)}`));
   const starting = decisions.filter((d) => d.decision.start);
   out(paint('bold', `${starting.length} of ${decisions.length} pipeline(s) would start`));
   for (const { pipeline, decision } of decisions)

@@ -2,29 +2,45 @@ import type { CommandHelp } from '../lib/command-help';
 import { sign } from '@monorepo-triggers/github-signature';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import { checkRunNameOf } from '@monorepo-triggers/github-feedback';
+import { githubPullRequestSchema, githubPushSchema, toCompactPullRequestEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NEXT_OUTCOME_PATH } from '@monorepo-triggers/local-aws';
 import { readLocalStack, type LocalStackInfo } from '../lib/local-state';
 import { openRecords } from '../lib/record-source';
 import { outcomeLine, pushLine } from './why';
 import { out, paint, UserError } from '../lib/output';
+import { gitRepository } from '../lib/git-changes';
+import { openOnLocalGithub, pullRequestPayload } from '../lib/pull-request-payload';
 
 export const SEND_HELP: CommandHelp = {
   summary: 'sign a payload and POST it to a webhook, as GitHub does',
   description: `Signs FILE (the raw bytes, as GitHub does) with X-Hub-Signature-256 and POSTs it to a webhook with
 GitHub's headers. By default it goes to the running local stack, signed with its secret.
-To the local stack, a push then waits for eval's decisions and prints them, then waits for the
-executions it started to end and prints each pipeline's commit status transitions and the check run
-(the stack's stand-in GitHub records them); --no-wait prints the webhook's answer only.`,
+--pr BASE...HEAD sends a pull request instead, from HEAD into BASE of the clone in --cwd (--base
+names the branch it targets when BASE is not that branch; --number, --action, --draft say which and how): the payload is built from the clone's commits, and the local
+stack's stand-in GitHub serves the pull request's files from the clone, as GitHub would to eval.
+To the local stack, a push or pull request then waits for eval's decisions and prints them, then
+waits for the executions it started to end and prints each pipeline's commit status transitions and
+the check run (the stack's stand-in GitHub records them); --no-wait prints the webhook's answer only.`,
   examples: [
     'triggers send examples/pushes/orders-change.json',
     'triggers send examples/pushes/shared-lib-change.json --fail billing-service',
+    'triggers send --pr HEAD~1...HEAD --base main --repo acme/platform',
   ],
   footer: 'Exit status: 0 when the webhook answered 2xx, 1 otherwise.',
 };
 
 export interface SendOptions {
+  /** `BASE...HEAD` of the clone in `cwd`: send a pull request built from it instead of a file. */
+  pr?: string;
+  /** The branch the pull request targets, when BASE is not that branch. */
+  base?: string;
+  number?: number;
+  action?: string;
+  draft?: boolean;
+  cwd?: string;
+  repo?: string;
   url?: string;
   'secret-file'?: string;
   event?: string;
@@ -34,7 +50,8 @@ export interface SendOptions {
   wait?: boolean;
 }
 
-export async function runSend(file: string, options: SendOptions): Promise<number> {
+export async function runSend(file: string | undefined, options: SendOptions): Promise<number> {
+  if (!!file === !!options.pr) throw new UserError('give a payload FILE or --pr BASE...HEAD (see triggers send --help)', 2);
   const local = readLocalStack();
   const url = options.url ?? local?.webhookUrl;
   if (!url) throw new UserError('no local stack is running: start it with `npm start`, or pass --url');
@@ -49,14 +66,38 @@ export async function runSend(file: string, options: SendOptions): Promise<numbe
     }
   }
   if (!secret) throw new UserError(`the secret file ${secretFile} is empty`);
-  const body = readFileSync(file);
+  let body: Buffer;
+  let event = options.event ?? 'push';
+  if (options.pr) {
+    const cwd = options.cwd ?? process.cwd();
+    const repository = options.repo ?? gitRepository(cwd);
+    if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
+    const number = options.number ?? 1;
+    const draft = !!options.draft;
+    const action = options.action ?? 'opened';
+    const built = pullRequestPayload({
+      range: options.pr,
+      repository,
+      number,
+      action,
+      draft,
+      cwd,
+      ...(options.base ? { base: options.base } : {}),
+    });
+    // The stand-in must know the pull request before eval asks it for the files.
+    if (!options.url && local?.githubUrl) await openOnLocalGithub(local.githubUrl, repository, number, built, draft);
+    body = Buffer.from(JSON.stringify(built.payload));
+    event = 'pull_request';
+  } else {
+    body = readFileSync(file as string);
+  }
   const delivery = options.delivery ?? randomUUID();
-  if (options.fail?.length) await planFailures(options.fail, commitOf(body), options.url ? undefined : local);
+  if (options.fail?.length) await planFailures(options.fail, eventOf(body, event)?.commit, options.url ? undefined : local);
   const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-github-event': options.event ?? 'push',
+      'x-github-event': event,
       'x-github-delivery': delivery,
       'x-hub-signature-256': sign(secret, body),
       'user-agent': 'GitHub-Hookshot/triggers-cli',
@@ -67,29 +108,38 @@ export async function runSend(file: string, options: SendOptions): Promise<numbe
   const ok = response.status >= 200 && response.status < 300;
   out(`${ok ? paint('green', String(response.status)) : paint('red', String(response.status))} ${text} (delivery ${delivery})`);
   // To the local stack: show what the push did, as `triggers why` and GitHub would.
-  if (ok && local && !options.url && options.wait !== false && (options.event ?? 'push') === 'push') {
+  const sent = eventOf(body, event);
+  if (ok && local && !options.url && options.wait !== false && sent && !/"ignored":true/.test(text)) {
     // The delivery was accepted: what follows only informs, and never changes the exit status.
-    await showOutcome(body, delivery, local).catch((error: Error) => out(paint('yellow', `could not show the outcome: ${error.message}`)));
+    await showOutcome(sent, delivery, local).catch((error: Error) => out(paint('yellow', `could not show the outcome: ${error.message}`)));
   }
   return ok ? 0 : 1;
 }
 
-/** The commit a push payload builds (its head commit), if it is a push. */
-function commitOf(body: Buffer): string | undefined {
+/** The repository and the commit a push or pull request payload builds, if it is one that can start a pipeline. */
+function eventOf(body: Buffer, event: string): { repository: string; commit: string } | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
     return undefined;
   }
+  if (event === 'pull_request') {
+    const pull = githubPullRequestSchema.safeParse(json);
+    const compact = pull.success ? toCompactPullRequestEvent(pull.data, 'send') : undefined;
+    return compact ? { repository: compact.repository, commit: compact.mergeCommit ?? compact.headSha } : undefined;
+  }
+  if (event !== 'push') return undefined;
   const push = githubPushSchema.safeParse(json);
-  return push.success ? (push.data.head_commit?.id ?? push.data.after) : undefined;
+  if (!push.success) return undefined;
+  const compact = toCompactPushEvent(push.data, 'send');
+  return { repository: compact.repository, commit: compact.headCommit ?? compact.after };
 }
 
 /** Tells the local CodePipeline that the next execution of each pipeline for this push's commit fails. */
 async function planFailures(pipelines: string[], commit: string | undefined, local: LocalStackInfo | undefined): Promise<void> {
   if (!local?.codepipelineUrl) throw new UserError('--fail needs the local stack (npm start) with its local CodePipeline (not --aws)', 2);
-  if (!commit) throw new UserError('--fail needs a push payload (its commit is the one whose execution fails)', 2);
+  if (!commit) throw new UserError('--fail needs a push or pull request (its commit is the one whose execution fails)', 2);
   for (const pipelineName of pipelines) {
     const answer = await fetch(`${local.codepipelineUrl}${NEXT_OUTCOME_PATH}`, {
       method: 'POST',
@@ -124,11 +174,8 @@ async function statusHistory(url: string): Promise<Map<string, ListedStatus[]>> 
 }
 
 /** Waits for eval's record of this delivery, then prints each pipeline's decision and what GitHub shows. */
-async function showOutcome(body: Buffer, delivery: string, local: LocalStackInfo): Promise<void> {
-  const push = githubPushSchema.safeParse(JSON.parse(body.toString('utf8')));
-  if (!push.success) return;
-  const event = toCompactPushEvent(push.data, delivery);
-  const commit = event.headCommit ?? event.after;
+async function showOutcome(event: { repository: string; commit: string }, delivery: string, local: LocalStackInfo): Promise<void> {
+  const { commit } = event;
   if (/^0+$/.test(commit)) return;
   const { records } = openRecords({});
   let record;
@@ -177,9 +224,12 @@ async function showOutcome(body: Buffer, delivery: string, local: LocalStackInfo
   }
   const waiting = running(history).map(([context]) => context);
   if (waiting.length > 0) out(paint('yellow', `  still running: ${waiting.join(', ')} (see the stack's console)`));
-  const runs = (await (await fetch(`${local.githubUrl}${repo}/commits/${commit}/check-runs?check_name=monorepo-triggers`)).json()) as {
+  const name = checkRunNameOf(record);
+  const runs = (await (
+    await fetch(`${local.githubUrl}${repo}/commits/${commit}/check-runs?check_name=${encodeURIComponent(name)}`)
+  ).json()) as {
     check_runs: { conclusion: string | null; output: { title?: string } }[];
   };
   const run = runs.check_runs[0];
-  if (run) out(`${paint('bold', 'check run monorepo-triggers:')} ${run.output.title ?? ''} (${run.conclusion ?? 'pending'})`);
+  if (run) out(`${paint('bold', `check run ${name}:`)} ${run.output.title ?? ''} (${run.conclusion ?? 'pending'})`);
 }

@@ -10,7 +10,7 @@ with --bucket BUCKET (default credentials; RECORDS_PREFIX, default mono-repo/rec
 
 export const WHY_HELP: CommandHelp = {
   summary: 'why each pipeline did or did not start for a commit',
-  description: `What eval decided for each push of COMMIT (a full or abbreviated SHA) and why: each pipeline
+  description: `What eval decided for each push or pull request event of COMMIT (a full or abbreviated SHA) and why: each pipeline
 started, skipped, refused or failed to start, with the path and pattern that decided, and for each
 execution started, how it stands now (CodePipeline's GetPipelineExecution).
 ${RECORDS_NOTE}`,
@@ -19,8 +19,9 @@ ${RECORDS_NOTE}`,
 };
 
 export const HISTORY_HELP: CommandHelp = {
-  summary: 'the most recent pushes of a repository, and what started',
-  description: `The most recent pushes of a repository (default 20), newest first, with what started.
+  summary: 'the most recent pushes and pull request events of a repository, and what started',
+  description: `The most recent pushes and pull request events (#NUMBER) of a repository (default 20), newest
+first, with what started.
 ${RECORDS_NOTE}`,
   examples: ['triggers history --repo acme/platform --limit 5', 'triggers history --repo acme/platform --pipeline orders-service'],
 };
@@ -81,9 +82,19 @@ export function outcomeLine(c: ConfigOutcome, now?: string): string {
   return `  ${paint(STYLE[c.action], `${MARK[c.action]} ${c.pipeline.padEnd(24)} ${WORDS[c.action].padEnd(13)}`)} ${why.join('; ')}${execution}${state}`;
 }
 
+/** What a record is about, in a few words: `push to main`, `pull request #7 (opened) feature → main`. */
+function eventWords(r: DecisionRecord): string {
+  const pull = r.pullRequest;
+  if (!pull) return `push to ${r.ref.replace(/^refs\/(heads|tags)\//, '')}`;
+  const branch = (ref: string) => ref.replace(/^refs\/heads\//, '');
+  return `pull request #${pull.number} (${pull.event.replace(/_/g, ' ')}) ${branch(pull.headRef)} → ${branch(pull.baseRef)}${pull.draft ? ', draft' : ''}${pull.fromFork ? ', from a fork' : ''}`;
+}
+
+/** How many records, of what: `2 push(es)`, or `3 event(s)` once pull requests are among them. */
+const counted = (records: readonly DecisionRecord[]) => `${records.length} ${records.some((r) => r.pullRequest) ? 'event(s)' : 'push(es)'}`;
+
 export function pushLine(r: DecisionRecord): string {
-  const ref = r.ref.replace(/^refs\/(heads|tags)\//, '');
-  return `${paint('bold', `push to ${ref}`)} ${r.before.slice(0, 7)}…${r.after.slice(0, 7)}, delivery ${r.deliveryId}, ${r.time}\n  changed paths: ${r.changes.paths} (${r.changes.complete ? 'complete' : 'incomplete'}, from ${r.changes.source})`;
+  return `${paint('bold', eventWords(r))} ${r.before.slice(0, 7)}…${r.after.slice(0, 7)}, delivery ${r.deliveryId}, ${r.time}\n  changed paths: ${r.changes.paths} (${r.changes.complete ? 'complete' : 'incomplete'}, from ${r.changes.source})`;
 }
 
 function warnUnreadable(unreadable: UnreadableRecord[]): void {
@@ -112,7 +123,7 @@ export async function runWhy(commit: string | undefined, options: WhyOptions): P
     );
     return 1;
   }
-  out(paint('dim', `${found.records.length} push(es) of ${repository} @ ${found.records[0]?.commit} (${description})`));
+  out(paint('dim', `${counted(found.records)} of ${repository} @ ${found.records[0]?.commit} (${description})`));
   let shown = 0;
   const executions = openExecutions(options);
   for (const record of found.records) {
@@ -140,9 +151,9 @@ export async function runHistory(options: WhyOptions): Promise<number> {
     out(JSON.stringify(found.records, null, 2));
     return 0;
   }
-  out(paint('dim', `${found.records.length} most recent push(es) of ${repository} (${description})`));
+  out(paint('dim', `${counted(found.records)}, most recent first, of ${repository} (${description})`));
   for (const r of found.records) {
-    const ref = r.ref.replace(/^refs\/(heads|tags)\//, '');
+    const ref = r.pullRequest ? `#${r.pullRequest.number}` : r.ref.replace(/^refs\/(heads|tags)\//, '');
     const head = `${r.time}  ${r.commit.slice(0, 7)}  ${ref}`;
     if (pipeline) {
       const c = r.configs.find((o) => o.pipeline === pipeline);

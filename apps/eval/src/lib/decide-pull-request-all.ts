@@ -5,13 +5,15 @@ import {
   type CompiledTrigger,
   type PullRequestFacts,
 } from '@monorepo-triggers/config-schema';
-import type { GithubApi } from '@monorepo-triggers/github-api';
+import { commitMessage, pullRequestFiles, type GithubApi } from '@monorepo-triggers/github-api';
+import { skipCiMarker } from '@monorepo-triggers/push-event';
 import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import type { CompletedChanges, CompletionStep } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decide-all';
-import { headCommitSkipCi } from './head-commit-skip-ci';
-import { pullRequestFiles } from './pull-request-files';
+
+/** A merge builds its merge commit: its head commit's message is not read. */
+const NO_MESSAGE: { message?: string; error?: string } = {};
 
 /**
  * Decides every config for a pull request event. The delivery names no file and carries no commit
@@ -46,20 +48,19 @@ export async function decidePullRequestAll(
 
   if (decisions.some(undecided)) {
     const steps: CompletionStep[] = [];
-    const noMessage: Awaited<ReturnType<typeof headCommitSkipCi>> = {};
-    const [files, skipCi] = await Promise.all([
+    const [files, head] = await Promise.all([
       deps.github
         ? pullRequestFiles(deps.github, event.repository, event.number)
         : { paths: [], complete: false, reason: "no GitHub credential: cannot ask GitHub for the pull request's files" },
-      // A merge builds its merge commit: the head commit's message does not matter to it.
-      event.event === 'merged' ? noMessage : headCommitSkipCi(deps.github, event.repository, event.headSha),
+      event.event === 'merged' ? NO_MESSAGE : commitMessage(deps.github, event.repository, event.headSha),
     ]);
+    const skipCi = head.message !== undefined ? skipCiMarker(head.message) : undefined;
     steps.push({
       step: 'pull-request-files',
       outcome: files.complete ? 'complete' : 'incomplete',
       detail: files.reason ?? `${files.paths.length} paths in pull request #${event.number}`,
     });
-    if (skipCi.error) steps.push({ step: 'head-commit', outcome: 'failed', detail: `${skipCi.error}; taken as no [skip ci]` });
+    if (head.error) steps.push({ step: 'head-commit', outcome: 'failed', detail: `${head.error}; taken as no [skip ci]` });
     changes = { paths: files.paths, complete: files.complete, source: 'pull-request-files', steps };
     deps.log({
       msg: 'change-list',
@@ -69,10 +70,10 @@ export async function decidePullRequestAll(
       source: changes.source,
       paths: changes.paths.length,
       steps,
-      ...(skipCi.marker ? { skipCi: skipCi.marker } : {}),
+      ...(skipCi ? { skipCi } : {}),
       ...(changes.complete ? {} : { fallback: "GitHub could not give the full list of files: each config's onIncompleteChanges decides" }),
     });
-    const withMessage: PullRequestFacts = { ...facts, ...(skipCi.marker ? { skipCi: skipCi.marker } : {}) };
+    const withMessage: PullRequestFacts = { ...facts, ...(skipCi ? { skipCi } : {}) };
     const changeSet = createChangeSet(changes.paths, changes.complete);
     decisions = decisions.map((d) => (undecided(d) ? { ...d, decision: decidePullRequest(d.trigger, withMessage, changeSet) } : d));
   }

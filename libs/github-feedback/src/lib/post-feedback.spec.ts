@@ -132,6 +132,55 @@ describe('postPushFeedback against the local GitHub stand-in', () => {
     expect(result.statuses.map((s) => s.context)).toEqual(['pipeline/web']);
   });
 
+  it('on a pull request: passes a required check for a base it does not build, never for a draft or a fork it could', async () => {
+    const pullRequest = pushRecord({
+      ref: 'refs/pull/7/head',
+      pullRequest: {
+        number: 7,
+        event: 'opened',
+        baseRef: 'refs/heads/develop',
+        headRef: 'refs/heads/x',
+        headSha: 'b'.repeat(40),
+        draft: true,
+        fromFork: true,
+      },
+      configs: [
+        outcome({ pipeline: 'docs', reportSkipped: true, reason: 'pr-base-not-matched', detail: 'pull request #7 targets develop' }),
+        outcome({ pipeline: 'orders', reportSkipped: true, reason: 'pr-draft', detail: 'pull request #7 is a draft' }),
+        outcome({ pipeline: 'web', reportSkipped: true, reason: 'pr-from-fork', detail: 'pull request #7 comes from a fork' }),
+        outcome({ pipeline: 'api', reportSkipped: true, reason: 'pr-not-configured', detail: 'config has no pullRequests section' }),
+      ],
+    });
+    const result = await postPushFeedback(withToken(), pullRequest, 'eu-west-1');
+    expect(result.statuses.map((s) => s.context)).toEqual(['pipeline/docs']);
+  });
+
+  it("keeps a pull request's check run apart from the push's on the same commit", async () => {
+    await postPushFeedback(asApp(), record, 'eu-west-1');
+    const pullRequest = pushRecord({
+      ref: 'refs/pull/7/head',
+      pullRequest: {
+        number: 7,
+        event: 'synchronize',
+        baseRef: 'refs/heads/main',
+        headRef: 'refs/heads/x',
+        headSha: 'b'.repeat(40),
+        draft: false,
+        fromFork: false,
+      },
+      configs: [outcome({ pipeline: 'orders', action: 'started', reason: 'path-matched', executionId: 'e-2' })],
+    });
+    expect((await postPushFeedback(asApp(), pullRequest, 'eu-west-1')).checkRun).toEqual({ posted: 'created', id: 2 });
+    expect((await postPushFeedback(asApp(), pullRequest, 'eu-west-1')).checkRun).toEqual({ posted: 'updated', id: 2 });
+    expect(github.checkRuns.map((r) => [r.name, r.output?.title])).toEqual([
+      ['monorepo-triggers', '1 of 4 pipelines started'],
+      ['monorepo-triggers (pull request)', '1 of 1 pipeline started'],
+    ]);
+    expect(github.checkRuns[1]?.output?.summary).toMatch(
+      /^Pull request #7, `x` into `main`: synchronize at `bbbbbbb`, delivery `delivery-1`\./,
+    );
+  });
+
   it("finds its own check run, not another app's of the same name", async () => {
     github.checkRuns.push({
       id: 100,

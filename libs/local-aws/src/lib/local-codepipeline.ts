@@ -153,16 +153,23 @@ const error = (type: string, message: string): CannedResponse => ({
  * variables, named `[A-Za-z0-9@\-_]+` up to 128 characters, with values of 1 to 1,000 characters; a
  * token of 1 to 128 of `[a-zA-Z0-9-]`; at most 50 source revisions.
  */
-function startRequestProblem(body: { variables?: { name: string; value: string }[]; clientRequestToken?: string; sourceRevisions?: unknown[] }) {
+function startRequestProblem(body: {
+  variables?: { name: string; value: string }[];
+  clientRequestToken?: string;
+  sourceRevisions?: unknown[];
+}) {
   const variables = body.variables ?? [];
-  if (variables.length > 50) return `1 validation error detected: Value at 'variables' failed to satisfy constraint: Member must have length less than or equal to 50`;
+  if (variables.length > 50)
+    return `1 validation error detected: Value at 'variables' failed to satisfy constraint: Member must have length less than or equal to 50`;
   for (const { name, value } of variables) {
     if (!/^[A-Za-z0-9@\-_]{1,128}$/.test(name)) return `Value '${name}' at 'variables.name' failed to satisfy constraint`;
-    if (value.length < 1 || value.length > 1000) return `Value at 'variables.value' of ${name} failed to satisfy constraint: length 1 to 1000`;
+    if (value.length < 1 || value.length > 1000)
+      return `Value at 'variables.value' of ${name} failed to satisfy constraint: length 1 to 1000`;
   }
   if (body.clientRequestToken !== undefined && !/^[a-zA-Z0-9-]{1,128}$/.test(body.clientRequestToken))
     return `Value at 'clientRequestToken' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9-]+$`;
-  if ((body.sourceRevisions ?? []).length > 50) return `Value at 'sourceRevisions' failed to satisfy constraint: Member must have length less than or equal to 50`;
+  if ((body.sourceRevisions ?? []).length > 50)
+    return `Value at 'sourceRevisions' failed to satisfy constraint: Member must have length less than or equal to 50`;
   return undefined;
 }
 

@@ -149,8 +149,27 @@ export interface LocalGithub extends Pick<RecordingServer, 'endpoint' | 'request
   /** Check runs as they stand (created, then updated in place); a test may add another app's. */
   readonly checkRuns: CheckRun[];
   /** Opens pull request `number` of `repository` from `head` into `base` (commits or refs of its git repository). */
-  openPullRequest(repository: string, number: number, pull: { base: string; head: string }): void;
+  openPullRequest(repository: string, number: number, pull: LocalPullRequest): void;
+  /** Serves `repository` from the git repository in `dir` (beside those it was started with). */
+  addRepository(repository: string, dir: string): void;
 }
+
+/** A pull request the stand-in holds: its base and head branches (or commits), and whether it is a draft. */
+export interface LocalPullRequest {
+  base: string;
+  head: string;
+  draft?: boolean;
+  /** The branch names GitHub shows, when `base` or `head` is a revision (`HEAD~1`) rather than the branch. */
+  baseBranch?: string;
+  headBranch?: string;
+}
+
+/**
+ * Not GitHub's: where a local tool (`triggers send --pr`) opens a pull request on the stand-in, as
+ * `{ "repository", "dir", "number", "base", "head", "draft"?, "baseBranch"?, "headBranch"? }`: the
+ * repository is served from `dir`, `base` and `head` are its revisions, the branches their names.
+ */
+export const OPEN_PULL_REQUEST_PATH = '/_local/pulls';
 
 /** A check run the stand-in holds. */
 export interface CheckRun {
@@ -307,7 +326,7 @@ async function compare(dir: string, basehead: string, query: URLSearchParams, en
  */
 async function pullRequestFiles(
   dir: string,
-  pull: { base: string; head: string },
+  pull: LocalPullRequest,
   query: URLSearchParams,
   endpoint: string,
   path: string,
@@ -324,6 +343,29 @@ async function pullRequestFiles(
   const headers: Record<string, string> = {};
   if (page * perPage < files.length) headers['link'] = `<${endpoint}${path}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
   return { status: 200, headers, body: files.slice((page - 1) * perPage, page * perPage) };
+}
+
+/** GET /repos/{o}/{r}/pulls/{n}: the pull request's number, state, draft flag, and its base and head as they stand. */
+async function pullRequest(dir: string, repository: string, number: number, pull: LocalPullRequest): Promise<CannedResponse> {
+  const [base, head] = await Promise.all([resolveCommit(dir, pull.base), resolveCommit(dir, pull.head)]);
+  if (!base || !head) return { status: 404, body: { message: 'Not Found' } };
+  const repo = { full_name: repository };
+  const branch = (name: string, sha: string) => ({
+    ref: /^[0-9a-f]{40}$/.test(name) ? name : name.replace(/^refs\/heads\//, ''),
+    sha,
+    repo,
+  });
+  return {
+    status: 200,
+    body: {
+      number,
+      state: 'open',
+      draft: pull.draft ?? false,
+      merged: false,
+      base: branch(pull.base, base),
+      head: branch(pull.head, head),
+    },
+  };
 }
 
 /** GET /repos/{o}/{r}/git/trees/{sha}?recursive=1: entries of a commit's tree, truncated at 100,000. */
@@ -356,11 +398,34 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
   const issuedTokens: LocalGithub['issuedTokens'] = [];
   const statuses: PostedStatus[] = [];
   const runs: CheckRun[] = [];
-  const pulls = new Map<string, { base: string; head: string }>();
+  const pulls = new Map<string, LocalPullRequest>();
   const server = await startRecordingServer(async (request: RecordedRequest) => {
     if (failure && (!failure.method || failure.method === request.method) && (!failure.path || failure.path.test(request.path)))
       return failure.answer;
     const url = new URL(request.path, 'http://local');
+    if (url.pathname === OPEN_PULL_REQUEST_PATH && request.method === 'POST') {
+      const { repository, dir, number, base, head, draft, baseBranch, headBranch } = (request.json ?? {}) as Record<string, unknown>;
+      if (
+        typeof repository !== 'string' ||
+        typeof dir !== 'string' ||
+        typeof number !== 'number' ||
+        typeof base !== 'string' ||
+        typeof head !== 'string'
+      )
+        return {
+          status: 400,
+          body: { message: 'expected {"repository", "dir", "number", "base", "head", "draft"?, "baseBranch"?, "headBranch"?}' },
+        };
+      byName.set(repository.toLowerCase(), dir);
+      pulls.set(`${repository.toLowerCase()}#${number}`, {
+        base,
+        head,
+        draft: draft === true,
+        ...(typeof baseBranch === 'string' ? { baseBranch } : {}),
+        ...(typeof headBranch === 'string' ? { headBranch } : {}),
+      });
+      return { status: 204 };
+    }
     const app = options.app;
     const appRoute = /^\/repos\/([^/]+\/[^/]+)\/installation$|^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
     if (app && appRoute) {
@@ -440,13 +505,15 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
       if (!dir || !sha) return { status: 404, body: { message: 'Not Found' } };
       return { status: 200, body: { sha, commit: { message: (await git(dir, ['log', '-1', '--format=%B', sha])).replace(/\n+$/, '') } } };
     }
-    const pullRoute = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname);
+    const pullRoute = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)(\/files)?$/.exec(url.pathname);
     if (pullRoute && request.method === 'GET') {
       const repository = decodeURIComponent(pullRoute[1] as string).toLowerCase();
       const pull = pulls.get(`${repository}#${pullRoute[2]}`);
       const dir = byName.get(repository);
       if (!pull || !dir) return { status: 404, body: { message: 'Not Found' } };
-      return pullRequestFiles(dir, pull, url.searchParams, endpoint, url.pathname);
+      return pullRoute[3]
+        ? pullRequestFiles(dir, pull, url.searchParams, endpoint, url.pathname)
+        : pullRequest(dir, decodeURIComponent(pullRoute[1] as string), Number(pullRoute[2]), pull);
     }
     const route = /^\/repos\/([^/]+\/[^/]+)\/(compare|git\/trees)\/(.+)$/.exec(url.pathname);
     const dir = route ? byName.get(decodeURIComponent(route[1] as string).toLowerCase()) : undefined;
@@ -468,6 +535,9 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     },
     openPullRequest(repository, number, pull) {
       pulls.set(`${repository.toLowerCase()}#${number}`, pull);
+    },
+    addRepository(repository, dir) {
+      byName.set(repository.toLowerCase(), dir);
     },
   };
 }

@@ -174,7 +174,7 @@ describe.each(['v1', 'v2'] as const)('handleDelivery with API Gateway %s events'
   it('accepts form-encoded deliveries (payload= field), signed over the form body', async () => {
     const result = await run({ body: formBody(minimalPush()), contentType: 'application/x-www-form-urlencoded' });
     expect(result.response.statusCode).toBe(202);
-    expect(dispatcher.events[0]?.ref).toBe('refs/heads/main');
+    expect(dispatcher.events[0]).toMatchObject({ type: 'push', ref: 'refs/heads/main' });
   });
 
   it('reads headers case-insensitively', async () => {

@@ -1,4 +1,6 @@
-import { pullRequestFilesSchema, repoPath, type GithubApi } from '@monorepo-triggers/github-api';
+import { pullRequestFilesSchema } from './github-api.schema';
+import type { GithubApi } from './github-client';
+import { repoPath } from './repo-path';
 
 /** GitHub lists at most 3,000 files of a pull request; a list that long may be cut. */
 export const PULL_REQUEST_FILE_CAP = 3000;

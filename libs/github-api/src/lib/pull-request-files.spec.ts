@@ -1,6 +1,7 @@
-import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
+import { TokenAuth } from './github-auth';
+import { GithubClient } from './github-client';
 import { GitRepo, startLocalGithub, type LocalGithub } from '@monorepo-triggers/test-servers';
-import { PULL_REQUEST_FILE_CAP, pullRequestFiles } from '../src/lib/pull-request-files';
+import { PULL_REQUEST_FILE_CAP, pullRequestFiles } from './pull-request-files';
 
 /**
  * A pull request's files, through the real GitHub client, from the local stand-in that serves them
