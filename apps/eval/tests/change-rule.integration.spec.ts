@@ -1,25 +1,7 @@
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
-import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import {
-  GitRepo,
-  localS3ClientConfig,
-  startLocalCodePipeline,
-  startLocalGithub,
-  startS3Server,
-  type LocalCodePipeline,
-  type LocalGithub,
-  type S3Server,
-} from '@monorepo-triggers/test-servers';
-import { CompiledTriggerCache } from '../src/lib/compiled-cache';
-import { evaluateEvent } from '../src/lib/evaluate-event';
-import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import { CodePipelineStarter } from '../src/lib/pipeline-starter';
+import type { GitRepo } from '@monorepo-triggers/test-servers';
+import { useGitHarness } from './git-harness';
 
-const BUCKET = 'change-rule';
 const ZERO = '0'.repeat(40);
 const pinned = { sourceActionName: 'Source' };
 
@@ -34,37 +16,16 @@ const CONFIGS = [
   { pipelineName: 'scan', branches: ['**'], includePaths: ['^security/'], honourSkipCi: false, onIncompleteChanges: 'skip', ...pinned },
 ];
 
-/** A repository whose main holds one file per app (commit B). */
-function baseRepo(): { repo: GitRepo; base: string } {
-  const repo = GitRepo.create('acme/platform');
-  const base = repo.commit('B', { 'apps/a/base.ts': 'a', 'apps/b/base.ts': 'b', 'apps/c/base.ts': 'c', 'README.md': 'r' });
-  return { repo, base };
-}
-
 describe('what a push changed: forced pushes, rebases and new branches on a real git repository', () => {
-  let s3: S3Server;
-  let codepipeline: LocalCodePipeline;
-  let client: S3Client;
-  let store: S3ConfigStore;
-  const repos: GitRepo[] = [];
-  const githubs: LocalGithub[] = [];
-  let logs: Record<string, unknown>[];
+  const harness = useGitHarness('change-rule', 'acme/platform', CONFIGS);
+  const { logs } = harness;
 
-  beforeAll(async () => {
-    [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline()]);
-    client = createS3Client(localS3ClientConfig(s3.endpoint));
-    store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
-    for (const config of CONFIGS) await store.put({ version: 1, repository: 'acme/platform', ...config });
-  });
-  afterAll(async () => {
-    client.destroy();
-    await Promise.all([s3.stop(), codepipeline.stop(), ...githubs.map((g) => g.stop())]);
-    for (const repo of repos) repo.remove();
-  });
-  beforeEach(() => {
-    codepipeline.reset();
-    logs = [];
-  });
+  /** A repository whose main holds one file per app (commit B). */
+  function baseRepo(): { repo: GitRepo; base: string } {
+    const repo = harness.repository('acme/platform');
+    const base = repo.commit('B', { 'apps/a/base.ts': 'a', 'apps/b/base.ts': 'b', 'apps/c/base.ts': 'c', 'README.md': 'r' });
+    return { repo, base };
+  }
 
   /** Delivers the push as GitHub would describe it, through the webhook's reduction, to eval. */
   async function push(
@@ -73,35 +34,19 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
     tweak: (payload: Record<string, unknown>) => void = () => undefined,
     githubAnswers = true,
   ) {
-    repos.push(repo);
-    const github = await startLocalGithub({ 'acme/platform': repo.dir });
-    githubs.push(github);
+    const github = await harness.github(repo);
     if (!githubAnswers) github.failWith({ status: 503, body: { message: 'unavailable' } });
     const payload = repo.pushPayload(options);
     tweak(payload);
-    const event = toCompactPushEvent(githubPushSchema.parse(payload), `delivery-${githubs.length}`);
-    const client = new CodePipelineClient({
-      endpoint: codepipeline.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      maxAttempts: 2,
-    });
-    await evaluateEvent(event, {
-      configs: store,
-      entitlements: new CodePipelineEntitlements(client),
-      pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
-      github: new GithubClient(github.endpoint, new TokenAuth('token')),
-      starter: new CodePipelineStarter(client),
-      triggers: new CompiledTriggerCache(),
-      startConcurrency: 4,
-      log: (fields) => logs.push(fields),
-    });
+    const event = toCompactPushEvent(githubPushSchema.parse(payload), `delivery-${++deliveries}`);
+    await harness.evaluate(event, github);
     return { github, payload, changeList: logs.find((l) => l['msg'] === 'change-list') };
   }
-  const started = () => codepipeline.starts.map((s) => s.pipelineName).sort();
+  let deliveries = 0;
+  const started = () => harness.codepipeline.starts.map((s) => s.pipelineName).sort();
   /** Every start builds exactly the pushed commit. */
   const expectPinnedTo = (sha: string) => {
-    for (const start of codepipeline.starts) {
+    for (const start of harness.codepipeline.starts) {
       expect(start.sourceRevisions).toEqual([{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: sha }]);
       expect(start.variables).toEqual(expect.arrayContaining([{ name: 'COMMIT_ID', value: sha }]));
     }
@@ -284,7 +229,7 @@ describe('what a push changed: forced pushes, rebases and new branches on a real
 
     // The next push without the marker builds what it changed (the skipped commit's paths are not
     // carried over: a push is judged on its own commits, as GitHub Actions does).
-    codepipeline.reset();
+    harness.codepipeline.reset();
     const next = repo.commit('change app b', { 'apps/b/y.ts': 'y' });
     await push(repo, { ref: 'refs/heads/main', before: head, after: next });
     expect(started()).toEqual(['b']);

@@ -1,27 +1,8 @@
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { PULL_REQUEST_EVENT_NAMES } from '@monorepo-triggers/config-schema';
-import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { githubPullRequestSchema, PULL_REQUEST_EVENTS, toCompactPullRequestEvent } from '@monorepo-triggers/push-event';
-import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import {
-  GitRepo,
-  localS3ClientConfig,
-  startLocalCodePipeline,
-  startLocalGithub,
-  startS3Server,
-  type LocalCodePipeline,
-  type LocalGithub,
-  type PullRequestOptions,
-  type S3Server,
-} from '@monorepo-triggers/test-servers';
-import { CompiledTriggerCache } from '../src/lib/compiled-cache';
-import { evaluateEvent } from '../src/lib/evaluate-event';
-import { CodePipelineStarter } from '../src/lib/pipeline-starter';
+import type { GitRepo, LocalGithub, PullRequestOptions } from '@monorepo-triggers/test-servers';
+import { useGitHarness } from './git-harness';
 
-const BUCKET = 'pull-requests';
 const REPOSITORY = 'acme/platform';
 const pinned = { sourceActionName: 'Source' };
 
@@ -55,34 +36,12 @@ const CONFIGS = [
 ];
 
 describe('pull requests on a real git repository: exact files, pinned commit, idempotent starts', () => {
-  let s3: S3Server;
-  let codepipeline: LocalCodePipeline;
-  let client: S3Client;
-  let store: S3ConfigStore;
-  const repos: GitRepo[] = [];
-  const githubs: LocalGithub[] = [];
-  let logs: Record<string, unknown>[];
-
-  beforeAll(async () => {
-    [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline()]);
-    client = createS3Client(localS3ClientConfig(s3.endpoint));
-    store = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
-    for (const config of CONFIGS) await store.put({ version: 1, repository: REPOSITORY, ...config });
-  });
-  afterAll(async () => {
-    client.destroy();
-    await Promise.all([s3.stop(), codepipeline.stop(), ...githubs.map((g) => g.stop())]);
-    for (const repo of repos) repo.remove();
-  });
-  beforeEach(() => {
-    codepipeline.reset();
-    logs = [];
-  });
+  const harness = useGitHarness('pull-requests', REPOSITORY, CONFIGS);
+  const { logs } = harness;
 
   /** main with one file per area, and a feature branch off it. */
   function repository(): GitRepo {
-    const repo = GitRepo.create(REPOSITORY);
-    repos.push(repo);
+    const repo = harness.repository(REPOSITORY);
     repo.commit('base', {
       'services/orders/a.ts': 'a',
       'services/billing/b.ts': 'b',
@@ -95,8 +54,7 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
   }
 
   async function github(repo: GitRepo, number: number, pull: { base: string; head: string }) {
-    const server = await startLocalGithub({ [REPOSITORY]: repo.dir });
-    githubs.push(server);
+    const server = await harness.github(repo);
     server.openPullRequest(REPOSITORY, number, pull);
     return server;
   }
@@ -109,32 +67,16 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     deliveryId = `delivery-${logs.length}`,
   ) {
     const event = toCompactPullRequestEvent(githubPullRequestSchema.parse(repo.pullRequestPayload(options)), deliveryId);
-    if (!event) return undefined;
-    const cp = new CodePipelineClient({
-      endpoint: codepipeline.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      maxAttempts: 2,
-    });
-    const summary = await evaluateEvent(event, {
-      configs: store,
-      entitlements: new CodePipelineEntitlements(cp),
-      pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
-      ...(server ? { github: new GithubClient(server.endpoint, new TokenAuth('token')) } : {}),
-      starter: new CodePipelineStarter(cp),
-      triggers: new CompiledTriggerCache(),
-      startConcurrency: 4,
-      log: (fields) => logs.push(fields),
-    });
-    cp.destroy();
-    return summary;
+    return event ? harness.evaluate(event, server) : undefined;
   }
 
-  const started = () => codepipeline.starts.map((s) => s.pipelineName).sort();
+  const started = () => harness.codepipeline.starts.map((s) => s.pipelineName).sort();
   const decision = (pipeline: string) => logs.find((l) => l['msg'] === 'decision' && l['pipeline'] === pipeline);
   const changeList = () => logs.find((l) => l['msg'] === 'change-list');
   const variablesOf = (pipeline: string) =>
-    Object.fromEntries((codepipeline.starts.find((s) => s.pipelineName === pipeline)?.variables ?? []).map((v) => [v.name, v.value]));
+    Object.fromEntries(
+      (harness.codepipeline.starts.find((s) => s.pipelineName === pipeline)?.variables ?? []).map((v) => [v.name, v.value]),
+    );
 
   it('names the same pull request events as the config schema', () => {
     expect([...PULL_REQUEST_EVENTS]).toEqual([...PULL_REQUEST_EVENT_NAMES]);
@@ -157,7 +99,7 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     expect(decision('billing')).toMatchObject({ action: 'skipped', reason: 'no-path-matched', excludedBy: '\\.md$' });
     expect(decision('push-only')).toMatchObject({ reason: 'pr-not-configured' });
     expect(decision('web-merged')).toMatchObject({ reason: 'pr-event-not-matched' });
-    const [start] = codepipeline.starts;
+    const [start] = harness.codepipeline.starts;
     expect(start?.sourceRevisions).toEqual([{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: head }]);
     expect(variablesOf('orders')).toEqual({
       COMMIT_ID: head,
@@ -180,10 +122,10 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     repo.git('reset', '-q', '--hard', 'main');
     const rewritten = repo.commit('billing instead', { 'services/billing/b.ts': 'b2' });
     expect(repo.diff('main', rewritten)).toEqual(['services/billing/b.ts']);
-    codepipeline.reset();
+    harness.codepipeline.reset();
     await deliver(repo, server, { number: 8, action: 'synchronize', base: 'main', head: 'feature' }, 'sync-1');
     expect(started()).toEqual(['billing']);
-    expect(codepipeline.starts[0]?.sourceRevisions?.[0]?.revisionValue).toBe(rewritten);
+    expect(harness.codepipeline.starts[0]?.sourceRevisions?.[0]?.revisionValue).toBe(rewritten);
     expect(first).not.toBe(rewritten);
 
     // The same synchronize redelivered (same delivery ID), and a reopen at the same head: nothing new.
@@ -191,7 +133,7 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     await deliver(repo, server, { number: 8, action: 'synchronize', base: 'main', head: 'feature' }, 'sync-1');
     await deliver(repo, server, { number: 8, action: 'reopened', base: 'main', head: 'feature' });
     expect(started()).toEqual(['billing']);
-    expect(codepipeline.requests.length).toBe(4); // asked four times, started once: the token is the same
+    expect(harness.codepipeline.requests.length).toBe(4); // asked four times, started once: the token is the same
   });
 
   it('draft → ready: a draft starts only the configs that build drafts; ready_for_review starts the rest', async () => {
@@ -202,10 +144,10 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     expect(started()).toEqual(['docs']);
     expect(decision('orders')).toMatchObject({ reason: 'pr-draft' });
 
-    logs = [];
+    logs.length = 0;
     await deliver(repo, server, { number: 9, action: 'ready_for_review', base: 'main', head: 'feature' });
     expect(started()).toEqual(['docs', 'orders']); // docs: the same head, the same token: still one execution
-    expect(codepipeline.starts).toHaveLength(2);
+    expect(harness.codepipeline.starts).toHaveLength(2);
   });
 
   it('closed without merge starts nothing; a merge starts only the configs that ask for it, pinned to the merge commit', async () => {
@@ -221,7 +163,7 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     const mergeCommit = repo.head();
     await deliver(repo, server, { number: 10, action: 'closed', base: 'main', head: 'feature', mergeCommit });
     expect(started()).toEqual(['web-merged']);
-    expect(codepipeline.starts[0]?.sourceRevisions?.[0]?.revisionValue).toBe(mergeCommit);
+    expect(harness.codepipeline.starts[0]?.sourceRevisions?.[0]?.revisionValue).toBe(mergeCommit);
     expect(variablesOf('web-merged')['COMMIT_ID']).toBe(mergeCommit);
   });
 
@@ -234,8 +176,8 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     expect(decision('orders')).toMatchObject({ reason: 'pr-from-fork', detail: expect.stringMatching(/comes from a fork/) });
 
     // A head repository since deleted is no less a stranger's.
-    codepipeline.reset();
-    logs = [];
+    harness.codepipeline.reset();
+    logs.length = 0;
     await deliver(repo, server, { number: 12, action: 'opened', base: 'main', head: 'feature', headRepository: null });
     expect(decision('orders')).toMatchObject({ reason: 'pr-from-fork' });
   });
@@ -281,7 +223,7 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
 
   it("fits a config's 44 variables and the 6 of a pull request into CodePipeline's 50 per start", async () => {
     const variables = Object.fromEntries(Array.from({ length: 44 }, (_, i) => [`V${i}`, 'x']));
-    await store.put({
+    await harness.store.put({
       version: 1,
       repository: REPOSITORY,
       pipelineName: 'many',
@@ -300,9 +242,9 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
         head: 'feature',
       });
       expect(started()).toEqual(['many']);
-      expect(codepipeline.starts[0]?.variables).toHaveLength(50);
+      expect(harness.codepipeline.starts[0]?.variables).toHaveLength(50);
     } finally {
-      await store.delete(REPOSITORY, 'many');
+      await harness.store.delete(REPOSITORY, 'many');
     }
   });
 

@@ -1,5 +1,13 @@
 import type { CommandHelp } from '../lib/command-help';
-import { compileTrigger, createChangeSet, decide, decidePullRequest, type Decision } from '@monorepo-triggers/config-schema';
+import {
+  compileTrigger,
+  createChangeSet,
+  decide,
+  decidePullRequest,
+  type CompiledTrigger,
+  type Decision,
+  type TriggerConfig,
+} from '@monorepo-triggers/config-schema';
 import {
   changeRule,
   createsBranch,
@@ -167,11 +175,7 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
   const loaded = await loadConfigs(options, options.configs ? undefined : push.repository);
   const changes = createChangeSet(push.paths, push.complete);
   const facts = { repository: push.repository, ref: push.ref, deleted: push.deleted, created: push.created, skipCi: push.skipCi };
-  const decisions = loaded.configs
-    .map(({ key, config }) => ({ key, pipeline: config.pipelineName, decision: decide(compileTrigger(config), facts, changes) }))
-    // Configs of other repositories (from --configs DIR) are not part of this push's story.
-    .filter((d) => d.decision.reason !== 'repository-mismatch')
-    .sort((a, b) => Number(b.decision.start) - Number(a.decision.start) || a.pipeline.localeCompare(b.pipeline));
+  const decisions = decideEach(loaded.configs, (trigger) => decide(trigger, facts, changes));
 
   // Nothing to explain is said plainly (never "0 of 0 would start" as if that were an answer).
   const warnings: string[] = [];
@@ -201,12 +205,29 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
     `${push.repository} ${push.ref}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + (push.incompleteReasons ?? []).join('; ') + ')'}; configs from ${loaded.source}`,
   );
   out(paint('dim', `what changed: ${push.rule}`));
+  printDecisions(decisions, loaded.invalid);
+  return 0;
+}
+
+type Explained = { key: string; pipeline: string; decision: Decision }[];
+
+/** Every config's decision, starts first: configs of other repositories (from --configs DIR) are not part of the story. */
+function decideEach(
+  configs: readonly { key: string; config: TriggerConfig }[],
+  decideOne: (trigger: CompiledTrigger) => Decision,
+): Explained {
+  return configs
+    .map(({ key, config }) => ({ key, pipeline: config.pipelineName, decision: decideOne(compileTrigger(config)) }))
+    .filter((d) => d.decision.reason !== 'repository-mismatch')
+    .sort((a, b) => Number(b.decision.start) - Number(a.decision.start) || a.pipeline.localeCompare(b.pipeline));
+}
+
+function printDecisions(decisions: Explained, invalid: readonly { key: string; error: string }[]): void {
   const starting = decisions.filter((d) => d.decision.start);
   out(paint('bold', `${starting.length} of ${decisions.length} pipeline(s) would start`));
   for (const { pipeline, decision } of decisions)
     out(`${decision.start ? paint('green', 'START') : paint('dim', 'skip ')} ${pipeline}: ${describe(decision)}`);
-  for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
-  return 0;
+  for (const bad of invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
 }
 
 /** The pull request counterpart of a push's explanation: same configs, same output, decidePullRequest. */
@@ -224,10 +245,7 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
     fromFork: event.fromFork,
     ...(pull.skipCi ? { skipCi: pull.skipCi } : {}),
   };
-  const decisions = loaded.configs
-    .map(({ key, config }) => ({ key, pipeline: config.pipelineName, decision: decidePullRequest(compileTrigger(config), facts, changes) }))
-    .filter((d) => d.decision.reason !== 'repository-mismatch')
-    .sort((a, b) => Number(b.decision.start) - Number(a.decision.start) || a.pipeline.localeCompare(b.pipeline));
+  const decisions = decideEach(loaded.configs, (trigger) => decidePullRequest(trigger, facts, changes));
   const warnings = decisions.length === 0 ? [`no config in ${loaded.source} is for ${repository}`] : [];
   if (!pull.complete) warnings.push(`the pull request's files are incomplete (${pull.incompleteReason}): onIncompleteChanges decides`);
   const summary = {
@@ -239,7 +257,10 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
     return decisions.length === 0 ? 1 : 0;
   }
   for (const warning of warnings) err(paint('yellow', `warning: ${warning}`, process.stderr));
-  if (decisions.length === 0) return 1;
+  if (decisions.length === 0) {
+    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
+    return 1;
+  }
   const branch = (ref: string) => ref.replace(/^refs\/heads\//, '');
   const flags = [event.draft ? 'draft' : '', event.fromFork ? `from fork ${event.headRepository ?? '(deleted)'}` : '', pull.skipCi ?? '']
     .filter(Boolean)
@@ -248,11 +269,7 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
     `${repository} ${pull.title} into ${branch(event.baseRef)} (${event.event}${flags ? `; ${flags}` : ''}): ${pull.paths.length} changed path(s)${pull.complete ? '' : ' (incomplete)'}; configs from ${loaded.source}`,
   );
   out(paint('dim', `what changed: ${pull.source}, head ${event.headSha.slice(0, 12)}`));
-  const starting = decisions.filter((d) => d.decision.start);
-  out(paint('bold', `${starting.length} of ${decisions.length} pipeline(s) would start`));
-  for (const { pipeline, decision } of decisions)
-    out(`${decision.start ? paint('green', 'START') : paint('dim', 'skip ')} ${pipeline}: ${describe(decision)}`);
-  for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
+  printDecisions(decisions, loaded.invalid);
   return 0;
 }
 

@@ -1,0 +1,104 @@
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
+import type { EvalEvent } from '@monorepo-triggers/handover';
+import { createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import {
+  GitRepo,
+  localS3ClientConfig,
+  startLocalCodePipeline,
+  startLocalGithub,
+  startS3Server,
+  type LocalCodePipeline,
+  type LocalGithub,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
+import { CompiledTriggerCache } from '../src/lib/compiled-cache';
+import { evaluateEvent } from '../src/lib/evaluate-event';
+import { CodePipelineStarter } from '../src/lib/pipeline-starter';
+import type { EvalSummary } from '../src/lib/report';
+
+/** eval against a real S3 server, a local CodePipeline, and local GitHubs serving real git repositories. */
+export interface GitHarness {
+  readonly store: S3ConfigStore;
+  readonly codepipeline: LocalCodePipeline;
+  /** This test's log lines (reset before each test). */
+  readonly logs: Record<string, unknown>[];
+  /** A new repository, removed after the suite. */
+  repository(fullName: string): GitRepo;
+  /** A GitHub stand-in serving `repo`, stopped after the suite. */
+  github(repo: GitRepo): Promise<LocalGithub>;
+  /** Runs eval on `event`, reading GitHub from `github` (none: no credential). */
+  evaluate(event: EvalEvent, github: LocalGithub | undefined): Promise<EvalSummary>;
+}
+
+/** Sets up the servers for a describe block, with `configs` stored for `repository`; resets starts and logs before each test. */
+export function useGitHarness(bucket: string, repository: string, configs: readonly object[]): GitHarness {
+  let s3: S3Server | undefined;
+  let client: S3Client | undefined;
+  let store!: S3ConfigStore;
+  let codepipeline!: LocalCodePipeline;
+  const repos: GitRepo[] = [];
+  const githubs: LocalGithub[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const harness: GitHarness = {
+    get store() {
+      return store;
+    },
+    get codepipeline() {
+      return codepipeline;
+    },
+    logs,
+    repository(fullName: string) {
+      const repo = GitRepo.create(fullName);
+      repos.push(repo);
+      return repo;
+    },
+    async github(repo: GitRepo) {
+      const server = await startLocalGithub({ [repo.fullName]: repo.dir });
+      githubs.push(server);
+      return server;
+    },
+    async evaluate(event: EvalEvent, github: LocalGithub | undefined) {
+      const cp = new CodePipelineClient({
+        endpoint: codepipeline.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 2,
+      });
+      try {
+        return await evaluateEvent(event, {
+          configs: store,
+          entitlements: new CodePipelineEntitlements(cp),
+          pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
+          ...(github ? { github: new GithubClient(github.endpoint, new TokenAuth('token')) } : {}),
+          starter: new CodePipelineStarter(cp),
+          triggers: new CompiledTriggerCache(),
+          startConcurrency: 4,
+          log: (fields) => logs.push(fields),
+        });
+      } finally {
+        cp.destroy();
+      }
+    },
+  };
+
+  beforeAll(async () => {
+    [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [bucket] }), startLocalCodePipeline()]);
+    client = createS3Client(localS3ClientConfig(s3.endpoint));
+    store = new S3ConfigStore({ client, bucket, prefix: 'mono-repo/config' });
+    for (const config of configs) await store.put({ version: 1, repository, ...config });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await Promise.all([s3?.stop(), codepipeline?.stop(), ...githubs.map((g) => g.stop())]);
+    for (const repo of repos) repo.remove();
+  });
+  beforeEach(() => {
+    codepipeline.reset();
+    logs.length = 0;
+  });
+  return harness;
+}
