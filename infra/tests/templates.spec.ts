@@ -10,7 +10,10 @@ const ROOT = workspaceRoot();
 const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** cfn-lint (Python, preinstalled on this machine image) over files; returns its findings. */
+/** The cfn-lint the CI workflows install (tools/generate-dogfood.cjs, docs/deploy.md). */
+const CFN_LINT_INSTALL = 'pip3 install cfn-lint==1.51.0';
+
+/** cfn-lint (Python) over files; returns its findings. */
 function cfnLint(files: string[]): { Level: string; Rule: { Id: string }; Message: string; Filename: string }[] {
   const result = spawnSync('cfn-lint', ['--format', 'json', '--', ...files], { encoding: 'utf8' });
   if (result.error) throw new Error(`cfn-lint is needed to validate templates offline and was not found: ${result.error.message}`);
@@ -18,6 +21,15 @@ function cfnLint(files: string[]): { Level: string; Rule: { Id: string }; Messag
 }
 
 describe('CloudFormation templates, validated offline by cfn-lint', () => {
+  // Checked first, with how to get it: the other tests here would fail on its absence less clearly.
+  beforeAll(() => {
+    const found = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+    if (found.error || found.status !== 0)
+      throw new Error(
+        `cfn-lint is not on PATH: the infra tests validate every template with it, offline. Install it with \`${CFN_LINT_INSTALL}\` (README, "Set up").`,
+      );
+  });
+
   it('synthesises every stack and each passes cfn-lint without errors', () => {
     buildApp({ outdir, env: { account: '123456789012', region: 'eu-west-1' } }).app.synth();
     const templates = readdirSync(outdir)
@@ -68,7 +80,9 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
 });
 
 describe('deploy targets', () => {
-  const noCredentials = { PATH: process.env['PATH'] ?? '', HOME: mkdtempSync(join(tmpdir(), 'home-')) };
+  const home = mkdtempSync(join(tmpdir(), 'home-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const noCredentials = { PATH: process.env['PATH'] ?? '', HOME: home };
 
   it('with --dry-run, print the exact cdk command and the synthesised template, and exit 0', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'dist/infra/deploy.js'), 'eval', '--dry-run'], {

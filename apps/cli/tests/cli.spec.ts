@@ -368,6 +368,12 @@ Resources:
           await triggersAsync(['send', payload, '--url', server.endpoint], { env: { WEBHOOK_SECRET: 'from-the-environment' } }),
         ).toMatchObject({ code: 0 });
         expect(server.requests[1]?.headers['x-hub-signature-256']).toBe(expected('from-the-environment'));
+        // With GitHub's headers, as GitHub sends a delivery.
+        expect(server.requests[1]?.headers).toMatchObject({
+          'x-github-event': 'push',
+          'x-github-delivery': expect.stringMatching(/^[0-9a-f-]{36}$/),
+          'content-type': 'application/json',
+        });
         expect(triggers(['send', payload, '--url', server.endpoint, '--secret', 'visible-in-ps'])).toMatchObject({
           code: 2,
           stderr: expect.stringMatching(/--secret/),

@@ -18,7 +18,8 @@ import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { StartFailures } from '../src/lib/errors';
 import { evaluateEvent, type EvalDependencies } from '../src/lib/evaluate-event';
 import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import { CodePipelineStarter, executionToken } from '../src/lib/pipeline-starter';
+import { CodePipelineStarter } from '../src/lib/pipeline-starter';
+import { createHash } from 'node:crypto';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { changeRule } from '@monorepo-triggers/push-event';
 import { monorepoConfigs, pushEvent, REPO, SHA_AFTER, SHA_BEFORE } from './scenario';
@@ -32,7 +33,7 @@ describe('evaluateEvent with s3rver, a local CodePipeline and a local GitHub API
   let s3Client: S3Client;
   let store: S3ConfigStore;
   let logs: Record<string, unknown>[];
-  let githubRoutes: Record<string, (r: RecordedRequest) => CannedResponse>;
+  let githubRoutes: Record<string, (r: RecordedRequest) => CannedResponse | Promise<CannedResponse>>;
   const pipelineClient = () =>
     new CodePipelineClient({
       endpoint: codepipeline.endpoint,
@@ -97,7 +98,12 @@ describe('evaluateEvent with s3rver, a local CodePipeline and a local GitHub API
     expect(started()).toEqual(['orders']);
     expect(summary).toMatchObject({ configs: 4, invalidConfigs: 2, started: ['orders'], skipped: 3, failed: [] });
     const [start] = codepipeline.starts;
-    expect(start?.clientRequestToken).toBe(executionToken(REPO, 'refs/heads/main', SHA_BEFORE, SHA_AFTER, 'orders'));
+    // The documented token (docs/architecture.md), computed here by hand: sha256 of repository (lower
+    // case), ref, before, after and pipeline, one per line.
+    const documented = createHash('sha256')
+      .update(`${REPO.toLowerCase()}\nrefs/heads/main\n${SHA_BEFORE}\n${SHA_AFTER}\norders`)
+      .digest('hex');
+    expect(start?.clientRequestToken).toBe(documented);
     expect(start?.sourceRevisions).toEqual([{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: SHA_AFTER }]);
     expect(start?.variables).toEqual(
       expect.arrayContaining([
@@ -333,44 +339,72 @@ describe('evaluateEvent with s3rver, a local CodePipeline and a local GitHub API
     });
   });
 
-  it('starts the certain pipelines without waiting for a slow GitHub, and gives up on GitHub after its time budget', async () => {
-    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({
-      status: 200,
-      delayMs: 1500,
-      body: { files: [{ filename: 'apps/web/a.ts' }] },
-    });
-    const started: string[] = [];
-    const starter = {
-      start: async (r: { pipelineName: string }) => (started.push(`${r.pipelineName}@${Date.now() - t0}`), { executionId: 'x' }),
+  it('starts the certain pipelines while GitHub has not answered yet, and the others once it has', async () => {
+    // GitHub answers only once the certain start happened: eval waiting for GitHub first would never finish.
+    let release!: () => void;
+    const certainStarted = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = async () => {
+      await certainStarted;
+      order.push('GitHub answered');
+      return { status: 200, body: { files: [{ filename: 'apps/web/a.ts' }] } };
     };
-    const t0 = Date.now();
+    const starter = {
+      start: async (r: { pipelineName: string }) => {
+        order.push(`started ${r.pipelineName}`);
+        if (r.pipelineName === 'orders') release();
+        return { executionId: 'x' };
+      },
+    };
     await evaluateEvent(
       pushEvent({ changedPaths: ['services/orders/a.ts'], commitCount: 0, incompleteReasons: ['no commits listed'] }),
       deps({ github: new GithubClient(github.endpoint, new TokenAuth('t')), starter }),
     );
-    const at = Object.fromEntries(started.map((s) => s.split('@') as [string, string]));
-    expect(Number(at['orders'])).toBeLessThan(1000);
-    expect(Number(at['web'])).toBeGreaterThanOrEqual(1400);
+    expect(order).toEqual(['started orders', 'GitHub answered', 'started web']);
+  });
 
+  describe("GitHub's time budget (20 s, docs/architecture.md), on a clock of the test's own", () => {
     const { completeChanges } = jest.requireActual('../src/lib/complete-changes');
-    githubRoutes[`/repos/Acme/Platform/compare/${SHA_BEFORE}...${SHA_AFTER}`] = () => ({ status: 200, delayMs: 300, body: { files: [] } });
-    const capped = pushEvent({ forced: false, incompleteReasons: ['x'] });
-    const result = await completeChanges(
-      capped,
-      changeRule(capped),
-      {
-        get: async (url: string) => {
-          await new Promise((r) => setTimeout(r, 200));
-          throw new Error(`no answer for ${url}`);
-        },
-      },
-      100,
+    const incomplete = pushEvent({ forced: false, incompleteReasons: ['x'] });
+    // Only Date is faked: eval's default budget reads Date.now; the servers' timers stay real.
+    beforeEach(() =>
+      jest.useFakeTimers({
+        now: new Date('2026-11-26T12:00:00Z'),
+        doNotFake: [
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      }),
     );
-    expect(result.complete).toBe(false);
-    expect(result.steps.map((s: { detail: string }) => s.detail)).toEqual([
-      expect.stringMatching(/no answer/),
-      expect.stringMatching(/longer than the 100 ms budget/),
-    ]);
+    afterEach(() => jest.useRealTimers());
+
+    it.each([
+      [20_000, 3, 'GitHub did not answer'],
+      [20_001, 1, 'gave up: GitHub took longer than the 20000 ms budget'],
+    ])('a compare that fails after %i ms: %i request(s) in all, the last step says "%s"', async (ms, requests, last) => {
+      const urls: string[] = [];
+      // Each answer takes `ms` on the clock and fails, so eval goes on to the tree diff (two trees at once) while the budget lasts.
+      const github = {
+        get: async (url: string) => {
+          urls.push(url);
+          await Promise.resolve(); // the answer comes later: requests made together start at the same time
+          jest.setSystemTime(Date.now() + ms);
+          throw new Error('GitHub did not answer');
+        },
+      };
+      const result = await completeChanges(incomplete, changeRule(incomplete), github);
+      expect(result.complete).toBe(false);
+      expect(urls).toHaveLength(requests);
+      expect(result.steps.at(-1)?.detail).toBe(last);
+    });
   });
 
   it('does not ask GitHub when no decision depends on the changes (no config matches the branch)', async () => {

@@ -6,6 +6,9 @@ import {
   minimalPush,
   runBundle,
   runInProcess,
+  invokeTooLarge,
+  LAMBDA_LIMITS,
+  type RecordedRequest,
   startLocalSecretsManager,
   startRecordingServer,
   startS3Server,
@@ -56,6 +59,10 @@ const bundleCaller = (): Caller => async (events) =>
     ),
   );
 
+/** What Lambda answers an asynchronous invoke: 202, or 413 over its 1 MB quota (local-aws's LAMBDA_LIMITS). */
+const asLambda = (request: RecordedRequest) =>
+  invokeTooLarge(request.body, request.headers['x-amz-invocation-type'] as string | undefined) ?? { status: 202 };
+
 /** A push of about `megabytes` MB: many commits with many distinct, long paths. */
 function largePush(megabytes: number): string {
   const pathsPerCommit = 1000;
@@ -84,7 +91,7 @@ describe.each([
 
   beforeAll(async () => {
     s3 = await startS3Server({ buckets: [BUCKET] });
-    lambda = await startRecordingServer(() => ({ status: 202 }));
+    lambda = await startRecordingServer(asLambda);
     Object.assign(process.env, s3.env, {
       AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
       WEBHOOK_SECRET: SECRET,
@@ -102,7 +109,7 @@ describe.each([
   });
   beforeEach(() => {
     lambda.requests.length = 0;
-    lambda.respondWith(() => ({ status: 202 }));
+    lambda.respondWith(asLambda);
   });
 
   it('hands every push example of @octokit/webhooks-examples to eval with an asynchronous Invoke', async () => {
@@ -136,9 +143,11 @@ describe.each([
     });
   });
 
-  it('accepts a 20 MB push and hands it over through the S3 claim check', async () => {
-    const body = largePush(20);
-    expect(body.length).toBeGreaterThan(20 * 1024 * 1024);
+  // Between Lambda's 1 MB asynchronous quota and 6 MB (what a Function URL takes): it must go through S3,
+  // and the local Lambda endpoint refuses it as Lambda would if it did not.
+  it("hands a push whose event is over Lambda's 1 MB asynchronous quota over through the S3 claim check", async () => {
+    const body = largePush(1.5);
+    expect(body.length).toBeLessThan(LAMBDA_LIMITS.syncPayloadBytes);
     const response = await handle(delivery({ body, secret: PREVIOUS_SECRET, deliveryId: 'big-one', shape: 'v1', base64: true }));
     expect(response.statusCode).toBe(202);
     expect(lambda.requests).toHaveLength(1);
@@ -151,7 +160,17 @@ describe.each([
     const sent = JSON.parse(body) as { commits: unknown[] };
     expect(event.changedPaths).toHaveLength(sent.commits.length * 1000);
     expect(event.commitCount).toBe(sent.commits.length);
-    expect(claim.bytes).toBeGreaterThan(1_000_000);
+    expect(claim.bytes).toBeGreaterThan(LAMBDA_LIMITS.asyncPayloadBytes);
+  });
+
+  it("invokes eval with the event itself when it fits Lambda's asynchronous quota", async () => {
+    const body = largePush(0.5);
+    expect((await handle(delivery({ body, secret: SECRET, deliveryId: 'half' }))).statusCode).toBe(202);
+    expect(lambda.requests).toHaveLength(1);
+    const event = compactPushEventSchema.parse(lambda.requests[0]?.json);
+    expect(event.deliveryId).toBe('half');
+    expect(lambda.requests[0]?.body.length).toBeLessThanOrEqual(LAMBDA_LIMITS.asyncPayloadBytes);
+    expect(lambda.requests[0]?.body.length).toBeGreaterThan(LAMBDA_LIMITS.asyncPayloadBytes / 4);
   });
 
   it('answers 401 to a bad signature and invokes nothing', async () => {
@@ -275,5 +294,38 @@ describe('the webhook secret from Secrets Manager, rotated end to end (built bun
     expect(() =>
       webhookSettingsFromEnv({ WEBHOOK_SECRET_ID: 'x', WEBHOOK_SECRET_PREVIOUS: 'old', EVAL_FUNCTION_NAME: 'f', CONFIG_BUCKET: 'c' }),
     ).toThrow(/WEBHOOK_SECRET_PREVIOUS goes with WEBHOOK_SECRET only/);
+  });
+});
+
+// docs/architecture.md: "Configuration is parsed once per cold start". Shown on the in-process
+// handler, whose environment the test can change between two invocations of one container.
+describe('the webhook handler in one container', () => {
+  const savedEnv = { ...process.env };
+  let lambda: RecordingServer;
+  beforeAll(async () => {
+    lambda = await startRecordingServer(asLambda);
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'a',
+      AWS_SECRET_ACCESS_KEY: 'b',
+      WEBHOOK_SECRET: SECRET,
+      EVAL_FUNCTION_NAME: 'monorepo-triggers-eval',
+      CONFIG_BUCKET: BUCKET,
+    });
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await lambda.stop();
+  });
+
+  it('parses its configuration once per cold start: a later change of the environment is not seen', async () => {
+    const call = sourceCaller();
+    const status = async (secret: string) => (await call([delivery({ body: minimalPush(), secret })])).responses[0]?.statusCode;
+    expect(await status(SECRET)).toBe(202);
+    process.env['WEBHOOK_SECRET'] = 'changed-later';
+    expect(await status(SECRET)).toBe(202);
+    expect(await status('changed-later')).toBe(401);
+    expect(lambda.requests).toHaveLength(2);
   });
 });

@@ -24,7 +24,7 @@ export { startLocalCloudFormation } from './lib/local-cloudformation';
 export type { LocalCloudFormation, LocalStack, LocalStackResource } from './lib/local-cloudformation';
 export { startLocalSecretsManager } from './lib/local-secrets-manager';
 export type { LocalSecretsManager } from './lib/local-secrets-manager';
-export { startLocalLambda } from './lib/local-lambda';
+export { invokeTooLarge, LAMBDA_LIMITS, startLocalLambda } from './lib/local-lambda';
 export type { LocalLambda, LocalLambdaOptions } from './lib/local-lambda';
 export { serveLambdaOverHttp, toHttpApiEvent } from './lib/lambda-http-server';
 export type { LambdaHttpResponse } from './lib/lambda-http-server';

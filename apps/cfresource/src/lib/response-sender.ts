@@ -13,6 +13,10 @@ export interface RetryOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   timeoutMs?: number;
+  /** The clock the budget is kept on, and how to wait; tests pass their own (default: real time). */
+  clock?: { now(): number; sleep(ms: number): Promise<unknown> };
+  /** The jitter, in [0, 1) (default Math.random). */
+  random?: () => number;
 }
 
 class RetryableError extends Error {}
@@ -26,27 +30,31 @@ export class HttpResponseSender implements ResponseSender {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly timeoutMs: number;
+  private readonly clock: NonNullable<RetryOptions['clock']>;
+  private readonly random: () => number;
 
   constructor(options: RetryOptions = {}) {
     this.attempts = options.attempts ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 250;
     this.maxDelayMs = options.maxDelayMs ?? 4000;
     this.timeoutMs = options.timeoutMs ?? 5000;
+    this.clock = options.clock ?? { now: Date.now, sleep };
+    this.random = options.random ?? Math.random;
   }
 
   async send(url: string, body: string, budgetMs = Infinity): Promise<{ attempts: number }> {
-    const deadline = Date.now() + budgetMs;
+    const deadline = this.clock.now() + budgetMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.put(url, body, Math.max(1, Math.min(this.timeoutMs, deadline - Date.now())));
+        await this.put(url, body, Math.max(1, Math.min(this.timeoutMs, deadline - this.clock.now())));
         return { attempts: attempt };
       } catch (error) {
         if (!(error instanceof RetryableError) || attempt >= this.attempts) throw error;
         const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-        const delay = Math.random() * cap;
+        const delay = this.random() * cap;
         // No time left for another try before the function's own timeout: report now.
-        if (Date.now() + delay + 100 >= deadline) throw error;
-        await sleep(delay);
+        if (this.clock.now() + delay + 100 >= deadline) throw error;
+        await this.clock.sleep(delay);
       }
     }
   }

@@ -24,6 +24,16 @@ export const COMPARE_FILE_CAP = 300;
 export const COMPLETION_BUDGET_MS = 20_000;
 
 /**
+ * How long eval may keep asking GitHub, and the clock it reads (tests pass a clock of their own; no
+ * test measures real time). Only whether GitHub is asked again depends on it, never a decision on
+ * paths GitHub gave: a list cut short by the budget is incomplete, and onIncompleteChanges decides.
+ */
+export interface CompletionBudget {
+  ms: number;
+  now: () => number;
+}
+
+/**
  * Learns from GitHub what a push changed, following its ChangeRule: the compare API (`base...head`,
  * whose diff starts at the merge base) for an ordinary push and a new branch, with the diff of two
  * trees when compare hits its 300-file cap (from the merge base GitHub names, never from the default
@@ -35,7 +45,7 @@ export async function completeChanges(
   event: CompactPushEvent,
   rule: ChangeRule,
   github: GithubApi | undefined,
-  budgetMs = COMPLETION_BUDGET_MS,
+  budget: CompletionBudget = { ms: COMPLETION_BUDGET_MS, now: Date.now },
 ): Promise<CompletedChanges> {
   const payload: CompletedChanges = { paths: event.changedPaths, complete: false, source: 'payload', steps: [] };
   if (payloadIsComplete(rule)) return { ...payload, complete: true };
@@ -51,9 +61,9 @@ export async function completeChanges(
   // changes to decide on, next to the payload's paths.
   const compared = new Set<string>();
   const partial = (): CompletedChanges => ({ ...payload, paths: [...new Set([...event.changedPaths, ...compared])].sort(), steps });
-  const deadline = Date.now() + budgetMs;
+  const deadline = budget.now() + budget.ms;
   const get = (url: string) => {
-    if (Date.now() > deadline) return Promise.reject(new Error(`gave up: GitHub took longer than the ${budgetMs} ms budget`));
+    if (budget.now() > deadline) return Promise.reject(new Error(`gave up: GitHub took longer than the ${budget.ms} ms budget`));
     return github.get(url, event.repository);
   };
   const tree = async (sha: string): Promise<TreeEntry[] | undefined> => {

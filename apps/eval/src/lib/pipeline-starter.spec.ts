@@ -1,6 +1,7 @@
 import { validateTriggerConfig } from '@monorepo-triggers/config-schema';
 import { pushEvent } from '../../tests/scenario';
-import { executionToken, startRequestFor } from './pipeline-starter';
+import { createHash } from 'node:crypto';
+import { executionToken, pullRequestToken, startRequestFor } from './pipeline-starter';
 import { evalSettingsFromEnv } from './settings';
 import { diffTrees } from './complete-changes';
 
@@ -33,6 +34,38 @@ describe('executionToken', () => {
   ] as const)('differs when the %s differs', (_name, [repository, ref, before, after, pipeline]) => {
     expect(executionToken(repository, ref, before, after, pipeline)).not.toBe(
       executionToken('Acme/Platform', 'refs/heads/main', 'b0', 'abc', 'orders'),
+    );
+  });
+});
+
+describe('pullRequestToken', () => {
+  // The documented token (docs/trigger-config.md), by hand: sha256 of `pull_request`, the repository
+  // (lower case), pull/<number>, head or merged, the commit built and the pipeline, one per line.
+  const byHand = (lines: string[]) => createHash('sha256').update(lines.join('\n')).digest('hex');
+
+  it('is the documented hash, the same whichever event asked, and another for a merge', () => {
+    expect(pullRequestToken('Acme/Platform', 7, false, 'abc', 'orders')).toBe(
+      byHand(['pull_request', 'acme/platform', 'pull/7', 'head', 'abc', 'orders']),
+    );
+    expect(pullRequestToken('Acme/Platform', 7, true, 'abc', 'orders')).toBe(
+      byHand(['pull_request', 'acme/platform', 'pull/7', 'merged', 'abc', 'orders']),
+    );
+  });
+
+  it.each([
+    ['pull request', [8, false, 'abc', 'orders']],
+    ['commit (a force-push)', [7, false, 'abd', 'orders']],
+    ['pipeline', [7, false, 'abc', 'billing']],
+  ] as const)('differs when the %s differs', (_name, [number, merged, commit, pipeline]) => {
+    expect(pullRequestToken('acme/platform', number, merged, commit, pipeline)).not.toBe(
+      pullRequestToken('acme/platform', 7, false, 'abc', 'orders'),
+    );
+  });
+
+  // A push token's first line is `owner/name`, which always has a slash; `pull_request` has none.
+  it("never equals a push's token, even one whose other lines are made to look like a pull request's", () => {
+    expect(pullRequestToken('acme/platform', 7, false, 'abc', 'orders')).not.toBe(
+      executionToken('acme/platform', 'pull/7', 'head', 'abc', 'orders'),
     );
   });
 });

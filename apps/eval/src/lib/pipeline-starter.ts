@@ -52,7 +52,8 @@ export function executionToken(repository: string, ref: string, before: string, 
  * code is built once per pipeline. A merge builds another commit, and says so in its token too.
  */
 export function pullRequestToken(repository: string, number: number, merged: boolean, commit: string, pipelineName: string): string {
-  const parts = [repository.toLowerCase(), `pull/${number}`, merged ? 'merged' : 'head', commit, pipelineName];
+  // Its first line keeps it apart from every push's token, whose first line is `owner/name` (a slash).
+  const parts = ['pull_request', repository.toLowerCase(), `pull/${number}`, merged ? 'merged' : 'head', commit, pipelineName];
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 

@@ -1,7 +1,7 @@
 import { TokenAuth } from './github-auth';
 import { GithubClient } from './github-client';
 import { GitRepo, startLocalGithub, type LocalGithub } from '@monorepo-triggers/test-servers';
-import { PULL_REQUEST_FILE_CAP, pullRequestFiles } from './pull-request-files';
+import { pullRequestFiles } from './pull-request-files';
 
 /**
  * A pull request's files, through the real GitHub client, from the local stand-in that serves them
@@ -25,11 +25,18 @@ describe("a pull request's files (issue 20 groundwork)", () => {
     repo.commit('250 files', Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`gen/m${i}.ts`, String(i)])));
     repo.checkout('huge', mergeBase);
     repo.commit('3,100 files', Object.fromEntries(Array.from({ length: 3100 }, (_, i) => [`gen/h${i}.ts`, String(i)])));
+    // Both sides of GitHub's cap: one under it is all there is; one at it may have been cut.
+    repo.checkout('under-cap', mergeBase);
+    repo.commit('2,999 files', Object.fromEntries(Array.from({ length: 2999 }, (_, i) => [`gen/u${i}.ts`, String(i)])));
+    repo.checkout('at-cap', mergeBase);
+    repo.commit('3,000 files', Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`gen/c${i}.ts`, String(i)])));
     repo.checkout('main');
     github = await startLocalGithub({ 'acme/platform': repo.dir });
     github.openPullRequest('acme/platform', 1, { base: 'main', head: 'small' });
     github.openPullRequest('acme/platform', 2, { base: 'main', head: 'medium' });
     github.openPullRequest('acme/platform', 3, { base: 'main', head: 'huge' });
+    github.openPullRequest('acme/platform', 4, { base: 'main', head: 'under-cap' });
+    github.openPullRequest('acme/platform', 5, { base: 'main', head: 'at-cap' });
     client = new GithubClient(github.endpoint, new TokenAuth('token'));
   });
   afterAll(async () => {
@@ -55,9 +62,19 @@ describe("a pull request's files (issue 20 groundwork)", () => {
 
   it("says the list is incomplete at GitHub's cap of 3,000 files, and keeps what was listed", async () => {
     const files = await pullRequestFiles(client, 'acme/platform', 3);
-    expect(files).toMatchObject({ complete: false, reason: `3000 files: at GitHub's cap of ${PULL_REQUEST_FILE_CAP} for a pull request` });
+    // GitHub's documented cap, written here by hand.
+    expect(files).toMatchObject({ complete: false, reason: "3000 files: at GitHub's cap of 3000 for a pull request" });
     expect(files.paths).toHaveLength(3000);
     expect(filesRequests(3)).toHaveLength(30);
+  });
+
+  it('takes 2,999 files as the whole list, and 3,000 as one that may have been cut', async () => {
+    const under = await pullRequestFiles(client, 'acme/platform', 4);
+    expect(under.complete).toBe(true);
+    expect(under.paths.sort()).toEqual(repo.diff(mergeBase, repo.head('under-cap')));
+    const at = await pullRequestFiles(client, 'acme/platform', 5);
+    expect(at.complete).toBe(false);
+    expect(at.paths).toHaveLength(3000);
   });
 
   it('says why when GitHub does not answer, or does not know the pull request, and never throws', async () => {

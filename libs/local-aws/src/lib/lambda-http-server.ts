@@ -1,3 +1,4 @@
+import { LAMBDA_LIMITS } from './local-lambda';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { listenOnLoopback } from './loopback';
 
@@ -32,14 +33,14 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): Record<strin
 }
 
 /**
- * Serves a Lambda HTTP handler on 127.0.0.1 the way a Function URL does. Bodies over 26 MB are cut
- * off with 413 before they reach the handler, as API Gateway would refuse them.
+ * Serves a Lambda HTTP handler on 127.0.0.1 the way a Function URL does. A request body over the
+ * Function URL's 6 MB is answered 413 before it reaches the handler, as AWS refuses it.
  */
 export async function serveLambdaOverHttp(
   handler: (event: unknown) => Promise<LambdaHttpResponse>,
   port: number,
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const limit = 26 * 1024 * 1024;
+  const limit = LAMBDA_LIMITS.syncPayloadBytes;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -50,7 +51,7 @@ export async function serveLambdaOverHttp(
     req.on('end', async () => {
       if (size > limit) {
         res.writeHead(413, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'payload too large' }));
+        res.end(JSON.stringify({ Message: `Request must be smaller than ${limit} bytes for the InvokeFunction operation` }));
         return;
       }
       try {

@@ -1,3 +1,5 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { serveLambdaOverHttp } from './lambda-http-server';
 import { startLocalLambda } from './local-lambda';
 
 describe('startLocalLambda: reserved concurrency', () => {
@@ -28,6 +30,62 @@ describe('startLocalLambda: reserved concurrency', () => {
       expect(running).toBe(0);
     } finally {
       await lambda.stop();
+    }
+  });
+});
+
+describe("startLocalLambda and serveLambdaOverHttp keep Lambda's payload quotas, as the SDK sees them", () => {
+  // Written from Lambda's quotas page: 1 MB (1,048,576 bytes) for an Event invoke, 6 MB for a synchronous one.
+  const ASYNC = 1_048_576;
+  const SYNC = 6_291_456;
+  /** A JSON string payload of exactly `bytes` bytes. */
+  const payloadOf = (bytes: number) => Buffer.from(JSON.stringify('x'.repeat(bytes - 2)));
+  let received: number;
+  let lambda: Awaited<ReturnType<typeof startLocalLambda>>;
+  let client: LambdaClient;
+  beforeAll(async () => {
+    lambda = await startLocalLambda({ functionName: 'f', retryDelaysMs: [], handler: async () => void received++ });
+    client = new LambdaClient({ endpoint: lambda.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await lambda.stop();
+  });
+  beforeEach(() => {
+    received = 0;
+  });
+  const invoke = (bytes: number, InvocationType: 'Event' | 'RequestResponse') =>
+    client.send(new InvokeCommand({ FunctionName: 'f', InvocationType, Payload: payloadOf(bytes) }));
+
+  it('takes an Event invoke of exactly 1 MB, and refuses one byte more with RequestEntityTooLargeException', async () => {
+    expect((await invoke(ASYNC, 'Event')).StatusCode).toBe(202);
+    await lambda.idle();
+    expect(received).toBe(1);
+    await expect(invoke(ASYNC + 1, 'Event')).rejects.toMatchObject({
+      name: 'RequestEntityTooLargeException',
+      $metadata: { httpStatusCode: 413 },
+      message: `${ASYNC + 1} byte payload is too large for the Event invocation type (limit ${ASYNC} bytes)`,
+    });
+    await lambda.idle();
+    expect(received).toBe(1);
+  });
+
+  it('takes a synchronous invoke of exactly 6 MB, and refuses one byte more', async () => {
+    expect((await invoke(SYNC, 'RequestResponse')).StatusCode).toBe(200);
+    await expect(invoke(SYNC + 1, 'RequestResponse')).rejects.toMatchObject({ name: 'RequestEntityTooLargeException' });
+    expect(received).toBe(1);
+  });
+
+  it('answers a Function URL request body of 6 MB, and refuses one byte more with 413 before the handler runs', async () => {
+    let handled = 0;
+    const url = await serveLambdaOverHttp(async () => ({ statusCode: 200, body: String(++handled) }), 0);
+    try {
+      const post = (bytes: number) => fetch(url.url, { method: 'POST', body: Buffer.alloc(bytes, 'a') });
+      expect((await post(SYNC)).status).toBe(200);
+      expect((await post(SYNC + 1)).status).toBe(413);
+      expect(handled).toBe(1);
+    } finally {
+      await url.stop();
     }
   });
 });

@@ -2,6 +2,39 @@ import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listenOnLoopback } from './loopback';
 
+/**
+ * Lambda's payload quotas, written here from its documentation (not imported from the code under
+ * test, so a wrong threshold there fails a test here): an asynchronous (`Event`) invoke takes at most
+ * 1 MB, a synchronous one and a Function URL request 6 MB.
+ */
+export const LAMBDA_LIMITS = {
+  asyncPayloadBytes: 1_048_576,
+  syncPayloadBytes: 6_291_456,
+} as const;
+
+/**
+ * Lambda's answer to an Invoke whose payload is over its quota (`RequestEntityTooLargeException`,
+ * 413, which the SDK raises as that error), or undefined when it fits.
+ */
+export function invokeTooLarge(
+  body: Buffer,
+  invocationType: string | undefined,
+): { status: number; headers: Record<string, string>; body: object } | undefined {
+  const isEvent = invocationType === 'Event';
+  const limit = isEvent ? LAMBDA_LIMITS.asyncPayloadBytes : LAMBDA_LIMITS.syncPayloadBytes;
+  if (body.length <= limit) return undefined;
+  return {
+    status: 413,
+    headers: { 'x-amzn-errortype': 'RequestEntityTooLargeException', 'content-type': 'application/json' },
+    body: {
+      Type: 'User',
+      message: isEvent
+        ? `${body.length} byte payload is too large for the Event invocation type (limit ${limit} bytes)`
+        : `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+    },
+  };
+}
+
 export interface LocalLambdaOptions {
   functionName: string;
   handler: (payload: unknown) => Promise<unknown>;
@@ -34,7 +67,8 @@ export interface LocalLambda {
 /**
  * A local Lambda Invoke endpoint for one function: the real @aws-sdk/client-lambda reaches it through
  * AWS_ENDPOINT_URL_LAMBDA. `Event` invocations are answered 202 at once and run in the background,
- * retried twice on failure as Lambda does; `RequestResponse` runs and answers with the result.
+ * retried twice on failure as Lambda does; `RequestResponse` runs and answers with the result. A
+ * payload over Lambda's quota (LAMBDA_LIMITS) is refused as Lambda refuses it.
  */
 export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
   const running = new Set<Promise<void>>();
@@ -84,9 +118,16 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
         res.end(JSON.stringify({ Type: 'User', message: `Function not found: ${req.url}` }));
         return;
       }
+      const body = Buffer.concat(chunks);
+      const tooLarge = invokeTooLarge(body, req.headers['x-amz-invocation-type'] as string | undefined);
+      if (tooLarge) {
+        res.writeHead(tooLarge.status, tooLarge.headers);
+        res.end(JSON.stringify(tooLarge.body));
+        return;
+      }
       let payload: unknown;
       try {
-        payload = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+        payload = JSON.parse(body.toString('utf8') || 'null');
       } catch {
         res.writeHead(400, { 'x-amzn-errortype': 'InvalidRequestContentException' });
         res.end(JSON.stringify({ message: 'payload is not JSON' }));

@@ -26,7 +26,8 @@ export interface RunBundleOptions {
 /**
  * Runs a built Lambda bundle (`dist/apps/<app>/main.js`) in a fresh Node process with the given
  * environment, calling `handler` once per call in order. Context objects are plain data: functions
- * such as `getRemainingTimeInMillis` are recreated in the child from `remainingTimeMs`.
+ * such as `getRemainingTimeInMillis` are recreated in the child from `remainingTimeMs`, which it
+ * returns unchanged (a clock that stands still, so no result depends on the machine's speed).
  */
 export async function runBundle(
   bundle: string,

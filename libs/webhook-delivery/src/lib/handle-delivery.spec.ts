@@ -78,12 +78,25 @@ describe.each(['v1', 'v2'] as const)('handleDelivery with API Gateway %s events'
     expect(result.response.statusCode).toBe(202);
   });
 
+  // GitHub's documented cap on a delivery, 25 MB, written here by hand: exactly that is checked, one byte more is not.
+  const GITHUB_MAX_DELIVERY_BYTES = 25 * 1024 * 1024;
+
   it('answers 413 to a body over 25 MB before computing its HMAC or reading a secret', async () => {
     let secretsRead = 0;
-    const request = toHttpRequest(delivery({ shape, body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20), signature: `sha256=${'a'.repeat(64)}` }));
+    const request = toHttpRequest(
+      delivery({ shape, body: Buffer.alloc(GITHUB_MAX_DELIVERY_BYTES + 1, 0x20), signature: `sha256=${'a'.repeat(64)}` }),
+    );
     const result = await handleDelivery(request, 'd', { secrets: async () => (secretsRead++, [SECRET]), dispatcher });
     expect(result.response.statusCode).toBe(413);
     expect(secretsRead).toBe(0);
+  });
+
+  it('checks the signature of a body of exactly 25 MB', async () => {
+    const request = toHttpRequest(
+      delivery({ shape, body: Buffer.alloc(GITHUB_MAX_DELIVERY_BYTES, 0x20), signature: `sha256=${'a'.repeat(64)}` }),
+    );
+    const result = await handleDelivery(request, 'd', { secrets: [SECRET], dispatcher });
+    expect(result).toMatchObject({ outcome: 'unauthorized:mismatch', response: { statusCode: 401 } });
   });
 
   it.each([
