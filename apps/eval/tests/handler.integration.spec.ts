@@ -125,6 +125,32 @@ describe.each([
   });
 });
 
+// docs/architecture.md: "Configuration is parsed once per cold start". Shown on the in-process
+// handler, whose environment the test can change between two invocations of one container.
+describe('the eval handler in one container', () => {
+  it('parses its configuration once per cold start: a later change of the environment is not seen', async () => {
+    const [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [BUCKET] }), startLocalCodePipeline()]);
+    const savedEnv = { ...process.env };
+    try {
+      Object.assign(process.env, s3.env, { AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint, CONFIG_BUCKET: BUCKET });
+      delete process.env['GITHUB_TOKEN'];
+      const client = createS3Client(localS3ClientConfig(s3.endpoint));
+      for (const config of monorepoConfigs) await new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' }).put(config);
+      client.destroy();
+      const call = sourceCaller();
+      expect((await call([pushEvent({ changedPaths: ['apps/web/a.ts'] })])).results[0]).toMatchObject({ ok: true });
+      // A bucket that does not exist: read again, the next push would fail on NoSuchBucket.
+      process.env['CONFIG_BUCKET'] = 'no-such-bucket';
+      const again = await call([pushEvent({ deliveryId: 'second', changedPaths: ['libs/money/a.ts'], after: '4'.repeat(40) })]);
+      expect(again.results[0]).toMatchObject({ ok: true });
+      expect(codepipeline.starts.map((s) => s.pipelineName).sort()).toEqual(['billing', 'orders', 'web']);
+    } finally {
+      process.env = savedEnv;
+      await Promise.all([s3.stop(), codepipeline.stop()]);
+    }
+  });
+});
+
 describe('the GitHub token from Secrets Manager (built bundle, real SDK client)', () => {
   it('reads the token when GitHub is first asked, and sends it as a bearer token', async () => {
     const [s3, codepipeline, manager, github] = await Promise.all([
