@@ -279,6 +279,19 @@ describe('evaluateEvent with s3rver, a local CodePipeline and a local GitHub API
     });
   });
 
+  it("takes 299 files from compare as the whole list: under GitHub's cap of 300, no tree is read", async () => {
+    githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({
+      status: 200,
+      body: {
+        files: [{ filename: 'apps/web/changed.ts' }, ...Array.from({ length: 298 }, (_, i) => ({ filename: `generated/f${i}.ts` }))],
+      },
+    });
+    await evaluateEvent(newBranch(), withGithub());
+    expect(started()).toEqual(['web']);
+    expect(logs.find((l) => l['msg'] === 'change-list')).toMatchObject({ complete: true, source: 'compare', paths: 299 });
+    expect(github.requests.filter((r) => r.path.includes('/git/trees/'))).toEqual([]);
+  });
+
   it("keeps the files compare listed when it was cut at 300 and the trees cannot be read: they count, next to the payload's", async () => {
     const mergeBase = '4'.repeat(40);
     githubRoutes[`/repos/Acme/Platform/compare/develop...${SHA_AFTER}`] = () => ({
