@@ -37,6 +37,18 @@ export interface PullRequestOptions {
   headRepository?: string | null;
 }
 
+let gitFound = false;
+/** Says plainly what is missing, and how to get it, before a test needs git (README, "Set up"). */
+function requireGit(): void {
+  if (gitFound) return;
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+    gitFound = true;
+  } catch {
+    throw new Error('git is not on PATH: these tests build real git repositories with it. Install git (e.g. `apt-get install git`).');
+  }
+}
+
 /** A real pull_request delivery from @octokit/webhooks-examples: the skeleton every built payload starts from. */
 function examplePullRequest(): Record<string, unknown> {
   const all = examples as { name: string; examples: Record<string, unknown>[] }[];
@@ -61,6 +73,7 @@ export class GitRepo {
 
   /** An empty repository whose default branch is `main`. */
   static create(fullName = 'acme/platform'): GitRepo {
+    requireGit();
     const dir = mkdtempSync(join(tmpdir(), 'git-repo-'));
     const repo = new GitRepo(dir, fullName, 'main');
     repo.git('init', '-q', '-b', 'main');
