@@ -386,6 +386,7 @@ describe('PipelineTrigger construct', () => {
       pipelineName: 'orders',
       branches: ['main'],
       includePaths: ['^services/orders/'],
+      sourceActionName: 'Source',
       pullRequests,
     });
     const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::PipelineTrigger')) as {

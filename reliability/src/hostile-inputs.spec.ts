@@ -153,12 +153,12 @@ describe('[hostile] paths and configs for the matcher', () => {
   });
 
   it('oversized variables: rejected by name and limit', () => {
-    // CodePipeline takes 50 variables per start; a pull request's start sets 6 itself: 44 are left.
+    // CodePipeline takes 50 variables per start; a push's start sets 3 itself: 47 are left.
     const variables = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`V${i}`, 'x']));
-    expect(validateTriggerConfig(config({ variables: variables(50 - 6) })).ok).toBe(true);
-    expect(validateTriggerConfig(config({ variables: variables(50 - 6 + 1) }))).toMatchObject({
+    expect(validateTriggerConfig(config({ variables: variables(50 - 3) })).ok).toBe(true);
+    expect(validateTriggerConfig(config({ variables: variables(50 - 3 + 1) }))).toMatchObject({
       ok: false,
-      issues: [{ path: 'variables', message: 'at most 44 variables' }],
+      issues: [{ path: 'variables', message: 'at most 47 variables' }],
     });
     const big = validateTriggerConfig(config({ variables: { BIG: 'x'.repeat(1001) } }));
     expect(!big.ok && big.issues[0]?.path).toBe('variables.BIG');

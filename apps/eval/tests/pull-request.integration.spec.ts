@@ -230,6 +230,7 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
       branches: ['main'],
       includePaths: ['^many/'],
       variables,
+      sourceActionName: 'Source',
       pullRequests: {},
     });
     try {

@@ -13,6 +13,7 @@ function trigger(overrides: Partial<TriggerConfigInput> = {}) {
       branches: ['main', 'release/*'],
       includePaths: ['^services/orders/'],
       excludePaths: ['\\.md$'],
+      sourceActionName: 'Source',
       pullRequests: {},
       ...overrides,
     }),

@@ -6,13 +6,21 @@ const DOCUMENTED = {
   refGlobs: 100,
   pathPatterns: 500,
   patternLength: 1000,
-  variables: 44,
+  variables: 47,
+  pullRequestVariables: 44,
   variableNameLength: 128,
   variableValueLength: 1000,
   statusContextLength: 255,
 };
 
-const valid = { version: 1, repository: 'acme/platform', pipelineName: 'orders', branches: ['main'], includePaths: ['^services/orders/'] };
+const valid = {
+  version: 1,
+  repository: 'acme/platform',
+  pipelineName: 'orders',
+  branches: ['main'],
+  includePaths: ['^services/orders/'],
+  sourceActionName: 'Source',
+};
 const paths = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => `^${prefix}${i}/`);
 const globs = (n: number) => Array.from({ length: n }, (_, i) => `b${i}`);
 /** The fields the config is refused on; [] when it is accepted. */
@@ -35,6 +43,11 @@ describe('the documented limits of a config, on both sides', () => {
       (n: number) => ({ pullRequests: { includePaths: ['^a/'], excludePaths: paths(n, 'x') } }),
     ],
     ['variables', DOCUMENTED.variables, (n: number) => ({ variables: Object.fromEntries(globs(n).map((name) => [`V${name}`, 'x'])) })],
+    [
+      'variables',
+      DOCUMENTED.pullRequestVariables,
+      (n: number) => ({ pullRequests: {}, variables: Object.fromEntries(globs(n).map((name) => [`V${name}`, 'x'])) }),
+    ],
   ])('%s takes the documented %i, and refuses one more', (field, limit, make) => {
     expect(refused(make(limit))).toEqual([]);
     expect(refused(make(limit + 1))).toEqual([field]);

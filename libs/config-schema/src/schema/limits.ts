@@ -7,10 +7,12 @@ export const LIMITS = {
   pathPatterns: 500,
   patternLength: 1000,
   /**
-   * A start carries at most 50 variables (StartPipelineExecution's limit); a pull request's start
-   * sets 6 itself (PULL_REQUEST_VARIABLES), which leaves 44 to the config.
+   * A start carries at most 50 variables (StartPipelineExecution's limit). A push's start sets 3
+   * itself (COMMIT_ID, BRANCH_NAME or TAG_NAME, REPOSITORY), which leaves 47 to the config; a pull
+   * request's sets 6, which leaves 44 to a config with a pullRequests section.
    */
-  variables: 44,
+  variables: 47,
+  pullRequestVariables: 44,
   variableNameLength: 128,
   variableValueLength: 1000,
   pipelineNameLength: 100,
@@ -42,5 +44,9 @@ export const LIMITS = {
 /** The variables a pull request's start carries besides COMMIT_ID, BRANCH_NAME and REPOSITORY. */
 export const PULL_REQUEST_VARIABLES = ['PULL_REQUEST_NUMBER', 'BASE_BRANCH_NAME', 'BASE_COMMIT_ID'] as const;
 
-/** Variables the trigger sets on its starts (a push's or a pull request's); a config may not redefine them. */
-export const BUILT_IN_VARIABLES = ['COMMIT_ID', 'BRANCH_NAME', 'TAG_NAME', 'REPOSITORY', ...PULL_REQUEST_VARIABLES] as const;
+/**
+ * Variables every start may carry; a config may not redefine them. PULL_REQUEST_VARIABLES are
+ * reserved too, but only in a config with a pullRequests section (a config written before pull
+ * requests existed may use those names for its own).
+ */
+export const BUILT_IN_VARIABLES = ['COMMIT_ID', 'BRANCH_NAME', 'TAG_NAME', 'REPOSITORY'] as const;

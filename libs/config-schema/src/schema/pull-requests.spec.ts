@@ -8,6 +8,7 @@ const valid = {
   pipelineName: 'orders-service',
   branches: ['main'],
   includePaths: ['^services/orders/'],
+  sourceActionName: 'Source',
 };
 
 function issuesOf(input: unknown): [string, string][] {
@@ -85,20 +86,42 @@ describe('the pullRequests section', () => {
     expect(issues.map(([p]) => p)).toEqual(expect.arrayContaining(['branch', 'pullRequests.includePaths[0]']));
   });
 
-  it(`reserves the pull request variables (${['PULL_REQUEST_NUMBER', 'BASE_BRANCH_NAME', 'BASE_COMMIT_ID'].join(', ')})`, () => {
-    for (const name of ['PULL_REQUEST_NUMBER', 'BASE_BRANCH_NAME', 'BASE_COMMIT_ID'])
-      expect(issuesOf({ ...valid, variables: { [name]: 'x' } })[0]?.[0]).toBe(`variables.${name}`);
+  it('reserves the pull request variables in a config that builds pull requests, and only there', () => {
+    for (const name of ['PULL_REQUEST_NUMBER', 'BASE_BRANCH_NAME', 'BASE_COMMIT_ID']) {
+      expect(issuesOf({ ...valid, pullRequests: {}, variables: { [name]: 'x' } })[0]?.[0]).toBe(`variables.${name}`);
+      // A config written before pull requests existed keeps its own variable of that name.
+      expect(validateTriggerConfig({ ...valid, variables: { [name]: 'x' } }).ok).toBe(true);
+    }
   });
 
-  it("leaves room for the 6 variables a pull request start sets within CodePipeline's 50 per start", () => {
+  it("leaves room for the 6 variables a pull request's start sets within CodePipeline's 50 per start (3 for a push)", () => {
     const variables = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`V${i}`, 'x']));
-    expect(validateTriggerConfig({ ...valid, variables: variables(44) }).ok).toBe(true);
-    expect(issuesOf({ ...valid, variables: variables(45) })).toEqual([['variables', 'at most 44 variables']]);
+    expect(validateTriggerConfig({ ...valid, pullRequests: {}, variables: variables(44) }).ok).toBe(true);
+    expect(issuesOf({ ...valid, pullRequests: {}, variables: variables(45) })).toEqual([
+      ['variables', "at most 44 variables with pullRequests (a pull request's start sets 6 of CodePipeline's 50)"],
+    ]);
+    expect(validateTriggerConfig({ ...valid, variables: variables(47) }).ok).toBe(true);
+    expect(issuesOf({ ...valid, variables: variables(48) })).toEqual([['variables', 'at most 47 variables']]);
+  });
+
+  it('needs sourceActionName: unpinned, a start would build the source branch, not the pull request', () => {
+    const unpinned: Record<string, unknown> = { ...valid };
+    delete unpinned['sourceActionName'];
+    expect(issuesOf({ ...unpinned, pullRequests: {} })).toEqual([
+      ['sourceActionName', expect.stringMatching(/^is required with pullRequests/)],
+    ]);
+    expect(validateTriggerConfig(unpinned).ok).toBe(true);
   });
 });
 
 describe('the PullRequests CloudFormation property', () => {
-  const props = { Repository: 'Acme/Platform', PipelineName: 'orders-service', Branches: ['main'], IncludePaths: ['^services/orders/'] };
+  const props = {
+    Repository: 'Acme/Platform',
+    PipelineName: 'orders-service',
+    Branches: ['main'],
+    IncludePaths: ['^services/orders/'],
+    SourceActionName: 'Source',
+  };
 
   it('maps its PascalCase properties, strings as CloudFormation sends them', () => {
     const result = parseCfnProperties({

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { compilePathPattern, type PathSyntax } from '../decision/path-patterns';
 import { compileRefPattern } from '../decision/ref-patterns';
-import { BUILT_IN_VARIABLES, LIMITS } from './limits';
+import { BUILT_IN_VARIABLES, LIMITS, PULL_REQUEST_VARIABLES } from './limits';
 import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './names';
 
 // CodePipeline's own patterns for action and variable names (repository and pipeline: names.ts).
@@ -258,6 +258,29 @@ const triggerConfigShape = z.strictObject({
 export const triggerConfigSchema = triggerConfigShape.check(
   z.superRefine((config, ctx) => {
     for (const issue of pathPatternIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
+    if (config.pullRequests) {
+      // Unpinned, a start would build whatever the source action's own branch holds, not the pull request.
+      if (config.sourceActionName === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sourceActionName'],
+          message:
+            "is required with pullRequests: a pull request's start is pinned to its commit on this source action, or it would build another commit",
+        });
+      const names = Object.keys(config.variables);
+      for (const name of names.filter((n) => (PULL_REQUEST_VARIABLES as readonly string[]).includes(n)))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['variables', name],
+          message: `is set by a pull request's start (${PULL_REQUEST_VARIABLES.join(', ')})`,
+        });
+      if (names.length > LIMITS.pullRequestVariables)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['variables'],
+          message: `at most ${LIMITS.pullRequestVariables} variables with pullRequests (a pull request's start sets 6 of CodePipeline's 50)`,
+        });
+    }
     const own = `pipeline/${config.pipelineName}`;
     if (config.statusContext !== undefined && config.statusContext !== own && !config.statusContext.startsWith(`${own}/`)) {
       ctx.addIssue({

@@ -65,6 +65,13 @@ describe('toCompactPullRequestEvent', () => {
     expect(compact(merged)).toMatchObject({ event: 'merged', mergeCommit: 'm'.repeat(40), headSha: merged.pull_request.head.sha });
   });
 
+  it('a merge GitHub names no merge commit for starts nothing: there is no commit of the base branch to build', () => {
+    const merged = closed();
+    merged.pull_request.merged = true;
+    (merged.pull_request as { merge_commit_sha?: string | null }).merge_commit_sha = null;
+    expect(compact(merged)).toBeUndefined();
+  });
+
   it("knows a fork's pull request: another head repository, or one that was deleted (case of the name aside)", () => {
     const opened = () => structuredClone(pullRequests.find((p) => p.action === 'opened') as Payload);
     const fork = opened();

@@ -19,13 +19,16 @@ export function pullRequestEventOf(pull: Pick<GithubPullRequest, 'action' | 'pul
 
 /**
  * Reduces a validated GitHub pull_request delivery to the compact event eval consumes, or undefined
- * for an action that can start nothing. A pull request is from a fork when its head repository is not
+ * for an action that can start nothing (a merge GitHub names no merge commit for included). A pull request is from a fork when its head repository is not
  * the base repository (or no longer exists): such code is a stranger's until a config says otherwise.
  */
 export function toCompactPullRequestEvent(pull: GithubPullRequest, deliveryId: string): CompactPullRequestEvent | undefined {
   const event = pullRequestEventOf(pull);
   if (!event) return undefined;
   const { base, head, draft, merge_commit_sha: mergeCommit } = pull.pull_request;
+  // A merge builds its merge commit; without one named there is nothing of the base branch's to build
+  // (and the head may be a fork's), so it starts nothing.
+  if (event === 'merged' && !mergeCommit) return undefined;
   const headRepository = head.repo?.full_name;
   return {
     type: 'pull_request',
