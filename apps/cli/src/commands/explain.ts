@@ -111,8 +111,7 @@ async function pullRequestFrom(options: ExplainOptions): Promise<PullRequestUnde
     const cwd = options.cwd ?? process.cwd();
     const repository = options.repo ?? gitRepository(cwd);
     if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
-    const base = /^([^.\s]+)\.\.\./.exec(options.git)?.[1] ?? 'main';
-    return pullRequestFromGit(options.git, cwd, repository, options.base ?? base.replace(/^origin\//, ''), options.event ?? 'opened');
+    return pullRequestFromGit(options.git, cwd, repository, options.base, options.event ?? 'opened');
   }
   if (!options.payload) return undefined;
   const json = readPayload(options.payload);

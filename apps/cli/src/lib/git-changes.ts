@@ -1,12 +1,41 @@
 import { execFileSync } from 'node:child_process';
 import { UserError } from './output';
 
-/** `BASE..HEAD` or `BASE...HEAD` taken apart; a usage error for anything else. */
-function parseGitRange(range: string): { base: string; dots: '..' | '...'; head: string } {
+type GitRange = { base: string; dots: '..' | '...'; head: string };
+
+/** `BASE..HEAD` or `BASE...HEAD` taken apart, or undefined. */
+function splitRange(range: string): GitRange | undefined {
   const match = /^([^.\s]+)(\.\.\.?)([^.\s]+)$/.exec(range);
-  if (!match) throw new UserError(`--git takes a range BASE..HEAD or BASE...HEAD, got ${JSON.stringify(range)}`, 2);
+  if (!match) return undefined;
   const [, base, dots, head] = match as unknown as [string, string, '..' | '...', string];
   return { base, dots, head };
+}
+
+/** `BASE..HEAD` or `BASE...HEAD` taken apart; a usage error for anything else. */
+function parseGitRange(range: string): GitRange {
+  const parsed = splitRange(range);
+  if (!parsed) throw new UserError(`--git takes a range BASE..HEAD or BASE...HEAD, got ${JSON.stringify(range)}`, 2);
+  return parsed;
+}
+
+/** `BASE...HEAD`, a pull request from HEAD into BASE, taken apart; a usage error saying `usage` for anything else. */
+export function parsePullRequestRange(range: string, usage: string): { base: string; head: string } {
+  const parsed = splitRange(range);
+  if (parsed?.dots !== '...') throw new UserError(`${usage}, got ${JSON.stringify(range)}`, 2);
+  return { base: parsed.base, head: parsed.head };
+}
+
+/** The commit a revision of the clone in `cwd` names; an error saying so when it names none. */
+export function gitCommit(revision: string, cwd: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', `${revision}^{commit}`], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch {
+    throw new UserError(`${revision} is not a commit of the clone in ${cwd}`);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { OPEN_PULL_REQUEST_PATH } from '@monorepo-triggers/local-aws';
 import { execFileSync } from 'node:child_process';
+import { gitCommit, parsePullRequestRange } from './git-changes';
 import { UserError } from './output';
 
 export interface PullRequestPayloadOptions {
@@ -52,16 +53,10 @@ function branchName(cwd: string, revision: string): string {
  * and head are the clone's commits now.
  */
 export function pullRequestPayload(options: PullRequestPayloadOptions): BuiltPullRequest {
-  const match = /^([^.\s]+)\.\.\.([^.\s]+)$/.exec(options.range);
-  if (!match)
-    throw new UserError(
-      `--pr takes BASE...HEAD (the branch it targets...the branch it comes from), got ${JSON.stringify(options.range)}`,
-      2,
-    );
-  const [, base, head] = match as unknown as [string, string, string];
+  const { base, head } = parsePullRequestRange(options.range, '--pr takes BASE...HEAD (the branch it targets...the branch it comes from)');
   const dir = git(options.cwd, 'rev-parse', '--show-toplevel');
-  const baseSha = git(dir, 'rev-parse', '--verify', `${base}^{commit}`);
-  const headSha = git(dir, 'rev-parse', '--verify', `${head}^{commit}`);
+  const baseSha = gitCommit(base, dir);
+  const headSha = gitCommit(head, dir);
   const [owner = '', name = ''] = options.repository.split('/');
   const repository = {
     id: 1,

@@ -2,8 +2,7 @@ import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
 import { commitMessage, GithubClient, pullRequestFiles, repoPath, TokenAuth, type GithubApi } from '@monorepo-triggers/github-api';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { githubPullRequestSchema, skipCiMarker, toCompactPullRequestEvent, type PullRequestEvent } from '@monorepo-triggers/push-event';
-import { execFileSync } from 'node:child_process';
-import { gitChangedPaths, gitCommitMessage } from './git-changes';
+import { gitChangedPaths, gitCommit, gitCommitMessage, parsePullRequestRange } from './git-changes';
 import { readLocalStack } from './local-state';
 import { UserError } from './output';
 
@@ -27,29 +26,17 @@ export interface PullRequestUnderTest {
 /**
  * A pull request from HEAD into BASE of a local clone, before it is opened: its files are
  * `git diff BASE...HEAD` (from the merge base, exactly what GitHub lists for a pull request), its head
- * commit's message says whether it is `[skip ci]`. It targets `baseBranch`.
+ * commit's message says whether it is `[skip ci]`. It targets `targetBranch`, or BASE as a branch (`origin/` dropped).
  */
 export function pullRequestFromGit(
   range: string,
   cwd: string,
   repository: string,
-  baseBranch: string,
+  targetBranch: string | undefined,
   event: PullRequestEvent,
 ): PullRequestUnderTest {
-  const match = /^([^.\s]+)\.\.\.([^.\s]+)$/.exec(range);
-  if (!match) throw new UserError(`a pull request is BASE...HEAD (three dots: from the merge base), got ${JSON.stringify(range)}`, 2);
-  const [, base, head] = match as unknown as [string, string, string];
-  const sha = (revision: string) => {
-    try {
-      return execFileSync('git', ['rev-parse', '--verify', `${revision}^{commit}`], {
-        cwd,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }).trim();
-    } catch {
-      throw new UserError(`${revision} is not a commit of the clone in ${cwd}`);
-    }
-  };
+  const { base, head } = parsePullRequestRange(range, 'a pull request is BASE...HEAD (three dots: from the merge base)');
+  const baseBranch = targetBranch ?? base.replace(/^origin\//, '');
   const skipCi = event === 'merged' ? undefined : skipCiMarker(gitCommitMessage(range, cwd));
   return {
     event: {
@@ -61,9 +48,9 @@ export function pullRequestFromGit(
       event,
       draft: false,
       baseRef: `refs/heads/${baseBranch.replace(/^refs\/heads\//, '')}`,
-      baseSha: sha(base),
+      baseSha: gitCommit(base, cwd),
       headRef: `refs/heads/${head}`,
-      headSha: sha(head),
+      headSha: gitCommit(head, cwd),
       headRepository: repository,
       fromFork: false,
     },
