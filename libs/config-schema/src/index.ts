@@ -23,7 +23,7 @@ export {
 export type { TriggerConfig, TriggerConfigInput } from './schema/trigger-config.schema';
 export { cfnPropertiesSchema, parseCfnProperties } from './schema/cfn-properties.schema';
 export type { CfnProperties } from './schema/cfn-properties.schema';
-export { validateTriggerConfig } from './schema/validate';
+export { storedConfigText, validateTriggerConfig } from './schema/validate';
 export { ConfigValidationError, englishIssueMessages, formatIssues, formatPath, toConfigIssues } from './schema/issues';
 export type { ConfigIssue, ParseResult } from './schema/issues';
 export { triggerConfigJsonSchema } from './schema/json-schema';

@@ -4,5 +4,5 @@ export { claimCheckSchema, compactPullRequestEventSchema, compactPushEventSchema
 export type { ClaimCheck, CompactPullRequestEvent, CompactPushEvent, EvalEvent, EvalInput } from './lib/eval-input.schema';
 export { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './lib/dispatcher';
 export type { Dispatcher, DispatchResult, LambdaDispatcherOptions } from './lib/dispatcher';
-export { EventReader, InvalidEvalInput } from './lib/event-reader';
+export { EventReader, InvalidEvalInput, MAX_CLAIM_CHECK_BYTES } from './lib/event-reader';
 export type { EventReaderOptions } from './lib/event-reader';

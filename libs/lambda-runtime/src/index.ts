@@ -1,5 +1,5 @@
 // The runtime toolkit every function shares: logging, settings, the S3 client, bounded concurrency
-// and the wording of zod issues. Defaults shared with infra and the CLI: `./defaults`.
+// and the wording of zod issues, reading an S3 object within a size bound. Defaults shared with infra and the CLI: `./defaults`.
 export { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX, DEFAULT_RECORDS_PREFIX, DEFAULT_SNAPSHOT_PREFIX } from './defaults';
 export {
   bucketVariables,
@@ -9,6 +9,8 @@ export {
   secretsMaxAgeVariable,
   trimSlashes,
 } from './lib/env-variables.schema';
+export { readBoundedBody } from './lib/bounded-body';
+export type { ObjectOutput } from './lib/bounded-body';
 export { createLogger } from './lib/logger';
 export type { FunctionLogger, LogFields, Logger } from './lib/logger';
 export { mapLimit } from './lib/map-limit';

@@ -3,6 +3,13 @@
  * milliseconds and stay inside CodePipeline's own limits (variable names and values).
  */
 export const LIMITS = {
+  /**
+   * Bytes a config may take as stored (UTF-8 JSON, two-space indent, as the config store writes it).
+   * Far above any real config (this repository's largest, a generated file list, is under 10 KB), and
+   * what lets a reader refuse an object by its listed size without reading it: no object in the
+   * bucket, however large, can stop a repository (docs/security.md).
+   */
+  configBytes: 262_144,
   refPatterns: 100,
   pathPatterns: 500,
   patternLength: 1000,

@@ -104,6 +104,29 @@ describe('validateTriggerConfig', () => {
     expect(validateTriggerConfig({ ...valid, includePaths: Array.from({ length: 500 }, (_, i) => `^services/s${i}/`) }).ok).toBe(true);
   });
 
+  it('takes at most 256 KiB (262,144 bytes) as stored, so a reader can refuse a larger object by its size alone', () => {
+    // 500 plain-text patterns of n characters each; the stored size is measured here as the store
+    // writes it (two-space JSON), and the bound is written out by hand.
+    const withPatterns = (n: number) => ({
+      ...valid,
+      includePaths: Array.from({ length: 500 }, (_, i) => `^${String(i).padStart(n, 'x')}/`),
+    });
+    const fits = withPatterns(500);
+    const result = validateTriggerConfig(fits);
+    expect(result.ok).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(result.ok ? result.value : undefined, null, 2))).toBeLessThanOrEqual(262_144);
+    const tooLarge = withPatterns(600);
+    expect(Buffer.byteLength(JSON.stringify(tooLarge, null, 2))).toBeGreaterThan(262_144);
+    expect(issuesOf(tooLarge)).toEqual([
+      {
+        path: '(root)',
+        message: expect.stringMatching(
+          /^takes \d+ bytes as stored, over the 262144 \(256 KiB\) a config may take; use fewer or shorter patterns/,
+        ),
+      },
+    ]);
+  });
+
   it('counts branch and tag globs towards the compiled size, so heavy ref globs cannot bypass it', () => {
     const heavy = Array.from({ length: 11 }, (_, i) => `r${i}${'?'.repeat(990)}`);
     const issues = issuesOf({ ...valid, branches: heavy });

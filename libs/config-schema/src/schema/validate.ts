@@ -1,5 +1,13 @@
 import { englishIssueMessages, formatPath, toConfigIssues, type ConfigIssue, type ParseResult } from './issues';
+import { LIMITS } from './limits';
 import { pathPatternIssues, triggerConfigSchema, type TriggerConfig } from './trigger-config.schema';
+
+/** A config as the config store writes it: the form whose size LIMITS.configBytes bounds. */
+export function storedConfigText(config: TriggerConfig): string {
+  return JSON.stringify(config, null, 2);
+}
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
 /**
  * Parses and validates a trigger configuration (stored JSON form); never throws for bad input. Every
@@ -8,7 +16,20 @@ import { pathPatternIssues, triggerConfigSchema, type TriggerConfig } from './tr
  */
 export function validateTriggerConfig(input: unknown): ParseResult<TriggerConfig> {
   const parsed = triggerConfigSchema.safeParse(input, { error: englishIssueMessages });
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) {
+    const bytes = utf8Length(storedConfigText(parsed.data));
+    if (bytes > LIMITS.configBytes)
+      return {
+        ok: false,
+        issues: [
+          {
+            path: '(root)',
+            message: `takes ${bytes} bytes as stored, over the ${LIMITS.configBytes} (256 KiB) a config may take; use fewer or shorter patterns (a folder rather than its files)`,
+          },
+        ],
+      };
+    return { ok: true, value: parsed.data };
+  }
   // A structural error stops zod before the pattern checks: run them anyway (as regexes unless the
   // config says glob), so one run reports every problem.
   const issues = toConfigIssues(parsed.error.issues, Object.keys(triggerConfigSchema.shape));

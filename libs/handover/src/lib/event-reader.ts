@@ -1,6 +1,12 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { formatZodIssues, trimSlashes } from '@monorepo-triggers/lambda-runtime';
+import { formatZodIssues, readBoundedBody, trimSlashes } from '@monorepo-triggers/lambda-runtime';
 import { evalInputSchema, type EvalEvent } from './eval-input.schema';
+
+/**
+ * The largest claim-checked event eval reads: GitHub's cap on a delivery (25 MB), which no event
+ * made from one exceeds. A larger object under the events prefix is refused unread.
+ */
+export const MAX_CLAIM_CHECK_BYTES = 25 * 1024 * 1024;
 
 /** An input that is neither an event nor a claim check of ours: retrying cannot help. */
 export class InvalidEvalInput extends Error {
@@ -39,7 +45,16 @@ export class EventReader {
       throw new InvalidEvalInput(`claim check outside ${this.options.bucket}/${this.prefix}: ${claim.bucket}/${claim.key}`);
     }
     const object = await this.options.s3.send(new GetObjectCommand({ Bucket: claim.bucket, Key: claim.key }));
-    const stored = evalInputSchema.safeParse(JSON.parse((await object.Body?.transformToString('utf8')) ?? ''));
+    const body = await readBoundedBody(object, MAX_CLAIM_CHECK_BYTES);
+    if ('tooLarge' in body)
+      throw new InvalidEvalInput(`claim check ${claim.key} is ${body.tooLarge} bytes, over the ${MAX_CLAIM_CHECK_BYTES} an event can be`);
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new InvalidEvalInput(`claim check ${claim.key} is not JSON`);
+    }
+    const stored = evalInputSchema.safeParse(json);
     if (!stored.success || stored.data.type === 'push-claim-check')
       throw new InvalidEvalInput(`claim check ${claim.key} does not hold a push or pull request event`);
     return stored.data;

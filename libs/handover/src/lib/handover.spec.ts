@@ -4,7 +4,7 @@ import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { localS3ClientConfig, startLocalLambda, startS3Server, type LocalLambda, type S3Server } from '@monorepo-triggers/local-aws';
 import { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './dispatcher';
 import type { CompactPullRequestEvent, CompactPushEvent, EvalEvent } from './eval-input.schema';
-import { EventReader, InvalidEvalInput } from './event-reader';
+import { EventReader, InvalidEvalInput, MAX_CLAIM_CHECK_BYTES } from './event-reader';
 
 const BUCKET = 'handover-test';
 const EVENTS_PREFIX = 'mono-repo/events';
@@ -141,6 +141,16 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
       /^not a push or pull request event, nor a claim check: deliveryId, repository, /,
     );
     await expect(reader.read('hello')).rejects.toThrow(new InvalidEvalInput('not a push or pull request event, nor a claim check: (root)'));
+  });
+
+  it("refuses a claim-checked object over GitHub's 25 MB delivery cap without reading it", async () => {
+    const key = 'mono-repo/events/2026-11-26/huge.json';
+    // 25 MB as GitHub documents its cap (26,214,400 bytes), plus one.
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.alloc(26_214_401, 0x20) }));
+    expect(MAX_CLAIM_CHECK_BYTES).toBe(26_214_400);
+    await expect(reader.read({ type: 'push-claim-check', version: 1, deliveryId: 'z', bucket: BUCKET, key, bytes: 1 })).rejects.toThrow(
+      new InvalidEvalInput(`claim check ${key} is 26214401 bytes, over the 26214400 an event can be`),
+    );
   });
 
   it('refuses a claim check whose object does not hold a push or pull request event', async () => {

@@ -1,4 +1,5 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { storedConfigText, type TriggerConfig } from '@monorepo-triggers/config-schema';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import {
   localS3ClientConfig,
@@ -8,9 +9,9 @@ import {
   type ConditionalS3Proxy,
   type S3Server,
 } from '@monorepo-triggers/test-servers';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { S3ConfigStore, type ListResult } from './config-store';
-import { encodeSnapshot, schemaFingerprint, SNAPSHOT_FORMAT, snapshotKey } from './config-snapshot';
+import { encodeSnapshot, SNAPSHOT_FORMAT, snapshotKey, type ConfigSnapshot } from './config-snapshot';
 
 const BUCKET = 'trigger-configs';
 const REPOSITORY = 'acme/platform';
@@ -47,6 +48,8 @@ describe('config snapshots: a cold container reads one object instead of one per
   const container = (c: S3Client = client) => new S3ConfigStore({ client: c, bucket: BUCKET, prefix, snapshotPrefix });
   const withoutSnapshots = () => new S3ConfigStore({ client, bucket: BUCKET, prefix });
   const rawPut = (key: string, body: string | Uint8Array) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  const objectBytes = async (key: string) =>
+    Buffer.from((await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body?.transformToByteArray()) ?? []);
   /** The S3 requests `action` made, as the server saw them: LIST, GET config, GET snapshot, PUT snapshot. */
   async function requestsOf(action: () => Promise<unknown>): Promise<string[]> {
     await server.sync();
@@ -131,89 +134,109 @@ describe('config snapshots: a cold container reads one object instead of one per
   });
 
   it("validates every config it takes from a snapshot with the reader's rules, and checks it against its key", async () => {
-    const reader = withoutSnapshots();
-    const listed = await reader.list(REPOSITORY);
-    const entry = (name: string) => listed.configs.find((c) => c.config.pipelineName === name) as (typeof listed.configs)[number];
-    const [a, b] = [entry('svc-1'), entry('svc-2')];
-    // As an older eval with laxer rules, or a tampered object, might have written it: svc-1's entry
-    // breaks the schema, svc-2's names another pipeline than its key; the rest are as listed.
+    // Objects an older release with laxer rules might have taken for configs: one breaks the schema,
+    // one names another pipeline than its key. Their snapshot entries hold their exact text (so they
+    // prove themselves against their ETags), as a writer that took them for valid would have written.
+    const bad = { a: withoutSnapshots().keyFor(REPOSITORY, 'svc-1'), b: withoutSnapshots().keyFor(REPOSITORY, 'svc-2') };
+    const texts = {
+      [bad.a]: JSON.stringify(config('svc-1', { branches: [] })),
+      [bad.b]: JSON.stringify(config('svc-9')),
+    };
+    for (const [key, text] of Object.entries(texts)) await rawPut(key, text);
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/` }));
+    const good = (await withoutSnapshots().list(REPOSITORY)).configs;
+    const entries = (listed.Contents ?? []).map((o) => ({
+      key: o.Key as string,
+      etag: o.ETag as string,
+      text: texts[o.Key as string] ?? storedConfigText(good.find((c) => c.key === o.Key)?.config as TriggerConfig),
+    }));
     await rawPut(
       snapshotKey(snapshotPrefix, REPOSITORY),
-      encodeSnapshot({
-        format: SNAPSHOT_FORMAT,
-        schema: schemaFingerprint(),
-        prefix,
-        repository: REPOSITORY,
-        configs: listed.configs.map(({ key, etag, config: c }) =>
-          key === a.key
-            ? { key, etag, config: { ...c, branches: [] } }
-            : key === b.key
-              ? { key, etag, config: { ...c, pipelineName: 'svc-9' } }
-              : { key, etag, config: c },
-        ),
-        invalid: [],
-      }),
+      encodeSnapshot({ format: SNAPSHOT_FORMAT, prefix, repository: REPOSITORY, configs: entries, invalid: [] }),
     );
     const result = await container().list(REPOSITORY);
-    expect(result.stats.gets).toBe(0);
+    expect(result.stats).toMatchObject({ gets: 0, snapshotHits: 25 });
     expect(result.invalid.map((i) => [i.key, i.error])).toEqual([
-      [a.key, expect.stringMatching(/^branches: /)],
-      [b.key, expect.stringMatching(/names acme\/platform \/ svc-9, but its key is for acme\/platform \/ svc-2/)],
+      [bad.a, expect.stringMatching(/^branches: /)],
+      [bad.b, expect.stringMatching(/names acme\/platform \/ svc-9, but its key is for acme\/platform \/ svc-2/)],
     ]);
     expect(result.configs).toHaveLength(23);
   });
 
-  it('ignores a snapshot it cannot use (not gzip, another format, defaults, prefix or repository, malformed entries) and replaces it', async () => {
+  it('never lets an entry stand for content its object does not have: a forged entry costs a GET, and the snapshot is replaced', async () => {
+    const first = container();
+    await first.list(REPOSITORY);
+    await first.saveSnapshot(REPOSITORY);
+    // Someone who may write the bucket keeps svc-7's key and ETag but changes what the entry says:
+    // its pipeline would build on every branch and every path.
     const key = snapshotKey(snapshotPrefix, REPOSITORY);
-    const listed = (await withoutSnapshots().list(REPOSITORY)).configs.map(({ key: k, etag, config: c }) => ({ key: k, etag, config: c }));
+    const stored = JSON.parse(gunzipSync(await objectBytes(key)).toString('utf8')) as { configs: { key: string; text: string }[] };
+    const target = withoutSnapshots().keyFor(REPOSITORY, 'svc-7');
+    for (const entry of stored.configs)
+      if (entry.key === target) entry.text = storedConfigText({ ...JSON.parse(entry.text), branches: ['**'], includePaths: ['.'] });
+    await rawPut(key, gzipSync(JSON.stringify(stored)));
+
+    const reader = container();
+    let listing: ListResult | undefined;
+    expect((await requestsOf(async () => (listing = await reader.list(REPOSITORY)))).sort()).toEqual([
+      'GET config',
+      'GET snapshot',
+      'LIST',
+    ]);
+    expect(listing?.stats).toMatchObject({ gets: 1, snapshotHits: 24, snapshotUnproven: 1 });
+    expect(contents(listing as ListResult)).toEqual(contents(await withoutSnapshots().list(REPOSITORY)));
+    expect(listing?.configs.find((c) => c.key === target)?.config).toMatchObject({
+      branches: ['main'],
+      includePaths: ['^services/svc-7/'],
+    });
+    // Not current: this container writes a true one, and the next cold container GETs nothing.
+    expect(await reader.saveSnapshot(REPOSITORY)).toMatchObject({ written: true, configs: 25 });
+    expect((await container().list(REPOSITORY)).stats).toMatchObject({ gets: 0, snapshotHits: 25 });
+  });
+
+  it('ignores a snapshot it cannot use (not gzip, another format, prefix or repository, too large, malformed entries) and replaces it', async () => {
+    const key = snapshotKey(snapshotPrefix, REPOSITORY);
+    const listedConfigs = (await withoutSnapshots().list(REPOSITORY)).configs;
+    const listed = listedConfigs.map(({ key: k, etag, config: c }) => ({ key: k, etag, text: storedConfigText(c) }));
+    const snapshotOf = (fields: Record<string, unknown>) =>
+      encodeSnapshot({
+        format: SNAPSHOT_FORMAT,
+        prefix,
+        repository: REPOSITORY,
+        configs: listed,
+        invalid: [],
+        ...fields,
+      } as ConfigSnapshot);
     const unusable: [string, Uint8Array | string][] = [
-      ['not gzip', '{"format":1}'],
+      ['not gzip', '{"format":2}'],
       ['not JSON', gzipSync('nope')],
-      ['another format', gzipSync(JSON.stringify({ format: 2, prefix, repository: REPOSITORY, configs: listed, invalid: [] }))],
+      // As the release before wrote it: parsed configs, which nothing can prove against their objects.
       [
-        'another prefix',
-        encodeSnapshot({
-          format: SNAPSHOT_FORMAT,
-          schema: schemaFingerprint(),
-          prefix: 'other',
-          repository: REPOSITORY,
-          configs: listed,
-          invalid: [],
-        }),
+        'format 1',
+        gzipSync(
+          JSON.stringify({
+            format: 1,
+            schema: 'fingerprint',
+            prefix,
+            repository: REPOSITORY,
+            configs: listedConfigs.map(({ key: k, etag, config: c }) => ({ key: k, etag, config: c })),
+            invalid: [],
+          }),
+        ),
       ],
-      [
-        'another repository',
-        encodeSnapshot({
-          format: SNAPSHOT_FORMAT,
-          schema: schemaFingerprint(),
-          prefix,
-          repository: 'acme/other',
-          configs: listed,
-          invalid: [],
-        }),
-      ],
-      // Written by a release whose defaults differ: its entries would carry those defaults.
-      [
-        'other defaults',
-        encodeSnapshot({
-          format: SNAPSHOT_FORMAT,
-          schema: 'an-older-validator',
-          prefix,
-          repository: REPOSITORY,
-          configs: listed,
-          invalid: [],
-        }),
-      ],
+      ['another prefix', snapshotOf({ prefix: 'other' })],
+      ['another repository', snapshotOf({ repository: 'acme/other' })],
+      // More than a snapshot of 25 small configs can unpack to: never inflated past that bound.
+      ['a gzip bomb', gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20))],
       // Entries of the wrong shape are dropped; the configs they stood for are read one by one.
       [
         'malformed entries',
         gzipSync(
           JSON.stringify({
             format: SNAPSHOT_FORMAT,
-            schema: schemaFingerprint(),
             prefix,
             repository: REPOSITORY,
-            configs: [null, 7, { key: 1 }, ...listed.map(({ key, etag }) => ({ key, etag, config: null }))],
+            configs: [null, 7, { key: 1 }, ...listed.map(({ key: k, etag }) => ({ key: k, etag, text: null }))],
             invalid: [null, 'x'],
           }),
         ),

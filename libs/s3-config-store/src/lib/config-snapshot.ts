@@ -1,49 +1,33 @@
-import { validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import { LIMITS } from '@monorepo-triggers/config-schema';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { repositoryPrefix } from './config-key';
 
 /**
  * A repository's configs as one object: what a cold eval container reads instead of one GET per
- * config. Each entry names the config object's key and ETag; an entry is used only when the listing
- * shows that same key with that same ETag, so a snapshot can be old but never serve an old config.
- * Valid entries carry the config as validated when written, and are validated again when read (the
- * reader's rules apply, not the writer's); invalid ones carry only their key and ETag, and are read
- * again from their own object.
+ * config. Each valid entry holds the exact bytes of a config object (`text`) with the object's key
+ * and ETag; invalid ones only their key and ETag, and are read again from their own object.
+ *
+ * An entry is used only when it proves itself: the listing shows that key with that ETag, and the
+ * ETag is the MD5 of the entry's text (what S3 makes the ETag of an object written in one PUT without
+ * SSE-KMS). So a snapshot can be old, or written by someone who may write the bucket, but it can
+ * never stand for content an object does not have: an entry that lies costs a GET, never a decision.
+ * The text is validated again with the reader's rules and defaults, as if read from its own object.
  */
 export interface ConfigSnapshot {
   format: typeof SNAPSHOT_FORMAT;
-  /**
-   * The defaults of the validator that wrote the entries (see schemaFingerprint): entries hold
-   * configs with the writer's defaults filled in, so a reader whose defaults differ must not use them.
-   */
-  schema: string;
   /** The config prefix the entries' keys are under. */
   prefix: string;
   repository: string;
-  configs: { key: string; etag: string; config: TriggerConfig }[];
+  configs: { key: string; etag: string; text: string }[];
   invalid: { key: string; etag: string }[];
 }
 
-export const SNAPSHOT_FORMAT = 1;
-
-let fingerprint: string | undefined;
-
 /**
- * What the running validator makes of a minimal config, hashed: the defaults it fills in and the
- * fields it knows with a default. A release that changes a default, or drops such a field, gets
- * another fingerprint, and its readers ignore older snapshots (and write a new one) instead of
- * serving the older defaults until each config object happens to change.
+ * 2 since entries hold the object's text (1 held the parsed config, which nothing could check
+ * against its object: a release reading 1 ignores it, as 1 ignores 2; each writes its own).
  */
-export function schemaFingerprint(): string {
-  if (fingerprint === undefined) {
-    const minimal = validateTriggerConfig({ version: 1, repository: 'o/r', pipelineName: 'p', branches: ['b'], includePaths: ['x'] });
-    if (!minimal.ok) throw new Error('the minimal config no longer validates');
-    const sorted = JSON.stringify(minimal.value, Object.keys(minimal.value).sort());
-    fingerprint = createHash('sha256').update(sorted).digest('hex').slice(0, 16);
-  }
-  return fingerprint;
-}
+export const SNAPSHOT_FORMAT = 2;
 
 /** `<snapshotPrefix>/<owner>/<repo>.json.gz`, owner and repo lower-cased like the config keys. */
 export function snapshotKey(snapshotPrefix: string, repository: string): string {
@@ -54,27 +38,53 @@ export function encodeSnapshot(snapshot: ConfigSnapshot): Buffer {
   return gzipSync(JSON.stringify(snapshot));
 }
 
+/** An ETag that is the MD5 of the object's bytes (32 hex digits, quotes aside); undefined for a KMS or multipart ETag. */
+export function md5Etag(etag: string): string | undefined {
+  const bare = etag.replace(/^"|"$/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(bare) ? bare : undefined;
+}
+
+/** Whether `text` is the content of an object with this ETag (its MD5): how a snapshot entry proves itself. */
+export function textMatchesEtag(text: string, etag: string): boolean {
+  const md5 = md5Etag(etag);
+  return md5 !== undefined && createHash('md5').update(text, 'utf8').digest('hex') === md5;
+}
+
+/**
+ * The most bytes a snapshot of these listed objects can take unpacked: every config's text JSON-escaped
+ * (at most 6 bytes a byte, `\u0000`), each entry's key and ETag, and the envelope. Anything larger is
+ * not a snapshot of them, and is never unpacked past this (a gzip bomb costs at most this much).
+ */
+export function snapshotByteBound(listed: readonly { key: string; size: number }[]): number {
+  let bound = 64 * 1024;
+  for (const { key, size } of listed) bound += 6 * Math.min(size, LIMITS.configBytes) + 2 * key.length + 256;
+  return bound;
+}
+
 /**
  * The snapshot in `body`, or undefined when it is not one for this prefix and repository in this
- * format (a reader never guesses: it lists and GETs as if there were none).
+ * format, or unpacks to more than `maxBytes` (a reader never guesses: it lists and GETs as if there
+ * were none). Entries of the wrong shape are dropped; entries are proved against the listing by the caller.
  */
-export function decodeSnapshot(body: Uint8Array, expected: { prefix: string; repository: string }): ConfigSnapshot | undefined {
+export function decodeSnapshot(
+  body: Uint8Array,
+  expected: { prefix: string; repository: string; maxBytes: number },
+): ConfigSnapshot | undefined {
   let snapshot: Partial<ConfigSnapshot>;
   try {
-    snapshot = JSON.parse(gunzipSync(body).toString('utf8')) as Partial<ConfigSnapshot>;
+    // maxOutputLength stops inflating at the bound: it throws instead of allocating what a bomb asks.
+    snapshot = JSON.parse(gunzipSync(body, { maxOutputLength: expected.maxBytes }).toString('utf8')) as Partial<ConfigSnapshot>;
   } catch {
     return undefined;
   }
   if (
     snapshot?.format !== SNAPSHOT_FORMAT ||
-    snapshot.schema !== schemaFingerprint() ||
     snapshot.prefix !== expected.prefix ||
     snapshot.repository?.toLowerCase() !== expected.repository.toLowerCase() ||
     !Array.isArray(snapshot.configs) ||
     !Array.isArray(snapshot.invalid)
   )
     return undefined;
-  // Entries of the wrong shape are dropped (their objects are read one by one), never trusted.
   const named = (entry: unknown): entry is { key: string; etag: string } =>
     typeof entry === 'object' &&
     entry !== null &&
@@ -82,11 +92,9 @@ export function decodeSnapshot(body: Uint8Array, expected: { prefix: string; rep
     typeof (entry as { etag?: unknown }).etag === 'string';
   return {
     ...(snapshot as ConfigSnapshot),
-    configs: snapshot.configs.filter((entry): entry is ConfigSnapshot['configs'][number] => {
-      if (!named(entry)) return false;
-      const config = (entry as { config?: unknown }).config;
-      return typeof config === 'object' && config !== null && !Array.isArray(config);
-    }),
+    configs: snapshot.configs.filter(
+      (entry): entry is ConfigSnapshot['configs'][number] => named(entry) && typeof (entry as { text?: unknown }).text === 'string',
+    ),
     invalid: snapshot.invalid.filter(named),
   };
 }

@@ -125,6 +125,36 @@ describe('S3ConfigStore against s3rver', () => {
     expect(invalid['moved.json']).toMatch(/names Acme\/Platform \/ elsewhere, but its key is for acme\/platform \/ moved/);
   });
 
+  it('refuses an object over 256 KiB by its listed size, never reading it, and lists the others as usual', async () => {
+    const store = newStore();
+    await store.put(config('good-1'));
+    await store.put(config('good-2'));
+    const big = `${store.prefix}/acme/platform/big.json`;
+    // Written out by hand: S3's documented ListObjectsV2 Size, and the 256 KiB of docs/security.md.
+    const size = 262_144 + 1;
+    await rawPut(big, JSON.stringify(config('big')).padEnd(size, ' '));
+    const start = await mark();
+    const result = await store.list('acme/platform');
+    expect(result.configs.map((c) => c.config.pipelineName).sort()).toEqual(['good-1', 'good-2']);
+    expect(result.invalid.map((i) => [i.key, i.error])).toEqual([
+      [big, `(root): is ${size} bytes, over the 262144 a config may take: not read (docs/security.md)`],
+    ]);
+    expect(result.stats).toMatchObject({ gets: 2, oversized: 1 });
+    // The listing and the two small objects: the large one's bytes never left the server.
+    expect(await requestsSince(start)).toEqual(['GET LIST', 'GET OBJECT', 'GET OBJECT']);
+  });
+
+  it('reads an object of exactly 256 KiB, and refuses one whose GET announces more (replaced after the listing) unread', async () => {
+    const store = newStore();
+    const base = `${store.prefix}/acme/platform`;
+    await rawPut(`${base}/edge.json`, JSON.stringify(config('edge')).padEnd(262_144, ' '));
+    expect(await store.getKey(`${base}/edge.json`)).toMatchObject({ config: { pipelineName: 'edge' } });
+    await rawPut(`${base}/grown.json`, JSON.stringify(config('grown')).padEnd(300_000, ' '));
+    expect(await store.getKey(`${base}/grown.json`)).toMatchObject({
+      error: '(root): is 300000 bytes, over the 262144 a config may take: not read (docs/security.md)',
+    });
+  });
+
   it('forgets deleted configs and deletes a missing key without error', async () => {
     const store = newStore();
     await store.put(config('a'));

@@ -11,14 +11,24 @@ import {
 import {
   ConfigValidationError,
   formatIssues,
+  LIMITS,
   ownerSchema,
+  storedConfigText,
   validateTriggerConfig,
   type ConfigIssue,
   type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
 import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
-import { decodeSnapshot, encodeSnapshot, schemaFingerprint, SNAPSHOT_FORMAT, snapshotKey, type ConfigSnapshot } from './config-snapshot';
-import { mapLimit } from '@monorepo-triggers/lambda-runtime';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  SNAPSHOT_FORMAT,
+  snapshotByteBound,
+  snapshotKey,
+  textMatchesEtag,
+  type ConfigSnapshot,
+} from './config-snapshot';
+import { mapLimit, readBoundedBody } from '@monorepo-triggers/lambda-runtime';
 
 /**
  * A conditional write or delete that S3 refused: the object is not in the state the caller read
@@ -98,6 +108,13 @@ export interface ListStats {
   snapshotGets?: number;
   /** Configs taken from the snapshot instead of their own GET. */
   snapshotHits?: number;
+  /**
+   * Snapshot entries for a listed key and ETag whose text is not that object's content (its MD5 is
+   * not the ETag): a forged or damaged entry, read from its own object instead.
+   */
+  snapshotUnproven?: number;
+  /** Objects refused by their listed size (over LIMITS.configBytes), never read. */
+  oversized?: number;
 }
 
 /** What `saveSnapshot` did. */
@@ -132,7 +149,18 @@ export interface ConfigStoreOptions {
   snapshotPrefix?: string;
 }
 
-type ReadOutcome = { ok: true; value: StoredConfig } | { ok: false; value: InvalidConfig };
+/**
+ * A config object as read: valid or not. `text`, the object's exact bytes, is kept only while this
+ * container may still write the repository's snapshot (which holds it, so entries prove themselves).
+ */
+type ReadOutcome = ({ ok: true; value: StoredConfig } | { ok: false; value: InvalidConfig }) & { text?: string };
+
+/** A listed object: its key, ETag and size. */
+interface Listed {
+  key: string;
+  etag: string;
+  size: number;
+}
 
 /** GETs in flight while reading the configs a listing found new or changed (chosen by measurement: bench/RESULTS.md). */
 export const DEFAULT_GET_CONCURRENCY = 16;
@@ -190,7 +218,7 @@ export class S3ConfigStore {
     if (!result.ok) throw new ConfigValidationError(result.issues);
     const config = result.value;
     const key = this.keyFor(config.repository, config.pipelineName);
-    const written = await this.putObject(key, JSON.stringify(config, null, 2), JSON_CONTENT_TYPE, condition);
+    const written = await this.putObject(key, storedConfigText(config), JSON_CONTENT_TYPE, condition);
     if (!written) throw new ConfigConflictError(key, condition as WriteCondition);
     return { key, etag: written.etag, config };
   }
@@ -299,23 +327,29 @@ export class S3ConfigStore {
   async list(repository?: string, options: ListOptions = {}): Promise<ListResult> {
     const prefix = repository === undefined ? (this.prefix === '' ? '' : `${this.prefix}/`) : repositoryPrefix(this.prefix, repository);
     const stats: ListStats = { listPages: 0, gets: 0, cacheHits: 0 };
-    // Read beside the listing, not after it: the snapshot's latency hides behind the pages'.
     const firstListing = repository !== undefined && !this.listedRepositories.has(prefix);
-    const snapshot =
-      this.snapshotPrefix !== undefined && repository !== undefined && firstListing ? this.readSnapshot(repository) : undefined;
-    const listed: { key: string; etag: string }[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: this.pageSize, ContinuationToken: token }),
-      );
-      stats.listPages++;
-      options.onProgress?.({ listed: listed.length + (page.Contents?.length ?? 0), read: 0 });
-      for (const object of page.Contents ?? []) {
-        if (object.Key && object.Key.endsWith('.json')) listed.push({ key: object.Key, etag: object.ETag ?? '' });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    const withSnapshot = this.snapshotPrefix !== undefined && repository !== undefined && firstListing;
+    // Read beside the listing, not after it: the snapshot's latency hides behind the pages'. Its
+    // bytes are taken only once the listing says how large a snapshot of these objects can be.
+    const listing = deferred<Listed[]>();
+    const snapshot = withSnapshot ? this.readSnapshot(repository, listing.promise) : undefined;
+    const listed: Listed[] = [];
+    try {
+      let token: string | undefined;
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: this.pageSize, ContinuationToken: token }),
+        );
+        stats.listPages++;
+        options.onProgress?.({ listed: listed.length + (page.Contents?.length ?? 0), read: 0 });
+        for (const object of page.Contents ?? []) {
+          if (object.Key && object.Key.endsWith('.json')) listed.push({ key: object.Key, etag: object.ETag ?? '', size: object.Size ?? 0 });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } finally {
+      listing.resolve(listed);
+    }
 
     const listedKeys = new Set(listed.map((o) => o.key));
     for (const key of this.cache.keys()) {
@@ -325,8 +359,10 @@ export class S3ConfigStore {
       const read = await snapshot;
       stats.snapshotGets = 1;
       if (typeof read === 'object') {
-        stats.snapshotHits = this.fillFromSnapshot(listed, read.snapshot);
-        const current = read.snapshot !== undefined && snapshotMatches(read.snapshot, listed);
+        const filled = this.fillFromSnapshot(listed, read.snapshot);
+        stats.snapshotHits = filled.hits;
+        if (filled.unproven > 0) stats.snapshotUnproven = filled.unproven;
+        const current = read.snapshot !== undefined && filled.unproven === 0 && snapshotMatches(read.snapshot, listed);
         this.listedRepositories.set(prefix, { snapshotEtag: read.etag, snapshotDue: !current });
       } else {
         stats.snapshotHits = 0;
@@ -336,17 +372,26 @@ export class S3ConfigStore {
     } else if (firstListing) {
       this.listedRepositories.set(prefix, { snapshotDue: false });
     }
+    // Each object's text is kept only while this container may still write the snapshot.
+    const keepText = this.listedRepositories.get(prefix)?.snapshotDue === true && withSnapshot;
 
-    const outcomes = await mapLimit(listed, this.getConcurrency, async ({ key, etag }) => {
+    const outcomes = await mapLimit(listed, this.getConcurrency, async ({ key, etag, size }) => {
       const cached = this.cache.get(key);
       if (cached && cached.value.etag === etag && etag !== '') {
         stats.cacheHits++;
         options.onProgress?.({ listed: listed.length, read: stats.cacheHits + stats.gets });
         return cached;
       }
+      // Known from the listing alone: an object no config can be is never read, whatever its size.
+      if (size > LIMITS.configBytes) {
+        stats.oversized = (stats.oversized ?? 0) + 1;
+        const outcome = oversizedOutcome(key, etag, size);
+        this.cache.set(key, outcome);
+        return outcome;
+      }
       stats.gets++;
       try {
-        const outcome = await this.read(key);
+        const outcome = await this.read(key, keepText);
         options.onProgress?.({ listed: listed.length, read: stats.cacheHits + stats.gets });
         return outcome;
       } catch (error) {
@@ -362,6 +407,7 @@ export class S3ConfigStore {
         throw error;
       }
     });
+    if (!keepText) this.forgetTexts(prefix);
 
     const result: ListResult = { configs: [], invalid: [], stats };
     for (const outcome of outcomes) {
@@ -372,12 +418,21 @@ export class S3ConfigStore {
     return result;
   }
 
-  /** GETs, parses and validates one object, and caches the outcome by its ETag. */
-  private async read(key: string): Promise<ReadOutcome> {
+  /** Drops the texts kept for the repository's snapshot: once written, or when none is due. */
+  private forgetTexts(prefix: string): void {
+    for (const [key, outcome] of this.cache) if (outcome.text !== undefined && key.startsWith(prefix)) delete outcome.text;
+  }
+
+  /**
+   * GETs, parses and validates one object, and caches the outcome by its ETag. An object over
+   * LIMITS.configBytes (replaced since the listing, say) is refused without reading its bytes.
+   */
+  private async read(key: string, keepText = false): Promise<ReadOutcome> {
     const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     const etag = output.ETag ?? '';
-    const text = (await output.Body?.transformToString('utf8')) ?? '';
-    const outcome = this.parse(key, etag, text);
+    const body = await readBoundedBody(output, LIMITS.configBytes);
+    const outcome = 'tooLarge' in body ? oversizedOutcome(key, etag, body.tooLarge) : this.parse(key, etag, body.toString('utf8'));
+    if (keepText && !('tooLarge' in body)) outcome.text = body.toString('utf8');
     this.cache.set(key, outcome);
     return outcome;
   }
@@ -422,16 +477,22 @@ export class S3ConfigStore {
 
   /**
    * The repository's snapshot and its ETag (`snapshot` unset when the object is not a snapshot this
-   * store can use); `missing` when there is none; `unreadable` when reading it failed. A snapshot
-   * only saves requests, so no failure to read one may fail a listing: the configs are GET instead,
-   * and this never rejects (a listing that fails first leaves no rejection behind).
+   * store can use, or is larger than one of the listed objects can be); `missing` when there is none;
+   * `unreadable` when reading it failed. A snapshot only saves requests, so no failure to read one may
+   * fail a listing: the configs are GET instead, and this never rejects (a listing that fails first
+   * leaves no rejection behind).
    */
-  private async readSnapshot(repository: string): Promise<{ etag: string; snapshot?: ConfigSnapshot } | 'missing' | 'unreadable'> {
+  private async readSnapshot(
+    repository: string,
+    listing: Promise<Listed[]>,
+  ): Promise<{ etag: string; snapshot?: ConfigSnapshot } | 'missing' | 'unreadable'> {
     try {
       const key = snapshotKey(this.snapshotPrefix as string, repository);
       const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const body = await output.Body?.transformToByteArray();
-      const snapshot = body ? decodeSnapshot(body, { prefix: this.prefix, repository }) : undefined;
+      const maxBytes = snapshotByteBound(await listing);
+      // gzip never makes what a snapshot holds (JSON) larger: a bigger object is not one of ours.
+      const body = await readBoundedBody(output, maxBytes);
+      const snapshot = 'tooLarge' in body ? undefined : decodeSnapshot(body, { prefix: this.prefix, repository, maxBytes });
       return { etag: output.ETag ?? '', ...(snapshot ? { snapshot } : {}) };
     } catch (error) {
       // A 403 is how S3 answers a missing key to a caller without an unconditioned s3:ListBucket
@@ -441,20 +502,26 @@ export class S3ConfigStore {
   }
 
   /**
-   * Caches every listed config the snapshot holds with the same key and ETag, validated again as
-   * if read from its own object; returns how many. Everything else is left for its own GET.
+   * Caches every listed config the snapshot holds with the same key and ETag and whose text is that
+   * object's content (MD5 = ETag), validated again as if read from its own object. Everything else
+   * is left for its own GET; entries that name a listed key and ETag but fail the proof are counted.
    */
-  private fillFromSnapshot(listed: { key: string; etag: string }[], snapshot: ConfigSnapshot | undefined): number {
-    if (!snapshot) return 0;
+  private fillFromSnapshot(listed: Listed[], snapshot: ConfigSnapshot | undefined): { hits: number; unproven: number } {
+    if (!snapshot) return { hits: 0, unproven: 0 };
     const held = new Map(snapshot.configs.map((entry) => [entry.key, entry]));
     let hits = 0;
-    for (const { key, etag } of listed) {
+    let unproven = 0;
+    for (const { key, etag, size } of listed) {
       const entry = held.get(key);
-      if (!entry || etag === '' || entry.etag !== etag || this.cache.get(key)?.value.etag === etag) continue;
-      this.cache.set(key, this.parseDocument(key, etag, entry.config));
+      if (!entry || etag === '' || entry.etag !== etag || size > LIMITS.configBytes || this.cache.get(key)?.value.etag === etag) continue;
+      if (!textMatchesEtag(entry.text, etag)) {
+        unproven++;
+        continue;
+      }
+      this.cache.set(key, { ...this.parse(key, etag, entry.text), text: entry.text });
       hits++;
     }
-    return hits;
+    return { hits, unproven };
   }
 
   /**
@@ -467,19 +534,14 @@ export class S3ConfigStore {
     const state = this.listedRepositories.get(prefix);
     if (this.snapshotPrefix === undefined || !state?.snapshotDue) return { written: false, reason: 'not-due' };
     state.snapshotDue = false;
-    const snapshot: ConfigSnapshot = {
-      format: SNAPSHOT_FORMAT,
-      schema: schemaFingerprint(),
-      prefix: this.prefix,
-      repository,
-      configs: [],
-      invalid: [],
-    };
+    const snapshot: ConfigSnapshot = { format: SNAPSHOT_FORMAT, prefix: this.prefix, repository, configs: [], invalid: [] };
     for (const [key, outcome] of this.cache) {
       if (!key.startsWith(prefix)) continue;
-      if (outcome.ok) snapshot.configs.push({ key, etag: outcome.value.etag, config: outcome.value.config });
-      else snapshot.invalid.push({ key, etag: outcome.value.etag });
+      // A valid config goes in with its text (its proof); one whose text was not kept is left to its GET.
+      if (outcome.ok && outcome.text !== undefined) snapshot.configs.push({ key, etag: outcome.value.etag, text: outcome.text });
+      else if (!outcome.ok) snapshot.invalid.push({ key, etag: outcome.value.etag });
     }
+    this.forgetTexts(prefix);
     const key = snapshotKey(this.snapshotPrefix, repository);
     const body = encodeSnapshot(snapshot);
     const condition: WriteCondition = state.snapshotEtag ? { ifMatch: state.snapshotEtag } : { ifNoneMatch: '*' };
@@ -490,8 +552,23 @@ export class S3ConfigStore {
   }
 }
 
+/** An object too large to be a config: invalid, known from its size, its bytes never read. */
+function oversizedOutcome(key: string, etag: string, size: number): ReadOutcome {
+  const issues = [
+    { path: '(root)', message: `is ${size} bytes, over the ${LIMITS.configBytes} a config may take: not read (docs/security.md)` },
+  ];
+  return { ok: false, value: { key, etag, issues, error: formatIssues(issues) } };
+}
+
+/** A promise and its resolver, for a value another step provides later. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 /** Whether a snapshot holds exactly the listed objects (same keys, same ETags), valid or not. */
-function snapshotMatches(snapshot: ConfigSnapshot, listed: { key: string; etag: string }[]): boolean {
+function snapshotMatches(snapshot: ConfigSnapshot, listed: Listed[]): boolean {
   if (snapshot.configs.length + snapshot.invalid.length !== listed.length) return false;
   const held = new Map([...snapshot.configs, ...snapshot.invalid].map((entry) => [entry.key, entry.etag]));
   return listed.every(({ key, etag }) => held.get(key) === etag);
