@@ -1,6 +1,6 @@
 // GitHub's REST API for the functions: authentication (a token, or a GitHub App's installation
 // tokens through @octokit/auth-app), requests that keep GitHub's rate-limit rules, and the shapes
-// of the answers read; what a pull request changed, and a commit's message.
+// of the answers read; what a pull request changed, a commit's message, a webhook's delivery log.
 export { GithubAppAuth, TokenAuth } from './lib/github-auth';
 export type { GithubAppCredentials, GithubAuth } from './lib/github-auth';
 export { GithubApiError, GithubClient } from './lib/github-client';
@@ -13,9 +13,13 @@ export {
   compareSchema,
   pullRequestFilesSchema,
   githubAppCredentialsSchema,
+  hookDeliveryItemSchema,
+  hookDeliverySchema,
   treeSchema,
 } from './lib/github-api.schema';
-export type { TreeEntry } from './lib/github-api.schema';
+export type { HookDeliveryDetail, HookDeliveryItem, TreeEntry } from './lib/github-api.schema';
+export { parseWebhookRef, UnexpectedDeliveryLog, webhookName, WebhookDeliveries } from './lib/webhook-deliveries';
+export type { DeliveryPage, WebhookRef } from './lib/webhook-deliveries';
 export { repoPath } from './lib/repo-path';
 export { PULL_REQUEST_FILE_CAP, pullRequestFiles } from './lib/pull-request-files';
 export type { PullRequestFiles } from './lib/pull-request-files';

@@ -9,3 +9,5 @@ export type { GithubPullRequest } from './lib/github-pull-request.schema';
 export { PULL_REQUEST_EVENTS, pullRequestEventOf, toCompactPullRequestEvent } from './lib/to-compact-pull-request-event';
 export type { PullRequestEvent } from './lib/to-compact-pull-request-event';
 export type { SkipCiMarker } from './lib/skip-ci';
+export { EVAL_EVENT_NAMES, evalEventOf, mayStartPipelines } from './lib/eval-event-of';
+export type { EvalEventOutcome } from './lib/eval-event-of';

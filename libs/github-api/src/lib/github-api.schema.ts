@@ -43,3 +43,31 @@ export const combinedStatusSchema = z.object({
     }),
   ),
 });
+
+/** One attempt in a webhook's delivery log (`GET /app/hook/deliveries`, `GET /orgs/{org}/hooks/{id}/deliveries`). */
+export const hookDeliveryItemSchema = z.object({
+  id: z.number(),
+  /** `X-GitHub-Delivery`: the same for a delivery and each of its redeliveries. */
+  guid: z.string(),
+  delivered_at: z.string(),
+  redelivery: z.boolean(),
+  status: z.string(),
+  /** The webhook's HTTP answer; 0 when GitHub got none (could not connect, timed out). */
+  status_code: z.number(),
+  event: z.string(),
+  action: z.optional(z.nullable(z.string())),
+  repository_id: z.optional(z.nullable(z.number())),
+});
+
+export type HookDeliveryItem = z.output<typeof hookDeliveryItemSchema>;
+
+/** One delivery with what was sent (`GET …/deliveries/{id}`): the payload, as GitHub's API keeps it. */
+export const hookDeliverySchema = z.object({
+  ...hookDeliveryItemSchema.shape,
+  request: z.object({
+    headers: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+    payload: z.nullable(z.record(z.string(), z.unknown())),
+  }),
+});
+
+export type HookDeliveryDetail = z.output<typeof hookDeliverySchema>;

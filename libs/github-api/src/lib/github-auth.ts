@@ -9,6 +9,11 @@ export interface GithubAuth {
   appId?(): Promise<string>;
   /** Check runs can be created by a GitHub App only; a personal token gets statuses alone. */
   readonly canCreateCheckRuns: boolean;
+  /**
+   * The credential for a webhook's delivery log: the App's JWT for its own webhook; for an
+   * organisation's, a token (an org owner's, `admin:org_hook`) or the App's installation token there.
+   */
+  hookToken?(hook: { app: true } | { org: string }): Promise<string>;
 }
 
 /** A personal (or fine-grained) token, or a function that reads it when first needed (Secrets Manager). */
@@ -21,6 +26,12 @@ export class TokenAuth implements GithubAuth {
   }
 
   token(): Promise<string> {
+    return this.read();
+  }
+
+  async hookToken(hook: { app: true } | { org: string }): Promise<string> {
+    if ('app' in hook)
+      throw new Error("a GitHub App's own webhook deliveries are read with the App's credentials (GITHUB_APP_SECRET_ID), not a token");
     return this.read();
   }
 }
@@ -68,6 +79,16 @@ export class GithubAppAuth implements GithubAuth {
     }
   }
 
+  /**
+   * The App's JWT for its own webhook's delivery log, or its installation token on an organisation
+   * for that organisation's webhooks (the App needs the organisation permission "Webhooks" there).
+   */
+  async hookToken(hook: { app: true } | { org: string }): Promise<string> {
+    if ('app' in hook) return (await (await this.auth()).auth({ type: 'app' })).token;
+    const installationId = await this.installationOf(`${hook.org}/*`, `/orgs/${encodeURIComponent(hook.org)}/installation`);
+    return (await (await this.auth()).auth({ type: 'installation', installationId })).token;
+  }
+
   /** The App's id, for finding its own check runs among those of other apps. */
   async appId(): Promise<string> {
     return (await this.auth()).appId;
@@ -88,11 +109,11 @@ export class GithubAppAuth implements GithubAuth {
     return this.appAuth;
   }
 
-  private installationOf(repository: string): Promise<number> {
+  private installationOf(repository: string, path?: string): Promise<number> {
     const key = repository.toLowerCase();
     let found = this.installations.get(key);
     if (!found) {
-      found = this.lookUpInstallation(repository);
+      found = this.lookUpInstallation(repository, path);
       // A failed lookup (not installed, GitHub down) is asked again next time.
       found.catch(() => this.installations.delete(key));
       this.installations.set(key, found);
@@ -100,16 +121,15 @@ export class GithubAppAuth implements GithubAuth {
     return found;
   }
 
-  private async lookUpInstallation(repository: string): Promise<number> {
+  /** `path`: another installation route than the repository's (an organisation's). */
+  private async lookUpInstallation(repository: string, path?: string): Promise<number> {
     const [owner = '', repo = ''] = repository.split('/');
     const { token: jwt } = await (await this.auth()).auth({ type: 'app' });
     try {
-      const { data } = await this.request('GET /repos/{owner}/{repo}/installation', {
-        owner,
-        repo,
-        headers: { authorization: `bearer ${jwt}` },
-      });
-      return data.id;
+      const { data } = path
+        ? await this.request(`GET ${path}`, { headers: { authorization: `bearer ${jwt}` } })
+        : await this.request('GET /repos/{owner}/{repo}/installation', { owner, repo, headers: { authorization: `bearer ${jwt}` } });
+      return (data as { id: number }).id;
     } catch (error) {
       const status = (error as { status?: number }).status;
       if (status === 404) throw new Error(`the GitHub App is not installed on ${repository}`, { cause: error });

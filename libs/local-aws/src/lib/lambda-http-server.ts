@@ -32,15 +32,30 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer): Record<strin
   };
 }
 
+/** A Function URL served locally. */
+export interface LocalFunctionUrl {
+  url: string;
+  /**
+   * Requests handled at once at most, as the function's reserved concurrency allows (0: every request
+   * throttled, as AWS does for a function set to 0); undefined: no limit.
+   */
+  setReservedConcurrency(limit: number | undefined): void;
+  stop(): Promise<void>;
+}
+
 /**
  * Serves a Lambda HTTP handler on 127.0.0.1 the way a Function URL does. A request body over the
- * Function URL's 6 MB is answered 413 before it reaches the handler, as AWS refuses it.
+ * Function URL's 6 MB is answered 413 before it reaches the handler, and a request beyond the
+ * function's reserved concurrency 429, as AWS answers them.
  */
 export async function serveLambdaOverHttp(
   handler: (event: unknown) => Promise<LambdaHttpResponse>,
   port: number,
-): Promise<{ url: string; stop(): Promise<void> }> {
+  options: { reservedConcurrency?: number } = {},
+): Promise<LocalFunctionUrl> {
   const limit = LAMBDA_LIMITS.syncPayloadBytes;
+  let reserved = options.reservedConcurrency;
+  let running = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -54,6 +69,12 @@ export async function serveLambdaOverHttp(
         res.end(JSON.stringify({ Message: `Request must be smaller than ${limit} bytes for the InvokeFunction operation` }));
         return;
       }
+      if (reserved !== undefined && running >= reserved) {
+        res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' });
+        res.end(JSON.stringify({ Message: 'Rate Exceeded.' }));
+        return;
+      }
+      running++;
       try {
         const result = await handler(toHttpApiEvent(req, Buffer.concat(chunks)));
         res.writeHead(result.statusCode, result.headers ?? {});
@@ -61,9 +82,17 @@ export async function serveLambdaOverHttp(
       } catch (error) {
         res.writeHead(502, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: `the webhook function failed: ${(error as Error).message}` }));
+      } finally {
+        running--;
       }
     });
   });
   const { endpoint, stop } = await listenOnLoopback(server, port);
-  return { url: `${endpoint}/`, stop };
+  return {
+    url: `${endpoint}/`,
+    setReservedConcurrency(value) {
+      reserved = value;
+    },
+    stop,
+  };
 }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { DELIVER_PATH, LocalHookDeliveries, PayloadTooLargeForGithub, type HookRef, type MissedDelivery } from './local-github-hooks';
 import { startRecordingServer, type CannedResponse, type RecordedRequest, type RecordingServer } from './recording-server';
 
 const run = promisify(execFile);
@@ -152,6 +153,18 @@ export interface LocalGithub extends Pick<RecordingServer, 'endpoint' | 'request
   openPullRequest(repository: string, number: number, pull: LocalPullRequest): void;
   /** Serves `repository` from the git repository in `dir` (beside those it was started with). */
   addRepository(repository: string, dir: string): void;
+  /** The webhook deliveries it made, with their answers, and the webhook it makes them to. */
+  readonly hooks: LocalHookDeliveries;
+}
+
+export interface LocalGithubOptions {
+  app?: LocalGithubApp;
+  /** The webhook deliveries go to, signed with its secret (settable later: `hooks.setTarget`). */
+  webhook?: { url: string; secret: string };
+  /** Tokens (beside the App's installation tokens) that may read and redeliver organisation hooks' deliveries: an org owner's `admin:org_hook` token. */
+  orgHookTokens?: string[];
+  /** The clock deliveries are logged and retained on. */
+  now?: () => number;
 }
 
 /** A pull request the stand-in holds: its base and head branches (or commits), and whether it is a draft. */
@@ -391,7 +404,7 @@ async function tree(dir: string, rev: string, query: URLSearchParams): Promise<C
  * (`owner/name` → directory): compare and recursive trees, with GitHub's limits. Every request is
  * recorded; unknown routes answer 404.
  */
-export async function startLocalGithub(repositories: Record<string, string>, options: { app?: LocalGithubApp } = {}): Promise<LocalGithub> {
+export async function startLocalGithub(repositories: Record<string, string>, options: LocalGithubOptions = {}): Promise<LocalGithub> {
   const byName = new Map(Object.entries(repositories).map(([name, dir]) => [name.toLowerCase(), dir]));
   let failure: { answer: CannedResponse; method?: string; path?: RegExp } | undefined;
   let endpoint = '';
@@ -399,10 +412,14 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
   const statuses: PostedStatus[] = [];
   const runs: CheckRun[] = [];
   const pulls = new Map<string, LocalPullRequest>();
+  const hooks = new LocalHookDeliveries(options.now);
+  if (options.webhook) hooks.setTarget(options.webhook);
   const server = await startRecordingServer(async (request: RecordedRequest) => {
     if (failure && (!failure.method || failure.method === request.method) && (!failure.path || failure.path.test(request.path)))
       return failure.answer;
     const url = new URL(request.path, 'http://local');
+    const hookAnswer = await hookRoute(request, url);
+    if (hookAnswer) return hookAnswer;
     if (url.pathname === OPEN_PULL_REQUEST_PATH && request.method === 'POST') {
       const { repository, dir, number, base, head, draft, baseBranch, headBranch } = (request.json ?? {}) as Record<string, unknown>;
       if (
@@ -427,10 +444,24 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
       return { status: 204 };
     }
     const app = options.app;
-    const appRoute = /^\/repos\/([^/]+\/[^/]+)\/installation$|^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
+    const appRoute =
+      /^\/repos\/([^/]+\/[^/]+)\/installation$|^\/app\/installations\/(\d+)\/access_tokens$|^\/orgs\/([^/]+)\/installation$/.exec(
+        url.pathname,
+      );
     if (app && appRoute) {
       const problem = jwtProblem(request.headers.authorization, app);
       if (problem) return { status: 401, body: { message: problem } };
+      if (appRoute[3] !== undefined) {
+        // The organisation's installation: the one of any repository of it the App is installed on.
+        const org = decodeURIComponent(appRoute[3]).toLowerCase();
+        const id =
+          typeof app.installations === 'function'
+            ? app.installations(`${org}/*`)
+            : Object.entries(app.installations).find(([repository]) => repository.startsWith(`${org}/`))?.[1];
+        return id === undefined || request.method !== 'GET'
+          ? { status: 404, body: { message: 'Not Found' } }
+          : { status: 200, body: { id, app_id: Number(app.appId) } };
+      }
       if (appRoute[1] !== undefined) {
         const id = installationOf(app, decodeURIComponent(appRoute[1]).toLowerCase());
         return id === undefined || request.method !== 'GET'
@@ -522,9 +553,66 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
       ? compare(dir, route[3] as string, url.searchParams, endpoint, url.pathname)
       : tree(dir, route[3] as string, url.searchParams);
   });
+  /** The delivery log's routes, and the local tools' way to make a delivery. */
+  async function hookRoute(request: RecordedRequest, url: URL): Promise<CannedResponse | undefined> {
+    if (url.pathname === DELIVER_PATH && request.method === 'POST') {
+      const { event, payload, guid, missed, hook } = (request.json ?? {}) as Record<string, unknown>;
+      if (typeof event !== 'string' || typeof payload !== 'string')
+        return { status: 400, body: { message: 'expected {"event", "payload" (the JSON text), "guid"?, "missed"?, "hook"?}' } };
+      try {
+        const delivery = await hooks.deliver({
+          event,
+          body: Buffer.from(payload, 'utf8'),
+          ...(typeof guid === 'string' ? { guid } : {}),
+          ...(missed === 'down' || missed === 'throttled' ? { missed: missed as MissedDelivery } : {}),
+          ...(hook && typeof hook === 'object' ? { hook: hook as HookRef } : {}),
+        });
+        return {
+          status: 201,
+          body: {
+            id: delivery.id,
+            guid: delivery.guid,
+            status: delivery.status,
+            status_code: delivery.statusCode,
+            response: { headers: delivery.responseHeaders, payload: delivery.responseBody },
+          },
+        };
+      } catch (error) {
+        if (error instanceof PayloadTooLargeForGithub) return { status: 413, body: { message: error.message } };
+        return { status: 409, body: { message: (error as Error).message } };
+      }
+    }
+    const appHook = /^\/app\/hook(\/.*)$/.exec(url.pathname);
+    if (appHook) {
+      const problem = options.app ? jwtProblem(request.headers.authorization, options.app) : 'this GitHub has no App';
+      if (problem) return { status: 401, body: { message: problem } };
+      return hooks.answer({ app: true }, appHook[1] as string, request, url, endpoint);
+    }
+    const orgHook = /^\/orgs\/([^/]+)\/hooks\/(\d+)(\/.*)$/.exec(url.pathname);
+    if (orgHook) {
+      // An org owner's token with admin:org_hook, or the App's installation token (organisation permission "Webhooks").
+      const token = tokenOf(request);
+      const allowed = issuedTokens.some((t) => t.token === token) || (options.orgHookTokens ?? []).includes(token);
+      if (!allowed)
+        return {
+          status: token ? 403 : 401,
+          body: { message: token ? 'Must have admin rights to Repository.' : 'Requires authentication' },
+        };
+      return hooks.answer(
+        { org: decodeURIComponent(orgHook[1] as string), hookId: Number(orgHook[2]) },
+        orgHook[3] as string,
+        request,
+        url,
+        endpoint,
+      );
+    }
+    return undefined;
+  }
+
   endpoint = server.endpoint;
   return {
     endpoint: server.endpoint,
+    hooks,
     requests: server.requests,
     issuedTokens,
     statuses,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listenOnLoopback } from './loopback';
@@ -48,6 +49,25 @@ export interface LocalLambdaOptions {
    * invocations do. Default: no limit.
    */
   concurrency?: number;
+  /**
+   * Lambda's on-failure destination: called with the invocation record once an asynchronous
+   * invocation failed its last retry (what Lambda sends to an SQS destination, the event in
+   * `requestPayload`). Default: the event is dropped, as with no destination.
+   */
+  onFailure?: (record: InvocationRecord) => void | Promise<void>;
+}
+
+/**
+ * What Lambda sends an on-failure destination (its documented "invocation record"): the event that
+ * failed and how it failed.
+ */
+export interface InvocationRecord {
+  version: '1.0';
+  timestamp: string;
+  requestContext: { requestId: string; functionArn: string; condition: 'RetriesExhausted'; approximateInvokeCount: number };
+  requestPayload: unknown;
+  responseContext: { statusCode: 200; executedVersion: '$LATEST'; functionError: 'Unhandled' };
+  responsePayload: { errorMessage: string; errorType: string };
 }
 
 /** A running local Lambda endpoint. */
@@ -89,6 +109,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   };
   const runAsync = async (payload: unknown) => {
     const delays = options.retryDelaysMs ?? [1000, 2000];
+    const requestId = randomUUID();
     for (let attempt = 1; attempt <= delays.length + 1; attempt++) {
       try {
         await withSlot(() => options.handler(payload));
@@ -97,7 +118,22 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       } catch (error) {
         options.onResult?.({ attempt, ok: false, error: (error as Error).message });
         const delay = delays[attempt - 1];
-        if (delay === undefined) return;
+        if (delay === undefined) {
+          await options.onFailure?.({
+            version: '1.0',
+            timestamp: new Date().toISOString(),
+            requestContext: {
+              requestId,
+              functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${options.functionName}:$LATEST`,
+              condition: 'RetriesExhausted',
+              approximateInvokeCount: attempt,
+            },
+            requestPayload: payload,
+            responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+            responsePayload: { errorMessage: (error as Error).message, errorType: (error as Error).name },
+          });
+          return;
+        }
         await sleep(delay);
       }
     }

@@ -1,5 +1,5 @@
 import { signatureFormatFailure, verify } from '@monorepo-triggers/github-signature';
-import { githubPullRequestSchema, githubPushSchema, toCompactPullRequestEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import { EVAL_EVENT_NAMES, evalEventOf, type GithubPullRequest } from '@monorepo-triggers/push-event';
 import type { Dispatcher, EvalEvent } from '@monorepo-triggers/handover';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event';
@@ -60,54 +60,37 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
   if (!event || !EVENT_NAME.test(event))
     return { outcome: 'missing-event', response: jsonResponse(400, { message: 'missing or malformed X-GitHub-Event header' }) };
   if (event === 'ping') return { outcome: 'pong', event, response: jsonResponse(200, { message: 'pong' }) };
-  if (event !== 'push' && event !== 'pull_request')
+  if (!(EVAL_EVENT_NAMES as readonly string[]).includes(event))
     return { outcome: 'ignored', event, response: jsonResponse(202, { message: 'ignored', ignored: true, event }) };
 
   const payload = parsePayload(request);
   if (!payload.ok) return { outcome: 'bad-payload', event, error: payload.error, response: jsonResponse(400, { message: payload.error }) };
-  return event === 'push' ? handlePush(payload.value, deliveryId, deps) : handlePullRequest(payload.value, deliveryId, deps);
-}
-
-/** A push: validated, made compact, handed to eval. */
-async function handlePush(payload: unknown, deliveryId: string, deps: WebhookDependencies): Promise<DeliveryOutcome> {
-  const push = githubPushSchema.safeParse(payload);
-  if (!push.success) return invalidPayload('push', push.error.issues);
-  const compact = toCompactPushEvent(push.data, deliveryId);
-  return dispatch(compact, deliveryId, deps, {
-    event: 'push',
-    repository: compact.repository,
-    ref: compact.ref,
-    changedPaths: compact.changedPaths.length,
-  });
-}
-
-/**
- * A pull request: validated, and handed to eval when its action can start a pipeline (new code, a
- * draft made ready, a merge); any other action (labels, reviews, a close without merge) is answered
- * 202 and goes no further.
- */
-async function handlePullRequest(payload: unknown, deliveryId: string, deps: WebhookDependencies): Promise<DeliveryOutcome> {
-  const pull = githubPullRequestSchema.safeParse(payload);
-  if (!pull.success) return invalidPayload('pull_request', pull.error.issues);
-  const facts = {
-    event: 'pull_request',
-    repository: pull.data.repository.full_name,
-    pullRequest: pull.data.number,
-    action: pull.data.action,
-  };
-  const compact = toCompactPullRequestEvent(pull.data, deliveryId);
-  if (!compact)
+  const outcome = evalEventOf(event, payload.value, deliveryId);
+  if (outcome.kind === 'invalid') return invalidPayload(event, outcome.issues);
+  if (outcome.kind === 'ignored') {
+    // A pull request whose action (labels, reviews, a close without merge) starts nothing: answered, not handed over.
+    const pull = payload.value as GithubPullRequest;
     return {
-      ...facts,
+      event,
+      repository: pull.repository.full_name,
+      pullRequest: pull.number,
+      action: pull.action,
       outcome: 'ignored',
-      response: jsonResponse(202, {
-        message: 'ignored: this action starts nothing',
-        ignored: true,
-        event: 'pull_request',
-        action: pull.data.action,
-      }),
+      response: jsonResponse(202, { message: 'ignored: this action starts nothing', ignored: true, event, action: pull.action }),
     };
-  return dispatch(compact, deliveryId, deps, { ...facts, ref: compact.baseRef });
+  }
+  const compact = outcome.event;
+  const facts =
+    compact.type === 'push'
+      ? { event, repository: compact.repository, ref: compact.ref, changedPaths: compact.changedPaths.length }
+      : {
+          event,
+          repository: compact.repository,
+          pullRequest: compact.number,
+          action: (payload.value as GithubPullRequest).action,
+          ref: compact.baseRef,
+        };
+  return dispatch(compact, deliveryId, deps, facts);
 }
 
 function invalidPayload(event: string, issues: Parameters<typeof formatZodIssues>[0]): DeliveryOutcome {

@@ -1,0 +1,48 @@
+import type { EvalEvent } from '@monorepo-triggers/handover';
+import type * as z from 'zod/mini';
+import { githubPullRequestSchema } from './github-pull-request.schema';
+import { githubPushSchema } from './github-push.schema';
+import { toCompactPullRequestEvent } from './to-compact-pull-request-event';
+import { toCompactPushEvent } from './to-compact-push-event';
+
+/** The GitHub events eval decides on. */
+export const EVAL_EVENT_NAMES = ['push', 'pull_request'] as const;
+
+/** The pull_request actions a delivery may carry when it can start a pipeline (`closed` only if merged). */
+const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'closed'];
+
+/**
+ * Whether a delivery of `event` with `action` can start a pipeline, as far as its name tells (a
+ * `closed` pull request only if it was merged, which the payload says): what the webhook hands to
+ * eval, and what recovery looks for in GitHub's delivery log.
+ */
+export function mayStartPipelines(event: string, action: string | null | undefined): boolean {
+  if (event === 'push') return true;
+  return event === 'pull_request' && PULL_REQUEST_ACTIONS.includes(action ?? '');
+}
+
+/** What a GitHub delivery is to eval: an event to decide, one that starts nothing, or not a valid payload. */
+export type EvalEventOutcome =
+  { kind: 'event'; event: EvalEvent } | { kind: 'ignored'; reason: string } | { kind: 'invalid'; issues: readonly z.core.$ZodIssue[] };
+
+/**
+ * A delivery's payload as the compact event eval decides on: the one conversion the webhook (for a
+ * delivery it receives) and recovery (for one GitHub's API kept) both use.
+ */
+export function evalEventOf(event: string, payload: unknown, deliveryId: string): EvalEventOutcome {
+  if (event === 'push') {
+    const push = githubPushSchema.safeParse(payload);
+    return push.success
+      ? { kind: 'event', event: toCompactPushEvent(push.data, deliveryId) }
+      : { kind: 'invalid', issues: push.error.issues };
+  }
+  if (event === 'pull_request') {
+    const pull = githubPullRequestSchema.safeParse(payload);
+    if (!pull.success) return { kind: 'invalid', issues: pull.error.issues };
+    const compact = toCompactPullRequestEvent(pull.data, deliveryId);
+    return compact
+      ? { kind: 'event', event: compact }
+      : { kind: 'ignored', reason: `pull_request action ${pull.data.action} starts nothing` };
+  }
+  return { kind: 'ignored', reason: `event ${event} starts nothing` };
+}
