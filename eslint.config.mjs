@@ -61,6 +61,8 @@ export default [
               onlyDependOnLibsWithTags: ['scope:cfresource', 'scope:pipelines', 'scope:config', 'scope:shared', 'scope:local'],
             },
             { sourceTag: 'scope:github', onlyDependOnLibsWithTags: ['scope:github', 'scope:shared', 'scope:local'] },
+            // Recovery reads GitHub's delivery log and hands payloads to eval: never the configs or the decision rules.
+            { sourceTag: 'scope:reconcile', onlyDependOnLibsWithTags: ['scope:reconcile', 'scope:github', 'scope:shared', 'scope:local'] },
             {
               sourceTag: 'scope:feedback',
               onlyDependOnLibsWithTags: ['scope:feedback', 'scope:github', 'scope:config', 'scope:shared', 'scope:local'],

@@ -18,3 +18,9 @@ export const DEFAULT_SNAPSHOT_PREFIX = 'mono-repo/snapshots';
 
 /** Where eval stores each push's decision record (`triggers why`), expired by the bucket's lifecycle rule. */
 export const DEFAULT_RECORDS_PREFIX = 'mono-repo/records';
+
+/**
+ * Where recovery keeps its ledger: per webhook, how far GitHub's delivery log has been examined and
+ * one claim per delivery it recovers, so overlapping passes recover nothing twice.
+ */
+export const DEFAULT_RECOVERY_PREFIX = 'mono-repo/recovery';

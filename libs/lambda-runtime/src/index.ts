@@ -1,6 +1,12 @@
 // The runtime toolkit every function shares: logging, settings, the S3 client, bounded concurrency
 // and the wording of zod issues, reading an S3 object within a size bound. Defaults shared with infra and the CLI: `./defaults`.
-export { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX, DEFAULT_RECORDS_PREFIX, DEFAULT_SNAPSHOT_PREFIX } from './defaults';
+export {
+  DEFAULT_CONFIG_PREFIX,
+  DEFAULT_EVENTS_PREFIX,
+  DEFAULT_RECORDS_PREFIX,
+  DEFAULT_RECOVERY_PREFIX,
+  DEFAULT_SNAPSHOT_PREFIX,
+} from './defaults';
 export {
   bucketVariables,
   booleanVariable,
@@ -16,4 +22,6 @@ export type { FunctionLogger, LogFields, Logger } from './lib/logger';
 export { mapLimit } from './lib/map-limit';
 export { parseEnvironment } from './lib/parse-environment';
 export { createS3Client } from './lib/s3-client';
+export { conditionFailed, deleteObjectIf, putObjectIf, retryingConflicts, s3StatusOf } from './lib/s3-conditional';
+export type { WriteCondition } from './lib/s3-conditional';
 export { ENGLISH, formatZodIssues, issuePath } from './lib/zod-issues';

@@ -41,13 +41,16 @@ export class UnexpectedDeliveryLog extends Error {
  */
 export class WebhookDeliveries {
   private readonly client: GithubClient;
+  private readonly perPage: number;
 
+  /** `perPage`: deliveries per page, GitHub's maximum (100) unless a test wants more pages. */
   constructor(
     baseUrl: string,
     auth: GithubAuth,
     readonly hook: WebhookRef,
-    options: GithubClientOptions = {},
+    options: GithubClientOptions & { perPage?: number } = {},
   ) {
+    this.perPage = options.perPage ?? 100;
     const hookToken = auth.hookToken?.bind(auth);
     if (!hookToken) throw new Error('this GitHub credential cannot read a webhook delivery log');
     this.client = new GithubClient(baseUrl, { canCreateCheckRuns: false, token: () => hookToken(hook) }, options);
@@ -55,7 +58,7 @@ export class WebhookDeliveries {
 
   /** The page at `cursor` (the newest without one). */
   async page(cursor?: string): Promise<DeliveryPage> {
-    const query = new URLSearchParams({ per_page: '100', ...(cursor ? { cursor } : {}) });
+    const query = new URLSearchParams({ per_page: String(this.perPage), ...(cursor ? { cursor } : {}) });
     const answer = await this.client.get(`${deliveriesPath(this.hook)}?${query}`, '');
     const parsed = z.array(hookDeliveryItemSchema).safeParse(answer.body);
     if (!parsed.success) throw new UnexpectedDeliveryLog(`GitHub's delivery log of ${webhookName(this.hook)} is not a list of deliveries`);

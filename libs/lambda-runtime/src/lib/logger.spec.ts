@@ -31,6 +31,19 @@ describe('createLogger', () => {
     expect(new Date(String(line?.['time'])).toISOString()).toBe(line?.['time']);
   });
 
+  it('writes a warning or an error at its level, on the same stream', () => {
+    const log = createLogger('eval');
+    const lines = linesOf(() => {
+      log({ msg: 'invalid-config', level: 'warn', key: 'k' });
+      log({ msg: 'recovery-abandoned', level: 'error' });
+    });
+    expect(lines.map((l) => [l['level'], l['msg']])).toEqual([
+      ['WARN', 'invalid-config'],
+      ['ERROR', 'recovery-abandoned'],
+    ]);
+    expect(lines[0]).toHaveProperty('key', 'k');
+  });
+
   it("adds the invocation's request id, and cold start only on the container's first invocation", () => {
     // What Lambda sets in an on-demand execution environment (provisioned ones are never cold).
     process.env['AWS_LAMBDA_INITIALIZATION_TYPE'] = 'on-demand';

@@ -5,7 +5,6 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   NotFound,
-  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import {
@@ -28,7 +27,7 @@ import {
   textMatchesEtag,
   type ConfigSnapshot,
 } from './config-snapshot';
-import { mapLimit, readBoundedBody } from '@monorepo-triggers/lambda-runtime';
+import { deleteObjectIf, mapLimit, putObjectIf, readBoundedBody, s3StatusOf, type WriteCondition } from '@monorepo-triggers/lambda-runtime';
 
 /**
  * A conditional write or delete that S3 refused: the object is not in the state the caller read
@@ -49,35 +48,7 @@ export class ConfigConflictError extends Error {
 }
 
 /** Makes a write or delete atomic with what the caller read: create only, or replace only that version. */
-export type WriteCondition = { ifNoneMatch: '*' } | { ifMatch: string };
-
-const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-
-/** Whether an S3 error says a condition did not hold: 412, or 404 for If-Match on a missing object. */
-function conditionFailed(error: unknown, condition: WriteCondition | undefined): boolean {
-  if (!condition) return false;
-  const status = statusOf(error);
-  return status === 412 || ('ifMatch' in condition && status === 404);
-}
-
-/** Conditional requests S3 answers 409 ConditionalRequestConflict get this many tries in all. */
-const CONFLICT_ATTEMPTS = 4;
-
-/**
- * Sends a conditional request again while S3 answers 409 ConditionalRequestConflict: another
- * conditional write to the key was in flight, and S3 asks for a retry, after which the condition is
- * judged on what that write left (so a lost race becomes a 412, and a free key a success).
- */
-async function retryingConflicts<T>(send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (statusOf(error) !== 409 || attempt === CONFLICT_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * (0.5 + Math.random())));
-    }
-  }
-}
+export type { WriteCondition };
 
 /** A valid configuration as stored, with the ETag of the object it came from. */
 export interface StoredConfig {
@@ -223,34 +194,9 @@ export class S3ConfigStore {
     return { key, etag: written.etag, config };
   }
 
-  /**
-   * PUTs an object, atomically with what the caller read when a condition is given (S3's 409s
-   * retried); undefined when S3 refused the condition, so nothing was written.
-   */
-  private async putObject(
-    key: string,
-    body: string | Uint8Array,
-    contentType: string,
-    condition?: WriteCondition,
-  ): Promise<{ etag: string } | undefined> {
-    try {
-      const output = await retryingConflicts(() =>
-        this.client.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: key,
-            Body: body,
-            ContentType: contentType,
-            ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
-            ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
-          }),
-        ),
-      );
-      return { etag: output.ETag ?? '' };
-    } catch (error) {
-      if (conditionFailed(error, condition)) return undefined;
-      throw error;
-    }
+  /** PUTs an object of this store's bucket, atomically with what the caller read when a condition is given. */
+  private putObject(key: string, body: string | Uint8Array, contentType: string, condition?: WriteCondition) {
+    return putObjectIf(this.client, { bucket: this.bucket, key, body, contentType }, condition);
   }
 
   /** Reads one configuration by repository and pipeline; undefined when there is none. */
@@ -298,15 +244,8 @@ export class S3ConfigStore {
   async deleteKey(key: string, condition?: { ifMatch: string }): Promise<{ key: string; existed: boolean }> {
     this.cache.delete(key);
     if (condition) {
-      try {
-        await retryingConflicts(() =>
-          this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: condition.ifMatch })),
-        );
-        return { key, existed: true };
-      } catch (error) {
-        if (conditionFailed(error, condition)) throw new ConfigConflictError(key, condition);
-        throw error;
-      }
+      if (!(await deleteObjectIf(this.client, { bucket: this.bucket, key }, condition))) throw new ConfigConflictError(key, condition);
+      return { key, existed: true };
     }
     const existed = await this.exists(key);
     if (existed) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -497,7 +436,7 @@ export class S3ConfigStore {
     } catch (error) {
       // A 403 is how S3 answers a missing key to a caller without an unconditioned s3:ListBucket
       // (eval's is conditioned on prefixes); eval may read this prefix, so it means missing too.
-      return error instanceof NoSuchKey || statusOf(error) === 403 ? 'missing' : 'unreadable';
+      return error instanceof NoSuchKey || s3StatusOf(error) === 403 ? 'missing' : 'unreadable';
     }
   }
 

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'reconcile',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,82 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { githubAuthFrom, webhookName, WebhookDeliveries, type GithubAuth } from '@monorepo-triggers/github-api';
+import { LambdaDispatcher } from '@monorepo-triggers/handover';
+import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { reconcileWebhook, type ReconcileReport } from './lib/reconcile-webhook';
+import { RecoveryLedger } from './lib/recovery-ledger';
+import { reconcileSettingsFromEnv, type ReconcileSettings } from './lib/settings';
+
+const log = createLogger('reconcile');
+let dependencies: { settings: ReconcileSettings; s3: S3Client; dispatcher: LambdaDispatcher; auth: GithubAuth } | undefined;
+
+/** Settings and clients, once per container, on first use (so a bad setting fails loudly). */
+function getDependencies(): NonNullable<typeof dependencies> {
+  if (!dependencies) {
+    const settings = reconcileSettingsFromEnv();
+    const s3 = createS3Client({ forcePathStyle: settings.forcePathStyle });
+    const auth = githubAuthFrom(settings.github, (secretId, error, using) =>
+      log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using }),
+    ) as GithubAuth;
+    const dispatcher = new LambdaDispatcher({
+      lambda: new LambdaClient({}),
+      s3,
+      functionName: settings.evalFunctionName,
+      bucket: settings.bucket,
+      eventsPrefix: settings.eventsPrefix,
+    });
+    dependencies = { settings, s3, dispatcher, auth };
+  }
+  return dependencies;
+}
+
+/** What the function is invoked with: EventBridge Scheduler's input, or `triggers reconcile` (`dryRun`). */
+const inputSchema = z.object({ dryRun: z.optional(z.boolean()) });
+
+/** When the invocation gives no clock (a local run): a pass's budget. */
+const LOCAL_BUDGET_MS = 60_000;
+
+/**
+ * Lambda entry point, run on a schedule (and by `triggers reconcile`): one pass over each configured
+ * webhook's delivery log (docs/recovery.md). A webhook whose pass fails does not stop the others;
+ * the invocation fails at the end if any did, so the errors alarm sees it.
+ */
+export async function handler(
+  input: unknown,
+  context?: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
+): Promise<{ webhooks: ReconcileReport[] }> {
+  log.setInvocation(context);
+  const { settings, s3, dispatcher, auth } = getDependencies();
+  const parsed = inputSchema.safeParse(input ?? {});
+  const dryRun = parsed.success ? parsed.data.dryRun === true : false;
+  const deadline = Date.now() + LOCAL_BUDGET_MS;
+  const timeLeftMs = () => context?.getRemainingTimeInMillis?.() ?? deadline - Date.now();
+  const reports: ReconcileReport[] = [];
+  const failures: string[] = [];
+  for (const hook of settings.hooks) {
+    try {
+      reports.push(
+        await reconcileWebhook(
+          {
+            deliveries: new WebhookDeliveries(settings.github.apiUrl, auth, hook),
+            ledger: new RecoveryLedger(s3, settings.bucket, settings.recoveryPrefix, webhookName(hook)),
+            dispatcher,
+            now: Date.now,
+            timeLeftMs,
+            log,
+          },
+          { maxPages: settings.maxPages, maxRecoveries: settings.maxRecoveries, retentionMs: settings.retentionMs },
+          dryRun,
+        ),
+      );
+    } catch (error) {
+      const e = error as Error;
+      failures.push(`${webhookName(hook)}: ${e.name}: ${e.message}`);
+      log({ msg: 'reconcile-failed', level: 'error', webhook: webhookName(hook), error: `${e.name}: ${e.message}` });
+    }
+  }
+  if (failures.length > 0) throw new Error(`reconcile: ${failures.join('; ')}`);
+  return { webhooks: reports };
+}
