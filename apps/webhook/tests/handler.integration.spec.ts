@@ -2,6 +2,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/handover';
 import {
   delivery,
+  largePush,
   localS3ClientConfig,
   minimalPush,
   runBundle,
@@ -62,21 +63,6 @@ const bundleCaller = (): Caller => async (events) =>
 /** What Lambda answers an asynchronous invoke: 202, or 413 over its 1 MB quota (local-aws's LAMBDA_LIMITS). */
 const asLambda = (request: RecordedRequest) =>
   invokeTooLarge(request.body, request.headers['x-amz-invocation-type'] as string | undefined) ?? { status: 202 };
-
-/** A push of about `megabytes` MB: many commits with many distinct, long paths. */
-function largePush(megabytes: number): string {
-  const pathsPerCommit = 1000;
-  const path = (c: number, i: number) => `services/generated/module-${c}/deeply/nested/directory/structure/file-${i}-${'x'.repeat(40)}.ts`;
-  const commitBytes = pathsPerCommit * (path(0, 0).length + 3);
-  const commits = Array.from({ length: Math.ceil((megabytes * 1024 * 1024) / commitBytes) }, (_, c) => ({
-    id: c.toString(16).padStart(40, '0'),
-    distinct: true,
-    added: Array.from({ length: pathsPerCommit }, (_, i) => path(c, i)),
-    removed: [],
-    modified: [],
-  }));
-  return minimalPush({ commits });
-}
 
 describe.each([
   ['the source handler', sourceCaller],

@@ -32,4 +32,4 @@ export { invokeTooLarge, LAMBDA_LIMITS, startLocalLambda } from './lib/local-lam
 export type { InvocationRecord, LocalLambda, LocalLambdaOptions } from './lib/local-lambda';
 export { serveLambdaOverHttp, toHttpApiEvent } from './lib/lambda-http-server';
 export type { LambdaHttpResponse, LocalFunctionUrl } from './lib/lambda-http-server';
-export { minimalPush, pushAdding } from './lib/github-payloads';
+export { largePush, minimalPush, pushAdding } from './lib/github-payloads';

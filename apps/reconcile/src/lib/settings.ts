@@ -23,6 +23,10 @@ export function reconcileSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     throw new Error(
       'reconcile: invalid configuration: set GITHUB_APP_SECRET_ID (the GitHub App, for its own webhook or an organisation installation) or GITHUB_TOKEN_SECRET_ID (an org owner token with admin:org_hook)',
     );
+  if (!('app' in github.credential) && s.RECONCILE_HOOKS.some((hook) => 'app' in hook))
+    throw new Error(
+      "reconcile: invalid configuration: RECONCILE_HOOKS names app, the GitHub App's own webhook, whose deliveries only the App can read: set GITHUB_APP_SECRET_ID, not a token",
+    );
   return {
     bucket: s.CONFIG_BUCKET,
     eventsPrefix: s.EVENTS_PREFIX,

@@ -25,3 +25,21 @@ export function pushAdding(after: string, added: string[], repository = 'acme/pl
     head_commit: { id: after },
   });
 }
+
+/**
+ * A push payload of about `megabytes` MB: many commits (of 1,000 distinct, long paths each, below
+ * GitHub's per-commit caps), as a large generated change makes; `overrides` as for minimalPush.
+ */
+export function largePush(megabytes: number, overrides: Record<string, unknown> = {}): string {
+  const pathsPerCommit = 1000;
+  const path = (c: number, i: number) => `services/generated/module-${c}/deeply/nested/directory/structure/file-${i}-${'x'.repeat(40)}.ts`;
+  const commitBytes = pathsPerCommit * (path(0, 0).length + 3);
+  const commits = Array.from({ length: Math.ceil((megabytes * 1024 * 1024) / commitBytes) }, (_, c) => ({
+    id: c.toString(16).padStart(40, '0'),
+    distinct: true,
+    added: Array.from({ length: pathsPerCommit }, (_, i) => path(c, i)),
+    removed: [],
+    modified: [],
+  }));
+  return minimalPush({ commits, ...overrides });
+}
