@@ -2,7 +2,9 @@ import {
   DEFAULT_CONFIG_PREFIX,
   DEFAULT_EVENTS_PREFIX,
   DEFAULT_RECORDS_PREFIX,
+  DEFAULT_RECOVERY_PREFIX,
   DEFAULT_SNAPSHOT_PREFIX,
+  DEPLOYED_NAMES,
 } from '@monorepo-triggers/lambda-runtime/defaults';
 
 /**
@@ -11,15 +13,17 @@ import {
  * export of the shared stack, deployed first.
  */
 export const NAMES = {
-  sharedStack: 'MonorepoTriggers-Shared',
-  webhookStack: 'MonorepoTriggers-Webhook',
-  evalStack: 'MonorepoTriggers-Eval',
-  cfresourceStack: 'MonorepoTriggers-CfResource',
-  statusesStack: 'MonorepoTriggers-Statuses',
-  webhookFunction: 'monorepo-triggers-webhook',
-  evalFunction: 'monorepo-triggers-eval',
-  cfresourceFunction: 'monorepo-triggers-cfresource',
-  statusesFunction: 'monorepo-triggers-statuses',
+  sharedStack: DEPLOYED_NAMES.stacks.shared,
+  webhookStack: DEPLOYED_NAMES.stacks.webhook,
+  evalStack: DEPLOYED_NAMES.stacks.eval,
+  cfresourceStack: DEPLOYED_NAMES.stacks.cfresource,
+  statusesStack: DEPLOYED_NAMES.stacks.statuses,
+  reconcileStack: DEPLOYED_NAMES.stacks.reconcile,
+  webhookFunction: DEPLOYED_NAMES.functions.webhook,
+  evalFunction: DEPLOYED_NAMES.functions.eval,
+  cfresourceFunction: DEPLOYED_NAMES.functions.cfresource,
+  statusesFunction: DEPLOYED_NAMES.functions.statuses,
+  reconcileFunction: DEPLOYED_NAMES.functions.reconcile,
   /**
    * eval's role, `<this>-<region>` (IAM names are account-wide): CodePipeline records the executions
    * eval starts as started by `assumed-role/<role>/…`, which is how statuses knows them.
@@ -32,6 +36,7 @@ export const NAMES = {
   eventsPrefix: DEFAULT_EVENTS_PREFIX,
   recordsPrefix: DEFAULT_RECORDS_PREFIX,
   snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX,
+  recoveryPrefix: DEFAULT_RECOVERY_PREFIX,
 } as const;
 
 /** eval's role in a region (IAM role names are account-wide; one deployment per region). */

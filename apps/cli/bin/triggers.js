@@ -8,6 +8,9 @@ const root = join(__dirname, '..', '..', '..');
 const bundle = join(root, 'dist', 'apps', 'cli', 'main.js');
 if (!existsSync(bundle)) {
   process.stderr.write('triggers: building the CLI once (npx nx build cli)...\n');
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'cli', 'webhook', 'eval', '--outputStyle=static'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'cli', 'webhook', 'eval', '--outputStyle=static'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 require(bundle);

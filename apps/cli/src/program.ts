@@ -3,13 +3,15 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/push-event';
 import { resolve } from 'node:path';
 import { EXPLAIN_HELP, runExplain } from './commands/explain';
+import { registerReconcile } from './commands/reconcile';
+import { registerRedrive } from './commands/redrive';
 import { SEND_HELP, runSend } from './commands/send';
 import { START_HELP, runStart } from './commands/start';
 import { DELETE_HELP, GET_HELP, LIST_HELP, PUT_HELP, runDelete, runGet, runList, runPut } from './commands/store-commands';
 import { runValidate, runValidateStored, VALIDATE_HELP } from './commands/validate';
 import { HISTORY_HELP, runHistory, runWhy, WHY_HELP } from './commands/why';
 import { localDir } from './lib/local-state';
-import type { CommandHelp } from './lib/command-help';
+import { command } from './lib/command-help';
 import { UserError } from './lib/output';
 
 /** The options every command that reads configs or records takes to use a bucket in AWS instead of the local stack. */
@@ -29,20 +31,6 @@ const pullRequestNumber = (value: string) => {
   if (!/^[1-9][0-9]{0,9}$/.test(value)) throw new InvalidArgumentError('a pull request number is a positive integer.');
   return value;
 };
-
-/** Adds a command with its help: summary, description, examples. */
-function command(program: Command, nameAndArgs: string, help: CommandHelp): Command {
-  const examples = `\nExamples:\n${help.examples.map((e) => `  ${e}`).join('\n')}${help.footer ? `\n\n${help.footer}` : ''}`;
-  // Paragraphs are flowed to the terminal's width by commander: single line breaks are only wrapping.
-  const description = help.description.replace(/([^\n])\n(?!\n)/g, '$1 ');
-  const name = nameAndArgs.split(' ')[0] as string;
-  return program
-    .command(nameAndArgs)
-    .summary(help.summary)
-    .description(description)
-    .addHelpText('after', examples)
-    .showHelpAfterError(`(see triggers ${name} --help for its options and examples)`);
-}
 
 /**
  * The `triggers` command line: one command per job, each with its own options, help and examples.
@@ -191,6 +179,17 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     .option('--event <name>', 'X-GitHub-Event', 'push')
     .option('--delivery <id>', 'X-GitHub-Delivery (default: a new UUID; reuse one to act as a redelivery)')
     .option('--fail <pipeline>', 'local stack only: the execution of PIPELINE this push starts fails (repeatable)', collect)
+    .option(
+      '--fail-start <pipeline>',
+      "local stack only: CodePipeline refuses PIPELINE's next 3 starts (its concurrent-executions limit), so eval fails its retries and the push lands in eval's dead-letter queue, for triggers redrive (repeatable)",
+      collect,
+    )
+    .addOption(
+      new Option(
+        '--missed <why>',
+        "local stack only: GitHub's stand-in logs the delivery as one the webhook never got: down (no answer) or throttled (the Function URL's 429), for triggers reconcile",
+      ).choices(['down', 'throttled']),
+    )
     .option('--no-wait', "do not wait for eval's decisions and the executions: print the webhook's answer only")
     .action(
       async (
@@ -208,6 +207,8 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
           event: string;
           delivery?: string;
           fail?: string[];
+          failStart?: string[];
+          missed?: 'down' | 'throttled';
           wait: boolean;
         },
       ) => {
@@ -225,11 +226,16 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
             event: options.event,
             ...(options.delivery ? { delivery: options.delivery } : {}),
             ...(options.fail ? { fail: options.fail } : {}),
+            ...(options.failStart ? { 'fail-start': options.failStart } : {}),
+            ...(options.missed ? { missed: options.missed } : {}),
             wait: options.wait,
           }),
         );
       },
     );
+
+  registerReconcile(program, done);
+  registerRedrive(program, done);
 
   command(program, 'why', WHY_HELP)
     .argument('<commit>', 'a full or abbreviated commit SHA')

@@ -35,7 +35,20 @@ describe("every command's --help examples, run in the order shown on a fresh loc
   // holds the five configs of examples/configs; the examples run top to bottom, so `delete` leaves
   // three acme/platform configs for `send`, `why` and `history`). An example added to a --help without
   // a row here fails the test.
-  const COMMANDS = ['validate', 'explain', 'list', 'get', 'put', 'delete', 'send', 'why', 'history'];
+  const COMMANDS = ['validate', 'explain', 'list', 'get', 'put', 'delete', 'send', 'why', 'history', 'reconcile', 'redrive'];
+  /** The local executions so far, as `pipeline@BRANCH_NAME or TAG_NAME`. */
+  const executions = () =>
+    readFileSync(join(dataDir, 'executions.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { pipelineName: string; variables: { name: string; value: string }[] })
+      .map((e) => `${e.pipelineName}@${e.variables.find((v) => v.name === 'BRANCH_NAME' || v.name === 'TAG_NAME')?.value}`);
+  let missedDelivery = '';
+  /** Waits (without a deadline of its own) until `count` executions of `name` were started: eval runs after the command returns. */
+  const startsOf = async (prefix: string, count: number) => {
+    while (executions().filter((e) => e.startsWith(prefix)).length < count) await new Promise((r) => setTimeout(r, 50));
+    return executions().filter((e) => e.startsWith(prefix)).length;
+  };
   const gitChanges = () =>
     execFileSync('git', ['diff', '--name-only', '--no-renames', 'HEAD~1...HEAD'], { cwd: ROOT, encoding: 'utf8' })
       .split('\n')
@@ -171,6 +184,49 @@ describe("every command's --help examples, run in the order shown on a fresh loc
         expect.stringMatching(/ {2}c3c3c3c {2}main {2}started: path-matched$/),
         expect.stringMatching(/ {2}b2b2b2b {2}main {2}started: path-matched$/),
       ]);
+    },
+    // The stand-in GitHub could not reach the webhook: the tag push started nothing, and is in its log as failed.
+    'triggers send examples/pushes/orders-release-tag.json --missed down': (lines) => {
+      missedDelivery = /^no answer \(delivery ([0-9a-f-]{36})\)$/.exec(lines[0] ?? '')?.[1] ?? '';
+      expect(missedDelivery).not.toBe('');
+      expect(lines[1]).toBe('GitHub logged the delivery as failed (failed to connect to host): `triggers reconcile` finds and recovers it');
+      expect(executions()).not.toContain('orders-service@orders-v1.4.0');
+    },
+    // In GitHub's log by now: the two pushes and the pull request sent above (taken), and the missed tag push.
+    'triggers reconcile --dry-run': (lines) => {
+      expect(lines[0]).toBe("app: 1 to recover of 4 delivery(ies) examined (1 page(s) of GitHub's log)");
+      expect(lines[1]).toBe(`  ↻ ${missedDelivery} push: would be recovered`);
+      expect(lines).toContain('  dry run: nothing recovered or recorded');
+      expect(executions()).not.toContain('orders-service@orders-v1.4.0');
+    },
+    'triggers reconcile': (lines) => {
+      expect(lines[0]).toBe("app: 1 recovered of 4 delivery(ies) examined (1 page(s) of GitHub's log)");
+      expect(lines[1]).toBe(`  ↻ ${missedDelivery} push: redelivered by GitHub`);
+      // The orders config builds tags orders-v*: the recovered tag push started it, once.
+      expect(executions().filter((e) => e === 'orders-service@orders-v1.4.0')).toHaveLength(1);
+    },
+    // billing-service cannot be started: eval fails three times and the push lands in its dead-letter queue.
+    'triggers send examples/pushes/billing-change.json --fail-start billing-service': (lines) => {
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^ {2}✗ billing-service +start failed .*ConcurrentPipelineExecutionsLimitExceededException/),
+      );
+      expect(lines).toContain(
+        "eval failed three times (Lambda's two retries): the push is in eval's dead-letter queue; `triggers redrive` replays it",
+      );
+      expect(executions().filter((e) => e.startsWith('billing-service@'))).toHaveLength(1);
+    },
+    'triggers redrive --dry-run': (lines) => {
+      expect(lines[0]).toMatch(/^• eval: push acme\/platform refs\/heads\/main d4d4d4d4d4d4 delivery [0-9a-f-]{36} \(\d+ s old\)$/);
+      expect(lines[1]).toBe('    failed with: StartFailures: could not start 1 pipeline(s): billing-service');
+      expect(lines).toContain('1 dead letter(s); nothing replayed (--dry-run)');
+    },
+    'triggers redrive --function eval': async (lines) => {
+      expect(lines[0]).toMatch(/^↻ replayed eval: push acme\/platform refs\/heads\/main d4d4d4d4d4d4 /);
+      expect(lines).toContain('1 of 1 replayed');
+      // Replayed once: billing-service is started for the push now, once.
+      expect(await startsOf('billing-service@', 2)).toBe(2);
+      expect(executions().filter((e) => e === 'orders-service@orders-v1.4.0')).toHaveLength(1);
+      expect(triggers(['redrive'], { env }).stdout).toBe('no dead letters (eval, statuses)\n');
     },
   };
 

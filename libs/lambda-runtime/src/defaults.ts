@@ -24,3 +24,27 @@ export const DEFAULT_RECORDS_PREFIX = 'mono-repo/records';
  * one claim per delivery it recovers, so overlapping passes recover nothing twice.
  */
 export const DEFAULT_RECOVERY_PREFIX = 'mono-repo/recovery';
+
+/**
+ * The deployment's fixed names, which the stacks create and the CLI finds (`triggers reconcile` and
+ * `triggers redrive --aws` invoke the functions and read the stacks' outputs by these names).
+ */
+export const DEPLOYED_NAMES = {
+  functions: {
+    webhook: 'monorepo-triggers-webhook',
+    eval: 'monorepo-triggers-eval',
+    cfresource: 'monorepo-triggers-cfresource',
+    statuses: 'monorepo-triggers-statuses',
+    reconcile: 'monorepo-triggers-reconcile',
+  },
+  stacks: {
+    shared: 'MonorepoTriggers-Shared',
+    webhook: 'MonorepoTriggers-Webhook',
+    eval: 'MonorepoTriggers-Eval',
+    cfresource: 'MonorepoTriggers-CfResource',
+    statuses: 'MonorepoTriggers-Statuses',
+    reconcile: 'MonorepoTriggers-Reconcile',
+  },
+  /** The output of the eval and statuses stacks that names their dead-letter queue's URL. */
+  deadLetterQueueOutput: 'DeadLetterQueueUrl',
+} as const;

@@ -6,6 +6,7 @@ export {
   DEFAULT_RECORDS_PREFIX,
   DEFAULT_RECOVERY_PREFIX,
   DEFAULT_SNAPSHOT_PREFIX,
+  DEPLOYED_NAMES,
 } from './defaults';
 export {
   bucketVariables,

@@ -2,7 +2,7 @@ export { startS3Server, S3RVER_CREDENTIALS, localS3ClientConfig } from './lib/s3
 export type { LocalS3ClientConfig, S3Server, S3ServerOptions, S3Request } from './lib/s3-server';
 export { startRecordingServer } from './lib/recording-server';
 export type { CannedResponse, RecordedRequest, RecordingServer, Responder } from './lib/recording-server';
-export { LOCAL_ACCOUNT, LOCAL_REGION, NEXT_OUTCOME_PATH, startLocalCodePipeline } from './lib/local-codepipeline';
+export { LOCAL_ACCOUNT, LOCAL_REGION, NEXT_OUTCOME_PATH, REFUSE_STARTS_PATH, startLocalCodePipeline } from './lib/local-codepipeline';
 export type {
   LocalCodePipeline,
   LocalCodePipelineOptions,

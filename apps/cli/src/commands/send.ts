@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { checkRunNameOf } from '@monorepo-triggers/github-feedback';
 import { githubPullRequestSchema, githubPushSchema, toCompactPullRequestEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NEXT_OUTCOME_PATH } from '@monorepo-triggers/local-aws';
+import { DELIVER_PATH, NEXT_OUTCOME_PATH, REFUSE_STARTS_PATH, type MissedDelivery } from '@monorepo-triggers/local-aws';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { EVAL_FUNCTION_NAME } from '../lib/eval-lambda';
 import { readLocalStack, type LocalStackInfo } from '../lib/local-state';
 import { openRecords } from '../lib/record-source';
 import { outcomeLine, pushLine } from './why';
@@ -16,7 +18,12 @@ import { openOnLocalGithub, pullRequestPayload } from '../lib/pull-request-paylo
 export const SEND_HELP: CommandHelp = {
   summary: 'sign a payload and POST it to a webhook, as GitHub does',
   description: `Signs FILE (the raw bytes, as GitHub does) with X-Hub-Signature-256 and POSTs it to a webhook with
-GitHub's headers. By default it goes to the running local stack, signed with its secret.
+GitHub's headers. By default it goes to the running local stack: its stand-in GitHub delivers it,
+signed with the stack's secret, and keeps it in its delivery log with the webhook's answer, as GitHub
+does (what \`triggers reconcile\` reads); --missed down or --missed throttled logs it as a delivery
+the webhook never got instead (no answer, or the Function URL's 429). --url POSTs it straight to
+another webhook, signed with WEBHOOK_SECRET or --secret-file. --fail-start makes eval fail on it
+until it lands in eval's dead-letter queue (\`triggers redrive\`).
 --pr BASE...HEAD sends a pull request instead, from HEAD into BASE of the clone in --cwd (--base
 names the branch it targets when BASE is not that branch; --number, --action, --draft say which and how): the payload is built from the clone's commits, and the local
 stack's stand-in GitHub serves the pull request's files from the clone, as GitHub would to eval.
@@ -28,7 +35,7 @@ the check run (the stack's stand-in GitHub records them); --no-wait prints the w
     'triggers send examples/pushes/shared-lib-change.json --fail billing-service',
     'triggers send --pr HEAD~1...HEAD --base main --repo acme/platform',
   ],
-  footer: 'Exit status: 0 when the webhook answered 2xx, 1 otherwise.',
+  footer: 'Exit status: 0 when the webhook answered 2xx (or, with --missed, the delivery was logged as missed), 1 otherwise.',
 };
 
 export interface SendOptions {
@@ -46,6 +53,10 @@ export interface SendOptions {
   event?: string;
   delivery?: string;
   fail?: string[];
+  /** Pipelines whose next starts the local CodePipeline refuses, so eval fails and the event lands in its dead-letter queue. */
+  'fail-start'?: string[];
+  /** Through the stand-in GitHub: log the delivery as one the webhook never got (down, or throttled). */
+  missed?: MissedDelivery;
   /** false: print the webhook's answer only. */
   wait?: boolean;
 }
@@ -55,17 +66,11 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   const local = readLocalStack();
   const url = options.url ?? local?.webhookUrl;
   if (!url) throw new UserError('no local stack is running: start it with `npm start`, or pass --url');
-  const secretFile = options['secret-file'] ?? (process.env['WEBHOOK_SECRET'] ? undefined : local?.secretFile);
-  let secret = process.env['WEBHOOK_SECRET'];
-  if (options['secret-file'] || !secret) {
-    if (!secretFile) throw new UserError('no secret: set WEBHOOK_SECRET or pass --secret-file FILE');
-    try {
-      secret = readFileSync(secretFile, 'utf8').trim();
-    } catch (error) {
-      throw new UserError(`cannot read the secret file ${secretFile}: ${(error as Error).message}`);
-    }
-  }
-  if (!secret) throw new UserError(`the secret file ${secretFile} is empty`);
+  // To the local stack, GitHub's stand-in delivers (signed with the stack's secret) and keeps the
+  // delivery in its log, as GitHub does: what `triggers reconcile` reads.
+  const github = !options.url ? local?.githubUrl : undefined;
+  if (options.missed && !github)
+    throw new UserError("--missed needs the local stack's stand-in GitHub (npm start, without --aws or GITHUB_TOKEN)", 2);
   let body: Buffer;
   let event = options.event ?? 'push';
   if (options.pr) {
@@ -92,28 +97,153 @@ export async function runSend(file: string | undefined, options: SendOptions): P
     body = readFileSync(file as string);
   }
   const delivery = options.delivery ?? randomUUID();
-  if (options.fail?.length) await planFailures(options.fail, eventOf(body, event)?.commit, options.url ? undefined : local);
+  const target = options.url ? undefined : local;
+  if (options.fail?.length) await planFailures(options.fail, eventOf(body, event)?.commit, target);
+  if (options['fail-start']?.length) await refuseStarts(options['fail-start'], target);
+  const answer = github
+    ? await deliverThroughGithub(github, { event, body, delivery, ...(options.missed ? { missed: options.missed } : {}) })
+    : await postSigned(url, { event, body, delivery, secret: webhookSecret(options, local) });
+  const ok = answer.status >= 200 && answer.status < 300;
+  const status = answer.status === 0 ? 'no answer' : String(answer.status);
+  out(`${ok ? paint('green', status) : paint('red', status)}${answer.text ? ` ${answer.text}` : ''} (delivery ${delivery})`);
+  if (!ok && github)
+    out(
+      paint(
+        'yellow',
+        `GitHub logged the delivery as failed (${answer.githubStatus ?? status}): \`triggers reconcile\` finds and recovers it`,
+      ),
+    );
+  const queued = options['fail-start']?.length && target ? await deadLetterCount(target) : undefined;
+  // To the local stack: show what the push did, as `triggers why` and GitHub would.
+  const sent = eventOf(body, event);
+  if (ok && local && !options.url && options.wait !== false && sent && !/"ignored":true/.test(answer.text)) {
+    // The delivery was accepted: what follows only informs, and never changes the exit status.
+    await showOutcome(sent, delivery, local).catch((error: Error) => out(paint('yellow', `could not show the outcome: ${error.message}`)));
+  }
+  if (ok && queued !== undefined && target) await waitForDeadLetter(target, queued);
+  // --missed asked for a delivery the webhook never got: logging it so is what was asked.
+  return ok || (options.missed && github) ? 0 : 1;
+}
+
+/** The dead letters in the local eval's queue now. */
+async function deadLetterCount(local: LocalStackInfo): Promise<number | undefined> {
+  const queue = local.deadLetterQueues?.[EVAL_FUNCTION_NAME];
+  if (!queue || !local.sqsUrl) return undefined;
+  const sqs = new SQSClient({
+    endpoint: local.sqsUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queue,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** With --fail-start: waits until Lambda gave up on the event (its two retries) and it is in eval's dead-letter queue. */
+async function waitForDeadLetter(local: LocalStackInfo, before: number): Promise<void> {
+  for (let poll = 0; poll < STATUS_POLLS; poll++) {
+    if (((await deadLetterCount(local)) ?? 0) > before) {
+      out(
+        paint(
+          'yellow',
+          "eval failed three times (Lambda's two retries): the push is in eval's dead-letter queue; `triggers redrive` replays it",
+        ),
+      );
+      return;
+    }
+    await sleep(RECORD_POLL_MS);
+  }
+  out(paint('yellow', "eval is still retrying; once it gives up, the push is in eval's dead-letter queue (`triggers redrive`)"));
+}
+
+/** What the webhook answered, or (through GitHub's stand-in) what GitHub logged: 0 when GitHub got no answer. */
+interface WebhookAnswer {
+  status: number;
+  text: string;
+  /** GitHub's words for a failed delivery (`failed to connect to host`, `Invalid HTTP Response: 429`). */
+  githubStatus?: string;
+}
+
+/** The webhook secret for a direct POST: --secret-file, WEBHOOK_SECRET, or the local stack's. */
+function webhookSecret(options: SendOptions, local: LocalStackInfo | undefined): string {
+  const secretFile = options['secret-file'] ?? (process.env['WEBHOOK_SECRET'] ? undefined : local?.secretFile);
+  let secret = process.env['WEBHOOK_SECRET'];
+  if (options['secret-file'] || !secret) {
+    if (!secretFile) throw new UserError('no secret: set WEBHOOK_SECRET or pass --secret-file FILE');
+    try {
+      secret = readFileSync(secretFile, 'utf8').trim();
+    } catch (error) {
+      throw new UserError(`cannot read the secret file ${secretFile}: ${(error as Error).message}`);
+    }
+  }
+  if (!secret) throw new UserError(`the secret file ${secretFile} is empty`);
+  return secret;
+}
+
+/** POSTs the payload signed, with GitHub's headers, straight to a webhook. */
+async function postSigned(
+  url: string,
+  delivery: { event: string; body: Buffer; delivery: string; secret: string },
+): Promise<WebhookAnswer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': delivery,
-      'x-hub-signature-256': sign(secret, body),
+      'x-github-event': delivery.event,
+      'x-github-delivery': delivery.delivery,
+      'x-hub-signature-256': sign(delivery.secret, delivery.body),
       'user-agent': 'GitHub-Hookshot/triggers-cli',
     },
-    body,
+    body: delivery.body,
   });
-  const text = await response.text();
-  const ok = response.status >= 200 && response.status < 300;
-  out(`${ok ? paint('green', String(response.status)) : paint('red', String(response.status))} ${text} (delivery ${delivery})`);
-  // To the local stack: show what the push did, as `triggers why` and GitHub would.
-  const sent = eventOf(body, event);
-  if (ok && local && !options.url && options.wait !== false && sent && !/"ignored":true/.test(text)) {
-    // The delivery was accepted: what follows only informs, and never changes the exit status.
-    await showOutcome(sent, delivery, local).catch((error: Error) => out(paint('yellow', `could not show the outcome: ${error.message}`)));
+  return { status: response.status, text: await response.text() };
+}
+
+/** Has the local stack's stand-in GitHub deliver the payload (or log it as missed) and says what it logged. */
+async function deliverThroughGithub(
+  githubUrl: string,
+  delivery: { event: string; body: Buffer; delivery: string; missed?: MissedDelivery },
+): Promise<WebhookAnswer> {
+  const response = await fetch(`${githubUrl}${DELIVER_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      event: delivery.event,
+      payload: delivery.body.toString('utf8'),
+      guid: delivery.delivery,
+      ...(delivery.missed ? { missed: delivery.missed } : {}),
+    }),
+  });
+  const answer = (await response.json()) as { message?: string; status?: string; status_code?: number; response?: { payload?: string } };
+  if (!response.ok) throw new UserError(`the stand-in GitHub did not deliver it: ${answer.message ?? response.status}`);
+  return {
+    status: answer.status_code ?? 0,
+    text: answer.response?.payload ?? '',
+    ...(answer.status ? { githubStatus: answer.status } : {}),
+  };
+}
+
+/** Tells the local CodePipeline to refuse the next starts of each pipeline (its concurrent-executions limit). */
+async function refuseStarts(pipelines: string[], local: LocalStackInfo | undefined): Promise<void> {
+  if (!local?.codepipelineUrl)
+    throw new UserError('--fail-start needs the local stack (npm start) with its local CodePipeline (not --aws)', 2);
+  for (const pipelineName of pipelines) {
+    const answer = await fetch(`${local.codepipelineUrl}${REFUSE_STARTS_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pipelineName }),
+    });
+    if (!answer.ok)
+      throw new UserError(`the local CodePipeline refused --fail-start ${pipelineName}: ${answer.status} ${await answer.text()}`);
   }
-  return ok ? 0 : 1;
 }
 
 /** The repository and the commit a push or pull request payload builds, if it is one that can start a pipeline. */

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { localS3ClientConfig, startS3Server } from '@monorepo-triggers/local-aws';
+import { localS3ClientConfig, startConditionalS3Proxy, startS3Server } from '@monorepo-triggers/local-aws';
 import { join } from 'node:path';
 import { UserError } from './output';
 import { awsS3Client } from './s3-clients';
@@ -37,11 +37,17 @@ export async function startConfigBucket(options: { aws: boolean; dataDir: string
     };
   }
   const s3 = await startS3Server({ directory: join(options.dataDir, 's3'), buckets: [LOCAL_BUCKET], recordRequests: false });
+  // In front of it, S3's conditional writes (If-None-Match, If-Match), which s3rver ignores: the
+  // snapshots and the recovery ledger count on them, as cfresource does in AWS.
+  const proxy = await startConditionalS3Proxy(s3.endpoint);
   return {
     bucket: LOCAL_BUCKET,
-    s3Endpoint: s3.endpoint,
-    createClient: () => createS3Client(localS3ClientConfig(s3.endpoint)),
-    env: s3.env,
-    stop: () => s3.stop(),
+    s3Endpoint: proxy.endpoint,
+    createClient: () => createS3Client(localS3ClientConfig(proxy.endpoint)),
+    env: { ...s3.env, AWS_ENDPOINT_URL_S3: proxy.endpoint },
+    stop: async () => {
+      await proxy.stop();
+      await s3.stop();
+    },
   };
 }

@@ -1,6 +1,7 @@
-import { startLocalLambda, type LocalLambda } from '@monorepo-triggers/local-aws';
+import { DEPLOYED_NAMES } from '@monorepo-triggers/lambda-runtime';
+import { startLocalLambda, type InvocationRecord, type LocalLambda } from '@monorepo-triggers/local-aws';
 
-export const EVAL_FUNCTION_NAME = 'monorepo-triggers-eval';
+export const EVAL_FUNCTION_NAME = DEPLOYED_NAMES.functions.eval;
 
 /** The eval bundle's handler, as Lambda calls it. */
 export type EvalHandler = (event: unknown, context: { invokedFunctionArn: string }) => Promise<unknown>;
@@ -10,6 +11,8 @@ export interface EvalLambdaOptions {
   print: (line: string) => void;
   /** Lambda's asynchronous retry delays (shortened locally). */
   retryDelaysMs?: number[];
+  /** Where an invocation that failed its last retry goes (the eval stack's dead-letter queue). */
+  onFailure?: (record: InvocationRecord) => void;
 }
 
 /**
@@ -26,6 +29,7 @@ export function startEvalLambda(handler: EvalHandler, options: EvalLambdaOptions
     // The eval stack's reserved concurrency (monorepo-triggers:evalReservedConcurrency).
     concurrency: 10,
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+    ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     onResult: ({ attempt, ok, error }) => {
       if (!ok) options.print(`eval failed (attempt ${attempt} of 3): ${error}`);
     },

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { startConfigBucket } from './config-bucket';
 import { EVAL_FUNCTION_NAME, startEvalLambda, type EvalHandler } from './eval-lambda';
 import { startLocalGithubApp } from './github-app';
-import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalLambda } from '@monorepo-triggers/local-aws';
+import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalSqs, type LocalLambda } from '@monorepo-triggers/local-aws';
+import { RECONCILE_FUNCTION_NAME, startReconcileLambda, type ReconcileHandler } from './reconcile-lambda';
 import { startLocalPipelines } from './local-pipelines';
 import { lockDataDir, stackInfoFile, type LocalStackInfo } from './local-state';
 import { UserError } from './output';
 import { seedExampleConfigs } from './seed-configs';
 import { ensurePortFree, serveWebhook, type WebhookHandler } from './serve-webhook';
-import { startStatusesLambda, type StatusesHandler } from './statuses-lambda';
+import { startStatusesLambda, STATUSES_FUNCTION_NAME, type StatusesHandler } from './statuses-lambda';
 
 export { LOCAL_BUCKET } from './config-bucket';
 export { EVAL_FUNCTION_NAME } from './eval-lambda';
@@ -53,18 +54,24 @@ function webhookSecret(dataDir: string): { secret: string; file: string } {
 }
 
 /** The bundles that go to Lambda, as built under dist/. */
-function lambdaBundles(root: string): { webhook: string; eval: string; statuses: string } {
+function lambdaBundles(root: string): { webhook: string; eval: string; statuses: string; reconcile: string } {
   const bundles = {
     webhook: join(root, 'dist/apps/webhook/main.js'),
     eval: join(root, 'dist/apps/eval/main.js'),
     statuses: join(root, 'dist/apps/statuses/main.js'),
+    reconcile: join(root, 'dist/apps/reconcile/main.js'),
   };
   for (const bundle of Object.values(bundles)) {
     if (!existsSync(bundle))
-      throw new UserError(`missing ${bundle}: build it with \`npx nx run-many -t build -p webhook eval statuses\` (npm start does)`);
+      throw new UserError(
+        `missing ${bundle}: build it with \`npx nx run-many -t build -p webhook eval statuses reconcile\` (npm start does)`,
+      );
   }
   return bundles;
 }
+
+/** The dead-letter queues of eval and statuses, as their stacks make them (on-failure destinations). */
+export const DEAD_LETTER_QUEUES = { eval: 'monorepo-triggers-eval-dead-letters', statuses: 'monorepo-triggers-statuses-dead-letters' };
 
 /**
  * eval's role as the eval stack names it (infra/src/names.ts) in the local region: the local
@@ -116,6 +123,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const openStore = () => new S3ConfigStore({ client: s3.createClient(), bucket: s3.bucket, prefix });
     // A stand-in GitHub with an App, unless the user brings a token for the real one.
     const github = options.aws || process.env['GITHUB_TOKEN'] ? undefined : stopLater(await startLocalGithubApp());
+    // Where eval and statuses send what fails its last retry, as their stacks' on-failure destinations.
+    const sqs = options.aws ? undefined : stopLater(await startLocalSqs());
+    const deadLetters = (name: keyof typeof DEAD_LETTER_QUEUES) =>
+      sqs ? { onFailure: (record: object) => void sqs.send(DEAD_LETTER_QUEUES[name], JSON.stringify(record)) } : {};
+    for (const queue of Object.values(DEAD_LETTER_QUEUES)) sqs?.queueUrl(queue);
     // The statuses function, once loaded, gets every execution state change (as from EventBridge);
     // only with the stand-in GitHub: local executions are not real builds of real commits.
     let statusesLambda: LocalLambda | undefined;
@@ -141,14 +153,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CONFIG_BUCKET: s3.bucket,
       CONFIG_PREFIX: prefix,
       EVAL_PRINCIPAL_PREFIX: EVAL_ROLE_PREFIX,
+      // The reconcile function reads the stand-in App's own webhook deliveries.
+      RECONCILE_HOOKS: 'app',
     });
-    const evalLambda = stopLater(await startEvalLambda(loadHandler<EvalHandler>(bundles.eval), options));
-    if (github) statusesLambda = stopLater(await startStatusesLambda(loadHandler<StatusesHandler>(bundles.statuses), options));
+    const evalLambda = stopLater(await startEvalLambda(loadHandler<EvalHandler>(bundles.eval), { ...options, ...deadLetters('eval') }));
+    if (github)
+      statusesLambda = stopLater(
+        await startStatusesLambda(loadHandler<StatusesHandler>(bundles.statuses), { ...options, ...deadLetters('statuses') }),
+      );
     process.env['AWS_ENDPOINT_URL_LAMBDA'] = evalLambda.endpoint;
     const webhookHandler = loadHandler<WebhookHandler>(bundles.webhook);
+    const reconcileLambda = github ? stopLater(await startReconcileLambda(loadHandler<ReconcileHandler>(bundles.reconcile))) : undefined;
 
     const { seeded, configCount } = await seedExampleConfigs(openStore(), { dir: join(root, 'examples/configs'), seed: !options.aws });
     const server = stopLater(await serveWebhook(webhookHandler, options.port));
+    // The stand-in GitHub delivers to this webhook, signed with its secret (`triggers send`, redeliveries).
+    github?.github.hooks.setTarget({ url: server.url, secret });
 
     const info: LocalStackInfo = {
       pid: process.pid,
@@ -160,6 +180,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       secretFile,
       ...(github ? { githubUrl: github.github.endpoint } : {}),
       ...(codepipeline ? { codepipelineUrl: codepipeline.endpoint } : {}),
+      lambdas: {
+        [EVAL_FUNCTION_NAME]: evalLambda.endpoint,
+        ...(statusesLambda ? { [STATUSES_FUNCTION_NAME]: statusesLambda.endpoint } : {}),
+        ...(reconcileLambda ? { [RECONCILE_FUNCTION_NAME]: reconcileLambda.endpoint } : {}),
+      },
+      ...(sqs
+        ? {
+            sqsUrl: sqs.endpoint,
+            deadLetterQueues: {
+              [EVAL_FUNCTION_NAME]: sqs.queueUrl(DEAD_LETTER_QUEUES.eval),
+              ...(statusesLambda ? { [STATUSES_FUNCTION_NAME]: sqs.queueUrl(DEAD_LETTER_QUEUES.statuses) } : {}),
+            },
+          }
+        : {}),
     };
     writeFileSync(stackInfoFile(dataDir), JSON.stringify(info, null, 2));
     const idle = async () => {

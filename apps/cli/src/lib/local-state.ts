@@ -21,6 +21,11 @@ export interface LocalStackInfo {
   githubUrl?: string;
   /** The local CodePipeline (not with --aws): `send --fail` tells it how an execution ends. */
   codepipelineUrl?: string;
+  /** Each local function's Invoke endpoint (AWS_ENDPOINT_URL_LAMBDA), by function name. */
+  lambdas?: Record<string, string>;
+  /** The local SQS (not with --aws), and each function's dead-letter queue URL by function name (`triggers redrive`). */
+  sqsUrl?: string;
+  deadLetterQueues?: Record<string, string>;
 }
 
 export function stackInfoFile(dir = localDir()): string {

@@ -1,6 +1,7 @@
-import { startLocalLambda, type LocalLambda } from '@monorepo-triggers/local-aws';
+import { DEPLOYED_NAMES } from '@monorepo-triggers/lambda-runtime';
+import { startLocalLambda, type InvocationRecord, type LocalLambda } from '@monorepo-triggers/local-aws';
 
-export const STATUSES_FUNCTION_NAME = 'monorepo-triggers-statuses';
+export const STATUSES_FUNCTION_NAME = DEPLOYED_NAMES.functions.statuses;
 
 /** The statuses bundle's handler, as Lambda calls it. */
 export type StatusesHandler = (event: unknown) => Promise<unknown>;
@@ -11,7 +12,7 @@ export type StatusesHandler = (event: unknown) => Promise<unknown>;
  */
 export function startStatusesLambda(
   handler: StatusesHandler,
-  options: { print: (line: string) => void; retryDelaysMs?: number[] },
+  options: { print: (line: string) => void; retryDelaysMs?: number[]; onFailure?: (record: InvocationRecord) => void },
 ): Promise<LocalLambda> {
   return startLocalLambda({
     functionName: STATUSES_FUNCTION_NAME,
@@ -19,6 +20,7 @@ export function startStatusesLambda(
     // The statuses stack's reserved concurrency (monorepo-triggers:statusesReservedConcurrency).
     concurrency: 5,
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+    ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     onResult: ({ attempt, ok, error }) => {
       if (!ok) options.print(`statuses failed (attempt ${attempt} of 3): ${error}`);
     },

@@ -52,6 +52,13 @@ export interface PipelineStateEvent {
  */
 export const NEXT_OUTCOME_PATH = '/_local/next-outcome';
 
+/**
+ * Not CodePipeline's: where a local tool (`triggers send --fail-start`) makes the next starts of a
+ * pipeline fail, as `{ "pipelineName", "times"? }`: refused as CodePipeline refuses a pipeline at its
+ * concurrent-executions limit (an error the SDK does not retry), by default 3 times (Lambda's tries).
+ */
+export const REFUSE_STARTS_PATH = '/_local/refuse-starts';
+
 /** The region and account the local CodePipeline's pipelines live in. */
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -264,6 +271,17 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
       )
         return { status: 400, body: { message: `expected {"pipelineName", "status": ${Object.keys(STATE_OF).join('|')}, "commit"?}` } };
       plan(pipelineName, status as LocalExecutionStatus, commit as string | undefined);
+      return { status: 204 };
+    }
+    if (request.method === 'POST' && request.path === REFUSE_STARTS_PATH) {
+      const { pipelineName, times } = (request.json ?? {}) as { pipelineName?: unknown; times?: unknown };
+      if (typeof pipelineName !== 'string' || (times !== undefined && (typeof times !== 'number' || times < 1)))
+        return { status: 400, body: { message: 'expected {"pipelineName", "times"?: a positive number}' } };
+      failures.set(`StartPipelineExecution ${pipelineName}`, {
+        status: 400,
+        type: 'ConcurrentPipelineExecutionsLimitExceededException',
+        times: typeof times === 'number' ? times : 3,
+      });
       return { status: 204 };
     }
     if (target === 'CodePipeline_20150709.GetPipelineExecution') {
