@@ -184,6 +184,12 @@ export interface LocalPullRequest {
  */
 export const OPEN_PULL_REQUEST_PATH = '/_local/pulls';
 
+/**
+ * Not GitHub's: where a local tool or test makes the stand-in fail (as during an outage or a rate
+ * limit) as `{ "status", "path"? (a regular expression), "method"? }`, until a DELETE of the same path.
+ */
+export const FAIL_PATH = '/_local/fail';
+
 /** A check run the stand-in holds. */
 export interface CheckRun {
   id: number;
@@ -415,6 +421,20 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
   const hooks = new LocalHookDeliveries(options.now);
   if (options.webhook) hooks.setTarget(options.webhook);
   const server = await startRecordingServer(async (request: RecordedRequest) => {
+    if (request.path === FAIL_PATH) {
+      if (request.method === 'DELETE') failure = undefined;
+      else {
+        const { status, path, method } = (request.json ?? {}) as { status?: unknown; path?: unknown; method?: unknown };
+        if (typeof status !== 'number')
+          return { status: 400, body: { message: 'expected {"status", "path"? (a regular expression), "method"?}' } };
+        failure = {
+          answer: { status, body: { message: `the stand-in GitHub fails on purpose (${status})` } },
+          ...(typeof path === 'string' ? { path: new RegExp(path) } : {}),
+          ...(typeof method === 'string' ? { method } : {}),
+        };
+      }
+      return { status: 204 };
+    }
     if (failure && (!failure.method || failure.method === request.method) && (!failure.path || failure.path.test(request.path)))
       return failure.answer;
     const url = new URL(request.path, 'http://local');

@@ -89,3 +89,63 @@ describe("startLocalLambda and serveLambdaOverHttp keep Lambda's payload quotas,
     }
   });
 });
+
+describe("startLocalLambda: Lambda's on-failure destination", () => {
+  it('sends the invocation record (the event in requestPayload, the error) once the last retry failed, and only then', async () => {
+    const records: unknown[] = [];
+    let calls = 0;
+    const lambda = await startLocalLambda({
+      functionName: 'eval',
+      retryDelaysMs: [0, 0],
+      handler: async (payload) => {
+        calls++;
+        if ((payload as { fail?: boolean }).fail) throw new TypeError('could not start');
+      },
+      onFailure: (record) => void records.push(record),
+    });
+    try {
+      await lambda.invokeAsync({ fail: false });
+      expect(records).toEqual([]);
+      await lambda.invokeAsync({ fail: true });
+      // The first invocation and Lambda's two retries, then the record, as Lambda documents it.
+      expect(calls).toBe(4);
+      expect(records).toEqual([
+        {
+          version: '1.0',
+          timestamp: expect.any(String),
+          requestContext: {
+            requestId: expect.any(String),
+            functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:eval:$LATEST',
+            condition: 'RetriesExhausted',
+            approximateInvokeCount: 3,
+          },
+          requestPayload: { fail: true },
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          responsePayload: { errorMessage: 'could not start', errorType: 'TypeError' },
+        },
+      ]);
+    } finally {
+      await lambda.stop();
+    }
+  });
+});
+
+describe('serveLambdaOverHttp: reserved concurrency', () => {
+  it('answers 429 as a Function URL does for a function whose reserved concurrency is used up (0: every request)', async () => {
+    let handled = 0;
+    const url = await serveLambdaOverHttp(async () => {
+      handled++;
+      return { statusCode: 202, body: '{}' };
+    }, 0);
+    try {
+      url.setReservedConcurrency(0);
+      const throttled = await fetch(url.url, { method: 'POST', body: '{}' });
+      expect([throttled.status, await throttled.json(), handled]).toEqual([429, { Message: 'Rate Exceeded.' }, 0]);
+      url.setReservedConcurrency(undefined);
+      expect((await fetch(url.url, { method: 'POST', body: '{}' })).status).toBe(202);
+      expect(handled).toBe(1);
+    } finally {
+      await url.stop();
+    }
+  });
+});

@@ -40,11 +40,21 @@ export interface LocalSqs {
 
 const ACCOUNT = '000000000000';
 
-/** An SQS error in the JSON protocol's shape, with the query-compatible code the SDK maps to its exceptions. */
+/**
+ * An SQS error in the JSON protocol's shape: its type, and the query-compatible code SQS sends beside
+ * it (which the SDK names the error by), as SQS answers them.
+ */
+const QUERY_CODES: Record<string, string> = {
+  QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
+  ReceiptHandleIsInvalid: 'ReceiptHandleIsInvalid',
+  MessageNotInflight: 'AWS.SimpleQueueService.MessageNotInflight',
+  InvalidParameterValue: 'InvalidParameterValue',
+  UnsupportedOperation: 'AWS.SimpleQueueService.UnsupportedOperation',
+};
 function sqsError(status: number, type: string, message: string): CannedResponse {
   return {
     status,
-    headers: { 'x-amzn-query-error': `AWS.SimpleQueueService.${type};Sender`, 'content-type': 'application/x-amz-json-1.0' },
+    headers: { 'x-amzn-query-error': `${QUERY_CODES[type] ?? type};Sender`, 'content-type': 'application/x-amz-json-1.0' },
     body: { __type: `com.amazonaws.sqs#${type}`, message },
   };
 }
@@ -86,12 +96,12 @@ export async function startLocalSqs(options: { now?: () => number; port?: number
     const ok = (body: object): CannedResponse => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body });
     if (operation === 'GetQueueUrl') {
       const name = String(input['QueueName'] ?? '');
-      if (!queues.has(name)) return sqsError(400, 'NonExistentQueue', 'The specified queue does not exist.');
+      if (!queues.has(name)) return sqsError(400, 'QueueDoesNotExist', 'The specified queue does not exist.');
       return ok({ QueueUrl: `${endpoint}/${ACCOUNT}/${name}` });
     }
     const name = nameOf(input['QueueUrl']);
     const queue = name === undefined ? undefined : queues.get(name);
-    if (name === undefined || !queue) return sqsError(400, 'NonExistentQueue', 'The specified queue does not exist.');
+    if (name === undefined || !queue) return sqsError(400, 'QueueDoesNotExist', 'The specified queue does not exist.');
     switch (operation) {
       case 'SendMessage': {
         const body = String(input['MessageBody'] ?? '');
