@@ -3,6 +3,7 @@ import { cdkContext } from './cdk-context';
 import { NAMES, type Deployable } from './names';
 import { CfResourceStack } from './stacks/cfresource-stack';
 import { EvalStack } from './stacks/eval-stack';
+import { ReconcileStack } from './stacks/reconcile-stack';
 import { SharedStack } from './stacks/shared-stack';
 import { StatusesStack } from './stacks/statuses-stack';
 import { WebhookStack } from './stacks/webhook-stack';
@@ -20,6 +21,10 @@ export interface InfraOptions {
   statusesReservedConcurrency?: number | null;
   /** eval's memory in MB (default 512; its CPU share grows with it): more for repositories of tens of thousands of configs. */
   evalMemorySize?: number;
+  /** The webhooks reconcile reads: `app` and/or `org:ORG:HOOK_ID` (default: `app` with a GitHub App, else none). */
+  reconcileHooks?: string[];
+  /** Minutes between reconcile passes (default 5). */
+  reconcileEveryMinutes?: number;
 }
 
 /** The deployment's settings: keys of cdk.json's context, so they are committed and every deploy sees them. */
@@ -30,6 +35,8 @@ export const SETTING_KEYS = {
   evalMemorySize: 'monorepo-triggers:evalMemorySize',
   githubTokenSecretName: 'monorepo-triggers:githubTokenSecretName',
   githubAppSecretName: 'monorepo-triggers:githubAppSecretName',
+  reconcileHooks: 'monorepo-triggers:reconcileHooks',
+  reconcileEveryMinutes: 'monorepo-triggers:reconcileEveryMinutes',
 } as const;
 
 /** A secret-name setting: a name, or "" / absent for none. */
@@ -54,6 +61,29 @@ function memorySize(key: string, value: unknown): number {
   return value;
 }
 
+/**
+ * The webhooks reconcile reads: a list of `app` / `org:ORG:HOOK_ID` (the function checks each name);
+ * by default the GitHub App's own webhook when there is an App, else none. `app` needs the App.
+ */
+function reconcileHooks(value: unknown, app: string | undefined): string[] {
+  const key = SETTING_KEYS.reconcileHooks;
+  if (value === undefined) return app ? ['app'] : [];
+  if (!Array.isArray(value) || value.some((hook) => typeof hook !== 'string' || hook === ''))
+    throw new Error(`cdk.json context ${key} must be a list such as ["app"] or ["org:ORG:HOOK_ID"]; got ${JSON.stringify(value)}`);
+  if (value.includes('app') && !app)
+    throw new Error(
+      `cdk.json context ${key} names app, the GitHub App's own webhook, which only the App can read: set ${SETTING_KEYS.githubAppSecretName}`,
+    );
+  return value as string[];
+}
+
+/** Minutes between reconcile passes: a whole number from 1 to 60 (GitHub keeps deliveries 3 days; an hour is far inside that). */
+function everyMinutes(key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 60)
+    throw new Error(`cdk.json context ${key} must be a whole number of minutes from 1 to 60; got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** The settings of a cdk.json context (see docs/deploy.md and docs/security.md); a bad value names its key. */
 export function infraSettings(context: Record<string, unknown>): Omit<InfraOptions, 'outdir' | 'env'> {
   const token = secretName(SETTING_KEYS.githubTokenSecretName, context[SETTING_KEYS.githubTokenSecretName]);
@@ -71,6 +101,8 @@ export function infraSettings(context: Record<string, unknown>): Omit<InfraOptio
       context[SETTING_KEYS.statusesReservedConcurrency] ?? 5,
     ),
     evalMemorySize: memorySize(SETTING_KEYS.evalMemorySize, context[SETTING_KEYS.evalMemorySize] ?? 512),
+    reconcileHooks: reconcileHooks(context[SETTING_KEYS.reconcileHooks], app),
+    reconcileEveryMinutes: everyMinutes(SETTING_KEYS.reconcileEveryMinutes, context[SETTING_KEYS.reconcileEveryMinutes] ?? 5),
     ...(token ? { githubTokenSecretName: token } : {}),
     ...(app ? { githubAppSecretName: app } : {}),
   };
@@ -103,6 +135,13 @@ const STACKS: Record<Deployable, StackFactory> = {
       ...githubCredential(options),
       reservedConcurrency: options.statusesReservedConcurrency ?? null,
     }),
+  reconcile: (app, options) =>
+    new ReconcileStack(app, NAMES.reconcileStack, {
+      env: options.env,
+      ...githubCredential(options),
+      hooks: options.reconcileHooks ?? [],
+      everyMinutes: options.reconcileEveryMinutes ?? 5,
+    }),
 };
 
 /**
@@ -124,6 +163,7 @@ export function buildApp(given: InfraOptions = {}) {
     webhook: STACKS.webhook(app, options) as WebhookStack,
     cfresource: STACKS.cfresource(app, options) as CfResourceStack,
     statuses: STACKS.statuses(app, options) as StatusesStack,
+    reconcile: STACKS.reconcile(app, options) as ReconcileStack,
   };
   return { app, stacks };
 }

@@ -37,6 +37,9 @@ export const NAMES = {
   recordsPrefix: DEFAULT_RECORDS_PREFIX,
   snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX,
   recoveryPrefix: DEFAULT_RECOVERY_PREFIX,
+  /** The stack outputs naming the dead-letter queues: Lambda's on-failure records, EventBridge's undelivered events. */
+  deadLetterQueueOutput: DEPLOYED_NAMES.deadLetterQueueOutputs[0],
+  undeliveredEventsOutput: DEPLOYED_NAMES.deadLetterQueueOutputs[1],
 } as const;
 
 /** eval's role in a region (IAM role names are account-wide; one deployment per region). */
@@ -49,6 +52,7 @@ export const STACK_BY_DEPLOYABLE = {
   eval: NAMES.evalStack,
   cfresource: NAMES.cfresourceStack,
   statuses: NAMES.statusesStack,
+  reconcile: NAMES.reconcileStack,
 } as const;
 
 export type Deployable = keyof typeof STACK_BY_DEPLOYABLE;

@@ -32,7 +32,9 @@ export class EvalStack extends Stack {
     const pipelines = pipelineArnPrefix(this);
     const deadLetters = deadLetterQueue(this, 'FailedEvaluations', {
       id: 'DeadLetters',
-      description: 'pushes that eval could not process after all retries: inspect and replay them',
+      description:
+        'pushes and pull requests eval could not process after all retries: `triggers redrive --aws --dry-run` lists them, `triggers redrive --aws` replays them (docs/recovery.md)',
+      output: NAMES.deadLetterQueueOutput,
     });
     // A known role name: the statuses stack recognises the executions eval started by it.
     const role = new Role(this, 'EvalRole', {

@@ -1,4 +1,4 @@
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, Code, Function as LambdaFunction, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -93,10 +93,14 @@ export const pipelineArnPrefix = (scope: Construct) => {
   return `arn:${stack.partition}:codepipeline:${stack.region}:${stack.account}:`;
 };
 
-/** A dead-letter queue (14 days, encrypted, TLS only) and the alarm that fires on its first message. */
-export function deadLetterQueue(scope: Construct, id: string, alarm: { id: string; description: string }): Queue {
+/**
+ * A dead-letter queue (14 days, encrypted, TLS only), the alarm that fires on its first message, and
+ * the stack output that names its URL (`output`), where `triggers redrive --aws` finds it.
+ */
+export function deadLetterQueue(scope: Construct, id: string, alarm: { id: string; description: string; output: string }): Queue {
   const queue = new Queue(scope, id, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
   alarmOnAny(scope, alarm.id, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), alarm.description);
+  new CfnOutput(scope, alarm.output, { value: queue.queueUrl, description: `${id}: replay with triggers redrive --aws` });
   return queue;
 }
 

@@ -26,6 +26,13 @@ export class SharedStack extends Stack {
         },
         { id: 'expire-old-config-versions', prefix: `${NAMES.configPrefix}/`, noncurrentVersionExpiration: Duration.days(90) },
         {
+          // Recovery's ledger matters within GitHub's 3-day retention; a week covers it.
+          id: 'expire-recovery-ledger',
+          prefix: `${NAMES.recoveryPrefix}/`,
+          expiration: Duration.days(7),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
           // `triggers why` answers for the last 90 days of pushes.
           id: 'expire-decision-records',
           prefix: `${NAMES.recordsPrefix}/`,

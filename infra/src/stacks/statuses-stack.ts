@@ -39,12 +39,14 @@ export class StatusesStack extends Stack {
     const deadLetters = deadLetterQueue(this, 'FailedStatuses', {
       id: 'DeadLetters',
       description:
-        "execution state changes whose status could not be posted after all retries: replay each record's requestPayload to the function",
+        'execution state changes whose status could not be posted after all retries: `triggers redrive --aws --function statuses` replays them (docs/recovery.md)',
+      output: NAMES.deadLetterQueueOutput,
     });
     const undelivered = deadLetterQueue(this, 'UndeliveredEvents', {
       id: 'UndeliveredEventAlarm',
       description:
-        'execution state changes EventBridge could not hand to the function (throttled or missing for 2 hours): replay each message body to the function',
+        'execution state changes EventBridge could not hand to the function (throttled or missing for 2 hours): `triggers redrive --aws --function statuses` replays them (docs/recovery.md)',
+      output: NAMES.undeliveredEventsOutput,
     });
     const fn = bundledFunction(this, 'Statuses', 'statuses', {
       functionName: NAMES.statusesFunction,

@@ -45,6 +45,9 @@ export const DEPLOYED_NAMES = {
     statuses: 'MonorepoTriggers-Statuses',
     reconcile: 'MonorepoTriggers-Reconcile',
   },
-  /** The output of the eval and statuses stacks that names their dead-letter queue's URL. */
-  deadLetterQueueOutput: 'DeadLetterQueueUrl',
+  /**
+   * The outputs of the eval and statuses stacks that name their dead-letter queues' URLs: Lambda's
+   * on-failure records, and (statuses) the events EventBridge could not hand over.
+   */
+  deadLetterQueueOutputs: ['DeadLetterQueueUrl', 'UndeliveredEventsQueueUrl'],
 } as const;

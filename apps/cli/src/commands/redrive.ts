@@ -59,23 +59,27 @@ const MAX_MESSAGES = 1000;
 /** How long a received message stays hidden from other readers while it is replayed. */
 const VISIBILITY_SECONDS = 120;
 
-/** Where a function's dead letters are: the local stack's queue, the one --queue-url names, or the stack's output. */
-async function queueOf(key: FunctionKey, options: RedriveOptions): Promise<{ url: string; sqs: SQSClient }> {
-  if (options.queueUrl) return { url: options.queueUrl, sqs: options.aws ? new SQSClient({}) : localSqs() };
+/**
+ * Where a function's dead letters are: the queue --queue-url names, the local stack's, or the queues
+ * its stack names in its outputs (statuses has two: Lambda's failures, and EventBridge's undelivered events).
+ */
+async function queuesOf(key: FunctionKey, options: RedriveOptions): Promise<string[]> {
+  if (options.queueUrl) return [options.queueUrl];
   if (!options.aws) {
     const url = readLocalStack()?.deadLetterQueues?.[DEPLOYED_NAMES.functions[key]];
     if (!url) throw new UserError(`the local stack has no dead-letter queue for ${key} (is it running, without --aws?)`);
-    return { url, sqs: localSqs() };
+    return [url];
   }
   const cloudformation = new CloudFormationClient({});
   try {
     const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: FUNCTIONS[key] }))).Stacks?.[0];
-    const url = stack?.Outputs?.find((o) => o.OutputKey === DEPLOYED_NAMES.deadLetterQueueOutput)?.OutputValue;
-    if (!url)
+    const names: readonly string[] = DEPLOYED_NAMES.deadLetterQueueOutputs;
+    const urls = (stack?.Outputs ?? []).filter((o) => names.includes(o.OutputKey ?? '')).map((o) => o.OutputValue ?? '');
+    if (urls.length === 0)
       throw new UserError(
-        `stack ${FUNCTIONS[key]} has no output ${DEPLOYED_NAMES.deadLetterQueueOutput}: deploy it again, or pass --queue-url`,
+        `stack ${FUNCTIONS[key]} has no output ${names[0]}: deploy it again (its dead-letter queues are named there), or pass --queue-url`,
       );
-    return { url, sqs: new SQSClient({}) };
+    return urls;
   } finally {
     cloudformation.destroy();
   }
@@ -117,51 +121,56 @@ export async function runRedrive(options: RedriveOptions): Promise<number> {
     options.aws || options.queueUrl ? options.functions : options.functions.filter((key) => DEPLOYED_NAMES.functions[key] in queues);
   for (const key of functions) {
     const name = DEPLOYED_NAMES.functions[key];
-    const { url, sqs } = await queueOf(key, options);
-    const lambda = options.dryRun ? undefined : functionClient(name, options.aws, 'redrive');
-    try {
-      for (const message of await receiveAll(sqs, url, options.aws)) {
-        const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
-        const letter = readDeadLetter(message.Body ?? '', attributes);
-        const sent = Number(message.Attributes?.SentTimestamp ?? Date.now());
-        const entry: Listed = {
-          function: key,
-          messageId: message.MessageId ?? '',
-          ageSeconds: Math.max(0, Math.round((Date.now() - sent) / 1000)),
-          error: letter?.error ?? 'not JSON: not a dead letter of ours',
-          ...describeEvent(letter?.payload),
-          outcome: 'listed',
-        };
-        listed.push(entry);
-        const release = () =>
-          sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
-        if (!lambda || !letter) {
-          if (!letter && lambda) Object.assign(entry, { outcome: 'not-replayed', reason: 'not a dead letter of ours: left in the queue' });
-          await release();
-          continue;
-        }
-        try {
-          const answer = await lambda.send(
-            new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(letter.payload)) }),
-          );
-          if (answer.StatusCode !== 202) throw new Error(`Lambda answered ${answer.StatusCode ?? 'nothing'} instead of 202`);
-        } catch (error) {
-          Object.assign(entry, { outcome: 'not-replayed', reason: (error as Error).message });
-          await release();
-          continue;
-        }
-        // Accepted: the function has it (with its retries and dead-letter queue), so the message goes.
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
-        entry.outcome = 'replayed';
-      }
-    } finally {
-      sqs.destroy();
-      lambda?.destroy();
-    }
+    for (const url of await queuesOf(key, options)) await redriveQueue(key, name, url, options, listed);
   }
   if (options.json) out(JSON.stringify({ deadLetters: listed }, null, 2));
   else print(listed, options);
   return listed.some((l) => l.outcome === 'not-replayed') ? 1 : 0;
+}
+
+/** Lists (and, unless dry-running, replays) the dead letters of one queue of function `name`, adding them to `listed`. */
+async function redriveQueue(key: FunctionKey, name: string, url: string, options: RedriveOptions, listed: Listed[]): Promise<void> {
+  const sqs = options.aws ? new SQSClient({}) : localSqs();
+  const lambda = options.dryRun ? undefined : functionClient(name, options.aws, 'redrive');
+  try {
+    for (const message of await receiveAll(sqs, url, options.aws)) {
+      const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
+      const letter = readDeadLetter(message.Body ?? '', attributes);
+      const sent = Number(message.Attributes?.SentTimestamp ?? Date.now());
+      const entry: Listed = {
+        function: key,
+        messageId: message.MessageId ?? '',
+        ageSeconds: Math.max(0, Math.round((Date.now() - sent) / 1000)),
+        error: letter?.error ?? 'not JSON: not a dead letter of ours',
+        ...describeEvent(letter?.payload),
+        outcome: 'listed',
+      };
+      listed.push(entry);
+      const release = () =>
+        sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+      if (!lambda || !letter) {
+        if (!letter && lambda) Object.assign(entry, { outcome: 'not-replayed', reason: 'not a dead letter of ours: left in the queue' });
+        await release();
+        continue;
+      }
+      try {
+        const answer = await lambda.send(
+          new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(letter.payload)) }),
+        );
+        if (answer.StatusCode !== 202) throw new Error(`Lambda answered ${answer.StatusCode ?? 'nothing'} instead of 202`);
+      } catch (error) {
+        Object.assign(entry, { outcome: 'not-replayed', reason: (error as Error).message });
+        await release();
+        continue;
+      }
+      // Accepted: the function has it (with its retries and dead-letter queue), so the message goes.
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+      entry.outcome = 'replayed';
+    }
+  } finally {
+    sqs.destroy();
+    lambda?.destroy();
+  }
 }
 
 function print(listed: Listed[], options: RedriveOptions): void {

@@ -1,8 +1,8 @@
 /**
  * What a dead letter of eval or statuses holds, read from its SQS message: the event that failed and
  * why. Lambda's on-failure destination (what the stacks use) sends an invocation record, with the
- * event in `requestPayload`; a classic dead-letter queue sends the event itself, the error in the
- * message's attributes. Either is understood.
+ * event in `requestPayload`; a classic dead-letter queue, and EventBridge's (the statuses rule's),
+ * send the event itself, the error in the message's attributes. Each is understood.
  */
 export interface DeadLetter {
   /** The event, exactly as the function was invoked with it: what a replay sends again. */
@@ -50,9 +50,12 @@ export function readDeadLetter(body: string, attributes: Record<string, string |
       ...(typeof count === 'number' ? { attempts: count } : {}),
     };
   }
+  // Lambda's classic dead-letter queue names the error ErrorCode/ErrorMessage; EventBridge's, ERROR_CODE/ERROR_MESSAGE.
+  const code = attributes['ErrorCode'] ?? attributes['ERROR_CODE'];
+  const message = attributes['ErrorMessage'] ?? attributes['ERROR_MESSAGE'];
   return {
     payload: parsed,
-    error: [attributes['ErrorCode'], attributes['ErrorMessage']].filter(Boolean).join(': ') || 'unknown (no error attributes)',
+    error: [code, message].filter(Boolean).join(': ') || 'unknown (no error attributes)',
     ...(attributes['RequestID'] ? { requestId: attributes['RequestID'] } : {}),
   };
 }

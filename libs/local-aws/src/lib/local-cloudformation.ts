@@ -15,6 +15,8 @@ export interface LocalStack {
   /** e.g. CREATE_IN_PROGRESS, UPDATE_COMPLETE_CLEANUP_IN_PROGRESS. */
   stackStatus: string;
   resources: LocalStackResource[];
+  /** The stack's outputs, by key (DescribeStacks reports them). */
+  outputs?: Record<string, string>;
 }
 
 export interface LocalCloudFormation {
@@ -39,9 +41,18 @@ const validationError = (message: string) =>
     `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${escape(message)}</Message></Error><RequestId>local</RequestId></ErrorResponse>`,
   );
 
+/** A stack's outputs as DescribeStacks lists them. */
+const outputsOf = (stack: LocalStack) =>
+  stack.outputs
+    ? `<Outputs>${Object.entries(stack.outputs)
+        .map(([key, value]) => `<member>${element('OutputKey', key)}${element('OutputValue', value)}</member>`)
+        .join('')}</Outputs>`
+    : '';
+
 /**
  * A local stand-in for the two CloudFormation read calls cfresource makes to verify its caller,
- * DescribeStackResource and DescribeStacks, in CloudFormation's Query protocol (form-encoded
+ * DescribeStackResource and DescribeStacks (with the stack's outputs, which `triggers redrive --aws`
+ * reads), in CloudFormation's Query protocol (form-encoded
  * requests, XML answers) for the real `@aws-sdk/client-cloudformation` through
  * `AWS_ENDPOINT_URL_CLOUDFORMATION`. Stacks are found by name or by id, as CloudFormation does;
  * unknown stacks and resources get its ValidationError.
@@ -66,7 +77,7 @@ export async function startLocalCloudFormation(initial: LocalStack[] = []): Prom
       if (!stack) return validationError(`Stack with id ${form.get('StackName')} does not exist`);
       return xml(
         200,
-        `<DescribeStacksResponse xmlns="${NS}"><DescribeStacksResult><Stacks><member>${element('StackId', stack.stackId)}${element('StackName', stack.stackName)}${element('CreationTime', '2026-11-25T12:00:00Z')}${element('StackStatus', stack.stackStatus)}</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        `<DescribeStacksResponse xmlns="${NS}"><DescribeStacksResult><Stacks><member>${element('StackId', stack.stackId)}${element('StackName', stack.stackName)}${element('CreationTime', '2026-11-25T12:00:00Z')}${element('StackStatus', stack.stackStatus)}${outputsOf(stack)}</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></DescribeStacksResponse>`,
       );
     }
     return xml(

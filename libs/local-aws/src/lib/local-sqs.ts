@@ -23,6 +23,7 @@ export interface LocalSqsMessage {
   invisibleUntil: number;
   /** The receipt handle of its latest receive: only that one deletes it, as SQS documents. */
   receiptHandle?: string;
+  /** Message attributes, as a sender (EventBridge's dead-letter queue, say) sets them: name → string. */
   attributes: Record<string, string>;
 }
 
@@ -141,8 +142,14 @@ export async function startLocalSqs(options: { now?: () => number; port?: number
               SentTimestamp: String(m.sentTimestamp),
               ApproximateReceiveCount: String(m.receiveCount),
               ApproximateFirstReceiveTimestamp: String(at),
-              ...m.attributes,
             },
+            ...(Object.keys(m.attributes).length > 0
+              ? {
+                  MessageAttributes: Object.fromEntries(
+                    Object.entries(m.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+                  ),
+                }
+              : {}),
           })),
         });
       }
