@@ -20,6 +20,7 @@ const DEPLOYABLES = {
   eval: { app: 'eval', stackFile: 'infra/src/stacks/eval-stack.ts' },
   cfresource: { app: 'cfresource', stackFile: 'infra/src/stacks/cfresource-stack.ts' },
   statuses: { app: 'statuses', stackFile: 'infra/src/stacks/statuses-stack.ts' },
+  reconcile: { app: 'reconcile', stackFile: 'infra/src/stacks/reconcile-stack.ts' },
 };
 
 /** The Nx project that deploys a stack: `npx nx run <deployable>-stack:deploy`. */

@@ -62,12 +62,11 @@ function memorySize(key: string, value: unknown): number {
 }
 
 /**
- * The webhooks reconcile reads: a list of `app` / `org:ORG:HOOK_ID` (the function checks each name);
- * by default the GitHub App's own webhook when there is an App, else none. `app` needs the App.
+ * The webhooks reconcile reads, when set: a list of `app` / `org:ORG:HOOK_ID` (the function checks
+ * each name). `app` needs the App. Unset: the App's own webhook when there is an App, else none.
  */
 function reconcileHooks(value: unknown, app: string | undefined): string[] {
   const key = SETTING_KEYS.reconcileHooks;
-  if (value === undefined) return app ? ['app'] : [];
   if (!Array.isArray(value) || value.some((hook) => typeof hook !== 'string' || hook === ''))
     throw new Error(`cdk.json context ${key} must be a list such as ["app"] or ["org:ORG:HOOK_ID"]; got ${JSON.stringify(value)}`);
   if (value.includes('app') && !app)
@@ -101,7 +100,9 @@ export function infraSettings(context: Record<string, unknown>): Omit<InfraOptio
       context[SETTING_KEYS.statusesReservedConcurrency] ?? 5,
     ),
     evalMemorySize: memorySize(SETTING_KEYS.evalMemorySize, context[SETTING_KEYS.evalMemorySize] ?? 512),
-    reconcileHooks: reconcileHooks(context[SETTING_KEYS.reconcileHooks], app),
+    ...(context[SETTING_KEYS.reconcileHooks] !== undefined
+      ? { reconcileHooks: reconcileHooks(context[SETTING_KEYS.reconcileHooks], app) }
+      : {}),
     reconcileEveryMinutes: everyMinutes(SETTING_KEYS.reconcileEveryMinutes, context[SETTING_KEYS.reconcileEveryMinutes] ?? 5),
     ...(token ? { githubTokenSecretName: token } : {}),
     ...(app ? { githubAppSecretName: app } : {}),
@@ -139,7 +140,8 @@ const STACKS: Record<Deployable, StackFactory> = {
     new ReconcileStack(app, NAMES.reconcileStack, {
       env: options.env,
       ...githubCredential(options),
-      hooks: options.reconcileHooks ?? [],
+      // By default the GitHub App's own webhook, when there is an App to read it with.
+      hooks: options.reconcileHooks ?? (options.githubAppSecretName ? ['app'] : []),
       everyMinutes: options.reconcileEveryMinutes ?? 5,
     }),
 };

@@ -3,8 +3,8 @@
  * made of (the expected values the Nx deploy targets and the dogfood pipelines are checked against).
  * A row names a file that exists; a renamed file fails the tests that use the table.
  */
-export type StackName = 'shared' | 'webhook' | 'eval' | 'cfresource' | 'statuses';
-const FUNCTIONS: StackName[] = ['webhook', 'eval', 'cfresource', 'statuses'];
+export type StackName = 'shared' | 'webhook' | 'eval' | 'cfresource' | 'statuses' | 'reconcile';
+const FUNCTIONS: StackName[] = ['webhook', 'eval', 'cfresource', 'statuses', 'reconcile'];
 const ALL: StackName[] = ['shared', ...FUNCTIONS];
 
 export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] = [
@@ -29,11 +29,15 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
     file: 'libs/s3-config-store/src/lib/config-store.ts',
     stacks: ['eval', 'cfresource', 'statuses'],
   },
-  { why: 'the hand-over, in the webhook and eval', file: 'libs/handover/src/lib/dispatcher.ts', stacks: ['webhook', 'eval'] },
   {
-    why: "GitHub's API (tokens, App auth, rate limits), in eval and statuses",
+    why: "the hand-over, in the webhook, eval and reconcile (which hands GitHub's copy of a delivery to eval)",
+    file: 'libs/handover/src/lib/dispatcher.ts',
+    stacks: ['webhook', 'eval', 'reconcile'],
+  },
+  {
+    why: "GitHub's API (tokens, App auth, rate limits, the webhook delivery log), in eval, statuses and reconcile",
     file: 'libs/github-api/src/lib/github-client.ts',
-    stacks: ['eval', 'statuses'],
+    stacks: ['eval', 'statuses', 'reconcile'],
   },
   {
     why: 'what GitHub shows for a push, in eval and statuses',
@@ -47,11 +51,11 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   },
   { why: 'github-signature, in the webhook only', file: 'libs/github-signature/src/index.ts', stacks: ['webhook'] },
   { why: 'webhook-delivery, in the webhook only', file: 'libs/webhook-delivery/src/lib/handle-delivery.ts', stacks: ['webhook'] },
-  { why: 'push-event, in the webhook and eval', file: 'libs/push-event/src/index.ts', stacks: ['webhook', 'eval'] },
+  { why: 'push-event, in the webhook, eval and reconcile', file: 'libs/push-event/src/index.ts', stacks: ['webhook', 'eval', 'reconcile'] },
   {
-    why: 'runtime-secrets, in the webhook, eval and statuses',
+    why: 'runtime-secrets, in the webhook, eval, statuses and reconcile',
     file: 'libs/runtime-secrets/src/lib/cached-secret.ts',
-    stacks: ['webhook', 'eval', 'statuses'],
+    stacks: ['webhook', 'eval', 'statuses', 'reconcile'],
   },
   {
     why: 'pipeline-access, in eval and cfresource',
@@ -63,9 +67,12 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   { why: 'the cfresource app', file: 'apps/cfresource/src/main.ts', stacks: ['cfresource'] },
   { why: 'the statuses app', file: 'apps/statuses/src/lib/report-execution.ts', stacks: ['statuses'] },
   { why: "the statuses app's integration test", file: 'apps/statuses/tests/statuses.integration.spec.ts', stacks: [] },
+  { why: 'the reconcile app', file: 'apps/reconcile/src/lib/reconcile-webhook.ts', stacks: ['reconcile'] },
+  { why: "the reconcile app's tests", file: 'apps/reconcile/tests/handler.integration.spec.ts', stacks: [] },
   { why: 'the CLI, deployed nowhere', file: 'apps/cli/src/main.ts', stacks: [] },
   { why: "one function's stack class", file: 'infra/src/stacks/eval-stack.ts', stacks: ['eval'] },
   { why: "the statuses function's stack class", file: 'infra/src/stacks/statuses-stack.ts', stacks: ['statuses'] },
+  { why: "the reconcile function's stack class", file: 'infra/src/stacks/reconcile-stack.ts', stacks: ['reconcile'] },
   {
     why: 'the statement that limits an action to tagged pipelines, in eval and statuses only',
     file: 'infra/src/stacks/tagged-pipelines.ts',
@@ -79,6 +86,7 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   { why: "a function's tsconfig", file: 'apps/eval/tsconfig.app.json', stacks: ['eval'] },
   { why: "a stack's deploy target", file: 'infra/deploy/cfresource/project.json', stacks: ['cfresource'] },
   { why: "the statuses stack's deploy target", file: 'infra/deploy/statuses/project.json', stacks: ['statuses'] },
+  { why: "the reconcile stack's deploy target", file: 'infra/deploy/reconcile/project.json', stacks: ['reconcile'] },
   { why: 'the stack names every stack uses', file: 'infra/src/names.ts', stacks: ALL },
   { why: 'what finds cdk.json for every synthesis', file: 'infra/src/workspace-root.ts', stacks: ALL },
   { why: 'the CDK feature flags and deployment settings', file: 'cdk.json', stacks: ALL },

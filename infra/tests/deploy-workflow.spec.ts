@@ -12,6 +12,7 @@ const STACK_IDS: Record<string, StackName> = {
   'MonorepoTriggers-Eval': 'eval',
   'MonorepoTriggers-CfResource': 'cfresource',
   'MonorepoTriggers-Statuses': 'statuses',
+  'MonorepoTriggers-Reconcile': 'reconcile',
 };
 /** Nx with nothing remembered between runs or sent anywhere, as on a CI runner. */
 const nxEnv = (home: string) => ({ PATH: process.env['PATH'] ?? '', HOME: home, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' });

@@ -6,7 +6,7 @@ import { workspaceRoot } from '../src/workspace-root';
 import { DEPLOY_TABLE, type StackName } from './deploy-table';
 
 const ROOT = workspaceRoot();
-const STACKS: StackName[] = ['shared', 'webhook', 'eval', 'cfresource', 'statuses'];
+const STACKS: StackName[] = ['shared', 'webhook', 'eval', 'cfresource', 'statuses', 'reconcile'];
 // The generator is the workspace script itself.
 const generator: { expectedFiles(root: string): Promise<Record<string, string>> } = jest.requireActual(
   join(ROOT, 'tools/generate-dogfood.cjs'),

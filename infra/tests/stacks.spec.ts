@@ -21,6 +21,7 @@ const template = {
   webhook: Template.fromStack(stacks.webhook),
   cfresource: Template.fromStack(stacks.cfresource),
   statuses: Template.fromStack(stacks.statuses),
+  reconcile: Template.fromStack(stacks.reconcile),
 };
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -502,6 +503,107 @@ describe('PipelineTrigger construct', () => {
   });
 });
 
+describe('reconcile stack', () => {
+  const env = { account: '123456789012', region: 'eu-west-1' };
+  const withApp = Template.fromStack(buildApp({ env, githubAppSecretName: 'ci/github-app' }).stacks.reconcile);
+  const fnOf = (t: Template) =>
+    Object.values(t.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, unknown> }; ReservedConcurrentExecutions?: number };
+    };
+
+  it("runs the reconcile bundle every 5 minutes with EventBridge Scheduler over the App's own webhook, one pass at a time, never retried", () => {
+    withApp.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: NAMES.reconcileFunction,
+      Runtime: 'nodejs22.x',
+      Timeout: 120,
+      ReservedConcurrentExecutions: 1,
+    });
+    expect(fnOf(withApp).Properties.Environment.Variables).toMatchObject({
+      RECONCILE_HOOKS: 'app',
+      RECOVERY_PREFIX: NAMES.recoveryPrefix,
+      EVAL_FUNCTION_NAME: NAMES.evalFunction,
+      GITHUB_APP_SECRET_ID: 'ci/github-app',
+    });
+    withApp.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+    withApp.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Target: Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }) }),
+    });
+  });
+
+  it('may only use its ledger, write claim-checked events, invoke eval and read its GitHub credential', () => {
+    // The first InvokeFunction is the scheduler's role's, on this function.
+    expect(actions(withApp)).toEqual(
+      [
+        'lambda:InvokeFunction',
+        'lambda:InvokeFunction',
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        's3:PutObject',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ].sort(),
+    );
+    const resources = JSON.stringify(statements(withApp).map((s) => s.Resource));
+    expect(resources).toContain(`/${NAMES.recoveryPrefix}/*`);
+    expect(resources).toContain(`/${NAMES.eventsPrefix}/*`);
+    expect(resources).toContain(`:function:${NAMES.evalFunction}`);
+    expect(resources).not.toContain(NAMES.configPrefix);
+    expect(JSON.stringify(statements(withApp).map((s) => s.Condition))).toContain(`${NAMES.recoveryPrefix}/*`);
+  });
+
+  it('alarms when a pass fails', () => {
+    withApp.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1 });
+  });
+
+  it('is deployed with its schedule off, and says why, until there is a GitHub App or an organisation webhook to read', () => {
+    template.reconcile.hasResourceProperties('AWS::Scheduler::Schedule', { State: 'DISABLED' });
+    expect(fnOf(template.reconcile).Properties.Environment.Variables).not.toHaveProperty('RECONCILE_HOOKS');
+    expect(JSON.stringify(template.reconcile.toJSON().Outputs)).toMatch(
+      /no webhook to reconcile: set monorepo-triggers:githubAppSecretName/,
+    );
+    const org = Template.fromStack(
+      buildApp({ env, githubTokenSecretName: 'ci/owner-token', reconcileHooks: ['org:acme:42'], reconcileEveryMinutes: 10 }).stacks
+        .reconcile,
+    );
+    org.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(10 minutes)', State: 'ENABLED' });
+    expect(fnOf(org).Properties.Environment.Variables).toMatchObject({
+      RECONCILE_HOOKS: 'org:acme:42',
+      GITHUB_TOKEN_SECRET_ID: 'ci/owner-token',
+    });
+  });
+
+  it('takes its webhooks and schedule from cdk.json, refusing what cannot work', () => {
+    expect(
+      infraSettings({ [SETTING_KEYS.githubAppSecretName]: 'ci/app', [SETTING_KEYS.reconcileHooks]: ['app', 'org:acme:7'] }),
+    ).toMatchObject({
+      reconcileHooks: ['app', 'org:acme:7'],
+    });
+    expect(infraSettings({ [SETTING_KEYS.githubTokenSecretName]: 'ci/t', [SETTING_KEYS.reconcileHooks]: ['org:acme:1'] })).toMatchObject({
+      reconcileHooks: ['org:acme:1'],
+    });
+    expect(() => infraSettings({ [SETTING_KEYS.githubTokenSecretName]: 'ci/t', [SETTING_KEYS.reconcileHooks]: ['app'] })).toThrow(
+      /names app, the GitHub App's own webhook, which only the App can read: set monorepo-triggers:githubAppSecretName/,
+    );
+    expect(() => infraSettings({ [SETTING_KEYS.reconcileHooks]: 'app' })).toThrow(/must be a list such as \["app"\]/);
+    for (const value of [0, 61, 2.5, '5'])
+      expect(() => infraSettings({ [SETTING_KEYS.reconcileEveryMinutes]: value })).toThrow(
+        /reconcileEveryMinutes must be a whole number of minutes from 1 to 60/,
+      );
+  });
+});
+
+describe("eval's and statuses' dead-letter queues", () => {
+  it('are named in the stack outputs triggers redrive --aws reads', () => {
+    const outputs = (t: Template) => Object.keys(t.toJSON().Outputs ?? {}).sort();
+    expect(outputs(template.eval)).toEqual(['DeadLetterQueueUrl']);
+    expect(outputs(template.statuses)).toEqual(['DeadLetterQueueUrl', 'UndeliveredEventsQueueUrl']);
+  });
+});
+
 describe("the deployment's settings, from cdk.json's context", () => {
   it('defaults reserved concurrency to 25, 10 and 5, takes "none" to reserve nothing, and a GitHub token secret name', () => {
     expect(infraSettings({})).toEqual({
@@ -509,6 +611,7 @@ describe("the deployment's settings, from cdk.json's context", () => {
       evalReservedConcurrency: 10,
       statusesReservedConcurrency: 5,
       evalMemorySize: 512,
+      reconcileEveryMinutes: 5,
     });
     expect(
       infraSettings({
@@ -522,6 +625,7 @@ describe("the deployment's settings, from cdk.json's context", () => {
       evalReservedConcurrency: null,
       statusesReservedConcurrency: 2,
       evalMemorySize: 512,
+      reconcileEveryMinutes: 5,
       githubTokenSecretName: 'ci/token',
     });
     expect(infraSettings({ [SETTING_KEYS.githubTokenSecretName]: '' })).not.toHaveProperty('githubTokenSecretName');
@@ -602,6 +706,7 @@ describe('cdk.json', () => {
       evalReservedConcurrency: 10,
       statusesReservedConcurrency: 5,
       evalMemorySize: 512,
+      reconcileEveryMinutes: 5,
     });
   });
 

@@ -38,6 +38,7 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
     expect(templates.map((t) => t.split('/').pop()).sort()).toEqual([
       'MonorepoTriggers-CfResource.template.json',
       'MonorepoTriggers-Eval.template.json',
+      'MonorepoTriggers-Reconcile.template.json',
       'MonorepoTriggers-Shared.template.json',
       'MonorepoTriggers-Statuses.template.json',
       'MonorepoTriggers-Webhook.template.json',
@@ -50,7 +51,7 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
       join(ROOT, 'infra/examples/pipeline-with-trigger.yaml'),
       ...readdirSync(join(ROOT, 'infra/dogfood')).map((f) => join(ROOT, 'infra/dogfood', f)),
     ];
-    expect(files.length).toBe(6);
+    expect(files.length).toBe(7);
     expect(cfnLint(files).filter((f) => f.Level === 'Error' || f.Level === 'Warning')).toEqual([]);
   });
 
@@ -69,6 +70,7 @@ describe('CloudFormation templates, validated offline by cfn-lint', () => {
     const result = JSON.parse(out);
     expect(result.valid).toBe(true);
     expect(result.files.flatMap((f: { resources: { resource: string }[] }) => f.resources.map((r) => r.resource))).toEqual([
+      'Trigger',
       'Trigger',
       'Trigger',
       'Trigger',
