@@ -141,7 +141,7 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
     if (isFinal(next.state)) await deps.ledger.clearDue(claim.guid);
     else await deps.ledger.setDue(claim.guid, next.retryAt ?? now);
     const note = next.history.at(-1)?.note;
-    report.recoveries.push({
+    const recovery: Recovery = {
       guid: claim.guid,
       deliveryId: claim.deliveryId,
       event: claim.event,
@@ -150,19 +150,13 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
       result: result.state,
       ...(next.repository ? { repository: next.repository } : {}),
       ...(note ? { note } : {}),
-    });
+    };
+    report.recoveries.push(recovery);
     if (result.state === 'abandoned') report.abandoned.push({ guid: claim.guid, reason: result.reason });
     log({
       msg: result.state === 'abandoned' ? 'recovery-abandoned' : 'recovery',
       ...(result.state === 'abandoned' || result.state === 'failed' ? { level: result.state === 'abandoned' ? 'error' : 'warn' } : {}),
-      guid: claim.guid,
-      deliveryId: claim.deliveryId,
-      event: claim.event,
-      action: claim.action,
-      attempt: claim.attempts,
-      result: result.state,
-      ...(next.repository ? { repository: next.repository } : {}),
-      ...(note ? { note } : {}),
+      ...recovery,
     });
     if (result.state === 'failed' && result.rateLimited) {
       stopped = "GitHub's rate limit";

@@ -7,7 +7,12 @@ export function storedConfigText(config: TriggerConfig): string {
   return JSON.stringify(config, null, 2);
 }
 
-const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+/** Whether `text` takes more than `limit` bytes in UTF-8; encoded only when it could (a UTF-16 unit never takes more than 3 bytes). */
+const utf8Over = (text: string, limit: number): number | undefined => {
+  if (text.length * 3 <= limit) return undefined;
+  const bytes = new TextEncoder().encode(text).length;
+  return bytes > limit ? bytes : undefined;
+};
 
 /**
  * Parses and validates a trigger configuration (stored JSON form); never throws for bad input. Every
@@ -17,8 +22,8 @@ const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 export function validateTriggerConfig(input: unknown): ParseResult<TriggerConfig> {
   const parsed = triggerConfigSchema.safeParse(input, { error: englishIssueMessages });
   if (parsed.success) {
-    const bytes = utf8Length(storedConfigText(parsed.data));
-    if (bytes > LIMITS.configBytes)
+    const bytes = utf8Over(storedConfigText(parsed.data), LIMITS.configBytes);
+    if (bytes !== undefined)
       return {
         ok: false,
         issues: [
