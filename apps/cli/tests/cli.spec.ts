@@ -299,10 +299,11 @@ Resources:
       ]);
       expect(run.code).toBe(0);
       const json = JSON.parse(run.stdout) as { decisions: { key: string; pipeline: string }[]; invalid: unknown[] };
-      // The pipelines' names as the five dogfood templates write them (Name: of each pipeline).
+      // The pipelines' names as the six dogfood templates write them (Name: of each pipeline).
       expect(json.decisions.map((d) => d.pipeline).sort()).toEqual([
         'monorepo-triggers-cfresource',
         'monorepo-triggers-eval',
+        'monorepo-triggers-reconcile',
         'monorepo-triggers-shared',
         'monorepo-triggers-statuses',
         'monorepo-triggers-webhook',

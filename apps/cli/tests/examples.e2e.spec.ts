@@ -314,11 +314,11 @@ describe('the README', () => {
       expect(lines.filter((l) => l.startsWith('START'))).toEqual([
         expect.stringMatching(/^START monorepo-triggers-eval: apps\/eval\/src\/lib\/decide-all\.ts matches /),
       ]);
-      expect(lines).toContain('1 of 5 pipeline(s) would start');
+      expect(lines).toContain('1 of 6 pipeline(s) would start');
       // Without --ref, the push is to the branch checked out, which the dogfood pipelines do not build.
       const onBranch = run(BEFORE_YOU_PUSH.replace(' --ref main', ''));
       expect(onBranch[0]).toMatch(/^monorepo-triggers\/monorepo-triggers refs\/heads\/feature: 2 changed path\(s\)/);
-      expect(onBranch).toContain('0 of 5 pipeline(s) would start');
+      expect(onBranch).toContain('0 of 6 pipeline(s) would start');
     } finally {
       rmSync(origin.dir, { recursive: true, force: true });
       rmSync(clone, { recursive: true, force: true });

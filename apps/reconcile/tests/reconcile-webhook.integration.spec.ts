@@ -88,7 +88,9 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
   const tick = (ms: number) => (clock += ms);
   /** One pass, as the function runs it, with the test's clock. */
   /** Pages of 10 deliveries (GitHub's are 100): the paging is the same with fewer deliveries. */
-  function pass(options: { maxPages?: number; maxRecoveries?: number; dryRun?: boolean; prefix?: string } = {}): Promise<ReconcileReport> {
+  function pass(
+    options: { maxPages?: number; maxRecoveries?: number; dryRun?: boolean; prefix?: string; timeLeftMs?: () => number } = {},
+  ): Promise<ReconcileReport> {
     const hook = { app: true as const };
     return reconcileWebhook(
       {
@@ -111,7 +113,7 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
           eventsPrefix: 'mono-repo/events',
         }),
         now: () => clock,
-        timeLeftMs: () => 60_000,
+        timeLeftMs: options.timeLeftMs ?? (() => 60_000),
         log: (fields) => logs.push(fields),
       },
       { maxPages: options.maxPages ?? 30, maxRecoveries: options.maxRecoveries ?? 100, retentionMs: 72 * 60 * MINUTE },
@@ -262,6 +264,24 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
     ).toEqual([...lost].sort());
     expect(redeliveredGuids()).toHaveLength(45);
     expect(new Set(redeliveredGuids()).size).toBe(45);
+  });
+
+  it('bounded in time: a pass whose invocation is running out stops, saves its place, and the next goes on', async () => {
+    answer = () => 502;
+    const lost: string[] = [];
+    for (let i = 0; i < 25; i++) lost.push((await deliver(pushAdding(i.toString(16).padStart(40, 'd'), ['a']))).guid);
+    answer = () => 202;
+    tick(2 * MINUTE);
+    // The invocation's time left, as Lambda counts it: 15 s left after two pages, under the 10 s kept to save.
+    let asked = 0;
+    const first = await pass({ timeLeftMs: () => (++asked > 25 ? 5_000 : 60_000) });
+    expect(first).toMatchObject({ complete: false, stopped: 'the time limit' });
+    expect(first.recoveries.length).toBeLessThan(25);
+    tick(5 * MINUTE);
+    const second = await pass();
+    expect(second.complete).toBe(true);
+    expect([...first.recoveries, ...second.recoveries].map((r) => r.guid).sort()).toEqual([...lost].sort());
+    expect(redeliveredGuids()).toHaveLength(25);
   });
 
   it('gives up, loudly, on a delivery near the end of GitHub retention', async () => {

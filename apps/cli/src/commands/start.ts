@@ -10,8 +10,10 @@ export const START_HELP: CommandHelp = {
 Lambda, an embedded S3 store (s3rver; data under --data-dir), a local Lambda endpoint that runs eval
 when the webhook invokes it, a local CodePipeline that records every start in executions.jsonl and
 ends each execution (succeeded, or failed when \`triggers send --fail\` asks), and a stand-in GitHub
-API with a GitHub App that records the statuses and check runs posted (unless GITHUB_TOKEN is set:
-then eval talks to the real GitHub, and no statuses are posted for local executions).
+API with a GitHub App that records the statuses and check runs posted, delivers what \`triggers send\`
+sends and keeps its delivery log (unless GITHUB_TOKEN is set: then eval talks to the real GitHub, and
+no statuses are posted for local executions). The reconcile function runs when \`triggers reconcile\`
+asks; what eval and statuses give up on goes to local dead-letter queues (\`triggers redrive\`).
 Example configs from examples/configs are seeded into an empty store. Ctrl-C stops everything.
 The bundles' JSON logs go to DIR/logs.jsonl; starts are printed as they happen.`,
   examples: ['npm start', 'triggers start --port 0 --data-dir /tmp/triggers-demo'],
@@ -48,6 +50,8 @@ function describeLogLine(line: string): string | undefined {
       const last = statuses.at(-1);
       return `${paint('cyan', '◆ status')} ${entry['context']} on ${sha(entry['commit'])}: ${statuses.map((s) => s.state).join(' → ')} (${last?.description ?? ''})`;
     }
+    case 'recovery':
+      return `${paint('cyan', '↻ recovery')} ${entry['event']} delivery ${entry['guid']}: ${entry['result']}${entry['attempt'] !== 1 ? ` (try ${entry['attempt']})` : ''}`;
     case 'invalid-config':
       return `${paint('yellow', '! invalid config')} ${entry['key']}: ${entry['error']}`;
     default:
