@@ -56,10 +56,10 @@ describe('shared stack', () => {
     template.shared.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
   });
 
-  it('expires claim-checked events with a lifecycle rule', () => {
+  it('expires claim-checked events with a lifecycle rule, after the dead letters that may name them (14 days)', () => {
     template.shared.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ Prefix: `${NAMES.eventsPrefix}/`, ExpirationInDays: 7, Status: 'Enabled' })]),
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: `${NAMES.eventsPrefix}/`, ExpirationInDays: 15, Status: 'Enabled' })]),
       },
     });
   });

@@ -115,6 +115,19 @@ describe('the recovery commands with --aws', () => {
     expect([sqs.messages('eval-dlq'), sqs.messages('statuses-undelivered')]).toEqual([[], []]);
   });
 
+  it('lists and replays more than one receive holds (10), each once', async () => {
+    for (let i = 0; i < 25; i++)
+      sqs.send('eval-dlq', JSON.stringify(compactPushEvent({ deliveryId: `d-${i}`, after: String(i).padStart(40, '0') })));
+    const dry = await triggersAsync(['redrive', '--aws', '--function', 'eval', '--dry-run', '--json'], { env: env() });
+    const listed = (JSON.parse(dry.stdout) as { deadLetters: { delivery: string }[] }).deadLetters.map((l) => l.delivery);
+    expect([...listed].sort()).toEqual(Array.from({ length: 25 }, (_, i) => `d-${i}`).sort());
+    expect(sqs.messages('eval-dlq')).toHaveLength(25);
+    const replay = await triggersAsync(['redrive', '--aws', '--function', 'eval'], { env: env() });
+    expect(replay.stdout).toContain('25 of 25 replayed');
+    expect(lambda.requests.map((r) => (r.json as { deliveryId: string }).deliveryId).sort()).toEqual([...listed].sort());
+    expect(sqs.messages('eval-dlq')).toEqual([]);
+  });
+
   it('keeps a dead letter Lambda did not accept, and exits 1', async () => {
     answer = () => ({ status: 429, headers: { 'x-amzn-errortype': 'TooManyRequestsException' }, body: { message: 'Rate exceeded' } });
     sqs.send('eval-dlq', JSON.stringify(push), { ErrorCode: '200', ErrorMessage: 'Unhandled' });

@@ -1,5 +1,5 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { githubAuthFrom, webhookName, WebhookDeliveries, type GithubAuth } from '@monorepo-triggers/github-api';
+import { githubAuthFrom, GithubClient, webhookName, WebhookDeliveries, type GithubAuth } from '@monorepo-triggers/github-api';
 import { LambdaDispatcher } from '@monorepo-triggers/handover';
 import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -55,16 +55,24 @@ export async function handler(
   const timeLeftMs = () => context?.getRemainingTimeInMillis?.() ?? deadline - Date.now();
   const reports: ReconcileReport[] = [];
   const failures: string[] = [];
-  for (const hook of settings.hooks) {
+  // Each webhook gets an equal share of what time is left, so one with a backlog cannot starve the
+  // others; the order turns with each five minutes, so none is always last.
+  const turn = Math.floor(Date.now() / 300_000) % settings.hooks.length;
+  const hooks = [...settings.hooks.slice(turn), ...settings.hooks.slice(0, turn)];
+  for (const [index, hook] of hooks.entries()) {
+    const shareEnd = Date.now() + timeLeftMs() / (hooks.length - index);
+    // The pass keeps 10 s back to save its place: its share ends when that much of the share is left.
+    const hookTimeLeftMs = () => Math.min(timeLeftMs(), shareEnd - Date.now() + 10_000);
     try {
       reports.push(
         await reconcileWebhook(
           {
             deliveries: new WebhookDeliveries(settings.github.apiUrl, auth, hook),
+            github: new GithubClient(settings.github.apiUrl, auth),
             ledger: new RecoveryLedger(s3, settings.bucket, settings.recoveryPrefix, webhookName(hook)),
             dispatcher,
             now: Date.now,
-            timeLeftMs,
+            timeLeftMs: hookTimeLeftMs,
             log,
           },
           { maxPages: settings.maxPages, maxRecoveries: settings.maxRecoveries, retentionMs: settings.retentionMs },

@@ -1,10 +1,11 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GithubAppAuth, WebhookDeliveries } from '@monorepo-triggers/github-api';
+import { GithubAppAuth, GithubClient, WebhookDeliveries } from '@monorepo-triggers/github-api';
 import { LambdaDispatcher, type EvalInput } from '@monorepo-triggers/handover';
 import { createS3Client, type LogFields } from '@monorepo-triggers/lambda-runtime';
 import {
   githubAppKeyPair,
+  GitRepo,
   localS3ClientConfig,
   pushAdding,
   startConditionalS3Proxy,
@@ -101,6 +102,7 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
           { perPage: 10 },
         ),
         ledger: new RecoveryLedger(client, BUCKET, options.prefix ?? prefix, 'app'),
+        github: new GithubClient(github.endpoint, new GithubAppAuth({ appId: app.appId, privateKey: app.privateKey }, github.endpoint)),
         dispatcher: new LambdaDispatcher({
           lambda: new LambdaClient({
             endpoint: evalLambda.endpoint,
@@ -124,16 +126,18 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
   const redeliveredGuids = () => github.hooks.log.filter((d) => d.redelivery).map((d) => d.guid);
   const evalEvents = () => evalLambda.requests.map((r) => r.json as EvalInput);
 
-  it('does nothing when every delivery was taken, and a second pass reads only what is new', async () => {
+  it('does nothing when every delivery was taken, and each pass reads only what is new and the 10 minutes before', async () => {
     for (let i = 0; i < 3; i++) await deliver(pushAdding(String(i).repeat(40), ['services/orders/a.ts']));
-    tick(10 * MINUTE);
+    tick(2 * MINUTE);
     const first = await pass();
     expect(first).toMatchObject({ examined: 3, recoveries: [], complete: true, pages: 1 });
     expect(redeliveredGuids()).toEqual([]);
-    tick(5 * MINUTE);
-    const second = await pass();
-    // Only the minute before where the first ended is read again: nothing there.
-    expect(second).toMatchObject({ examined: 0, recoveries: [], complete: true });
+    // The first pass left its last 10 minutes to be read again (GitHub may list a delivery late):
+    // the second reads them, and the third only what came after.
+    tick(30 * MINUTE);
+    expect(await pass()).toMatchObject({ examined: 3, recoveries: [], complete: true });
+    tick(30 * MINUTE);
+    expect(await pass()).toMatchObject({ examined: 0, recoveries: [], complete: true });
   });
 
   it('redelivers what the webhook missed (down, throttled, 502) and hands a delivery too large for it to eval; the next pass confirms and does nothing', async () => {
@@ -227,6 +231,36 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
     expect(redeliveredGuids().sort()).toEqual([...lost].sort());
   });
 
+  it("recovers a push whose branch has moved on at the branch's head, never rolling a pipeline back; one at the head is redelivered", async () => {
+    const repo = GitRepo.create('acme/platform');
+    try {
+      const base = repo.commit('start', { 'README.md': 'platform' });
+      const a = repo.commit('orders', { 'services/orders/a.ts': '1' });
+      const b = repo.commit('billing', { 'services/billing/b.ts': '1' });
+      github.addRepository('acme/platform', repo.dir);
+      answer = () => 502;
+      const behind = await deliver(JSON.stringify(repo.pushPayload({ ref: 'refs/heads/main', before: base, after: a })));
+      const atHead = await deliver(JSON.stringify(repo.pushPayload({ ref: 'refs/heads/main', before: a, after: b })));
+      answer = () => 202;
+      tick(2 * MINUTE);
+      const report = await pass();
+      expect(report.recoveries.map((r) => [r.guid, r.result]).sort()).toEqual(
+        [
+          [behind.guid, 'handed-to-eval'],
+          [atHead.guid, 'redelivered'],
+        ].sort(),
+      );
+      expect(report.recoveries.find((r) => r.guid === behind.guid)?.note).toContain(`its branch had moved on: built at ${b}`);
+      // Its own change decides; the branch's head, which holds it, is what gets built.
+      expect(evalEvents()).toEqual([
+        expect.objectContaining({ type: 'push', before: base, after: b, headCommit: b, changedPaths: ['services/orders/a.ts'] }),
+      ]);
+      expect(redeliveredGuids()).toEqual([atHead.guid]);
+    } finally {
+      repo.remove();
+    }
+  });
+
   it('two passes at once recover each delivery once (claims are conditional writes)', async () => {
     answer = () => 502;
     const lost: string[] = [];
@@ -251,10 +285,11 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
     tick(2 * MINUTE);
     const reports: ReconcileReport[] = [];
     for (let i = 0; i < 10 && !reports.at(-1)?.complete; i++) {
-      reports.push(await pass({ maxPages: 2 }));
+      reports.push(await pass({ maxPages: 4 }));
       tick(5 * MINUTE);
     }
-    expect(reports.map((r) => r.pages).every((p) => p <= 2)).toBe(true);
+    expect(reports.length).toBeGreaterThan(1);
+    expect(reports.map((r) => r.pages).every((p) => p <= 4)).toBe(true);
     expect(reports.at(-1)?.complete).toBe(true);
     expect(
       reports
@@ -282,6 +317,36 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
     expect(second.complete).toBe(true);
     expect([...first.recoveries, ...second.recoveries].map((r) => r.guid).sort()).toEqual([...lost].sort());
     expect(redeliveredGuids()).toHaveLength(25);
+  });
+
+  it('fails the pass, loudly, when GitHub refuses to show the log (a permission or a setting to fix)', async () => {
+    github.failWith({ status: 403, body: { message: 'Resource not accessible by integration' } }, { path: /^\/app\/hook\/deliveries/ });
+    try {
+      await expect(pass()).rejects.toThrow(
+        /^app: GitHub's delivery log could not be read: GithubApiError: GitHub answered 403: .*not accessible/,
+      );
+    } finally {
+      github.failWith(undefined);
+    }
+    expect(logs.find((l) => l.msg === 'delivery-log-unavailable')).toMatchObject({ level: 'error' });
+  });
+
+  it('waits out an outage of GitHub for six passes (half an hour), then fails each pass until it is over', async () => {
+    github.failWith({ status: 502, body: { message: 'Server Error' } }, { path: /^\/app\/hook\/deliveries/ });
+    try {
+      for (let i = 1; i < 6; i++) {
+        expect(await pass()).toMatchObject({ complete: false, stopped: expect.stringMatching(/could not be read/) });
+        tick(5 * MINUTE);
+      }
+      await expect(pass()).rejects.toThrow(/^app: GitHub's delivery log could not be read: GitHub failed 6 passes in a row/);
+    } finally {
+      github.failWith(undefined);
+    }
+    tick(5 * MINUTE);
+    expect(await pass()).toMatchObject({ complete: true });
+    tick(5 * MINUTE);
+    // Over: the count starts again.
+    expect(await pass()).toMatchObject({ complete: true });
   });
 
   it('gives up, loudly, on a delivery near the end of GitHub retention', async () => {

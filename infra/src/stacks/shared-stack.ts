@@ -19,9 +19,10 @@ export class SharedStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
+          // Kept a day longer than a dead letter (14 days): a claim check replayed by `triggers redrive` still finds its event.
           id: 'expire-claim-checked-events',
           prefix: `${NAMES.eventsPrefix}/`,
-          expiration: Duration.days(props.eventsRetentionDays ?? 7),
+          expiration: Duration.days(props.eventsRetentionDays ?? 15),
           noncurrentVersionExpiration: Duration.days(1),
         },
         { id: 'expire-old-config-versions', prefix: `${NAMES.configPrefix}/`, noncurrentVersionExpiration: Duration.days(90) },

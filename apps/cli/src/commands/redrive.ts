@@ -91,10 +91,13 @@ function localSqs(): SQSClient {
   return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
-/** Receives every visible message of a queue (hidden while this run works on them), up to MAX_MESSAGES. */
-async function receiveAll(sqs: SQSClient, url: string, aws: boolean): Promise<Message[]> {
-  const messages: Message[] = [];
-  while (messages.length < MAX_MESSAGES) {
+/**
+ * The queue's visible messages, ten at a time (hidden while this run works on them), each once: one
+ * seen again (its visibility ran out while the run was busy) is not handed out twice.
+ */
+async function* receiveEach(sqs: SQSClient, url: string, aws: boolean): AsyncGenerator<Message> {
+  const seen = new Set<string>();
+  while (seen.size < MAX_MESSAGES) {
     const page = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
@@ -106,10 +109,13 @@ async function receiveAll(sqs: SQSClient, url: string, aws: boolean): Promise<Me
         MessageAttributeNames: ['All'],
       }),
     );
-    if (!page.Messages?.length) break;
-    messages.push(...page.Messages);
+    const fresh = (page.Messages ?? []).filter((m) => !seen.has(m.MessageId ?? ''));
+    if (fresh.length === 0) return;
+    for (const message of fresh) {
+      seen.add(message.MessageId ?? '');
+      yield message;
+    }
   }
-  return messages;
 }
 
 export async function runRedrive(options: RedriveOptions): Promise<number> {
@@ -132,8 +138,10 @@ export async function runRedrive(options: RedriveOptions): Promise<number> {
 async function redriveQueue(key: FunctionKey, name: string, url: string, options: RedriveOptions, listed: Listed[]): Promise<void> {
   const sqs = options.aws ? new SQSClient({}) : localSqs();
   const lambda = options.dryRun ? undefined : functionClient(name, options.aws, 'redrive');
+  // What is kept is made visible again at the end, not at once: the same run would receive it again.
+  const keep: string[] = [];
   try {
-    for (const message of await receiveAll(sqs, url, options.aws)) {
+    for await (const message of receiveEach(sqs, url, options.aws)) {
       const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
       const letter = readDeadLetter(message.Body ?? '', attributes);
       const sent = Number(message.Attributes?.SentTimestamp ?? Date.now());
@@ -146,11 +154,9 @@ async function redriveQueue(key: FunctionKey, name: string, url: string, options
         outcome: 'listed',
       };
       listed.push(entry);
-      const release = () =>
-        sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
       if (!lambda || !letter) {
         if (!letter && lambda) Object.assign(entry, { outcome: 'not-replayed', reason: 'not a dead letter of ours: left in the queue' });
-        await release();
+        keep.push(message.ReceiptHandle ?? '');
         continue;
       }
       try {
@@ -160,12 +166,18 @@ async function redriveQueue(key: FunctionKey, name: string, url: string, options
         if (answer.StatusCode !== 202) throw new Error(`Lambda answered ${answer.StatusCode ?? 'nothing'} instead of 202`);
       } catch (error) {
         Object.assign(entry, { outcome: 'not-replayed', reason: (error as Error).message });
-        await release();
+        keep.push(message.ReceiptHandle ?? '');
         continue;
       }
       // Accepted: the function has it (with its retries and dead-letter queue), so the message goes.
       await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
       entry.outcome = 'replayed';
+    }
+    for (const handle of keep) {
+      // A message whose visibility ran out meanwhile is visible already (SQS answers MessageNotInflight).
+      await sqs
+        .send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 0 }))
+        .catch(() => undefined);
     }
   } finally {
     sqs.destroy();

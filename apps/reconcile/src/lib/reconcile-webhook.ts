@@ -1,4 +1,10 @@
-import { webhookName, type HookDeliveryItem, type WebhookDeliveries } from '@monorepo-triggers/github-api';
+import {
+  GithubApiError,
+  UnexpectedDeliveryLog,
+  webhookName,
+  type HookDeliveryItem,
+  type WebhookDeliveries,
+} from '@monorepo-triggers/github-api';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { mayStartPipelines } from '@monorepo-triggers/push-event';
 import { recoverDelivery, type RecoveryDependencies, type RecoveryResult } from './recover-delivery';
@@ -57,6 +63,17 @@ export interface ReconcileReport {
 /** Time kept back for saving the pass's progress. */
 const RESERVE_MS = 10_000;
 
+/** Passes in a row GitHub may fail before a pass fails loudly (the errors alarm). */
+export const FAILED_PASSES_ALARM = 6;
+
+/** GitHub would not show a webhook's delivery log, for a reason only a person can fix: the pass fails, loudly. */
+export class DeliveryLogRefused extends Error {
+  override readonly name = 'DeliveryLogRefused';
+  constructor(webhook: string, reason: string) {
+    super(`${webhook}: GitHub's delivery log could not be read: ${reason}`);
+  }
+}
+
 /** Redeliveries kept waiting for their original at most; beyond, each is decided on its own attempts. */
 const MAX_PENDING = 500;
 
@@ -105,14 +122,13 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
   let pagesLeft = limits.maxPages;
   let recoveriesLeft = limits.maxRecoveries;
   let stopped: string | undefined;
-  const limitReached = () =>
-    pagesLeft <= 0
-      ? 'the page limit'
-      : deps.timeLeftMs() < RESERVE_MS
-        ? 'the time limit'
-        : recoveriesLeft <= 0
-          ? 'the recovery limit'
-          : undefined;
+  /** Why GitHub's log could not be read, when it is something only a person can fix (a permission, a setting). */
+  let refused: string | undefined;
+  /** Whether GitHub failed (5xx, no answer, rate limit) while the log was read. */
+  let githubFailed = false;
+  let rateLimited = false;
+  const workLimit = () => (deps.timeLeftMs() < RESERVE_MS ? 'the time limit' : recoveriesLeft <= 0 ? 'the recovery limit' : undefined);
+  const limitReached = () => (pagesLeft <= 0 ? 'the page limit' : workLimit());
 
   /** Tries to recover a claimed delivery once, and records how it went. 'stop' when GitHub rate-limits. */
   async function attempt(claim: Claim, etag: string): Promise<'go-on' | 'stop'> {
@@ -130,7 +146,7 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
               now,
               'repository' in result && result.repository ? { repository: result.repository } : {},
               result.state === 'handed-to-eval'
-                ? `${result.mode}, ${result.bytes} bytes`
+                ? `${result.mode}, ${result.bytes} bytes${result.movedTo ? `; its branch had moved on: built at ${result.movedTo}` : ''}`
                 : result.state === 'nothing-to-do'
                   ? result.why
                   : result.state === 'abandoned'
@@ -160,6 +176,7 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
     });
     if (result.state === 'failed' && result.rateLimited) {
       stopped = "GitHub's rate limit";
+      rateLimited = true;
       return 'stop';
     }
     return 'go-on';
@@ -179,6 +196,9 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
       return 'go-on';
     }
     const step = planObserved(attempts, read?.claim, now, limits.retentionMs);
+    // A claim a pass left acting (it died between taking it and its due marker, say) is put back on the due list.
+    if (step.do === 'nothing' && read?.claim?.state === 'acting' && !dryRun)
+      await deps.ledger.setDue(guid, read.claim.updatedAt + RECOVERY_POLICY.staleActingMs);
     if (step.do === 'nothing') return 'go-on';
     if (step.do === 'recover') {
       const why = limitReached();
@@ -198,12 +218,14 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
         });
         return 'go-on';
       }
+      // The due marker first: if the claim is taken and this pass then dies (or S3 fails), a later
+      // pass finds the marker and takes the claim over once it is stale. A marker without a claim is dropped.
+      await deps.ledger.setDue(guid, now + RECOVERY_POLICY.staleActingMs);
       const etag = read ? await deps.ledger.updateClaim(step.claim, read.etag) : await deps.ledger.createClaim(step.claim);
       if (!etag) {
         log({ msg: 'recovery-claimed-by-another', guid });
         return 'go-on';
       }
-      await deps.ledger.setDue(guid, now + RECOVERY_POLICY.staleActingMs);
       return attempt(step.claim, etag);
     }
     if (dryRun) return 'go-on';
@@ -268,8 +290,15 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
       try {
         page = await deps.deliveries.page(cursor);
       } catch (error) {
-        stopped = `GitHub's delivery log could not be read (${(error as Error).message.slice(0, 200)})`;
-        log({ msg: 'delivery-log-unavailable', level: 'warn', error: `${(error as Error).name}: ${(error as Error).message}` });
+        const e = error as Error;
+        stopped = `GitHub's delivery log could not be read (${e.message.slice(0, 200)})`;
+        // A refusal asking again cannot change (no permission, not installed, a wrong hook) fails the
+        // invocation, so the errors alarm sees it; an outage or a rate limit is the next pass's to finish.
+        if ((error instanceof GithubApiError && error.permanent) || error instanceof UnexpectedDeliveryLog)
+          refused = `${e.name}: ${e.message}`;
+        else githubFailed = true;
+        rateLimited = error instanceof GithubApiError && error.rateLimited;
+        log({ msg: 'delivery-log-unavailable', level: refused ? 'error' : 'warn', error: `${e.name}: ${e.message}` });
         return stop();
       }
       pagesLeft--;
@@ -308,7 +337,7 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
     const now = deps.now();
     for (const { guid, dueAt } of (await deps.ledger.listDue()).sort((a, b) => a.dueAt - b.dueAt)) {
       if (dueAt > now) continue;
-      const why = limitReached();
+      const why = workLimit();
       if (why) {
         stopped = why;
         return;
@@ -344,8 +373,8 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
     }
   }
 
-  const floorOf = (through: number | undefined) =>
-    Math.max(through === undefined ? -Infinity : through - RECOVERY_POLICY.settleMs, started - limits.retentionMs);
+  // `through` is already a settle window before the pass that saved it began: the next reads from there.
+  const floorOf = (through: number | undefined) => Math.max(through ?? -Infinity, started - limits.retentionMs);
   for (;;) {
     const resume = state.resume;
     const top = resume?.top ?? started - RECOVERY_POLICY.settleMs;
@@ -361,11 +390,18 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
     if (result.at?.cursor) state = { ...state, resume: { cursor: result.at.cursor, pending: result.at.pending, top } };
     break;
   }
-  if (!stopped) await processDue();
+  // Retries are due whatever stopped the scan, unless GitHub asked to slow down or time is up.
+  if (!rateLimited && !workLimit()) await processDue();
+  // GitHub failing pass after pass (half an hour at the default schedule) is no longer an outage to wait out.
+  state = { ...state, ...(githubFailed ? { failedPasses: (state.failedPasses ?? 0) + 1 } : {}) };
+  if (!githubFailed) delete state.failedPasses;
   report.complete = scanComplete;
   if (state.through !== undefined) report.through = new Date(state.through).toISOString();
   if (stopped) report.stopped = stopped;
   if (!dryRun && !(await deps.ledger.writeScan(state, saved.etag))) log({ msg: 'scan-saved-by-another' });
+  if (refused) throw new DeliveryLogRefused(webhook, refused);
+  if ((state.failedPasses ?? 0) >= FAILED_PASSES_ALARM)
+    throw new DeliveryLogRefused(webhook, `GitHub failed ${state.failedPasses} passes in a row; the last: ${stopped ?? ''}`);
   log({
     msg: 'reconcile-summary',
     dryRun,

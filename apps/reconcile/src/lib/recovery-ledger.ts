@@ -12,6 +12,8 @@ export interface ScanState {
    * read whose original is further down, and when it began (what it covers from the top).
    */
   resume?: { cursor: string; pending: Attempt[]; top: number };
+  /** Passes in a row GitHub's log could not be read (an outage); gone once a pass reads it. */
+  failedPasses?: number;
 }
 
 /** Ledger objects are small JSON documents (a scan state with 500 waiting attempts is under 200 KB); anything larger was not written by recovery. */

@@ -66,8 +66,12 @@ export const RECOVERY_POLICY = {
   staleActingMs: 15 * 60_000,
   /** GitHub refuses a redelivery near the end of its retention: recovery stops trying this long before. */
   retentionMarginMs: 30 * 60_000,
-  /** A delivery is listed once its attempt ended (GitHub waits 10 s): a pass re-reads this much before where the last ended. */
-  settleMs: 60_000,
+  /**
+   * A delivery is listed once its attempt ended (GitHub waits 10 s for an answer), and GitHub's log
+   * can lag during an incident: a pass re-reads this much before where the last one ended. Re-reading
+   * costs a page or two; missing a late-listed delivery would lose it.
+   */
+  settleMs: 10 * 60_000,
 } as const;
 
 /** The wait before the next try after `attempts` tries: 5, 10, 20, 40 minutes, then every hour. */

@@ -566,6 +566,14 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
         ? pullRequestFiles(dir, pull, url.searchParams, endpoint, url.pathname)
         : pullRequest(dir, decodeURIComponent(pullRoute[1] as string), Number(pullRoute[2]), pull);
     }
+    const refRoute = /^\/repos\/([^/]+\/[^/]+)\/git\/ref\/((?:heads|tags)\/.+)$/.exec(url.pathname);
+    if (refRoute && request.method === 'GET') {
+      // GET /repos/{o}/{r}/git/ref/heads/{branch}: where a branch (or tag) is now.
+      const dir = byName.get(decodeURIComponent(refRoute[1] as string).toLowerCase());
+      const ref = `refs/${decodeURIComponent(refRoute[2] as string)}`;
+      const sha = dir ? await resolveCommit(dir, ref) : undefined;
+      return sha ? { status: 200, body: { ref, object: { sha, type: 'commit' } } } : { status: 404, body: { message: 'Not Found' } };
+    }
     const route = /^\/repos\/([^/]+\/[^/]+)\/(compare|git\/trees)\/(.+)$/.exec(url.pathname);
     const dir = route ? byName.get(decodeURIComponent(route[1] as string).toLowerCase()) : undefined;
     if (!route || !dir || request.method !== 'GET') return { status: 404, body: { message: 'Not Found' } };

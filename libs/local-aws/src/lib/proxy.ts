@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { listenOnLoopback, type LoopbackServer } from './loopback';
 
 export interface ProxyOptions {
@@ -6,6 +6,11 @@ export interface ProxyOptions {
   delayMs?: number;
   /** Answers a request itself instead of forwarding it (a failing dependency); undefined forwards. */
   intercept?: (req: IncomingMessage) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
+  /** Changes what the upstream answered before passing it on (a service that answers differently). */
+  rewrite?: (
+    req: IncomingMessage,
+    answer: { headers: IncomingHttpHeaders; body: Buffer },
+  ) => { headers: IncomingHttpHeaders; body: Buffer };
 }
 
 /** An HTTP proxy on 127.0.0.1 in front of `target`, for injecting latency and errors into real traffic. */
@@ -23,8 +28,22 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
       const forward = request(
         { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
         (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
+          const rewrite = options.rewrite;
+          if (!rewrite) {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          up.on('data', (c: Buffer) => chunks.push(c));
+          up.on('end', () => {
+            const answer = rewrite(req, { headers: up.headers, body: Buffer.concat(chunks) });
+            // The body is whole now: sent with its length, not in chunks.
+            const headers = { ...answer.headers, 'content-length': String(answer.body.length) };
+            delete headers['transfer-encoding'];
+            res.writeHead(up.statusCode ?? 502, headers);
+            res.end(answer.body);
+          });
         },
       );
       req.pipe(forward);

@@ -253,6 +253,38 @@ describe('config snapshots: a cold container reads one object instead of one per
     }
   });
 
+  it('with ETags that are not MD5s (SSE-KMS, multipart), reads each config on its own, and writes the snapshot once, not at every cold start', async () => {
+    // As S3 answers under SSE-KMS: an opaque ETag, here the MD5 with "-1" (a multipart ETag's shape).
+    const opaque = (etag: string) => etag.replace(/^"([0-9a-f]{32})"$/, '"$1-1"');
+    const kms = await startProxy(proxy.endpoint, {
+      rewrite: (_req, answer) => ({
+        headers: { ...answer.headers, ...(answer.headers.etag ? { etag: opaque(String(answer.headers.etag)) } : {}) },
+        // Listings carry ETags too; other bodies (gzipped snapshots) pass unchanged.
+        body: String(answer.headers['content-type']).includes('xml')
+          ? Buffer.from(answer.body.toString('utf8').replace(/<ETag>(&quot;|")([0-9a-f]{32})(&quot;|")<\/ETag>/g, '<ETag>$1$2-1$3</ETag>'))
+          : answer.body,
+      }),
+    });
+    const kmsClient = createS3Client(localS3ClientConfig(kms.endpoint));
+    try {
+      const first = container(kmsClient);
+      expect((await first.list(REPOSITORY)).stats).toMatchObject({ gets: 25, snapshotGets: 1, snapshotHits: 0 });
+      expect(await first.saveSnapshot(REPOSITORY)).toMatchObject({ written: true, configs: 0 });
+      const next = container(kmsClient);
+      const listing = await next.list(REPOSITORY);
+      expect(listing.stats).toMatchObject({ gets: 25, snapshotHits: 0 });
+      expect(listing.stats).not.toHaveProperty('snapshotUnproven');
+      expect(contents(listing).configs.map((c) => c.key)).toEqual(
+        contents(await withoutSnapshots().list(REPOSITORY)).configs.map((c) => c.key),
+      );
+      // It matches the listing: no cold container writes it again.
+      expect(await next.saveSnapshot(REPOSITORY)).toEqual({ written: false, reason: 'not-due' });
+    } finally {
+      kmsClient.destroy();
+      await kms.stop();
+    }
+  });
+
   it('containers started together race to write it: one writes, the others leave it (conditional writes)', async () => {
     const containers = [container(), container(), container()];
     await Promise.all(containers.map((c) => c.list(REPOSITORY)));

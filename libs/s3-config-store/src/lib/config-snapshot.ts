@@ -21,6 +21,11 @@ export interface ConfigSnapshot {
   repository: string;
   configs: { key: string; etag: string; text: string }[];
   invalid: { key: string; etag: string }[];
+  /**
+   * Valid configs whose ETag is not an MD5 (SSE-KMS, a multipart upload): no entry could prove
+   * itself, so they are listed by key and ETag only, and read from their own objects.
+   */
+  unprovable?: { key: string; etag: string }[];
 }
 
 /**
@@ -50,15 +55,20 @@ export function textMatchesEtag(text: string, etag: string): boolean {
   return md5 !== undefined && createHash('md5').update(text, 'utf8').digest('hex') === md5;
 }
 
+/** No snapshot is unpacked past this, whatever the listing: a quarter of a 1 GB function. */
+export const SNAPSHOT_MAX_BYTES = 256 * 1024 * 1024;
+
 /**
- * The most bytes a snapshot of these listed objects can take unpacked: every config's text JSON-escaped
- * (at most 6 bytes a byte, `\u0000`), each entry's key and ETag, and the envelope. Anything larger is
- * not a snapshot of them, and is never unpacked past this (a gzip bomb costs at most this much).
+ * The most bytes a snapshot of these listed objects is allowed to take unpacked: twice each
+ * config's text (JSON escapes its quotes and line breaks), its key twice and its ETag, and the
+ * envelope; objects too large to be configs never enter a snapshot. A larger one is not unpacked
+ * past this (a gzip bomb costs at most this much): it is ignored, and its configs are read one by
+ * one. Only a config made mostly of characters JSON escapes could make a true snapshot larger.
  */
 export function snapshotByteBound(listed: readonly { key: string; size: number }[]): number {
   let bound = 64 * 1024;
-  for (const { key, size } of listed) bound += 6 * Math.min(size, LIMITS.configBytes) + 2 * key.length + 256;
-  return bound;
+  for (const { key, size } of listed) if (size <= LIMITS.configBytes) bound += 2 * size + 2 * key.length + 256;
+  return Math.min(bound, SNAPSHOT_MAX_BYTES);
 }
 
 /**
@@ -96,5 +106,6 @@ export function decodeSnapshot(
       (entry): entry is ConfigSnapshot['configs'][number] => named(entry) && typeof (entry as { text?: unknown }).text === 'string',
     ),
     invalid: snapshot.invalid.filter(named),
+    unprovable: Array.isArray(snapshot.unprovable) ? snapshot.unprovable.filter(named) : [],
   };
 }

@@ -24,6 +24,7 @@ import {
   SNAPSHOT_FORMAT,
   snapshotByteBound,
   snapshotKey,
+  md5Etag,
   textMatchesEtag,
   type ConfigSnapshot,
 } from './config-snapshot';
@@ -453,6 +454,8 @@ export class S3ConfigStore {
     for (const { key, etag, size } of listed) {
       const entry = held.get(key);
       if (!entry || etag === '' || entry.etag !== etag || size > LIMITS.configBytes || this.cache.get(key)?.value.etag === etag) continue;
+      // An object whose ETag is no MD5 cannot be proved: read on its own, and no sign of tampering.
+      if (md5Etag(etag) === undefined) continue;
       if (!textMatchesEtag(entry.text, etag)) {
         unproven++;
         continue;
@@ -476,9 +479,12 @@ export class S3ConfigStore {
     const snapshot: ConfigSnapshot = { format: SNAPSHOT_FORMAT, prefix: this.prefix, repository, configs: [], invalid: [] };
     for (const [key, outcome] of this.cache) {
       if (!key.startsWith(prefix)) continue;
-      // A valid config goes in with its text (its proof); one whose text was not kept is left to its GET.
-      if (outcome.ok && outcome.text !== undefined) snapshot.configs.push({ key, etag: outcome.value.etag, text: outcome.text });
-      else if (!outcome.ok) snapshot.invalid.push({ key, etag: outcome.value.etag });
+      // A valid config goes in with its text (its proof) when its ETag can prove it; one whose text was
+      // not kept is left to its GET.
+      const { etag } = outcome.value;
+      if (!outcome.ok) snapshot.invalid.push({ key, etag });
+      else if (md5Etag(etag) === undefined) (snapshot.unprovable ??= []).push({ key, etag });
+      else if (outcome.text !== undefined) snapshot.configs.push({ key, etag, text: outcome.text });
     }
     this.forgetTexts(prefix);
     const key = snapshotKey(this.snapshotPrefix, repository);
@@ -508,7 +514,8 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 
 /** Whether a snapshot holds exactly the listed objects (same keys, same ETags), valid or not. */
 function snapshotMatches(snapshot: ConfigSnapshot, listed: Listed[]): boolean {
-  if (snapshot.configs.length + snapshot.invalid.length !== listed.length) return false;
-  const held = new Map([...snapshot.configs, ...snapshot.invalid].map((entry) => [entry.key, entry.etag]));
+  const entries = [...snapshot.configs, ...snapshot.invalid, ...(snapshot.unprovable ?? [])];
+  if (entries.length !== listed.length) return false;
+  const held = new Map(entries.map((entry) => [entry.key, entry.etag]));
   return listed.every(({ key, etag }) => held.get(key) === etag);
 }
