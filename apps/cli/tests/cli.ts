@@ -10,7 +10,8 @@ export function triggers(args: string[], options: { cwd?: string; env?: Record<s
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     encoding: 'utf8',
-    timeout: 60_000,
+    // Only what ends a command that never returns: far beyond any command's run on a loaded machine.
+    timeout: 5 * 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -24,7 +25,7 @@ export function triggersAsync(
     execFile(
       process.execPath,
       [CLI, ...args],
-      { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, encoding: 'utf8', timeout: 60_000 },
+      { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, encoding: 'utf8', timeout: 5 * 60_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },

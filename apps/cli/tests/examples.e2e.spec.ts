@@ -230,19 +230,20 @@ describe("every command's --help examples, run in the order shown on a fresh loc
     },
   };
 
-  it('each example exits 0 and does what its command says', async () => {
-    const examples = COMMANDS.flatMap(helpExamples);
-    expect(examples).toEqual(Object.keys(DOES));
-    for (const example of examples) {
-      const [program, ...args] = example.split(' ');
-      expect(program).toBe('triggers');
-      const run = await triggersAsync(args, { env });
-      if (run.code !== 0) throw new Error(`${example} → exit ${run.code}\n${run.stdout}${run.stderr}`);
-      try {
-        await DOES[example]?.(run.stdout.split('\n'), run.stdout);
-      } catch (error) {
-        throw new Error(`${example} did not do what it says:\n${run.stdout}\n${(error as Error).message}`, { cause: error });
-      }
+  it('every --help example has a row here saying what it does, in the order the helps show them', () => {
+    expect(COMMANDS.flatMap(helpExamples)).toEqual(Object.keys(DOES));
+  });
+
+  // One test per example, in that order (Jest runs a file's tests one after another, on the one stack).
+  it.each(Object.keys(DOES))('%s exits 0 and does what its command says', async (example) => {
+    const [program, ...args] = example.split(' ');
+    expect(program).toBe('triggers');
+    const run = await triggersAsync(args, { env });
+    if (run.code !== 0) throw new Error(`${example} → exit ${run.code}\n${run.stdout}${run.stderr}`);
+    try {
+      await DOES[example]?.(run.stdout.split('\n'), run.stdout);
+    } catch (error) {
+      throw new Error(`${example} did not do what it says:\n${run.stdout}\n${(error as Error).message}`, { cause: error });
     }
   });
 

@@ -11,8 +11,8 @@ export interface StartedStack {
 
 /**
  * Starts `triggers start` on a free port (unless `port` is given); resolves once it printed its
- * webhook URL. A stack that does not come up is killed before the promise rejects, so a failed
- * start leaves no process behind.
+ * webhook URL. A stack that does not come up (in 5 minutes, far beyond a loaded machine's start) is
+ * killed before the promise rejects, so a failed start leaves no process behind.
  */
 export function startStack(
   dataDir: string,
@@ -37,7 +37,7 @@ export function startStack(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop().then(() => reject(new Error(`the local stack did not start:\n${output}`)));
-    }, 30_000);
+    }, 5 * 60_000);
     child.stdout?.on('data', () => {
       const url = /webhook: +(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1];
       if (url && output.includes('Press Ctrl-C')) {
