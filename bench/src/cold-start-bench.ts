@@ -54,7 +54,7 @@ function nodeStartMs(root: string, share: CpuShare, script: string): number {
   const start = process.hrtime.bigint();
   const result = spawnSync(command.file, command.args, {
     cwd: root,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: process.env,
   });
   if (result.status !== 0) throw new Error(`node -e failed: ${result.stderr}`);
   return Number(process.hrtime.bigint() - start) / 1e6;

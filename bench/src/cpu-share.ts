@@ -40,7 +40,7 @@ export function runSection<T>(root: string, share: CpuShare, section: string, op
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: process.env,
   });
   if (result.status !== 0) throw new Error(`bench section ${section} failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout) as T;

@@ -100,7 +100,7 @@ function runContainer(root: string, share: CpuShare, env: Record<string, string>
   return new Promise((resolve, reject) => {
     const child = spawn(command.file, command.args, {
       cwd: root,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      env: { ...process.env, ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -18,8 +18,6 @@ import { benchS3Cost } from './s3-cost-bench';
 import { DEFAULT_GET_CONCURRENCY } from '@monorepo-triggers/s3-config-store';
 import { benchWebhook } from './webhook-bench';
 
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
 /** The first-byte latency the cold bench holds every S3 request (a typical in-region GET: 20-30 ms). */
 const S3_LATENCY_MS = 20;
 

@@ -3,9 +3,6 @@ import { resolve } from 'node:path';
 import { err, out, paint, UserError } from './lib/output';
 import { buildProgram } from './program';
 
-// The SDK warns that Node 20 support ends in 2027 on every run; the CLI works on Node 20 and 22.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
 // The repository root: dist/apps/cli/main.js is three levels down.
 const ROOT = resolve(__dirname, '..', '..', '..');
 

@@ -146,7 +146,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     Object.assign(process.env, {
       WEBHOOK_SECRET: secret,
       EVAL_FUNCTION_NAME,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...s3.env,
       ...(codepipeline ? { AWS_ENDPOINT_URL_CODEPIPELINE: codepipeline.endpoint } : {}),
       ...(github ? github.env : {}),
