@@ -40,6 +40,8 @@ export const NAMES = {
   /** The stack outputs naming the dead-letter queues: Lambda's on-failure records, EventBridge's undelivered events. */
   deadLetterQueueOutput: DEPLOYED_NAMES.deadLetterQueueOutputs[0],
   undeliveredEventsOutput: DEPLOYED_NAMES.deadLetterQueueOutputs[1],
+  /** The output of a config reader's stack (eval, statuses) naming the config format it reads. */
+  configFormatOutput: DEPLOYED_NAMES.configFormatOutput,
 } as const;
 
 /** eval's role in a region (IAM role names are account-wide; one deployment per region). */

@@ -4,7 +4,8 @@ import { Artifact, Pipeline } from 'aws-cdk-lib/aws-codepipeline';
 import { ManualApprovalAction, S3SourceAction } from 'aws-cdk-lib/aws-codepipeline-actions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { ENTITLEMENT_TAG, OWNER_STACKS_TAG, parseCfnProperties } from '@monorepo-triggers/config-schema';
+import { CONFIG_FORMAT, ENTITLEMENT_TAG, OWNER_STACKS_TAG, parseCfnProperties } from '@monorepo-triggers/config-schema';
+import { DEPLOYED_NAMES } from '@monorepo-triggers/lambda-runtime/defaults';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -599,8 +600,20 @@ describe('reconcile stack', () => {
 describe("eval's and statuses' dead-letter queues", () => {
   it('are named in the stack outputs triggers redrive --aws reads', () => {
     const outputs = (t: Template) => Object.keys(t.toJSON().Outputs ?? {}).sort();
-    expect(outputs(template.eval)).toEqual(['DeadLetterQueueUrl']);
-    expect(outputs(template.statuses)).toEqual(['DeadLetterQueueUrl', 'UndeliveredEventsQueueUrl']);
+    expect(outputs(template.eval)).toEqual(['ConfigFormat', 'DeadLetterQueueUrl']);
+    expect(outputs(template.statuses)).toEqual(['ConfigFormat', 'DeadLetterQueueUrl', 'UndeliveredEventsQueueUrl']);
+  });
+});
+
+describe('the readers of trigger configs', () => {
+  it('announce the config format their code reads, in the output writers check (docs/upgrading.md)', () => {
+    for (const stack of [template.eval, template.statuses])
+      stack.hasOutput(DEPLOYED_NAMES.configFormatOutput, { Value: String(CONFIG_FORMAT) });
+    expect([...DEPLOYED_NAMES.configReaders].sort()).toEqual(['eval', 'statuses']);
+  });
+
+  it("let cfresource read them: DescribeStacks on the account's stacks in its region", () => {
+    expect(JSON.stringify(template.cfresource.toJSON())).toMatch(/cloudformation:DescribeStacks/);
   });
 });
 

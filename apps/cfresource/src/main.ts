@@ -1,7 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
-import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { createLogger, createS3Client, deployedConfigReaders } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore, storeSettingsFromEnv } from '@monorepo-triggers/s3-config-store';
 import type { Context } from 'aws-lambda';
 import { CloudFormationStackRecords } from './lib/cloudformation-stack-records';
@@ -26,7 +26,13 @@ function getDependencies(): HandlerDependencies {
     const client = createS3Client({ forcePathStyle: settings.forcePathStyle, ...BOUNDED });
     dependencies = {
       ...checks(),
-      store: new S3ConfigStore({ client, bucket: settings.bucket, prefix: settings.prefix }),
+      store: new S3ConfigStore({
+        client,
+        bucket: settings.bucket,
+        prefix: settings.prefix,
+        // Asked only for a config in a format later than 1: never a config eval or statuses cannot read.
+        deployedReaders: () => deployedConfigReaders(new CloudFormationClient(BOUNDED)),
+      }),
       sender: new HttpResponseSender(),
       log,
     };

@@ -1,7 +1,7 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { githubAuthFrom, GithubClient } from '@monorepo-triggers/github-api';
 import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
-import { EventReader, InvalidEvalInput } from '@monorepo-triggers/handover';
+import { EventReader, InvalidEvalInput, NewerEvalInput } from '@monorepo-triggers/handover';
 import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { CodePipelineEntitlements, pipelineArnPrefixOf } from '@monorepo-triggers/pipeline-access';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
@@ -69,6 +69,8 @@ export async function handler(
   try {
     event = await events.read(input);
   } catch (error) {
+    // Refused, not dropped: the failed invocation is retried, then kept as a dead letter.
+    if (error instanceof NewerEvalInput) log({ msg: 'event-needs-newer-eval', level: 'error', error: error.message });
     if (!(error instanceof InvalidEvalInput)) throw error;
     log({ msg: 'invalid-input', error: error.message });
     return { ignored: error.message };

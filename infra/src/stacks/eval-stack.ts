@@ -12,6 +12,7 @@ import {
   pipelineArnPrefix,
   type GithubCredentialProps,
 } from './function-defaults';
+import { announceConfigFormat } from './config-format-output';
 import { onTaggedPipelines } from './tagged-pipelines';
 
 export interface EvalStackProps extends StackProps, GithubCredentialProps {
@@ -58,6 +59,7 @@ export class EvalStack extends Stack {
       ...asyncInvocation(deadLetters, props.reservedConcurrency),
     });
     grantGithubCredential(this, fn, props);
+    announceConfigFormat(this);
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
     // eval checks that its value names the pushed repository), read their tags, read configs and
     // claim-checked events, write decision records, read and write the config snapshots. Nothing else.

@@ -13,6 +13,7 @@ import {
   importedBucketName,
   type GithubCredentialProps,
 } from './function-defaults';
+import { announceConfigFormat } from './config-format-output';
 import { onTaggedPipelines } from './tagged-pipelines';
 
 export interface StatusesStackProps extends StackProps, GithubCredentialProps {
@@ -61,6 +62,7 @@ export class StatusesStack extends Stack {
       ...asyncInvocation(deadLetters, props.reservedConcurrency),
     });
     grantGithubCredential(this, fn, props);
+    announceConfigFormat(this);
     // Least privilege: read executions of the pipelines eval may start (AWS enforces the tag), and
     // the decision records and configs (for a pipeline's status context). Nothing else.
     fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:GetPipelineExecution']));

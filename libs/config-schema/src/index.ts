@@ -1,7 +1,8 @@
 /**
  * @monorepo-triggers/config-schema, in two parts:
  * - schema/: what a trigger configuration is. The zod schemas (the stored config, the
- *   CloudFormation properties), validation and its issues, limits, names, the entitlement tags, and
+ *   CloudFormation properties), validation and its issues, format versions (what one release writes
+ *   and another reads: config-format.ts, read-config.ts), limits, names, the entitlement tags, and
  *   the JSON Schema generated from the zod schema.
  * - decision/: whether a push starts a pipeline. Path and ref patterns compiled for the linear-time
  *   engine (globs, RE2 syntax), the compiled trigger, the change set, `decide` (a push) and
@@ -24,6 +25,10 @@ export type { TriggerConfig, TriggerConfigInput } from './schema/trigger-config.
 export { cfnPropertiesSchema, parseCfnProperties } from './schema/cfn-properties.schema';
 export type { CfnProperties } from './schema/cfn-properties.schema';
 export { storedConfigText, validateTriggerConfig } from './schema/validate';
+export { readTriggerConfig } from './schema/read-config';
+export type { ConfigReading, NewerFormat } from './schema/read-config';
+export { CONFIG_FORMAT, FORMAT_ADDITIONS, formatOf, inLowestFormat, writeRefusal } from './schema/config-format';
+export type { ConfigFormat, DeployedReader, FormatAddition } from './schema/config-format';
 export { ConfigValidationError, englishIssueMessages, formatIssues, formatPath, toConfigIssues } from './schema/issues';
 export type { ConfigIssue, ParseResult } from './schema/issues';
 export { triggerConfigJsonSchema } from './schema/json-schema';

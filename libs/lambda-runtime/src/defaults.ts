@@ -50,4 +50,8 @@ export const DEPLOYED_NAMES = {
    * on-failure records, and (statuses) the events EventBridge could not hand over.
    */
   deadLetterQueueOutputs: ['DeadLetterQueueUrl', 'UndeliveredEventsQueueUrl'],
+  /** The functions that read trigger configs, whose stacks announce the config format they read … */
+  configReaders: ['eval', 'statuses'],
+  /** … in this output (docs/upgrading.md). */
+  configFormatOutput: 'ConfigFormat',
 } as const;

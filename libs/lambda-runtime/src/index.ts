@@ -1,5 +1,6 @@
 // The runtime toolkit every function shares: logging, settings, the S3 client, bounded concurrency
-// and the wording of zod issues, reading an S3 object within a size bound. Defaults shared with infra and the CLI: `./defaults`.
+// and the wording of zod issues, reading an S3 object within a size bound, the config formats the
+// deployed readers announce. Defaults shared with infra and the CLI: `./defaults`.
 export {
   DEFAULT_CONFIG_PREFIX,
   DEFAULT_EVENTS_PREFIX,
@@ -17,6 +18,8 @@ export {
   trimSlashes,
 } from './lib/env-variables.schema';
 export { readBoundedBody } from './lib/bounded-body';
+export { deployedConfigReaders } from './lib/deployed-readers';
+export type { DeployedConfigReader } from './lib/deployed-readers';
 export type { ObjectOutput } from './lib/bounded-body';
 export { createLogger } from './lib/logger';
 export type { FunctionLogger, LogFields, Logger } from './lib/logger';

@@ -1,4 +1,4 @@
-import { formatIssues, parseCfnProperties, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import { ConfigValidationError, formatIssues, parseCfnProperties, type TriggerConfig } from '@monorepo-triggers/config-schema';
 import { pipelineArnPrefixOf, type PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { ConfigConflictError, type InvalidConfig, type S3ConfigStore, type StoredConfig } from '@monorepo-triggers/s3-config-store';
 import { callerRefusal, type StackRecords } from './caller-check';
@@ -96,6 +96,9 @@ async function write(
   try {
     stored = await store.put(parsed.value, existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' });
   } catch (error) {
+    // A format the deployed eval or statuses could not decide with (the store asks them first).
+    if (error instanceof ConfigValidationError)
+      return { status: 'FAILED', reason: `Refused: ${formatIssues(error.issues)}. Nothing was written.`, physicalResourceId: idOnFailure };
     if (!(error instanceof ConfigConflictError)) throw error;
     return {
       status: 'FAILED',

@@ -1,5 +1,5 @@
 import type { CommandHelp } from '../lib/command-help';
-import { parseCfnProperties, validateTriggerConfig, type ConfigIssue } from '@monorepo-triggers/config-schema';
+import { CONFIG_FORMAT, parseCfnProperties, validateTriggerConfig, type ConfigIssue } from '@monorepo-triggers/config-schema';
 import { readFileSync } from 'node:fs';
 import { findTriggerResources, parseWithLines, pathKeys } from '../lib/cfn-template';
 import { openStore, type SourceOptions } from '../lib/config-source';
@@ -102,13 +102,29 @@ export async function runValidateStored(source: SourceOptions, json: boolean): P
   });
   bar?.done();
   const valid = listing.configs.map(({ key }) => key).sort();
-  const invalid = listing.invalid.map(({ key, issues }) => ({ key, issues })).sort((a, b) => a.key.localeCompare(b.key));
+  const byKey = <T extends { key: string }>(a: T, b: T) => a.key.localeCompare(b.key);
+  const invalid = listing.invalid
+    .map(({ key, issues, needsReader }) => ({ key, issues, ...(needsReader !== undefined ? { needsFormat: needsReader } : {}) }))
+    .sort(byKey);
+  // Valid for this release, but in a newer format: decided without the fields it does not know.
+  const newer = listing.configs.flatMap(({ key, newer: n }) => (n ? [{ key, format: n.version, ignored: n.ignored }] : [])).sort(byKey);
   if (json) {
-    out(JSON.stringify({ valid: invalid.length === 0, source: description, configs: valid, invalid }, null, 2));
+    out(JSON.stringify({ valid: invalid.length === 0, source: description, configs: valid, invalid, newer }, null, 2));
     return invalid.length === 0 ? 0 : 1;
   }
-  for (const key of valid) out(`${paint('green', '✓')} ${key}`);
+  const newerKeys = new Set(newer.map(({ key }) => key));
+  for (const key of valid) if (!newerKeys.has(key)) out(`${paint('green', '✓')} ${key}`);
+  for (const { key, format, ignored } of newer)
+    out(
+      `${paint('yellow', '~')} ${key}: format ${format}, newer than this release reads (${CONFIG_FORMAT}): decided without ${ignored.join(', ') || 'nothing'} (docs/upgrading.md)`,
+    );
   for (const { key, issues } of invalid) for (const issue of issues) out(`${paint('red', '✗')} ${key}: ${issue.path}: ${issue.message}`);
-  out(paint('dim', `${valid.length} valid, ${invalid.length} invalid config(s) in ${description}`));
+  const needNewer = invalid.filter((bad) => bad.needsFormat !== undefined).length;
+  out(
+    paint(
+      'dim',
+      `${valid.length} valid (${newer.length} in a newer format), ${invalid.length} invalid config(s)${needNewer ? ` (${needNewer} needing a newer release to be read)` : ''} in ${description}`,
+    ),
+  );
   return invalid.length === 0 ? 0 : 1;
 }

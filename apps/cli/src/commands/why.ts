@@ -131,9 +131,24 @@ export async function runWhy(commit: string | undefined, options: WhyOptions): P
     const configs = pipeline ? record.configs.filter((c) => c.pipeline === pipeline) : record.configs;
     for (const c of configs) out(outcomeLine(c, executions ? await executionNow(executions.lookup, c) : undefined));
     shown += configs.length;
-    if (pipeline && configs.length === 0) out(paint('yellow', `  no config for pipeline ${pipeline} in ${repository} at that push`));
-    if (!pipeline && record.invalidConfigs.length > 0)
-      for (const bad of record.invalidConfigs) out(paint('yellow', `  ! invalid config ${bad.key}: ${bad.error}`));
+    // A config eval could not decide with explains a missing build: shown, with or without --pipeline.
+    const ofPipeline = <T extends { key: string }>(list: readonly T[]) =>
+      pipeline ? list.filter((c) => c.key.toLowerCase().endsWith(`/${pipeline.toLowerCase()}.json`)) : list;
+    const invalid = ofPipeline(record.invalidConfigs);
+    for (const bad of invalid)
+      out(
+        paint(
+          'yellow',
+          bad.needsFormat !== undefined
+            ? `  ! config ${bad.key} needs an eval that reads format ${bad.needsFormat}: not decided (docs/upgrading.md)`
+            : `  ! invalid config ${bad.key}: ${bad.error}`,
+        ),
+      );
+    for (const newer of ofPipeline(record.newerConfigs ?? []))
+      out(paint('yellow', `  ~ config ${newer.key} is format ${newer.format}: decided without ${newer.ignored.join(', ')}`));
+    shown += invalid.length;
+    if (pipeline && configs.length === 0 && invalid.length === 0)
+      out(paint('yellow', `  no config for pipeline ${pipeline} in ${repository} at that push`));
   }
   executions?.close();
   return pipeline && shown === 0 ? 1 : 0;

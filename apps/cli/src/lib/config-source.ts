@@ -1,4 +1,6 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { formatIssues, parseCfnProperties, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import { deployedConfigReaders } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore, storeSettingsFromEnv, type InvalidConfig } from '@monorepo-triggers/s3-config-store';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +85,16 @@ export function openStore(options: SourceOptions): { store: S3ConfigStore; descr
       client: awsS3Client(),
       bucket: settings.bucket,
       prefix: settings.prefix,
+      // `put` asks the deployed eval and statuses which formats they read (their stacks' outputs)
+      // before it writes a config in a format later than 1. The local stack runs this release's readers.
+      deployedReaders: async () => {
+        const cloudformation = new CloudFormationClient({});
+        try {
+          return await deployedConfigReaders(cloudformation);
+        } finally {
+          cloudformation.destroy();
+        }
+      },
     });
     return { store, description: `s3://${settings.bucket}/${settings.prefix}/` };
   }

@@ -57,6 +57,19 @@ export function decisionRecordOf(
       paths: decided.changes.paths.length,
     },
     configs,
-    invalidConfigs: listing.invalid.map((bad) => ({ key: bad.key, error: bad.error })),
+    invalidConfigs: listing.invalid.map((bad) => ({
+      key: bad.key,
+      error: bad.error,
+      ...(bad.needsReader !== undefined ? { needsFormat: bad.needsReader } : {}),
+    })),
+    ...newerConfigsOf(listing),
   };
+}
+
+/** The configs decided in a newer format than this release's, with the fields it ignored (absent when none). */
+function newerConfigsOf(listing: ListResult): Pick<DecisionRecord, 'newerConfigs'> {
+  const newer = listing.configs.flatMap((stored) =>
+    stored.newer ? [{ key: stored.key, format: stored.newer.version, ignored: stored.newer.ignored }] : [],
+  );
+  return newer.length > 0 ? { newerConfigs: newer } : {};
 }

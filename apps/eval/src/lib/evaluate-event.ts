@@ -59,7 +59,7 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
       measured: CONFIGS_MEASURED,
       see: 'docs/architecture.md#reading-configs-and-its-limits',
     });
-  for (const bad of listing.invalid) log({ msg: 'invalid-config', key: bad.key, error: bad.error });
+  logConfigsNotAsWritten(listing, log);
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
 
   const starting: Promise<StartedPipeline[]>[] = [];
@@ -76,6 +76,29 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
   await saveSnapshot(event.repository, deps, log);
   if (summary.failed.length > 0) throw new StartFailures(summary);
   return summary;
+}
+
+/**
+ * Every config this release does not decide with as written, at warning level or above, on every
+ * event it would have concerned: a team whose config is refused learns it from the logs (and
+ * `triggers why`, `triggers validate --stored`), not from a missing build. A newer format this
+ * release must not decide with is an error: the fix is deploying eval, not editing the config.
+ */
+function logConfigsNotAsWritten(listing: ListResult, log: Logger): void {
+  for (const bad of listing.invalid) {
+    if (bad.needsReader !== undefined)
+      log({ msg: 'config-needs-newer-eval', level: 'error', key: bad.key, needsFormat: bad.needsReader, error: bad.error });
+    else log({ msg: 'invalid-config', level: 'warn', key: bad.key, error: bad.error });
+  }
+  for (const stored of listing.configs)
+    if (stored.newer)
+      log({
+        msg: 'config-newer-than-eval',
+        level: 'warn',
+        key: stored.key,
+        format: stored.newer.version,
+        ignored: stored.newer.ignored,
+      });
 }
 
 /** Stores the decision record and tells GitHub; never throws: neither may stand in the way of a start. */

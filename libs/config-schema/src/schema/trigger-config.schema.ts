@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { compilePathPattern, type PathSyntax } from '../decision/path-patterns';
 import { compileRefPattern } from '../decision/ref-patterns';
+import { CONFIG_FORMAT } from './config-format';
 import { BUILT_IN_VARIABLES, LIMITS, PULL_REQUEST_VARIABLES } from './limits';
 import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './names';
 
@@ -160,7 +161,25 @@ export const pullRequestsSchema = z
 
 /** The fields of a trigger configuration, before cross-field checks. */
 const triggerConfigShape = z.strictObject({
-  version: z.literal(1).check(z.describe('Format version of this document.')),
+  version: z
+    .int()
+    .check(
+      z.gte(1, 'must be a format version, 1 or later'),
+      z.lte(
+        CONFIG_FORMAT,
+        `is a format this release does not know (it reads and writes formats 1 to ${CONFIG_FORMAT}): use a newer release to write it (docs/upgrading.md)`,
+      ),
+      z.describe(
+        'Format version of this document: the lowest that expresses its fields (writers set it). A reader of an older format decides with the fields it knows, unless minReaderVersion is above it (docs/upgrading.md).',
+      ),
+    ),
+  minReaderVersion: z
+    .optional(z.int().check(z.gte(1, 'must be a format version, 1 or later')))
+    .check(
+      z.describe(
+        'Set by writers, above 1 only: the oldest format a reader must read to decide with this config, because it has fields an older reader must not ignore. Such a reader refuses the config, loudly.',
+      ),
+    ),
   repository: z
     .string()
     .check(z.refine(isRepositoryName, REPOSITORY_RULE), z.describe('GitHub repository as owner/name; matched case-insensitively.')),
@@ -258,6 +277,12 @@ const triggerConfigShape = z.strictObject({
 export const triggerConfigSchema = triggerConfigShape.check(
   z.superRefine((config, ctx) => {
     for (const issue of pathPatternIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
+    if (config.minReaderVersion !== undefined && config.minReaderVersion > config.version)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minReaderVersion'],
+        message: `is ${config.minReaderVersion}, above the config's own format (${config.version})`,
+      });
     if (config.pullRequests) {
       // Unpinned, a start would build whatever the source action's own branch holds, not the pull request.
       if (config.sourceActionName === undefined)

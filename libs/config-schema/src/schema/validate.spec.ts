@@ -48,7 +48,12 @@ describe('validateTriggerConfig', () => {
     ['a pipeline named ..', { ...valid, pipelineName: '..' }, 'pipelineName', /not be "\." or "\.\."/],
     ['a pipeline named .', { ...valid, pipelineName: '.' }, 'pipelineName', /not be "\."/],
     ['a bad pipeline name', { ...valid, pipelineName: 'orders service' }, 'pipelineName', /letters, digits/],
-    ['a wrong version', { ...valid, version: 2 }, 'version', /expected 1/],
+    [
+      'a version this release does not know',
+      { ...valid, version: 2 },
+      'version',
+      /a format this release does not know .*use a newer release/,
+    ],
     ['an unknown path syntax', { ...valid, pathSyntax: 'pcre' }, 'pathSyntax', /regex.*glob/],
     ['an unknown new-branch policy', { ...valid, onNewBranch: 'sometimes' }, 'onNewBranch', /changes.*always/],
     ['an empty pattern', { ...valid, includePaths: ['^a/', ''] }, 'includePaths[1]', /must not be empty/],

@@ -1,10 +1,14 @@
+import { inLowestFormat } from './config-format';
 import { englishIssueMessages, formatPath, toConfigIssues, type ConfigIssue, type ParseResult } from './issues';
 import { LIMITS } from './limits';
 import { pathPatternIssues, triggerConfigSchema, type TriggerConfig } from './trigger-config.schema';
 
-/** A config as the config store writes it: the form whose size LIMITS.configBytes bounds. */
+/**
+ * A config as writers store it: in the lowest format that expresses it (config-format.ts), two-space
+ * JSON; the form whose size LIMITS.configBytes bounds.
+ */
 export function storedConfigText(config: TriggerConfig): string {
-  return JSON.stringify(config, null, 2);
+  return JSON.stringify(inLowestFormat(config), null, 2);
 }
 
 /** Whether `text` takes more than `limit` bytes in UTF-8; encoded only when it could (a UTF-16 unit never takes more than 3 bytes). */

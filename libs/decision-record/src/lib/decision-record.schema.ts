@@ -38,7 +38,12 @@ export const recordedPullRequestSchema = z.object({
  * the bucket's lifecycle rule.
  */
 export const decisionRecordSchema = z.object({
-  version: z.literal(1),
+  /**
+   * 1. A later release adds fields older readers may skip without changing this (readers ignore the
+   * fields they do not know); any version is read with the fields the reader knows
+   * (docs/upgrading.md). A record missing one of them is unreadable, and listed as such.
+   */
+  version: z.int().check(z.gte(1)),
   deliveryId: z.string(),
   repository: z.string(),
   /** The pushed ref; for a pull request, `refs/pull/<number>/head`. */
@@ -62,7 +67,16 @@ export const decisionRecordSchema = z.object({
     paths: z.int().check(z.nonnegative()),
   }),
   configs: z.array(configOutcomeSchema),
-  invalidConfigs: z.array(z.object({ key: z.string(), error: z.string() })),
+  invalidConfigs: z.array(
+    z.object({
+      key: z.string(),
+      error: z.string(),
+      /** Set when the config is in a newer format this eval must not decide with: the format a reader needs. */
+      needsFormat: z.optional(z.int()),
+    }),
+  ),
+  /** Configs in a newer format than the eval that decided, decided without the fields it did not know. */
+  newerConfigs: z.optional(z.array(z.object({ key: z.string(), format: z.int(), ignored: z.array(z.string()) }))),
 });
 
 export type ConfigOutcome = z.output<typeof configOutcomeSchema>;

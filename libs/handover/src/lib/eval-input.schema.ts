@@ -1,12 +1,24 @@
 import * as z from 'zod/mini';
 
 /**
+ * The hand-over's format version, the contract between the functions that write events (webhook,
+ * reconcile, `triggers redrive`) and eval, deployed at different times (docs/upgrading.md). A field
+ * eval may ignore is added without changing it (eval reads the fields it knows); a change eval must
+ * understand raises it, and an eval that reads an older version refuses the event so Lambda retries
+ * it and keeps it as a dead letter, to be replayed once eval is upgraded: never decided wrongly, never lost.
+ */
+export const HANDOVER_VERSION = 1;
+
+/** Any version from 1: which ones this eval decides is EventReader's call (HANDOVER_VERSION). */
+const version = z.int().check(z.gte(1));
+
+/**
  * The push event webhook hands to eval: everything a decision needs, nothing else. It is the
  * contract between the two functions, so both parse it with this schema.
  */
 export const compactPushEventSchema = z.object({
   type: z.literal('push'),
-  version: z.literal(1),
+  version,
   /** `X-GitHub-Delivery`: unchanged when a delivery is redelivered. */
   deliveryId: z.string(),
   /** `owner/name` as GitHub spells it. */
@@ -40,7 +52,7 @@ export type CompactPushEvent = z.output<typeof compactPushEventSchema>;
  */
 export const compactPullRequestEventSchema = z.object({
   type: z.literal('pull_request'),
-  version: z.literal(1),
+  version,
   deliveryId: z.string(),
   repository: z.string(),
   defaultBranch: z.optional(z.string()),
@@ -69,7 +81,7 @@ export type EvalEvent = CompactPushEvent | CompactPullRequestEvent;
 /** What eval is invoked with when the event is too large for an asynchronous invoke. */
 export const claimCheckSchema = z.object({
   type: z.literal('push-claim-check'),
-  version: z.literal(1),
+  version,
   deliveryId: z.string(),
   bucket: z.string(),
   key: z.string(),

@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { formatZodIssues, readBoundedBody, trimSlashes } from '@monorepo-triggers/lambda-runtime';
-import { evalInputSchema, type EvalEvent } from './eval-input.schema';
+import { evalInputSchema, HANDOVER_VERSION, type EvalEvent } from './eval-input.schema';
 
 /**
  * The largest claim-checked event eval reads: GitHub's cap on a delivery (25 MB), which no event
@@ -11,6 +11,24 @@ export const MAX_CLAIM_CHECK_BYTES = 25 * 1024 * 1024;
 /** An input that is neither an event nor a claim check of ours: retrying cannot help. */
 export class InvalidEvalInput extends Error {
   override readonly name = 'InvalidEvalInput';
+}
+
+/**
+ * An event in a newer hand-over version than this eval reads: written by a newer webhook or
+ * reconcile. Not invalid, early: the invocation fails, so Lambda retries it and then keeps it as a
+ * dead letter, which `triggers redrive` replays once eval is upgraded.
+ */
+export class NewerEvalInput extends Error {
+  override readonly name = 'NewerEvalInput';
+}
+
+/** Throws NewerEvalInput for an input whose version this eval does not read. */
+function refuseNewer(input: unknown, what: string): void {
+  const version = input !== null && typeof input === 'object' ? (input as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && Number.isInteger(version) && version > HANDOVER_VERSION)
+    throw new NewerEvalInput(
+      `${what} is hand-over version ${version}; this eval reads up to ${HANDOVER_VERSION}: deploy eval before the functions that write events (docs/upgrading.md), then replay the dead letter with triggers redrive`,
+    );
 }
 
 export interface EventReaderOptions {
@@ -32,8 +50,12 @@ export class EventReader {
     this.prefix = `${trimSlashes(options.eventsPrefix)}/`;
   }
 
-  /** Rejects with InvalidEvalInput for anything that is not an event or a claim check of ours. */
+  /**
+   * Rejects with InvalidEvalInput for anything that is not an event or a claim check of ours, and
+   * with NewerEvalInput for one in a hand-over version this eval does not read.
+   */
   async read(input: unknown): Promise<EvalEvent> {
+    refuseNewer(input, 'the event');
     const parsed = evalInputSchema.safeParse(input);
     if (!parsed.success)
       throw new InvalidEvalInput(
@@ -54,6 +76,7 @@ export class EventReader {
     } catch {
       throw new InvalidEvalInput(`claim check ${claim.key} is not JSON`);
     }
+    refuseNewer(json, `claim check ${claim.key}`);
     const stored = evalInputSchema.safeParse(json);
     if (!stored.success || stored.data.type === 'push-claim-check')
       throw new InvalidEvalInput(`claim check ${claim.key} does not hold a push or pull request event`);

@@ -10,11 +10,17 @@ import {
 import {
   ConfigValidationError,
   formatIssues,
+  formatOf,
+  inLowestFormat,
   LIMITS,
   ownerSchema,
+  readTriggerConfig,
   storedConfigText,
   validateTriggerConfig,
+  writeRefusal,
   type ConfigIssue,
+  type DeployedReader,
+  type NewerFormat,
   type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
 import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
@@ -56,6 +62,8 @@ export interface StoredConfig {
   key: string;
   etag: string;
   config: TriggerConfig;
+  /** Set when the object is in a newer format: decided with the fields this release knows, these ignored. */
+  newer?: NewerFormat;
 }
 
 /** An object under the prefix that is not a valid configuration, and why. */
@@ -67,6 +75,11 @@ export interface InvalidConfig {
   error: string;
   /** The owner the object names, if it names a well-formed one: that stack may still replace or delete it. */
   owner?: TriggerConfig['owner'];
+  /**
+   * Set when the config is in a newer format that this release must not decide with (its
+   * `minReaderVersion`): the format a reader needs. Not broken: this release is behind.
+   */
+  needsReader?: number;
 }
 
 /** What a listing cost, so callers can log and tests can count. */
@@ -119,6 +132,13 @@ export interface ConfigStoreOptions {
    * new one when that listing found it missing or out of date. Unset: no snapshots.
    */
   snapshotPrefix?: string;
+  /**
+   * The deployed readers of configs and the formats they read (lambda-runtime's
+   * deployedConfigReaders): set by writers, which then refuse, before writing, a config in a later
+   * format than 1 that one of them could not decide with (config-schema's writeRefusal). Asked only
+   * for such a config: every release ever deployed reads format 1.
+   */
+  deployedReaders?: () => Promise<DeployedReader[]>;
 }
 
 /**
@@ -151,6 +171,7 @@ export class S3ConfigStore {
   private readonly pageSize: number;
   private readonly getConcurrency: number;
   private readonly snapshotPrefix: string | undefined;
+  private readonly deployedReaders: (() => Promise<DeployedReader[]>) | undefined;
   /**
    * Repositories this container has listed, by their key prefix, with what it knows of their
    * snapshot: the ETag it read (none: there was none) and whether it is due to be written again.
@@ -164,6 +185,7 @@ export class S3ConfigStore {
     this.pageSize = options.pageSize ?? 1000;
     this.getConcurrency = options.getConcurrency ?? DEFAULT_GET_CONCURRENCY;
     this.snapshotPrefix = options.snapshotPrefix;
+    this.deployedReaders = options.deployedReaders;
   }
 
   /** The key of a pipeline's configuration. */
@@ -188,7 +210,13 @@ export class S3ConfigStore {
   async put(input: unknown, condition?: WriteCondition): Promise<StoredConfig> {
     const result = validateTriggerConfig(input);
     if (!result.ok) throw new ConfigValidationError(result.issues);
-    const config = result.value;
+    // Stored in the lowest format that expresses it, so every reader that can decide with it reads it.
+    const config = inLowestFormat(result.value);
+    const format = formatOf(config);
+    if (format.version > 1 && this.deployedReaders) {
+      const refusal = writeRefusal(format, await this.deployedReaders());
+      if (refusal) throw new ConfigValidationError([{ path: 'version', message: refusal }]);
+    }
     const key = this.keyFor(config.repository, config.pipelineName);
     const written = await this.putObject(key, storedConfigText(config), JSON_CONTENT_TYPE, condition);
     if (!written) throw new ConfigConflictError(key, condition as WriteCondition);
@@ -395,10 +423,13 @@ export class S3ConfigStore {
     });
     // Objects read back get the same full validation as writes: one written to S3 by hand is refused
     // here, beside the others, rather than trusted. Paid once per object version (cached by ETag).
-    const result = validateTriggerConfig(json);
+    // A newer release's config is read with the fields this release knows (config-format.ts).
+    const result = readTriggerConfig(json);
     if (!result.ok) {
       const owner = ownerSchema.safeParse((json as { owner?: unknown } | null)?.owner);
-      return invalid(result.issues, owner.success ? owner.data : undefined);
+      const refused = invalid(result.issues, owner.success ? owner.data : undefined);
+      if (result.needsReader !== undefined) (refused.value as InvalidConfig).needsReader = result.needsReader;
+      return refused;
     }
     // The key decides which repository and pipeline a config serves; a body that disagrees was
     // copied or edited by hand, and acting on either half would surprise someone.
@@ -412,7 +443,7 @@ export class S3ConfigStore {
         },
       ]);
     }
-    return { ok: true, value: { key, etag, config: result.value } };
+    return { ok: true, value: { key, etag, config: result.value, ...(result.newer ? { newer: result.newer } : {}) } };
   }
 
   /**
