@@ -88,7 +88,8 @@ describe('eval (the built bundle) and configs or events from a newer release', (
       expect.objectContaining({ level: 'WARN', key: key('orders-broken'), error: expect.stringContaining('branches') }),
     ]);
 
-    // What `triggers why` shows: the record keeps all three.
+    // Counted in the invocation's summary line, and kept in the record `triggers why` shows.
+    expect(line('summary')).toEqual([expect.objectContaining({ configs: 2, invalidConfigs: 2, newerConfigs: 1 })]);
     const client = createS3Client(localS3ClientConfig(s3.endpoint));
     const { records } = await new DecisionRecordStore({ client, bucket: BUCKET, prefix: 'mono-repo/records' }).forCommit(REPO, SHA_AFTER);
     client.destroy();

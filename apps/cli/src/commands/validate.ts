@@ -15,8 +15,9 @@ resource's literal name); the others (pseudo parameters, attributes, imports) ar
 and reported as not checked.
 
 With --stored (implied by --bucket), checks every config already in the store, the running local
-stack's or the bucket's, as eval reads them: run it before upgrading to list the configs the new
-version would skip.`,
+stack's or the bucket's, as eval reads them: configs in a newer format than this release reads are
+listed apart (decided without the fields it does not know), and refused ones fail the run. Run it
+after upgrading, and run the release you would roll back to before rolling back (docs/upgrading.md).`,
   examples: [
     'triggers validate infra/examples/pipeline-with-trigger.yaml examples/configs/acme-platform-orders.json',
     'triggers validate --stored',

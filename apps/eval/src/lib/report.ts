@@ -16,6 +16,8 @@ export interface EvalSummary {
   pullRequest?: number;
   configs: number;
   invalidConfigs: number;
+  /** Configs in a newer format than this eval reads, decided with the fields it knows (docs/upgrading.md). */
+  newerConfigs: number;
   started: string[];
   skipped: number;
   failed: string[];
@@ -59,6 +61,7 @@ export function report(
     ...(event.pullRequest ? { pullRequest: event.pullRequest.number } : {}),
     configs: listing.configs.length,
     invalidConfigs: listing.invalid.length,
+    newerConfigs: listing.configs.filter((stored) => stored.newer).length,
     started: named((o) => o.ok),
     skipped: decided.decisions.length - started.length,
     // A refusal is final (the pipeline's tag says no): only errors make Lambda retry.
