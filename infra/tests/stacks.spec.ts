@@ -605,6 +605,17 @@ describe("eval's and statuses' dead-letter queues", () => {
   });
 });
 
+describe('the Node the code is tested on', () => {
+  it("is the functions' runtime: every function's runtime major is the Node running these tests (npm ci installs it)", () => {
+    const runtimes = new Set(
+      Object.values(template)
+        .flatMap((t) => Object.values(t.findResources('AWS::Lambda::Function')))
+        .map((fn) => (fn as { Properties: { Runtime: string } }).Properties.Runtime),
+    );
+    expect([...runtimes]).toEqual([`nodejs${process.versions.node.split('.')[0]}.x`]);
+  });
+});
+
 describe('the readers of trigger configs', () => {
   it('announce the config format their code reads, in the output writers check (docs/upgrading.md)', () => {
     for (const stack of [template.eval, template.statuses])
