@@ -105,7 +105,18 @@ function traces() {
   return {
     head: git('rev-parse', 'HEAD').trim(),
     tags: git('tag', '--list'),
-    status: git('status', '--porcelain', '--untracked-files=all'),
+    // Only where a release writes: other projects' tests run beside this one and may come and go.
+    status: git(
+      'status',
+      '--porcelain',
+      '--untracked-files=all',
+      '--',
+      'libs/config-schema',
+      '.nx/version-plans',
+      'package.json',
+      'package-lock.json',
+      'nx.json',
+    ),
     files: Object.fromEntries(
       written.map((file) => [
         relative(workspace, file),
