@@ -124,7 +124,7 @@ export async function runValidateStored(source: SourceOptions, json: boolean): P
   out(
     paint(
       'dim',
-      `${valid.length} valid (${newer.length} in a newer format), ${invalid.length} invalid config(s)${needNewer ? ` (${needNewer} needing a newer release to be read)` : ''} in ${description}`,
+      `${valid.length} valid${newer.length ? ` (${newer.length} in a newer format)` : ''}, ${invalid.length} invalid config(s)${needNewer ? ` (${needNewer} needing a newer release to be read)` : ''} in ${description}`,
     ),
   );
   return invalid.length === 0 ? 0 : 1;
