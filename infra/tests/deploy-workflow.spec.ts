@@ -3,6 +3,7 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { workspaceRoot } from '../src/workspace-root';
+import { readersOf } from '../src/deploy-order';
 import { DEPLOY_TABLE, type StackName } from './deploy-table';
 
 const ROOT = workspaceRoot();
@@ -17,12 +18,28 @@ const STACK_IDS: Record<string, StackName> = {
 /** Nx with nothing remembered between runs or sent anywhere, as on a CI runner. */
 const nxEnv = (home: string) => ({ PATH: process.env['PATH'] ?? '', HOME: home, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' });
 const sorted = (stacks: StackName[]) => [...stacks].sort();
+/** The stacks whose deploy targets a deploy of `stacks` runs: theirs and, before them, their readers'. */
+const withReaders = (stacks: StackName[]): StackName[] => {
+  const all = new Set(stacks);
+  for (const stack of all) for (const reader of readersOf(stack)) all.add(reader);
+  return [...all];
+};
+/** The stacks a run's output says it would deploy (`--dry-run`), in the order it printed them. */
+const wouldDeploy = (output: string) =>
+  [...output.matchAll(/would run: npx cdk deploy (\S+) /g)].map((m) => STACK_IDS[m[1] as string] as StackName);
+/** The readers a run's output says had nothing to deploy (none of their files changed). */
+const unchanged = (output: string) =>
+  [...output.matchAll(/^\[deploy (\w+)\] none of its files changed between NX_BASE \S+ and NX_HEAD \S+: nothing to deploy/gm)].map(
+    (m) => m[1] as StackName,
+  );
 
 /**
  * The deploy workflow on a fresh runner: a clone of this tree with nothing built and no Nx cache
  * (node_modules linked, as `npm ci` would have made them), no AWS credentials. For each row of the
- * table, one commit changing that file, then `nx affected -t deploy --dry-run` over it, as CI runs it:
- * Nx must select exactly the row's stacks, and each must build and synthesise from nothing.
+ * table, one commit changing that file, then `nx affected -t deploy --dry-run` over it, as CI runs it
+ * (NX_BASE and NX_HEAD set: tools/deploy-scope.sh): exactly the row's stacks must deploy, each built
+ * and synthesised from nothing; the readers their deploys wait for (docs/deploy.md#order) run first
+ * and, unchanged, deploy nothing and say so.
  */
 describe('the deploy workflow, simulated on a fresh clone', () => {
   let clone: string;
@@ -79,19 +96,75 @@ describe('the deploy workflow, simulated on a fresh clone', () => {
     });
   });
 
-  it.each(DEPLOY_TABLE)('$why ($file): the dry run succeeds and would deploy exactly its stacks', ({ file, stacks }) => {
-    appendFileSync(join(clone, file), '\n');
-    git('commit', '-q', '-am', `change ${file}`);
-    const run = spawnSync('npx', ['nx', 'affected', '-t', 'deploy', '--base=HEAD~1', '--head=HEAD', '--dry-run', '--outputStyle=static'], {
+  /** `nx affected -t deploy --dry-run` over the last commit, as the deploy job runs it (NX_BASE, NX_HEAD). */
+  const affectedDeployDryRun = (
+    extraEnv: Record<string, string> = { NX_BASE: git('rev-parse', 'HEAD~1').trim(), NX_HEAD: git('rev-parse', 'HEAD').trim() },
+    args: string[] = [],
+  ) => {
+    const run = spawnSync('npx', ['nx', 'affected', '-t', 'deploy', '--dry-run', '--outputStyle=static', ...args], {
       cwd: clone,
       encoding: 'utf8',
-      env: nxEnv(home),
+      env: { ...nxEnv(home), ...extraEnv },
       maxBuffer: 64 * 1024 * 1024,
     });
     const output = `${run.stdout}\n${run.stderr}`;
     expect({ status: run.status, tail: run.status === 0 ? '' : output.slice(-2000) }).toEqual({ status: 0, tail: '' });
-    const deployed = [...output.matchAll(/would run: npx cdk deploy (\S+) /g)].map((m) => STACK_IDS[m[1] as string]);
-    expect(sorted(deployed as StackName[])).toEqual(sorted(stacks));
+    return output;
+  };
+
+  it.each(DEPLOY_TABLE)('$why ($file): the dry run succeeds and would deploy exactly its stacks', ({ file, stacks }) => {
+    appendFileSync(join(clone, file), '\n');
+    git('commit', '-q', '-am', `change ${file}`);
+    const output = affectedDeployDryRun();
+    expect(sorted(wouldDeploy(output))).toEqual(sorted(stacks));
+    // The readers its writers wait for ran too, found nothing of theirs changed, and deployed nothing.
+    expect(sorted(unchanged(output))).toEqual(sorted(withReaders(stacks).filter((stack) => !stacks.includes(stack))));
+  });
+
+  it('a change every reader and writer of configs bundles (libs/config-schema): statuses deploys, then eval, then cfresource, which says why', () => {
+    appendFileSync(join(clone, 'libs/config-schema/src/index.ts'), '\n');
+    git('commit', '-q', '-am', 'change config-schema');
+    // What Nx will enforce: its task graph for this run.
+    const graphFile = join(home, 'tasks.json');
+    const env = { NX_BASE: git('rev-parse', 'HEAD~1').trim(), NX_HEAD: git('rev-parse', 'HEAD').trim() };
+    execFileSync('npx', ['nx', 'affected', '-t', 'deploy', '--dry-run', `--graph=${graphFile}`], {
+      cwd: clone,
+      env: { ...nxEnv(home), ...env },
+      stdio: 'ignore',
+    });
+    const tasks: Record<string, string[]> = JSON.parse(readFileSync(graphFile, 'utf8')).tasks.dependencies;
+    rmSync(graphFile);
+    const deploysBefore = (task: string) => (tasks[task] ?? []).filter((t) => t.endsWith('-stack:deploy')).sort();
+    expect({
+      cfresource: deploysBefore('cfresource-stack:deploy'),
+      eval: deploysBefore('eval-stack:deploy'),
+      statuses: deploysBefore('statuses-stack:deploy'),
+    }).toEqual({ cfresource: ['eval-stack:deploy', 'statuses-stack:deploy'], eval: ['statuses-stack:deploy'], statuses: [] });
+    // What the run does and prints: the readers' deploys first, then the writer's, with its reason.
+    const output = affectedDeployDryRun(env);
+    expect(wouldDeploy(output)).toEqual(['statuses', 'eval', 'cfresource']);
+    const said = output.split('\n').filter((line) => /^\[deploy (statuses|eval|cfresource)\] (\w+ writes|would run)/.test(line));
+    expect(said.map((line) => line.replace(/ --app .*/, ''))).toEqual([
+      '[deploy statuses] would run: npx cdk deploy MonorepoTriggers-Statuses',
+      '[deploy eval] eval writes decision records that statuses reads: its stack deployed first (docs/deploy.md#order)',
+      '[deploy eval] would run: npx cdk deploy MonorepoTriggers-Eval',
+      '[deploy cfresource] cfresource writes trigger configs that eval and statuses read: their stacks deployed first (docs/deploy.md#order)',
+      '[deploy cfresource] would run: npx cdk deploy MonorepoTriggers-CfResource',
+    ]);
+  });
+
+  it('without NX_BASE and NX_HEAD (a local `nx affected --base --head`), the readers a writer waits for deploy anyway, and say why', () => {
+    appendFileSync(join(clone, 'apps/webhook/src/main.ts'), '\n');
+    git('commit', '-q', '-am', 'change the webhook');
+    const output = affectedDeployDryRun({}, ['--base=HEAD~1', '--head=HEAD']);
+    expect(wouldDeploy(output)).toEqual(['statuses', 'eval', 'webhook']);
+    for (const [reader, writers] of [
+      ['statuses', 'eval and cfresource'],
+      ['eval', 'webhook, reconcile and cfresource'],
+    ])
+      expect(output).toContain(
+        `[deploy ${reader}] deploys before ${writers}, changed or not (no NX_BASE and NX_HEAD to compare; cdk deploy leaves an unchanged stack as it is)`,
+      );
   });
 
   it('cdk synth works from the root with the pinned feature flags, makes the templates a deploy makes, and leaves nothing to commit', () => {
