@@ -1,8 +1,6 @@
 // Shared Jest settings for every project. Tests are compiled with SWC (fast, no type-check):
 // type errors are caught by each project's `typecheck` target, which `npm test` runs too.
 
-// The SDK warns on Node 20 in every worker; the project targets nodejs22.x on Lambda (see docs).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -25,7 +23,7 @@ module.exports = {
   },
   // Built bundles under dist/ are loaded as they are, the way Lambda loads them. The ESM-only
   // packages behind @octokit/auth-app are compiled to CommonJS like our sources (Jest's module
-  // system cannot require ES modules on Node 20; esbuild bundles them for Lambda).
+  // system does not load ES modules without --experimental-vm-modules; esbuild bundles them for Lambda).
   transformIgnorePatterns: [
     '/node_modules/(?!(@octokit|universal-github-app-jwt|universal-user-agent|toad-cache|json-with-bigint|content-type)/)',
     `^${path.join(__dirname, 'dist').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/`,

@@ -1,11 +1,12 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
-import { createLogger, createS3Client, deployedConfigReaders } from '@monorepo-triggers/lambda-runtime';
+import { createLogger, createMetrics, createS3Client, deployedConfigReaders } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore, storeSettingsFromEnv } from '@monorepo-triggers/s3-config-store';
 import type { Context } from 'aws-lambda';
 import { CloudFormationStackRecords } from './lib/cloudformation-stack-records';
 import { handleRequest, type HandlerDependencies } from './lib/handle-request';
+import { requestMetrics } from './lib/request-metrics';
 import { HttpResponseSender } from './lib/response-sender';
 
 // Every AWS call is bounded, so the deadline before the Lambda timeout holds.
@@ -17,6 +18,7 @@ const checks = () => ({
 });
 
 const log = createLogger('cfresource');
+const metrics = createMetrics('cfresource');
 let dependencies: HandlerDependencies | undefined;
 
 /** The store and response sender, once per container. S3 calls are bounded so the deadline holds. */
@@ -67,5 +69,7 @@ export async function handler(
   } catch (error) {
     deps = { ...unconfigured(error as Error), sender: new HttpResponseSender(), log };
   }
-  await handleRequest(event, remaining, deps);
+  const outcome = await handleRequest(event, remaining, deps);
+  metrics.addAll(requestMetrics(outcome));
+  metrics.publish();
 }

@@ -1,18 +1,22 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { githubAuthFrom, GithubClient } from '@monorepo-triggers/github-api';
+import { githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
 import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
 import { EventReader, InvalidEvalInput, NewerEvalInput } from '@monorepo-triggers/handover';
-import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { createLogger, createMetrics, createS3Client, memoryUsedPercent } from '@monorepo-triggers/lambda-runtime';
 import { CodePipelineEntitlements, pipelineArnPrefixOf } from '@monorepo-triggers/pipeline-access';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import type { Context } from 'aws-lambda';
 import { CompiledTriggerCache } from './lib/compiled-cache';
+import { StartFailures } from './lib/errors';
 import { evaluateEvent, type EvalDependencies } from './lib/evaluate-event';
 import { CodePipelineStarter } from './lib/pipeline-starter';
+import { evaluationMetrics } from './lib/evaluation-metrics';
 import type { EvalSummary } from './lib/report';
 import { evalSettingsFromEnv } from './lib/settings';
 
 const log = createLogger('eval');
+const metrics = createMetrics('eval');
+const githubCalls = new GithubCallTally();
 let dependencies: { events: EventReader; evaluation: EvalDependencies } | undefined;
 
 /**
@@ -43,7 +47,7 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
           snapshotPrefix: settings.snapshotPrefix,
         }),
         records: new DecisionRecordStore({ client: s3, bucket: settings.bucket, prefix: settings.recordsPrefix }),
-        ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth) } : {}),
+        ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) } : {}),
         starter: new CodePipelineStarter(codepipeline),
         triggers: new CompiledTriggerCache(),
         startConcurrency: settings.startConcurrency,
@@ -57,23 +61,53 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
 /**
  * Lambda entry point, invoked asynchronously by webhook. Resolves when every matching pipeline
  * started; rejects when one failed so Lambda retries (idempotent tokens make that safe). An input
- * that is not ours is logged and dropped: a retry could not fix it.
+ * that is not ours is logged and dropped: a retry could not fix it. Each invocation ends with its
+ * metrics (docs/operations.md#metrics), whatever became of it.
  */
 export async function handler(
   input: unknown,
   context?: Pick<Context, 'invokedFunctionArn' | 'awsRequestId'>,
 ): Promise<EvalSummary | { ignored: string }> {
   log.setInvocation(context);
+  try {
+    return await evaluate(input, context);
+  } finally {
+    const calls = githubCalls.take();
+    metrics.addAll({
+      GitHubCalls: calls.calls,
+      ...(calls.lowestRateLimitRemaining !== undefined ? { GitHubRateLimitRemaining: calls.lowestRateLimitRemaining } : {}),
+    });
+    const memory = memoryUsedPercent();
+    if (memory !== undefined) metrics.add('MemoryUsed', memory);
+    metrics.publish();
+  }
+}
+
+async function evaluate(
+  input: unknown,
+  context: Pick<Context, 'invokedFunctionArn' | 'awsRequestId'> | undefined,
+): Promise<EvalSummary | { ignored: string }> {
   const { events, evaluation } = getDependencies(context?.invokedFunctionArn);
   let event;
   try {
     event = await events.read(input);
   } catch (error) {
     // Refused, not dropped: the failed invocation is retried, then kept as a dead letter.
-    if (error instanceof NewerEvalInput) log({ msg: 'event-needs-newer-eval', level: 'error', error: error.message });
+    if (error instanceof NewerEvalInput) {
+      log({ msg: 'event-needs-newer-eval', level: 'error', error: error.message });
+      metrics.add('EventsUnreadable', 1);
+    }
     if (!(error instanceof InvalidEvalInput)) throw error;
     log({ msg: 'invalid-input', error: error.message });
+    metrics.add('EventsUnreadable', 1);
     return { ignored: error.message };
   }
-  return evaluateEvent(event, evaluation);
+  try {
+    const summary = await evaluateEvent(event, evaluation);
+    metrics.addAll(evaluationMetrics(summary, event.receivedAt, Date.now()));
+    return summary;
+  } catch (error) {
+    if (error instanceof StartFailures) metrics.addAll(evaluationMetrics(error.summary, event.receivedAt, Date.now()));
+    throw error;
+  }
 }

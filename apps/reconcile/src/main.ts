@@ -1,15 +1,18 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { githubAuthFrom, GithubClient, webhookName, WebhookDeliveries, type GithubAuth } from '@monorepo-triggers/github-api';
+import { githubAuthFrom, GithubCallTally, GithubClient, webhookName, WebhookDeliveries, type GithubAuth } from '@monorepo-triggers/github-api';
 import { LambdaDispatcher } from '@monorepo-triggers/handover';
-import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { reconcileMetrics } from './lib/reconcile-metrics';
 import { reconcileWebhook, type ReconcileReport } from './lib/reconcile-webhook';
 import { RecoveryLedger } from './lib/recovery-ledger';
 import { reconcileSettingsFromEnv, type ReconcileSettings } from './lib/settings';
 
 const log = createLogger('reconcile');
+const metrics = createMetrics('reconcile');
+const githubCalls = new GithubCallTally();
 let dependencies: { settings: ReconcileSettings; s3: S3Client; dispatcher: LambdaDispatcher; auth: GithubAuth } | undefined;
 
 /** Settings and clients, once per container, on first use (so a bad setting fails loudly). */
@@ -67,8 +70,8 @@ export async function handler(
       reports.push(
         await reconcileWebhook(
           {
-            deliveries: new WebhookDeliveries(settings.github.apiUrl, auth, hook),
-            github: new GithubClient(settings.github.apiUrl, auth),
+            deliveries: new WebhookDeliveries(settings.github.apiUrl, auth, hook, { onAnswer: githubCalls.onAnswer }),
+            github: new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }),
             ledger: new RecoveryLedger(s3, settings.bucket, settings.recoveryPrefix, webhookName(hook)),
             dispatcher,
             now: Date.now,
@@ -85,6 +88,14 @@ export async function handler(
       log({ msg: 'reconcile-failed', level: 'error', webhook: webhookName(hook), error: `${e.name}: ${e.message}` });
     }
   }
+  // Counted whether or not a webhook failed: what the others recovered happened.
+  const calls = githubCalls.take();
+  metrics.addAll({
+    ...reconcileMetrics(reports),
+    GitHubCalls: calls.calls,
+    ...(calls.lowestRateLimitRemaining !== undefined ? { GitHubRateLimitRemaining: calls.lowestRateLimitRemaining } : {}),
+  });
+  metrics.publish();
   if (failures.length > 0) throw new Error(`reconcile: ${failures.join('; ')}`);
   return { webhooks: reports };
 }

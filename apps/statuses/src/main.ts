@@ -1,15 +1,18 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { statusContextOf } from '@monorepo-triggers/config-schema';
 import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
-import { githubAuthFrom, GithubClient } from '@monorepo-triggers/github-api';
-import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
+import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import type { Context } from 'aws-lambda';
 import { CodePipelineExecutions } from './lib/executions';
 import { reportExecution, type ReportOutcome, type StatusesDependencies } from './lib/report-execution';
 import { statusesSettingsFromEnv } from './lib/settings';
+import { statusMetrics } from './lib/status-metrics';
 
 const log = createLogger('statuses');
+const metrics = createMetrics('statuses');
+const githubCalls = new GithubCallTally();
 let dependencies: StatusesDependencies | undefined;
 
 /** Settings and clients, once per container, on first use (so a bad setting fails loudly). */
@@ -36,7 +39,7 @@ function getDependencies(): StatusesDependencies {
         const stored = await configs.find(repository, pipeline);
         return stored && 'config' in stored ? statusContextOf(stored.config) : statusContextOf({ pipelineName: pipeline });
       },
-      ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth) } : {}),
+      ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) } : {}),
       evalPrincipalPrefix: settings.evalPrincipalPrefix,
       log,
     };
@@ -47,9 +50,21 @@ function getDependencies(): StatusesDependencies {
 /**
  * Lambda entry point, invoked by EventBridge for each CodePipeline execution state change. Resolves
  * when the status is on the commit (or the execution is not one eval started); rejects when GitHub
- * or AWS failed, so Lambda retries the event (posting is idempotent per context).
+ * or AWS failed, so Lambda retries the event (posting is idempotent per context). Each invocation
+ * ends with its metrics (docs/operations.md#metrics).
  */
 export async function handler(event: unknown, context?: Pick<Context, 'awsRequestId'>): Promise<ReportOutcome> {
   log.setInvocation(context);
-  return reportExecution(event, getDependencies());
+  try {
+    const outcome = await reportExecution(event, getDependencies());
+    metrics.addAll(statusMetrics(outcome));
+    return outcome;
+  } finally {
+    const calls = githubCalls.take();
+    metrics.addAll({
+      GitHubCalls: calls.calls,
+      ...(calls.lowestRateLimitRemaining !== undefined ? { GitHubRateLimitRemaining: calls.lowestRateLimitRemaining } : {}),
+    });
+    metrics.publish();
+  }
 }

@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LambdaDispatcher } from '@monorepo-triggers/handover';
-import { createLogger, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { CachedSecret } from '@monorepo-triggers/runtime-secrets';
 import {
   byteLength,
@@ -13,9 +13,11 @@ import {
 } from '@monorepo-triggers/webhook-delivery';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { deliveryMetrics } from './lib/delivery-metrics';
 import { webhookSettingsFromEnv } from './lib/settings';
 
 const log = createLogger('webhook');
+const metrics = createMetrics('webhook');
 let dependencies: WebhookDependencies | undefined;
 
 /** The webhook secret from Secrets Manager, bounded so GitHub's 10 s survive a slow call; during an outage the values read before are kept. */
@@ -69,5 +71,7 @@ export async function handler(event: LambdaHttpEvent, context?: Context): Promis
     error: result.error,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
   });
+  metrics.addAll(deliveryMetrics(result));
+  metrics.publish();
   return result.response;
 }

@@ -1,10 +1,12 @@
 // GitHub's REST API for the functions: authentication (a token, or a GitHub App's installation
 // tokens through @octokit/auth-app), requests that keep GitHub's rate-limit rules, and the shapes
-// of the answers read; what a pull request changed, a commit's message, a webhook's delivery log.
+// of the answers read, counted for the metrics; what a pull request changed, a commit's message, a webhook's delivery log.
 export { GithubAppAuth, TokenAuth } from './lib/github-auth';
 export type { GithubAppCredentials, GithubAuth } from './lib/github-auth';
 export { GithubApiError, GithubClient } from './lib/github-client';
-export type { GithubApi, GithubClientOptions, GithubPage, WriteOptions } from './lib/github-client';
+export type { GithubAnswer, GithubApi, GithubClientOptions, GithubPage, WriteOptions } from './lib/github-client';
+export { GithubCallTally } from './lib/github-call-tally';
+export type { GithubCalls } from './lib/github-call-tally';
 export {
   checkRunListSchema,
   checkRunSchema,

@@ -1,6 +1,6 @@
 // The runtime toolkit every function shares: logging, settings, the S3 client, bounded concurrency
 // and the wording of zod issues, reading an S3 object within a size bound, the config formats the
-// deployed readers announce. Defaults shared with infra and the CLI: `./defaults`.
+// deployed readers announce, the metrics of metric-names.ts. Defaults shared with infra and the CLI: `./defaults`.
 export {
   DEFAULT_CONFIG_PREFIX,
   DEFAULT_EVENTS_PREFIX,
@@ -23,6 +23,8 @@ export type { DeployedConfigReader } from './lib/deployed-readers';
 export type { ObjectOutput } from './lib/bounded-body';
 export { createLogger } from './lib/logger';
 export type { FunctionLogger, LogFields, Logger } from './lib/logger';
+export { createMetrics, memoryUsedPercent } from './lib/metrics';
+export type { FunctionMetrics } from './lib/metrics';
 export { mapLimit } from './lib/map-limit';
 export { parseEnvironment } from './lib/parse-environment';
 export { createS3Client } from './lib/s3-client';

@@ -1,4 +1,5 @@
-// Test helpers: the local AWS stand-ins (shared with the local runner) and a runner for built bundles.
+// Test helpers: the local AWS stand-ins (shared with the local runner), a runner for built bundles, and
+// a reader of CloudWatch's embedded metric format (what the functions' metrics are checked with).
 export * from '@monorepo-triggers/local-aws';
 export { runBundle } from './lib/run-bundle';
 export type { BundleCall, BundleResult, BundleRun, RunBundleOptions } from './lib/run-bundle';
@@ -8,3 +9,5 @@ export { runInProcess } from './lib/run-in-process';
 export { GitRepo } from './lib/git-repo';
 export type { PullRequestOptions, PushOptions } from './lib/git-repo';
 export { compactPushEvent } from './lib/push-events';
+export { emfMetrics, metricValues } from './lib/emf';
+export type { EmittedMetric } from './lib/emf';

@@ -31,4 +31,6 @@ export interface ResourceOutcome {
   reason: string;
   physicalResourceId: string;
   data?: Record<string, string>;
+  /** What a SUCCESS did to the bucket (absent: nothing), for the function's metrics. */
+  changed?: 'written' | 'deleted';
 }

@@ -111,6 +111,7 @@ async function write(
     reason: `Wrote ${store.uriFor(stored.key)}`,
     physicalResourceId: stored.key,
     data: { ConfigKey: stored.key, ConfigUri: store.uriFor(stored.key) },
+    changed: 'written',
   };
 }
 
@@ -132,7 +133,7 @@ async function remove(physicalResourceId: string, owner: Owner, store: TriggerSt
     }
     try {
       await store.deleteKey(physicalResourceId, { ifMatch: existing.etag });
-      return keep(`Deleted ${store.uriFor(physicalResourceId)}`);
+      return { ...keep(`Deleted ${store.uriFor(physicalResourceId)}`), changed: 'deleted' };
     } catch (error) {
       if (!(error instanceof ConfigConflictError) || attempt === 3) throw error;
     }

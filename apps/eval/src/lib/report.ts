@@ -15,7 +15,10 @@ export interface EvalSummary {
   /** For a pull request event: its number. */
   pullRequest?: number;
   configs: number;
+  /** Configs refused at read time, those that need a newer eval included. */
   invalidConfigs: number;
+  /** Of those, the configs that require a newer eval (minReaderVersion; docs/upgrading.md). */
+  configsNeedingNewerEval: number;
   /** Configs in a newer format than this eval reads, decided with the fields it knows (docs/upgrading.md). */
   newerConfigs: number;
   started: string[];
@@ -61,6 +64,7 @@ export function report(
     ...(event.pullRequest ? { pullRequest: event.pullRequest.number } : {}),
     configs: listing.configs.length,
     invalidConfigs: listing.invalid.length,
+    configsNeedingNewerEval: listing.invalid.filter((bad) => bad.needsReader !== undefined).length,
     newerConfigs: listing.configs.filter((stored) => stored.newer).length,
     started: named((o) => o.ok),
     skipped: decided.decisions.length - started.length,

@@ -46,7 +46,8 @@ export async function recoverDelivery(claim: Claim, deps: RecoveryDependencies):
         reason: `GitHub's copy is not a valid ${claim.event} payload: ${formatZodIssues(outcome.issues, { fieldsOnly: true })}`,
       };
     if (outcome?.kind === 'ignored') return { state: 'nothing-to-do', why: outcome.reason, ...repositoryOf(payload) };
-    const event = outcome?.event;
+    // Its time to start counts from when GitHub first sent it, not from its recovery.
+    const event = outcome?.event && { ...outcome.event, receivedAt: new Date(claim.deliveredAt).toISOString() };
     const head = event?.type === 'push' ? await branchHead(event, deps.github) : undefined;
     if (event?.type === 'push' && head && head !== (event.headCommit ?? event.after)) {
       const atHead: EvalEvent = { ...event, after: head, headCommit: head };

@@ -57,6 +57,15 @@ export interface GithubClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The clock that turns `x-ratelimit-reset` into a wait. */
   now?: () => number;
+  /** Told of every answer GitHub gives (a GithubCallTally counts them for the function's metrics). */
+  onAnswer?: (answer: GithubAnswer) => void;
+}
+
+/** One answer from GitHub's API, as the metrics see it. */
+export interface GithubAnswer {
+  status: number;
+  /** `x-ratelimit-remaining`: requests left in the credential's hour, when GitHub says. */
+  rateLimitRemaining?: number;
 }
 
 const NEXT_LINK = /<([^>]+)>;\s*rel="next"/;
@@ -72,6 +81,7 @@ export class GithubClient implements GithubApi {
   private readonly maxWaitMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly onAnswer: ((answer: GithubAnswer) => void) | undefined;
 
   constructor(
     private readonly baseUrl: string,
@@ -82,6 +92,7 @@ export class GithubClient implements GithubApi {
     this.maxWaitMs = options.maxWaitMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.onAnswer = options.onAnswer;
   }
 
   get canCreateCheckRuns(): boolean {
@@ -153,9 +164,9 @@ export class GithubClient implements GithubApi {
     }
   }
 
-  private send(method: string, pathOrUrl: string, token: string, body?: unknown): Promise<Response> {
+  private async send(method: string, pathOrUrl: string, token: string, body?: unknown): Promise<Response> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
-    return fetch(url, {
+    const response = await fetch(url, {
       method,
       headers: {
         accept: 'application/vnd.github+json',
@@ -167,6 +178,9 @@ export class GithubClient implements GithubApi {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
+    const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? Number.NaN);
+    this.onAnswer?.({ status: response.status, ...(Number.isFinite(remaining) ? { rateLimitRemaining: remaining } : {}) });
+    return response;
   }
 
   private async error(response: Response): Promise<GithubApiError> {

@@ -21,6 +21,11 @@ export const compactPushEventSchema = z.object({
   version,
   /** `X-GitHub-Delivery`: unchanged when a delivery is redelivered. */
   deliveryId: z.string(),
+  /**
+   * When the delivery reached us: the webhook's clock, or for a delivery recovery found missing,
+   * when GitHub first sent it. What eval's TimeToStart metric counts from; an older writer omits it.
+   */
+  receivedAt: z.optional(z.string()),
   /** `owner/name` as GitHub spells it. */
   repository: z.string(),
   defaultBranch: z.optional(z.string()),
@@ -54,6 +59,11 @@ export const compactPullRequestEventSchema = z.object({
   type: z.literal('pull_request'),
   version,
   deliveryId: z.string(),
+  /**
+   * When the delivery reached us: the webhook's clock, or for a delivery recovery found missing,
+   * when GitHub first sent it. What eval's TimeToStart metric counts from; an older writer omits it.
+   */
+  receivedAt: z.optional(z.string()),
   repository: z.string(),
   defaultBranch: z.optional(z.string()),
   number: z.int().check(z.positive()),

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DELIVER_PATH, LocalHookDeliveries, PayloadTooLargeForGithub, type HookRef, type MissedDelivery } from './local-github-hooks';
+import { GithubRateLimit } from './github-rate-limit';
 import { startRecordingServer, type CannedResponse, type RecordedRequest, type RecordingServer } from './recording-server';
 
 const run = promisify(execFile);
@@ -165,6 +166,8 @@ export interface LocalGithubOptions {
   orgHookTokens?: string[];
   /** The clock deliveries are logged and retained on. */
   now?: () => number;
+  /** Requests an hour per credential (GitHub's primary rate limit, default 5000). */
+  rateLimit?: number;
 }
 
 /** A pull request the stand-in holds: its base and head branches (or commits), and whether it is a draft. */
@@ -420,7 +423,12 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
   const pulls = new Map<string, LocalPullRequest>();
   const hooks = new LocalHookDeliveries(options.now);
   if (options.webhook) hooks.setTarget(options.webhook);
-  const server = await startRecordingServer(async (request: RecordedRequest) => {
+  const rateLimit = new GithubRateLimit(options.rateLimit, options.now);
+  // The stand-in's own controls (/_local/…) are not GitHub's API: no rate limit on them.
+  const server = await startRecordingServer((request: RecordedRequest) =>
+    request.path.startsWith('/_local/') ? route(request) : rateLimit.apply(request, () => route(request)),
+  );
+  async function route(request: RecordedRequest): Promise<CannedResponse> {
     if (request.path === FAIL_PATH) {
       if (request.method === 'DELETE') failure = undefined;
       else {
@@ -580,7 +588,7 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     return route[2] === 'compare'
       ? compare(dir, route[3] as string, url.searchParams, endpoint, url.pathname)
       : tree(dir, route[3] as string, url.searchParams);
-  });
+  }
   /** The delivery log's routes, and the local tools' way to make a delivery. */
   async function hookRoute(request: RecordedRequest, url: URL): Promise<CannedResponse | undefined> {
     if (url.pathname === DELIVER_PATH && request.method === 'POST') {

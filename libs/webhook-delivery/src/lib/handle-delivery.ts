@@ -14,6 +14,8 @@ export interface WebhookDependencies {
   /** Accepted secrets, current first; fetched (from Secrets Manager) only once a request is worth checking. */
   secrets: readonly string[] | (() => Promise<readonly string[]>);
   dispatcher: Dispatcher;
+  /** The clock that stamps each handed-over event's `receivedAt` (default: the system's). */
+  now?: () => Date;
 }
 
 /** What happened to one delivery: the response plus the facts for its log line. */
@@ -105,7 +107,7 @@ async function dispatch(
   facts: Omit<DeliveryOutcome, 'response' | 'outcome'>,
 ): Promise<DeliveryOutcome> {
   try {
-    const dispatched = await deps.dispatcher.dispatch(compact);
+    const dispatched = await deps.dispatcher.dispatch({ ...compact, receivedAt: (deps.now?.() ?? new Date()).toISOString() });
     return { ...facts, outcome: 'dispatched', dispatch: dispatched, response: jsonResponse(202, { message: 'accepted', deliveryId }) };
   } catch (error) {
     // 5xx makes GitHub record the delivery as failed, so it can be redelivered.
