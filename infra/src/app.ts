@@ -25,6 +25,8 @@ export interface InfraOptions {
   reconcileHooks?: string[];
   /** Minutes between reconcile passes (default 5). */
   reconcileEveryMinutes?: number;
+  /** Addresses the alarm topic emails (default none). */
+  alarmEmails?: string[];
 }
 
 /** The deployment's settings: keys of cdk.json's context, so they are committed and every deploy sees them. */
@@ -37,6 +39,7 @@ export const SETTING_KEYS = {
   githubAppSecretName: 'monorepo-triggers:githubAppSecretName',
   reconcileHooks: 'monorepo-triggers:reconcileHooks',
   reconcileEveryMinutes: 'monorepo-triggers:reconcileEveryMinutes',
+  alarmEmails: 'monorepo-triggers:alarmEmails',
 } as const;
 
 /** A secret-name setting: a name, or "" / absent for none. */
@@ -83,6 +86,20 @@ function everyMinutes(key: string, value: unknown): number {
   return value;
 }
 
+/** An address: something@somewhere.tld, nothing more checked (SNS asks the address itself to confirm). */
+const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** The addresses the alarm topic emails: a list of distinct addresses (default none). */
+function alarmEmails(key: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((address) => typeof address !== 'string' || !EMAIL_ADDRESS.test(address)))
+    throw new Error(
+      `cdk.json context ${key} must be a list of email addresses such as ["oncall@example.com"]; got ${JSON.stringify(value)}`,
+    );
+  const twice = value.find((address, i) => value.indexOf(address) !== i);
+  if (twice !== undefined) throw new Error(`cdk.json context ${key} names ${twice} twice`);
+  return value as string[];
+}
+
 /** The settings of a cdk.json context (see docs/deploy.md and docs/security.md); a bad value names its key. */
 export function infraSettings(context: Record<string, unknown>): Omit<InfraOptions, 'outdir' | 'env'> {
   const token = secretName(SETTING_KEYS.githubTokenSecretName, context[SETTING_KEYS.githubTokenSecretName]);
@@ -104,6 +121,7 @@ export function infraSettings(context: Record<string, unknown>): Omit<InfraOptio
       ? { reconcileHooks: reconcileHooks(context[SETTING_KEYS.reconcileHooks], app) }
       : {}),
     reconcileEveryMinutes: everyMinutes(SETTING_KEYS.reconcileEveryMinutes, context[SETTING_KEYS.reconcileEveryMinutes] ?? 5),
+    alarmEmails: alarmEmails(SETTING_KEYS.alarmEmails, context[SETTING_KEYS.alarmEmails] ?? []),
     ...(token ? { githubTokenSecretName: token } : {}),
     ...(app ? { githubAppSecretName: app } : {}),
   };
@@ -119,7 +137,7 @@ const githubCredential = (options: InfraOptions) => ({
 
 /** How each deployable's stack is made. */
 const STACKS: Record<Deployable, StackFactory> = {
-  shared: (app, { env }) => new SharedStack(app, NAMES.sharedStack, { env }),
+  shared: (app, { env, alarmEmails }) => new SharedStack(app, NAMES.sharedStack, { env, alarmEmails: alarmEmails ?? [] }),
   eval: (app, options) =>
     new EvalStack(app, NAMES.evalStack, {
       env: options.env,

@@ -30,6 +30,20 @@ export const NAMES = {
    */
   evalRole: 'monorepo-triggers-eval',
   bucketExport: 'monorepo-triggers-config-bucket',
+  /**
+   * The SNS topic every alarm notifies, in the shared stack: each function stack builds its ARN from
+   * this name (no import), as the functions' names are shared.
+   */
+  alarmTopic: 'monorepo-triggers-alarms',
+  /** The CloudWatch dashboard, in the shared stack. */
+  dashboard: 'monorepo-triggers',
+  /**
+   * The dead-letter queues, named so the shared stack's dashboard can graph them without an import:
+   * eval's and statuses' Lambda failures, and the execution state changes EventBridge could not deliver.
+   */
+  evalDeadLetterQueue: 'monorepo-triggers-eval-dead-letters',
+  statusesDeadLetterQueue: 'monorepo-triggers-statuses-dead-letters',
+  statusesUndeliveredQueue: 'monorepo-triggers-statuses-undelivered-events',
   cfresourceArnExport: 'monorepo-triggers-cfresource-arn',
   webhookSecret: 'monorepo-triggers/webhook-secret',
   configPrefix: DEFAULT_CONFIG_PREFIX,

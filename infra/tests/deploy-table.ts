@@ -19,6 +19,22 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
     stacks: ALL,
   },
   {
+    why: 'the metric catalogue, which every function writes from and the alarms and dashboard are drawn from',
+    file: 'libs/lambda-runtime/src/metric-names.ts',
+    stacks: ALL,
+  },
+  {
+    why: "the alarms' names, which each function stack names its alarms with and the shared dashboard lists",
+    file: 'infra/src/alarm-names.ts',
+    stacks: ALL,
+  },
+  {
+    why: 'how a function stack makes an alarm (through function-defaults, every one)',
+    file: 'infra/src/stacks/alarms.ts',
+    stacks: FUNCTIONS,
+  },
+  { why: 'the dashboard, in the shared stack only', file: 'infra/src/stacks/operations-dashboard.ts', stacks: ['shared'] },
+  {
     why: 'config-schema, in eval, cfresource and statuses (the webhook never reads a config)',
     file: 'libs/config-schema/src/decision/decide.ts',
     stacks: ['eval', 'cfresource', 'statuses'],

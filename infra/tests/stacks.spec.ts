@@ -169,8 +169,8 @@ describe('eval stack', () => {
     expect(reads.map((r) => JSON.stringify(r.Resource))).toEqual([expect.stringContaining(':secret:ci/github-app-??????')]);
   });
 
-  it('alarms on eval errors and on dead letters', () => {
-    template.eval.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  it('alarms on eval errors and on dead letters (and more: operations.spec.ts)', () => {
+    template.eval.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.eval.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
@@ -242,7 +242,7 @@ describe('statuses stack', () => {
       ],
     });
     template.statuses.resourceCountIs('AWS::SQS::Queue', 2);
-    template.statuses.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.statuses.resourceCountIs('AWS::CloudWatch::Alarm', 5);
   });
 
   it('signs in to GitHub as eval does: the App or the token named in cdk.json, read at run time', () => {
@@ -636,6 +636,7 @@ describe("the deployment's settings, from cdk.json's context", () => {
       statusesReservedConcurrency: 5,
       evalMemorySize: 512,
       reconcileEveryMinutes: 5,
+      alarmEmails: [],
     });
     expect(
       infraSettings({
@@ -650,6 +651,7 @@ describe("the deployment's settings, from cdk.json's context", () => {
       statusesReservedConcurrency: 2,
       evalMemorySize: 512,
       reconcileEveryMinutes: 5,
+      alarmEmails: [],
       githubTokenSecretName: 'ci/token',
     });
     expect(infraSettings({ [SETTING_KEYS.githubTokenSecretName]: '' })).not.toHaveProperty('githubTokenSecretName');
@@ -731,6 +733,7 @@ describe('cdk.json', () => {
       statusesReservedConcurrency: 5,
       evalMemorySize: 512,
       reconcileEveryMinutes: 5,
+      alarmEmails: [],
     });
   });
 
@@ -740,7 +743,7 @@ describe('cdk.json', () => {
 
   it('builds what it synthesises and writes under the git-ignored dist/', () => {
     expect(cdkJson.app).toBe(
-      'npx nx run-many -t build -p infra webhook eval cfresource statuses --outputStyle=static && node dist/infra/main.js',
+      'npx nx run-many -t build -p infra webhook eval cfresource statuses reconcile --outputStyle=static && node dist/infra/main.js',
     );
     expect(cdkJson.output.startsWith('dist/')).toBe(true);
   });

@@ -1,9 +1,10 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { evalRoleName, NAMES } from '../names';
+import { NEAR_LIMIT, watch, watchGithubRateLimit } from './alarms';
 import {
-  alarmOnAny,
   asyncInvocation,
   bundledFunction,
   deadLetterQueue,
@@ -13,6 +14,7 @@ import {
   type GithubCredentialProps,
 } from './function-defaults';
 import { announceConfigFormat } from './config-format-output';
+import { functionMetrics } from './function-metrics';
 import { onTaggedPipelines } from './tagged-pipelines';
 
 export interface EvalStackProps extends StackProps, GithubCredentialProps {
@@ -32,9 +34,11 @@ export class EvalStack extends Stack {
     const bucket = importedBucketName();
     const pipelines = pipelineArnPrefix(this);
     const deadLetters = deadLetterQueue(this, 'FailedEvaluations', {
-      id: 'DeadLetters',
-      description:
-        'pushes and pull requests eval could not process after all retries: `triggers redrive --aws --dry-run` lists them, `triggers redrive --aws` replays them (docs/recovery.md)',
+      queueName: NAMES.evalDeadLetterQueue,
+      fn: 'eval',
+      alarm: 'dead-letters',
+      summary:
+        'A push or pull request eval could not process after all retries is waiting in its dead-letter queue: its pipelines did not start. First: `triggers redrive --aws --dry-run` lists them with their errors; `triggers redrive --aws` replays them once the cause is fixed.',
       output: NAMES.deadLetterQueueOutput,
     });
     // A known role name: the statuses stack recognises the executions eval started by it.
@@ -92,11 +96,48 @@ export class EvalStack extends Stack {
       }),
     );
 
-    alarmOnAny(
-      this,
-      'EvalErrors',
-      fn.metricErrors({ period: Duration.minutes(5) }),
-      'eval failed: a pipeline could not be started (Lambda retries twice, then the dead-letter queue)',
-    );
+    this.addAlarms(fn);
+  }
+
+  /** eval's alarms: failures, configs that start nothing, and the limits it fails at when it grows. */
+  private addAlarms(fn: LambdaFunction): void {
+    const metrics = functionMetrics('eval');
+    watch(this, 'eval', 'errors', {
+      metric: fn.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 1,
+      summary:
+        'eval failed on an event (a pipeline could not be started, S3 or GitHub unavailable, a bug): Lambda retries twice, then the event goes to the dead-letter queue. First: its errors in the log.',
+    });
+    watch(this, 'eval', 'pipeline-starts-failed', {
+      metric: metrics.PipelineStartsFailed,
+      threshold: 1,
+      summary:
+        'eval could not start a pipeline after its retries (CodePipeline refused or unavailable): the event is retried, then dead-lettered. First: the pipeline and error in the log.',
+    });
+    watch(this, 'eval', 'configs-invalid', {
+      metric: metrics.ConfigsInvalid.with({ statistic: 'Maximum' }),
+      threshold: 1,
+      summary:
+        'A pushed repository has trigger configs eval refuses as invalid: their pipelines never start. First: `triggers validate --stored --bucket BUCKET` names them and why.',
+    });
+    watch(this, 'eval', 'configs-need-newer-eval', {
+      metric: metrics.ConfigsNeedNewerEval.with({ statistic: 'Maximum' }),
+      threshold: 1,
+      summary:
+        'Trigger configs require a newer eval than the one deployed (minReaderVersion): their pipelines do not start. First: deploy the release that wrote them to eval (docs/upgrading.md).',
+    });
+    const timeout = fn.timeout;
+    if (!timeout) throw new Error('eval has no timeout to alarm near');
+    watch(this, 'eval', 'near-timeout', {
+      metric: fn.metricDuration({ statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: Math.round(timeout.toMilliseconds() * NEAR_LIMIT),
+      summary: `An eval invocation took ${NEAR_LIMIT * 100}% of its ${timeout.toHumanString()} timeout: past it, the event fails and is retried. First: the repository's config count in the log (configs-beyond-measured); more memory is more CPU.`,
+    });
+    watch(this, 'eval', 'near-memory', {
+      metric: metrics.MemoryUsed.with({ statistic: 'Maximum' }),
+      threshold: NEAR_LIMIT * 100,
+      summary: `eval used ${NEAR_LIMIT * 100}% of its memory: past it, the invocation fails and is retried. First: raise monorepo-triggers:evalMemorySize in cdk.json (docs/deploy.md).`,
+    });
+    watchGithubRateLimit(this, 'eval');
   }
 }

@@ -1,5 +1,4 @@
 import { CfnOutput, Duration, Fn, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, Code, Function as LambdaFunction, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,8 +7,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AlarmedFunction, AlarmOf } from '../alarm-names';
 import { NAMES } from '../names';
 import { workspaceRoot } from '../workspace-root';
+import { watch } from './alarms';
 
 /** Where the built bundles are: `nx build <app>` writes dist/apps/<app>/main.js. */
 export const DIST = join(workspaceRoot(), 'dist', 'apps');
@@ -52,18 +53,6 @@ export function bundledFunction(
   });
 }
 
-/** An alarm that fires on any occurrence within five minutes: every failure here is worth a look. */
-export function alarmOnAny(scope: Construct, id: string, metric: IMetric, alarmDescription: string): Alarm {
-  return new Alarm(scope, id, {
-    alarmDescription,
-    metric,
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
-}
-
 /** The GitHub credential a function may use: a token's or a GitHub App's secret, by name (cdk.json context). */
 export interface GithubCredentialProps {
   /** Secrets Manager name of a GitHub token (statuses and change lists; no check runs). */
@@ -94,13 +83,27 @@ export const pipelineArnPrefix = (scope: Construct) => {
 };
 
 /**
- * A dead-letter queue (14 days, encrypted, TLS only), the alarm that fires on its first message, and
- * the stack output that names its URL (`output`), where `triggers redrive --aws` finds it.
+ * A dead-letter queue (14 days, encrypted, TLS only) with its fixed name (the dashboard graphs it),
+ * the alarm that fires on its first message, and the stack output that names its URL (`output`),
+ * where `triggers redrive --aws` finds it.
  */
-export function deadLetterQueue(scope: Construct, id: string, alarm: { id: string; description: string; output: string }): Queue {
-  const queue = new Queue(scope, id, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
-  alarmOnAny(scope, alarm.id, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), alarm.description);
-  new CfnOutput(scope, alarm.output, { value: queue.queueUrl, description: `${id}: replay with triggers redrive --aws` });
+export function deadLetterQueue<F extends AlarmedFunction>(
+  scope: Construct,
+  id: string,
+  props: { queueName: string; fn: F; alarm: AlarmOf<F>; summary: string; output: string },
+): Queue {
+  const queue = new Queue(scope, id, {
+    queueName: props.queueName,
+    retentionPeriod: Duration.days(14),
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  watch(scope, props.fn, props.alarm, {
+    metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5) }),
+    threshold: 1,
+    summary: props.summary,
+  });
+  new CfnOutput(scope, props.output, { value: queue.queueUrl, description: `${id}: replay with triggers redrive --aws` });
   return queue;
 }
 

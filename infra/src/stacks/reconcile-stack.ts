@@ -1,10 +1,13 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { NAMES } from '../names';
-import { alarmOnAny, bundledFunction, grantGithubCredential, importedBucketName, type GithubCredentialProps } from './function-defaults';
+import { watch, watchGithubRateLimit } from './alarms';
+import { bundledFunction, grantGithubCredential, importedBucketName, type GithubCredentialProps } from './function-defaults';
+import { functionMetrics } from './function-metrics';
 
 export interface ReconcileStackProps extends StackProps, GithubCredentialProps {
   /**
@@ -74,11 +77,33 @@ export class ReconcileStack extends Stack {
         value:
           'no webhook to reconcile: set monorepo-triggers:githubAppSecretName (and monorepo-triggers:reconcileHooks for an organisation webhook) in cdk.json',
       });
-    alarmOnAny(
-      this,
-      'ReconcileErrors',
-      fn.metricErrors({ period: Duration.minutes(15) }),
-      "reconcile could not finish a pass (its ledger in S3 unreachable, or a setting wrong): deliveries the webhook missed wait for the next pass, within GitHub's 3-day retention (docs/recovery.md)",
-    );
+    this.addAlarms(fn);
+  }
+
+  /**
+   * reconcile's alarms: a pass that fails, and what a pass finds. A recovered delivery is good news
+   * with a question in it: why did the webhook miss it?
+   */
+  private addAlarms(fn: LambdaFunction): void {
+    const metrics = functionMetrics('reconcile');
+    watch(this, 'reconcile', 'errors', {
+      metric: fn.metricErrors({ period: Duration.minutes(15) }),
+      threshold: 1,
+      summary:
+        "reconcile could not finish a pass (GitHub refused to show the delivery log, its ledger in S3 unreachable, or a setting wrong): deliveries the webhook missed wait for the next pass, within GitHub's 3-day retention. First: the reconcile-failed line in the log.",
+    });
+    watch(this, 'reconcile', 'deliveries-recovered', {
+      metric: metrics.DeliveriesRecovered,
+      threshold: 1,
+      summary:
+        'A delivery the webhook never took was recovered (redelivered, or handed to eval): its build ran late, not never. First: why the webhook missed it, in the recovery line and the webhook alarms of the same time.',
+    });
+    watch(this, 'reconcile', 'deliveries-abandoned', {
+      metric: metrics.DeliveriesAbandoned,
+      threshold: 1,
+      summary:
+        "reconcile gave up on a delivery (out of retries, or past GitHub's retention): its pipelines did not start. First: the recovery-abandoned line names the delivery and repository; push again or start the pipelines by hand.",
+    });
+    watchGithubRateLimit(this, 'reconcile');
   }
 }

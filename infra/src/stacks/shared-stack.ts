@@ -2,12 +2,25 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { NAMES } from '../names';
+import { AlarmTopic } from './alarm-topic';
+import { OperationsDashboard } from './operations-dashboard';
 
-/** The config bucket every function shares: versioned, encrypted, private, oversized events expired. */
+export interface SharedStackProps extends StackProps {
+  eventsRetentionDays?: number;
+  recordsRetentionDays?: number;
+  /** Addresses the alarm topic emails (cdk.json monorepo-triggers:alarmEmails). */
+  alarmEmails?: readonly string[];
+}
+
+/**
+ * What every function shares, deployed first: the config bucket (versioned, encrypted, private,
+ * oversized events expired), the topic every alarm notifies, and the dashboard of them all.
+ */
 export class SharedStack extends Stack {
   readonly bucket: Bucket;
+  readonly alarmTopic: AlarmTopic;
 
-  constructor(scope: Construct, id: string, props: StackProps & { eventsRetentionDays?: number; recordsRetentionDays?: number } = {}) {
+  constructor(scope: Construct, id: string, props: SharedStackProps = {}) {
     super(scope, id, props);
     this.bucket = new Bucket(this, 'ConfigBucket', {
       versioned: true,
@@ -43,5 +56,12 @@ export class SharedStack extends Stack {
       ],
     });
     new CfnOutput(this, 'ConfigBucketName', { value: this.bucket.bucketName, exportName: NAMES.bucketExport });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { emails: props.alarmEmails ?? [] });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topic.topicArn,
+      description:
+        'Every alarm notifies this SNS topic: subscribe a chat integration (AWS Chatbot / Amazon Q Developer in chat applications) or any SNS subscriber to it; emails: cdk.json monorepo-triggers:alarmEmails (docs/operations.md)',
+    });
+    new OperationsDashboard(this, 'Operations');
   }
 }

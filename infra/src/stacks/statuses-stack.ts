@@ -2,10 +2,11 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { evalRoleName, NAMES } from '../names';
+import { watch, watchGithubRateLimit } from './alarms';
 import {
-  alarmOnAny,
   asyncInvocation,
   bundledFunction,
   deadLetterQueue,
@@ -14,6 +15,7 @@ import {
   type GithubCredentialProps,
 } from './function-defaults';
 import { announceConfigFormat } from './config-format-output';
+import { functionMetrics } from './function-metrics';
 import { onTaggedPipelines } from './tagged-pipelines';
 
 export interface StatusesStackProps extends StackProps, GithubCredentialProps {
@@ -38,15 +40,19 @@ export class StatusesStack extends Stack {
     // Two queues, two shapes: Lambda's on-failure records wrap the event (`requestPayload`);
     // EventBridge's dead letters are the event itself.
     const deadLetters = deadLetterQueue(this, 'FailedStatuses', {
-      id: 'DeadLetters',
-      description:
-        'execution state changes whose status could not be posted after all retries: `triggers redrive --aws --function statuses` replays them (docs/recovery.md)',
+      queueName: NAMES.statusesDeadLetterQueue,
+      fn: 'statuses',
+      alarm: 'dead-letters',
+      summary:
+        'An execution state change whose commit status could not be posted after all retries is waiting in the dead-letter queue: GitHub shows an old status for that commit. First: `triggers redrive --aws --function statuses --dry-run`, then replay without --dry-run.',
       output: NAMES.deadLetterQueueOutput,
     });
     const undelivered = deadLetterQueue(this, 'UndeliveredEvents', {
-      id: 'UndeliveredEventAlarm',
-      description:
-        'execution state changes EventBridge could not hand to the function (throttled or missing for 2 hours): `triggers redrive --aws --function statuses` replays them (docs/recovery.md)',
+      queueName: NAMES.statusesUndeliveredQueue,
+      fn: 'statuses',
+      alarm: 'undelivered-events',
+      summary:
+        'EventBridge could not hand execution state changes to the statuses function (throttled or failing for 2 hours): their commit statuses were not posted. First: `triggers redrive --aws --function statuses --dry-run`, then replay without --dry-run.',
       output: NAMES.undeliveredEventsOutput,
     });
     const fn = bundledFunction(this, 'Statuses', 'statuses', {
@@ -92,11 +98,23 @@ export class StatusesStack extends Stack {
       targets: [new LambdaTarget(fn, { deadLetterQueue: undelivered, retryAttempts: 4, maxEventAge: Duration.hours(2) })],
     });
 
-    alarmOnAny(
-      this,
-      'StatusesErrors',
-      fn.metricErrors({ period: Duration.minutes(5) }),
-      'statuses failed to post a commit status (GitHub or AWS unavailable, or rate limited): Lambda retries twice, then the dead-letter queue',
-    );
+    this.addAlarms(fn);
+  }
+
+  /** The statuses function's alarms besides its dead letters: failures, and statuses GitHub refuses for good. */
+  private addAlarms(fn: LambdaFunction): void {
+    watch(this, 'statuses', 'errors', {
+      metric: fn.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 1,
+      summary:
+        'The statuses function failed to post a commit status (GitHub or AWS unavailable, or rate limited): Lambda retries twice, then the dead-letter queue. First: its errors in the log.',
+    });
+    watch(this, 'statuses', 'statuses-refused', {
+      metric: functionMetrics('statuses').StatusesRefused,
+      threshold: 1,
+      summary:
+        'GitHub refused a commit status for good (not retried): the credential lacks the statuses permission, or the repository or commit is gone. First: the status-refused line in the log says which repository and why.',
+    });
+    watchGithubRateLimit(this, 'statuses');
   }
 }

@@ -1,10 +1,13 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import { MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
+import { FunctionUrlAuthType, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { NAMES } from '../names';
-import { alarmOnAny, bundledFunction, importedBucketName } from './function-defaults';
+import { watch } from './alarms';
+import { bundledFunction, importedBucketName } from './function-defaults';
+import { functionMetrics } from './function-metrics';
 
 /**
  * webhook: a Lambda Function URL that GitHub's organisation webhook calls. The secret lives in
@@ -41,16 +44,49 @@ export class WebhookStack extends Stack {
     );
     const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
-    alarmOnAny(
-      this,
-      'WebhookErrors',
-      fn.metricErrors({ period: Duration.minutes(5) }),
-      'the webhook failed or could not hand pushes to eval (GitHub shows failed deliveries: redeliver them)',
-    );
+    this.addAlarms(fn);
     new CfnOutput(this, 'WebhookUrl', { value: url.url, description: 'Payload URL for the GitHub organisation webhook' });
     new CfnOutput(this, 'WebhookSecretArn', {
       value: secret.secretArn,
       description: 'Read with: aws secretsmanager get-secret-value --secret-id <arn>',
+    });
+  }
+
+  /**
+   * The webhook's alarms. Its own errors miss most of what stops triggers: a delivery it could not
+   * hand to eval or check is answered 5xx, not thrown, and a secret changed on one side only is a
+   * stream of 401s that look like strangers' requests, except that nothing verifies any more.
+   */
+  private addAlarms(fn: LambdaFunction): void {
+    const metrics = functionMetrics('webhook');
+    watch(this, 'webhook', 'errors', {
+      metric: fn.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 1,
+      summary: `The webhook function failed (an exception, or its ${fn.timeout?.toHumanString()} timeout): GitHub shows those deliveries as failed and does not retry them. First: its errors in the log; reconcile recovers the deliveries, or redeliver them from GitHub.`,
+    });
+    watch(this, 'webhook', 'deliveries-failed', {
+      metric: metrics.DeliveriesFailed,
+      threshold: 1,
+      summary:
+        'The webhook answered GitHub 5xx: eval could not be invoked (502) or the webhook secret could not be read (503); no pipeline starts for those deliveries. First: the status and error of the failed deliveries in the log.',
+    });
+    // Over 15 minutes, so an organisation between pushes does not look broken; a stranger's 401s beside
+    // deliveries that verify do not count.
+    const window = Duration.minutes(15);
+    watch(this, 'webhook', 'deliveries-unverified', {
+      metric: new MathExpression({
+        expression: 'IF((FILL(unauthorized, 0) > 0) AND ((FILL(handedOver, 0) + FILL(ignored, 0)) == 0), 1, 0)',
+        usingMetrics: {
+          unauthorized: metrics.DeliveriesUnauthorized.with({ period: window }),
+          handedOver: metrics.DeliveriesHandedOver.with({ period: window }),
+          ignored: metrics.DeliveriesIgnored.with({ period: window }),
+        },
+        period: window,
+        label: 'deliveries refused 401 while none verified',
+      }),
+      threshold: 1,
+      summary:
+        'Requests reach the webhook and are refused 401, and none verified in 15 minutes: the webhook secret was likely changed on one side only (GitHub or Secrets Manager). First: compare the secret GitHub sends with the one in Secrets Manager.',
     });
   }
 }
