@@ -67,9 +67,18 @@ export default [
               sourceTag: 'scope:feedback',
               onlyDependOnLibsWithTags: ['scope:feedback', 'scope:github', 'scope:config', 'scope:shared', 'scope:local'],
             },
+            // The CLI reads pipelines' tags as eval does (triggers doctor: a config's pipeline missing or not entitled).
             {
               sourceTag: 'scope:cli',
-              onlyDependOnLibsWithTags: ['scope:cli', 'scope:feedback', 'scope:github', 'scope:config', 'scope:shared', 'scope:local'],
+              onlyDependOnLibsWithTags: [
+                'scope:cli',
+                'scope:feedback',
+                'scope:github',
+                'scope:pipelines',
+                'scope:config',
+                'scope:shared',
+                'scope:local',
+              ],
             },
             { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra', 'scope:config', 'scope:shared'] },
             { sourceTag: 'scope:local', onlyDependOnLibsWithTags: ['scope:local', 'scope:shared'] },

@@ -10,6 +10,8 @@ import {
   listenOnLoopback,
   localS3ClientConfig,
   runBundle,
+  emfMetrics,
+  metricValues,
   startConditionalS3Proxy,
   startLocalCloudFormation,
   startLocalCodePipeline,
@@ -767,6 +769,15 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     }
   });
 
+  /** The cfresource metrics in a run's output, per request: as CloudWatch reads embedded-metric-format lines. */
+  const cfresourceMetrics = (lines: string[]) =>
+    Object.fromEntries(
+      Object.entries(metricValues(emfMetrics(lines), 'MonorepoTriggers', { service: 'cfresource' })).map(([name, { values }]) => [
+        name,
+        values,
+      ]),
+    );
+
   /** The bundle reaches CloudFormation and CodePipeline through the SDK's endpoint variables. */
   const bundleAws = () => ({
     AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation.endpoint,
@@ -795,9 +806,34 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     );
     expect(run.results).toEqual([{ ok: true }]);
     expect(await target.read()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'bundle/config/acme/platform/bundled.json' });
-    expect(run.logLines.map((l) => JSON.parse(l))).toEqual([
+    // One log line, and one line of metrics (docs/operations.md#metrics), read as CloudWatch reads them.
+    expect(run.logLines.map((l) => JSON.parse(l)).filter((line) => 'msg' in line)).toEqual([
       expect.objectContaining({ msg: 'responded', outcome: 'SUCCESS', LogicalResourceId: 'BundleTrigger' }),
     ]);
+    expect(cfresourceMetrics(run.logLines)).toEqual({ ConfigsWritten: [1], ConfigsDeleted: [0], RequestsRefused: [0] });
+
+    // The stack goes away: its config with it, counted as deleted.
+    const deleted = await responseTarget();
+    running('Delete', STACK, 'BundleTrigger', 'bundle/config/acme/platform/bundled.json');
+    const removal = await runBundle(
+      join(__dirname, '../../../dist/apps/cfresource/main.js'),
+      [
+        {
+          event: {
+            RequestType: 'Delete',
+            ResponseURL: deleted.url,
+            StackId: STACK,
+            RequestId: 'bundle-delete',
+            LogicalResourceId: 'BundleTrigger',
+            PhysicalResourceId: 'bundle/config/acme/platform/bundled.json',
+          },
+          context: { remainingTimeMs: 30_000 },
+        },
+      ],
+      { ...s3.env, ...bundleAws(), CONFIG_BUCKET: CONFIGS, CONFIG_PREFIX: 'bundle/config' },
+    );
+    expect(await deleted.read()).toMatchObject({ Status: 'SUCCESS', Reason: expect.stringMatching(/^Deleted /) });
+    expect(cfresourceMetrics(removal.logLines)).toEqual({ ConfigsWritten: [0], ConfigsDeleted: [1], RequestsRefused: [0] });
   });
 
   it("the built bundle refuses the issue's reproductions: a sandbox repository aiming at a production pipeline, and a forged Delete of another stack's config", async () => {
@@ -875,6 +911,8 @@ describe('Custom::PipelineTrigger against s3rver (storage and pre-signed Respons
     });
     expect(await bundleStore.get('acme/evil-sandbox', 'orders-service-prod')).toBeUndefined();
     expect(await bundleStore.getKey(key)).toEqual(before);
+    // Each refusal counted, what the RequestsRefused metric's dashboard graph shows.
+    expect(cfresourceMetrics(run.logLines)).toEqual({ ConfigsWritten: [0, 0], ConfigsDeleted: [0, 0], RequestsRefused: [1, 1] });
   });
 
   it('two built bundles, in two processes, creating the same config at once through S3 conditional writes: exactly one owner', async () => {

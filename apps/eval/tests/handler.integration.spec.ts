@@ -266,7 +266,7 @@ describe("cold containers and the repository's config snapshot (built bundle, a 
     const first = await coldContainer(['libs/money/a.ts'], '3'.repeat(40));
     expect(first).toEqual({
       ok: true,
-      listing: { listPages: 1, gets: 4, cacheHits: 0, snapshotGets: 1, snapshotHits: 0 },
+      listing: { listPages: 1, gets: 4, cacheHits: 0, snapshotGets: 1, snapshotHits: 0, snapshot: 'missing' },
       snapshot: ['snapshot-written'],
       configGets: 4,
     });
@@ -275,7 +275,7 @@ describe("cold containers and the repository's config snapshot (built bundle, a 
     const next = await coldContainer(['libs/money/b.ts'], '4'.repeat(40));
     expect(next).toEqual({
       ok: true,
-      listing: { listPages: 1, gets: 0, cacheHits: 4, snapshotGets: 1, snapshotHits: 4 },
+      listing: { listPages: 1, gets: 0, cacheHits: 4, snapshotGets: 1, snapshotHits: 4, snapshot: 'current' },
       snapshot: [],
       configGets: 0,
     });
@@ -292,7 +292,7 @@ describe("cold containers and the repository's config snapshot (built bundle, a 
     const changed = await coldContainer(['libs/money/c.ts'], '5'.repeat(40));
     expect(changed).toEqual({
       ok: true,
-      listing: { listPages: 1, gets: 1, cacheHits: 3, snapshotGets: 1, snapshotHits: 3 },
+      listing: { listPages: 1, gets: 1, cacheHits: 3, snapshotGets: 1, snapshotHits: 3, snapshot: 'stale' },
       snapshot: ['snapshot-written'],
       configGets: 1,
     });

@@ -8,6 +8,8 @@ import {
   localS3ClientConfig,
   pushAdding,
   runBundle,
+  emfMetrics,
+  metricValues,
   startConditionalS3Proxy,
   startLocalGithub,
   startLocalSecretsManager,
@@ -87,11 +89,20 @@ describe('the reconcile bundle dist/apps/reconcile/main.js', () => {
     ...overrides,
   });
   /** One pass in a fresh process: its report and the JSON lines it logged. */
-  async function pass(input: unknown = {}, env = environment()): Promise<{ report: Report; logs: Record<string, unknown>[] }> {
+  async function pass(
+    input: unknown = {},
+    env = environment(),
+  ): Promise<{ report: Report; logs: Record<string, unknown>[]; metrics: Record<string, number[] | undefined> }> {
     const run = await runBundle(BUNDLE, [{ event: input }], env);
     const result = run.results[0];
     if (!result?.ok) throw new Error(`the pass failed: ${result?.error ?? run.stderr}`);
-    return { report: (result.value as { webhooks: Report[] }).webhooks[0] as Report, logs: run.logLines.map((l) => JSON.parse(l)) };
+    // Its metrics (docs/operations.md#metrics), read as CloudWatch reads embedded-metric-format lines.
+    const values = metricValues(emfMetrics(run.logLines), 'MonorepoTriggers', { service: 'reconcile' });
+    return {
+      report: (result.value as { webhooks: Report[] }).webhooks[0] as Report,
+      logs: run.logLines.map((l) => JSON.parse(l)),
+      metrics: Object.fromEntries(Object.entries(values).map(([name, { values: written }]) => [name, written])),
+    };
   }
   const push = (after: string) => Buffer.from(pushAdding(after, ['services/orders/a.ts']));
   const redelivered = () => github.hooks.log.filter((d) => d.redelivery).map((d) => d.guid);
@@ -115,7 +126,7 @@ describe('the reconcile bundle dist/apps/reconcile/main.js', () => {
     const large = await github.hooks.deliver({ event: 'push', body: Buffer.from(JSON.stringify(big)) });
     expect([down.statusCode, throttled.statusCode, large.statusCode]).toEqual([0, 429, 413]);
 
-    const { report, logs } = await pass();
+    const { report, logs, metrics } = await pass();
     expect(report.recoveries.map((r) => [r.guid, r.result]).sort()).toEqual(
       [
         [down.guid, 'redelivered'],
@@ -130,15 +141,22 @@ describe('the reconcile bundle dist/apps/reconcile/main.js', () => {
     const claim = claimCheckSchema.parse(evalLambda.requests[0]?.json);
     expect(claim).toMatchObject({ deliveryId: large.guid, bucket: BUCKET });
     const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: claim.key }));
+    // Its time to start counts from when GitHub first sent it (its delivery log), not from its recovery.
+    const firstSent = github.hooks.log.find((d) => d.guid === large.guid && !d.redelivery)?.deliveredAt as number;
     expect(compactPushEventSchema.parse(JSON.parse((await stored.Body?.transformToString()) ?? ''))).toMatchObject({
       deliveryId: large.guid,
       after: '3'.repeat(40),
+      receivedAt: new Date(firstSent).toISOString(),
     });
     expect(logs.filter((l) => l['msg'] === 'recovery')).toHaveLength(3);
     expect(logs.find((l) => l['msg'] === 'reconcile-summary')).toMatchObject({ level: 'INFO', recovered: 3, complete: true });
+    // Three pushes examined, three builds that would have been lost recovered: what the alarm fires on.
+    expect(metrics).toMatchObject({ DeliveriesExamined: [3], DeliveriesRecovered: [3], DeliveriesAbandoned: [0] });
+    expect(metrics['GitHubCalls']?.[0]).toBeGreaterThan(0);
 
     const second = await pass();
     expect(second.report.recoveries).toEqual([]);
+    expect(second.metrics).toMatchObject({ DeliveriesExamined: [second.report.examined], DeliveriesRecovered: [0] });
     expect(redelivered()).toHaveLength(2);
     expect(evalLambda.requests).toHaveLength(1);
   });

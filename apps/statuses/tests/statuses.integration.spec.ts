@@ -5,8 +5,10 @@ import { DecisionRecordStore, type DecisionRecord } from '@monorepo-triggers/dec
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import {
+  emfMetrics,
   githubAppKeyPair,
   localS3ClientConfig,
+  metricValues,
   runBundle,
   startLocalCodePipeline,
   startLocalGithub,
@@ -278,6 +280,31 @@ describe('statuses: a commit status per execution eval started (built bundle, re
       value: { statuses: [{ state: 'pending', posted: false, refused: expect.stringMatching(/GitHub answered 422/) }] },
     });
     expect(run.logLines.some((line) => line.includes('"msg":"status-refused"'))).toBe(true);
+  });
+
+  it('writes its metrics (docs/operations.md#metrics) as CloudWatch reads them: statuses posted, refused, GitHub calls and the rate limit left', async () => {
+    const metricsOf = (run: Awaited<ReturnType<typeof deliver>>) =>
+      metricValues(emfMetrics(run.logLines), 'MonorepoTriggers', { service: 'statuses' });
+    // GitHub's API as the function's client called it: the App's token exchange is @octokit/auth-app's, not counted.
+    const apiRequests = () => github.requests.filter((r) => !/^\/app\/|\/installation$/.test(r.path.split('?')[0] as string));
+
+    const posted = metricsOf(await deliver([eventOf(await start('web'), 'STARTED')]));
+    const calls = apiRequests().length;
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect({
+      StatusesPosted: posted['StatusesPosted']?.values,
+      StatusesRefused: posted['StatusesRefused']?.values,
+      GitHubCalls: posted['GitHubCalls']?.values,
+      // One installation token for all of them: GitHub's 5,000 an hour, less what it answered.
+      GitHubRateLimitRemaining: posted['GitHubRateLimitRemaining']?.values,
+    }).toEqual({ StatusesPosted: [1], StatusesRefused: [0], GitHubCalls: [calls], GitHubRateLimitRemaining: [5000 - calls] });
+
+    github.failWith({ status: 422, body: { message: 'Validation Failed' } }, { method: 'POST', path: /\/statuses\// });
+    const refused = metricsOf(await deliver([eventOf(await start('docs'), 'STARTED')]));
+    expect({ StatusesPosted: refused['StatusesPosted']?.values, StatusesRefused: refused['StatusesRefused']?.values }).toEqual({
+      StatusesPosted: [0],
+      StatusesRefused: [1],
+    });
   });
 
   it('posts nothing twice when an event is redelivered or the invocation retried', async () => {

@@ -24,6 +24,11 @@ export interface LocalCloudFormation {
   readonly requests: RecordingServer['requests'];
   /** Adds or replaces a stack (by id). */
   putStack(stack: LocalStack): void;
+  /**
+   * Deletes a stack as CloudFormation does: DELETE_COMPLETE, its resources gone; found by its id
+   * (DescribeStacks, and ListStacks with that status) but no longer by its name.
+   */
+  deleteStack(stackIdOrName: string): void;
   stop(): Promise<void>;
 }
 
@@ -49,21 +54,63 @@ const outputsOf = (stack: LocalStack) =>
         .join('')}</Outputs>`
     : '';
 
+/** ListStacks and ListStackResources pages: CloudFormation's size for both. */
+const PAGE = 100;
+
 /**
- * A local stand-in for the two CloudFormation read calls cfresource makes to verify its caller,
- * DescribeStackResource and DescribeStacks (with the stack's outputs, which `triggers redrive --aws`
- * reads), in CloudFormation's Query protocol (form-encoded
- * requests, XML answers) for the real `@aws-sdk/client-cloudformation` through
- * `AWS_ENDPOINT_URL_CLOUDFORMATION`. Stacks are found by name or by id, as CloudFormation does;
- * unknown stacks and resources get its ValidationError.
+ * A local stand-in for the CloudFormation read calls: DescribeStackResource and DescribeStacks
+ * (with the stack's outputs), which cfresource makes to verify its caller and `triggers redrive
+ * --aws` to find queues, and ListStacks and ListStackResources (pages of 100, with NextToken), which
+ * `triggers doctor` sweeps; in CloudFormation's Query protocol (form-encoded requests, XML answers)
+ * for the real `@aws-sdk/client-cloudformation` through `AWS_ENDPOINT_URL_CLOUDFORMATION`. Stacks
+ * are found by name or by id, as CloudFormation does (a deleted one by its id only); unknown stacks
+ * and resources get its ValidationError.
  */
 export async function startLocalCloudFormation(initial: LocalStack[] = []): Promise<LocalCloudFormation> {
   const stacks = new Map(initial.map((s) => [s.stackId, s]));
-  const find = (name: string) => [...stacks.values()].find((s) => s.stackId === name || s.stackName === name);
+  const find = (name: string) =>
+    [...stacks.values()].find((s) => s.stackId === name || (s.stackName === name && s.stackStatus !== 'DELETE_COMPLETE'));
+  /** One page of `items` from the NextToken in `form`, and the token of the next. */
+  const page = <T>(items: T[], form: URLSearchParams): { items: T[]; next: string } => {
+    const from = Number(form.get('NextToken') ?? '0');
+    const to = from + PAGE;
+    return { items: items.slice(from, to), next: to < items.length ? element('NextToken', String(to)) : '' };
+  };
   const server = await startRecordingServer((request) => {
     const form = new URLSearchParams(request.body.toString('utf8'));
     const action = form.get('Action');
     const stack = find(form.get('StackName') ?? '');
+    if (action === 'ListStacks') {
+      const wanted = [...form.entries()].filter(([key]) => key.startsWith('StackStatusFilter.member.')).map(([, value]) => value);
+      const listed = page(
+        [...stacks.values()].filter((s) => wanted.length === 0 || wanted.includes(s.stackStatus)),
+        form,
+      );
+      const members = listed.items
+        .map(
+          (s) =>
+            `<member>${element('StackId', s.stackId)}${element('StackName', s.stackName)}${element('CreationTime', '2026-11-25T12:00:00Z')}${element('StackStatus', s.stackStatus)}</member>`,
+        )
+        .join('');
+      return xml(
+        200,
+        `<ListStacksResponse xmlns="${NS}"><ListStacksResult><StackSummaries>${members}</StackSummaries>${listed.next}</ListStacksResult><ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></ListStacksResponse>`,
+      );
+    }
+    if (action === 'ListStackResources') {
+      if (!stack) return validationError(`Stack with id ${form.get('StackName')} does not exist`);
+      const listed = page(stack.resources, form);
+      const members = listed.items
+        .map(
+          (r) =>
+            `<member>${element('LogicalResourceId', r.logicalResourceId)}${element('PhysicalResourceId', r.physicalResourceId)}${element('ResourceType', r.resourceType)}${element('LastUpdatedTimestamp', '2026-11-25T12:00:00Z')}${element('ResourceStatus', r.resourceStatus)}</member>`,
+        )
+        .join('');
+      return xml(
+        200,
+        `<ListStackResourcesResponse xmlns="${NS}"><ListStackResourcesResult><StackResourceSummaries>${members}</StackResourceSummaries>${listed.next}</ListStackResourcesResult><ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></ListStackResourcesResponse>`,
+      );
+    }
     if (action === 'DescribeStackResource') {
       if (!stack) return validationError(`Stack '${form.get('StackName')}' does not exist`);
       const resource = stack.resources.find((r) => r.logicalResourceId === form.get('LogicalResourceId'));
@@ -90,6 +137,10 @@ export async function startLocalCloudFormation(initial: LocalStack[] = []): Prom
     requests: server.requests,
     putStack(stack) {
       stacks.set(stack.stackId, stack);
+    },
+    deleteStack(stackIdOrName) {
+      const stack = find(stackIdOrName);
+      if (stack) stacks.set(stack.stackId, { ...stack, stackStatus: 'DELETE_COMPLETE', resources: [] });
     },
     stop: () => server.stop(),
   };

@@ -49,6 +49,26 @@ describe('S3ConfigStore against s3rver', () => {
     await server.stop();
   });
 
+  it('names the repositories that have configs from the keys alone, across pages, reading no object', async () => {
+    const store = newStore({ pageSize: 2 });
+    for (const [repository, pipeline] of [
+      ['Acme/Platform', 'orders'],
+      ['acme/platform', 'billing'],
+      ['acme/web', 'site'],
+      ['beta/api', 'api'],
+      ['gamma/one', 'a'],
+      ['gamma/two', 'b'],
+      ['gamma/three', 'c'],
+    ])
+      await store.put(config(pipeline as string, { repository }));
+    const start = await mark();
+    // Written out by hand: lower-cased as the keys spell them, sorted, each once.
+    expect(await store.repositories()).toEqual(['acme/platform', 'acme/web', 'beta/api', 'gamma/one', 'gamma/three', 'gamma/two']);
+    // Listing pages only (two keys a page here), never an object.
+    expect((await requestsSince(start)).every((request) => request === 'GET LIST')).toBe(true);
+    expect(await newStore().repositories()).toEqual([]);
+  });
+
   it('puts and gets a config under the lower-cased repository key', async () => {
     const store = newStore();
     const stored = await store.put(config('orders'));

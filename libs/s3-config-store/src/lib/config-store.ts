@@ -11,6 +11,7 @@ import {
   ConfigValidationError,
   formatIssues,
   formatOf,
+  isRepositoryName,
   inLowestFormat,
   LIMITS,
   ownerSchema,
@@ -100,6 +101,12 @@ export interface ListStats {
   snapshotUnproven?: number;
   /** Objects refused by their listed size (over LIMITS.configBytes), never read. */
   oversized?: number;
+  /**
+   * On a first listing with snapshots on: whether the repository's snapshot holds exactly the listed
+   * objects (`current`), older ones (`stale`: the next push's eval writes a new one), none, or one
+   * that could not be read (`triggers doctor` reports the last three).
+   */
+  snapshot?: 'current' | 'stale' | 'missing' | 'unreadable';
 }
 
 /** What `saveSnapshot` did. */
@@ -286,6 +293,30 @@ export class S3ConfigStore {
   }
 
   /**
+   * The repositories that have configs (`owner/name`, as their keys spell them: lower case), from
+   * the keys alone: the listing's pages (1,000 keys each), no object read. `triggers doctor` then
+   * lists each repository on its own, so that its snapshot serves its configs. (Not with a `/`
+   * delimiter: s3rver, the local S3, finds no common prefix two levels down.)
+   */
+  async repositories(): Promise<string[]> {
+    const base = this.prefix === '' ? '' : `${this.prefix}/`;
+    const found = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: base, MaxKeys: this.pageSize, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        const named = object.Key ? parseConfigKey(this.prefix, object.Key) : undefined;
+        // A key no repository could have (written by hand) is no repository's: eval never lists it either.
+        if (named && isRepositoryName(named.repository)) found.add(named.repository);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return [...found].sort();
+  }
+
+  /**
    * Every configuration of a repository (or, without one, of every repository): all ListObjectsV2
    * pages, then a GET only for objects whose ETag is not in the warm cache. On a container's first
    * listing of a repository, with snapshots on, the repository's snapshot is read beside the
@@ -332,8 +363,10 @@ export class S3ConfigStore {
         if (filled.unproven > 0) stats.snapshotUnproven = filled.unproven;
         const current = read.snapshot !== undefined && filled.unproven === 0 && snapshotMatches(read.snapshot, listed);
         this.listedRepositories.set(prefix, { snapshotEtag: read.etag, snapshotDue: !current });
+        stats.snapshot = current ? 'current' : 'stale';
       } else {
         stats.snapshotHits = 0;
+        stats.snapshot = read === 'missing' ? 'missing' : 'unreadable';
         // None yet: this container writes the first. Unreadable: leave it to a container that can read it.
         this.listedRepositories.set(prefix, { snapshotDue: read === 'missing' });
       }

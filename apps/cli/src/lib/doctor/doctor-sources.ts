@@ -1,0 +1,129 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DEFAULT_CONFIG_PREFIX, DEFAULT_SNAPSHOT_PREFIX, DEPLOYED_NAMES, deployedConfigReaders } from '@monorepo-triggers/lambda-runtime';
+import { LOCAL_ACCOUNT, LOCAL_REGION, S3RVER_CREDENTIALS } from '@monorepo-triggers/local-aws';
+import { CodePipelineEntitlements, pipelineArnPrefix, pipelineArnPrefixOf } from '@monorepo-triggers/pipeline-access';
+import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
+import { DEAD_LETTER_STACKS, deadLetterQueuesOf, sqsClientFor, type DeadLetterFunction } from '../dead-letter-queues';
+import { readLocalStack } from '../local-state';
+import { UserError } from '../output';
+import { awsS3Client, localStackS3Client } from '../s3-clients';
+import type { DoctorSources } from './doctor-checks';
+import { sweepTriggerResources } from './stack-checks';
+
+export interface DoctorTarget {
+  /** The deployment in AWS (default credentials): its bucket from `--bucket`, or from the shared stack's output. */
+  aws: boolean;
+  bucket?: string;
+  prefix?: string;
+}
+
+/** What the doctor reads, where, and what to close when done. */
+export interface OpenedSources {
+  sources: DoctorSources;
+  where: string;
+  close(): void;
+}
+
+/** The bucket the shared stack made (its output ConfigBucketName): where every `--bucket` example points. */
+async function deployedBucket(cloudformation: CloudFormationClient): Promise<string> {
+  const stackName = DEPLOYED_NAMES.stacks.shared;
+  try {
+    const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+    const bucket = stack?.Outputs?.find((o) => o.OutputKey === 'ConfigBucketName')?.OutputValue;
+    if (bucket) return bucket;
+  } catch (error) {
+    if (!/does not exist/.test((error as Error).message)) throw error;
+  }
+  throw new UserError(`stack ${stackName} has no output ConfigBucketName in this account and region: deploy it, or pass --bucket BUCKET`);
+}
+
+/** The pipelines eval starts: those of its stack's account and region. */
+async function evalPipelineArnPrefix(cloudformation: CloudFormationClient): Promise<string | undefined> {
+  try {
+    const stackId = (await cloudformation.send(new DescribeStacksCommand({ StackName: DEPLOYED_NAMES.stacks.eval }))).Stacks?.[0]?.StackId;
+    return stackId ? pipelineArnPrefixOf(stackId) : undefined;
+  } catch (error) {
+    if (/does not exist/.test((error as Error).message)) return undefined;
+    throw error;
+  }
+}
+
+/** The messages waiting in each function's dead-letter queues. */
+function deadLetterDepths(aws: boolean) {
+  return async () => {
+    const sqs = sqsClientFor(aws);
+    try {
+      const depths = [];
+      for (const fn of Object.keys(DEAD_LETTER_STACKS) as DeadLetterFunction[]) {
+        for (const queue of await deadLetterQueuesOf(fn, { aws })) {
+          const { Attributes: attributes = {} } = await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queue,
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            }),
+          );
+          const messages = Number(attributes.ApproximateNumberOfMessages ?? 0) + Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+          depths.push({ function: fn, queue, messages });
+        }
+      }
+      return depths;
+    } finally {
+      sqs.destroy();
+    }
+  };
+}
+
+/**
+ * The sources of the deployment in AWS (default credential chain and region; the SDK's
+ * AWS_ENDPOINT_URL_* variables reach stand-ins), or of the running local stack, which has no
+ * CloudFormation: there, what stacks own and what the deployed readers read is not checked.
+ */
+export async function openDoctorSources(target: DoctorTarget): Promise<OpenedSources> {
+  if (target.aws) {
+    const cloudformation = new CloudFormationClient({ retryMode: 'adaptive', maxAttempts: 6 });
+    const codepipeline = new CodePipelineClient({ retryMode: 'adaptive', maxAttempts: 6 });
+    const s3 = awsS3Client();
+    const bucket = target.bucket ?? (await deployedBucket(cloudformation));
+    const prefix = target.prefix ?? DEFAULT_CONFIG_PREFIX;
+    const arnPrefix = await evalPipelineArnPrefix(cloudformation);
+    return {
+      where: `s3://${bucket}/${prefix}/ and the deployment in AWS (default credentials)`,
+      sources: {
+        store: new S3ConfigStore({ client: s3, bucket, prefix, snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX }),
+        stacks: { read: () => sweepTriggerResources(cloudformation) },
+        pipelines: arnPrefix
+          ? { read: { entitlements: new CodePipelineEntitlements(codepipeline), arnPrefix } }
+          : { skipped: `no ${DEPLOYED_NAMES.stacks.eval} stack: the pipelines are those of its account and region` },
+        readers: { read: () => deployedConfigReaders(cloudformation) },
+        deadLetters: { read: deadLetterDepths(true) },
+      },
+      close: () => [cloudformation, codepipeline, s3].forEach((client) => client.destroy()),
+    };
+  }
+  if (target.bucket) throw new UserError('--bucket is a bucket in AWS: use it with --aws (see triggers doctor --help)', 2);
+  const local = readLocalStack();
+  if (!local) throw new UserError('no local stack is running: start it with `npm start`, or check the deployment with --aws');
+  const s3 = localStackS3Client(local);
+  const codepipeline = local.codepipelineUrl
+    ? new CodePipelineClient({ endpoint: local.codepipelineUrl, region: LOCAL_REGION, credentials: { ...S3RVER_CREDENTIALS }, maxAttempts: 1 })
+    : undefined;
+  const noCloudFormation = 'the local stack runs no CloudFormation (configs written with triggers put have no owning stack)';
+  return {
+    where: `the local stack (s3://${local.bucket}/${local.prefix}/ on ${local.s3Endpoint})`,
+    sources: {
+      store: new S3ConfigStore({ client: s3, bucket: local.bucket, prefix: local.prefix, snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX }),
+      stacks: { skipped: noCloudFormation },
+      pipelines: codepipeline
+        ? { read: { entitlements: new CodePipelineEntitlements(codepipeline), arnPrefix: pipelineArnPrefix('aws', LOCAL_REGION, LOCAL_ACCOUNT) } }
+        : { skipped: 'the local stack runs with --aws: check the deployment with triggers doctor --aws' },
+      readers: { skipped: 'the local stack runs this release of eval and statuses' },
+      deadLetters: local.sqsUrl ? { read: deadLetterDepths(false) } : { skipped: 'the local stack runs no queues (--aws)' },
+    },
+    close: () => {
+      s3.destroy();
+      codepipeline?.destroy();
+    },
+  };
+}
