@@ -266,6 +266,10 @@ describe('triggers doctor --aws', () => {
     expect(report.checks.find((c) => c.name === 'pipelines')).toMatchObject({ state: 'failed', failed: expect.stringMatching(/AccessDenied/) });
     // The others still ran.
     expect(report.checks.find((c) => c.name === 'stacks')?.state).toBe('ok');
+    // Left out on purpose, it is said so, and nothing else is found.
+    const skipped = await json(['--skip', 'pipelines']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.report.checks.find((c) => c.name === 'pipelines')).toMatchObject({ state: 'skipped' });
   });
 });
 

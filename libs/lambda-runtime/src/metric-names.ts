@@ -31,7 +31,7 @@ export interface MetricSpec {
  */
 export const METRICS = {
   webhook: {
-    DeliveriesHandedOver: { unit: 'Count', what: 'pushes, pull requests and merge groups handed to eval' },
+    DeliveriesHandedOver: { unit: 'Count', what: 'pushes and pull requests handed to eval' },
     DeliveriesIgnored: { unit: 'Count', what: 'signed deliveries of events or actions that start nothing (ping, issues, a closed pull request)' },
     DeliveriesUnauthorized: {
       unit: 'Count',
@@ -44,7 +44,7 @@ export const METRICS = {
     },
   },
   eval: {
-    EventsEvaluated: { unit: 'Count', what: 'pushes, pull requests and merge groups decided' },
+    EventsEvaluated: { unit: 'Count', what: 'pushes and pull requests decided' },
     EventsUnreadable: { unit: 'Count', what: 'hand-over events eval could not read: not ours, or written by a newer webhook (docs/upgrading.md)' },
     PipelinesStarted: { unit: 'Count', what: 'pipeline executions started' },
     PipelinesSkipped: { unit: 'Count', what: 'configs an event did not concern (branch, paths, event type)' },

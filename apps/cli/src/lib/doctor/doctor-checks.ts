@@ -38,6 +38,7 @@ export async function runDoctorChecks(
 ): Promise<(CheckReport | FailedCheck)[]> {
   const reports: (CheckReport | FailedCheck)[] = [];
   let listings: RepositoryListing[];
+  const started = performance.now();
   try {
     const repositories = await sources.store.repositories();
     let done = 0;
@@ -53,7 +54,7 @@ export async function runDoctorChecks(
   const configs = listings.flatMap(({ listing }) => listing.configs);
   const everything = listings.flatMap(({ listing }) => [...listing.configs, ...listing.invalid]);
   const counted = `${everything.length} configs in ${listings.length} repositories`;
-  reports.push({ name: 'configs', looked: counted, findings: configFindings(listings) });
+  reports.push({ name: 'configs', looked: counted, findings: configFindings(listings), ms: elapsedSince(started) });
 
   reports.push(
     await check('stacks', sources.stacks, async (sweep) => {
@@ -106,11 +107,14 @@ async function check<T>(
   run: (read: T) => Promise<Omit<CheckReport, 'name'>>,
 ): Promise<CheckReport | FailedCheck> {
   if ('skipped' in source) return { name, skipped: source.skipped, findings: [] };
+  const started = performance.now();
   try {
-    return { name, ...(await run(source.read)) };
+    return { name, ...(await run(source.read)), ms: elapsedSince(started) };
   } catch (error) {
-    return { name, findings: [], failed: message(error) };
+    return { name, findings: [], failed: message(error), ms: elapsedSince(started) };
   }
 }
+
+const elapsedSince = (started: number) => Math.round(performance.now() - started);
 
 const message = (error: unknown) => `${(error as Error).name}: ${(error as Error).message}`;

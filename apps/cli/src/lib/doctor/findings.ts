@@ -74,6 +74,8 @@ export interface CheckReport {
   looked?: string;
   skipped?: string;
   findings: Finding[];
+  /** How long the check took, in milliseconds. */
+  ms?: number;
 }
 
 export const severityOf = (finding: Finding): Severity => FINDING_KINDS[finding.kind].severity;
