@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { resolve } from 'node:path';
-import { err, out, paint, UserError } from './lib/output';
+import { err, out, paint, UserError, visibleLines } from './lib/output';
 import { buildProgram } from './program';
 
 // The repository root: dist/apps/cli/main.js is three levels down.
@@ -30,11 +30,12 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: Error) => {
+    // The message may carry text from outside (a file name, a server's answer): its lines made visible.
     if (error instanceof UserError) {
-      err(`${paint('red', 'error:', process.stderr)} ${error.message}`);
+      err(`${paint('red', 'error:', process.stderr)} ${visibleLines(error.message)}`);
       process.exitCode = error.exitCode;
     } else {
-      err(`${paint('red', 'error:', process.stderr)} ${error.stack ?? error.message}`);
+      err(`${paint('red', 'error:', process.stderr)} ${visibleLines(error.stack ?? error.message)}`);
       process.exitCode = 1;
     }
   },

@@ -12,7 +12,7 @@ import { runValidate, runValidateStored, VALIDATE_HELP } from './commands/valida
 import { HISTORY_HELP, runHistory, runWhy, WHY_HELP } from './commands/why';
 import { localDir } from './lib/local-state';
 import { command } from './lib/command-help';
-import { UserError } from './lib/output';
+import { UserError, visibleLines } from './lib/output';
 
 /** The options every command that reads configs or records takes to use a bucket in AWS instead of the local stack. */
 const bucketOption = () => new Option('--bucket <bucket>', 'a bucket in AWS (default credentials) instead of the local stack');
@@ -44,6 +44,8 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     .showHelpAfterError('(see triggers --help for the commands)')
     .allowExcessArguments(false)
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    // Commander's own errors quote the arguments given (`unknown option '…'`): shown, never acted on.
+    .configureOutput({ outputError: (text, write) => write(visibleLines(text)) })
     .addHelpText('after', "\nRun triggers COMMAND --help for a command's options and examples.");
   const done = (code: number) => setExitCode(code);
 
@@ -64,15 +66,17 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
   command(program, 'validate', VALIDATE_HELP)
     .argument('[files...]', 'config JSON files and CloudFormation templates (YAML or JSON)')
     .option('--stored', 'check the configs already in the store instead of files')
+    .option('--strict', 'fail (exit 1) on warnings too: configs that are valid but can never start their pipeline')
     .addOption(bucketOption())
     .addOption(prefixOption('configs'))
     .addOption(jsonOption())
-    .action(async (files: string[], options: { stored?: boolean; bucket?: string; prefix?: string; json?: boolean }) => {
+    .action(async (files: string[], options: { stored?: boolean; strict?: boolean; bucket?: string; prefix?: string; json?: boolean }) => {
       const stored = options.stored || !!options.bucket;
       if (stored && files.length > 0) throw new UserError('validate takes files or --stored, not both (see triggers validate --help)', 2);
       if (!stored && files.length === 0)
         throw new UserError('validate needs at least one file, or --stored (see triggers validate --help)', 2);
-      done(stored ? await runValidateStored(source(options), !!options.json) : await runValidate(files, !!options.json));
+      const strict = !!options.strict;
+      done(stored ? await runValidateStored(source(options), !!options.json, strict) : await runValidate(files, !!options.json, strict));
     });
 
   command(program, 'explain', EXPLAIN_HELP)
@@ -138,10 +142,11 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
 
   command(program, 'put', PUT_HELP)
     .argument('<files...>', 'config JSON files')
+    .option('--strict', "write nothing when a config has warnings (valid, but it can never start its pipeline: see validate's)")
     .addOption(bucketOption())
     .addOption(prefixOption('configs'))
-    .action(async (files: string[], options: { bucket?: string; prefix?: string }) => {
-      done(await runPut(files, source(options)));
+    .action(async (files: string[], options: { strict?: boolean; bucket?: string; prefix?: string }) => {
+      done(await runPut(files, source(options), !!options.strict));
     });
 
   command(program, 'delete', DELETE_HELP)
@@ -241,9 +246,13 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     .argument('<commit>', 'a full or abbreviated commit SHA')
     .requiredOption('--repo <owner/name>', 'the repository', repoArgument)
     .option('--pipeline <name>', 'only this pipeline', pipelineArgument)
+    .option(
+      '--cwd <dir>',
+      "a clone of the repository, to find the push that carried a commit that was no push's head (default: the current directory, when its origin is --repo)",
+    )
     .addOption(bucketOption())
     .addOption(jsonOption())
-    .action(async (commit: string, options: { repo: string; pipeline?: string; bucket?: string; json?: boolean }) => {
+    .action(async (commit: string, options: { repo: string; pipeline?: string; cwd?: string; bucket?: string; json?: boolean }) => {
       done(await runWhy(commit, { ...options, json: !!options.json }));
     });
 

@@ -252,6 +252,149 @@ Resources:
     });
   });
 
+  describe('validate and put warn on configs that can never start (issue 30)', () => {
+    const config = (name: string, fields: Record<string, unknown>) =>
+      file(
+        name,
+        JSON.stringify(
+          { version: 1, repository: 'acme/platform', pipelineName: 'never', branches: ['main'], includePaths: ['^a/'], ...fields },
+          null,
+          2,
+        ) + '\n',
+      );
+    const REF = '"refs/heads/main" never matches: a branch is matched by its name, without refs/heads/: write "main"';
+    const GLOB =
+      '"src/*.ts" reads as a regular expression (pathSyntax is regex), where "/*" means "any number of /"; it looks like a glob: set "pathSyntax": "glob" (PathSyntax: glob in a template) to match it as one';
+
+    it('warns, at the line, on a branch written as a full ref and a glob under regex syntax, and gives no ✓ (exit 0; --strict: exit 1)', () => {
+      const never = config('never.json', { branches: ['refs/heads/main'], includePaths: ['src/*.ts'] });
+      const run = triggers(['validate', never]);
+      // Lines of the file: branches' first item on 6, includePaths' on 9 (two-space JSON).
+      expect(run).toMatchObject({ code: 0, stdout: `! ${never}:6: branches[0]: ${REF}\n! ${never}:9: includePaths[0]: ${GLOB}\n` });
+      const strict = triggers(['validate', '--strict', never]);
+      expect(strict.code).toBe(1);
+      expect(strict.stdout).toContain('failed: warnings with --strict');
+      const json = JSON.parse(triggers(['validate', '--json', never]).stdout);
+      expect(json).toMatchObject({ valid: true, warned: true });
+      expect(json.files[0].resources[0].warnings.map((w: { path: string }) => w.path)).toEqual(['branches[0]', 'includePaths[0]']);
+      // A config without anything to warn about passes --strict.
+      expect(triggers(['validate', '--strict', 'examples/configs/acme-platform-orders.json']).code).toBe(0);
+    });
+
+    it('warns on a template resource under its property names', () => {
+      const template = file(
+        'never.yaml',
+        `Resources:
+  T:
+    Type: Custom::PipelineTrigger
+    Properties:
+      Repository: acme/platform
+      PipelineName: never
+      Branches: [refs/heads/main]
+      IncludePaths: ['^a/']
+`,
+      );
+      expect(triggers(['validate', template]).stdout).toBe(`! ${template}:7: resource T: Branches[0]: ${REF}\n`);
+    });
+
+    it('says to set pathSyntax when a glob under regex syntax does not compile', () => {
+      const run = triggers(['validate', config('glob.json', { includePaths: ['services/orders/**'] })]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(
+        /includePaths\[0\]: "services\/orders\/\*\*" is not valid RE2 syntax: invalid nested repetition operator: `\*\*`; it looks like a glob: set "pathSyntax": "glob"/,
+      );
+    });
+
+    describe('a repository GitHub does not know, when a credential is at hand (GITHUB_TOKEN)', () => {
+      let github: Awaited<ReturnType<typeof startRecordingServer>>;
+      // GitHub's answers to GET /repos/{owner}/{repo} with a token: the repository, the one it was
+      // renamed to (GitHub follows the redirect to it), or 404 Not Found; 401 without the token.
+      beforeAll(async () => {
+        github = await startRecordingServer((request) => {
+          if (request.headers.authorization !== 'Bearer ghp_test') return { status: 401, body: { message: 'Bad credentials' } };
+          if (request.path === '/repos/acme/platform') return { status: 200, body: { full_name: 'acme/platform' } };
+          if (request.path === '/repos/acme/old-name') return { status: 200, body: { full_name: 'acme/new-name' } };
+          return { status: 404, body: { message: 'Not Found' } };
+        });
+      });
+      afterAll(() => github.stop());
+      const files = () => [
+        config('known.json', {}),
+        config('unknown.json', { repository: 'acme/no-such-repo' }),
+        config('renamed.json', { repository: 'acme/old-name' }),
+      ];
+
+      it('warns on the unknown and the renamed one, asking GitHub once per repository', async () => {
+        const run = await triggersAsync(['validate', ...files()], { env: { GITHUB_TOKEN: 'ghp_test', GITHUB_API_URL: github.endpoint } });
+        expect(run.code).toBe(0);
+        expect(run.stdout.split('\n')).toEqual([
+          `✓ ${join(dir, 'known.json')}`,
+          `! ${join(dir, 'unknown.json')}: repository: GitHub does not know acme/no-such-repo (or the token cannot see it): no push of it will come`,
+          `! ${join(dir, 'renamed.json')}: repository: GitHub knows acme/old-name as acme/new-name now (renamed or transferred): its pushes name acme/new-name, so this config never matches them; write "repository": "acme/new-name"`,
+          '',
+        ]);
+        expect(github.requests.map((r) => r.path).sort()).toEqual([
+          '/repos/acme/no-such-repo',
+          '/repos/acme/old-name',
+          '/repos/acme/platform',
+        ]);
+      });
+
+      it('says which repositories it could not check (a bad token), without warning about them', async () => {
+        const run = await triggersAsync(['validate', '--strict', ...files()], {
+          env: { GITHUB_TOKEN: 'ghp_wrong', GITHUB_API_URL: github.endpoint },
+        });
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain(`  could not ask ${github.endpoint} about acme/no-such-repo: GitHub answered 401: `);
+        expect(run.stdout).not.toMatch(/^!/m);
+      });
+
+      it('asks nothing without a credential', async () => {
+        github.requests.length = 0;
+        const run = await triggersAsync(['validate', '--strict', ...files()], {
+          env: { GITHUB_TOKEN: '', GITHUB_API_URL: github.endpoint },
+        });
+        expect(run.code).toBe(0);
+        expect(github.requests).toEqual([]);
+      });
+    });
+
+    describe('in the store', () => {
+      let s3: S3Server;
+      beforeAll(async () => {
+        s3 = await startS3Server({ buckets: ['warned'] });
+      });
+      afterAll(() => s3.stop());
+
+      it('put prints the same warnings and writes the config; --strict writes nothing', () => {
+        const never = config('put-never.json', { branches: ['refs/heads/main'] });
+        const put = triggers(['put', never, '--bucket', 'warned'], { env: s3.env });
+        expect(put.code).toBe(0);
+        expect(put.stdout.split('\n').slice(0, 2)).toEqual([
+          `! ${never}: branches[0]: ${REF}`,
+          `✓ ${never} → s3://warned/mono-repo/config/acme/platform/never.json`,
+        ]);
+        const strict = config('put-strict.json', { pipelineName: 'strict', includePaths: ['src/*.ts'] });
+        expect(triggers(['put', '--strict', strict, '--bucket', 'warned'], { env: s3.env })).toMatchObject({
+          code: 1,
+          stdout: `! ${strict}: includePaths[0]: ${GLOB}\nnothing written: 1 of 1 file(s) have warnings (--strict)\n`,
+        });
+        expect(triggers(['get', 'acme/platform', 'strict', '--bucket', 'warned'], { env: s3.env }).code).toBe(1);
+      });
+
+      it('validate --stored warns on the stored config and counts it; --strict fails', () => {
+        const run = triggers(['validate', '--bucket', 'warned'], { env: s3.env });
+        expect(run).toMatchObject({
+          code: 0,
+          stdout: `! mono-repo/config/acme/platform/never.json: branches[0]: ${REF}\n1 valid (1 with warnings), 0 invalid config(s) in s3://warned/mono-repo/config/\n`,
+        });
+        expect(triggers(['validate', '--bucket', 'warned', '--strict'], { env: s3.env }).code).toBe(1);
+        const json = JSON.parse(triggers(['validate', '--bucket', 'warned', '--json'], { env: s3.env }).stdout);
+        expect(json.warnings).toEqual([{ key: 'mono-repo/config/acme/platform/never.json', path: 'branches[0]', message: REF }]);
+      });
+    });
+  });
+
   describe('each command has its own options (issue 18)', () => {
     it("refuses another command's option, naming it and pointing at this command's help (exit 2)", () => {
       const run = triggers(['validate', '--port', '99', '--git', 'x', 'examples/configs/acme-platform-orders.json']);
@@ -662,6 +805,20 @@ Resources:
         code: 2,
         stderr: expect.stringMatching(/required option '--repo <owner\/name>' not specified/),
       });
+    });
+
+    it('says in words when CodePipeline does not know an execution (issue 30)', async () => {
+      // The stand-in forgets its executions, as CodePipeline does past its history.
+      codepipeline.reset();
+      const { code, stdout } = await triggersAsync(
+        ['why', '2222222', '--repo', 'acme/platform', '--pipeline', 'orders', '--bucket', BUCKET],
+        { env },
+      );
+      expect(code).toBe(0);
+      expect(stdout).toMatch(
+        /▶ orders +started +path-matched: .* → CodePipeline does not know this execution of orders \(past its execution history, or the pipeline was re-created\)\n/,
+      );
+      expect(stdout).not.toMatch(/Exception/);
     });
 
     it('lists recent pushes newest first, and one pipeline across them', async () => {

@@ -123,16 +123,20 @@ describe('the local stack (npm start) end to end', () => {
     expect(sent.code).toBe(0);
     const lines = sent.stdout.split('\n');
     expect(lines).toContainEqual(
-      expect.stringMatching(/^ {2}▶ orders-service +started +path-matched: services\/orders\/src\/totals\.ts matches/),
+      expect.stringMatching(/^ {2}▷ orders-service +already started path-matched: services\/orders\/src\/totals\.ts matches/),
     );
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}· billing-service +skipped +no-path-matched/));
     // examples/configs/acme-platform-billing.json opts in to "skipped" statuses (context pipeline/billing-service).
     // The same commit was pushed as a tag earlier in this suite: its "skipped" status stands, never overwritten.
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}pipeline\/billing-service: success {2}skipped: /));
-    // orders-service's execution ran and succeeded (the local CodePipeline's default): its status followed it.
-    // (This push was delivered before in this suite: CodePipeline answered with the same execution.)
-    const started = /▶ orders-service .*\(execution ([0-9a-f-]+)\)/.exec(sent.stdout)?.[1];
-    expect(lines).toContainEqual(`  pipeline/orders-service: pending → success  execution ${started} succeeded`);
+    // This push was delivered before in this suite (delivery orders-change): CodePipeline answered with
+    // the same execution, so send says nothing new ran, and shows its status as it stands, not as a
+    // transition this delivery caused (issue 30).
+    const started = /▷ orders-service .*\(execution ([0-9a-f-]+), started by delivery orders-change at /.exec(sent.stdout)?.[1];
+    expect(lines).toContainEqual(
+      `  pipeline/orders-service: success  execution ${started} succeeded (unchanged: posted for the earlier delivery; nothing new ran)`,
+    );
+    expect(lines.filter((l) => l.includes('pending →'))).toEqual([]);
     expect(lines.filter((l) => l.includes('pipeline/docs-site') || l.includes('pipeline/web-app'))).toEqual([]);
     expect(lines).toContainEqual(expect.stringMatching(/^check run monorepo-triggers: 1 of 4 pipelines started \(neutral\)$/));
     const payload = JSON.parse(readFileSync(join(ROOT, 'examples/pushes/orders-change.json'), 'utf8')) as { after: string };
@@ -224,7 +228,7 @@ describe('the local stack (npm start) end to end', () => {
     expect(triggers(['put', 'examples/configs/acme-platform-web.json'], { env }).code).toBe(0);
   });
 
-  it('runs the README walkthrough verbatim, and each command does what the README says it does', () => {
+  it('runs the README walkthrough verbatim on a fresh stack, and each command does what the README says it does', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const block = /<!-- walkthrough -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const commands = block.split('\n').filter((line) => line.startsWith('npx triggers'));
@@ -258,13 +262,22 @@ describe('the local stack (npm start) end to end', () => {
       },
     };
     expect(commands).toEqual(Object.keys(stated));
-    for (const command of commands) {
-      const output = execSync(command, {
-        cwd: ROOT,
-        env: { ...process.env, TRIGGERS_LOCAL_DIR: dataDir, NO_COLOR: '1' },
-        encoding: 'utf8',
-      });
-      stated[command]?.(output.split('\n'));
+    // A stack of its own, as a reader has right after npm start: this suite's stack got these pushes
+    // already, and a push sent again is said to have started nothing new (issue 30).
+    const freshDir = mkdtempSync(join(tmpdir(), 'triggers-walkthrough-'));
+    const fresh = await startStack(freshDir, { env: { WEBHOOK_SECRET: SECRET } });
+    try {
+      for (const command of commands) {
+        const output = execSync(command, {
+          cwd: ROOT,
+          env: { ...process.env, TRIGGERS_LOCAL_DIR: freshDir, NO_COLOR: '1' },
+          encoding: 'utf8',
+        });
+        stated[command]?.(output.split('\n'));
+      }
+    } finally {
+      await fresh.stop();
+      rmSync(freshDir, { recursive: true, force: true });
     }
   });
 

@@ -22,9 +22,10 @@ export {
   variablesSchema,
 } from './schema/trigger-config.schema';
 export type { TriggerConfig, TriggerConfigInput } from './schema/trigger-config.schema';
-export { cfnPropertiesSchema, parseCfnProperties } from './schema/cfn-properties.schema';
+export { cfnPropertiesSchema, cfnPropertyIssue, parseCfnProperties } from './schema/cfn-properties.schema';
 export type { CfnProperties } from './schema/cfn-properties.schema';
 export { storedConfigText, validateTriggerConfig } from './schema/validate';
+export { configWarnings } from './schema/config-warnings';
 export { readTriggerConfig } from './schema/read-config';
 export type { ConfigReading, NewerFormat } from './schema/read-config';
 export { CONFIG_FORMAT, FORMAT_ADDITIONS, formatOf, inLowestFormat, writeRefusal } from './schema/config-format';

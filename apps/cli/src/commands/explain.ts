@@ -22,7 +22,7 @@ import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
 import { gitChangedPaths, gitCommitMessage, gitCurrentBranch, gitRepository } from '../lib/git-changes';
-import { err, out, paint, UserError } from '../lib/output';
+import { err, out, outJson, paint, UserError, visible } from '../lib/output';
 import {
   githubForExplain,
   pullRequestFromGit,
@@ -91,7 +91,7 @@ function readPayload(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UserError(`cannot read the payload ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot read the payload ${visible(file)}: ${visible((error as Error).message)}`);
   }
 }
 
@@ -126,7 +126,9 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
     const json = readPayload(options.payload);
     const parsed = githubPushSchema.safeParse(json);
     if (!parsed.success)
-      throw new UserError(`${options.payload} is not a GitHub push payload: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`);
+      throw new UserError(
+        `${visible(options.payload)} is not a GitHub push payload: ${visible(formatZodIssues(parsed.error.issues, { fieldsOnly: true }))}`,
+      );
     const event = toCompactPushEvent(parsed.data, 'explain');
     // Eval's rule: the payload's paths are the change only for an ordinary push. For a forced push or
     // a new branch eval asks GitHub; without it (here), they are hints and onIncompleteChanges decides.
@@ -186,24 +188,18 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
   }
   if (push.paths.length === 0 && !push.deleted) warnings.push(`no changed path to compare: ${push.rule}`);
   if (options.json) {
-    out(
-      JSON.stringify(
-        { push: { ...push, paths: push.paths.length }, source: loaded.source, decisions, invalid: loaded.invalid, warnings },
-        null,
-        2,
-      ),
-    );
+    outJson({ push: { ...push, paths: push.paths.length }, source: loaded.source, decisions, invalid: loaded.invalid, warnings });
     return decisions.length === 0 ? 1 : 0;
   }
-  for (const warning of warnings) err(paint('yellow', `warning: ${warning}`, process.stderr));
+  for (const warning of warnings) err(paint('yellow', `warning: ${visible(warning)}`, process.stderr));
   if (decisions.length === 0) {
-    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
+    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
     return 1;
   }
   out(
-    `${push.repository} ${push.ref}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + (push.incompleteReasons ?? []).join('; ') + ')'}; configs from ${loaded.source}`,
+    `${visible(push.repository)} ${visible(push.ref)}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + visible((push.incompleteReasons ?? []).join('; ')) + ')'}; configs from ${visible(loaded.source)}`,
   );
-  out(paint('dim', `what changed: ${push.rule}`));
+  out(paint('dim', `what changed: ${visible(push.rule)}`));
   printDecisions(decisions, loaded.invalid);
   return 0;
 }
@@ -225,8 +221,8 @@ function printDecisions(decisions: Explained, invalid: readonly { key: string; e
   const starting = decisions.filter((d) => d.decision.start);
   out(paint('bold', `${starting.length} of ${decisions.length} pipeline(s) would start`));
   for (const { pipeline, decision } of decisions)
-    out(`${decision.start ? paint('green', 'START') : paint('dim', 'skip ')} ${pipeline}: ${describe(decision)}`);
-  for (const bad of invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
+    out(`${decision.start ? paint('green', 'START') : paint('dim', 'skip ')} ${visible(pipeline)}: ${describe(decision)}`);
+  for (const bad of invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
 }
 
 /** The pull request counterpart of a push's explanation: same configs, same output, decidePullRequest. */
@@ -252,12 +248,12 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
     source: loaded.source,
   };
   if (options.json) {
-    out(JSON.stringify({ ...summary, decisions, invalid: loaded.invalid, warnings }, null, 2));
+    outJson({ ...summary, decisions, invalid: loaded.invalid, warnings });
     return decisions.length === 0 ? 1 : 0;
   }
-  for (const warning of warnings) err(paint('yellow', `warning: ${warning}`, process.stderr));
+  for (const warning of warnings) err(paint('yellow', `warning: ${visible(warning)}`, process.stderr));
   if (decisions.length === 0) {
-    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
+    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
     return 1;
   }
   const branch = (ref: string) => ref.replace(/^refs\/heads\//, '');
@@ -265,13 +261,13 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
     .filter(Boolean)
     .join(', ');
   out(
-    `${repository} ${pull.title} into ${branch(event.baseRef)} (${event.event}${flags ? `; ${flags}` : ''}): ${pull.paths.length} changed path(s)${pull.complete ? '' : ' (incomplete)'}; configs from ${loaded.source}`,
+    `${visible(repository)} ${visible(pull.title)} into ${visible(branch(event.baseRef))} (${visible(event.event)}${flags ? `; ${visible(flags)}` : ''}): ${pull.paths.length} changed path(s)${pull.complete ? '' : ' (incomplete)'}; configs from ${visible(loaded.source)}`,
   );
-  out(paint('dim', `what changed: ${pull.source}, head ${event.headSha.slice(0, 12)}`));
+  out(paint('dim', `what changed: ${visible(pull.source)}, head ${visible(event.headSha.slice(0, 12))}`));
   printDecisions(decisions, loaded.invalid);
   return 0;
 }
 
 function describe(decision: Decision): string {
-  return `${decision.detail} ${paint('dim', `[${decision.reason}]`)}`;
+  return `${visible(decision.detail)} ${paint('dim', `[${decision.reason}]`)}`;
 }

@@ -3,7 +3,7 @@ import { DEPLOYED_NAMES } from '@monorepo-triggers/lambda-runtime';
 import type { Command } from 'commander';
 import { command, type CommandHelp } from '../lib/command-help';
 import { functionClient } from '../lib/function-client';
-import { out, paint, UserError } from '../lib/output';
+import { out, outJson, paint, UserError, visible } from '../lib/output';
 
 export const RECONCILE_HELP: CommandHelp = {
   summary: 'find the deliveries GitHub could not hand to the webhook, and recover them (one pass)',
@@ -71,11 +71,11 @@ export async function runReconcile(options: ReconcileOptions): Promise<number> {
     const text = Buffer.from(output.Payload ?? []).toString('utf8');
     if (output.FunctionError) {
       const message = (JSON.parse(text || '{}') as { errorMessage?: string }).errorMessage ?? text;
-      throw new UserError(`the reconcile function failed: ${message}`);
+      throw new UserError(`the reconcile function failed: ${visible(message)}`);
     }
     const answer = JSON.parse(text) as PassAnswer;
     if (options.json) {
-      out(JSON.stringify(answer, null, 2));
+      outJson(answer);
       return 0;
     }
     for (const pass of answer.webhooks) printPass(pass);
@@ -87,22 +87,22 @@ export async function runReconcile(options: ReconcileOptions): Promise<number> {
 
 function printPass(pass: PassAnswer['webhooks'][number]): void {
   const recovered = pass.recoveries.length;
-  const headline = `${paint('bold', pass.webhook)}: ${pass.dryRun ? `${recovered} to recover` : `${recovered} recovered`} of ${pass.examined} delivery(ies) examined (${pass.pages} page(s) of GitHub's log)`;
+  const headline = `${paint('bold', visible(pass.webhook))}: ${pass.dryRun ? `${recovered} to recover` : `${recovered} recovered`} of ${pass.examined} delivery(ies) examined (${pass.pages} page(s) of GitHub's log)`;
   out(headline);
   for (const r of pass.recoveries) {
-    const what = `${r.event}${r.action ? ` ${r.action}` : ''}${r.repository ? ` ${r.repository}` : ''}`;
+    const what = visible(`${r.event}${r.action ? ` ${r.action}` : ''}${r.repository ? ` ${r.repository}` : ''}`);
     const mark = r.result === 'failed' || r.result === 'abandoned' ? paint('red', '✗') : paint('green', '↻');
     out(
-      `  ${mark} ${r.guid} ${what}: ${RESULT_WORDS[r.result] ?? r.result}${r.attempt > 1 ? ` (try ${r.attempt})` : ''}${r.note ? paint('dim', ` — ${r.note}`) : ''}`,
+      `  ${mark} ${visible(r.guid)} ${what}: ${RESULT_WORDS[r.result] ?? visible(r.result)}${r.attempt > 1 ? ` (try ${r.attempt})` : ''}${r.note ? paint('dim', ` — ${visible(r.note)}`) : ''}`,
     );
   }
   if (pass.confirmed > 0) out(`  ${paint('green', '✓')} ${pass.confirmed} earlier recovery(ies) now show as taken`);
   if (pass.retriesScheduled > 0) out(`  ${paint('yellow', '…')} ${pass.retriesScheduled} redelivery(ies) failed again: retried later`);
-  for (const a of pass.abandoned) out(`  ${paint('red', '!')} gave up on ${a.guid}: ${a.reason}`);
+  for (const a of pass.abandoned) out(`  ${paint('red', '!')} gave up on ${visible(a.guid)}: ${visible(a.reason)}`);
   if (recovered === 0 && pass.confirmed === 0 && pass.abandoned.length === 0) out(paint('dim', '  nothing to recover'));
-  if (pass.stopped) out(paint('yellow', `  stopped before the end: ${pass.stopped}; the next pass goes on from there`));
+  if (pass.stopped) out(paint('yellow', `  stopped before the end: ${visible(pass.stopped)}; the next pass goes on from there`));
   else if (pass.dryRun) out(paint('dim', '  dry run: nothing recovered or recorded'));
-  else if (pass.through) out(paint('dim', `  every delivery before ${pass.through} examined`));
+  else if (pass.through) out(paint('dim', `  every delivery before ${visible(pass.through)} examined`));
 }
 
 /** `triggers reconcile`: its options and help. */

@@ -7,7 +7,7 @@ import { command, type CommandHelp } from '../lib/command-help';
 import { describeEvent, readDeadLetter } from '../lib/dead-letters';
 import { functionClient } from '../lib/function-client';
 import { readLocalStack } from '../lib/local-state';
-import { out, paint, UserError } from '../lib/output';
+import { out, outJson, paint, UserError, visible } from '../lib/output';
 
 export const REDRIVE_HELP: CommandHelp = {
   summary: 'replay what eval or statuses gave up on (their dead letters)',
@@ -129,7 +129,7 @@ export async function runRedrive(options: RedriveOptions): Promise<number> {
     const name = DEPLOYED_NAMES.functions[key];
     for (const url of await queuesOf(key, options)) await redriveQueue(key, name, url, options, listed);
   }
-  if (options.json) out(JSON.stringify({ deadLetters: listed }, null, 2));
+  if (options.json) outJson({ deadLetters: listed });
   else print(listed, options);
   return listed.some((l) => l.outcome === 'not-replayed') ? 1 : 0;
 }
@@ -195,9 +195,10 @@ function print(listed: Listed[], options: RedriveOptions): void {
       l.outcome === 'replayed' ? paint('green', '↻ replayed') : l.outcome === 'listed' ? paint('yellow', '•') : paint('red', '✗ kept');
     const about = [l.repository, l.ref, l.commit?.slice(0, 12), l.delivery ? `delivery ${l.delivery}` : undefined]
       .filter(Boolean)
+      .map(visible)
       .join(' ');
-    out(`${mark} ${l.function}: ${l.what}${about ? ` ${about}` : ''} ${paint('dim', `(${formatAge(l.ageSeconds)} old)`)}`);
-    out(`    ${paint('dim', 'failed with:')} ${l.error}${l.reason ? `\n    ${paint('red', 'not replayed:')} ${l.reason}` : ''}`);
+    out(`${mark} ${l.function}: ${visible(l.what)}${about ? ` ${about}` : ''} ${paint('dim', `(${formatAge(l.ageSeconds)} old)`)}`);
+    out(`    ${paint('dim', 'failed with:')} ${visible(l.error)}${l.reason ? `\n    ${paint('red', 'not replayed:')} ${visible(l.reason)}` : ''}`);
   }
   const replayed = listed.filter((l) => l.outcome === 'replayed').length;
   out(options.dryRun ? `${listed.length} dead letter(s); nothing replayed (--dry-run)` : `${replayed} of ${listed.length} replayed`);

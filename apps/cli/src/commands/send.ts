@@ -1,19 +1,21 @@
 import type { CommandHelp } from '../lib/command-help';
 import { sign } from '@monorepo-triggers/github-signature';
+import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { checkRunNameOf } from '@monorepo-triggers/github-feedback';
-import { githubPullRequestSchema, githubPushSchema, toCompactPullRequestEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DELIVER_PATH, NEXT_OUTCOME_PATH, REFUSE_STARTS_PATH, type MissedDelivery } from '@monorepo-triggers/local-aws';
+import { DELIVER_PATH, type MissedDelivery } from '@monorepo-triggers/local-aws';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EVAL_FUNCTION_NAME } from '../lib/eval-lambda';
+import { openExecutions } from '../lib/execution-source';
+import { checkPipelinesToFail, localCodePipeline, planFailures, refuseStarts } from '../lib/local-failures';
 import { readLocalStack, type LocalStackInfo } from '../lib/local-state';
-import { openRecords } from '../lib/record-source';
-import { outcomeLine, pushLine } from './why';
-import { out, paint, UserError } from '../lib/output';
+import { out, paint, UserError, visible } from '../lib/output';
 import { gitRepository } from '../lib/git-changes';
 import { openOnLocalGithub, pullRequestPayload } from '../lib/pull-request-payload';
+import { WORDS } from '../lib/record-lines';
+import { RECORD_POLL_MS, recordsBefore, showOutcome, STATUS_POLLS, type SentOutcome } from '../lib/send-outcome';
+import { sentEventOf, type SentEvent } from '../lib/sent-event';
 
 export const SEND_HELP: CommandHelp = {
   summary: 'sign a payload and POST it to a webhook, as GitHub does',
@@ -29,7 +31,13 @@ names the branch it targets when BASE is not that branch; --number, --action, --
 stack's stand-in GitHub serves the pull request's files from the clone, as GitHub would to eval.
 To the local stack, a push or pull request then waits for eval's decisions and prints them, then
 waits for the executions it started to end and prints each pipeline's commit status transitions and
-the check run (the stack's stand-in GitHub records them); --no-wait prints the webhook's answer only.`,
+the check run (the stack's stand-in GitHub records them); --no-wait prints the webhook's answer only.
+Starts are idempotent: the same push sent again (or redelivered) gets the execution its first
+delivery started back, and send says so ("already started": nothing new ran, no status moved).
+--fail and --fail-start take pipelines that a config of the payload's repository names (anything
+else is refused and nothing is sent). --fail fails the next execution of that pipeline for the
+pushed commit: an execution that already ran for this push is not run again, so --fail has no
+effect on it, and send says so (push a new commit to see a failure).`,
   examples: [
     'triggers send examples/pushes/orders-change.json',
     'triggers send examples/pushes/shared-lib-change.json --fail billing-service',
@@ -71,8 +79,15 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   const github = !options.url ? local?.githubUrl : undefined;
   if (options.missed && !github)
     throw new UserError("--missed needs the local stack's stand-in GitHub (npm start, without --aws or GITHUB_TOKEN)", 2);
+  const target = options.url ? undefined : local;
+  // The options that fail pipelines need the local CodePipeline: checked before anything is built or sent.
+  const codepipeline = {
+    ...(options.fail?.length ? { fail: localCodePipeline(target, '--fail') } : {}),
+    ...(options['fail-start']?.length ? { failStart: localCodePipeline(target, '--fail-start') } : {}),
+  };
   let body: Buffer;
   let event = options.event ?? 'push';
+  let openPullRequest: (() => Promise<void>) | undefined;
   if (options.pr) {
     const cwd = options.cwd ?? process.cwd();
     const repository = options.repo ?? gitRepository(cwd);
@@ -90,39 +105,105 @@ export async function runSend(file: string | undefined, options: SendOptions): P
       ...(options.base ? { base: options.base } : {}),
     });
     // The stand-in must know the pull request before eval asks it for the files.
-    if (!options.url && local?.githubUrl) await openOnLocalGithub(local.githubUrl, repository, number, built, draft);
+    if (!options.url && local?.githubUrl) {
+      const githubUrl = local.githubUrl;
+      openPullRequest = () => openOnLocalGithub(githubUrl, repository, number, built, draft);
+    }
     body = Buffer.from(JSON.stringify(built.payload));
     event = 'pull_request';
   } else {
     body = readFileSync(file as string);
   }
+  const sent = sentEventOf(body, event);
+  if (codepipeline.fail && !sent)
+    throw new UserError('--fail needs a push or pull request (its commit is the one whose execution fails)', 2);
+  if (sent && target) await checkPipelinesToFail(options, sent.repository);
+  // What eval recorded for this commit before: a start that gets one of those executions back ran nothing new.
+  const showing = !!(sent && target && options.wait !== false && !/^0+$/.test(sent.commit));
+  const before = showing && sent ? await recordsBefore(sent) : [];
+  const failing = codepipeline.fail && sent ? await pipelinesToPlanFailing(options.fail ?? [], sent, before) : undefined;
+  await openPullRequest?.();
   const delivery = options.delivery ?? randomUUID();
-  const target = options.url ? undefined : local;
-  if (options.fail?.length) await planFailures(options.fail, eventOf(body, event)?.commit, target);
-  if (options['fail-start']?.length) await refuseStarts(options['fail-start'], target);
+  if (codepipeline.fail && failing && sent) await planFailures(codepipeline.fail, failing.plan, sent.commit);
+  if (codepipeline.failStart) await refuseStarts(codepipeline.failStart, options['fail-start'] ?? []);
   const answer = github
     ? await deliverThroughGithub(github, { event, body, delivery, ...(options.missed ? { missed: options.missed } : {}) })
     : await postSigned(url, { event, body, delivery, secret: webhookSecret(options, local) });
   const ok = answer.status >= 200 && answer.status < 300;
   const status = answer.status === 0 ? 'no answer' : String(answer.status);
-  out(`${ok ? paint('green', status) : paint('red', status)}${answer.text ? ` ${answer.text}` : ''} (delivery ${delivery})`);
+  out(
+    `${ok ? paint('green', status) : paint('red', status)}${answer.text ? ` ${visible(answer.text)}` : ''} (delivery ${visible(delivery)})`,
+  );
   if (!ok && github)
     out(
       paint(
         'yellow',
-        `GitHub logged the delivery as failed (${answer.githubStatus ?? status}): \`triggers reconcile\` finds and recovers it`,
+        `GitHub logged the delivery as failed (${visible(answer.githubStatus ?? status)}): \`triggers reconcile\` finds and recovers it`,
       ),
     );
   const queued = options['fail-start']?.length && target ? await deadLetterCount(target) : undefined;
   // To the local stack: show what the push did, as `triggers why` and GitHub would.
-  const sent = eventOf(body, event);
-  if (ok && local && !options.url && options.wait !== false && sent && !/"ignored":true/.test(answer.text)) {
+  if (ok && local && showing && sent && !/"ignored":true/.test(answer.text)) {
     // The delivery was accepted: what follows only informs, and never changes the exit status.
-    await showOutcome(sent, delivery, local).catch((error: Error) => out(paint('yellow', `could not show the outcome: ${error.message}`)));
+    const outcome = await showOutcome(sent, delivery, local, before).catch((error: Error) => {
+      out(paint('yellow', `could not show the outcome: ${visible(error.message)}`));
+      return undefined;
+    });
+    if (outcome && failing) sayWhatFailDid(outcome, failing, sent);
   }
   if (ok && queued !== undefined && target) await waitForDeadLetter(target, queued);
   // --missed asked for a delivery the webhook never got: logging it so is what was asked.
   return ok || (options.missed && github) ? 0 : 1;
+}
+
+/** Which --fail pipelines to plan a failure for: not those whose execution for this very push exists already. */
+interface FailPlan {
+  plan: string[];
+  /** Pipelines whose execution for this push exists already (its id): CodePipeline would give it back, nothing would fail. */
+  ranAlready: Map<string, string>;
+}
+
+/**
+ * A failure planned for an execution that never starts would stay planned, and fail a later
+ * execution of the same commit nobody asked to fail. So a pipeline whose execution for this push
+ * exists (an earlier record of the same start, with an execution the local CodePipeline still
+ * knows: a restarted stack knows none, and starts anew) gets no plan.
+ */
+async function pipelinesToPlanFailing(pipelines: string[], sent: SentEvent, before: readonly DecisionRecord[]): Promise<FailPlan> {
+  const ranAlready = new Map<string, string>();
+  const executions = openExecutions({});
+  try {
+    for (const record of before.filter((r) => sent.sameStartAs(r)))
+      for (const c of record.configs) {
+        if (c.action !== 'started' || !c.executionId || !pipelines.includes(c.pipeline) || ranAlready.has(c.pipeline)) continue;
+        const now = executions ? await executions.lookup(c.pipeline, c.executionId) : undefined;
+        if (now && 'status' in now) ranAlready.set(c.pipeline, c.executionId);
+      }
+  } finally {
+    executions?.close();
+  }
+  return { plan: pipelines.filter((p) => !ranAlready.has(p)), ranAlready };
+}
+
+/** After the outcome: each --fail that did nothing, and why (silence would read as "it failed"). */
+function sayWhatFailDid(outcome: SentOutcome, failing: FailPlan, sent: SentEvent): void {
+  const commit = visible(sent.commit.slice(0, 7));
+  for (const pipeline of [...failing.ranAlready.keys(), ...failing.plan]) {
+    const c = outcome.record.configs.find((o) => o.pipeline === pipeline);
+    const planned = failing.plan.includes(pipeline);
+    const name = visible(pipeline);
+    if (c?.action === 'started' && !outcome.earlier.has(c)) {
+      if (!planned)
+        out(paint('yellow', `--fail ${name} was not applied: an execution of this push existed when it was sent; this one runs as usual`));
+      continue;
+    }
+    const why =
+      c?.action === 'started'
+        ? `its execution for this push had already run (${visible(c.executionId)}), and CodePipeline gave it back: nothing new ran, so nothing failed; push a new commit to see a failure`
+        : `${name} ${c ? `was ${WORDS[c.action]} (${visible(c.reason)})` : 'was not decided for this push'}, so no execution of it ran`;
+    out(paint('yellow', `--fail ${name} had no effect: ${why}`));
+    if (planned) out(paint('yellow', `  the failure stays planned for the next execution of ${name} for ${commit} on this local stack`));
+  }
 }
 
 /** The dead letters in the local eval's queue now. */
@@ -181,10 +262,10 @@ function webhookSecret(options: SendOptions, local: LocalStackInfo | undefined):
     try {
       secret = readFileSync(secretFile, 'utf8').trim();
     } catch (error) {
-      throw new UserError(`cannot read the secret file ${secretFile}: ${(error as Error).message}`);
+      throw new UserError(`cannot read the secret file ${visible(secretFile)}: ${visible((error as Error).message)}`);
     }
   }
-  if (!secret) throw new UserError(`the secret file ${secretFile} is empty`);
+  if (!secret) throw new UserError(`the secret file ${visible(secretFile)} is empty`);
   return secret;
 }
 
@@ -223,143 +304,10 @@ async function deliverThroughGithub(
     }),
   });
   const answer = (await response.json()) as { message?: string; status?: string; status_code?: number; response?: { payload?: string } };
-  if (!response.ok) throw new UserError(`the stand-in GitHub did not deliver it: ${answer.message ?? response.status}`);
+  if (!response.ok) throw new UserError(`the stand-in GitHub did not deliver it: ${visible(answer.message ?? response.status)}`);
   return {
     status: answer.status_code ?? 0,
     text: answer.response?.payload ?? '',
     ...(answer.status ? { githubStatus: answer.status } : {}),
   };
-}
-
-/** Tells the local CodePipeline to refuse the next starts of each pipeline (its concurrent-executions limit). */
-async function refuseStarts(pipelines: string[], local: LocalStackInfo | undefined): Promise<void> {
-  if (!local?.codepipelineUrl)
-    throw new UserError('--fail-start needs the local stack (npm start) with its local CodePipeline (not --aws)', 2);
-  for (const pipelineName of pipelines) {
-    const answer = await fetch(`${local.codepipelineUrl}${REFUSE_STARTS_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pipelineName }),
-    });
-    if (!answer.ok)
-      throw new UserError(`the local CodePipeline refused --fail-start ${pipelineName}: ${answer.status} ${await answer.text()}`);
-  }
-}
-
-/** The repository and the commit a push or pull request payload builds, if it is one that can start a pipeline. */
-function eventOf(body: Buffer, event: string): { repository: string; commit: string } | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (event === 'pull_request') {
-    const pull = githubPullRequestSchema.safeParse(json);
-    const compact = pull.success ? toCompactPullRequestEvent(pull.data, 'send') : undefined;
-    return compact ? { repository: compact.repository, commit: compact.mergeCommit ?? compact.headSha } : undefined;
-  }
-  if (event !== 'push') return undefined;
-  const push = githubPushSchema.safeParse(json);
-  if (!push.success) return undefined;
-  const compact = toCompactPushEvent(push.data, 'send');
-  return { repository: compact.repository, commit: compact.headCommit ?? compact.after };
-}
-
-/** Tells the local CodePipeline that the next execution of each pipeline for this push's commit fails. */
-async function planFailures(pipelines: string[], commit: string | undefined, local: LocalStackInfo | undefined): Promise<void> {
-  if (!local?.codepipelineUrl) throw new UserError('--fail needs the local stack (npm start) with its local CodePipeline (not --aws)', 2);
-  if (!commit) throw new UserError('--fail needs a push or pull request (its commit is the one whose execution fails)', 2);
-  for (const pipelineName of pipelines) {
-    const answer = await fetch(`${local.codepipelineUrl}${NEXT_OUTCOME_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pipelineName, status: 'Failed', commit }),
-    });
-    if (!answer.ok) throw new UserError(`the local CodePipeline refused --fail ${pipelineName}: ${answer.status} ${await answer.text()}`);
-  }
-}
-
-/** How long `send` waits for eval's decision record: eval runs right after the webhook answers. */
-const RECORD_POLLS = 50;
-const RECORD_POLL_MS = 200;
-/** How long it waits for the executions to end (local ones end as soon as statuses reported their start). */
-const STATUS_POLLS = 150;
-const STATE_COLOUR: Record<string, 'green' | 'red' | 'yellow'> = { success: 'green', failure: 'red', error: 'red', pending: 'yellow' };
-
-/** A commit status as GitHub lists it. */
-interface ListedStatus {
-  context: string;
-  state: string;
-  description: string | null;
-  target_url: string | null;
-}
-
-/** Each context's statuses on a commit, oldest first (GitHub lists them newest first). */
-async function statusHistory(url: string): Promise<Map<string, ListedStatus[]>> {
-  const listed = (await (await fetch(`${url}?per_page=100`)).json()) as ListedStatus[];
-  const history = new Map<string, ListedStatus[]>();
-  for (const s of [...listed].reverse()) history.set(s.context, [...(history.get(s.context) ?? []), s]);
-  return history;
-}
-
-/** Waits for eval's record of this delivery, then prints each pipeline's decision and what GitHub shows. */
-async function showOutcome(event: { repository: string; commit: string }, delivery: string, local: LocalStackInfo): Promise<void> {
-  const { commit } = event;
-  if (/^0+$/.test(commit)) return;
-  const { records } = openRecords({});
-  let record;
-  for (let poll = 0; poll < RECORD_POLLS && !record; poll++) {
-    record = (await records.forCommit(event.repository, commit)).records.find((r) => r.deliveryId === delivery);
-    if (!record) await sleep(RECORD_POLL_MS);
-  }
-  if (!record) {
-    out(
-      paint(
-        'yellow',
-        `eval has not recorded its decisions yet: see the stack's console, or run triggers why ${commit.slice(0, 12)} --repo ${event.repository}`,
-      ),
-    );
-    return;
-  }
-  out(pushLine(record));
-  for (const c of record.configs) out(outcomeLine(c));
-  if (!local.githubUrl) return;
-  const repo = `/repos/${event.repository.split('/').map(encodeURIComponent).join('/')}`;
-  // The started pipelines' statuses follow their executions: wait until each execution has ended.
-  const executionOf = new Map(
-    record.configs.filter((c) => c.action === 'started' && c.executionId).map((c) => [c.statusContext, c.executionId as string]),
-  );
-  const ofExecution = (statuses: ListedStatus[], id: string) => statuses.filter((s) => (s.target_url ?? '').includes(`/executions/${id}/`));
-  const running = (history: Map<string, ListedStatus[]>) =>
-    [...executionOf].filter(([context, id]) => (ofExecution(history.get(context) ?? [], id).at(-1)?.state ?? 'pending') === 'pending');
-  let history = new Map<string, ListedStatus[]>();
-  for (let poll = 0; poll < STATUS_POLLS; poll++) {
-    history = await statusHistory(`${local.githubUrl}${repo}/commits/${commit}/statuses`);
-    if (running(history).length === 0) break;
-    await sleep(RECORD_POLL_MS);
-  }
-  out(paint('bold', `GitHub statuses on ${commit.slice(0, 7)}`) + paint('dim', ' (local stand-in)'));
-  if (history.size === 0) out(paint('dim', '  none'));
-  const transitions = (statuses: ListedStatus[]) => statuses.map((s) => paint(STATE_COLOUR[s.state] ?? 'dim', s.state)).join(' → ');
-  for (const [context, statuses] of history) {
-    const id = executionOf.get(context);
-    // A started pipeline: the transitions of this push's execution. Another context: where it stands.
-    const shown = id ? ofExecution(statuses, id) : statuses.slice(-1);
-    const last = shown.at(-1);
-    if (!last) continue;
-    out(`  ${context}: ${transitions(shown)}  ${paint('dim', last.description ?? '')}`);
-    if (id && statuses.at(-1) !== last)
-      out(paint('dim', `    the commit now shows: ${statuses.at(-1)?.description ?? ''} (another push of the same commit)`));
-  }
-  const waiting = running(history).map(([context]) => context);
-  if (waiting.length > 0) out(paint('yellow', `  still running: ${waiting.join(', ')} (see the stack's console)`));
-  const name = checkRunNameOf(record);
-  const runs = (await (
-    await fetch(`${local.githubUrl}${repo}/commits/${commit}/check-runs?check_name=${encodeURIComponent(name)}`)
-  ).json()) as {
-    check_runs: { conclusion: string | null; output: { title?: string } }[];
-  };
-  const run = runs.check_runs[0];
-  if (run) out(`${paint('bold', `check run ${name}:`)} ${run.output.title ?? ''} (${run.conclusion ?? 'pending'})`);
 }

@@ -2,7 +2,7 @@ import type { CommandHelp } from '../lib/command-help';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startLocalStack } from '../lib/local-stack';
-import { paint } from '../lib/output';
+import { guardLine, paint, visible } from '../lib/output';
 
 export const START_HELP: CommandHelp = {
   summary: 'run the whole system locally (what npm start runs)',
@@ -26,7 +26,10 @@ export interface StartOptions {
   root: string;
 }
 
-/** One console line for the log lines that matter to someone watching: deliveries, starts, failures. */
+/**
+ * One console line for the log lines that matter to someone watching: deliveries, starts, failures.
+ * Every value in them came from outside (a delivery id, a ref, a path, an error), shown visible.
+ */
 function describeLogLine(line: string): string | undefined {
   let entry: Record<string, unknown>;
   try {
@@ -34,26 +37,27 @@ function describeLogLine(line: string): string | undefined {
   } catch {
     return undefined;
   }
-  const sha = (value: unknown) => String(value ?? '').slice(0, 7);
+  const v = (key: string) => visible(entry[key] ?? '');
+  const sha = (value: unknown) => visible(String(value ?? '').slice(0, 7));
   switch (entry['msg']) {
     case 'delivery':
-      return `${paint('cyan', '→')} delivery ${entry['deliveryId']}: ${entry['event']} ${entry['repository'] ?? ''} ${entry['ref'] ?? ''} → ${entry['status']} ${entry['outcome']}`;
+      return `${paint('cyan', '→')} delivery ${v('deliveryId')}: ${v('event')} ${v('repository')} ${v('ref')} → ${v('status')} ${v('outcome')}`;
     case 'decision':
       if (entry['action'] === 'started')
-        return `${paint('green', '▶ started')} ${entry['pipeline']} (execution ${sha(entry['executionId'])}…): ${entry['detail']}`;
-      if (entry['action'] === 'failed') return `${paint('red', '✗ failed')} ${entry['pipeline']}: ${entry['error']}`;
+        return `${paint('green', '▶ started')} ${v('pipeline')} (execution ${sha(entry['executionId'])}…): ${v('detail')}`;
+      if (entry['action'] === 'failed') return `${paint('red', '✗ failed')} ${v('pipeline')}: ${v('error')}`;
       return undefined;
     case 'summary':
-      return `  eval ${entry['deliveryId']}: ${(entry['started'] as unknown[]).length} started, ${entry['skipped']} skipped, ${(entry['failed'] as unknown[]).length} failed (${(entry['changes'] as { paths: number }).paths} changed paths)`;
+      return `  eval ${v('deliveryId')}: ${(entry['started'] as unknown[]).length} started, ${v('skipped')} skipped, ${(entry['failed'] as unknown[]).length} failed (${visible((entry['changes'] as { paths: number }).paths)} changed paths)`;
     case 'execution-status': {
       const statuses = entry['statuses'] as { state: string; description: string }[];
       const last = statuses.at(-1);
-      return `${paint('cyan', '◆ status')} ${entry['context']} on ${sha(entry['commit'])}: ${statuses.map((s) => s.state).join(' → ')} (${last?.description ?? ''})`;
+      return `${paint('cyan', '◆ status')} ${v('context')} on ${sha(entry['commit'])}: ${statuses.map((s) => visible(s.state)).join(' → ')} (${visible(last?.description ?? '')})`;
     }
     case 'recovery':
-      return `${paint('cyan', '↻ recovery')} ${entry['event']} delivery ${entry['guid']}: ${entry['result']}${entry['attempt'] !== 1 ? ` (try ${entry['attempt']})` : ''}`;
+      return `${paint('cyan', '↻ recovery')} ${v('event')} delivery ${v('guid')}: ${v('result')}${entry['attempt'] !== 1 ? ` (try ${v('attempt')})` : ''}`;
     case 'invalid-config':
-      return `${paint('yellow', '! invalid config')} ${entry['key']}: ${entry['error']}`;
+      return `${paint('yellow', '! invalid config')} ${v('key')}: ${v('error')}`;
     default:
       return undefined;
   }
@@ -65,7 +69,7 @@ export async function runStart(options: StartOptions): Promise<number> {
   // The console, through the real stdout stream (kept before the bundles' lines are diverted below),
   // which queues what a slow reader has not taken yet instead of failing on a full pipe.
   const stdout = process.stdout.write.bind(process.stdout) as (text: string) => boolean;
-  const print = (line: string) => void stdout(line + '\n');
+  const print = (line: string) => void stdout(guardLine(line) + '\n');
   // The bundles log JSON lines to stdout, as on Lambda: keep them in a file, show the ones that matter.
   process.stdout.write = ((chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
@@ -96,7 +100,7 @@ export async function runStart(options: StartOptions): Promise<number> {
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
-  const rel = (p: string) => relative(process.cwd(), p) || p;
+  const rel = (p: string) => visible(relative(process.cwd(), p) || p);
   print(paint('bold', 'monorepo-triggers local stack'));
   print(`  webhook:    ${stack.info.webhookUrl}   (POST GitHub deliveries here)`);
   print(

@@ -1,8 +1,9 @@
 import type { CommandHelp } from '../lib/command-help';
-import { formatIssues, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import { configWarnings, formatIssues, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
 import { readFileSync } from 'node:fs';
 import { openStore, type SourceOptions } from '../lib/config-source';
-import { err, out, paint, progress, UserError } from '../lib/output';
+import { checkRepositories } from '../lib/github-repositories';
+import { err, out, outJson, paint, progress, UserError, visible } from '../lib/output';
 
 const STORE_NOTE = `Works on the running local stack's store by default, or a bucket in AWS with --bucket BUCKET
 [--prefix PREFIX] (default credentials). Configs created by CloudFormation carry an owner: change
@@ -22,7 +23,11 @@ export const GET_HELP: CommandHelp = {
 
 export const PUT_HELP: CommandHelp = {
   summary: 'write configs to the store',
-  description: `Validates every file first and writes them only if all are valid (nothing is written otherwise).\n${STORE_NOTE}`,
+  description: `Validates every file first and writes them only if all are valid (nothing is written otherwise).
+It prints the warnings validate gives about configs that are valid but can never start their
+pipeline (a branch written refs/heads/main, a glob under regex syntax, a repository GitHub does not
+know when GITHUB_TOKEN is set), and writes them anyway; with --strict it writes nothing then.
+${STORE_NOTE}`,
   examples: ['triggers put examples/configs/acme-platform-web.json'],
 };
 
@@ -43,19 +48,22 @@ export async function runList(options: SourceOptions & { repo?: string; json?: b
   });
   bar.done();
   if (options.json) {
-    out(JSON.stringify({ source: description, configs: listing.configs, invalid: listing.invalid }, null, 2));
+    outJson({ source: description, configs: listing.configs, invalid: listing.invalid });
     return 0;
   }
-  out(paint('dim', `${listing.configs.length} config(s) in ${description}`));
+  out(paint('dim', `${listing.configs.length} config(s) in ${visible(description)}`));
   for (const { config } of listing.configs) {
     const owner = config.owner
-      ? paint('dim', ` (stack ${config.owner.stackId.split('/')[1] ?? config.owner.stackId} / ${config.owner.logicalResourceId})`)
+      ? paint(
+          'dim',
+          ` (stack ${visible(config.owner.stackId.split('/')[1] ?? config.owner.stackId)} / ${visible(config.owner.logicalResourceId)})`,
+        )
       : '';
     out(
-      `${config.repository} ${config.pipelineName}: ${config.branches.join(', ')}${config.tags.length ? ` + tags ${config.tags.join(', ')}` : ''} · ${config.includePaths.length} include, ${config.excludePaths.length} exclude${owner}`,
+      `${visible(config.repository)} ${visible(config.pipelineName)}: ${config.branches.map(visible).join(', ')}${config.tags.length ? ` + tags ${config.tags.map(visible).join(', ')}` : ''} · ${config.includePaths.length} include, ${config.excludePaths.length} exclude${owner}`,
     );
   }
-  for (const bad of listing.invalid) out(`${paint('red', 'INVALID')} ${bad.key}: ${bad.error}`);
+  for (const bad of listing.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
   return 0;
 }
 
@@ -64,14 +72,14 @@ export async function runGet(repository: string, pipeline: string, options: Sour
   const found = await store.get(repository, pipeline);
   if (!found) throw new UserError(`no config for ${repository} / ${pipeline}`);
   if ('issues' in found) {
-    out(`${paint('red', 'INVALID')} ${found.key}: ${found.error}`);
+    out(`${paint('red', 'INVALID')} ${visible(found.key)}: ${visible(found.error)}`);
     return 1;
   }
-  out(JSON.stringify(found.config, null, 2));
+  outJson(found.config);
   return 0;
 }
 
-export async function runPut(files: string[], options: SourceOptions): Promise<number> {
+export async function runPut(files: string[], options: SourceOptions, strict = false): Promise<number> {
   if (files.length === 0) throw new UserError('put needs at least one config file', 2);
   // Every file is read and validated before anything is written: one bad file writes nothing.
   const checked = files.map((file) => {
@@ -86,26 +94,40 @@ export async function runPut(files: string[], options: SourceOptions): Promise<n
   });
   const bad = checked.filter((c) => 'error' in c);
   if (bad.length > 0) {
-    for (const c of bad) out(`${paint('red', '✗')} ${c.file}: ${c.error}`);
+    for (const c of bad) out(`${paint('red', '✗')} ${visible(c.file)}: ${visible(c.error)}`);
     out(paint('dim', `nothing written: ${bad.length} of ${files.length} file(s) are not valid configs`));
+    return 1;
+  }
+  const good = checked as { file: string; config: TriggerConfig }[];
+  // Valid, but unable ever to start: said before writing, as validate says it.
+  const github = await checkRepositories(good.map(({ config }) => config.repository));
+  let warned = 0;
+  for (const { file, config } of good) {
+    const fromGithub = github.warnings.get(config.repository);
+    const warnings = [...configWarnings(config), ...(fromGithub ? [{ path: 'repository', message: fromGithub }] : [])];
+    for (const w of warnings) out(`${paint('yellow', '!')} ${visible(file)}: ${visible(w.path)}: ${visible(w.message)}`);
+    if (warnings.length > 0) warned++;
+  }
+  if (strict && warned > 0) {
+    out(paint('dim', `nothing written: ${warned} of ${files.length} file(s) have warnings (--strict)`));
     return 1;
   }
   const { store, description } = openStore(options);
   let failed = 0;
-  for (const { file, config } of checked as { file: string; config: TriggerConfig }[]) {
+  for (const { file, config } of good) {
     try {
       const existing = await store.get(config.repository, config.pipelineName).catch(() => undefined);
       if (existing && 'config' in existing && existing.config.owner)
-        err(paint('yellow', OWNED_WARNING(existing.config.owner.stackId), process.stderr));
+        err(paint('yellow', OWNED_WARNING(visible(existing.config.owner.stackId)), process.stderr));
       const stored = await store.put(config);
-      out(`${paint('green', '✓')} ${file} → ${store.uriFor(stored.key)}`);
+      out(`${paint('green', '✓')} ${visible(file)} → ${visible(store.uriFor(stored.key))}`);
     } catch (error) {
       // Valid, but the store refused it (unreachable, no permission): the others are still tried.
       failed++;
-      out(`${paint('red', '✗')} ${file}: ${(error as Error).message}`);
+      out(`${paint('red', '✗')} ${visible(file)}: ${visible((error as Error).message)}`);
     }
   }
-  if (failed === 0) out(paint('dim', `wrote ${files.length} config(s) to ${description}`));
+  if (failed === 0) out(paint('dim', `wrote ${files.length} config(s) to ${visible(description)}`));
   return failed === 0 ? 0 : 1;
 }
 
@@ -113,8 +135,9 @@ export async function runDelete(repository: string, pipeline: string, options: S
   const { store } = openStore(options);
   const existing = await store.get(repository, pipeline);
   if (existing && 'config' in existing && existing.config.owner)
-    err(paint('yellow', OWNED_WARNING(existing.config.owner.stackId), process.stderr));
+    err(paint('yellow', OWNED_WARNING(visible(existing.config.owner.stackId)), process.stderr));
   const { key, existed } = await store.delete(repository, pipeline);
-  out(existed ? `deleted ${store.uriFor(key)}` : `nothing to delete: ${store.uriFor(key)} does not exist`);
+  const uri = visible(store.uriFor(key));
+  out(existed ? `deleted ${uri}` : `nothing to delete: ${uri} does not exist`);
   return 0;
 }

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTriggerResources, parseTemplate } from './cfn-template';
 import { readLocalStack } from './local-state';
-import { UserError } from './output';
+import { UserError, visible } from './output';
 import { awsS3Client, localStackS3Client } from './s3-clients';
 
 export interface SourceOptions {
@@ -43,7 +43,7 @@ export function loadConfigDir(dir: string): LoadedConfigs {
   try {
     files = configFiles(dir);
   } catch (error) {
-    throw new UserError(`cannot read the configs directory ${dir}: ${(error as Error).message}`);
+    throw new UserError(`cannot read the configs directory ${visible(dir)}: ${visible((error as Error).message)}`);
   }
   for (const file of files) {
     let document: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { DEPLOYED_NAMES } from '@monorepo-triggers/lambda-runtime';
+import { visible } from './output';
 import { startLocalLambda, type InvocationRecord, type LocalLambda } from '@monorepo-triggers/local-aws';
 
 export const EVAL_FUNCTION_NAME = DEPLOYED_NAMES.functions.eval;
@@ -31,7 +32,7 @@ export function startEvalLambda(handler: EvalHandler, options: EvalLambdaOptions
     ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     onResult: ({ attempt, ok, error }) => {
-      if (!ok) options.print(`eval failed (attempt ${attempt} of 3): ${error}`);
+      if (!ok) options.print(`eval failed (attempt ${attempt} of 3): ${visible(error)}`);
     },
   });
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { UserError } from './output';
+import { UserError, visible } from './output';
 
 type GitRange = { base: string; dots: '..' | '...'; head: string };
 
@@ -14,14 +14,14 @@ function splitRange(range: string): GitRange | undefined {
 /** `BASE..HEAD` or `BASE...HEAD` taken apart; a usage error for anything else. */
 function parseGitRange(range: string): GitRange {
   const parsed = splitRange(range);
-  if (!parsed) throw new UserError(`--git takes a range BASE..HEAD or BASE...HEAD, got ${JSON.stringify(range)}`, 2);
+  if (!parsed) throw new UserError(`--git takes a range BASE..HEAD or BASE...HEAD, got ${visible(JSON.stringify(range))}`, 2);
   return parsed;
 }
 
 /** `BASE...HEAD`, a pull request from HEAD into BASE, taken apart; a usage error saying `usage` for anything else. */
 export function parsePullRequestRange(range: string, usage: string): { base: string; head: string } {
   const parsed = splitRange(range);
-  if (parsed?.dots !== '...') throw new UserError(`${usage}, got ${JSON.stringify(range)}`, 2);
+  if (parsed?.dots !== '...') throw new UserError(`${usage}, got ${visible(JSON.stringify(range))}`, 2);
   return { base: parsed.base, head: parsed.head };
 }
 
@@ -34,7 +34,7 @@ export function gitCommit(revision: string, cwd: string): string {
       stdio: ['ignore', 'pipe', 'pipe'],
     }).trim();
   } catch {
-    throw new UserError(`${revision} is not a commit of the clone in ${cwd}`);
+    throw new UserError(`${visible(revision)} is not a commit of the clone in ${visible(cwd)}`);
   }
 }
 
@@ -55,7 +55,9 @@ export function gitChangedPaths(range: string, cwd: string): string[] {
     return output.split('\0').filter((p) => p !== '');
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    throw new UserError(`git diff ${dots === '...' ? `${base}...${head}` : `${base} ${head}`} failed in ${cwd}: ${stderr.trim()}`);
+    throw new UserError(
+      `git diff ${visible(dots === '...' ? `${base}...${head}` : `${base} ${head}`)} failed in ${visible(cwd)}: ${stderr.trim()}`,
+    );
   }
 }
 
@@ -88,5 +90,55 @@ export function gitCommitMessage(range: string, cwd: string): string | undefined
     return execFileSync('git', ['log', '-1', '--format=%B', head], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return undefined;
+  }
+}
+
+/** The full SHA of a commit of the clone in `cwd` (a full or abbreviated SHA), or undefined when the clone has none. */
+export function gitFindCommit(sha: string, cwd: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${sha}^{commit}`], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The commits of the clone that have `commit` as an ancestor (on any branch, tag or remote-tracking
+ * branch), nearest first (topological order from it), at most `limit` of them, and how many there are.
+ */
+export function gitDescendants(commit: string, cwd: string, limit: number): { commits: string[]; total: number } {
+  const all = execFileSync('git', ['rev-list', '--ancestry-path', '--topo-order', '--reverse', '--all', `^${commit}`], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+    .split('\n')
+    .filter(Boolean);
+  return { commits: all.slice(0, limit), total: all.length };
+}
+
+/** Whether `ancestor` is an ancestor of (or is) `commit` in the clone; undefined when the clone lacks one of them. */
+export function gitIsAncestor(ancestor: string, commit: string, cwd: string): boolean | undefined {
+  try {
+    execFileSync('git', ['merge-base', '--is-ancestor', ancestor, commit], { cwd, stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    // Exit 1: not an ancestor; anything else (128): a commit git does not have.
+    return (error as { status?: number }).status === 1 ? false : undefined;
+  }
+}
+
+/** Whether `cwd` is inside a git work tree. */
+export function isGitClone(cwd: string): boolean {
+  try {
+    execFileSync('git', ['rev-parse', '--git-dir'], { cwd, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,7 +1,7 @@
 import { OPEN_PULL_REQUEST_PATH } from '@monorepo-triggers/local-aws';
 import { execFileSync } from 'node:child_process';
 import { gitCommit, parsePullRequestRange } from './git-changes';
-import { UserError } from './output';
+import { UserError, visible } from './output';
 
 export interface PullRequestPayloadOptions {
   /** `BASE...HEAD`: the branch it targets and the branch (or commit) it comes from, in the clone. */
@@ -34,7 +34,7 @@ const git = (cwd: string, ...args: string[]) => {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    throw new UserError(`git ${args.join(' ')} failed in ${cwd}: ${stderr.trim()}`);
+    throw new UserError(`git ${visible(args.join(' '))} failed in ${visible(cwd)}: ${stderr.trim()}`);
   }
 };
 
@@ -111,5 +111,6 @@ export async function openOnLocalGithub(githubUrl: string, repository: string, n
       headBranch: built.headBranch,
     }),
   });
-  if (!answer.ok) throw new UserError(`the local GitHub stand-in refused the pull request: ${answer.status} ${await answer.text()}`);
+  if (!answer.ok)
+    throw new UserError(`the local GitHub stand-in refused the pull request: ${answer.status} ${visible(await answer.text())}`);
 }

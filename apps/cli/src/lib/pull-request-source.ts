@@ -4,7 +4,7 @@ import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { githubPullRequestSchema, skipCiMarker, toCompactPullRequestEvent, type PullRequestEvent } from '@monorepo-triggers/push-event';
 import { gitChangedPaths, gitCommit, gitCommitMessage, parsePullRequestRange } from './git-changes';
 import { readLocalStack } from './local-state';
-import { UserError } from './output';
+import { UserError, visible } from './output';
 
 /** A merge builds its merge commit: its head commit's message is not read. */
 const NO_MESSAGE: { message?: string; error?: string } = {};
@@ -82,7 +82,9 @@ export async function pullRequestFromGithub(
   try {
     answer = (await api.github.get(`${repoPath(repository)}/pulls/${number}`, repository)).body;
   } catch (error) {
-    throw new UserError(`cannot read pull request #${number} of ${repository} from ${api.url}: ${(error as Error).message}`);
+    throw new UserError(
+      `cannot read pull request #${number} of ${visible(repository)} from ${visible(api.url)}: ${visible((error as Error).message)}`,
+    );
   }
   const pull = githubPullRequestSchema.safeParse({
     action: event === 'merged' ? 'closed' : event,
@@ -91,7 +93,9 @@ export async function pullRequestFromGithub(
     repository: { full_name: repository },
   });
   if (!pull.success)
-    throw new UserError(`${api.url} did not answer with a pull request: ${formatZodIssues(pull.error.issues, { fieldsOnly: true })}`);
+    throw new UserError(
+      `${visible(api.url)} did not answer with a pull request: ${visible(formatZodIssues(pull.error.issues, { fieldsOnly: true }))}`,
+    );
   const compact = toCompactPullRequestEvent(pull.data, 'explain');
   if (!compact) throw new UserError(`${event} is not a pull request event that can start a pipeline`, 2);
   return withFiles(compact, api);
@@ -105,7 +109,9 @@ export async function pullRequestFromPayload(
 ): Promise<PullRequestUnderTest> {
   const pull = githubPullRequestSchema.safeParse(json);
   if (!pull.success)
-    throw new UserError(`${file} is not a GitHub pull_request payload: ${formatZodIssues(pull.error.issues, { fieldsOnly: true })}`);
+    throw new UserError(
+      `${visible(file)} is not a GitHub pull_request payload: ${visible(formatZodIssues(pull.error.issues, { fieldsOnly: true }))}`,
+    );
   const compact = toCompactPullRequestEvent(pull.data, 'explain');
   if (!compact)
     throw new UserError(

@@ -92,8 +92,8 @@ const PULL_REQUESTS_PROPERTY_BY_FIELD = new Map<string, string>(
   Object.entries(PULL_REQUESTS_FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]),
 );
 
-/** Renames the fields of an issue path to their CloudFormation property names (`PullRequests.IncludePaths[0]`). */
-function toPropertyIssue(issue: ConfigIssue): ConfigIssue {
+/** An issue about a config's field, renamed to its CloudFormation property (`PullRequests.IncludePaths[0]`). */
+export function cfnPropertyIssue(issue: ConfigIssue): ConfigIssue {
   const match = /^([A-Za-z]+)(?:\.([A-Za-z]+))?(.*)$/.exec(issue.path);
   const property = match ? PROPERTY_BY_FIELD.get(match[1] as string) : undefined;
   if (!match || !property) return issue;
@@ -138,5 +138,5 @@ export function parseCfnProperties(properties: unknown, owner?: TriggerConfig['o
   }
   if (owner) config['owner'] = owner;
   const result = validateTriggerConfig(config);
-  return result.ok ? result : { ok: false, issues: result.issues.map(toPropertyIssue) };
+  return result.ok ? result : { ok: false, issues: result.issues.map(cfnPropertyIssue) };
 }

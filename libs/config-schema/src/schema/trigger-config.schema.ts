@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { compilePathPattern, type PathSyntax } from '../decision/path-patterns';
 import { compileRefPattern } from '../decision/ref-patterns';
 import { CONFIG_FORMAT } from './config-format';
+import { GLOB_HINT, globLookalike } from './config-warnings';
 import { BUILT_IN_VARIABLES, LIMITS, PULL_REQUEST_VARIABLES } from './limits';
 import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './names';
 
@@ -82,7 +83,10 @@ export function pathPatternIssues(config: {
       try {
         instructions += compilePathPattern(source, config.pathSyntax, index).programSize;
       } catch (error) {
-        issues.push({ path: pathOf(index), message: `${JSON.stringify(source)} ${(error as Error).message}` });
+        // A glob written where a regular expression is read fails with the engine's words (`**`: "invalid
+        // nested repetition operator"), which do not say what was meant: the hint does.
+        const hint = config.pathSyntax === 'regex' && globLookalike(source) ? `; ${GLOB_HINT}` : '';
+        issues.push({ path: pathOf(index), message: `${JSON.stringify(source)} ${(error as Error).message}${hint}` });
         return;
       }
       if (instructions > LIMITS.configInstructions && !reported) {

@@ -1,0 +1,46 @@
+import type { DecisionRecord } from '@monorepo-triggers/decision-record';
+import { githubPullRequestSchema, githubPushSchema, toCompactPullRequestEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
+
+/** What `send` needs to know of the push or pull request event it sends. */
+export interface SentEvent {
+  repository: string;
+  /** The commit built: the push's head (or the tagged commit), the pull request's head or merge commit. */
+  commit: string;
+  /**
+   * Whether `record` is of the same start as this event: eval's starts are idempotent per push
+   * (repository, ref, previous and new head) and per pull request version (number, merged or not,
+   * commit), so CodePipeline gives such an event the executions of that record back.
+   */
+  sameStartAs(record: DecisionRecord): boolean;
+}
+
+/** The push or pull request event a payload is, if it is one that can start a pipeline. */
+export function sentEventOf(body: Buffer, event: string): SentEvent | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (event === 'pull_request') {
+    const pull = githubPullRequestSchema.safeParse(json);
+    const compact = pull.success ? toCompactPullRequestEvent(pull.data, 'send') : undefined;
+    if (!compact) return undefined;
+    const commit = compact.mergeCommit ?? compact.headSha;
+    const merged = compact.event === 'merged';
+    return {
+      repository: compact.repository,
+      commit,
+      sameStartAs: (r) => r.pullRequest?.number === compact.number && r.commit === commit && (r.pullRequest.event === 'merged') === merged,
+    };
+  }
+  if (event !== 'push') return undefined;
+  const push = githubPushSchema.safeParse(json);
+  if (!push.success) return undefined;
+  const compact = toCompactPushEvent(push.data, 'send');
+  return {
+    repository: compact.repository,
+    commit: compact.headCommit ?? compact.after,
+    sameStartAs: (r) => !r.pullRequest && r.ref === compact.ref && r.before === compact.before && r.after === compact.after,
+  };
+}
