@@ -76,7 +76,8 @@ function cloneFor(repository: string, cwd: string | undefined): string | undefin
 export async function runWhy(commit: string | undefined, options: WhyOptions): Promise<number> {
   if (!commit) throw new UserError('why needs a COMMIT (see triggers why --help)', 2);
   const { repository, pipeline } = checked(options);
-  const { records, description } = openRecords(options);
+  const { records, description: where } = openRecords(options);
+  const description = visible(where);
   let found;
   try {
     found = await records.forCommit(repository, commit);
@@ -198,7 +199,8 @@ export async function runHistory(options: WhyOptions): Promise<number> {
   const limit = Number(options.limit ?? 20);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     throw new UserError(`--limit must be a whole number from 1 to 1000, got ${visible(options.limit)}`, 2);
-  const { records, description } = openRecords(options);
+  const { records, description: where } = openRecords(options);
+  const description = visible(where);
   const found = await records.history(repository, limit);
   warnUnreadable(found.unreadable);
   if (options.json) {

@@ -34,7 +34,8 @@ async function statusHistory(url: string): Promise<Map<string, ListedStatus[]>> 
 /** The records of the sent event's commit before it was sent: what tells a new start from one CodePipeline gave back. */
 export async function recordsBefore(event: SentEvent): Promise<DecisionRecord[]> {
   const { records } = openRecords({});
-  return (await records.forCommit(event.repository, event.commit)).records;
+  // Unreadable now means no outcome to show later either (send says so then): nothing to compare with.
+  return (await records.forCommit(event.repository, event.commit).catch(() => ({ records: [] }))).records;
 }
 
 /** What a sent event did: eval's record of it, and which of its starts only got an earlier execution back. */
