@@ -2,6 +2,7 @@ import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE }
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/push-event';
 import { resolve } from 'node:path';
+import { DOCTOR_HELP, runDoctor, SKIPPABLE, type Skippable } from './commands/doctor';
 import { EXPLAIN_HELP, runExplain } from './commands/explain';
 import { registerReconcile } from './commands/reconcile';
 import { registerRedrive } from './commands/redrive';
@@ -241,6 +242,27 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
 
   registerReconcile(program, done);
   registerRedrive(program, done);
+
+  command(program, 'doctor', DOCTOR_HELP)
+    .option('--aws', "the deployment in AWS (default credentials): its bucket from the shared stack's ConfigBucketName output")
+    .option('--bucket <bucket>', "with --aws: this bucket instead of the shared stack's")
+    .addOption(prefixOption('configs'))
+    .option('--strict', 'exit 1 on warnings too (a stale snapshot, a config in a newer format)')
+    .addOption(new Option('--skip <checks...>', 'leave checks out').choices(Object.keys(SKIPPABLE)))
+    .addOption(jsonOption())
+    .action(
+      async (options: { aws?: boolean; bucket?: string; prefix?: string; strict?: boolean; skip?: Skippable[]; json?: boolean }) => {
+        done(
+          await runDoctor({
+            aws: !!options.aws,
+            ...source(options),
+            strict: !!options.strict,
+            skip: options.skip ?? [],
+            json: !!options.json,
+          }),
+        );
+      },
+    );
 
   command(program, 'why', WHY_HELP)
     .argument('<commit>', 'a full or abbreviated commit SHA')

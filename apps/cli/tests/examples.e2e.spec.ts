@@ -35,7 +35,7 @@ describe("every command's --help examples, run in the order shown on a fresh loc
   // holds the five configs of examples/configs; the examples run top to bottom, so `delete` leaves
   // three acme/platform configs for `send`, `why` and `history`). An example added to a --help without
   // a row here fails the test.
-  const COMMANDS = ['validate', 'explain', 'list', 'get', 'put', 'delete', 'send', 'why', 'history', 'reconcile', 'redrive'];
+  const COMMANDS = ['validate', 'explain', 'list', 'get', 'put', 'delete', 'send', 'why', 'history', 'reconcile', 'redrive', 'doctor'];
   /** The local executions so far, as `pipeline@BRANCH_NAME or TAG_NAME`. */
   const executions = () =>
     readFileSync(join(dataDir, 'executions.jsonl'), 'utf8')
@@ -227,6 +227,24 @@ describe("every command's --help examples, run in the order shown on a fresh loc
       expect(await startsOf('billing-service@', 2)).toBe(2);
       expect(executions().filter((e) => e === 'orders-service@orders-v1.4.0')).toHaveLength(1);
       expect(triggers(['redrive'], { env }).stdout).toBe('no dead letters (eval, statuses)\n');
+    },
+    // After the examples above: every config readable and its pipeline there (the local pipelines are
+    // the configs'), the dead letter replayed; the local stack has no CloudFormation, and says so.
+    'triggers doctor': (lines) => {
+      expect(lines).toContainEqual(expect.stringMatching(/^✓ configs: \d+ configs in 2 repositories$/));
+      expect(lines).toContain(
+        '– stacks: skipped: the local stack runs no CloudFormation (configs written with triggers put have no owning stack)',
+      );
+      expect(lines).toContainEqual(expect.stringMatching(/^✓ pipelines: the pipelines of \d+ configs/));
+      expect(lines).toContain('– deployed readers: skipped: the local stack runs this release of eval and statuses');
+      expect(lines).toContain('✓ dead letters: 2 dead-letter queues');
+      expect(lines.filter(Boolean).at(-1)).toMatch(/^0 errors, /);
+    },
+    'triggers doctor --json': (_lines, stdout) => {
+      const report = JSON.parse(stdout) as { status: number; errors: number; checks: { name: string; state: string }[] };
+      expect({ status: report.status, errors: report.errors }).toEqual({ status: 0, errors: 0 });
+      expect(report.checks.map((c) => c.name)).toEqual(['configs', 'stacks', 'pipelines', 'deployed readers', 'dead letters']);
+      expect(report.checks.filter((c) => c.state === 'skipped').map((c) => c.name)).toEqual(['stacks', 'deployed readers']);
     },
   };
 

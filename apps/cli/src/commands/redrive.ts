@@ -1,9 +1,9 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { DEPLOYED_NAMES } from '@monorepo-triggers/lambda-runtime';
 import { Option, type Command } from 'commander';
 import { command, type CommandHelp } from '../lib/command-help';
+import { deadLetterQueuesOf, sqsClientFor, type DeadLetterFunction } from '../lib/dead-letter-queues';
 import { describeEvent, readDeadLetter } from '../lib/dead-letters';
 import { functionClient } from '../lib/function-client';
 import { readLocalStack } from '../lib/local-state';
@@ -28,8 +28,7 @@ and the queues their stacks name (output DeadLetterQueueUrl), with the default c
   footer: 'Exit status: 0 when every dead letter was replayed (or, with --dry-run, listed), 1 when one was not.',
 };
 
-const FUNCTIONS = { eval: DEPLOYED_NAMES.stacks.eval, statuses: DEPLOYED_NAMES.stacks.statuses } as const;
-type FunctionKey = keyof typeof FUNCTIONS;
+type FunctionKey = DeadLetterFunction;
 
 export interface RedriveOptions {
   functions: FunctionKey[];
@@ -58,38 +57,6 @@ interface Listed {
 const MAX_MESSAGES = 1000;
 /** How long a received message stays hidden from other readers while it is replayed. */
 const VISIBILITY_SECONDS = 120;
-
-/**
- * Where a function's dead letters are: the queue --queue-url names, the local stack's, or the queues
- * its stack names in its outputs (statuses has two: Lambda's failures, and EventBridge's undelivered events).
- */
-async function queuesOf(key: FunctionKey, options: RedriveOptions): Promise<string[]> {
-  if (options.queueUrl) return [options.queueUrl];
-  if (!options.aws) {
-    const url = readLocalStack()?.deadLetterQueues?.[DEPLOYED_NAMES.functions[key]];
-    if (!url) throw new UserError(`the local stack has no dead-letter queue for ${key} (is it running, without --aws?)`);
-    return [url];
-  }
-  const cloudformation = new CloudFormationClient({});
-  try {
-    const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: FUNCTIONS[key] }))).Stacks?.[0];
-    const names: readonly string[] = DEPLOYED_NAMES.deadLetterQueueOutputs;
-    const urls = (stack?.Outputs ?? []).filter((o) => names.includes(o.OutputKey ?? '')).map((o) => o.OutputValue ?? '');
-    if (urls.length === 0)
-      throw new UserError(
-        `stack ${FUNCTIONS[key]} has no output ${names[0]}: deploy it again (its dead-letter queues are named there), or pass --queue-url`,
-      );
-    return urls;
-  } finally {
-    cloudformation.destroy();
-  }
-}
-
-function localSqs(): SQSClient {
-  const endpoint = readLocalStack()?.sqsUrl;
-  if (!endpoint) throw new UserError('no local stack with its queues is running: start it with `npm start`, or pass --aws');
-  return new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-}
 
 /**
  * The queue's visible messages, ten at a time (hidden while this run works on them), each once: one
@@ -127,7 +94,7 @@ export async function runRedrive(options: RedriveOptions): Promise<number> {
     options.aws || options.queueUrl ? options.functions : options.functions.filter((key) => DEPLOYED_NAMES.functions[key] in queues);
   for (const key of functions) {
     const name = DEPLOYED_NAMES.functions[key];
-    for (const url of await queuesOf(key, options)) await redriveQueue(key, name, url, options, listed);
+    for (const url of await deadLetterQueuesOf(key, options)) await redriveQueue(key, name, url, options, listed);
   }
   if (options.json) outJson({ deadLetters: listed });
   else print(listed, options);
@@ -136,7 +103,7 @@ export async function runRedrive(options: RedriveOptions): Promise<number> {
 
 /** Lists (and, unless dry-running, replays) the dead letters of one queue of function `name`, adding them to `listed`. */
 async function redriveQueue(key: FunctionKey, name: string, url: string, options: RedriveOptions, listed: Listed[]): Promise<void> {
-  const sqs = options.aws ? new SQSClient({}) : localSqs();
+  const sqs = sqsClientFor(options.aws);
   const lambda = options.dryRun ? undefined : functionClient(name, options.aws, 'redrive');
   // What is kept is made visible again at the end, not at once: the same run would receive it again.
   const keep: string[] = [];
