@@ -245,7 +245,7 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
 
   command(program, 'doctor', DOCTOR_HELP)
     .option('--aws', "the deployment in AWS (default credentials): its bucket from the shared stack's ConfigBucketName output")
-    .option('--bucket <bucket>', "with --aws: this bucket instead of the shared stack's")
+    .option('--bucket <bucket>', "the deployment in AWS with this bucket instead of the shared stack's (implies --aws)")
     .addOption(prefixOption('configs'))
     .option('--strict', 'exit 1 on warnings too (a stale snapshot, a config in a newer format)')
     .addOption(new Option('--skip <checks...>', 'leave checks out').choices(Object.keys(SKIPPABLE)))
@@ -254,7 +254,8 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
       async (options: { aws?: boolean; bucket?: string; prefix?: string; strict?: boolean; skip?: Skippable[]; json?: boolean }) => {
         done(
           await runDoctor({
-            aws: !!options.aws,
+            // --bucket is a bucket in AWS, as for every other command.
+            aws: !!options.aws || !!options.bucket,
             ...source(options),
             strict: !!options.strict,
             skip: options.skip ?? [],

@@ -102,7 +102,6 @@ export async function openDoctorSources(target: DoctorTarget): Promise<OpenedSou
       close: () => [cloudformation, codepipeline, s3].forEach((client) => client.destroy()),
     };
   }
-  if (target.bucket) throw new UserError('--bucket is a bucket in AWS: use it with --aws (see triggers doctor --help)', 2);
   const local = readLocalStack();
   if (!local) throw new UserError('no local stack is running: start it with `npm start`, or check the deployment with --aws');
   const s3 = localStackS3Client(local);
