@@ -424,7 +424,7 @@ describe('the alarms', () => {
     const expression = alarm.Metrics?.find((m) => m.Expression)?.Expression ?? '';
     const inputs = Object.fromEntries((alarm.Metrics ?? []).filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat]));
 
-    it("reads the webhook's 401s, hand-overs and ignored deliveries, summed over 15 minutes", () => {
+    it("reads the webhook's wrongly signed deliveries, hand-overs and ignored deliveries, summed over 15 minutes", () => {
       expect(
         Object.values(inputs)
           .map((stat) => [stat?.Metric.Namespace, stat?.Metric.MetricName, stat?.Metric.Dimensions, stat?.Stat, stat?.Period])
@@ -433,7 +433,7 @@ describe('the alarms', () => {
         [
           ['MonorepoTriggers', 'DeliveriesHandedOver', [{ Name: 'service', Value: 'webhook' }], 'Sum', 900],
           ['MonorepoTriggers', 'DeliveriesIgnored', [{ Name: 'service', Value: 'webhook' }], 'Sum', 900],
-          ['MonorepoTriggers', 'DeliveriesUnauthorized', [{ Name: 'service', Value: 'webhook' }], 'Sum', 900],
+          ['MonorepoTriggers', 'DeliveriesSignatureMismatch', [{ Name: 'service', Value: 'webhook' }], 'Sum', 900],
         ].sort(),
       );
       expect(alarm.Metrics?.filter((m) => m.ReturnData !== false).map((m) => m.Expression)).toEqual([expression]);
@@ -462,14 +462,23 @@ describe('the alarms', () => {
 
     it.each([
       [
-        'every request refused, none verified (the secret changed on one side)',
-        { DeliveriesUnauthorized: 4, DeliveriesHandedOver: 0, DeliveriesIgnored: 0 },
+        'every signed delivery refused, none verified (the secret changed on one side)',
+        { DeliveriesSignatureMismatch: 4, DeliveriesHandedOver: 0, DeliveriesIgnored: 0 },
         1,
       ],
-      ["a stranger's 401s beside deliveries handed over", { DeliveriesUnauthorized: 3, DeliveriesHandedOver: 2, DeliveriesIgnored: 0 }, 0],
-      ["a stranger's 401s beside a verified ping", { DeliveriesUnauthorized: 3, DeliveriesHandedOver: 0, DeliveriesIgnored: 1 }, 0],
-      ['deliveries that verify', { DeliveriesUnauthorized: 0, DeliveriesHandedOver: 5, DeliveriesIgnored: 1 }, 0],
-      ['invocations, none refused', { DeliveriesUnauthorized: 0, DeliveriesHandedOver: 0, DeliveriesIgnored: 0 }, 0],
+      [
+        "a stranger's guess beside deliveries handed over",
+        { DeliveriesSignatureMismatch: 1, DeliveriesHandedOver: 2, DeliveriesIgnored: 0 },
+        0,
+      ],
+      ["a stranger's guess beside a verified ping", { DeliveriesSignatureMismatch: 1, DeliveriesHandedOver: 0, DeliveriesIgnored: 1 }, 0],
+      ['deliveries that verify', { DeliveriesSignatureMismatch: 0, DeliveriesHandedOver: 5, DeliveriesIgnored: 1 }, 0],
+      // A stranger's unsigned requests are another metric, which the alarm does not read: a quiet period stays quiet.
+      [
+        'invocations, none refused for a wrong secret',
+        { DeliveriesSignatureMismatch: 0, DeliveriesHandedOver: 0, DeliveriesIgnored: 0 },
+        0,
+      ],
       ['no request at all (no data)', {}, 0],
     ])('%s: %j → %d', (_case, values, expected) => {
       expect(evaluate(values)).toBe(expected);

@@ -24,12 +24,20 @@ const example = (name: string) =>
   (examples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === name)?.examples ?? [];
 const push = JSON.stringify(example('push')[0]);
 const pullRequest = JSON.stringify(example('pull_request').find((e) => e['action'] === 'opened'));
-const NAMES = ['DeliveriesHandedOver', 'DeliveriesIgnored', 'DeliveriesUnauthorized', 'DeliveriesRefused', 'DeliveriesFailed'];
+const NAMES = [
+  'DeliveriesHandedOver',
+  'DeliveriesIgnored',
+  'DeliveriesUnsigned',
+  'DeliveriesSignatureMismatch',
+  'DeliveriesRefused',
+  'DeliveriesFailed',
+];
 /** One delivery's counts, in NAMES' order. */
-const row = (handedOver: number, ignored: number, unauthorized: number, refused: number, failed: number) => [
+const row = (handedOver: number, ignored: number, unsigned: number, mismatch: number, refused: number, failed: number) => [
   handedOver,
   ignored,
-  unauthorized,
+  unsigned,
+  mismatch,
   refused,
   failed,
 ];
@@ -64,7 +72,7 @@ describe('the metrics the webhook (the built bundle) writes for each kind of del
       },
     );
 
-  it('a push and a pull request handed over, a ping, a stranger, a bad payload: each counted once, under its own name', async () => {
+  it('a push and a pull request handed over, a ping, a wrong secret, a stranger, a bad payload: each counted once, under its own name', async () => {
     lambdaDown = false;
     lambda.requests.length = 0;
     const before = Date.now();
@@ -83,7 +91,14 @@ describe('the metrics the webhook (the built bundle) writes for each kind of del
     const values = metricValues(emfMetrics(bundle.logLines), 'MonorepoTriggers', { service: 'webhook' });
     const perDelivery = NAMES.map((name) => values[name]?.values);
     // Rows: deliveries; columns: NAMES.
-    const expected = [row(1, 0, 0, 0, 0), row(1, 0, 0, 0, 0), row(0, 1, 0, 0, 0), row(0, 0, 1, 0, 0), row(0, 0, 1, 0, 0), row(0, 0, 0, 1, 0)];
+    const expected = [
+      row(1, 0, 0, 0, 0, 0), // push
+      row(1, 0, 0, 0, 0, 0), // pull request
+      row(0, 1, 0, 0, 0, 0), // ping
+      row(0, 0, 0, 1, 0, 0), // signed with another secret
+      row(0, 0, 1, 0, 0, 0), // not signed
+      row(0, 0, 0, 0, 1, 0), // not a payload
+    ];
     expect(perDelivery).toEqual(NAMES.map((_, column) => expected.map((r) => r[column])));
     expect(new Set(Object.values(values).map((v) => v.unit))).toEqual(new Set(['Count']));
 
@@ -105,7 +120,7 @@ describe('the metrics the webhook (the built bundle) writes for each kind of del
       const bundle = await run([delivery({ body: push, secret: SECRET, event: 'push' })]);
       expect(bundle.results.map((r) => r.ok && (r.value as { statusCode: number }).statusCode)).toEqual([502]);
       const values = metricValues(emfMetrics(bundle.logLines), 'MonorepoTriggers', { service: 'webhook' });
-      expect(NAMES.map((name) => values[name]?.values)).toEqual(row(0, 0, 0, 0, 1).map((count) => [count]));
+      expect(NAMES.map((name) => values[name]?.values)).toEqual(row(0, 0, 0, 0, 0, 1).map((count) => [count]));
     } finally {
       lambdaDown = false;
     }

@@ -95,7 +95,8 @@ export class OperationsDashboard extends Construct {
         graph('Deliveries (webhook)', [
           webhook.DeliveriesHandedOver.with({ label: 'handed over' }),
           webhook.DeliveriesIgnored.with({ label: 'ignored' }),
-          webhook.DeliveriesUnauthorized.with({ label: 'unauthorized (401)' }),
+          webhook.DeliveriesUnsigned.with({ label: 'unsigned (401)' }),
+          webhook.DeliveriesSignatureMismatch.with({ label: 'signed with another secret (401)' }),
           webhook.DeliveriesRefused.with({ label: 'refused (4xx)' }),
           webhook.DeliveriesFailed.with({ label: 'failed (5xx)' }),
         ]),

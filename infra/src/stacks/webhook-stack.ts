@@ -70,23 +70,24 @@ export class WebhookStack extends Stack {
       summary:
         'The webhook answered GitHub 5xx: eval could not be invoked (502) or the webhook secret could not be read (503); no pipeline starts for those deliveries. First: the status and error of the failed deliveries in the log.',
     });
-    // Over 15 minutes, so an organisation between pushes does not look broken; a stranger's 401s beside
-    // deliveries that verify do not count.
+    // Over 15 minutes, so an organisation between pushes does not look broken. Only signed requests no
+    // secret verifies count (GitHub signing with another secret): a stranger's unsigned ones never do,
+    // and a mismatch beside deliveries that verify is a stranger's guess, not a changed secret.
     const window = Duration.minutes(15);
     watch(this, 'webhook', 'deliveries-unverified', {
       metric: new MathExpression({
-        expression: 'IF((FILL(unauthorized, 0) > 0) AND ((FILL(handedOver, 0) + FILL(ignored, 0)) == 0), 1, 0)',
+        expression: 'IF((FILL(mismatch, 0) > 0) AND ((FILL(handedOver, 0) + FILL(ignored, 0)) == 0), 1, 0)',
         usingMetrics: {
-          unauthorized: metrics.DeliveriesUnauthorized.with({ period: window }),
+          mismatch: metrics.DeliveriesSignatureMismatch.with({ period: window }),
           handedOver: metrics.DeliveriesHandedOver.with({ period: window }),
           ignored: metrics.DeliveriesIgnored.with({ period: window }),
         },
         period: window,
-        label: 'deliveries refused 401 while none verified',
+        label: 'signed deliveries refused 401 while none verified',
       }),
       threshold: 1,
       summary:
-        'Requests reach the webhook and are refused 401, and none verified in 15 minutes: the webhook secret was likely changed on one side only (GitHub or Secrets Manager). First: compare the secret GitHub sends with the one in Secrets Manager.',
+        'Signed deliveries reach the webhook and no secret verifies them, and none verified in 15 minutes: the webhook secret was changed on one side only (GitHub or Secrets Manager). First: compare the secret GitHub sends with the one in Secrets Manager.',
     });
   }
 }

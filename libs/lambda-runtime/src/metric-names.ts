@@ -32,10 +32,14 @@ export interface MetricSpec {
 export const METRICS = {
   webhook: {
     DeliveriesHandedOver: { unit: 'Count', what: 'pushes and pull requests handed to eval' },
-    DeliveriesIgnored: { unit: 'Count', what: 'signed deliveries of events or actions that start nothing (ping, issues, a closed pull request)' },
-    DeliveriesUnauthorized: {
+    DeliveriesIgnored: {
       unit: 'Count',
-      what: 'requests refused with 401: no signature, or one no webhook secret verifies (a secret rotated on one side only, or a stranger)',
+      what: 'signed deliveries of events or actions that start nothing (ping, issues, a closed pull request)',
+    },
+    DeliveriesUnsigned: { unit: 'Count', what: 'requests refused with 401 for want of a well-formed signature: not from GitHub' },
+    DeliveriesSignatureMismatch: {
+      unit: 'Count',
+      what: 'signed requests refused with 401 because no webhook secret verifies them: GitHub signing with another secret (changed on one side only)',
     },
     DeliveriesRefused: { unit: 'Count', what: 'other requests refused with 4xx: too large, malformed, not a POST, no event header' },
     DeliveriesFailed: {
@@ -45,12 +49,18 @@ export const METRICS = {
   },
   eval: {
     EventsEvaluated: { unit: 'Count', what: 'pushes and pull requests decided' },
-    EventsUnreadable: { unit: 'Count', what: 'hand-over events eval could not read: not ours, or written by a newer webhook (docs/upgrading.md)' },
+    EventsUnreadable: {
+      unit: 'Count',
+      what: 'hand-over events eval could not read: not ours, or written by a newer webhook (docs/upgrading.md)',
+    },
     PipelinesStarted: { unit: 'Count', what: 'pipeline executions started' },
     PipelinesSkipped: { unit: 'Count', what: 'configs an event did not concern (branch, paths, event type)' },
-    PipelinesNotEntitled: { unit: 'Count', what: "pipelines a config names whose entitlement tag does not allow the repository" },
+    PipelinesNotEntitled: { unit: 'Count', what: 'pipelines a config names whose entitlement tag does not allow the repository' },
     PipelineStartsFailed: { unit: 'Count', what: 'starts that failed after their retries (the invocation is retried, then dead-lettered)' },
-    ConfigsInvalid: { unit: 'Count', what: "configs of the event's repository refused at read time (decided as absent: their pipelines do not start)" },
+    ConfigsInvalid: {
+      unit: 'Count',
+      what: "configs of the event's repository refused at read time (decided as absent: their pipelines do not start)",
+    },
     ConfigsNeedNewerEval: { unit: 'Count', what: 'configs that require a newer eval (minReaderVersion): their pipelines do not start' },
     ConfigsNewerThanEval: { unit: 'Count', what: 'configs in a newer format, decided with the fields this eval knows' },
     TimeToStart: { unit: 'Milliseconds', what: 'from the webhook receiving a delivery to its pipelines started (events that started one)' },
@@ -67,12 +77,21 @@ export const METRICS = {
   cfresource: {
     ConfigsWritten: { unit: 'Count', what: 'trigger configs created or updated by a stack' },
     ConfigsDeleted: { unit: 'Count', what: 'trigger configs deleted by a stack' },
-    RequestsRefused: { unit: 'Count', what: 'CloudFormation requests answered FAILED (a bad config, a caller or pipeline refused, a deadline)' },
+    RequestsRefused: {
+      unit: 'Count',
+      what: 'CloudFormation requests answered FAILED (a bad config, a caller or pipeline refused, a deadline)',
+    },
   },
   reconcile: {
     DeliveriesExamined: { unit: 'Count', what: "push and pull request deliveries read from GitHub's delivery log" },
-    DeliveriesRecovered: { unit: 'Count', what: 'deliveries the webhook never took, redelivered or handed to eval: each a build that would have been lost' },
-    DeliveriesAbandoned: { unit: 'Count', what: 'deliveries recovery gave up on (out of retries or past GitHub retention): lost, named in the log' },
+    DeliveriesRecovered: {
+      unit: 'Count',
+      what: 'deliveries the webhook never took, redelivered or handed to eval: each a build that would have been lost',
+    },
+    DeliveriesAbandoned: {
+      unit: 'Count',
+      what: 'deliveries recovery gave up on (out of retries or past GitHub retention): lost, named in the log',
+    },
     GitHubCalls: { unit: 'Count', what: "requests to GitHub's API" },
     GitHubRateLimitRemaining: { unit: 'Count', what: 'the lowest x-ratelimit-remaining GitHub answered in an invocation' },
   },

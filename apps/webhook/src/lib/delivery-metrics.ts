@@ -3,8 +3,9 @@ import type { DeliveryOutcome } from '@monorepo-triggers/webhook-delivery';
 
 /**
  * What one delivery counts for (docs/operations.md#metrics), from the answer the webhook gave:
- * handed to eval, ignored (a ping, an event that starts nothing), refused as unsigned or wrongly
- * signed (401), refused otherwise (4xx), or failed (5xx: eval not invocable, the secret unreadable),
+ * handed to eval, ignored (a ping, an event that starts nothing), refused as unsigned (401: not
+ * GitHub) or as signed with a secret the webhook does not hold (401: a secret changed on one side),
+ * refused otherwise (4xx), or failed (5xx: eval not invocable, the secret unreadable),
  * which GitHub does not retry and only reconciliation recovers. Every one is counted, zero included.
  */
 export function deliveryMetrics(result: Pick<DeliveryOutcome, 'outcome' | 'response'>): Record<MetricName<'webhook'>, number> {
@@ -12,11 +13,13 @@ export function deliveryMetrics(result: Pick<DeliveryOutcome, 'outcome' | 'respo
   const handedOver = result.outcome === 'dispatched';
   const failed = status >= 500;
   const unauthorized = status === 401;
+  const mismatch = result.outcome === 'unauthorized:mismatch';
   const refused = status >= 400 && status < 500 && !unauthorized;
   return {
     DeliveriesHandedOver: handedOver ? 1 : 0,
     DeliveriesIgnored: !handedOver && status < 400 ? 1 : 0,
-    DeliveriesUnauthorized: unauthorized ? 1 : 0,
+    DeliveriesUnsigned: unauthorized && !mismatch ? 1 : 0,
+    DeliveriesSignatureMismatch: mismatch ? 1 : 0,
     DeliveriesRefused: refused ? 1 : 0,
     DeliveriesFailed: failed ? 1 : 0,
   };
