@@ -250,20 +250,18 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     .option('--strict', 'exit 1 on warnings too (a stale snapshot, a config in a newer format)')
     .addOption(new Option('--skip <checks...>', 'leave checks out').choices(Object.keys(SKIPPABLE)))
     .addOption(jsonOption())
-    .action(
-      async (options: { aws?: boolean; bucket?: string; prefix?: string; strict?: boolean; skip?: Skippable[]; json?: boolean }) => {
-        done(
-          await runDoctor({
-            // --bucket is a bucket in AWS, as for every other command.
-            aws: !!options.aws || !!options.bucket,
-            ...source(options),
-            strict: !!options.strict,
-            skip: options.skip ?? [],
-            json: !!options.json,
-          }),
-        );
-      },
-    );
+    .action(async (options: { aws?: boolean; bucket?: string; prefix?: string; strict?: boolean; skip?: Skippable[]; json?: boolean }) => {
+      done(
+        await runDoctor({
+          // --bucket is a bucket in AWS, as for every other command.
+          aws: !!options.aws || !!options.bucket,
+          ...source(options),
+          strict: !!options.strict,
+          skip: options.skip ?? [],
+          json: !!options.json,
+        }),
+      );
+    });
 
   command(program, 'why', WHY_HELP)
     .argument('<commit>', 'a full or abbreviated commit SHA')

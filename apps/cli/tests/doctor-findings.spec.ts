@@ -26,10 +26,28 @@ describe('triggers doctor: its findings', () => {
       stacks: new Map([[stack, 'team']]),
       triggers: [
         // Being updated to a new key: the old config is not orphaned yet, the new one not missing yet.
-        { stackId: stack, stackName: 'team', logicalResourceId: 'Moving', physicalResourceId: key('new'), resourceStatus: 'UPDATE_IN_PROGRESS' },
+        {
+          stackId: stack,
+          stackName: 'team',
+          logicalResourceId: 'Moving',
+          physicalResourceId: key('new'),
+          resourceStatus: 'UPDATE_IN_PROGRESS',
+        },
         // A Create that failed before writing anything: its id is no config key.
-        { stackId: stack, stackName: 'team', logicalResourceId: 'Failed', physicalResourceId: 'create-failed', resourceStatus: 'CREATE_FAILED' },
-        { stackId: stack, stackName: 'team', logicalResourceId: 'Going', physicalResourceId: key('going'), resourceStatus: 'DELETE_FAILED' },
+        {
+          stackId: stack,
+          stackName: 'team',
+          logicalResourceId: 'Failed',
+          physicalResourceId: 'create-failed',
+          resourceStatus: 'CREATE_FAILED',
+        },
+        {
+          stackId: stack,
+          stackName: 'team',
+          logicalResourceId: 'Going',
+          physicalResourceId: key('going'),
+          resourceStatus: 'DELETE_FAILED',
+        },
       ],
     };
     expect(stackFindings(sweep, [owned('old', 'Moving')], isConfigKey)).toEqual([]);
@@ -38,7 +56,9 @@ describe('triggers doctor: its findings', () => {
   it('names a config whose trigger owns another key, and a trigger whose config is gone', () => {
     const sweep: StackSweep = {
       stacks: new Map([[stack, 'team']]),
-      triggers: [{ stackId: stack, stackName: 'team', logicalResourceId: 'T', physicalResourceId: key('b'), resourceStatus: 'UPDATE_COMPLETE' }],
+      triggers: [
+        { stackId: stack, stackName: 'team', logicalResourceId: 'T', physicalResourceId: key('b'), resourceStatus: 'UPDATE_COMPLETE' },
+      ],
     };
     expect(stackFindings(sweep, [owned('a', 'T')], isConfigKey)).toEqual([
       { kind: 'orphaned-config', subject: key('a'), detail: `stack team's trigger T now owns ${key('b')}` },

@@ -55,7 +55,11 @@ function deploymentStacks(sqs: LocalSqs, reads = String(CONFIG_FORMAT)): LocalSt
       stackName: 'MonorepoTriggers-Statuses',
       stackStatus: 'UPDATE_COMPLETE',
       resources: [],
-      outputs: { ConfigFormat: reads, DeadLetterQueueUrl: sqs.queueUrl('statuses-dlq'), UndeliveredEventsQueueUrl: sqs.queueUrl('undelivered') },
+      outputs: {
+        ConfigFormat: reads,
+        DeadLetterQueueUrl: sqs.queueUrl('statuses-dlq'),
+        UndeliveredEventsQueueUrl: sqs.queueUrl('undelivered'),
+      },
     },
   ];
 }
@@ -66,7 +70,12 @@ const productStack = (name: string, triggers: Record<string, string>, status = '
   stackName: name,
   stackStatus: status,
   resources: [
-    { logicalResourceId: 'Pipeline', resourceType: 'AWS::CodePipeline::Pipeline', physicalResourceId: name, resourceStatus: 'CREATE_COMPLETE' },
+    {
+      logicalResourceId: 'Pipeline',
+      resourceType: 'AWS::CodePipeline::Pipeline',
+      physicalResourceId: name,
+      resourceStatus: 'CREATE_COMPLETE',
+    },
     ...Object.entries(triggers).map(([logicalResourceId, key]) => ({
       logicalResourceId,
       resourceType: 'Custom::PipelineTrigger',
@@ -263,7 +272,10 @@ describe('triggers doctor --aws', () => {
 
     const { code, report } = await json();
     expect(code).toBe(2);
-    expect(report.checks.find((c) => c.name === 'pipelines')).toMatchObject({ state: 'failed', failed: expect.stringMatching(/AccessDenied/) });
+    expect(report.checks.find((c) => c.name === 'pipelines')).toMatchObject({
+      state: 'failed',
+      failed: expect.stringMatching(/AccessDenied/),
+    });
     // The others still ran.
     expect(report.checks.find((c) => c.name === 'stacks')?.state).toBe('ok');
     // Left out on purpose, it is said so, and nothing else is found.

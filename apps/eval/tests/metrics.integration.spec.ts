@@ -94,14 +94,16 @@ describe('the metrics eval (the built bundle) writes for a push, a pull request,
       startS3Server({ buckets: [BUCKET] }),
       startLocalCodePipeline({
         repository: REPOSITORY,
-        pipelines: (name) => (UNTAGGED.has(name) ? {} : { 'monorepo-triggers:repository': REPOSITORY }),
+        pipelines: (name): Record<string, string> => (UNTAGGED.has(name) ? {} : { 'monorepo-triggers:repository': REPOSITORY }),
       }),
       startLocalGithub({ [REPOSITORY]: repo.dir }),
     ]);
     github.openPullRequest(REPOSITORY, 7, { base: 'main', head: 'feature' });
     const client = createS3Client(localS3ClientConfig(s3.endpoint));
     for (const [pipeline, config] of Object.entries(CONFIGS))
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/${REPOSITORY}/${pipeline}.json`, Body: JSON.stringify(config) }));
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/${REPOSITORY}/${pipeline}.json`, Body: JSON.stringify(config) }),
+      );
     client.destroy();
   });
   afterAll(async () => {
@@ -201,7 +203,10 @@ describe('the metrics eval (the built bundle) writes for a push, a pull request,
   });
 
   it('refused input: an event that is not ours, and one from a newer webhook (kept as a dead letter), each counted once', async () => {
-    const newer = { ...compactPushEvent({ repository: REPOSITORY, changedPaths: ['services/orders/a.ts'] }), version: HANDOVER_VERSION + 1 };
+    const newer = {
+      ...compactPushEvent({ repository: REPOSITORY, changedPaths: ['services/orders/a.ts'] }),
+      version: HANDOVER_VERSION + 1,
+    };
     const { results, values } = await run([{ type: 'not-ours' }, newer]);
 
     expect(results.map((r) => r.ok)).toEqual([true, false]);

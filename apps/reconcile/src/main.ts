@@ -1,5 +1,12 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { githubAuthFrom, GithubCallTally, GithubClient, webhookName, WebhookDeliveries, type GithubAuth } from '@monorepo-triggers/github-api';
+import {
+  githubAuthFrom,
+  GithubCallTally,
+  GithubClient,
+  webhookName,
+  WebhookDeliveries,
+  type GithubAuth,
+} from '@monorepo-triggers/github-api';
 import { LambdaDispatcher } from '@monorepo-triggers/handover';
 import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';

@@ -29,7 +29,7 @@ const BUCKET = 'triggers';
 const SECRET = 'webhook-secret';
 const APP_SECRET_ID = 'monorepo-triggers/github-app';
 
-type Report = { webhook: string; recoveries: { guid: string; result: string }[]; complete: boolean; stopped?: string };
+type Report = { webhook: string; examined: number; recoveries: { guid: string; result: string }[]; complete: boolean; stopped?: string };
 
 /**
  * The built reconcile bundle, run in a fresh process per pass as Lambda runs it: signed in as the

@@ -17,8 +17,7 @@ Run it before and after an upgrade (docs/upgrading.md); docs/operations.md says 
 each finding. The pipelines check asks CodePipeline for each pipeline's tags (eight at a time, within
 its throttling): on thousands of pipelines it is the slow part, and --skip pipelines leaves it out.`,
   examples: ['triggers doctor', 'triggers doctor --json'],
-  footer:
-    'Exit status: 0 when nothing was found (warnings allowed, unless --strict), 1 when something was, 2 when a check could not run.',
+  footer: 'Exit status: 0 when nothing was found (warnings allowed, unless --strict), 1 when something was, 2 when a check could not run.',
 };
 
 /** The checks `--skip` may leave out, by the name the option takes (the configs are what the others are checked against). */
@@ -71,7 +70,11 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
   for (const report of reports) printReport(report);
   out();
   const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${failed > 0 ? `, ${failed} check${failed === 1 ? '' : 's'} could not run` : ''}`;
-  out(status === 0 ? paint('green', `${summary}: nothing to do`) : paint(status === 2 ? 'red' : 'yellow', `${summary} (docs/operations.md#drift-triggers-doctor)`));
+  out(
+    status === 0
+      ? paint('green', `${summary}: nothing to do`)
+      : paint(status === 2 ? 'red' : 'yellow', `${summary} (docs/operations.md#drift-triggers-doctor)`),
+  );
   return status;
 }
 

@@ -165,7 +165,9 @@ function print(listed: Listed[], options: RedriveOptions): void {
       .map(visible)
       .join(' ');
     out(`${mark} ${l.function}: ${visible(l.what)}${about ? ` ${about}` : ''} ${paint('dim', `(${formatAge(l.ageSeconds)} old)`)}`);
-    out(`    ${paint('dim', 'failed with:')} ${visible(l.error)}${l.reason ? `\n    ${paint('red', 'not replayed:')} ${visible(l.reason)}` : ''}`);
+    out(
+      `    ${paint('dim', 'failed with:')} ${visible(l.error)}${l.reason ? `\n    ${paint('red', 'not replayed:')} ${visible(l.reason)}` : ''}`,
+    );
   }
   const replayed = listed.filter((l) => l.outcome === 'replayed').length;
   out(options.dryRun ? `${listed.length} dead letter(s); nothing replayed (--dry-run)` : `${replayed} of ${listed.length} replayed`);

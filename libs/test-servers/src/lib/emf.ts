@@ -44,9 +44,11 @@ export function emfMetrics(lines: readonly string[]): EmittedMetric[] {
       const sets = directive['Dimensions'];
       const declared = directive['Metrics'];
       if (!Array.isArray(sets) || !Array.isArray(declared)) throw new Error(`EMF: Dimensions and Metrics must be arrays: ${line}`);
-      if (declared.length > MAX_METRICS_PER_DIRECTIVE) throw new Error(`EMF: more than ${MAX_METRICS_PER_DIRECTIVE} metrics in a directive`);
+      if (declared.length > MAX_METRICS_PER_DIRECTIVE)
+        throw new Error(`EMF: more than ${MAX_METRICS_PER_DIRECTIVE} metrics in a directive`);
       for (const set of sets) {
-        if (!Array.isArray(set) || set.length > MAX_DIMENSIONS_PER_SET) throw new Error(`EMF: a dimension set must be an array of at most 30 keys`);
+        if (!Array.isArray(set) || set.length > MAX_DIMENSIONS_PER_SET)
+          throw new Error(`EMF: a dimension set must be an array of at most 30 keys`);
         const dimensions: Record<string, string> = {};
         for (const key of set) {
           const value = typeof key === 'string' ? document[key] : undefined;

@@ -88,13 +88,11 @@ export async function runDoctorChecks(
         looked: `${queues.length} dead-letter queues`,
         findings: queues
           .filter((queue) => queue.messages > 0)
-          .map(
-            (queue): Finding => ({
-              kind: 'dead-letters',
-              subject: queue.queue,
-              detail: `${queue.messages} event${queue.messages === 1 ? '' : 's'} ${queue.function} gave up on, waiting for triggers redrive`,
-            }),
-          ),
+          .map((queue): Finding => ({
+            kind: 'dead-letters',
+            subject: queue.queue,
+            detail: `${queue.messages} event${queue.messages === 1 ? '' : 's'} ${queue.function} gave up on, waiting for triggers redrive`,
+          })),
       };
     }),
   );

@@ -64,7 +64,8 @@ function deadLetterDepths(aws: boolean) {
               AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
             }),
           );
-          const messages = Number(attributes.ApproximateNumberOfMessages ?? 0) + Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+          const messages =
+            Number(attributes.ApproximateNumberOfMessages ?? 0) + Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
           depths.push({ function: fn, queue, messages });
         }
       }
@@ -106,7 +107,12 @@ export async function openDoctorSources(target: DoctorTarget): Promise<OpenedSou
   if (!local) throw new UserError('no local stack is running: start it with `npm start`, or check the deployment with --aws');
   const s3 = localStackS3Client(local);
   const codepipeline = local.codepipelineUrl
-    ? new CodePipelineClient({ endpoint: local.codepipelineUrl, region: LOCAL_REGION, credentials: { ...S3RVER_CREDENTIALS }, maxAttempts: 1 })
+    ? new CodePipelineClient({
+        endpoint: local.codepipelineUrl,
+        region: LOCAL_REGION,
+        credentials: { ...S3RVER_CREDENTIALS },
+        maxAttempts: 1,
+      })
     : undefined;
   const noCloudFormation = 'the local stack runs no CloudFormation (configs written with triggers put have no owning stack)';
   return {
@@ -115,7 +121,12 @@ export async function openDoctorSources(target: DoctorTarget): Promise<OpenedSou
       store: new S3ConfigStore({ client: s3, bucket: local.bucket, prefix: local.prefix, snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX }),
       stacks: { skipped: noCloudFormation },
       pipelines: codepipeline
-        ? { read: { entitlements: new CodePipelineEntitlements(codepipeline), arnPrefix: pipelineArnPrefix('aws', LOCAL_REGION, LOCAL_ACCOUNT) } }
+        ? {
+            read: {
+              entitlements: new CodePipelineEntitlements(codepipeline),
+              arnPrefix: pipelineArnPrefix('aws', LOCAL_REGION, LOCAL_ACCOUNT),
+            },
+          }
         : { skipped: 'the local stack runs with --aws: check the deployment with triggers doctor --aws' },
       readers: { skipped: 'the local stack runs this release of eval and statuses' },
       deadLetters: local.sqsUrl ? { read: deadLetterDepths(false) } : { skipped: 'the local stack runs no queues (--aws)' },

@@ -43,7 +43,7 @@ export const FINDING_KINDS = {
   'pipeline-not-entitled': {
     severity: 'error',
     title: 'configs whose pipeline does not agree to be started by the repository',
-    fix: "tag the pipeline (monorepo-triggers:repository) with the repository, as the reason says",
+    fix: 'tag the pipeline (monorepo-triggers:repository) with the repository, as the reason says',
   },
   'snapshot-stale': {
     severity: 'warning',

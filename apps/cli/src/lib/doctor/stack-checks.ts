@@ -53,15 +53,13 @@ export async function sweepTriggerResources(client: CloudFormationClient): Promi
     } while (next);
     return resources
       .filter((r) => r.ResourceType === TRIGGER_TYPE && r.LogicalResourceId)
-      .map(
-        (r): TriggerResource => ({
-          stackId,
-          stackName,
-          logicalResourceId: r.LogicalResourceId as string,
-          ...(r.PhysicalResourceId ? { physicalResourceId: r.PhysicalResourceId } : {}),
-          resourceStatus: r.ResourceStatus ?? '',
-        }),
-      );
+      .map((r): TriggerResource => ({
+        stackId,
+        stackName,
+        logicalResourceId: r.LogicalResourceId as string,
+        ...(r.PhysicalResourceId ? { physicalResourceId: r.PhysicalResourceId } : {}),
+        resourceStatus: r.ResourceStatus ?? '',
+      }));
   });
   return { stacks: new Map(stacks.map((stack) => [stack.stackId, stack.stackName])), triggers: perStack.flat() };
 }
