@@ -153,7 +153,7 @@ describe("every command's --help examples, run in the order shown on a fresh loc
       const expected = pullRequestStarts(gitChanges());
       expect(lines[0]).toMatch(/^202 /);
       expect(lines).toContainEqual(expect.stringMatching(/^pull request #1 \(opened\) \S+ → main /));
-      expect(lines).toContain(`  changed paths: ${gitChanges().length} (complete, from pull-request-files)`);
+      expect(lines).toContain(`  changed paths: ${gitChanges().length} (complete, from compare)`);
       expect(started(lines)).toEqual(expected);
       const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
       expect(lines).toContain(`${'GitHub statuses on'} ${head.slice(0, 7)} (local stand-in)`);

@@ -95,7 +95,7 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
 
     expect(files).toEqual(['services/billing/README.md', 'services/orders/a.ts']);
     expect(started()).toEqual(['orders']); // billing's only file is excluded; web and billing changed on main only
-    expect(changeList()).toMatchObject({ rule: 'pull-request', source: 'pull-request-files', complete: true, paths: files.length });
+    expect(changeList()).toMatchObject({ rule: 'pull-request', source: 'compare', complete: true, paths: files.length });
     expect(decision('billing')).toMatchObject({ action: 'skipped', reason: 'no-path-matched', excludedBy: '\\.md$' });
     expect(decision('push-only')).toMatchObject({ reason: 'pr-not-configured' });
     expect(decision('web-merged')).toMatchObject({ reason: 'pr-event-not-matched' });
@@ -192,19 +192,49 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     expect(changeList()).toMatchObject({ skipCi: '[skip ci]' });
   });
 
-  it("more than GitHub's 3,000 files: each config's onIncompleteChanges decides, and the log says why", async () => {
+  it("more files than GitHub lists (compare's 300, a pull request's 3,000): the trees give the rest, and it is decided on all of them", async () => {
     const repo = repository();
-    repo.commit('generated', Object.fromEntries(Array.from({ length: 3001 }, (_, i) => [`gen/f${i}.ts`, String(i)])));
-    const server = await github(repo, 14, { base: 'main', head: 'feature' });
-    await deliver(repo, server, { number: 14, action: 'opened', base: 'main', head: 'feature' });
-    // orders, billing, docs: onIncompleteChanges trigger (the default); scan: skip.
-    expect(started()).toEqual(['billing', 'docs', 'orders']);
-    expect(decision('scan')).toMatchObject({ reason: 'changes-incomplete-skip' });
-    expect(changeList()).toMatchObject({
-      complete: false,
-      paths: 3000,
-      steps: [expect.objectContaining({ step: 'pull-request-files', outcome: 'incomplete', detail: expect.stringMatching(/cap of 3000/) })],
+    // 3,001 generated files and, sorted last, one service file no capped list would show.
+    const head = repo.commit('generated', {
+      ...Object.fromEntries(Array.from({ length: 3001 }, (_, i) => [`gen/f${i}.ts`, String(i)])),
+      'services/orders/zz.ts': 'z',
     });
+    const server = await github(repo, 14, { base: 'main', head: 'feature' });
+    const files = repo.diff(repo.git('merge-base', 'main', 'feature').trim(), head); // git's own answer
+    await deliver(repo, server, { number: 14, action: 'opened', base: 'main', head: 'feature' });
+    expect(files).toHaveLength(3002);
+    // Complete, so scan (onIncompleteChanges: skip) is decided on the paths too: none of its.
+    expect(started()).toEqual(['orders']);
+    expect(decision('scan')).toMatchObject({ reason: 'no-path-matched' });
+    expect(changeList()).toMatchObject({
+      complete: true,
+      source: 'tree-diff',
+      paths: files.length,
+      steps: [
+        expect.objectContaining({ step: 'compare', outcome: 'incomplete', detail: expect.stringMatching(/cap of 300$/) }),
+        expect.objectContaining({ step: 'tree-diff', outcome: 'complete' }),
+      ],
+    });
+  });
+
+  it('decides on the delivered head commit: a force-push between the delivery and the decision changes nothing', async () => {
+    const repo = repository();
+    const delivered = repo.commit('orders', { 'services/orders/a.ts': 'a2' });
+    const server = await github(repo, 16, { base: 'main', head: 'feature' });
+    const event = toCompactPullRequestEvent(
+      githubPullRequestSchema.parse(repo.pullRequestPayload({ number: 16, action: 'opened', base: 'main', head: 'feature' })),
+      'force-pushed-meanwhile',
+    );
+    // Before eval gets to it, the branch is rewritten: the orders change is gone, a billing change replaces it.
+    repo.git('reset', '-q', '--hard', 'main');
+    const rewritten = repo.commit('billing instead', { 'services/billing/b.ts': 'b2' });
+    expect(repo.git('rev-parse', 'feature').trim()).toBe(rewritten);
+    await harness.evaluate(event as NonNullable<typeof event>, server);
+
+    // Decided and built on what was delivered: orders, at the delivered commit (its own delivery comes for the new head).
+    expect(started()).toEqual(['orders']);
+    expect(harness.codepipeline.starts[0]?.sourceRevisions?.[0]?.revisionValue).toBe(delivered);
+    expect(decision('billing')).toMatchObject({ action: 'skipped', reason: 'no-path-matched' });
   });
 
   it('without a GitHub credential: the files are unknown, so onIncompleteChanges decides, and the log says why', async () => {
@@ -215,7 +245,7 @@ describe('pull requests on a real git repository: exact files, pinned commit, id
     expect(changeList()).toMatchObject({
       complete: false,
       steps: [
-        { step: 'pull-request-files', outcome: 'incomplete', detail: expect.stringMatching(/^no GitHub credential/) },
+        { step: 'github', outcome: 'skipped', detail: expect.stringMatching(/^no GitHub credential/) },
         { step: 'head-commit', outcome: 'failed', detail: expect.stringMatching(/^no GitHub credential.*taken as no \[skip ci\]$/) },
       ],
     });

@@ -42,7 +42,7 @@ export interface CompletionBudget {
  * branch created. Never throws: a failed step is recorded and the list stays incomplete.
  */
 export async function completeChanges(
-  event: CompactPushEvent,
+  event: Pick<CompactPushEvent, 'repository' | 'before' | 'after' | 'changedPaths'>,
   rule: ChangeRule,
   github: GithubApi | undefined,
   budget: CompletionBudget = { ms: COMPLETION_BUDGET_MS, now: Date.now },

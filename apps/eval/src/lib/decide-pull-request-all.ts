@@ -9,18 +9,52 @@ import { commitMessage, pullRequestFiles, type GithubApi } from '@monorepo-trigg
 import { skipCiMarker } from '@monorepo-triggers/push-event';
 import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import type { CompletedChanges, CompletionStep } from './complete-changes';
+import { completeChanges, type CompletedChanges, type CompletionStep } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decide-all';
 
 /** A merge builds its merge commit: its head commit's message is not read. */
 const NO_MESSAGE: { message?: string; error?: string } = {};
 
 /**
+ * What the pull request adds to its base at the delivered head commit, whatever has happened to it
+ * since: GitHub's compare of the delivery's `base.sha...head.sha` (from their merge base, as GitHub's
+ * "Files changed" counts), past the compare API's 300 files by the diff of the merge base's and the
+ * head's trees, exactly as for a new branch. Never the pull request's files as they are when eval
+ * asks: a force-push in between would decide on one commit and build another. A merge asks for the
+ * merged pull request's files, which can no longer change.
+ */
+async function pullRequestChanges(event: CompactPullRequestEvent, github: GithubApi | undefined): Promise<CompletedChanges> {
+  if (event.event === 'merged') {
+    const files = github
+      ? await pullRequestFiles(github, event.repository, event.number)
+      : { paths: [], complete: false, reason: "no GitHub credential: cannot ask GitHub for the pull request's files" };
+    const detail = files.reason ?? `${files.paths.length} paths in pull request #${event.number}`;
+    return {
+      paths: files.paths,
+      complete: files.complete,
+      source: 'pull-request-files',
+      steps: [{ step: 'pull-request-files', outcome: files.complete ? 'complete' : 'incomplete', detail }],
+    };
+  }
+  if (!github)
+    return {
+      paths: [],
+      complete: false,
+      source: 'compare',
+      steps: [
+        { step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub what the pull request adds to its base' },
+      ],
+    };
+  const pinned = { repository: event.repository, before: event.baseSha, after: event.headSha, changedPaths: [] };
+  return completeChanges(pinned, { kind: 'new-branch', defaultBranch: event.baseSha, head: event.headSha }, github);
+}
+
+/**
  * Decides every config for a pull request event. The delivery names no file and carries no commit
  * message, so each config is first decided on the facts it does carry (event, base branch, draft,
- * fork); only when some config gets as far as the files does eval ask GitHub for the pull request's
- * files and its head commit's message, together, and decide those configs again on them. Without a
- * credential, or past GitHub's 3,000 files, the list is incomplete and each config's
+ * fork); only when some config gets as far as the files does eval ask GitHub what the delivered head
+ * commit adds to its base (pullRequestChanges) and that commit's message, together, and decide those
+ * configs again on them. Without a credential the list is incomplete and each config's
  * onIncompleteChanges decides; an unreadable commit message counts as no `[skip ci]`.
  */
 export async function decidePullRequestAll(
@@ -47,21 +81,14 @@ export async function decidePullRequestAll(
   const undecided = (d: PlannedStart) => awaitsFullChangeList(d.decision);
 
   if (decisions.some(undecided)) {
-    const steps: CompletionStep[] = [];
-    const [files, head] = await Promise.all([
-      deps.github
-        ? pullRequestFiles(deps.github, event.repository, event.number)
-        : { paths: [], complete: false, reason: "no GitHub credential: cannot ask GitHub for the pull request's files" },
+    const [found, head] = await Promise.all([
+      pullRequestChanges(event, deps.github),
       event.event === 'merged' ? NO_MESSAGE : commitMessage(deps.github, event.repository, event.headSha),
     ]);
     const skipCi = head.message !== undefined ? skipCiMarker(head.message) : undefined;
-    steps.push({
-      step: 'pull-request-files',
-      outcome: files.complete ? 'complete' : 'incomplete',
-      detail: files.reason ?? `${files.paths.length} paths in pull request #${event.number}`,
-    });
+    const steps: CompletionStep[] = [...found.steps];
     if (head.error) steps.push({ step: 'head-commit', outcome: 'failed', detail: `${head.error}; taken as no [skip ci]` });
-    changes = { paths: files.paths, complete: files.complete, source: 'pull-request-files', steps };
+    changes = { ...found, steps };
     deps.log({
       msg: 'change-list',
       rule: 'pull-request',
