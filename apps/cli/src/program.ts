@@ -2,7 +2,7 @@ import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE }
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/push-event';
 import { resolve } from 'node:path';
-import { DOCTOR_HELP, runDoctor, SKIPPABLE, type Skippable } from './commands/doctor';
+import { registerDoctor } from './commands/doctor';
 import { EXPLAIN_HELP, runExplain } from './commands/explain';
 import { registerReconcile } from './commands/reconcile';
 import { registerRedrive } from './commands/redrive';
@@ -243,25 +243,7 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
   registerReconcile(program, done);
   registerRedrive(program, done);
 
-  command(program, 'doctor', DOCTOR_HELP)
-    .option('--aws', "the deployment in AWS (default credentials): its bucket from the shared stack's ConfigBucketName output")
-    .option('--bucket <bucket>', "the deployment in AWS with this bucket instead of the shared stack's (implies --aws)")
-    .addOption(prefixOption('configs'))
-    .option('--strict', 'exit 1 on warnings too (a stale snapshot, a config in a newer format)')
-    .addOption(new Option('--skip <checks...>', 'leave checks out').choices(Object.keys(SKIPPABLE)))
-    .addOption(jsonOption())
-    .action(async (options: { aws?: boolean; bucket?: string; prefix?: string; strict?: boolean; skip?: Skippable[]; json?: boolean }) => {
-      done(
-        await runDoctor({
-          // --bucket is a bucket in AWS, as for every other command.
-          aws: !!options.aws || !!options.bucket,
-          ...source(options),
-          strict: !!options.strict,
-          skip: options.skip ?? [],
-          json: !!options.json,
-        }),
-      );
-    });
+  registerDoctor(program, done);
 
   command(program, 'why', WHY_HELP)
     .argument('<commit>', 'a full or abbreviated commit SHA')

@@ -53,6 +53,18 @@ describe('triggers doctor: its findings', () => {
     expect(stackFindings(sweep, [owned('old', 'Moving')], isConfigKey)).toEqual([]);
   });
 
+  it('takes a trigger CloudFormation deleted (a stack that rolled back) as owning nothing', () => {
+    const sweep: StackSweep = {
+      stacks: new Map([[stack, 'team']]),
+      triggers: [
+        { stackId: stack, stackName: 'team', logicalResourceId: 'T', physicalResourceId: key('a'), resourceStatus: 'DELETE_COMPLETE' },
+      ],
+    };
+    expect(stackFindings(sweep, [owned('a', 'T')], isConfigKey)).toEqual([
+      { kind: 'orphaned-config', subject: key('a'), detail: 'stack team has no trigger T any more' },
+    ]);
+  });
+
   it('names a config whose trigger owns another key, and a trigger whose config is gone', () => {
     const sweep: StackSweep = {
       stacks: new Map([[stack, 'team']]),

@@ -107,7 +107,7 @@ describe('triggers doctor --aws', () => {
   beforeEach(async () => {
     pipelines.clear();
     [s3, cloudformation, codepipeline, sqs] = await Promise.all([
-      startS3Server({ buckets: [BUCKET] }),
+      startS3Server({ buckets: [BUCKET, 'another-bucket'] }),
       startLocalCloudFormation(),
       startLocalCodePipeline({ pipelines: (name) => pipelines.get(name) }),
       startLocalSqs(),
@@ -178,6 +178,17 @@ describe('triggers doctor --aws', () => {
     const text = await doctor();
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/0 errors, 0 warnings: nothing to do/);
+
+    // Another bucket than the deployment's: the stacks' triggers write to the deployment's, so they are not judged against it.
+    const other = await json(['--bucket', 'another-bucket']);
+    expect(other.report.checks.find((c) => c.name === 'stacks')).toMatchObject({ state: 'skipped' });
+    expect(other.report.findings).toEqual([]);
+  });
+
+  it('exits 2 with a JSON document saying why when there is nothing to check: no shared stack, no --bucket', async () => {
+    const { code, report } = await json();
+    expect(code).toBe(2);
+    expect(report).toMatchObject({ status: 2, checks: [], findings: [], failed: expect.stringMatching(/ConfigBucketName/) });
   });
 
   it('finds each kind of drift, each with its subject, and exits 1', async () => {
@@ -211,6 +222,12 @@ describe('triggers doctor --aws', () => {
     await putRaw(keyOf('broken'), config('broken', { branches: [] }));
     await putRaw(keyOf('guarded'), config('guarded', { version: NEXT, minReaderVersion: NEXT }));
     await putRaw(keyOf('next'), config('next', { version: NEXT, someLaterField: true }));
+    // Owned by a stack in another region: not in this sweep, so not judged (it may well exist).
+    pipelines.set('abroad', { [TAG]: REPOSITORY });
+    await putRaw(
+      keyOf('abroad'),
+      config('abroad', { owner: { stackId: 'arn:aws:cloudformation:eu-west-1:000000000000:stack/abroad/1', logicalResourceId: 'T' } }),
+    );
     // A dead letter eval gave up on.
     sqs.send('eval-dlq', JSON.stringify({ requestPayload: { type: 'push' } }));
 

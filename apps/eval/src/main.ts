@@ -17,6 +17,8 @@ import { evalSettingsFromEnv } from './lib/settings';
 const log = createLogger('eval');
 const metrics = createMetrics('eval');
 const githubCalls = new GithubCallTally();
+/** When this invocation's starts were all answered: where TimeToStart ends (not after the record and feedback). */
+let startsSettledAt: number | undefined;
 let dependencies: { events: EventReader; evaluation: EvalDependencies } | undefined;
 
 /**
@@ -52,6 +54,7 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
         triggers: new CompiledTriggerCache(),
         startConcurrency: settings.startConcurrency,
         log,
+        onStartsSettled: (atMs) => (startsSettledAt = atMs),
       },
     };
   }
@@ -69,6 +72,7 @@ export async function handler(
   context?: Pick<Context, 'invokedFunctionArn' | 'awsRequestId'>,
 ): Promise<EvalSummary | { ignored: string }> {
   log.setInvocation(context);
+  startsSettledAt = undefined;
   try {
     return await evaluate(input, context);
   } finally {
@@ -104,10 +108,10 @@ async function evaluate(
   }
   try {
     const summary = await evaluateEvent(event, evaluation);
-    metrics.addAll(evaluationMetrics(summary, event.receivedAt, Date.now()));
+    metrics.addAll(evaluationMetrics(summary, event.receivedAt, startsSettledAt ?? Date.now()));
     return summary;
   } catch (error) {
-    if (error instanceof StartFailures) metrics.addAll(evaluationMetrics(error.summary, event.receivedAt, Date.now()));
+    if (error instanceof StartFailures) metrics.addAll(evaluationMetrics(error.summary, event.receivedAt, startsSettledAt ?? Date.now()));
     throw error;
   }
 }

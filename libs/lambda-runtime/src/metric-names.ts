@@ -39,7 +39,7 @@ export const METRICS = {
     DeliveriesUnsigned: { unit: 'Count', what: 'requests refused with 401 for want of a well-formed signature: not from GitHub' },
     DeliveriesSignatureMismatch: {
       unit: 'Count',
-      what: 'signed requests refused with 401 because no webhook secret verifies them: GitHub signing with another secret (changed on one side only)',
+      what: 'signed requests refused with 401 because no webhook secret verifies them: GitHub signing with another secret (changed on one side only), or the secret read is empty',
     },
     DeliveriesRefused: { unit: 'Count', what: 'other requests refused with 4xx: too large, malformed, not a POST, no event header' },
     DeliveriesFailed: {
@@ -53,7 +53,10 @@ export const METRICS = {
       unit: 'Count',
       what: 'hand-over events eval could not read: not ours, or written by a newer webhook (docs/upgrading.md)',
     },
-    PipelinesStarted: { unit: 'Count', what: 'pipeline executions started' },
+    PipelinesStarted: {
+      unit: 'Count',
+      what: 'starts CodePipeline accepted; a redelivery or retry of the same start gets the same execution back and counts again',
+    },
     PipelinesSkipped: { unit: 'Count', what: 'configs an event did not concern (branch, paths, event type)' },
     PipelinesNotEntitled: { unit: 'Count', what: 'pipelines a config names whose entitlement tag does not allow the repository' },
     PipelineStartsFailed: { unit: 'Count', what: 'starts that failed after their retries (the invocation is retried, then dead-lettered)' },

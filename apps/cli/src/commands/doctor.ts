@@ -1,8 +1,9 @@
-import type { CommandHelp } from '../lib/command-help';
+import { Option, type Command } from 'commander';
+import { command, type CommandHelp } from '../lib/command-help';
 import { runDoctorChecks, type FailedCheck } from '../lib/doctor/doctor-checks';
 import { openDoctorSources, type DoctorTarget } from '../lib/doctor/doctor-sources';
 import { FINDING_KINDS, severityOf, type CheckReport, type Finding, type FindingKind } from '../lib/doctor/findings';
-import { out, outJson, paint, progress, visible } from '../lib/output';
+import { err, out, outJson, paint, progress, visible } from '../lib/output';
 
 export const DOCTOR_HELP: CommandHelp = {
   summary: 'find drift between the configs, the stacks, the pipelines and the deployment (read-only)',
@@ -33,7 +34,16 @@ export interface DoctorOptions extends DoctorTarget {
 const isFailed = (report: CheckReport | FailedCheck): report is FailedCheck => 'failed' in report;
 
 export async function runDoctor(options: DoctorOptions): Promise<number> {
-  const opened = await openDoctorSources(options);
+  let opened;
+  try {
+    opened = await openDoctorSources(options);
+  } catch (error) {
+    // Nothing could be checked: said as the checks' failures are, so a CI job reads it the same way.
+    const failed = `${(error as Error).name === 'UserError' ? '' : `${(error as Error).name}: `}${(error as Error).message}`;
+    if (options.json) outJson({ where: null, status: 2, errors: 0, warnings: 0, checks: [], findings: [], failed });
+    else err(`could not check: ${visible(failed)}`);
+    return 2;
+  }
   for (const name of options.skip) opened.sources[SKIPPABLE[name]] = { skipped: `left out (--skip ${name})` };
   const shown = options.json ? undefined : progress('reading configs:');
   let reports: (CheckReport | FailedCheck)[];
@@ -100,4 +110,28 @@ function printReport(report: CheckReport | FailedCheck): void {
     for (const finding of found) out(`    ${visible(finding.subject)}: ${visible(finding.detail)}`);
     out(paint('dim', `    what to do: ${fix}`));
   }
+}
+
+/** `triggers doctor` and its options: the command owns them, as reconcile and redrive do. */
+export function registerDoctor(program: Command, done: (code: number) => void): void {
+  command(program, 'doctor', DOCTOR_HELP)
+    .option('--aws', "the deployment in AWS (default credentials): its bucket from the shared stack's ConfigBucketName output")
+    .option('--bucket <bucket>', "the deployment in AWS with this bucket instead of the shared stack's (implies --aws)")
+    .option('--prefix <prefix>', 'the key prefix of the configs (default mono-repo/config; the local stack: its own)')
+    .option('--strict', 'exit 1 on warnings too (a stale snapshot, a config in a newer format)')
+    .addOption(new Option('--skip <checks...>', 'leave checks out').choices(Object.keys(SKIPPABLE)))
+    .option('--json', 'one JSON document on stdout, for scripts')
+    .action(async (options: { aws?: boolean; bucket?: string; prefix?: string; strict?: boolean; skip?: Skippable[]; json?: boolean }) => {
+      done(
+        await runDoctor({
+          // --bucket is a bucket in AWS, as for every other command.
+          aws: !!options.aws || !!options.bucket,
+          ...(options.bucket ? { bucket: options.bucket } : {}),
+          ...(options.prefix ? { prefix: options.prefix } : {}),
+          strict: !!options.strict,
+          skip: options.skip ?? [],
+          json: !!options.json,
+        }),
+      );
+    });
 }

@@ -25,6 +25,8 @@ export interface EvalDependencies extends StartDependencies {
   github?: GithubApi;
   triggers: CompiledTriggerCache;
   log: Logger;
+  /** Told when every start has been answered (before the record and GitHub's feedback): TimeToStart ends there. */
+  onStartsSettled?: (atMs: number) => void;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
       ? await decideAll(event, triggers, { github: deps.github, log }, startNow)
       : await decidePullRequestAll(event, triggers, { github: deps.github, log }, startNow);
   const started = (await Promise.all(starting)).flat();
+  deps.onStartsSettled?.(Date.now());
 
   const summary = report(facts, listing, decided, started, log);
   // After every start, and before a failure makes Lambda retry: a retry publishes the same again.

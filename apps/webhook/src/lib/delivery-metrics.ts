@@ -13,7 +13,9 @@ export function deliveryMetrics(result: Pick<DeliveryOutcome, 'outcome' | 'respo
   const handedOver = result.outcome === 'dispatched';
   const failed = status >= 500;
   const unauthorized = status === 401;
-  const mismatch = result.outcome === 'unauthorized:mismatch';
+  // Signed, and no secret the webhook holds verifies it: GitHub's secret differs from ours, or ours
+  // is empty (a rotation that wrote nothing). Either way every real delivery is refused.
+  const mismatch = result.outcome === 'unauthorized:mismatch' || result.outcome === 'unauthorized:no-secret';
   const refused = status >= 400 && status < 500 && !unauthorized;
   return {
     DeliveriesHandedOver: handedOver ? 1 : 0,

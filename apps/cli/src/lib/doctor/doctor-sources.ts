@@ -10,7 +10,7 @@ import { readLocalStack } from '../local-state';
 import { UserError } from '../output';
 import { awsS3Client, localStackS3Client } from '../s3-clients';
 import type { DoctorSources } from './doctor-checks';
-import { sweepTriggerResources } from './stack-checks';
+import { stackScopeOf, sweepTriggerResources } from './stack-checks';
 
 export interface DoctorTarget {
   /** The deployment in AWS (default credentials): its bucket from `--bucket`, or from the shared stack's output. */
@@ -26,24 +26,10 @@ export interface OpenedSources {
   close(): void;
 }
 
-/** The bucket the shared stack made (its output ConfigBucketName): where every `--bucket` example points. */
-async function deployedBucket(cloudformation: CloudFormationClient): Promise<string> {
-  const stackName = DEPLOYED_NAMES.stacks.shared;
+/** A deployment stack as DescribeStacks shows it, or undefined when it does not exist. */
+async function describeStack(cloudformation: CloudFormationClient, stackName: string) {
   try {
-    const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
-    const bucket = stack?.Outputs?.find((o) => o.OutputKey === 'ConfigBucketName')?.OutputValue;
-    if (bucket) return bucket;
-  } catch (error) {
-    if (!/does not exist/.test((error as Error).message)) throw error;
-  }
-  throw new UserError(`stack ${stackName} has no output ConfigBucketName in this account and region: deploy it, or pass --bucket BUCKET`);
-}
-
-/** The pipelines eval starts: those of its stack's account and region. */
-async function evalPipelineArnPrefix(cloudformation: CloudFormationClient): Promise<string | undefined> {
-  try {
-    const stackId = (await cloudformation.send(new DescribeStacksCommand({ StackName: DEPLOYED_NAMES.stacks.eval }))).Stacks?.[0]?.StackId;
-    return stackId ? pipelineArnPrefixOf(stackId) : undefined;
+    return (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
   } catch (error) {
     if (/does not exist/.test((error as Error).message)) return undefined;
     throw error;
@@ -57,7 +43,15 @@ function deadLetterDepths(aws: boolean) {
     try {
       const depths = [];
       for (const fn of Object.keys(DEAD_LETTER_STACKS) as DeadLetterFunction[]) {
-        for (const queue of await deadLetterQueuesOf(fn, { aws })) {
+        let queues: string[];
+        try {
+          queues = await deadLetterQueuesOf(fn, { aws });
+        } catch (error) {
+          // A stack not deployed, or from before it named its queues: nothing of it to count here.
+          if (error instanceof UserError) continue;
+          throw error;
+        }
+        for (const queue of queues) {
           const { Attributes: attributes = {} } = await sqs.send(
             new GetQueueAttributesCommand({
               QueueUrl: queue,
@@ -86,14 +80,29 @@ export async function openDoctorSources(target: DoctorTarget): Promise<OpenedSou
     const cloudformation = new CloudFormationClient({ retryMode: 'adaptive', maxAttempts: 6 });
     const codepipeline = new CodePipelineClient({ retryMode: 'adaptive', maxAttempts: 6 });
     const s3 = awsS3Client();
-    const bucket = target.bucket ?? (await deployedBucket(cloudformation));
+    const [shared, evalStack] = await Promise.all([
+      describeStack(cloudformation, DEPLOYED_NAMES.stacks.shared),
+      describeStack(cloudformation, DEPLOYED_NAMES.stacks.eval),
+    ]);
+    // The bucket the shared stack made: where every `--bucket` example points.
+    const deployed = shared?.Outputs?.find((o) => o.OutputKey === 'ConfigBucketName')?.OutputValue;
+    const bucket = target.bucket ?? deployed;
+    if (!bucket)
+      throw new UserError(
+        `stack ${DEPLOYED_NAMES.stacks.shared} has no output ConfigBucketName in this account and region: deploy it, or pass --bucket BUCKET`,
+      );
     const prefix = target.prefix ?? DEFAULT_CONFIG_PREFIX;
-    const arnPrefix = await evalPipelineArnPrefix(cloudformation);
+    const arnPrefix = evalStack?.StackId ? pipelineArnPrefixOf(evalStack.StackId) : undefined;
+    const scope = evalStack?.StackId ? stackScopeOf(evalStack.StackId) : undefined;
+    // The stacks' triggers write to the deployment's bucket: against another, every one would look deleted.
+    const otherBucket = deployed !== undefined && bucket !== deployed;
     return {
       where: `s3://${bucket}/${prefix}/ and the deployment in AWS (default credentials)`,
       sources: {
         store: new S3ConfigStore({ client: s3, bucket, prefix, snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX }),
-        stacks: { read: () => sweepTriggerResources(cloudformation) },
+        stacks: otherBucket
+          ? { skipped: `s3://${bucket} is not the deployment's bucket (${deployed}), which the stacks' triggers write to` }
+          : { read: () => sweepTriggerResources(cloudformation, scope) },
         pipelines: arnPrefix
           ? { read: { entitlements: new CodePipelineEntitlements(codepipeline), arnPrefix } }
           : { skipped: `no ${DEPLOYED_NAMES.stacks.eval} stack: the pipelines are those of its account and region` },
@@ -118,7 +127,12 @@ export async function openDoctorSources(target: DoctorTarget): Promise<OpenedSou
   return {
     where: `the local stack (s3://${local.bucket}/${local.prefix}/ on ${local.s3Endpoint})`,
     sources: {
-      store: new S3ConfigStore({ client: s3, bucket: local.bucket, prefix: local.prefix, snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX }),
+      store: new S3ConfigStore({
+        client: s3,
+        bucket: local.bucket,
+        prefix: target.prefix ?? local.prefix,
+        snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX,
+      }),
       stacks: { skipped: noCloudFormation },
       pipelines: codepipeline
         ? {

@@ -24,7 +24,15 @@ export interface TriggerResource {
 export interface StackSweep {
   stacks: Map<string, string>;
   triggers: TriggerResource[];
+  /**
+   * `arn:<partition>:cloudformation:<region>:<account>:`, the account and region swept: an owner
+   * elsewhere cannot be judged from here (undefined: judge every owner).
+   */
+  scope?: string;
 }
+
+/** The `arn:<partition>:cloudformation:<region>:<account>:` of a stack id. */
+export const stackScopeOf = (stackId: string) => /^(arn:[^:]+:cloudformation:[^:]*:[^:]*:)/.exec(stackId)?.[1];
 
 /** Every status but DELETE_COMPLETE: the stacks that exist. */
 const LIVE = Object.values(StackStatus).filter((status) => status !== StackStatus.DELETE_COMPLETE);
@@ -34,7 +42,7 @@ const LIVE = Object.values(StackStatus).filter((status) => status !== StackStatu
  * ListStackResources of each (four at a time; the SDK's adaptive retry takes CloudFormation's
  * throttling). One sweep answers both questions below without a call per config.
  */
-export async function sweepTriggerResources(client: CloudFormationClient): Promise<StackSweep> {
+export async function sweepTriggerResources(client: CloudFormationClient, knownScope?: string): Promise<StackSweep> {
   const stacks: { stackId: string; stackName: string }[] = [];
   let token: string | undefined;
   do {
@@ -61,7 +69,12 @@ export async function sweepTriggerResources(client: CloudFormationClient): Promi
         resourceStatus: r.ResourceStatus ?? '',
       }));
   });
-  return { stacks: new Map(stacks.map((stack) => [stack.stackId, stack.stackName])), triggers: perStack.flat() };
+  const scope = knownScope ?? (stacks[0] ? stackScopeOf(stacks[0].stackId) : undefined);
+  return {
+    stacks: new Map(stacks.map((stack) => [stack.stackId, stack.stackName])),
+    triggers: perStack.flat(),
+    ...(scope ? { scope } : {}),
+  };
 }
 
 /**
@@ -73,16 +86,21 @@ export async function sweepTriggerResources(client: CloudFormationClient): Promi
  * A resource being created, updated or deleted right now is left alone: CloudFormation is at work.
  */
 export function stackFindings(
-  { stacks: stackNames, triggers }: StackSweep,
+  { stacks: stackNames, triggers, scope }: StackSweep,
   configs: readonly (StoredConfig | InvalidConfig)[],
   isConfigKey: (key: string) => boolean,
 ): Finding[] {
   const findings: Finding[] = [];
-  const byOwner = new Map(triggers.map((t) => [`${t.stackId} ${t.logicalResourceId}`, t]));
+  // A resource CloudFormation deleted (in a stack that rolled back, say) owns nothing any more.
+  const byOwner = new Map(
+    triggers.filter((t) => t.resourceStatus !== 'DELETE_COMPLETE').map((t) => [`${t.stackId} ${t.logicalResourceId}`, t]),
+  );
   const stored = new Set(configs.map((c) => c.key));
   for (const config of configs) {
     const owner = 'config' in config ? config.config.owner : config.owner;
     if (!owner) continue;
+    // A stack of another account or region is not in this sweep: gone or not, it cannot be told from here.
+    if (scope !== undefined && stackScopeOf(owner.stackId) !== scope) continue;
     const resource = byOwner.get(`${owner.stackId} ${owner.logicalResourceId}`);
     const stackName = stackNames.get(owner.stackId) ?? owner.stackId.split('/')[1] ?? owner.stackId;
     if (!resource)
