@@ -228,6 +228,8 @@ describe('triggers doctor --aws', () => {
       keyOf('abroad'),
       config('abroad', { owner: { stackId: 'arn:aws:cloudformation:eu-west-1:000000000000:stack/abroad/1', logicalResourceId: 'T' } }),
     );
+    // Written by hand under a key no listing reads (the owner in capitals): eval never sees it.
+    await putRaw(`${PREFIX}/Acme/Platform/shouting.json`, config('shouting'));
     // A dead letter eval gave up on.
     sqs.send('eval-dlq', JSON.stringify({ requestPayload: { type: 'push' } }));
 
@@ -237,6 +239,7 @@ describe('triggers doctor --aws', () => {
     expect(found).toEqual(
       [
         ['invalid-config', keyOf('broken')],
+        ['invalid-config', `${PREFIX}/Acme/Platform/shouting.json`],
         ['config-needs-newer-eval', keyOf('guarded')],
         ['config-newer-than-release', keyOf('next')],
         ['deployed-reader-behind', keyOf('next')], // eval reads format 1
@@ -262,7 +265,7 @@ describe('triggers doctor --aws', () => {
     const text = await doctor();
     expect(text.code).toBe(1);
     for (const [kind] of found) expect(text.stdout).toContain(`${kind}: `);
-    expect(text.stdout).toMatch(/12 errors, 1 warning \(docs\/operations\.md#drift-triggers-doctor\)/);
+    expect(text.stdout).toMatch(/13 errors, 1 warning \(docs\/operations\.md#drift-triggers-doctor\)/);
   });
 
   it('a stale snapshot is a warning: exit 0, or 1 with --strict', async () => {

@@ -13,7 +13,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { reconcileMetrics } from './lib/reconcile-metrics';
-import { reconcileWebhook, type ReconcileReport } from './lib/reconcile-webhook';
+import { DeliveryLogRefused, reconcileWebhook, type ReconcileReport } from './lib/reconcile-webhook';
 import { RecoveryLedger } from './lib/recovery-ledger';
 import { reconcileSettingsFromEnv, type ReconcileSettings } from './lib/settings';
 
@@ -65,6 +65,8 @@ export async function handler(
   const timeLeftMs = () => context?.getRemainingTimeInMillis?.() ?? deadline - Date.now();
   const reports: ReconcileReport[] = [];
   const failures: string[] = [];
+  /** Reports of passes that failed: not returned, but what they did is counted. */
+  const counted: ReconcileReport[] = [];
   // Each webhook gets an equal share of what time is left, so one with a backlog cannot starve the
   // others; the order turns with each five minutes, so none is always last.
   const turn = Math.floor(Date.now() / 300_000) % settings.hooks.length;
@@ -91,6 +93,8 @@ export async function handler(
       );
     } catch (error) {
       const e = error as Error;
+      // A pass that failed after working (retries of earlier recoveries) still counts what it did.
+      if (error instanceof DeliveryLogRefused && error.report) counted.push(error.report);
       failures.push(`${webhookName(hook)}: ${e.name}: ${e.message}`);
       log({ msg: 'reconcile-failed', level: 'error', webhook: webhookName(hook), error: `${e.name}: ${e.message}` });
     }
@@ -98,7 +102,7 @@ export async function handler(
   // Counted whether or not a webhook failed: what the others recovered happened.
   const calls = githubCalls.take();
   metrics.addAll({
-    ...reconcileMetrics(reports),
+    ...reconcileMetrics([...reports, ...counted]),
     GitHubCalls: calls.calls,
     ...(calls.lowestRateLimitRemaining !== undefined ? { GitHubRateLimitRemaining: calls.lowestRateLimitRemaining } : {}),
   });

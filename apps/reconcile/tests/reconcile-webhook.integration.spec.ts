@@ -322,9 +322,12 @@ describe('reconcileWebhook against the stand-in GitHub, s3rver and a recording e
   it('fails the pass, loudly, when GitHub refuses to show the log (a permission or a setting to fix)', async () => {
     github.failWith({ status: 403, body: { message: 'Resource not accessible by integration' } }, { path: /^\/app\/hook\/deliveries/ });
     try {
-      await expect(pass()).rejects.toThrow(
+      const failed = pass();
+      await expect(failed).rejects.toThrow(
         /^app: GitHub's delivery log could not be read: GithubApiError: GitHub answered 403: .*not accessible/,
       );
+      // What the pass did before failing travels with the error, so the function's metrics still count it.
+      await expect(failed).rejects.toMatchObject({ report: expect.objectContaining({ webhook: 'app', complete: false }) });
     } finally {
       github.failWith(undefined);
     }

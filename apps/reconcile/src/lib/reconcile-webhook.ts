@@ -69,8 +69,11 @@ export const FAILED_PASSES_ALARM = 6;
 /** GitHub would not show a webhook's delivery log, for a reason only a person can fix: the pass fails, loudly. */
 export class DeliveryLogRefused extends Error {
   override readonly name = 'DeliveryLogRefused';
-  constructor(webhook: string, reason: string) {
+  /** What the pass did before it failed (retries of earlier recoveries, the pages it read): still counted. */
+  report?: ReconcileReport;
+  constructor(webhook: string, reason: string, report?: ReconcileReport) {
     super(`${webhook}: GitHub's delivery log could not be read: ${reason}`);
+    if (report) this.report = report;
   }
 }
 
@@ -399,9 +402,9 @@ export async function reconcileWebhook(deps: ReconcileDependencies, limits: Reco
   if (state.through !== undefined) report.through = new Date(state.through).toISOString();
   if (stopped) report.stopped = stopped;
   if (!dryRun && !(await deps.ledger.writeScan(state, saved.etag))) log({ msg: 'scan-saved-by-another' });
-  if (refused) throw new DeliveryLogRefused(webhook, refused);
+  if (refused) throw new DeliveryLogRefused(webhook, refused, report);
   if ((state.failedPasses ?? 0) >= FAILED_PASSES_ALARM)
-    throw new DeliveryLogRefused(webhook, `GitHub failed ${state.failedPasses} passes in a row; the last: ${stopped ?? ''}`);
+    throw new DeliveryLogRefused(webhook, `GitHub failed ${state.failedPasses} passes in a row; the last: ${stopped ?? ''}`, report);
   log({
     msg: 'reconcile-summary',
     dryRun,

@@ -61,12 +61,18 @@ describe('S3ConfigStore against s3rver', () => {
       ['gamma/three', 'c'],
     ])
       await store.put(config(pipeline as string, { repository }));
+    // Written by hand where no listing reads them: an owner in capitals, a path too deep.
+    await rawPut(`${store.prefix}/Acme/Web/site.json`, JSON.stringify(config('site')));
+    await rawPut(`${store.prefix}/acme/web/nested/site.json`, JSON.stringify(config('site')));
     const start = await mark();
-    // Written out by hand: lower-cased as the keys spell them, sorted, each once.
-    expect(await store.repositories()).toEqual(['acme/platform', 'acme/web', 'beta/api', 'gamma/one', 'gamma/three', 'gamma/two']);
+    // Written out by hand: lower-cased as the keys spell them, sorted, each once; and the stray keys.
+    expect(await store.repositories()).toEqual({
+      repositories: ['acme/platform', 'acme/web', 'beta/api', 'gamma/one', 'gamma/three', 'gamma/two'],
+      unread: [`${store.prefix}/Acme/Web/site.json`, `${store.prefix}/acme/web/nested/site.json`],
+    });
     // Listing pages only (two keys a page here), never an object.
     expect((await requestsSince(start)).every((request) => request === 'GET LIST')).toBe(true);
-    expect(await newStore().repositories()).toEqual([]);
+    expect(await newStore().repositories()).toEqual({ repositories: [], unread: [] });
   });
 
   it('puts and gets a config under the lower-cased repository key', async () => {

@@ -293,27 +293,32 @@ export class S3ConfigStore {
   }
 
   /**
-   * The repositories that have configs (`owner/name`, as their keys spell them: lower case), from
-   * the keys alone: the listing's pages (1,000 keys each), no object read. `triggers doctor` then
-   * lists each repository on its own, so that its snapshot serves its configs. (Not with a `/`
-   * delimiter: s3rver, the local S3, finds no common prefix two levels down.)
+   * The repositories that have configs (`owner/name`, lower case as keys spell them), from the keys
+   * alone: the listing's pages (1,000 keys each), no object read; and the `.json` keys under the
+   * prefix that no listing of a repository reads (an owner or name not in lower case, a path of
+   * another depth, a name no repository can have: written by hand), which eval never sees.
+   * `triggers doctor` then lists each repository on its own, so that its snapshot serves its configs.
+   * (Not with a `/` delimiter: s3rver, the local S3, finds no common prefix two levels down.)
    */
-  async repositories(): Promise<string[]> {
+  async repositories(): Promise<{ repositories: string[]; unread: string[] }> {
     const base = this.prefix === '' ? '' : `${this.prefix}/`;
     const found = new Set<string>();
+    const unread: string[] = [];
     let token: string | undefined;
     do {
       const page = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: base, MaxKeys: this.pageSize, ContinuationToken: token }),
       );
       for (const object of page.Contents ?? []) {
-        const named = object.Key ? parseConfigKey(this.prefix, object.Key) : undefined;
-        // A key no repository could have (written by hand) is no repository's: eval never lists it either.
-        if (named && isRepositoryName(named.repository)) found.add(named.repository);
+        if (!object.Key?.endsWith('.json')) continue;
+        const named = parseConfigKey(this.prefix, object.Key);
+        const lower = named?.repository.toLowerCase();
+        if (named && lower === named.repository && isRepositoryName(named.repository)) found.add(named.repository);
+        else unread.push(object.Key);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return [...found].sort();
+    return { repositories: [...found].sort(), unread: unread.sort() };
   }
 
   /**

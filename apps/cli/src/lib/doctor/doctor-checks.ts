@@ -38,9 +38,12 @@ export async function runDoctorChecks(
 ): Promise<(CheckReport | FailedCheck)[]> {
   const reports: (CheckReport | FailedCheck)[] = [];
   let listings: RepositoryListing[];
+  let unread: string[];
   const started = performance.now();
   try {
-    const repositories = await sources.store.repositories();
+    const found = await sources.store.repositories();
+    const repositories = found.repositories;
+    unread = found.unread;
     let done = 0;
     listings = await mapLimit(repositories, 8, async (repository) => {
       const listing = await sources.store.list(repository);
@@ -54,7 +57,12 @@ export async function runDoctorChecks(
   const configs = listings.flatMap(({ listing }) => listing.configs);
   const everything = listings.flatMap(({ listing }) => [...listing.configs, ...listing.invalid]);
   const counted = `${everything.length} configs in ${listings.length} repositories`;
-  reports.push({ name: 'configs', looked: counted, findings: configFindings(listings), ms: elapsedSince(started) });
+  const unreadFindings = unread.map((key): Finding => ({
+    kind: 'invalid-config',
+    subject: key,
+    detail: 'no listing of a repository reads this key (owner and name in lower case, <owner>/<name>/<pipeline>.json): eval never sees it',
+  }));
+  reports.push({ name: 'configs', looked: counted, findings: [...configFindings(listings), ...unreadFindings], ms: elapsedSince(started) });
 
   reports.push(
     await check('stacks', sources.stacks, async (sweep) => {
