@@ -76,11 +76,7 @@ export async function handler(
   try {
     return await evaluate(input, context);
   } finally {
-    const calls = githubCalls.take();
-    metrics.addAll({
-      GitHubCalls: calls.calls,
-      ...(calls.lowestRateLimitRemaining !== undefined ? { GitHubRateLimitRemaining: calls.lowestRateLimitRemaining } : {}),
-    });
+    metrics.addAll(githubCalls.take());
     const memory = memoryUsedPercent();
     if (memory !== undefined) metrics.add('MemoryUsed', memory);
     metrics.publish();

@@ -100,12 +100,7 @@ export async function handler(
     }
   }
   // Counted whether or not a webhook failed: what the others recovered happened.
-  const calls = githubCalls.take();
-  metrics.addAll({
-    ...reconcileMetrics([...reports, ...counted]),
-    GitHubCalls: calls.calls,
-    ...(calls.lowestRateLimitRemaining !== undefined ? { GitHubRateLimitRemaining: calls.lowestRateLimitRemaining } : {}),
-  });
+  metrics.addAll({ ...reconcileMetrics([...reports, ...counted]), ...githubCalls.take() });
   metrics.publish();
   if (failures.length > 0) throw new Error(`reconcile: ${failures.join('; ')}`);
   return { webhooks: reports };

@@ -60,11 +60,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'awsReques
     metrics.addAll(statusMetrics(outcome));
     return outcome;
   } finally {
-    const calls = githubCalls.take();
-    metrics.addAll({
-      GitHubCalls: calls.calls,
-      ...(calls.lowestRateLimitRemaining !== undefined ? { GitHubRateLimitRemaining: calls.lowestRateLimitRemaining } : {}),
-    });
+    metrics.addAll(githubCalls.take());
     metrics.publish();
   }
 }

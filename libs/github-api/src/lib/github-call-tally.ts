@@ -1,15 +1,20 @@
+import type { MetricName } from '@monorepo-triggers/lambda-runtime/metric-names';
 import type { GithubAnswer } from './github-client';
 
-/** What an invocation asked of GitHub: how many requests, and how close the credential came to its rate limit. */
-export interface GithubCalls {
-  calls: number;
-  /** The lowest `x-ratelimit-remaining` GitHub answered; absent when no answer said. */
-  lowestRateLimitRemaining?: number;
-}
+/** The metric names every function that calls GitHub has in the catalogue (eval, statuses, reconcile). */
+type GithubMetricName = MetricName<'eval'> & MetricName<'statuses'> & MetricName<'reconcile'>;
 
 /**
- * Counts GitHub's answers for a function's metrics (GitHubCalls, GitHubRateLimitRemaining): pass
- * `onAnswer` to the GithubClient, and `take()` at the end of each invocation.
+ * What an invocation asked of GitHub, as its metrics: how many requests (`GitHubCalls`), and the
+ * lowest `x-ratelimit-remaining` GitHub answered (`GitHubRateLimitRemaining`, absent when no answer
+ * said). Picked from the catalogue's names, so a metric renamed there fails to compile here.
+ */
+type Counts = Record<GithubMetricName, number>;
+export type GithubCalls = Pick<Counts, 'GitHubCalls'> & Partial<Pick<Counts, 'GitHubRateLimitRemaining'>>;
+
+/**
+ * Counts GitHub's answers for a function's metrics: pass `onAnswer` to the GithubClient, and
+ * `take()` at the end of each invocation into the function's metrics.
  */
 export class GithubCallTally {
   private calls = 0;
@@ -20,9 +25,9 @@ export class GithubCallTally {
     if (answer.rateLimitRemaining !== undefined) this.lowest = Math.min(this.lowest ?? Infinity, answer.rateLimitRemaining);
   };
 
-  /** The invocation's count, then zero again for the next. */
+  /** The invocation's counts, then zero again for the next. */
   take(): GithubCalls {
-    const taken = { calls: this.calls, ...(this.lowest !== undefined ? { lowestRateLimitRemaining: this.lowest } : {}) };
+    const taken: GithubCalls = { GitHubCalls: this.calls, ...(this.lowest !== undefined ? { GitHubRateLimitRemaining: this.lowest } : {}) };
     this.calls = 0;
     this.lowest = undefined;
     return taken;
