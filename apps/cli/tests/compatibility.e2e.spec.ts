@@ -37,7 +37,7 @@ describe('releases one format apart share the bucket, on the local stack', () =>
   // Not owned by a stack: the writer is the next release's `triggers put`.
   const ordersWithoutOwner = Object.fromEntries(Object.entries(orders).filter(([field]) => field !== 'owner'));
   const next = {
-    'orders-next': { ...ordersWithoutOwner, pipelineName: 'orders-next', version: NEXT, mergeQueue: { baseBranches: ['main'] } },
+    'orders-next': { ...ordersWithoutOwner, pipelineName: 'orders-next', version: NEXT, schedule: { cron: '0 3 * * *' } },
     'orders-guarded': {
       ...ordersWithoutOwner,
       pipelineName: 'orders-guarded',
@@ -103,7 +103,7 @@ describe('releases one format apart share the bucket, on the local stack', () =>
     expect(started()).toEqual([...asTheirReleaseDecided, 'orders-next'].sort());
 
     const why = await triggersAsync(['why', COMMIT, '--repo', 'acme/platform'], { env });
-    expect(why.stdout).toContain(`~ config ${key('orders-next')} is format ${NEXT}: decided without mergeQueue`);
+    expect(why.stdout).toContain(`~ config ${key('orders-next')} is format ${NEXT}: decided without schedule`);
     expect(why.stdout).toContain(`! config ${key('orders-guarded')} needs an eval that reads format ${NEXT}`);
     const whyGuarded = await triggersAsync(['why', COMMIT, '--repo', 'acme/platform', '--pipeline', 'orders-guarded'], { env });
     expect(whyGuarded).toMatchObject({ code: 0, stdout: expect.stringContaining(`needs an eval that reads format ${NEXT}`) });
@@ -117,7 +117,7 @@ describe('releases one format apart share the bucket, on the local stack', () =>
       invalid: { key: string; needsFormat?: number }[];
       newer: { key: string; format: number; ignored: string[] }[];
     };
-    expect(report.newer).toEqual([{ key: key('orders-next'), format: NEXT, ignored: ['mergeQueue'] }]);
+    expect(report.newer).toEqual([{ key: key('orders-next'), format: NEXT, ignored: ['schedule'] }]);
     expect(report.invalid).toEqual([expect.objectContaining({ key: key('orders-guarded'), needsFormat: NEXT })]);
     for (const text of corpus) expect(report.configs).toContain(key((JSON.parse(text) as { pipelineName: string }).pipelineName));
   });

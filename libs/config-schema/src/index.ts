@@ -6,7 +6,7 @@
  *   the JSON Schema generated from the zod schema.
  * - decision/: whether a push starts a pipeline. Path and ref patterns compiled for the linear-time
  *   engine (globs, RE2 syntax), the compiled trigger, the change set, `decide` (a push) and
- *   `decidePullRequest`.
+ *   `decidePullRequest`, `decideMergeGroup`.
  * schema/ uses decision/ only to check that patterns compile; decision/ works on configurations
  * validated by schema/, within its LIMITS.
  */
@@ -14,6 +14,7 @@
 // schema/
 export {
   DEFAULT_PULL_REQUEST_EVENTS,
+  mergeQueueSchema,
   ownerSchema,
   PULL_REQUEST_EVENT_NAMES,
   pullRequestsSchema,
@@ -49,10 +50,12 @@ export type { CompiledPathPattern, PathSyntax } from './decision/path-patterns';
 export { compileRefPattern, parseRef } from './decision/ref-patterns';
 export type { CompiledRefPattern, ParsedRef } from './decision/ref-patterns';
 export { compileTrigger } from './decision/compiled-trigger';
-export type { CompiledPaths, CompiledPullRequests, CompiledTrigger } from './decision/compiled-trigger';
+export type { CompiledMergeQueue, CompiledPaths, CompiledPullRequests, CompiledTrigger } from './decision/compiled-trigger';
 export { createChangeSet, pathsWithAnyPrefix, pathsWithPrefix } from './decision/change-set';
 export type { ChangeSet } from './decision/change-set';
 export { awaitsFullChangeList, decide, decidedOnIncompleteChanges } from './decision/decide';
 export type { Decision, DecisionReason, PathMatch, PushFacts } from './decision/decide';
 export { decidePullRequest } from './decision/decide-pull-request';
 export type { PullRequestFacts } from './decision/decide-pull-request';
+export { decideMergeGroup } from './decision/decide-merge-group';
+export type { MergeGroupFacts } from './decision/decide-merge-group';

@@ -1,6 +1,7 @@
 import { createChangeSet } from '../src/decision/change-set';
 import { compileTrigger } from '../src/decision/compiled-trigger';
 import { decide } from '../src/decision/decide';
+import { decideMergeGroup } from '../src/decision/decide-merge-group';
 import { decidePullRequest } from '../src/decision/decide-pull-request';
 import { readTriggerConfig } from '../src/schema/read-config';
 
@@ -25,6 +26,15 @@ export interface CorpusEvents {
     draft: boolean;
     fromFork: boolean;
     skipCi?: string;
+    paths: string[];
+    complete: boolean;
+  }[];
+  /** From format 2 (merge queues); a format 1 corpus has none. */
+  mergeGroups?: {
+    name: string;
+    repository: string;
+    baseRef: string;
+    headRef: string;
     paths: string[];
     complete: boolean;
   }[];
@@ -56,6 +66,10 @@ export function corpusDecisions(stored: readonly unknown[], events: CorpusEvents
       ...events.pullRequests.map((pull) => {
         const decision = decidePullRequest(trigger, pull, createChangeSet(pull.paths, pull.complete));
         return { pipeline, event: `pull request: ${pull.name}`, start: decision.start, reason: decision.reason };
+      }),
+      ...(events.mergeGroups ?? []).map((group) => {
+        const decision = decideMergeGroup(trigger, group, createChangeSet(group.paths, group.complete));
+        return { pipeline, event: `merge group: ${group.name}`, start: decision.start, reason: decision.reason };
       }),
     ];
   });

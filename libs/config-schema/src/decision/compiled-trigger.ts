@@ -8,13 +8,18 @@ export interface CompiledPaths {
   /** The includes' literal prefixes: a path that starts with none of them cannot count. */
   readonly includePrefixes: readonly string[];
   readonly excludes: readonly CompiledPathPattern[];
-  /** Where the patterns are in the config, for what a decision names: '' or `pullRequests.`. */
-  readonly fieldPrefix: '' | 'pullRequests.';
+  /** Where the patterns are in the config, for what a decision names: '', `pullRequests.` or `mergeQueue.`. */
+  readonly fieldPrefix: '' | 'pullRequests.' | 'mergeQueue.';
 }
 
 /** A config's pull request section, compiled, its defaults resolved. */
 export interface CompiledPullRequests extends CompiledPaths {
   readonly events: ReadonlySet<string>;
+  readonly baseBranches: readonly CompiledRefPattern[];
+}
+
+/** A config's merge queue section, compiled, its defaults resolved. */
+export interface CompiledMergeQueue extends CompiledPaths {
   readonly baseBranches: readonly CompiledRefPattern[];
 }
 
@@ -27,6 +32,8 @@ export interface CompiledTrigger extends CompiledPaths {
   readonly tags: readonly CompiledRefPattern[];
   /** Absent when the config has no pull request section: pull requests start nothing. */
   readonly pullRequests?: CompiledPullRequests;
+  /** Absent when the config has no merge queue section: merge groups start nothing. */
+  readonly mergeQueue?: CompiledMergeQueue;
 }
 
 function compilePaths(
@@ -49,6 +56,12 @@ export function compileTrigger(config: TriggerConfig): CompiledTrigger {
   const paths = compilePaths(config.includePaths, config.excludePaths, config.pathSyntax, '');
   const branches = config.branches.map(compileRefPattern);
   const pulls = config.pullRequests;
+  const queue = config.mergeQueue;
+  // A pull request's own paths, compiled once: the merge queue's default when it has none of its own.
+  const pullPaths = pulls?.includePaths
+    ? compilePaths(pulls.includePaths, pulls.excludePaths ?? [], config.pathSyntax, 'pullRequests.')
+    : paths;
+  const pullBases = pulls?.baseBranches ? pulls.baseBranches.map(compileRefPattern) : branches;
   return {
     config,
     repositoryKey: config.repository.toLowerCase(),
@@ -59,11 +72,20 @@ export function compileTrigger(config: TriggerConfig): CompiledTrigger {
       ? {
           pullRequests: {
             events: new Set(pulls.events),
-            baseBranches: pulls.baseBranches ? pulls.baseBranches.map(compileRefPattern) : branches,
+            baseBranches: pullBases,
             // Its own paths replace both of the config's lists; without them the config's decide.
-            ...(pulls.includePaths
-              ? compilePaths(pulls.includePaths, pulls.excludePaths ?? [], config.pathSyntax, 'pullRequests.')
-              : paths),
+            ...pullPaths,
+          },
+        }
+      : {}),
+    ...(queue
+      ? {
+          mergeQueue: {
+            // A group is the pull requests it merges, so it defaults to what decides them.
+            baseBranches: queue.baseBranches ? queue.baseBranches.map(compileRefPattern) : pullBases,
+            ...(queue.includePaths
+              ? compilePaths(queue.includePaths, queue.excludePaths ?? [], config.pathSyntax, 'mergeQueue.')
+              : pullPaths),
           },
         }
       : {}),

@@ -25,7 +25,9 @@ export type DecisionReason =
   | 'pr-event-not-matched'
   | 'pr-base-not-matched'
   | 'pr-draft'
-  | 'pr-from-fork';
+  | 'pr-from-fork'
+  | 'mq-not-configured'
+  | 'mq-base-not-matched';
 
 export interface Decision {
   start: boolean;

@@ -36,14 +36,23 @@ const cfnPullRequestsSchema = z.strictObject({
   ExcludePaths: z.optional(cfnList),
 });
 
-/** The `pullRequests` field each `PullRequests` property becomes. */
-const PULL_REQUESTS_FIELD_BY_PROPERTY = {
+/** The `MergeQueue` property: the config's `mergeQueue` section, PascalCase. */
+const cfnMergeQueueSchema = z.strictObject({
+  BaseBranches: z.optional(cfnList),
+  IncludePaths: z.optional(cfnList),
+  ExcludePaths: z.optional(cfnList),
+  StopDestroyed: cfnOptionalBoolean,
+});
+
+/** The field each property of a section (`PullRequests`, `MergeQueue`) becomes. */
+const SECTION_FIELD_BY_PROPERTY = {
   Events: 'events',
   BaseBranches: 'baseBranches',
   Drafts: 'drafts',
   Forks: 'forks',
   IncludePaths: 'includePaths',
   ExcludePaths: 'excludePaths',
+  StopDestroyed: 'stopDestroyed',
 } as const;
 
 /** `Custom::PipelineTrigger` properties, PascalCase, as CloudFormation sends them. */
@@ -64,6 +73,7 @@ export const cfnPropertiesSchema = z.strictObject({
   ReportSkipped: cfnOptionalBoolean,
   HonourSkipCi: cfnOptionalBoolean,
   PullRequests: z.optional(cfnPullRequestsSchema),
+  MergeQueue: z.optional(cfnMergeQueueSchema),
 });
 
 export type CfnProperties = z.input<typeof cfnPropertiesSchema>;
@@ -85,27 +95,26 @@ const FIELD_BY_PROPERTY = {
   ReportSkipped: 'reportSkipped',
   HonourSkipCi: 'honourSkipCi',
   PullRequests: 'pullRequests',
+  MergeQueue: 'mergeQueue',
 } as const;
 
 const PROPERTY_BY_FIELD = new Map<string, string>(Object.entries(FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]));
-const PULL_REQUESTS_PROPERTY_BY_FIELD = new Map<string, string>(
-  Object.entries(PULL_REQUESTS_FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]),
-);
+const SECTION_PROPERTY_BY_FIELD = new Map<string, string>(Object.entries(SECTION_FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]));
 
 /** An issue about a config's field, renamed to its CloudFormation property (`PullRequests.IncludePaths[0]`). */
 export function cfnPropertyIssue(issue: ConfigIssue): ConfigIssue {
   const match = /^([A-Za-z]+)(?:\.([A-Za-z]+))?(.*)$/.exec(issue.path);
   const property = match ? PROPERTY_BY_FIELD.get(match[1] as string) : undefined;
   if (!match || !property) return issue;
-  const nested = match[2] === undefined ? '' : `.${PULL_REQUESTS_PROPERTY_BY_FIELD.get(match[2]) ?? match[2]}`;
+  const nested = match[2] === undefined ? '' : `.${SECTION_PROPERTY_BY_FIELD.get(match[2]) ?? match[2]}`;
   return { ...issue, path: property + nested + (match[3] ?? '') };
 }
 
-/** `PullRequests` as the config's `pullRequests`: the properties set, renamed. */
-function pullRequestsOf(properties: z.output<typeof cfnPullRequestsSchema>): Record<string, unknown> {
+/** `PullRequests` or `MergeQueue` as the config's section: the properties set, renamed. */
+function sectionOf(properties: Record<string, unknown>): Record<string, unknown> {
   const section: Record<string, unknown> = {};
-  for (const [property, field] of Object.entries(PULL_REQUESTS_FIELD_BY_PROPERTY)) {
-    const value = properties[property as keyof typeof PULL_REQUESTS_FIELD_BY_PROPERTY];
+  for (const [property, field] of Object.entries(SECTION_FIELD_BY_PROPERTY)) {
+    const value = properties[property];
     if (value !== undefined) section[field] = value;
   }
   return section;
@@ -125,7 +134,7 @@ export function parseCfnProperties(properties: unknown, owner?: TriggerConfig['o
       issues,
       properties,
       (field) => PROPERTY_BY_FIELD.get(field) ?? field,
-      (field) => PULL_REQUESTS_PROPERTY_BY_FIELD.get(field) ?? field,
+      (field) => SECTION_PROPERTY_BY_FIELD.get(field) ?? field,
     );
     return { ok: false, issues };
   }
@@ -134,7 +143,7 @@ export function parseCfnProperties(properties: unknown, owner?: TriggerConfig['o
   for (const [property, field] of Object.entries(FIELD_BY_PROPERTY)) {
     const value = p[property as keyof typeof FIELD_BY_PROPERTY];
     if (value !== undefined)
-      config[field] = property === 'PullRequests' ? pullRequestsOf(value as z.output<typeof cfnPullRequestsSchema>) : value;
+      config[field] = property === 'PullRequests' || property === 'MergeQueue' ? sectionOf(value as Record<string, unknown>) : value;
   }
   if (owner) config['owner'] = owner;
   const result = validateTriggerConfig(config);

@@ -33,9 +33,11 @@ describe('formatOf and inLowestFormat (the writer)', () => {
     });
   });
 
-  it('this release has added nothing after format 1 yet: every config it writes is format 1', () => {
-    expect(FORMAT_ADDITIONS).toEqual([]);
-    expect(CONFIG_FORMAT).toBe(1);
+  it('this release adds mergeQueue in format 2, a field older readers may ignore: a merge group started nothing before it', () => {
+    expect(FORMAT_ADDITIONS).toEqual([{ version: 2, field: 'mergeQueue', olderReadersMayIgnore: true }]);
+    expect(CONFIG_FORMAT).toBe(2);
+    expect(formatOf({ ...base, mergeQueue: { stopDestroyed: true } })).toEqual({ version: 2, minReaderVersion: 1 });
+    expect(formatOf(base)).toEqual({ version: 1, minReaderVersion: 1 });
   });
 });
 

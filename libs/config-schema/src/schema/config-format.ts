@@ -43,7 +43,11 @@ export interface FormatAddition {
  * version not yet released), a default that is the behaviour of the release before, and say whether
  * older readers may ignore it; publish the new format's JSON Schema (`nx run config-schema:json-schema`).
  */
-export const FORMAT_ADDITIONS: readonly FormatAddition[] = [];
+export const FORMAT_ADDITIONS: readonly FormatAddition[] = [
+  // Merge groups (GitHub's merge queue). An older reader ignoring it starts nothing for a merge
+  // group, which is all any release before did: never fewer builds than before.
+  { version: 2, field: 'mergeQueue', olderReadersMayIgnore: true },
+];
 
 /** The newest format this release reads (and may write). */
 export const CONFIG_FORMAT = FORMAT_ADDITIONS.reduce((newest, addition) => Math.max(newest, addition.version), 1);

@@ -9,6 +9,8 @@ interface PatternLists {
   excludePaths: readonly string[];
   pathSyntax: PathSyntax;
   pullRequests?: { baseBranches?: readonly string[]; includePaths?: readonly string[]; excludePaths?: readonly string[] };
+  mergeQueue?: { baseBranches?: readonly string[]; includePaths?: readonly string[]; excludePaths?: readonly string[] };
+  reportSkipped?: boolean;
 }
 
 /**
@@ -61,7 +63,8 @@ function rootedPathWarning(source: string, syntax: PathSyntax): string | undefin
 /**
  * What a valid config says that cannot be what it means: a branch or tag written as a full ref
  * (`refs/heads/main`: refs are matched by name, so it never matches), a path pattern that looks like
- * a glob while pathSyntax is regex, a path pattern rooted at `/`. Warnings, not errors: eval accepts
+ * a glob while pathSyntax is regex, a path pattern rooted at `/`, a merge queue section whose
+ * required check could not pass on the pull requests themselves. Warnings, not errors: eval accepts
  * the config (the rules of what is valid do not change); `triggers validate` and `put` print them.
  */
 export function configWarnings(config: PatternLists): ConfigIssue[] {
@@ -86,5 +89,34 @@ export function configWarnings(config: PatternLists): ConfigIssue[] {
   paths(['excludePaths'], config.excludePaths);
   paths(['pullRequests', 'includePaths'], config.pullRequests?.includePaths);
   paths(['pullRequests', 'excludePaths'], config.pullRequests?.excludePaths);
+  refs(['mergeQueue', 'baseBranches'], config.mergeQueue?.baseBranches, 'branches');
+  paths(['mergeQueue', 'includePaths'], config.mergeQueue?.includePaths);
+  paths(['mergeQueue', 'excludePaths'], config.mergeQueue?.excludePaths);
+  warnings.push(...mergeQueueWarnings(config));
   return warnings;
+}
+
+/**
+ * A merge queue waits for a required check on the group, and GitHub lets a pull request into the
+ * queue only once the same check passed on the pull request: the context must report there too.
+ */
+function mergeQueueWarnings(config: PatternLists): ConfigIssue[] {
+  if (!config.mergeQueue) return [];
+  if (!config.pullRequests)
+    return [
+      {
+        path: 'mergeQueue',
+        message:
+          'has no pullRequests beside it: a required check of this context never reports on pull requests, so none can enter the queue; add pullRequests (with reportSkipped) or require another check for pull requests',
+      },
+    ];
+  if (!config.reportSkipped)
+    return [
+      {
+        path: 'reportSkipped',
+        message:
+          'is false with mergeQueue: a pull request this pipeline does not concern gets no status, so a required check of this context stays pending and it cannot enter the queue; set reportSkipped to true',
+      },
+    ];
+  return [];
 }

@@ -8,7 +8,7 @@ import { validateTriggerConfig } from './validate';
 export interface NewerFormat {
   /** The format it is written in. */
   version: number;
-  /** The fields this release does not know, and decided without (`mergeQueue`, `pullRequests.labels`). */
+  /** The fields this release does not know, and decided without (`schedule`, `pullRequests.labels`). */
   ignored: string[];
 }
 

@@ -30,8 +30,8 @@ export interface PathPatternIssue {
   path:
     | ['includePaths' | 'excludePaths', number]
     | ['branches' | 'tags']
-    | ['pullRequests', 'includePaths' | 'excludePaths', number]
-    | ['pullRequests', 'baseBranches'];
+    | ['pullRequests' | 'mergeQueue', 'includePaths' | 'excludePaths', number]
+    | ['pullRequests' | 'mergeQueue', 'baseBranches'];
   message: string;
 }
 
@@ -56,11 +56,13 @@ export function pathPatternIssues(config: {
   branches?: readonly unknown[];
   tags?: readonly unknown[];
   pullRequests?: { includePaths?: readonly unknown[]; excludePaths?: readonly unknown[]; baseBranches?: readonly unknown[] };
+  mergeQueue?: { includePaths?: readonly unknown[]; excludePaths?: readonly unknown[]; baseBranches?: readonly unknown[] };
 }): PathPatternIssue[] {
   const issues: PathPatternIssue[] = [];
   const pulls = config.pullRequests;
+  const queue = config.mergeQueue;
   // Branch and tag globs count towards the total too (their own errors are reported where they are).
-  const refs = [...(config.branches ?? []), ...(config.tags ?? []), ...(pulls?.baseBranches ?? [])];
+  const refs = [...(config.branches ?? []), ...(config.tags ?? []), ...(pulls?.baseBranches ?? []), ...(queue?.baseBranches ?? [])];
   let instructions = refs.reduce<number>((total, source) => {
     try {
       return total + (typeof source === 'string' ? compileRefPattern(source).programSize : 0);
@@ -76,6 +78,8 @@ export function pathPatternIssues(config: {
     [(i) => ['excludePaths', i], config.excludePaths],
     [(i) => ['pullRequests', 'includePaths', i], pulls?.includePaths],
     [(i) => ['pullRequests', 'excludePaths', i], pulls?.excludePaths],
+    [(i) => ['mergeQueue', 'includePaths', i], queue?.includePaths],
+    [(i) => ['mergeQueue', 'excludePaths', i], queue?.excludePaths],
   ];
   for (const [pathOf, list] of lists) {
     list?.forEach((source, index) => {
@@ -157,6 +161,44 @@ export const pullRequestsSchema = z
     z.refine((pulls) => pulls.excludePaths === undefined || pulls.includePaths !== undefined, {
       path: ['excludePaths'],
       message: "needs includePaths beside it: a pull request's own paths replace both of the config's lists",
+    }),
+  );
+
+/**
+ * Which merge groups start the pipeline (GitHub's merge queue), and on which of their changes
+ * (config format 2). The group's status lands under the config's context, the pull request's.
+ */
+export const mergeQueueSchema = z
+  .strictObject({
+    baseBranches: z
+      .optional(z.array(refPattern).check(z.minLength(1, 'needs at least one branch glob'), z.maxLength(LIMITS.refPatterns)))
+      .check(
+        z.describe(
+          "Globs of the branches whose queue starts the pipeline; pullRequests.baseBranches when not set, else the config's branches.",
+        ),
+      ),
+    includePaths: z
+      .optional(z.array(pattern()).check(z.minLength(1, 'needs at least one pattern'), z.maxLength(LIMITS.pathPatterns)))
+      .check(
+        z.describe(
+          "The merge group's own includePaths; when not set, pullRequests' own paths if it has them, else the config's includePaths and excludePaths.",
+        ),
+      ),
+    excludePaths: z
+      .optional(z.array(pattern()).check(z.maxLength(LIMITS.pathPatterns)))
+      .check(z.describe("The merge group's own excludePaths; only with its own includePaths.")),
+    stopDestroyed: z
+      ._default(z.boolean(), true)
+      .check(
+        z.describe(
+          'Stop the executions started for a merge group that GitHub destroys because it was dequeued or invalidated (the default); false lets them run on.',
+        ),
+      ),
+  })
+  .check(
+    z.refine((queue) => queue.excludePaths === undefined || queue.includePaths !== undefined, {
+      path: ['excludePaths'],
+      message: "needs includePaths beside it: a merge group's own paths replace both of the config's lists",
     }),
   );
 
@@ -274,6 +316,13 @@ const triggerConfigShape = z.strictObject({
         "Start the pipeline for pull requests, on the pull request's own changed files; without this section pull requests start nothing.",
       ),
     ),
+  mergeQueue: z
+    .optional(mergeQueueSchema)
+    .check(
+      z.describe(
+        "Start the pipeline for GitHub's merge queue (merge_group), pinned to the group's head, its status under the pull request's context; config format 2. Without this section merge groups start nothing.",
+      ),
+    ),
   owner: z.optional(ownerSchema).check(z.describe('Set by the CloudFormation resource that owns this config.')),
 });
 
@@ -287,27 +336,30 @@ export const triggerConfigSchema = triggerConfigShape.check(
         path: ['minReaderVersion'],
         message: `is ${config.minReaderVersion}, above the config's own format (${config.version})`,
       });
-    if (config.pullRequests) {
+    if (config.pullRequests || config.mergeQueue) {
+      const section = config.pullRequests ? 'pullRequests' : 'mergeQueue';
+      const what = config.pullRequests ? "a pull request's start is pinned to its commit" : "a merge group's start is pinned to its head";
       // Unpinned, a start would build whatever the source action's own branch holds, not the pull request.
       if (config.sourceActionName === undefined)
         ctx.addIssue({
           code: 'custom',
           path: ['sourceActionName'],
-          message:
-            "is required with pullRequests: a pull request's start is pinned to its commit on this source action, or it would build another commit",
+          message: `is required with ${section}: ${what} on this source action, or it would build another commit`,
         });
       const names = Object.keys(config.variables);
       for (const name of names.filter((n) => (PULL_REQUEST_VARIABLES as readonly string[]).includes(n)))
         ctx.addIssue({
           code: 'custom',
           path: ['variables', name],
-          message: `is set by a pull request's start (${PULL_REQUEST_VARIABLES.join(', ')})`,
+          message: `is set by a ${config.pullRequests ? 'pull request' : 'merge group'}'s start (${PULL_REQUEST_VARIABLES.join(', ')})`,
         });
       if (names.length > LIMITS.pullRequestVariables)
         ctx.addIssue({
           code: 'custom',
           path: ['variables'],
-          message: `at most ${LIMITS.pullRequestVariables} variables with pullRequests (a pull request's start sets 6 of CodePipeline's 50)`,
+          message: config.pullRequests
+            ? `at most ${LIMITS.pullRequestVariables} variables with pullRequests (a pull request's start sets 6 of CodePipeline's 50)`
+            : `at most ${LIMITS.pullRequestVariables} variables with mergeQueue (a merge group's start sets 5 of CodePipeline's 50)`,
         });
     }
     const own = `pipeline/${config.pipelineName}`;

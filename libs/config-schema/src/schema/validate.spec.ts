@@ -50,7 +50,7 @@ describe('validateTriggerConfig', () => {
     ['a bad pipeline name', { ...valid, pipelineName: 'orders service' }, 'pipelineName', /letters, digits/],
     [
       'a version this release does not know',
-      { ...valid, version: 2 },
+      { ...valid, version: 3 },
       'version',
       /a format this release does not know .*use a newer release/,
     ],

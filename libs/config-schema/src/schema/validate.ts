@@ -55,16 +55,19 @@ export function addPatternIssues(
   issues: ConfigIssue[],
   input: unknown,
   nameOf: (field: string) => string,
+  /** The same for the fields of a section (pullRequests, mergeQueue): `IncludePaths` inside `PullRequests`. */
   pullRequestsNameOf: (field: string) => string = nameOf,
 ): void {
   const reported = new Set(issues.map((issue) => issue.path));
   const asRecord = (value: unknown) => (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
   const raw = asRecord(input);
   const pullsRaw = asRecord(raw[nameOf('pullRequests')]);
+  const queueRaw = asRecord(raw[nameOf('mergeQueue')]);
   // A single string is a one-item list, as CloudFormation properties may be written.
   const asList = (value: unknown) => (Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined);
   const list = (field: string) => asList(raw[nameOf(field)]);
   const pullsList = (field: string) => asList(pullsRaw[pullRequestsNameOf(field)]);
+  const queueList = (field: string) => asList(queueRaw[pullRequestsNameOf(field)]);
   const patterns = {
     includePaths: list('includePaths'),
     excludePaths: list('excludePaths'),
@@ -76,11 +79,18 @@ export function addPatternIssues(
       excludePaths: pullsList('excludePaths'),
       baseBranches: pullsList('baseBranches'),
     },
+    mergeQueue: {
+      includePaths: queueList('includePaths'),
+      excludePaths: queueList('excludePaths'),
+      baseBranches: queueList('baseBranches'),
+    },
   };
   for (const issue of pathPatternIssues(patterns)) {
     const [field, ...rest] = issue.path;
     const named =
-      field === 'pullRequests' ? [nameOf(field), pullRequestsNameOf(String(rest[0])), ...rest.slice(1)] : [nameOf(String(field)), ...rest];
+      field === 'pullRequests' || field === 'mergeQueue'
+        ? [nameOf(field), pullRequestsNameOf(String(rest[0])), ...rest.slice(1)]
+        : [nameOf(String(field)), ...rest];
     const path = formatPath(named);
     if (!reported.has(path)) issues.push({ path, message: issue.message });
   }
