@@ -103,10 +103,11 @@ describe('eval stack', () => {
     template.eval.resourceCountIs('AWS::SQS::Queue', 1);
   });
 
-  it('may only start tagged pipelines, read pipeline tags, the config and events prefixes, write decision records, read and write snapshots, and send to its dead-letter queue', () => {
+  it('may only start and stop tagged pipelines, read pipeline tags, the config and events prefixes, write and read decision records, read and write snapshots, and send to its dead-letter queue', () => {
     expect([...new Set(actions(template.eval))]).toEqual([
       'codepipeline:ListTagsForResource',
       'codepipeline:StartPipelineExecution',
+      'codepipeline:StopPipelineExecution',
       's3:GetObject',
       's3:ListBucket',
       's3:PutObject',
@@ -115,14 +116,18 @@ describe('eval stack', () => {
       'sqs:SendMessage',
     ]);
     // AWS itself refuses to start a pipeline without the entitlement tag, whatever eval's code does.
-    const start = statements(template.eval).find((s) => s.Action === 'codepipeline:StartPipelineExecution');
+    // And to stop one: the stop of a merge group's execution is scoped as its start was.
+    const start = statements(template.eval).find(
+      (s) => JSON.stringify(s.Action) === JSON.stringify(['codepipeline:StartPipelineExecution', 'codepipeline:StopPipelineExecution']),
+    );
     expect(start?.Condition).toEqual({ Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } });
     expect(JSON.stringify(start?.Resource)).toContain(':codepipeline:eu-west-1:123456789012:*');
     const s3Get = statements(template.eval).find((s) => s.Action === 's3:GetObject');
     expect(JSON.stringify(s3Get?.Resource)).toMatch(new RegExp(`/${NAMES.configPrefix}/\\*.*/${NAMES.eventsPrefix}/\\*`));
     const list = statements(template.eval).find((s) => s.Action === 's3:ListBucket');
-    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } });
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`] } });
     expect(JSON.stringify(s3Get?.Resource)).toContain('/mono-repo/snapshots/*');
+    expect(JSON.stringify(s3Get?.Resource)).toContain(`/${NAMES.recordsPrefix}/*`);
     const put = statements(template.eval).find((s) => s.Action === 's3:PutObject');
     // Decision records and snapshots; never the configs teams own (a snapshot outside their prefix
     // cannot be written through cfresource).

@@ -10,6 +10,7 @@ import { CompiledTriggerCache } from './lib/compiled-cache';
 import { StartFailures } from './lib/errors';
 import { evaluateEvent, type EvalDependencies } from './lib/evaluate-event';
 import { CodePipelineStarter } from './lib/pipeline-starter';
+import { CodePipelineStopper } from './lib/stop-destroyed-group';
 import { evaluationMetrics } from './lib/evaluation-metrics';
 import type { EvalSummary } from './lib/report';
 import { evalSettingsFromEnv } from './lib/settings';
@@ -51,6 +52,7 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
         records: new DecisionRecordStore({ client: s3, bucket: settings.bucket, prefix: settings.recordsPrefix }),
         ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) } : {}),
         starter: new CodePipelineStarter(codepipeline),
+        stopper: new CodePipelineStopper(codepipeline),
         triggers: new CompiledTriggerCache(),
         startConcurrency: settings.startConcurrency,
         log,

@@ -97,7 +97,7 @@ describe.each([
     const { results, logs } = await call([{ hello: 'world' }]);
     expect(results[0]).toMatchObject({
       ok: true,
-      value: { ignored: expect.stringMatching(/^not a push or pull request event, nor a claim check: /) },
+      value: { ignored: expect.stringMatching(/^not a push, pull request or merge group event, nor a claim check: /) },
     });
     expect(logs[0]).toMatchObject({ msg: 'invalid-input' });
     expect(codepipeline.starts).toEqual([]);

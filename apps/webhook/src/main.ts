@@ -62,6 +62,7 @@ export async function handler(event: LambdaHttpEvent, context?: Context): Promis
     ref: result.ref,
     pullRequest: result.pullRequest,
     action: result.action,
+    headSha: result.headSha,
     outcome: result.outcome,
     status: result.response.statusCode,
     bytes: byteLength(request.body),

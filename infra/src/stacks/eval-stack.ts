@@ -65,9 +65,11 @@ export class EvalStack extends Stack {
     grantGithubCredential(this, fn, props);
     announceConfigFormat(this);
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
-    // eval checks that its value names the pushed repository), read their tags, read configs and
-    // claim-checked events, write decision records, read and write the config snapshots. Nothing else.
-    fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:StartPipelineExecution']));
+    // eval checks that its value names the pushed repository), and stop their executions it started
+    // for a merge group that left the queue; read their tags, read configs and claim-checked events,
+    // write decision records and read them back (a destroyed merge group's executions), read and write
+    // the config snapshots. Nothing else.
+    fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:StartPipelineExecution', 'codepipeline:StopPipelineExecution']));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`${pipelines}*`] }));
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -76,6 +78,7 @@ export class EvalStack extends Stack {
           `arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`,
           `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`,
           `arn:${this.partition}:s3:::${bucket}/${NAMES.snapshotPrefix}/*`,
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`,
         ],
       }),
     );
@@ -92,7 +95,7 @@ export class EvalStack extends Stack {
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [`arn:${this.partition}:s3:::${bucket}`],
-        conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } },
+        conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`] } },
       }),
     );
 

@@ -2,12 +2,21 @@
 // or an S3 claim check for events over Lambda's 1 MB) and the reader with its bucket/prefix guard.
 export {
   claimCheckSchema,
+  compactMergeGroupEventSchema,
   compactPullRequestEventSchema,
   compactPushEventSchema,
   evalInputSchema,
   HANDOVER_VERSION,
+  HANDOVER_VERSION_OF,
 } from './lib/eval-input.schema';
-export type { ClaimCheck, CompactPullRequestEvent, CompactPushEvent, EvalEvent, EvalInput } from './lib/eval-input.schema';
+export type {
+  ClaimCheck,
+  CompactMergeGroupEvent,
+  CompactPullRequestEvent,
+  CompactPushEvent,
+  EvalEvent,
+  EvalInput,
+} from './lib/eval-input.schema';
 export { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './lib/dispatcher';
 export type { Dispatcher, DispatchResult, LambdaDispatcherOptions } from './lib/dispatcher';
 export { EventReader, InvalidEvalInput, MAX_CLAIM_CHECK_BYTES, NewerEvalInput } from './lib/event-reader';

@@ -9,12 +9,20 @@ export type {
   LocalExecutionStatus,
   PipelineStateEvent,
   RecordedStart,
+  RecordedStop,
 } from './lib/local-codepipeline';
 export { listenOnLoopback } from './lib/loopback';
 export type { LoopbackServer } from './lib/loopback';
 export { startProxy } from './lib/proxy';
 export type { ProxyOptions } from './lib/proxy';
-export { FAIL_PATH, GITHUB_LIMITS, githubAppKeyPair, OPEN_PULL_REQUEST_PATH, startLocalGithub } from './lib/local-github';
+export {
+  ADD_REPOSITORY_PATH,
+  FAIL_PATH,
+  GITHUB_LIMITS,
+  githubAppKeyPair,
+  OPEN_PULL_REQUEST_PATH,
+  startLocalGithub,
+} from './lib/local-github';
 export type { CheckRun, LocalGithub, LocalGithubApp, LocalGithubOptions, LocalPullRequest, PostedStatus } from './lib/local-github';
 export { DELIVER_PATH, GITHUB_HOOK_LIMITS, LocalHookDeliveries, PayloadTooLargeForGithub } from './lib/local-github-hooks';
 export type { HookDelivery, HookRef, MissedDelivery } from './lib/local-github-hooks';

@@ -11,3 +11,6 @@ export type { PullRequestEvent } from './lib/to-compact-pull-request-event';
 export type { SkipCiMarker } from './lib/skip-ci';
 export { EVAL_EVENT_NAMES, evalEventOf, mayStartPipelines } from './lib/eval-event-of';
 export type { EvalEventOutcome } from './lib/eval-event-of';
+export { githubMergeGroupSchema } from './lib/github-merge-group.schema';
+export type { GithubMergeGroup } from './lib/github-merge-group.schema';
+export { MERGE_GROUP_ACTIONS, toCompactMergeGroupEvent } from './lib/to-compact-merge-group-event';

@@ -21,8 +21,8 @@ export interface PlannedStart {
 
 /** Every config's final decision, and the change list they were made on. */
 export interface DecidedEvent {
-  /** How the change list was found: the push's ChangeRule kind, or `pull-request` (GitHub's list of its files). */
-  rule: ChangeRule['kind'] | 'pull-request';
+  /** How the change list was found: the push's ChangeRule kind, `pull-request` or `merge-group` (what it adds to its base). */
+  rule: ChangeRule['kind'] | 'pull-request' | 'merge-group';
   changes: CompletedChanges;
   decisions: PlannedStart[];
 }

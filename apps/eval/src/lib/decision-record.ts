@@ -1,5 +1,5 @@
 import { statusContextOf, type Decision } from '@monorepo-triggers/config-schema';
-import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
+import type { ConfigOutcome, DecisionRecord, RecordedStop } from '@monorepo-triggers/decision-record';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import type { DecidedEvent } from './decide-all';
 import type { EventFacts } from './event-facts';
@@ -37,7 +37,8 @@ export function decisionRecordOf(
       ...(outcome && !outcome.ok && 'refused' in outcome ? { refused: outcome.refused } : {}),
       ...(outcome && !outcome.ok && 'error' in outcome ? { error: outcome.error } : {}),
       statusContext: statusContextOf(trigger.config),
-      reportSkipped: trigger.config.reportSkipped,
+      // A merge queue waits on every required check: a config that opted in reports its skip there always.
+      reportSkipped: trigger.config.reportSkipped || (event.mergeGroup !== undefined && trigger.config.mergeQueue !== undefined),
     };
   });
   return {
@@ -49,6 +50,7 @@ export function decisionRecordOf(
     after: event.after,
     commit: event.commit,
     ...(event.pullRequest ? { pullRequest: event.pullRequest } : {}),
+    ...(event.mergeGroup ? { mergeGroup: event.mergeGroup } : {}),
     time: time.toISOString(),
     changes: {
       rule: decided.rule,
@@ -72,4 +74,27 @@ function newerConfigsOf(listing: ListResult): Pick<DecisionRecord, 'newerConfigs
     stored.newer ? [{ key: stored.key, format: stored.newer.version, ignored: stored.newer.ignored }] : [],
   );
   return newer.length > 0 ? { newerConfigs: newer } : {};
+}
+
+/** The record of a destroyed merge group: no decision, what became of each execution started for it. */
+export function destroyedGroupRecordOf(event: EventFacts, listing: ListResult, stops: readonly RecordedStop[], time: Date): DecisionRecord {
+  return {
+    version: 1,
+    deliveryId: event.deliveryId,
+    repository: event.repository,
+    ref: event.ref,
+    before: event.before,
+    after: event.after,
+    commit: event.commit,
+    ...(event.mergeGroup ? { mergeGroup: event.mergeGroup } : {}),
+    time: time.toISOString(),
+    changes: { rule: 'merge-group', source: 'none', complete: true, paths: 0 },
+    configs: [],
+    stops: [...stops],
+    invalidConfigs: listing.invalid.map((bad) => ({
+      key: bad.key,
+      error: bad.error,
+      ...(bad.needsReader !== undefined ? { needsFormat: bad.needsReader } : {}),
+    })),
+  };
 }

@@ -5,13 +5,15 @@ import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import type { ListResult, SnapshotSave } from '@monorepo-triggers/s3-config-store';
 import type { CompiledTriggerCache } from './compiled-cache';
 import { decideAll } from './decide-all';
+import { decideMergeGroupAll } from './decide-merge-group-all';
 import { decidePullRequestAll } from './decide-pull-request-all';
-import { decisionRecordOf } from './decision-record';
+import { decisionRecordOf, destroyedGroupRecordOf } from './decision-record';
 import { eventFacts } from './event-facts';
 import { StartFailures } from './errors';
 import type { GithubApi } from '@monorepo-triggers/github-api';
-import { report, type EvalSummary } from './report';
+import { report, reportStops, type EvalSummary } from './report';
 import { startPipelines, type StartDependencies, type StartedPipeline } from './start-pipelines';
+import { stopDestroyedGroup, type PipelineStopper } from './stop-destroyed-group';
 
 export interface EvalDependencies extends StartDependencies {
   configs: {
@@ -19,8 +21,16 @@ export interface EvalDependencies extends StartDependencies {
     /** Writes the repository's snapshot when this container's first listing found it out of date. */
     saveSnapshot?(repository: string): Promise<SnapshotSave>;
   };
-  /** Where each push's decision record is kept (`triggers why`); none: not kept. */
-  records?: { put(record: DecisionRecord): Promise<string> };
+  /**
+   * Where each event's decision record is kept (`triggers why`), and read back for a destroyed merge
+   * group (the executions it started); none: not kept, and nothing found to stop.
+   */
+  records?: {
+    put(record: DecisionRecord): Promise<string>;
+    forCommit?(repository: string, commit: string): Promise<{ records: DecisionRecord[] }>;
+  };
+  /** Stops the executions of a merge group that left the queue; none: nothing is stopped. */
+  stopper?: PipelineStopper;
   /** GitHub, for the full change list and the statuses and check run of each push; none: neither. */
   github?: GithubApi;
   triggers: CompiledTriggerCache;
@@ -37,9 +47,10 @@ export interface EvalDependencies extends StartDependencies {
 export const CONFIGS_MEASURED = 50_000;
 
 /**
- * Decides which pipelines a push or a pull request event concerns and starts them: every config
- * gets one decision log line; invalid configs are logged and skipped; a failed start does not stop
- * the others, and the invocation fails at the end (StartFailures) if any start failed.
+ * Decides which pipelines a push, a pull request or a merge group concerns and starts them: every
+ * config gets one decision log line; invalid configs are logged and skipped; a failed start does not
+ * stop the others, and the invocation fails at the end (StartFailures) if any start failed. A merge
+ * group GitHub destroyed starts nothing: the executions it started are stopped or kept (stopDestroyedGroup).
  */
 export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): Promise<EvalSummary> {
   const facts = eventFacts(event);
@@ -49,6 +60,7 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
       repository: event.repository,
       ref: facts.ref,
       ...(event.type === 'pull_request' ? { pullRequest: event.number, event: event.event } : {}),
+      ...(event.type === 'merge_group' ? { mergeGroup: event.action, ...(event.reason ? { reason: event.reason } : {}) } : {}),
       ...fields,
     });
 
@@ -63,13 +75,30 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
     });
   logConfigsNotAsWritten(listing, log);
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
+  if (event.type === 'merge_group' && event.action === 'destroyed') {
+    const stops =
+      deps.stopper && deps.records?.forCommit
+        ? await stopDestroyedGroup(event, triggers, {
+            ...deps,
+            records: { forCommit: deps.records.forCommit.bind(deps.records) },
+            stopper: deps.stopper,
+          })
+        : [];
+    deps.onStartsSettled?.(Date.now());
+    const summary = reportStops(facts, listing, stops, log);
+    await publish(destroyedGroupRecordOf(facts, listing, stops, new Date()), deps, log);
+    if (summary.failed.length > 0) throw new StartFailures(summary);
+    return summary;
+  }
 
   const starting: Promise<StartedPipeline[]>[] = [];
   const startNow = (batch: Parameters<typeof startPipelines>[0]) => starting.push(startPipelines(batch, event, deps));
   const decided =
     event.type === 'push'
       ? await decideAll(event, triggers, { github: deps.github, log }, startNow)
-      : await decidePullRequestAll(event, triggers, { github: deps.github, log }, startNow);
+      : event.type === 'pull_request'
+        ? await decidePullRequestAll(event, triggers, { github: deps.github, log }, startNow)
+        : await decideMergeGroupAll(event, triggers, { github: deps.github, log }, startNow);
   const started = (await Promise.all(starting)).flat();
   deps.onStartsSettled?.(Date.now());
 
@@ -104,14 +133,18 @@ function logConfigsNotAsWritten(listing: ListResult, log: Logger): void {
       });
 }
 
-/** Stores the decision record and tells GitHub; never throws: neither may stand in the way of a start. */
+/**
+ * Stores the decision record and tells GitHub (nothing to tell for a destroyed merge group, whose
+ * commit no check waits on); never throws: neither may stand in the way of a start.
+ */
 async function publish(record: DecisionRecord, deps: EvalDependencies, log: Logger): Promise<void> {
+  const destroyed = record.mergeGroup?.action === 'destroyed';
   const [stored, feedback] = await Promise.all([
     deps.records?.put(record).then(
       (key) => ({ key }),
       (error: Error) => ({ error: `${error.name}: ${error.message}` }),
     ),
-    deps.github ? postPushFeedback(deps.github, record, regionOf(deps.pipelineArnPrefix)) : undefined,
+    deps.github && !destroyed ? postPushFeedback(deps.github, record, regionOf(deps.pipelineArnPrefix)) : undefined,
   ]);
   if (stored) log({ msg: 'decision-record', ...stored });
   if (feedback) {

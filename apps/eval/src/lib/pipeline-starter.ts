@@ -1,6 +1,6 @@
 import { StartPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { TriggerConfig } from '@monorepo-triggers/config-schema';
-import type { CompactPullRequestEvent, CompactPushEvent, EvalEvent } from '@monorepo-triggers/handover';
+import type { CompactMergeGroupEvent, CompactPullRequestEvent, CompactPushEvent, EvalEvent } from '@monorepo-triggers/handover';
 import { createHash } from 'node:crypto';
 import { builtCommit } from './event-facts';
 
@@ -57,9 +57,41 @@ export function pullRequestToken(repository: string, number: number, merged: boo
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
+/**
+ * The idempotency token of one start for a merge group: the same repository, group (its temporary
+ * branch, which names the pull requests and the base commit) and head commit, and pipeline always give
+ * the same token, so a redelivered `checks_requested` builds nothing twice; a group GitHub re-forms
+ * is another branch, and builds.
+ */
+export function mergeGroupToken(repository: string, headRef: string, headSha: string, pipelineName: string): string {
+  // Its first line keeps it apart from every push's and pull request's token.
+  const parts = ['merge_group', repository.toLowerCase(), headRef, headSha, pipelineName];
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
 /** The request that starts `config`'s pipeline for `event`: built-in and configured variables, pinned source. */
 export function startRequestFor(config: TriggerConfig, event: EvalEvent): StartRequest {
-  return event.type === 'push' ? pushStartRequest(config, event) : pullRequestStartRequest(config, event);
+  if (event.type === 'push') return pushStartRequest(config, event);
+  return event.type === 'pull_request' ? pullRequestStartRequest(config, event) : mergeGroupStartRequest(config, event);
+}
+
+/** A merge group's start: pinned to its head commit, with its branch and the branch it merges into. */
+function mergeGroupStartRequest(config: TriggerConfig, event: CompactMergeGroupEvent): StartRequest {
+  const builtIn: Record<string, string> = {
+    COMMIT_ID: event.headSha,
+    BRANCH_NAME: event.headRef.replace(/^refs\/heads\//, ''),
+    REPOSITORY: event.repository,
+    BASE_BRANCH_NAME: event.baseRef.replace(/^refs\/heads\//, ''),
+    BASE_COMMIT_ID: event.baseSha,
+  };
+  return {
+    pipelineName: config.pipelineName,
+    clientRequestToken: mergeGroupToken(event.repository, event.headRef, event.headSha, config.pipelineName),
+    variables: Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value })),
+    ...(config.sourceActionName
+      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: event.headSha }] }
+      : {}),
+  };
 }
 
 /** A pull request's start: pinned to the commit it builds, with what a pipeline needs to know about it. */

@@ -6,6 +6,7 @@ import type { DecidedEvent } from './decide-all';
 import type { EventFacts } from './event-facts';
 import { actionOf } from './decision-record';
 import type { StartedPipeline, StartOutcome } from './start-pipelines';
+import type { RecordedStop } from '@monorepo-triggers/decision-record';
 
 /** What one push or pull request event did, returned by the invocation and logged as its last line. */
 export interface EvalSummary {
@@ -14,6 +15,10 @@ export interface EvalSummary {
   ref: string;
   /** For a pull request event: its number. */
   pullRequest?: number;
+  /** For a merge group: what GitHub asked (checks_requested, destroyed). */
+  mergeGroup?: string;
+  /** For a destroyed merge group: the pipelines whose execution for it was stopped. */
+  stopped?: string[];
   configs: number;
   /** Configs refused at read time, those that need a newer eval included. */
   invalidConfigs: number;
@@ -62,6 +67,7 @@ export function report(
     repository: event.repository,
     ref: event.ref,
     ...(event.pullRequest ? { pullRequest: event.pullRequest.number } : {}),
+    ...(event.mergeGroup ? { mergeGroup: event.mergeGroup.action } : {}),
     configs: listing.configs.length,
     invalidConfigs: listing.invalid.length,
     configsNeedingNewerEval: listing.invalid.filter((bad) => bad.needsReader !== undefined).length,
@@ -83,4 +89,30 @@ function matchFields(decision: Decision): Record<string, unknown> {
     ...(decision.match ? { path: decision.match.path, pattern: decision.match.pattern, patternField: decision.match.field } : {}),
     ...(decision.excluded ? { excludedPath: decision.excluded.path, excludedBy: decision.excluded.excludedBy } : {}),
   };
+}
+
+/**
+ * One `stop` line per execution started for a destroyed merge group (stopped, kept, finished, or
+ * failed and retried), then the `summary` line; a failed stop makes the invocation fail.
+ */
+export function reportStops(event: EventFacts, listing: ListResult, stops: readonly RecordedStop[], log: Logger): EvalSummary {
+  for (const stop of stops) log({ msg: 'stop', ...stop, ...(stop.outcome === 'failed' ? { level: 'error' } : {}) });
+  const summary: EvalSummary = {
+    deliveryId: event.deliveryId,
+    repository: event.repository,
+    ref: event.ref,
+    ...(event.mergeGroup ? { mergeGroup: event.mergeGroup.action } : {}),
+    configs: listing.configs.length,
+    invalidConfigs: listing.invalid.length,
+    configsNeedingNewerEval: listing.invalid.filter((bad) => bad.needsReader !== undefined).length,
+    newerConfigs: listing.configs.filter((stored) => stored.newer).length,
+    started: [],
+    stopped: stops.filter((s) => s.outcome === 'stopped').map((s) => s.pipeline),
+    skipped: 0,
+    failed: stops.filter((s) => s.outcome === 'failed').map((s) => s.pipeline),
+    notEntitled: [],
+    changes: { rule: 'merge-group', paths: 0, complete: true, source: 'compare' },
+  };
+  log({ msg: 'summary', ...summary, listing: listing.stats });
+  return summary;
 }

@@ -32,6 +32,27 @@ export const recordedPullRequestSchema = z.object({
   fromFork: z.boolean(),
 });
 
+/** The merge group a record is about: which group, into which branch, and what GitHub said of it. */
+export const recordedMergeGroupSchema = z.object({
+  /** checks_requested (decided and started) or destroyed (what it started was stopped, or kept). */
+  action: z.string(),
+  /** For destroyed: merged, invalidated or dequeued, when GitHub said. */
+  reason: z.optional(z.string()),
+  baseRef: z.string(),
+  baseSha: z.string(),
+  headRef: z.string(),
+  headSha: z.string(),
+});
+
+/** What became of one execution started for a merge group that GitHub destroyed. */
+export const recordedStopSchema = z.object({
+  pipeline: z.string(),
+  executionId: z.string(),
+  /** stopped (or already stopping), finished (nothing to stop), kept (not to be stopped), failed (retried). */
+  outcome: z.string(),
+  detail: z.string(),
+});
+
 /**
  * One push's (or pull request event's) decisions, as eval stored them: what `triggers why` and `triggers history` print, and
  * what the check-run summary shows. Written once per delivery, under the records prefix, expired by
@@ -46,7 +67,7 @@ export const decisionRecordSchema = z.object({
   version: z.int().check(z.gte(1)),
   deliveryId: z.string(),
   repository: z.string(),
-  /** The pushed ref; for a pull request, `refs/pull/<number>/head`. */
+  /** The pushed ref; for a pull request, `refs/pull/<number>/head`; for a merge group, its temporary branch. */
   ref: z.string(),
   /** For a pull request: its base commit and head commit. */
   before: z.string(),
@@ -58,6 +79,10 @@ export const decisionRecordSchema = z.object({
   commit: z.string(),
   /** Set when the record is about a pull request event rather than a push. */
   pullRequest: z.optional(recordedPullRequestSchema),
+  /** Set when the record is about a merge group (from hand-over version 2; older readers ignore it). */
+  mergeGroup: z.optional(recordedMergeGroupSchema),
+  /** For a destroyed merge group: what became of each execution started for it. */
+  stops: z.optional(z.array(recordedStopSchema)),
   /** When eval decided (ISO 8601). */
   time: z.string(),
   changes: z.object({
@@ -81,3 +106,5 @@ export const decisionRecordSchema = z.object({
 
 export type ConfigOutcome = z.output<typeof configOutcomeSchema>;
 export type DecisionRecord = z.output<typeof decisionRecordSchema>;
+export type RecordedMergeGroup = z.output<typeof recordedMergeGroupSchema>;
+export type RecordedStop = z.output<typeof recordedStopSchema>;

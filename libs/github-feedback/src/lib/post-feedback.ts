@@ -20,7 +20,7 @@ const NO_COMMIT = /^0+$/;
  * nor a `[skip ci]` head (`skip-ci`: GitHub Actions too leaves a required check pending for it) is
  * one of them, nor a draft or a fork's pull request that the pipeline could build but does not.
  */
-const NOT_CONCERNED = new Set(['no-path-matched', 'branch-not-matched', 'tag-not-matched', 'pr-base-not-matched']);
+const NOT_CONCERNED = new Set(['no-path-matched', 'branch-not-matched', 'tag-not-matched', 'pr-base-not-matched', 'mq-base-not-matched']);
 
 /** Whether GitHub refused for its rate limits: go on posting and the integration may be banned. */
 const rateLimited = (error: unknown) => error instanceof GithubApiError && error.rateLimited;

@@ -7,7 +7,14 @@ import * as z from 'zod/mini';
  * understand raises it, and an eval that reads an older version refuses the event so Lambda retries
  * it and keeps it as a dead letter, to be replayed once eval is upgraded: never decided wrongly, never lost.
  */
-export const HANDOVER_VERSION = 1;
+export const HANDOVER_VERSION = 2;
+
+/**
+ * The version each event is written in: the lowest that expresses it (docs/upgrading.md), so an
+ * eval of an older release decides every event it could decide before. Version 2 added merge groups:
+ * an eval of version 1 refuses them (a dead letter to replay), where it would drop an unknown type.
+ */
+export const HANDOVER_VERSION_OF = { push: 1, pull_request: 1, merge_group: 2 } as const;
 
 /** Any version from 1: which ones this eval decides is EventReader's call (HANDOVER_VERSION). */
 const version = z.int().check(z.gte(1));
@@ -85,8 +92,38 @@ export const compactPullRequestEventSchema = z.object({
 
 export type CompactPullRequestEvent = z.output<typeof compactPullRequestEventSchema>;
 
-/** An event eval decides on: a push or a pull request. */
-export type EvalEvent = CompactPushEvent | CompactPullRequestEvent;
+/**
+ * A merge group of GitHub's merge queue as webhook hands it to eval: which group (its temporary
+ * branch and head commit), the branch and commit it merges into, and whether its checks are
+ * requested or it was destroyed (and why). Its changed files are not in the delivery: eval asks GitHub.
+ */
+export const compactMergeGroupEventSchema = z.object({
+  type: z.literal('merge_group'),
+  version,
+  deliveryId: z.string(),
+  /**
+   * When the delivery reached us: the webhook's clock, or for a delivery recovery found missing,
+   * when GitHub first sent it. What eval's TimeToStart metric counts from.
+   */
+  receivedAt: z.optional(z.string()),
+  repository: z.string(),
+  defaultBranch: z.optional(z.string()),
+  /** checks_requested: build it; destroyed: it merged, or left the queue (`reason`). */
+  action: z.enum(['checks_requested', 'destroyed']),
+  /** For `destroyed`: merged, invalidated (an earlier entry left the queue) or dequeued; GitHub may leave it out. */
+  reason: z.optional(z.enum(['merged', 'invalidated', 'dequeued'])),
+  /** The branch it merges into (`refs/heads/main`), and that branch's commit it was made on. */
+  baseRef: z.string(),
+  baseSha: z.string(),
+  /** Its temporary branch (`refs/heads/gh-readonly-queue/main/pr-…`) and head commit: what is built, and reported on. */
+  headRef: z.string(),
+  headSha: z.string(),
+});
+
+export type CompactMergeGroupEvent = z.output<typeof compactMergeGroupEventSchema>;
+
+/** An event eval decides on: a push, a pull request or a merge group. */
+export type EvalEvent = CompactPushEvent | CompactPullRequestEvent | CompactMergeGroupEvent;
 
 /** What eval is invoked with when the event is too large for an asynchronous invoke. */
 export const claimCheckSchema = z.object({
@@ -101,5 +138,10 @@ export const claimCheckSchema = z.object({
 export type ClaimCheck = z.output<typeof claimCheckSchema>;
 
 /** Anything eval can be invoked with. */
-export const evalInputSchema = z.discriminatedUnion('type', [compactPushEventSchema, compactPullRequestEventSchema, claimCheckSchema]);
+export const evalInputSchema = z.discriminatedUnion('type', [
+  compactPushEventSchema,
+  compactPullRequestEventSchema,
+  compactMergeGroupEventSchema,
+  claimCheckSchema,
+]);
 export type EvalInput = z.output<typeof evalInputSchema>;

@@ -59,7 +59,7 @@ export class EventReader {
     const parsed = evalInputSchema.safeParse(input);
     if (!parsed.success)
       throw new InvalidEvalInput(
-        `not a push or pull request event, nor a claim check: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`,
+        `not a push, pull request or merge group event, nor a claim check: ${formatZodIssues(parsed.error.issues, { fieldsOnly: true })}`,
       );
     if (parsed.data.type !== 'push-claim-check') return parsed.data;
     const claim = parsed.data;
@@ -79,7 +79,7 @@ export class EventReader {
     refuseNewer(json, `claim check ${claim.key}`);
     const stored = evalInputSchema.safeParse(json);
     if (!stored.success || stored.data.type === 'push-claim-check')
-      throw new InvalidEvalInput(`claim check ${claim.key} does not hold a push or pull request event`);
+      throw new InvalidEvalInput(`claim check ${claim.key} does not hold a push, pull request or merge group event`);
     return stored.data;
   }
 }

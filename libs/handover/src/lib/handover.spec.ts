@@ -138,9 +138,11 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
 
   it('refuses an input that is neither a push event nor a claim check, naming the fields', async () => {
     await expect(reader.read({ type: 'push', version: 1 })).rejects.toThrow(
-      /^not a push or pull request event, nor a claim check: deliveryId, repository, /,
+      /^not a push, pull request or merge group event, nor a claim check: deliveryId, repository, /,
     );
-    await expect(reader.read('hello')).rejects.toThrow(new InvalidEvalInput('not a push or pull request event, nor a claim check: (root)'));
+    await expect(reader.read('hello')).rejects.toThrow(
+      new InvalidEvalInput('not a push, pull request or merge group event, nor a claim check: (root)'),
+    );
   });
 
   it("refuses a claim-checked object over GitHub's 25 MB delivery cap without reading it", async () => {
@@ -153,7 +155,7 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
     );
   });
 
-  it('refuses a claim check whose object does not hold a push or pull request event', async () => {
+  it('refuses a claim check whose object does not hold a push, pull request or merge group event', async () => {
     await s3.send(
       new PutObjectCommand({
         Bucket: BUCKET,
@@ -170,6 +172,8 @@ describe('the webhook → eval hand-over, through a local Lambda endpoint and a 
         key: 'mono-repo/events/2026-11-26/odd.json',
         bytes: 1,
       }),
-    ).rejects.toThrow(new InvalidEvalInput('claim check mono-repo/events/2026-11-26/odd.json does not hold a push or pull request event'));
+    ).rejects.toThrow(
+      new InvalidEvalInput('claim check mono-repo/events/2026-11-26/odd.json does not hold a push, pull request or merge group event'),
+    );
   });
 });

@@ -10,6 +10,15 @@ export interface RecordedStart {
   sourceRevisions?: { actionName: string; revisionType: string; revisionValue: string }[];
 }
 
+/** A StopPipelineExecution the local CodePipeline accepted. */
+export interface RecordedStop {
+  pipelineName: string;
+  executionId: string;
+  /** Stop and abandon (true) or stop and wait (false, the default). */
+  abandon: boolean;
+  reason?: string;
+}
+
 /** An execution's status, in GetPipelineExecution's words. */
 export type LocalExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Superseded' | 'Failed' | 'Cancelled';
 
@@ -48,7 +57,8 @@ export interface PipelineStateEvent {
 
 /**
  * Not CodePipeline's: where a local tool (`triggers send --fail`) says how the next execution of a
- * pipeline ends, as `{ "pipelineName", "status", "commit"? }`.
+ * pipeline ends, as `{ "pipelineName", "status", "commit"? }`. Status `InProgress` holds it: the
+ * execution stays in progress until StopPipelineExecution stops it (or a test finishes it).
  */
 export const NEXT_OUTCOME_PATH = '/_local/next-outcome';
 
@@ -71,9 +81,11 @@ export interface LocalCodePipeline {
   readonly requests: RecordingServer['requests'];
   /** Every request received, ListTagsForResource included. */
   readonly allRequests: RecordingServer['requests'];
+  /** StopPipelineExecution requests accepted, in order (refused ones are only in `allRequests`). */
+  readonly stops: RecordedStop[];
   /**
    * Answers `times` requests for `pipelineName` with an error (`Infinity`: always); by default
-   * StartPipelineExecution requests, or ListTagsForResource ones with `operation`.
+   * StartPipelineExecution requests, or those of `operation`.
    */
   fail(
     pipelineName: string,
@@ -81,7 +93,7 @@ export interface LocalCodePipeline {
       status: number;
       type: string;
       times?: number;
-      operation?: 'StartPipelineExecution' | 'ListTagsForResource' | 'GetPipelineExecution';
+      operation?: 'StartPipelineExecution' | 'ListTagsForResource' | 'GetPipelineExecution' | 'StopPipelineExecution';
     },
   ): void;
   /**
@@ -91,10 +103,16 @@ export interface LocalCodePipeline {
   finish(executionId: string, status: LocalExecutionStatus): Promise<void>;
   /**
    * The next execution of `pipelineName` (of `commit`, its COMMIT_ID variable, when given) ends with
-   * `status` instead of Succeeded (with `settle`).
+   * `status` instead of Succeeded (with `settle`). `InProgress` holds it: it stays in progress until
+   * StopPipelineExecution stops it or `finish` moves it.
    */
   nextOutcome(pipelineName: string, status: LocalExecutionStatus, commit?: string): void;
-  /** Forgets failures, starts and requests. */
+  /**
+   * Resolves once every event due so far was handled: each execution started or stopped has sent
+   * its events and, with `settle`, reached its outcome (or is held in progress).
+   */
+  settled(): Promise<void>;
+  /** Forgets failures, starts, stops, planned outcomes and requests. */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -110,8 +128,9 @@ export interface LocalCodePipelineOptions {
   /** The repository the default pipelines agree to be started by (default acme/platform). */
   repository?: string;
   /**
-   * A tag a pipeline must carry to be started, as eval's IAM policy demands (a condition on
-   * aws:ResourceTag): without it StartPipelineExecution is refused with AccessDeniedException.
+   * A tag a pipeline must carry to be started or stopped, as eval's IAM policy demands (a condition
+   * on aws:ResourceTag): without it StartPipelineExecution, StopPipelineExecution and
+   * GetPipelineExecution are refused with AccessDeniedException.
    */
   requireTag?: string;
   /** Tags per ListTagsForResource page (default 50, a pipeline's maximum): smaller forces paging. */
@@ -126,7 +145,8 @@ export interface LocalCodePipelineOptions {
   onEvent?: (event: PipelineStateEvent) => void | Promise<void>;
   /**
    * Executions end on their own: once STARTED was handled, each moves to its outcome (Succeeded,
-   * or what `nextOutcome` said) and sends that event, as a pipeline whose stages ran would.
+   * or what `nextOutcome` said) and sends that event, as a pipeline whose stages ran would. One
+   * held (`nextOutcome` InProgress) or stopped meanwhile is left as it is.
    */
   settle?: boolean;
 }
@@ -136,6 +156,10 @@ interface Execution extends RecordedStart {
   status: LocalExecutionStatus;
   startTime: string;
   trigger: { triggerType: string; triggerDetail: string };
+  /** How it is being stopped, while Stopping: stop and abandon, or stop and wait. */
+  stopping?: 'abandon' | 'wait';
+  /** Its events in order: each step runs after the one before was handled. */
+  events: Promise<void>;
 }
 
 /** IAM's refusal when the policy's tag condition does not hold. */
@@ -181,15 +205,36 @@ function startRequestProblem(body: {
 }
 
 /**
+ * StopPipelineExecution's request limits (its API reference, written here by hand): a pipeline name
+ * of 1 to 100 of `[A-Za-z0-9.@\-_]`, an execution id that is a lower-case UUID, a reason of at most
+ * 200 characters.
+ */
+function stopRequestProblem(body: { pipelineName?: unknown; pipelineExecutionId?: unknown; abandon?: unknown; reason?: unknown }) {
+  if (typeof body.pipelineName !== 'string' || !/^[A-Za-z0-9.@\-_]{1,100}$/.test(body.pipelineName))
+    return `Value at 'pipelineName' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+`;
+  if (
+    typeof body.pipelineExecutionId !== 'string' ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(body.pipelineExecutionId)
+  )
+    return `Value at 'pipelineExecutionId' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
+  if (body.abandon !== undefined && typeof body.abandon !== 'boolean') return `Value at 'abandon' must be a boolean`;
+  if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > 200))
+    return `Value at 'reason' failed to satisfy constraint: Member must have length less than or equal to 200`;
+  return undefined;
+}
+
+/**
  * A local stand-in for CodePipeline (JSON 1.1 protocol) for the real `@aws-sdk/client-codepipeline`
  * through `AWS_ENDPOINT_URL_CODEPIPELINE`: StartPipelineExecution, which, like CodePipeline, answers a
  * clientRequestToken it has seen with the same execution instead of starting another, records the
  * caller as the execution's trigger, and refuses a pipeline that does not exist or lacks the tag the
- * IAM policy requires; GetPipelineExecution; ListTagsForResource. Each execution sends the
- * state-change events EventBridge would deliver (STARTED with its trigger, then its outcome).
+ * IAM policy requires; GetPipelineExecution; StopPipelineExecution, of an execution in progress
+ * only (Stopping, then Stopped); ListTagsForResource. Each execution sends the state-change events
+ * EventBridge would deliver (STARTED with its trigger, then its outcome), one after the other.
  */
 export async function startLocalCodePipeline(options: LocalCodePipelineOptions = {}): Promise<LocalCodePipeline> {
   const starts: RecordedStart[] = [];
+  const stops: RecordedStop[] = [];
   const byToken = new Map<string, RecordedStart>();
   const executions = new Map<string, Execution>();
   /** Planned outcomes per pipeline, each for any commit or one, used once, first planned first. */
@@ -232,13 +277,76 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
     const execution = executions.get(executionId);
     if (!execution) throw new Error(`local CodePipeline: no execution ${executionId}`);
     execution.status = status;
+    if (status !== 'Stopping') delete execution.stopping;
     await emit(execution, STATE_OF[status]);
   };
-  /** STARTED, then (with `settle`) the outcome: in order, each after the one before was handled. */
-  const run = async (execution: Execution) => {
-    await emit(execution, 'STARTED');
+  const settling = new Set<Promise<void>>();
+  /**
+   * Runs `step` once the execution's earlier events were handled; a handler's failure ends only its
+   * own step (the pipeline runs on whatever its event targets do).
+   */
+  const then = (execution: Execution, step: () => Promise<void>) => {
+    const next = execution.events.then(step).catch(() => undefined);
+    execution.events = next;
+    settling.add(next);
+    void next.finally(() => settling.delete(next));
+  };
+  /** Until no step is left (a handler may stop an execution, adding steps). */
+  const settled = async () => {
+    while (settling.size > 0) await Promise.all([...settling]);
+  };
+  /**
+   * STARTED, then (with `settle`) the outcome, unless the execution was held (planned InProgress) or
+   * is no longer in progress (stopped meanwhile): its plan is used up either way.
+   */
+  const run = (execution: Execution) => {
+    then(execution, () => emit(execution, 'STARTED'));
     if (!options.settle) return;
-    await finish(execution.executionId, plannedFor(execution) ?? 'Succeeded');
+    then(execution, async () => {
+      const outcome = plannedFor(execution) ?? 'Succeeded';
+      if (outcome === 'InProgress' || execution.status !== 'InProgress') return;
+      execution.status = outcome;
+      await emit(execution, STATE_OF[outcome]);
+    });
+  };
+  /** Stopped (and its STOPPED event) once the events before were handled, unless it left Stopping meanwhile. */
+  const toStopped = (execution: Execution) =>
+    then(execution, async () => {
+      if (execution.status !== 'Stopping') return;
+      execution.status = 'Stopped';
+      delete execution.stopping;
+      await emit(execution, 'STOPPED');
+    });
+  /**
+   * A StopPipelineExecution of `execution`, accepted or refused as CodePipeline does: only an execution
+   * in progress stops; one already stopping takes only a stop and abandon after a stop and wait.
+   * An accepted stop makes it Stopping at once (what GetPipelineExecution reads), then its events
+   * follow: STOPPING, and Stopped once that was handled.
+   */
+  const stopExecution = (execution: Execution, abandon: boolean): CannedResponse | undefined => {
+    const id = execution.executionId;
+    if (execution.status === 'Stopping') {
+      if (!abandon || execution.stopping === 'abandon')
+        return error(
+          'DuplicatedStopRequestException',
+          `Pipeline execution '${id}' is already stopping (${execution.stopping === 'abandon' ? 'stop and abandon' : 'stop and wait'})`,
+        );
+      // A stop and wait becomes a stop and abandon; an execution a test moved to Stopping gets its way to Stopped.
+      const underway = execution.stopping === 'wait';
+      execution.stopping = 'abandon';
+      if (!underway) toStopped(execution);
+      return undefined;
+    }
+    if (execution.status !== 'InProgress')
+      return error(
+        'PipelineExecutionNotStoppableException',
+        `Pipeline execution '${id}' cannot be stopped: it is ${execution.status}, not InProgress`,
+      );
+    execution.status = 'Stopping';
+    execution.stopping = abandon ? 'abandon' : 'wait';
+    then(execution, () => emit(execution, 'STOPPING'));
+    toStopped(execution);
+    return undefined;
   };
   const failures = new Map<string, { status: number; type: string; times: number }>();
   const failure = (operation: string, pipelineName: string): CannedResponse | undefined => {
@@ -251,7 +359,6 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
       body: { __type: planned.type, message: `local CodePipeline: ${planned.type}` },
     };
   };
-  const settling = new Set<Promise<void>>();
   /** The caller's principal, from the access key id in its SigV4 Authorization header. */
   const principalOf = (authorization: string | undefined) => {
     const key = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1] ?? 'anonymous';
@@ -266,10 +373,15 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
       if (
         typeof pipelineName !== 'string' ||
         typeof status !== 'string' ||
-        !(status in STATE_OF) ||
+        !Object.hasOwn(STATE_OF, status) ||
         (commit !== undefined && typeof commit !== 'string')
       )
-        return { status: 400, body: { message: `expected {"pipelineName", "status": ${Object.keys(STATE_OF).join('|')}, "commit"?}` } };
+        return {
+          status: 400,
+          body: {
+            message: `expected {"pipelineName", "status": ${Object.keys(STATE_OF).join('|')} (InProgress: held until stopped), "commit"?}`,
+          },
+        };
       plan(pipelineName, status as LocalExecutionStatus, commit as string | undefined);
       return { status: 204 };
     }
@@ -307,6 +419,32 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
           executionType: 'STANDARD',
         },
       });
+    }
+    if (target === 'CodePipeline_20150709.StopPipelineExecution') {
+      const body = (request.json ?? {}) as { pipelineName?: unknown; pipelineExecutionId?: unknown; abandon?: unknown; reason?: unknown };
+      const invalid = stopRequestProblem(body);
+      if (invalid) return error('ValidationException', invalid);
+      const pipelineName = body.pipelineName as string;
+      const pipelineExecutionId = body.pipelineExecutionId as string;
+      const tags = await tagsOf(pipelineName);
+      if (!tags)
+        return error('PipelineNotFoundException', `Account '${LOCAL_ACCOUNT}' does not have a pipeline with name '${pipelineName}'`);
+      if (options.requireTag && tags[options.requireTag] === undefined) return denied('StopPipelineExecution', pipelineName);
+      const failed = failure('StopPipelineExecution', pipelineName);
+      if (failed) return failed;
+      const execution = executions.get(pipelineExecutionId);
+      if (!execution || execution.pipelineName !== pipelineName)
+        return error('PipelineExecutionNotFoundException', `Pipeline execution with id '${pipelineExecutionId}' not found`);
+      const abandon = body.abandon === true;
+      const refused = stopExecution(execution, abandon);
+      if (refused) return refused;
+      stops.push({
+        pipelineName,
+        executionId: pipelineExecutionId,
+        abandon,
+        ...(typeof body.reason === 'string' ? { reason: body.reason } : {}),
+      });
+      return json({ pipelineExecutionId });
     }
     if (target === 'CodePipeline_20150709.ListTagsForResource') {
       const { resourceArn, nextToken, maxResults } = request.json as { resourceArn: string; nextToken?: string; maxResults?: number };
@@ -349,12 +487,11 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
         status: 'InProgress',
         startTime: new Date().toISOString(),
         trigger: { triggerType: 'StartPipelineExecution', triggerDetail: principalOf(request.headers.authorization) },
+        events: Promise.resolve(),
       };
       executions.set(start.executionId, execution);
       // CodePipeline answers at once; the execution's events follow on their own.
-      const running = run(execution).catch(() => undefined);
-      settling.add(running);
-      void running.finally(() => settling.delete(running));
+      run(execution);
     }
     return json({ pipelineExecutionId: start.executionId });
   }, options.port);
@@ -365,6 +502,7 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
       return server.requests.filter((r) => r.headers['x-amz-target'] === 'CodePipeline_20150709.StartPipelineExecution');
     },
     allRequests: server.requests,
+    stops,
     fail(pipelineName, error) {
       failures.set(`${error.operation ?? 'StartPipelineExecution'} ${pipelineName}`, {
         status: error.status,
@@ -376,14 +514,16 @@ export async function startLocalCodePipeline(options: LocalCodePipelineOptions =
     nextOutcome: plan,
     reset() {
       starts.length = 0;
+      stops.length = 0;
       byToken.clear();
       executions.clear();
       outcomes.clear();
       failures.clear();
       server.requests.length = 0;
     },
+    settled,
     stop: async () => {
-      await Promise.all([...settling]);
+      await settled();
       await server.stop();
     },
   };

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 import { promisify } from 'node:util';
 import { DELIVER_PATH, LocalHookDeliveries, PayloadTooLargeForGithub, type HookRef, type MissedDelivery } from './local-github-hooks';
 import { GithubRateLimit } from './github-rate-limit';
@@ -186,6 +187,14 @@ export interface LocalPullRequest {
  * repository is served from `dir`, `base` and `head` are its revisions, the branches their names.
  */
 export const OPEN_PULL_REQUEST_PATH = '/_local/pulls';
+
+/**
+ * Not GitHub's: where a local tool serves a repository from a git repository on this machine (as
+ * `addRepository` does), as `{ "repository": "owner/name", "dir": "/absolute/path/to/clone" }`: its
+ * compare, trees, commits and refs are then read from `dir`, at any revision it holds. 204 when
+ * taken; 400 with the reason for a body without both, a relative `dir`, or one git cannot read.
+ */
+export const ADD_REPOSITORY_PATH = '/_local/repos';
 
 /**
  * Not GitHub's: where a local tool or test makes the stand-in fail (as during an outage or a rate
@@ -408,6 +417,22 @@ async function tree(dir: string, rev: string, query: URLSearchParams): Promise<C
   return { status: 200, body: { sha: commit, tree: entries.slice(0, GITHUB_LIMITS.treeEntries), truncated } };
 }
 
+/** Why a POST to ADD_REPOSITORY_PATH is refused, or undefined when its body names a repository and a git directory. */
+async function addRepositoryProblem(body: unknown): Promise<string | undefined> {
+  const expected = 'expected {"repository": "owner/name", "dir": an absolute path to a git repository}';
+  const { repository, dir } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  if (typeof repository !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(repository))
+    return `${expected}: "repository" ${repository === undefined ? 'is missing' : `is not owner/name: ${JSON.stringify(repository)}`}`;
+  if (typeof dir !== 'string' || !isAbsolute(dir))
+    return `${expected}: "dir" ${dir === undefined ? 'is missing' : `is not an absolute path: ${JSON.stringify(dir)}`}`;
+  try {
+    await git(dir, ['rev-parse', '--git-dir']);
+  } catch {
+    return `${expected}: git cannot read a repository in ${JSON.stringify(dir)}`;
+  }
+  return undefined;
+}
+
 /**
  * A stand-in for the parts of GitHub's REST API that eval reads, served from real git repositories
  * (`owner/name` → directory): compare and recursive trees, with GitHub's limits. Every request is
@@ -448,6 +473,13 @@ export async function startLocalGithub(repositories: Record<string, string>, opt
     const url = new URL(request.path, 'http://local');
     const hookAnswer = await hookRoute(request, url);
     if (hookAnswer) return hookAnswer;
+    if (url.pathname === ADD_REPOSITORY_PATH && request.method === 'POST') {
+      const problem = await addRepositoryProblem(request.json);
+      if (problem) return { status: 400, body: { message: problem } };
+      const { repository, dir } = request.json as { repository: string; dir: string };
+      byName.set(repository.toLowerCase(), dir);
+      return { status: 204 };
+    }
     if (url.pathname === OPEN_PULL_REQUEST_PATH && request.method === 'POST') {
       const { repository, dir, number, base, head, draft, baseBranch, headBranch } = (request.json ?? {}) as Record<string, unknown>;
       if (

@@ -1,23 +1,27 @@
 import type { EvalEvent } from '@monorepo-triggers/handover';
 import type * as z from 'zod/mini';
+import { githubMergeGroupSchema } from './github-merge-group.schema';
 import { githubPullRequestSchema } from './github-pull-request.schema';
+import { MERGE_GROUP_ACTIONS, toCompactMergeGroupEvent } from './to-compact-merge-group-event';
 import { githubPushSchema } from './github-push.schema';
 import { toCompactPullRequestEvent } from './to-compact-pull-request-event';
 import { toCompactPushEvent } from './to-compact-push-event';
 
 /** The GitHub events eval decides on. */
-export const EVAL_EVENT_NAMES = ['push', 'pull_request'] as const;
+export const EVAL_EVENT_NAMES = ['push', 'pull_request', 'merge_group'] as const;
 
 /** The pull_request actions a delivery may carry when it can start a pipeline (`closed` only if merged). */
 const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'closed'];
 
 /**
  * Whether a delivery of `event` with `action` can start a pipeline, as far as its name tells (a
- * `closed` pull request only if it was merged, which the payload says): what the webhook hands to
+ * `closed` pull request only if it was merged, which the payload says; a merge group when its checks
+ * are requested, or when it is destroyed, which may stop what it started): what the webhook hands to
  * eval, and what recovery looks for in GitHub's delivery log.
  */
 export function mayStartPipelines(event: string, action: string | null | undefined): boolean {
   if (event === 'push') return true;
+  if (event === 'merge_group') return (MERGE_GROUP_ACTIONS as readonly string[]).includes(action ?? '');
   return event === 'pull_request' && PULL_REQUEST_ACTIONS.includes(action ?? '');
 }
 
@@ -43,6 +47,14 @@ export function evalEventOf(event: string, payload: unknown, deliveryId: string)
     return compact
       ? { kind: 'event', event: compact }
       : { kind: 'ignored', reason: `pull_request action ${pull.data.action} starts nothing` };
+  }
+  if (event === 'merge_group') {
+    const group = githubMergeGroupSchema.safeParse(payload);
+    if (!group.success) return { kind: 'invalid', issues: group.error.issues };
+    const compact = toCompactMergeGroupEvent(group.data, deliveryId);
+    return compact
+      ? { kind: 'event', event: compact }
+      : { kind: 'ignored', reason: `merge_group action ${group.data.action} starts nothing` };
   }
   return { kind: 'ignored', reason: `event ${event} starts nothing` };
 }

@@ -1,5 +1,5 @@
 import { signatureFormatFailure, verify } from '@monorepo-triggers/github-signature';
-import { EVAL_EVENT_NAMES, evalEventOf, type GithubPullRequest } from '@monorepo-triggers/push-event';
+import { EVAL_EVENT_NAMES, evalEventOf } from '@monorepo-triggers/push-event';
 import type { Dispatcher, EvalEvent } from '@monorepo-triggers/handover';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event';
@@ -25,9 +25,12 @@ export interface DeliveryOutcome {
   event?: string;
   repository?: string;
   ref?: string;
-  /** For a pull request: its number and the action GitHub sent. */
+  /** For a pull request: its number. */
   pullRequest?: number;
+  /** The action GitHub sent (a pull request's, a merge group's). */
   action?: string;
+  /** For a merge group: its head commit (its temporary branch is `ref`). */
+  headSha?: string;
   dispatch?: { mode: string; bytes: number };
   changedPaths?: number;
   error?: string;
@@ -69,34 +72,36 @@ export async function handleDelivery(request: HttpRequest, deliveryId: string, d
   if (!payload.ok) return { outcome: 'bad-payload', event, error: payload.error, response: jsonResponse(400, { message: payload.error }) };
   const outcome = evalEventOf(event, payload.value, deliveryId);
   if (outcome.kind === 'invalid') return invalidPayload(event, outcome.issues);
+  const action = (payload.value as { action?: unknown }).action;
+  const actionFact = typeof action === 'string' ? { action } : {};
   if (outcome.kind === 'ignored') {
-    // A pull request whose action (labels, reviews, a close without merge) starts nothing: answered, not handed over.
-    const pull = payload.value as GithubPullRequest;
+    // A pull request or merge group whose action (labels, reviews, a close without merge) starts nothing: answered, not handed over.
+    const { repository, number } = payload.value as { repository: { full_name: string }; number?: number };
     return {
       event,
-      repository: pull.repository.full_name,
-      pullRequest: pull.number,
-      action: pull.action,
+      repository: repository.full_name,
+      ...(typeof number === 'number' ? { pullRequest: number } : {}),
+      ...actionFact,
       outcome: 'ignored',
-      response: jsonResponse(202, { message: 'ignored: this action starts nothing', ignored: true, event, action: pull.action }),
+      response: jsonResponse(202, { message: 'ignored: this action starts nothing', ignored: true, event, ...actionFact }),
     };
   }
-  const compact = outcome.event;
-  const facts =
-    compact.type === 'push'
-      ? { event, repository: compact.repository, ref: compact.ref, changedPaths: compact.changedPaths.length }
-      : {
-          event,
-          repository: compact.repository,
-          pullRequest: compact.number,
-          action: (payload.value as GithubPullRequest).action,
-          ref: compact.baseRef,
-        };
-  return dispatch(compact, deliveryId, deps, facts);
+  return dispatch(outcome.event, deliveryId, deps, { event, ...actionFact, ...factsOf(outcome.event) });
 }
 
+/** What a delivery's log line says about the event handed over. */
+function factsOf(compact: EvalEvent): Omit<DeliveryOutcome, 'response' | 'outcome'> {
+  if (compact.type === 'push') return { repository: compact.repository, ref: compact.ref, changedPaths: compact.changedPaths.length };
+  if (compact.type === 'pull_request') return { repository: compact.repository, pullRequest: compact.number, ref: compact.baseRef };
+  return { repository: compact.repository, ref: compact.headRef, headSha: compact.headSha };
+}
+
+/** What an event is called in a message: a push, a pull request, a merge group. */
+const EVENT_WORDS: Record<EvalEvent['type'], string> = { push: 'push', pull_request: 'pull request', merge_group: 'merge group' };
+
 function invalidPayload(event: string, issues: Parameters<typeof formatZodIssues>[0]): DeliveryOutcome {
-  const message = `invalid ${event === 'push' ? 'push' : 'pull request'} payload: ${formatZodIssues(issues, { fieldsOnly: true })}`;
+  const words = EVENT_WORDS[event as EvalEvent['type']] ?? event;
+  const message = `invalid ${words} payload: ${formatZodIssues(issues, { fieldsOnly: true })}`;
   return { outcome: 'bad-payload', event, error: message, response: jsonResponse(400, { message }) };
 }
 
@@ -116,7 +121,7 @@ async function dispatch(
       outcome: 'dispatch-failed',
       error: (error as Error).message,
       response: jsonResponse(502, {
-        message: `could not hand the ${compact.type === 'push' ? 'push' : 'pull request'} to eval; redeliver later`,
+        message: `could not hand the ${EVENT_WORDS[compact.type]} to eval; redeliver later`,
       }),
     };
   }

@@ -1,0 +1,66 @@
+import { awaitsFullChangeList, createChangeSet, decideMergeGroup, type CompiledTrigger } from '@monorepo-triggers/config-schema';
+import type { GithubApi } from '@monorepo-triggers/github-api';
+import type { CompactMergeGroupEvent } from '@monorepo-triggers/handover';
+import type { Logger } from '@monorepo-triggers/lambda-runtime';
+import { completeChanges, type CompletedChanges } from './complete-changes';
+import type { DecidedEvent, PlannedStart } from './decide-all';
+
+/**
+ * What a merge group adds to the branch it merges into: GitHub's compare of its base and head commits
+ * (`base_sha...head_sha`), past the compare API's 300 files by the diff of the two trees, exactly as
+ * for a new branch. Both commits are named by the delivery and never move: the decision is about the
+ * commit that is built.
+ */
+async function mergeGroupChanges(event: CompactMergeGroupEvent, github: GithubApi | undefined): Promise<CompletedChanges> {
+  if (!github)
+    return {
+      paths: [],
+      complete: false,
+      source: 'compare',
+      steps: [
+        { step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub what the merge group adds to its base' },
+      ],
+    };
+  const pinned = { repository: event.repository, before: event.baseSha, after: event.headSha, changedPaths: [] };
+  return completeChanges(pinned, { kind: 'new-branch', defaultBranch: event.baseSha, head: event.headSha }, github);
+}
+
+/**
+ * Decides every config for a merge group whose checks GitHub requests. The delivery names no file,
+ * so each config is first decided on what it does carry (the branch it merges into); only when some
+ * config gets as far as the files does eval ask GitHub what the group adds to its base, and decide
+ * those configs again on them. Without a credential the list is incomplete and each config's
+ * onIncompleteChanges decides.
+ */
+export async function decideMergeGroupAll(
+  event: CompactMergeGroupEvent,
+  triggers: readonly { key: string; trigger: CompiledTrigger }[],
+  deps: { github: GithubApi | undefined; log: Logger },
+  startNow: (batch: PlannedStart[]) => void,
+): Promise<DecidedEvent> {
+  const facts = { repository: event.repository, baseRef: event.baseRef, headRef: event.headRef };
+  const unknownFiles = createChangeSet([], false);
+  let decisions: PlannedStart[] = triggers.map(({ key, trigger }) => ({
+    key,
+    trigger,
+    decision: decideMergeGroup(trigger, facts, unknownFiles),
+  }));
+  let changes: CompletedChanges = { paths: [], complete: false, source: 'compare', steps: [] };
+  const undecided = (d: PlannedStart) => awaitsFullChangeList(d.decision);
+  if (decisions.some(undecided)) {
+    changes = await mergeGroupChanges(event, deps.github);
+    deps.log({
+      msg: 'change-list',
+      rule: 'merge-group',
+      complete: changes.complete,
+      source: changes.source,
+      paths: changes.paths.length,
+      steps: changes.steps,
+      ...(changes.complete ? {} : { fallback: "GitHub could not give the full list of files: each config's onIncompleteChanges decides" }),
+    });
+    const changeSet = createChangeSet(changes.paths, changes.complete);
+    decisions = decisions.map((d) => (undecided(d) ? { ...d, decision: decideMergeGroup(d.trigger, facts, changeSet) } : d));
+  }
+  startNow(decisions.filter((d) => d.decision.start));
+  return { rule: 'merge-group', changes, decisions };
+}
