@@ -1,5 +1,6 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
 import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
 import type { EvalEvent } from '@monorepo-triggers/handover';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
@@ -19,10 +20,13 @@ import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluateEvent } from '../src/lib/evaluate-event';
 import { CodePipelineStarter } from '../src/lib/pipeline-starter';
 import type { EvalSummary } from '../src/lib/report';
+import { CodePipelineStopper } from '../src/lib/stop-destroyed-group';
 
 /** eval against a real S3 server, a local CodePipeline, and local GitHubs serving real git repositories. */
 export interface GitHarness {
   readonly store: S3ConfigStore;
+  /** The S3 server's endpoint (configs, and decision records when kept). */
+  readonly s3Endpoint: string;
   readonly codepipeline: LocalCodePipeline;
   /** This test's log lines (reset before each test). */
   readonly logs: Record<string, unknown>[];
@@ -35,7 +39,12 @@ export interface GitHarness {
 }
 
 /** Sets up the servers for a describe block, with `configs` stored for `repository`; resets starts and logs before each test. */
-export function useGitHarness(bucket: string, repository: string, configs: readonly object[]): GitHarness {
+export function useGitHarness(
+  bucket: string,
+  repository: string,
+  configs: readonly object[],
+  options: { records?: boolean } = {},
+): GitHarness {
   let s3: S3Server | undefined;
   let client: S3Client | undefined;
   let store!: S3ConfigStore;
@@ -46,6 +55,9 @@ export function useGitHarness(bucket: string, repository: string, configs: reado
   const harness: GitHarness = {
     get store() {
       return store;
+    },
+    get s3Endpoint() {
+      return s3.endpoint;
     },
     get codepipeline() {
       return codepipeline;
@@ -75,6 +87,10 @@ export function useGitHarness(bucket: string, repository: string, configs: reado
           pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
           ...(github ? { github: new GithubClient(github.endpoint, new TokenAuth('token')) } : {}),
           starter: new CodePipelineStarter(cp),
+          // Decision records in the same bucket, read back to stop a destroyed merge group's executions.
+          ...(options.records
+            ? { records: new DecisionRecordStore({ client, bucket, prefix: 'mono-repo/records' }), stopper: new CodePipelineStopper(cp) }
+            : {}),
           triggers: new CompiledTriggerCache(),
           startConcurrency: 4,
           log: (fields) => logs.push(fields),

@@ -1,5 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/handover';
+import { claimCheckSchema, compactMergeGroupEventSchema, compactPushEventSchema, HANDOVER_VERSION } from '@monorepo-triggers/handover';
 import {
   delivery,
   largePush,
@@ -127,6 +127,39 @@ describe.each([
       });
       expect(event.changedPaths).toEqual([...new Set(p.commits.flatMap((c) => [...c.added, ...c.removed, ...c.modified]))].sort());
     });
+  });
+
+  it("hands GitHub's merge_group deliveries to eval as hand-over version 2, checks requested and destroyed alike", async () => {
+    const example = (examples as { name: string; examples: Record<string, unknown>[] }[]).find((e) => e.name === 'merge_group')
+      ?.examples[0] as { merge_group: Record<string, string>; repository: { full_name: string } };
+    // GitHub's examples hold checks_requested only; destroyed is the same payload with its action and reason (GitHub's docs).
+    const destroyed = { ...example, action: 'destroyed', reason: 'dequeued' };
+    const labelled = { ...example, action: 'labeled' }; // not an action of merge groups: answered, not handed over
+    const { responses } = await call(
+      [example, destroyed, labelled].map((p, i) =>
+        delivery({ body: JSON.stringify(p), event: 'merge_group', secret: SECRET, deliveryId: `mg-${i}` }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual([202, 202, 202]);
+    expect(JSON.parse(responses[2]?.body ?? '{}')).toMatchObject({ ignored: true, event: 'merge_group', action: 'labeled' });
+    expect(lambda.requests).toHaveLength(2);
+    const [requested, gone] = lambda.requests.map((r) => compactMergeGroupEventSchema.parse(r.json));
+    const group = example.merge_group;
+    expect(requested).toEqual({
+      type: 'merge_group',
+      version: 2,
+      deliveryId: 'mg-0',
+      receivedAt: expect.any(String),
+      repository: example.repository.full_name,
+      action: 'checks_requested',
+      baseRef: group['base_ref'],
+      baseSha: group['base_sha'],
+      headRef: group['head_ref'],
+      headSha: group['head_sha'],
+      ...(requested?.defaultBranch ? { defaultBranch: requested.defaultBranch } : {}),
+    });
+    expect(gone).toMatchObject({ action: 'destroyed', reason: 'dequeued', headSha: group['head_sha'] });
+    expect(HANDOVER_VERSION).toBe(2);
   });
 
   // Between Lambda's 1 MB asynchronous quota and 6 MB (what a Function URL takes): it must go through S3,

@@ -45,7 +45,7 @@ export interface ReconcileReport {
   webhook: string;
   dryRun: boolean;
   pages: number;
-  /** Push and pull_request deliveries examined. */
+  /** Push, pull_request and merge_group deliveries examined. */
   examined: number;
   recoveries: Recovery[];
   /** Deliveries recovered earlier whose redelivery GitHub's log now shows as taken. */
