@@ -9,7 +9,14 @@ export {
   STATUS_DESCRIPTION_LENGTH,
 } from './lib/commit-status';
 export type { CommitStatus, ExecutionStatus } from './lib/commit-status';
-export { CHECK_RUN_NAME, CHECK_SUMMARY_LENGTH, checkRunFor, checkRunNameOf, PULL_REQUEST_CHECK_RUN_NAME } from './lib/check-run';
+export {
+  CHECK_RUN_NAME,
+  CHECK_SUMMARY_LENGTH,
+  checkRunFor,
+  checkRunNameOf,
+  MERGE_GROUP_CHECK_RUN_NAME,
+  PULL_REQUEST_CHECK_RUN_NAME,
+} from './lib/check-run';
 export type { CheckRunOutput } from './lib/check-run';
 export { postPushFeedback } from './lib/post-feedback';
 export type { FeedbackResult } from './lib/post-feedback';

@@ -76,4 +76,29 @@ describe('checkRunFor', () => {
     expect(lines).toContain('- … and 350 more');
     expect(lines).toContain('400 invalid config(s), skipped:');
   });
+
+  it('sums up a merge group under its own name, so the push of the same commit once it merges never overwrites it', () => {
+    const head = 'c'.repeat(40);
+    const run = checkRunFor(
+      pushRecord({
+        ref: 'refs/heads/gh-readonly-queue/main/pr-7-' + 'a'.repeat(40),
+        commit: head,
+        after: head,
+        mergeGroup: {
+          action: 'checks_requested',
+          baseRef: 'refs/heads/main',
+          baseSha: 'a'.repeat(40),
+          headRef: 'refs/heads/gh-readonly-queue/main/pr-7-' + 'a'.repeat(40),
+          headSha: head,
+        },
+        configs: [outcome({ pipeline: 'orders', action: 'started', reason: 'path-matched', detail: 'matched', executionId: 'e1' })],
+      }),
+      'eu-west-1',
+    );
+    expect(run.name).toBe('monorepo-triggers (merge queue)');
+    expect(run.head_sha).toBe(head);
+    expect(run.output.summary.split('\n')[0]).toBe(
+      `Merge group \`gh-readonly-queue/main/pr-7-${'a'.repeat(40)}\` into \`main\` at \`ccccccc\`, delivery \`delivery-1\`.`,
+    );
+  });
 });

@@ -9,13 +9,24 @@ export const CHECK_RUN_NAME = 'monorepo-triggers';
  */
 export const PULL_REQUEST_CHECK_RUN_NAME = 'monorepo-triggers (pull request)';
 
+/**
+ * The check run that sums up a merge group on its head commit: its own name, so the push of the same
+ * commit to the base branch once the group merges never overwrites it.
+ */
+export const MERGE_GROUP_CHECK_RUN_NAME = 'monorepo-triggers (merge queue)';
+
 /** The name of the check run a record is shown in. */
-export const checkRunNameOf = (record: Pick<DecisionRecord, 'pullRequest'>) =>
-  record.pullRequest ? PULL_REQUEST_CHECK_RUN_NAME : CHECK_RUN_NAME;
+export const checkRunNameOf = (record: Pick<DecisionRecord, 'pullRequest' | 'mergeGroup'>) =>
+  record.pullRequest ? PULL_REQUEST_CHECK_RUN_NAME : record.mergeGroup ? MERGE_GROUP_CHECK_RUN_NAME : CHECK_RUN_NAME;
 
 /** The record's first line: what happened, in GitHub's words. */
 function eventLine(record: DecisionRecord): string {
   const pull = record.pullRequest;
+  const group = record.mergeGroup;
+  if (group) {
+    const branch = (ref: string) => code(ref.replace(/^refs\/heads\//, ''));
+    return `Merge group ${branch(group.headRef)} into ${branch(group.baseRef)} at ${code(group.headSha.slice(0, 7))}, delivery ${code(record.deliveryId)}.`;
+  }
   if (!pull) {
     const ref = record.ref.replace(/^refs\/(heads|tags)\//, '');
     return `Push to ${code(ref)} (${code(record.before.slice(0, 7))}…${code(record.after.slice(0, 7))}), delivery ${code(record.deliveryId)}.`;
@@ -62,7 +73,7 @@ function why(outcome: ConfigOutcome): string {
 }
 
 /**
- * The check run for one push or pull request event: every config of the repository with its decision, the reason and a
+ * The check run for one push, pull request event or merge group: every config of the repository with its decision, the reason and a
  * link to the execution it started. Conclusion `failure` when a start failed, else `neutral`: it
  * informs, it does not gate (each pipeline's own status does).
  */
