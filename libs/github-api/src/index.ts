@@ -13,6 +13,7 @@ export {
   combinedStatusSchema,
   commitSchema,
   compareSchema,
+  compareStatusSchema,
   pullRequestFilesSchema,
   githubAppCredentialsSchema,
   hookDeliveryItemSchema,
@@ -30,3 +31,5 @@ export { retryAdvice } from './lib/rate-limits';
 export type { FailedAnswer, RetryAdvice } from './lib/rate-limits';
 export { githubAuthFrom, githubSettingsOf, githubVariables } from './lib/github-settings';
 export type { GithubSettings, StaleSecretListener } from './lib/github-settings';
+export { CommitAncestry } from './lib/commit-ancestry';
+export type { CommitRelation } from './lib/commit-ancestry';

@@ -6,6 +6,9 @@ export const compareSchema = z.object({
   merge_base_commit: z.optional(z.object({ sha: z.string() })),
 });
 
+/** How a compare's head relates to its base: identical, ahead, behind or diverged. */
+export const compareStatusSchema = z.object({ status: z.string() });
+
 /** The parts of a commit eval reads (`GET /repos/{o}/{r}/commits/{sha}`): its message. */
 export const commitSchema = z.object({ sha: z.string(), commit: z.object({ message: z.string() }) });
 
