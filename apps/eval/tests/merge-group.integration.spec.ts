@@ -2,7 +2,7 @@ import { GetPipelineExecutionCommand, CodePipelineClient } from '@aws-sdk/client
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { githubMergeGroupSchema, toCompactMergeGroupEvent } from '@monorepo-triggers/push-event';
+import { githubMergeGroupSchema, githubPushSchema, toCompactMergeGroupEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
 import { localS3ClientConfig, type GitRepo, type LocalGithub } from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { useGitHarness } from './git-harness';
@@ -257,5 +257,43 @@ describe('merge groups on a real git repository: what the group adds, pinned to 
     expect(summary).toMatchObject({ started: [], stopped: [], failed: [], mergeGroup: 'destroyed' });
     expect(harness.codepipeline.starts).toEqual([]);
     expect(server.statuses).toEqual([]);
+  });
+
+  it('the push GitHub sends for the group’s branch starts none of the configs that build merge groups, and passes no check unbuilt', async () => {
+    const repo = repository();
+    const base = repo.head('main');
+    const branch = queue(repo, [{ number: 10, files: { 'services/orders/a.ts': 'a10', 'services/billing/b.ts': 'b10' } }]);
+    const server = await harness.github(repo);
+    const push = repo.pushPayload({ ref: `refs/heads/${branch}`, before: '0'.repeat(40), after: repo.head(branch), created: true });
+    await harness.evaluate(
+      toCompactPushEvent(
+        githubPushSchema.parse({ ...push, repository: { ...(push['repository'] as object), default_branch: 'main' } }),
+        'queue-push',
+      ),
+      server,
+    );
+    expect(harness.codepipeline.starts).toEqual([]);
+    expect(decision('orders')).toMatchObject({ action: 'skipped', reason: 'mq-branch' });
+    // pr-only has no mergeQueue: its branches decide (main only), but no "skipped" lands on the group head from a push.
+    expect(decision('pr-only')).toMatchObject({ action: 'skipped', reason: 'branch-not-matched' });
+    expect(server.statuses).toEqual([]);
+    expect(base).toBe(repo.head('main'));
+  });
+
+  it('a group GitHub destroyed before its checks were decided (deliveries out of order, a late replay) is not built', async () => {
+    const repo = repository();
+    const branch = queue(repo, [{ number: 11, files: { 'services/orders/a.ts': 'a11' } }]);
+    const server = await harness.github(repo);
+    await deliver(repo, server, { base: 'main', head: branch, headRef: branch, action: 'destroyed', reason: 'invalidated' });
+    await deliver(repo, server, { base: 'main', head: branch, headRef: branch });
+    expect(harness.codepipeline.starts).toEqual([]);
+    expect(decision('orders')).toMatchObject({ action: 'skipped', reason: 'mq-group-destroyed' });
+    expect(String(decision('orders')?.['detail'])).toMatch(
+      /^GitHub destroyed this merge group \(invalidated, delivery delivery-\d+\) before its checks were decided$/,
+    );
+    expect(decision('pr-only')).toMatchObject({ reason: 'mq-not-configured' });
+    // Neither a skip nor a start for the configs it would have built: their check gets no status from
+    // it. Only release, which a group into main does not concern, passes as before.
+    expect(server.statuses.map((s) => s.context)).toEqual(['pipeline/release']);
   });
 });

@@ -1,4 +1,5 @@
 import { awaitsFullChangeList, createChangeSet, decideMergeGroup, type CompiledTrigger } from '@monorepo-triggers/config-schema';
+import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import type { GithubApi } from '@monorepo-triggers/github-api';
 import type { CompactMergeGroupEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
@@ -25,6 +26,27 @@ async function mergeGroupChanges(event: CompactMergeGroupEvent, github: GithubAp
   return completeChanges(pinned, { kind: 'new-branch', defaultBranch: event.baseSha, head: event.headSha }, github);
 }
 
+const awaitsFiles = (d: PlannedStart) => awaitsFullChangeList(d.decision);
+
+/** The decision records of a commit (DecisionRecordStore). */
+export interface GroupRecords {
+  forCommit?(repository: string, commit: string): Promise<{ records: DecisionRecord[] }>;
+}
+
+/** Why the group is gone, when a record says GitHub destroyed it as dequeued or invalidated. */
+async function destroyedAlready(event: CompactMergeGroupEvent, records: GroupRecords | undefined): Promise<string | undefined> {
+  if (!records?.forCommit) return undefined;
+  const found = (await records.forCommit(event.repository, event.headSha)).records.find(
+    (r) =>
+      r.mergeGroup?.action === 'destroyed' &&
+      r.mergeGroup.headRef === event.headRef &&
+      (r.mergeGroup.reason === 'dequeued' || r.mergeGroup.reason === 'invalidated'),
+  );
+  return found
+    ? `GitHub destroyed this merge group (${found.mergeGroup?.reason}, delivery ${found.deliveryId}) before its checks were decided`
+    : undefined;
+}
+
 /**
  * Decides every config for a merge group whose checks GitHub requests. The delivery names no file,
  * so each config is first decided on what it does carry (the branch it merges into); only when some
@@ -35,7 +57,7 @@ async function mergeGroupChanges(event: CompactMergeGroupEvent, github: GithubAp
 export async function decideMergeGroupAll(
   event: CompactMergeGroupEvent,
   triggers: readonly { key: string; trigger: CompiledTrigger }[],
-  deps: { github: GithubApi | undefined; log: Logger },
+  deps: { github: GithubApi | undefined; log: Logger; records?: GroupRecords },
   startNow: (batch: PlannedStart[]) => void,
 ): Promise<DecidedEvent> {
   const facts = { repository: event.repository, baseRef: event.baseRef, headRef: event.headRef };
@@ -45,8 +67,16 @@ export async function decideMergeGroupAll(
     trigger,
     decision: decideMergeGroup(trigger, facts, unknownFiles),
   }));
+  const gone = decisions.some(awaitsFiles) ? await destroyedAlready(event, deps.records) : undefined;
+  if (gone) {
+    // GitHub's deliveries arrive in any order, and a dead letter is replayed late: a group that left
+    // the queue before its checks were decided is not built.
+    const decision = { start: false, reason: 'mq-group-destroyed' as const, detail: gone };
+    decisions = decisions.map((d) => (awaitsFiles(d) ? { ...d, decision } : d));
+    return { rule: 'merge-group', changes: { paths: [], complete: false, source: 'compare', steps: [] }, decisions };
+  }
   let changes: CompletedChanges = { paths: [], complete: false, source: 'compare', steps: [] };
-  const undecided = (d: PlannedStart) => awaitsFullChangeList(d.decision);
+  const undecided = awaitsFiles;
   if (decisions.some(undecided)) {
     changes = await mergeGroupChanges(event, deps.github);
     deps.log({

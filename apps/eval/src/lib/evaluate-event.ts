@@ -98,7 +98,12 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
       ? await decideAll(event, triggers, { github: deps.github, log }, startNow)
       : event.type === 'pull_request'
         ? await decidePullRequestAll(event, triggers, { github: deps.github, log }, startNow)
-        : await decideMergeGroupAll(event, triggers, { github: deps.github, log }, startNow);
+        : await decideMergeGroupAll(
+            event,
+            triggers,
+            { github: deps.github, log, ...(deps.records ? { records: deps.records } : {}) },
+            startNow,
+          );
   const started = (await Promise.all(starting)).flat();
   deps.onStartsSettled?.(Date.now());
 

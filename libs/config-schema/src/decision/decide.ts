@@ -27,7 +27,15 @@ export type DecisionReason =
   | 'pr-draft'
   | 'pr-from-fork'
   | 'mq-not-configured'
-  | 'mq-base-not-matched';
+  | 'mq-base-not-matched'
+  | 'mq-branch'
+  | 'mq-group-destroyed';
+
+/**
+ * The branches GitHub's merge queue makes for its groups (`gh-readonly-queue/<base>/pr-…`): GitHub
+ * sends a push for each as well as the merge_group delivery.
+ */
+export const MERGE_QUEUE_BRANCH_PREFIX = 'gh-readonly-queue/';
 
 export interface Decision {
   start: boolean;
@@ -108,6 +116,14 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
     return { start: true, reason: 'tag-matched', detail: `tag ${ref.name} matches ${tag.source}`, refPattern: tag.source };
   }
 
+  // A config that builds merge groups builds them from their merge_group delivery, never also from
+  // the push GitHub sends for the group's branch (which would build the group twice).
+  if (trigger.mergeQueue && ref.name.startsWith(MERGE_QUEUE_BRANCH_PREFIX))
+    return {
+      start: false,
+      reason: 'mq-branch',
+      detail: `branch ${ref.name} is a merge queue's group: its merge_group delivery decides it (mergeQueue)`,
+    };
   const branch = trigger.branches.find((p) => p.test(ref.name));
   if (!branch) {
     return {

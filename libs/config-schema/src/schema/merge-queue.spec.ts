@@ -1,5 +1,6 @@
 import { compileTrigger } from '../decision/compiled-trigger';
 import { createChangeSet } from '../decision/change-set';
+import { decide } from '../decision/decide';
 import { decideMergeGroup } from '../decision/decide-merge-group';
 import { parseCfnProperties } from './cfn-properties.schema';
 import { formatOf } from './config-format';
@@ -146,5 +147,19 @@ describe('decideMergeGroup', () => {
     );
     expect(decision.detail).toBe('services/x matches ^services/ in merge group gh-readonly-queue/main/pr-7-ab12 into main');
     expect(decision.match?.field).toBe('mergeQueue.includePaths[0]');
+  });
+});
+
+describe('a push to a merge queue’s group branch', () => {
+  it('starts no config that builds merge groups (its merge_group delivery does), and is a push like any other to the rest', () => {
+    const compile = (extra: Record<string, unknown>) => {
+      const result = validateTriggerConfig({ ...valid, branches: ['**'], ...extra });
+      if (!result.ok) throw new Error(JSON.stringify(result.issues));
+      return compileTrigger(result.value);
+    };
+    const push = { repository: 'acme/platform', ref: 'refs/heads/gh-readonly-queue/main/pr-7-ab12', deleted: false };
+    const changes = createChangeSet(['services/orders/a.ts'], true);
+    expect(decide(compile({ mergeQueue: {} }), push, changes)).toMatchObject({ start: false, reason: 'mq-branch' });
+    expect(decide(compile({}), push, changes)).toMatchObject({ start: true, reason: 'path-matched' });
   });
 });

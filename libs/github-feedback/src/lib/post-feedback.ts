@@ -1,4 +1,5 @@
 import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
+import { MERGE_QUEUE_BRANCH_PREFIX } from '@monorepo-triggers/config-schema';
 import { checkRunListSchema, checkRunSchema, GithubApiError, repoPath, type GithubApi } from '@monorepo-triggers/github-api';
 import { checkRunFor } from './check-run';
 import { skippedStatus } from './commit-status';
@@ -39,7 +40,12 @@ export async function postPushFeedback(github: GithubApi, record: DecisionRecord
   if (!SHA.test(record.commit)) return { statuses: [], checkRun: { posted: false, why: `not a commit SHA: ${record.commit}` } };
   const statuses: FeedbackResult['statuses'] = [];
   let stopped: string | undefined;
-  const skipped = record.configs.filter((c) => c.action === 'skipped' && c.reportSkipped && NOT_CONCERNED.has(c.reason));
+  // The push GitHub sends for a merge queue's group branch says nothing of the group: its
+  // merge_group delivery does, and a "skipped" from the push could pass the queue's check unbuilt.
+  const queueBranchPush = !record.mergeGroup && record.ref.startsWith(`refs/heads/${MERGE_QUEUE_BRANCH_PREFIX}`);
+  const skipped = queueBranchPush
+    ? []
+    : record.configs.filter((c) => c.action === 'skipped' && c.reportSkipped && NOT_CONCERNED.has(c.reason));
   if (skipped.length > 0) {
     let taken: Set<string> | undefined;
     try {
