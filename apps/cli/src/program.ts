@@ -85,14 +85,21 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     .option('--git <range>', 'BASE...HEAD: what a branch forked from BASE changed; BASE..HEAD: the difference between two commits')
     .option('--pr <number>', 'a pull request, as GitHub describes it now (with --repo or the clone of --cwd)', pullRequestNumber)
     .option('--pull-request', 'with --git BASE...HEAD: a pull request from HEAD into BASE (or into the branch --base names)')
-    .option('--base <branch>', 'with --pull-request: the branch the pull request targets (default: BASE)')
+    .option(
+      '--merge-group <range>',
+      "BASE...HEAD: a merge group of GitHub's merge queue made on BASE whose head is HEAD (the clone of --cwd): what git diff BASE...HEAD adds",
+    )
+    .option(
+      '--base <branch>',
+      'with --pull-request: the branch the pull request targets; with --merge-group: the branch it merges into (default: BASE)',
+    )
     .addOption(new Option('--event <event>', 'for a pull request: its event (default opened)').choices([...PULL_REQUEST_EVENTS]))
     .option(
       '--github-url <url>',
       "with a pull request: the GitHub API to read its files from (default: GITHUB_API_URL, the local stack's, api.github.com)",
     )
     .option('--new-branch', 'the push creates the branch: configs with onNewBranch always start')
-    .option('--cwd <dir>', 'the clone for --git (default: the current directory)')
+    .option('--cwd <dir>', 'the clone for --git and --merge-group (default: the current directory)')
     .option('--repo <owner/name>', "the repository (default: from the payload, or the clone's origin remote)", repoArgument)
     .option(
       '--ref <ref>',
@@ -110,6 +117,7 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
           ...(options['payload'] ? { payload: String(options['payload']) } : {}),
           ...(options['git'] ? { git: String(options['git']) } : {}),
           ...(options['pr'] !== undefined ? { pr: Number(options['pr']) } : {}),
+          ...(options['mergeGroup'] ? { 'merge-group': String(options['mergeGroup']) } : {}),
           'pull-request': !!options['pullRequest'],
           ...(options['base'] ? { base: String(options['base']) } : {}),
           ...(options['event'] ? { event: options['event'] as PullRequestEvent } : {}),
@@ -162,21 +170,35 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
   command(program, 'send', SEND_HELP)
     .argument('[file]', 'the payload, sent as it is (its bytes are what is signed)')
     .option('--pr <range>', 'BASE...HEAD: send a pull request from HEAD into BASE of the clone, built from its commits')
-    .option('--number <n>', 'with --pr: the pull request number (default 1)', pullRequestNumber)
+    .option(
+      '--merge-group <range>',
+      "BASE...HEAD: send a merge group of GitHub's merge queue made on BASE of the clone, whose head commit is HEAD",
+    )
+    .option(
+      '--number <n>',
+      'with --pr: the pull request number; with --merge-group: the pull request its branch names (default 1)',
+      pullRequestNumber,
+    )
     .addOption(
-      new Option('--action <action>', 'with --pr: the action GitHub sends (default opened)').choices([
-        'opened',
-        'synchronize',
-        'reopened',
-        'ready_for_review',
-        'closed',
-        'labeled',
+      new Option(
+        '--action <action>',
+        'with --pr: the action GitHub sends (default opened); with --merge-group: checks_requested (default) or destroyed',
+      ).choices(['opened', 'synchronize', 'reopened', 'ready_for_review', 'closed', 'labeled', 'checks_requested', 'destroyed']),
+    )
+    .addOption(
+      new Option('--reason <reason>', 'with --merge-group --action destroyed: why GitHub destroyed the group').choices([
+        'merged',
+        'invalidated',
+        'dequeued',
       ]),
     )
-    .option('--base <branch>', 'with --pr: the branch the pull request targets (default: BASE)')
+    .option(
+      '--base <branch>',
+      'with --pr: the branch the pull request targets; with --merge-group: the branch it merges into (default: BASE)',
+    )
     .option('--draft', 'with --pr: the pull request is a draft')
-    .option('--cwd <dir>', 'with --pr: the clone (default: the current directory)')
-    .option('--repo <owner/name>', "with --pr: the repository (default: the clone's origin remote)", repoArgument)
+    .option('--cwd <dir>', 'with --pr or --merge-group: the clone (default: the current directory)')
+    .option('--repo <owner/name>', "with --pr or --merge-group: the repository (default: the clone's origin remote)", repoArgument)
     .option('--url <url>', "the webhook URL (default: the local stack's)")
     .option(
       '--secret-file <file>',
@@ -185,6 +207,11 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
     .option('--event <name>', 'X-GitHub-Event', 'push')
     .option('--delivery <id>', 'X-GitHub-Delivery (default: a new UUID; reuse one to act as a redelivery)')
     .option('--fail <pipeline>', 'local stack only: the execution of PIPELINE this push starts fails (repeatable)', collect)
+    .option(
+      '--hold <pipeline>',
+      'local stack only: the execution of PIPELINE this push starts stays in progress until it is stopped (a merge group destroyed as dequeued stops it); send does not wait for it to end (repeatable)',
+      collect,
+    )
     .option(
       '--fail-start <pipeline>',
       "local stack only: CodePipeline refuses PIPELINE's next 3 starts (its concurrent-executions limit), so eval fails its retries and the push lands in eval's dead-letter queue, for triggers redrive (repeatable)",
@@ -202,9 +229,11 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
         file: string | undefined,
         options: {
           pr?: string;
+          mergeGroup?: string;
           base?: string;
           number?: string;
           action?: string;
+          reason?: string;
           draft?: boolean;
           cwd?: string;
           repo?: string;
@@ -213,6 +242,7 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
           event: string;
           delivery?: string;
           fail?: string[];
+          hold?: string[];
           failStart?: string[];
           missed?: 'down' | 'throttled';
           wait: boolean;
@@ -221,9 +251,11 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
         done(
           await runSend(file, {
             ...(options.pr ? { pr: options.pr } : {}),
+            ...(options.mergeGroup ? { 'merge-group': options.mergeGroup } : {}),
             ...(options.base ? { base: options.base } : {}),
             ...(options.number ? { number: Number(options.number) } : {}),
             ...(options.action ? { action: options.action } : {}),
+            ...(options.reason ? { reason: options.reason } : {}),
             ...(options.draft ? { draft: true } : {}),
             ...(options.cwd ? { cwd: options.cwd } : {}),
             ...(options.repo ? { repo: options.repo } : {}),
@@ -232,6 +264,7 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
             event: options.event,
             ...(options.delivery ? { delivery: options.delivery } : {}),
             ...(options.fail ? { fail: options.fail } : {}),
+            ...(options.hold ? { hold: options.hold } : {}),
             ...(options.failStart ? { 'fail-start': options.failStart } : {}),
             ...(options.missed ? { missed: options.missed } : {}),
             wait: options.wait,

@@ -99,6 +99,20 @@ describe("every command's --help examples, run in the order shown on a fresh loc
       expect(lines).toContain(`${expected.length} of 4 pipeline(s) would start`);
       expect(lines).toContainEqual(expect.stringMatching(/^skip {2}docs-site: config has no pullRequests section/));
     },
+    // The same commit as a merge group made on its parent: the example configs have no mergeQueue section, so none starts.
+    'triggers explain --merge-group HEAD~1...HEAD --base main --configs examples/configs --repo acme/platform': (lines) => {
+      const parent = execFileSync('git', ['rev-parse', 'HEAD~1'], { cwd: ROOT, encoding: 'utf8' }).trim();
+      expect(lines[0]).toBe(
+        `acme/platform merge group gh-readonly-queue/main/pr-1-${parent} into main: ${gitChanges().length} changed path(s); configs from examples/configs`,
+      );
+      expect(lines).toContain('0 of 4 pipeline(s) would start');
+      expect(lines.filter((l) => l.startsWith('skip')).map((l) => /^skip {2}([^:]+): .*\[(\S+)\]$/.exec(l)?.slice(1))).toEqual([
+        ['billing-service', 'mq-not-configured'],
+        ['docs-site', 'mq-not-configured'],
+        ['orders-service', 'mq-not-configured'],
+        ['web-app', 'mq-not-configured'],
+      ]);
+    },
     'triggers list --repo acme/platform': (lines) => {
       expect(lines[0]).toMatch(/^4 config\(s\) in local stack/);
       expect(
@@ -161,6 +175,23 @@ describe("every command's --help examples, run in the order shown on a fresh loc
         expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}pipeline/${pipeline}: pending → success `)));
       expect(lines).toContain(`check run monorepo-triggers (pull request): ${expected.length} of 3 pipelines started (neutral)`);
     },
+    // The same commit as a merge group into main: recorded and summed up, but no stored config opted in to the queue.
+    'triggers send --merge-group HEAD~1...HEAD --base main --repo acme/platform': (lines) => {
+      const parent = execFileSync('git', ['rev-parse', 'HEAD~1'], { cwd: ROOT, encoding: 'utf8' }).trim();
+      expect(lines[0]).toMatch(/^202 /);
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^merge group gh-readonly-queue/main/pr-1-${parent} into main \\(checks_requested\\) `)),
+      );
+      // No config got as far as the files: eval did not ask GitHub for them.
+      expect(lines).toContain('  changed paths: 0 (incomplete, from compare)');
+      expect(started(lines)).toEqual([]);
+      expect(lines.filter((l) => l.startsWith('  ·')).map((l) => l.trim().split(/ +/).slice(1, 4))).toEqual([
+        ['billing-service', 'skipped', 'mq-not-configured:'],
+        ['docs-site', 'skipped', 'mq-not-configured:'],
+        ['orders-service', 'skipped', 'mq-not-configured:'],
+      ]);
+      expect(lines).toContain('check run monorepo-triggers (merge queue): 0 of 3 pipelines started (neutral)');
+    },
     'triggers why b2b2b2b --repo acme/platform': (lines) => {
       expect(lines[0]).toMatch(/^1 push\(es\) of acme\/platform @ (b2){20} /);
       expect(started(lines)).toEqual(['orders-service']);
@@ -173,13 +204,15 @@ describe("every command's --help examples, run in the order shown on a fresh loc
       ]);
     },
     'triggers history --repo acme/platform --limit 5': (lines) => {
-      expect(lines[0]).toMatch(/^3 event\(s\), most recent first, of acme\/platform/);
-      expect(lines[1]).toMatch(/ {2}[0-9a-f]{7} {2}#1 {2}\d\/3 started/);
-      expect(lines[2]).toMatch(/ {2}c3c3c3c {2}main {2}2\/3 started: billing-service, orders-service$/);
-      expect(lines[3]).toMatch(/ {2}b2b2b2b {2}main {2}1\/3 started: orders-service$/);
+      expect(lines[0]).toMatch(/^4 event\(s\), most recent first, of acme\/platform/);
+      expect(lines[1]).toMatch(/ {2}[0-9a-f]{7} {2}gh-readonly-queue\/main\/pr-1-[0-9a-f]{40} {2}0\/3 started$/);
+      expect(lines[2]).toMatch(/ {2}[0-9a-f]{7} {2}#1 {2}\d\/3 started/);
+      expect(lines[3]).toMatch(/ {2}c3c3c3c {2}main {2}2\/3 started: billing-service, orders-service$/);
+      expect(lines[4]).toMatch(/ {2}b2b2b2b {2}main {2}1\/3 started: orders-service$/);
     },
     'triggers history --repo acme/platform --pipeline orders-service': (lines) => {
       expect(lines.slice(1).filter(Boolean)).toEqual([
+        expect.stringMatching(/ {2}[0-9a-f]{7} {2}gh-readonly-queue\/main\/pr-1-[0-9a-f]{40} {2}skipped: mq-not-configured$/),
         expect.stringMatching(/ {2}[0-9a-f]{7} {2}#1 {2}(started: path-matched|skipped: no-path-matched)$/),
         expect.stringMatching(/ {2}c3c3c3c {2}main {2}started: path-matched$/),
         expect.stringMatching(/ {2}b2b2b2b {2}main {2}started: path-matched$/),
@@ -192,15 +225,15 @@ describe("every command's --help examples, run in the order shown on a fresh loc
       expect(lines[1]).toBe('GitHub logged the delivery as failed (failed to connect to host): `triggers reconcile` finds and recovers it');
       expect(executions()).not.toContain('orders-service@orders-v1.4.0');
     },
-    // In GitHub's log by now: the two pushes and the pull request sent above (taken), and the missed tag push.
+    // In GitHub's log by now: the two pushes, the pull request and the merge group sent above (taken), and the missed tag push.
     'triggers reconcile --dry-run': (lines) => {
-      expect(lines[0]).toBe("app: 1 to recover of 4 delivery(ies) examined (1 page(s) of GitHub's log)");
+      expect(lines[0]).toBe("app: 1 to recover of 5 delivery(ies) examined (1 page(s) of GitHub's log)");
       expect(lines[1]).toBe(`  ↻ ${missedDelivery} push: would be recovered`);
       expect(lines).toContain('  dry run: nothing recovered or recorded');
       expect(executions()).not.toContain('orders-service@orders-v1.4.0');
     },
     'triggers reconcile': (lines) => {
-      expect(lines[0]).toBe("app: 1 recovered of 4 delivery(ies) examined (1 page(s) of GitHub's log)");
+      expect(lines[0]).toBe("app: 1 recovered of 5 delivery(ies) examined (1 page(s) of GitHub's log)");
       expect(lines[1]).toBe(`  ↻ ${missedDelivery} push: redelivered by GitHub`);
       // The orders config builds tags orders-v*: the recovered tag push started it, once.
       expect(executions().filter((e) => e === 'orders-service@orders-v1.4.0')).toHaveLength(1);

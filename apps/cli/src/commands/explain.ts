@@ -3,6 +3,7 @@ import {
   compileTrigger,
   createChangeSet,
   decide,
+  decideMergeGroup,
   decidePullRequest,
   type CompiledTrigger,
   type Decision,
@@ -22,6 +23,7 @@ import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, type SourceOptions } from '../lib/config-source';
 import { gitChangedPaths, gitCommitMessage, gitCurrentBranch, gitRepository } from '../lib/git-changes';
+import { mergeGroupBaseBranch, mergeGroupBranch, mergeGroupRange } from '../lib/merge-group-payload';
 import { err, out, outJson, paint, UserError, visible } from '../lib/output';
 import {
   githubForExplain,
@@ -32,7 +34,7 @@ import {
 } from '../lib/pull-request-source';
 
 export const EXPLAIN_HELP: CommandHelp = {
-  summary: 'show which pipelines a push or pull request would start, and why',
+  summary: 'show which pipelines a push, pull request or merge group would start, and why',
   description: `Shows which pipelines a push or a pull request would start, and why: for every config, the decision,
 the path and pattern that matched, or the reason it did not. The push is a payload (--payload) or a
 range of a local clone (--git): BASE...HEAD is what a branch forked from BASE changed (eval's rule
@@ -44,13 +46,18 @@ BASE, or into the branch --base names; its files are git's, from the merge base,
 them), --pr NUMBER (as GitHub describes it now) or a pull_request payload (--payload); --event says
 which event (opened by default). The files of --pr and of a payload come from GitHub, as eval reads
 them: --github-url, else GITHUB_API_URL, else the running local stack's stand-in, else
-api.github.com, with GITHUB_TOKEN when set. The configs are the running local stack's, a bucket's (--bucket) or a
-directory's (--configs).`,
+api.github.com, with GITHUB_TOKEN when set.
+A merge group of GitHub's merge queue is --merge-group BASE...HEAD: made on BASE (the branch it
+merges into, or --base names it) with HEAD as its head commit; its files are git diff BASE...HEAD
+(from the merge base), what eval's compare of the group's base and head commits gives, and each
+config's mergeQueue section decides. HEAD on a gh-readonly-queue/… branch is named by it.
+The configs are the running local stack's, a bucket's (--bucket) or a directory's (--configs).`,
   footer: 'Exit status: 0 when configs were compared, 1 when no config is for the repository.',
   examples: [
     'triggers explain --payload examples/pushes/orders-change.json',
     'triggers explain --git HEAD~1...HEAD --configs examples/configs --repo acme/platform',
     'triggers explain --git HEAD~1...HEAD --pull-request --base main --configs examples/configs --repo acme/platform',
+    'triggers explain --merge-group HEAD~1...HEAD --base main --configs examples/configs --repo acme/platform',
   ],
 };
 
@@ -58,9 +65,11 @@ export interface ExplainOptions extends SourceOptions {
   payload?: string;
   git?: string;
   pr?: number;
+  /** `BASE...HEAD` of the clone: a merge group made on BASE whose head commit is HEAD. */
+  'merge-group'?: string;
   /** With --git: the range is a pull request from HEAD into BASE (or into --base). */
   'pull-request'?: boolean;
-  /** The branch the pull request targets, when BASE is not that branch. */
+  /** The branch the pull request targets (the merge group merges into), when BASE is not that branch. */
   base?: string;
   /** For a pull request: which event (opened by default). */
   event?: PullRequestEvent;
@@ -97,6 +106,8 @@ function readPayload(file: string): unknown {
 
 /** A pull_request delivery has a pull_request; a push has none. */
 const isPullRequestPayload = (json: unknown) => typeof json === 'object' && json !== null && 'pull_request' in json;
+/** A merge_group delivery has a merge_group. */
+const isMergeGroupPayload = (json: unknown) => typeof json === 'object' && json !== null && 'merge_group' in json;
 
 /** The pull request to explain: --pr, or a pull_request payload; undefined for a push. */
 async function pullRequestFrom(options: ExplainOptions): Promise<PullRequestUnderTest | undefined> {
@@ -115,6 +126,11 @@ async function pullRequestFrom(options: ExplainOptions): Promise<PullRequestUnde
   }
   if (!options.payload) return undefined;
   const json = readPayload(options.payload);
+  if (isMergeGroupPayload(json))
+    throw new UserError(
+      `${visible(options.payload)} is a merge_group payload: explain a merge group from a clone with --merge-group BASE...HEAD (its base and head commits)`,
+      2,
+    );
   return isPullRequestPayload(json) ? pullRequestFromPayload(options.payload, json, githubForExplain(options['github-url'])) : undefined;
 }
 
@@ -169,7 +185,90 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
   };
 }
 
+/** A merge group to explain, from a clone: which group, and what git says it adds to its base. */
+interface MergeGroupUnderTest {
+  repository: string;
+  baseRef: string;
+  baseSha: string;
+  headRef: string;
+  headSha: string;
+  paths: string[];
+  /** Where its files came from. */
+  source: string;
+}
+
+/** The options --merge-group leaves no room for: each is another event's. */
+const NOT_WITH_MERGE_GROUP = [
+  ['pr', '--pr'],
+  ['payload', '--payload'],
+  ['git', '--git'],
+  ['pull-request', '--pull-request'],
+  ['event', '--event'],
+  ['new-branch', '--new-branch'],
+  ['ref', '--ref'],
+] as const;
+
+/** The merge group of --merge-group BASE...HEAD, from the clone of --cwd; undefined without it. */
+function mergeGroupFrom(options: ExplainOptions): MergeGroupUnderTest | undefined {
+  const range = options['merge-group'];
+  if (!range) return undefined;
+  const others = NOT_WITH_MERGE_GROUP.filter(([key]) => options[key] !== undefined && options[key] !== false).map(([, flag]) => flag);
+  if (others.length > 0)
+    throw new UserError(`--merge-group explains a merge group: it goes without ${others.join(', ')} (see triggers explain --help)`, 2);
+  const cwd = options.cwd ?? process.cwd();
+  const repository = options.repo ?? gitRepository(cwd);
+  if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
+  const { base, head, dir, baseSha, headSha } = mergeGroupRange(range, cwd);
+  const baseBranch = mergeGroupBaseBranch(dir, base, options.base);
+  // The group's temporary branch: HEAD's when it is one, else as the queue would name a group of one pull request.
+  const headBranch = /^gh-readonly-queue\//.test(head) ? head : mergeGroupBranch(baseBranch, 1, baseSha);
+  return {
+    repository,
+    baseRef: `refs/heads/${baseBranch}`,
+    baseSha,
+    headRef: `refs/heads/${headBranch}`,
+    headSha,
+    paths: gitChangedPaths(`${base}...${head}`, dir),
+    source: `git diff ${range} (from the merge base), what GitHub compares for a merge group (base_sha...head_sha)`,
+  };
+}
+
+/** The merge group counterpart of a push's explanation: same configs, same output, decideMergeGroup. */
+async function explainMergeGroup(group: MergeGroupUnderTest, options: ExplainOptions): Promise<number> {
+  const { repository } = group;
+  const loaded = await loadConfigs(options, options.configs ? undefined : repository);
+  const changes = createChangeSet(group.paths, true);
+  const facts = { repository, baseRef: group.baseRef, headRef: group.headRef };
+  const decisions = decideEach(loaded.configs, (trigger) => decideMergeGroup(trigger, facts, changes));
+  const warnings = decisions.length === 0 ? [`no config in ${loaded.source} is for ${repository}`] : [];
+  if (group.paths.length === 0) warnings.push(`no changed path to compare: ${group.source}`);
+  if (options.json) {
+    outJson({
+      mergeGroup: { ...group, paths: group.paths.length, complete: true },
+      source: loaded.source,
+      decisions,
+      invalid: loaded.invalid,
+      warnings,
+    });
+    return decisions.length === 0 ? 1 : 0;
+  }
+  for (const warning of warnings) err(paint('yellow', `warning: ${visible(warning)}`, process.stderr));
+  if (decisions.length === 0) {
+    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
+    return 1;
+  }
+  const branch = (ref: string) => ref.replace(/^refs\/heads\//, '');
+  out(
+    `${visible(repository)} merge group ${visible(branch(group.headRef))} into ${visible(branch(group.baseRef))}: ${group.paths.length} changed path(s); configs from ${visible(loaded.source)}`,
+  );
+  out(paint('dim', `what changed: ${visible(group.source)}, head ${visible(group.headSha.slice(0, 12))}`));
+  printDecisions(decisions, loaded.invalid);
+  return 0;
+}
+
 export async function runExplain(options: ExplainOptions): Promise<number> {
+  const group = mergeGroupFrom(options);
+  if (group) return explainMergeGroup(group, options);
   const pull = await pullRequestFrom(options);
   if (pull) return explainPullRequest(pull, options);
   const push = pushFrom(options);

@@ -12,6 +12,7 @@ import { checkPipelinesToFail, localCodePipeline, planFailures, refuseStarts } f
 import { readLocalStack, type LocalStackInfo } from '../lib/local-state';
 import { out, paint, UserError, visible } from '../lib/output';
 import { gitRepository } from '../lib/git-changes';
+import { DESTROY_REASONS, MERGE_GROUP_ACTIONS, mergeGroupPayload, serveOnLocalGithub } from '../lib/merge-group-payload';
 import { openOnLocalGithub, pullRequestPayload } from '../lib/pull-request-payload';
 import { WORDS } from '../lib/record-lines';
 import { RECORD_POLL_MS, recordsBefore, showOutcome, STATUS_POLLS, type SentOutcome } from '../lib/send-outcome';
@@ -29,19 +30,30 @@ until it lands in eval's dead-letter queue (\`triggers redrive\`).
 --pr BASE...HEAD sends a pull request instead, from HEAD into BASE of the clone in --cwd (--base
 names the branch it targets when BASE is not that branch; --number, --action, --draft say which and how): the payload is built from the clone's commits, and the local
 stack's stand-in GitHub serves the pull request's files from the clone, as GitHub would to eval.
-To the local stack, a push or pull request then waits for eval's decisions and prints them, then
-waits for the executions it started to end and prints each pipeline's commit status transitions and
-the check run (the stack's stand-in GitHub records them); --no-wait prints the webhook's answer only.
+--merge-group BASE...HEAD sends a merge group of GitHub's merge queue instead: made on BASE (the
+branch it merges into, or --base names it), with HEAD as its head commit (the queued pull requests
+merged onto BASE, as the queue builds it), on the branch gh-readonly-queue/<base>/pr-<--number>-<BASE's
+commit>. --action checks_requested (the default) has its checks run; --action destroyed, with
+--reason merged, invalidated or dequeued, says the group is gone: eval stops what the group started
+(dequeued, invalidated) or lets it run (merged). The local stack's stand-in GitHub serves the clone,
+so eval's compare of the group's commits reads it.
+To the local stack, a push, pull request or merge group then waits for eval's decisions and prints
+them, then waits for the executions it started to end and prints each pipeline's commit status
+transitions and the check run (the stack's stand-in GitHub records them); for a destroyed merge
+group, it prints each execution stopped or kept. --no-wait prints the webhook's answer only.
 Starts are idempotent: the same push sent again (or redelivered) gets the execution its first
 delivery started back, and send says so ("already started": nothing new ran, no status moved).
 --fail and --fail-start take pipelines that a config of the payload's repository names (anything
 else is refused and nothing is sent). --fail fails the next execution of that pipeline for the
 pushed commit: an execution that already ran for this push is not run again, so --fail has no
-effect on it, and send says so (push a new commit to see a failure).`,
+effect on it, and send says so (push a new commit to see a failure). --hold keeps the next
+execution of that pipeline for the commit in progress instead (send does not wait for it to end):
+a merge group destroyed as dequeued then has a running execution to stop.`,
   examples: [
     'triggers send examples/pushes/orders-change.json',
     'triggers send examples/pushes/shared-lib-change.json --fail billing-service',
     'triggers send --pr HEAD~1...HEAD --base main --repo acme/platform',
+    'triggers send --merge-group HEAD~1...HEAD --base main --repo acme/platform',
   ],
   footer: 'Exit status: 0 when the webhook answered 2xx (or, with --missed, the delivery was logged as missed), 1 otherwise.',
 };
@@ -49,10 +61,14 @@ effect on it, and send says so (push a new commit to see a failure).`,
 export interface SendOptions {
   /** `BASE...HEAD` of the clone in `cwd`: send a pull request built from it instead of a file. */
   pr?: string;
-  /** The branch the pull request targets, when BASE is not that branch. */
+  /** `BASE...HEAD` of the clone in `cwd`: send a merge group made on BASE whose head is HEAD. */
+  'merge-group'?: string;
+  /** The branch the pull request targets (the merge group merges into), when BASE is not that branch. */
   base?: string;
   number?: number;
   action?: string;
+  /** For a destroyed merge group: why GitHub destroyed it. */
+  reason?: string;
   draft?: boolean;
   cwd?: string;
   repo?: string;
@@ -61,6 +77,8 @@ export interface SendOptions {
   event?: string;
   delivery?: string;
   fail?: string[];
+  /** Pipelines whose next execution for the commit the local CodePipeline holds in progress, until it is stopped. */
+  hold?: string[];
   /** Pipelines whose next starts the local CodePipeline refuses, so eval fails and the event lands in its dead-letter queue. */
   'fail-start'?: string[];
   /** Through the stand-in GitHub: log the delivery as one the webhook never got (down, or throttled). */
@@ -69,8 +87,42 @@ export interface SendOptions {
   wait?: boolean;
 }
 
+const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'closed', 'labeled'];
+
+/** The options that go together, checked before anything is read or sent: a usage error (exit 2) otherwise. */
+function checkCombinations(file: string | undefined, options: SendOptions): void {
+  const group = options['merge-group'];
+  if ([file, options.pr, group].filter(Boolean).length !== 1)
+    throw new UserError('give one of a payload FILE, --pr BASE...HEAD or --merge-group BASE...HEAD (see triggers send --help)', 2);
+  const action = options.action;
+  if (group) {
+    if (action !== undefined && !(MERGE_GROUP_ACTIONS as readonly string[]).includes(action))
+      throw new UserError(`--action ${visible(action)} is a pull request's: a merge group's is checks_requested or destroyed`, 2);
+    if (options.draft) throw new UserError('--draft goes with --pr: a merge group is no draft', 2);
+  } else if (action !== undefined && (options.pr ? !PULL_REQUEST_ACTIONS.includes(action) : true))
+    throw new UserError(
+      options.pr
+        ? `--action ${visible(action)} is a merge group's: a pull request's is one of ${PULL_REQUEST_ACTIONS.join(', ')}`
+        : '--action goes with --pr or --merge-group (a FILE is sent as it is)',
+      2,
+    );
+  if (options.reason !== undefined) {
+    if (!(DESTROY_REASONS as readonly string[]).includes(options.reason))
+      throw new UserError(`--reason is one of ${DESTROY_REASONS.join(', ')}, got ${visible(options.reason)}`, 2);
+    if (!group || action !== 'destroyed') throw new UserError('--reason goes with --merge-group … --action destroyed only', 2);
+  }
+  if (group && action === 'destroyed' && (options.fail?.length || options.hold?.length))
+    throw new UserError(
+      `${options.fail?.length ? '--fail' : '--hold'} needs an event that starts pipelines: a destroyed merge group starts none`,
+      2,
+    );
+  const both = (options.fail ?? []).filter((p) => options.hold?.includes(p));
+  if (both.length > 0)
+    throw new UserError(`--fail and --hold both name ${both.map(visible).join(', ')}: an execution either fails or is held`, 2);
+}
+
 export async function runSend(file: string | undefined, options: SendOptions): Promise<number> {
-  if (!!file === !!options.pr) throw new UserError('give a payload FILE or --pr BASE...HEAD (see triggers send --help)', 2);
+  checkCombinations(file, options);
   const local = readLocalStack();
   const url = options.url ?? local?.webhookUrl;
   if (!url) throw new UserError('no local stack is running: start it with `npm start`, or pass --url');
@@ -83,12 +135,35 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   // The options that fail pipelines need the local CodePipeline: checked before anything is built or sent.
   const codepipeline = {
     ...(options.fail?.length ? { fail: localCodePipeline(target, '--fail') } : {}),
+    ...(options.hold?.length ? { hold: localCodePipeline(target, '--hold') } : {}),
     ...(options['fail-start']?.length ? { failStart: localCodePipeline(target, '--fail-start') } : {}),
   };
   let body: Buffer;
   let event = options.event ?? 'push';
-  let openPullRequest: (() => Promise<void>) | undefined;
-  if (options.pr) {
+  /** What the stand-in GitHub must know before eval asks it: the pull request, or the clone a merge group is made in. */
+  let prepareGithub: (() => Promise<void>) | undefined;
+  const group = options['merge-group'];
+  if (group) {
+    const cwd = options.cwd ?? process.cwd();
+    const repository = options.repo ?? gitRepository(cwd);
+    if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
+    const built = mergeGroupPayload({
+      range: group,
+      repository,
+      number: options.number ?? 1,
+      action: (options.action ?? 'checks_requested') as (typeof MERGE_GROUP_ACTIONS)[number],
+      ...(options.reason ? { reason: options.reason as (typeof DESTROY_REASONS)[number] } : {}),
+      cwd,
+      ...(options.base ? { base: options.base } : {}),
+    });
+    // eval compares the group's base and head commits: the stand-in reads them from the clone.
+    if (!options.url && local?.githubUrl) {
+      const githubUrl = local.githubUrl;
+      prepareGithub = () => serveOnLocalGithub(githubUrl, repository, built.dir);
+    }
+    body = Buffer.from(JSON.stringify(built.payload));
+    event = 'merge_group';
+  } else if (options.pr) {
     const cwd = options.cwd ?? process.cwd();
     const repository = options.repo ?? gitRepository(cwd);
     if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
@@ -107,7 +182,7 @@ export async function runSend(file: string | undefined, options: SendOptions): P
     // The stand-in must know the pull request before eval asks it for the files.
     if (!options.url && local?.githubUrl) {
       const githubUrl = local.githubUrl;
-      openPullRequest = () => openOnLocalGithub(githubUrl, repository, number, built, draft);
+      prepareGithub = () => openOnLocalGithub(githubUrl, repository, number, built, draft);
     }
     body = Buffer.from(JSON.stringify(built.payload));
     event = 'pull_request';
@@ -116,15 +191,19 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   }
   const sent = sentEventOf(body, event);
   if (codepipeline.fail && !sent)
-    throw new UserError('--fail needs a push or pull request (its commit is the one whose execution fails)', 2);
+    throw new UserError('--fail needs a push, pull request or merge group (its commit is the one whose execution fails)', 2);
+  if (codepipeline.hold && !sent)
+    throw new UserError('--hold needs a push, pull request or merge group (its commit is the one whose execution is held)', 2);
   if (sent && target) await checkPipelinesToFail(options, sent.repository);
   // What eval recorded for this commit before: a start that gets one of those executions back ran nothing new.
   const showing = !!(sent && target && options.wait !== false && !/^0+$/.test(sent.commit));
   const before = showing && sent ? await recordsBefore(sent) : [];
   const failing = codepipeline.fail && sent ? await pipelinesToPlanFailing(options.fail ?? [], sent, before) : undefined;
-  await openPullRequest?.();
+  const holding = codepipeline.hold && sent ? await pipelinesToPlanFailing(options.hold ?? [], sent, before) : undefined;
+  await prepareGithub?.();
   const delivery = options.delivery ?? randomUUID();
   if (codepipeline.fail && failing && sent) await planFailures(codepipeline.fail, failing.plan, sent.commit);
+  if (codepipeline.hold && holding && sent) await planFailures(codepipeline.hold, holding.plan, sent.commit, true);
   if (codepipeline.failStart) await refuseStarts(codepipeline.failStart, options['fail-start'] ?? []);
   const answer = github
     ? await deliverThroughGithub(github, { event, body, delivery, ...(options.missed ? { missed: options.missed } : {}) })
@@ -145,11 +224,13 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   // To the local stack: show what the push did, as `triggers why` and GitHub would.
   if (ok && local && showing && sent && !/"ignored":true/.test(answer.text)) {
     // The delivery was accepted: what follows only informs, and never changes the exit status.
-    const outcome = await showOutcome(sent, delivery, local, before).catch((error: Error) => {
+    const held = holding ? { held: holding.plan } : {};
+    const outcome = await showOutcome(sent, delivery, local, before, held).catch((error: Error) => {
       out(paint('yellow', `could not show the outcome: ${visible(error.message)}`));
       return undefined;
     });
     if (outcome && failing) sayWhatFailDid(outcome, failing, sent);
+    if (outcome && holding) sayWhatHoldDid(outcome, holding, sent);
   }
   if (ok && queued !== undefined && target) await waitForDeadLetter(target, queued);
   // --missed asked for a delivery the webhook never got: logging it so is what was asked.
@@ -203,6 +284,27 @@ function sayWhatFailDid(outcome: SentOutcome, failing: FailPlan, sent: SentEvent
         : `${name} ${c ? `was ${WORDS[c.action]} (${visible(c.reason)})` : 'was not decided for this push'}, so no execution of it ran`;
     out(paint('yellow', `--fail ${name} had no effect: ${why}`));
     if (planned) out(paint('yellow', `  the failure stays planned for the next execution of ${name} for ${commit} on this local stack`));
+  }
+}
+
+/** After the outcome: each --hold that held nothing, and why (the hold then stays planned). */
+function sayWhatHoldDid(outcome: SentOutcome, holding: FailPlan, sent: SentEvent): void {
+  const commit = visible(sent.commit.slice(0, 7));
+  for (const pipeline of [...holding.ranAlready.keys(), ...holding.plan]) {
+    const c = outcome.record.configs.find((o) => o.pipeline === pipeline);
+    const planned = holding.plan.includes(pipeline);
+    const name = visible(pipeline);
+    if (c?.action === 'started' && !outcome.earlier.has(c)) {
+      if (!planned)
+        out(paint('yellow', `--hold ${name} was not applied: an execution of this event existed when it was sent; this one runs as usual`));
+      continue;
+    }
+    const why =
+      c?.action === 'started'
+        ? `its execution for this event had already run (${visible(c.executionId)}), and CodePipeline gave it back: nothing new ran, so nothing is held`
+        : `${name} ${c ? `was ${WORDS[c.action]} (${visible(c.reason)})` : 'was not decided for this event'}, so no execution of it ran`;
+    out(paint('yellow', `--hold ${name} had no effect: ${why}`));
+    if (planned) out(paint('yellow', `  the hold stays planned for the next execution of ${name} for ${commit} on this local stack`));
   }
 }
 

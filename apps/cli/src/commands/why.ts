@@ -6,7 +6,7 @@ import { NEAREST_COMMITS, pushesContaining } from '../lib/containing-pushes';
 import { openExecutions } from '../lib/execution-source';
 import { gitRepository, isGitClone } from '../lib/git-changes';
 import { err, out, outJson, paint, UserError, visible } from '../lib/output';
-import { counted, executionNow, outcomeLine, pushLine, STYLE, WORDS } from '../lib/record-lines';
+import { counted, executionNow, isDestroyedGroup, outcomeLine, pushLine, stopLine, STYLE, WORDS } from '../lib/record-lines';
 import { openRecords } from '../lib/record-source';
 import { earlierStart, firstStarts } from '../lib/repeated-starts';
 
@@ -15,11 +15,13 @@ with --bucket BUCKET (default credentials; RECORDS_PREFIX, default mono-repo/rec
 
 export const WHY_HELP: CommandHelp = {
   summary: 'why each pipeline did or did not start for a commit',
-  description: `What eval decided for each push or pull request event of COMMIT (a full or abbreviated SHA) and why: each pipeline
+  description: `What eval decided for each push, pull request or merge group event of COMMIT (a full or abbreviated SHA) and why: each pipeline
 started, skipped, refused or failed to start, with the path and pattern that decided, and for each
 execution started, how it stands now (CodePipeline's GetPipelineExecution). A start that got back
 the execution of an earlier delivery of the same commit (starts are idempotent) is shown as already
-started: nothing new ran.
+started: nothing new ran. A merge group is recorded by its head commit; once GitHub destroyed it,
+each execution started for it is shown stopped (dequeued, invalidated) or kept (merged), and how it
+stands now.
 Records are kept by each push's head commit. For a commit that was inside a push but not its head,
 why finds the push that carried it through a clone of the repository: --cwd CLONE, or the current
 directory when its origin is the repository. It looks at the ${NEAREST_COMMITS} commits nearest after it (the
@@ -33,9 +35,10 @@ ${RECORDS_NOTE}`,
 };
 
 export const HISTORY_HELP: CommandHelp = {
-  summary: 'the most recent pushes and pull request events of a repository, and what started',
-  description: `The most recent pushes and pull request events (#NUMBER) of a repository (default 20), newest
-first, with what started.
+  summary: 'the most recent pushes, pull request and merge group events of a repository, and what started',
+  description: `The most recent pushes, pull request events (#NUMBER) and merge group events (by their
+gh-readonly-queue/… branch) of a repository (default 20), newest first, with what started, and for
+a destroyed merge group, what was stopped.
 ${RECORDS_NOTE}`,
   examples: ['triggers history --repo acme/platform --limit 5', 'triggers history --repo acme/platform --pipeline orders-service'],
 };
@@ -164,6 +167,13 @@ async function printRecords(
         out(outcomeLine(c, { ...(now ? { now } : {}), ...(earlier ? { earlier } : {}), deliveryId: record.deliveryId }));
       }
       shown += configs.length;
+      // A destroyed merge group decided nothing: what became of each execution started for it.
+      const stops = pipeline ? (record.stops ?? []).filter((s) => s.pipeline === pipeline) : (record.stops ?? []);
+      for (const s of stops) {
+        const now = executions ? await executionNow(executions, s) : undefined;
+        out(stopLine(s, now ? { now } : {}));
+      }
+      shown += stops.length;
       // A config eval could not decide with explains a missing build: shown, with or without --pipeline.
       const ofPipeline = <T extends { key: string }>(items: readonly T[]) =>
         pipeline ? items.filter((c) => c.key.toLowerCase().endsWith(`/${pipeline.toLowerCase()}.json`)) : items;
@@ -185,8 +195,15 @@ async function printRecords(
           ),
         );
       shown += invalid.length;
-      if (pipeline && configs.length === 0 && invalid.length === 0)
-        out(paint('yellow', `  no config for pipeline ${pipeline} in ${repository} at that push`));
+      if (pipeline && configs.length === 0 && invalid.length === 0 && stops.length === 0)
+        out(
+          paint(
+            'yellow',
+            isDestroyedGroup(record)
+              ? `  no execution of ${pipeline} was started for that merge group`
+              : `  no config for pipeline ${pipeline} in ${repository} at that push`,
+          ),
+        );
     }
   } finally {
     executions?.close();
@@ -211,7 +228,20 @@ export async function runHistory(options: WhyOptions): Promise<number> {
   for (const r of found.records) {
     const ref = r.pullRequest ? `#${r.pullRequest.number}` : visible(r.ref.replace(/^refs\/(heads|tags)\//, ''));
     const head = `${visible(r.time)}  ${visible(r.commit.slice(0, 7))}  ${ref}`;
-    if (pipeline) {
+    if (isDestroyedGroup(r)) {
+      // Nothing decided: what became of the executions the group started.
+      const stops = (r.stops ?? []).filter((s) => !pipeline || s.pipeline === pipeline);
+      const word = (outcome: string) => stops.filter((s) => s.outcome === outcome).map((s) => visible(s.pipeline));
+      const [stopped, kept, finished, failed] = [word('stopped'), word('kept'), word('finished'), word('failed')];
+      const parts = [
+        stopped.length ? `stopped: ${stopped.join(', ')}` : '',
+        kept.length ? `kept: ${kept.join(', ')}` : '',
+        finished.length ? `already finished: ${finished.join(', ')}` : '',
+      ].filter(Boolean);
+      out(
+        `${head}  ${paint('dim', `destroyed (${visible(r.mergeGroup?.reason ?? 'no reason given')})`)}: ${parts.length ? parts.join('; ') : 'nothing to stop'}${failed.length ? paint('red', `; stop failed: ${failed.join(', ')}`) : ''}`,
+      );
+    } else if (pipeline) {
       const c = r.configs.find((o) => o.pipeline === pipeline);
       out(`${head}  ${c ? paint(STYLE[c.action], `${WORDS[c.action]}: ${visible(c.reason)}`) : paint('dim', 'no config')}`);
     } else {

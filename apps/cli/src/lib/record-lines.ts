@@ -1,4 +1,4 @@
-import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
+import type { ConfigOutcome, DecisionRecord, RecordedStop } from '@monorepo-triggers/decision-record';
 import type { ExecutionSource } from './execution-source';
 import { paint, visible } from './output';
 import type { EarlierStart } from './repeated-starts';
@@ -26,7 +26,10 @@ const EXECUTION_STYLE: Record<string, 'green' | 'red' | 'yellow'> = {
 };
 
 /** How a started execution stands now, for its config's line; in words when CodePipeline does not know it. */
-export async function executionNow(executions: ExecutionSource, c: ConfigOutcome): Promise<string | undefined> {
+export async function executionNow(
+  executions: ExecutionSource,
+  c: Pick<ConfigOutcome, 'pipeline' | 'executionId'>,
+): Promise<string | undefined> {
   if (!c.executionId) return undefined;
   const now = await executions.lookup(c.pipeline, c.executionId);
   if ('status' in now) return paint(EXECUTION_STYLE[now.status] ?? 'dim', `execution ${visible(now.status)}`);
@@ -74,18 +77,50 @@ export function outcomeLine(c: ConfigOutcome, options: { now?: string; earlier?:
 
 const branchOf = (ref: string) => ref.replace(/^refs\/(heads|tags)\//, '');
 
-/** What a record is about, in a few words: `push to main`, `pull request #7 (opened) feature → main`. */
+/** What a merge group record says GitHub did: `checks_requested`, `destroyed: dequeued`. */
+const groupAction = (group: NonNullable<DecisionRecord['mergeGroup']>) =>
+  group.action === 'destroyed' ? `destroyed: ${visible(group.reason ?? 'no reason given')}` : visible(group.action);
+
+/**
+ * What a record is about, in a few words: `push to main`, `pull request #7 (opened) feature → main`,
+ * `merge group gh-readonly-queue/main/pr-7-… into main (checks_requested)`.
+ */
 export function eventWords(r: DecisionRecord): string {
+  const group = r.mergeGroup;
+  if (group) return `merge group ${visible(branchOf(group.headRef))} into ${visible(branchOf(group.baseRef))} (${groupAction(group)})`;
   const pull = r.pullRequest;
   if (!pull) return `push to ${visible(branchOf(r.ref))}`;
   return `pull request #${pull.number} (${visible(pull.event.replace(/_/g, ' '))}) ${visible(branchOf(pull.headRef))} → ${visible(branchOf(pull.baseRef))}${pull.draft ? ', draft' : ''}${pull.fromFork ? ', from a fork' : ''}`;
 }
 
-/** How many records, of what: `2 push(es)`, or `3 event(s)` once pull requests are among them. */
+/** How many records, of what: `2 push(es)`, or `3 event(s)` once pull requests or merge groups are among them. */
 export const counted = (records: readonly DecisionRecord[]) =>
-  `${records.length} ${records.some((r) => r.pullRequest) ? 'event(s)' : 'push(es)'}`;
+  `${records.length} ${records.some((r) => r.pullRequest || r.mergeGroup) ? 'event(s)' : 'push(es)'}`;
 
-/** A record's first two lines: the event, its commits and delivery, and its changed paths. */
+/** Whether a record is of a merge group GitHub destroyed: no decision, what became of what the group started. */
+export const isDestroyedGroup = (r: DecisionRecord) => r.mergeGroup?.action === 'destroyed';
+
+/**
+ * A record's first two lines: the event, its commits and delivery, and its changed paths (for a
+ * destroyed merge group, which decides nothing: how many executions were started for it).
+ */
 export function pushLine(r: DecisionRecord): string {
+  if (isDestroyedGroup(r)) {
+    const stops = r.stops ?? [];
+    return `${paint('bold', eventWords(r))} ${visible(r.before.slice(0, 7))}…${visible(r.after.slice(0, 7))}, delivery ${visible(r.deliveryId)}, ${visible(r.time)}\n  ${stops.length === 0 ? 'no execution was started for the group: nothing to stop' : `${stops.length} execution(s) started for the group:`}`;
+  }
   return `${paint('bold', eventWords(r))} ${visible(r.before.slice(0, 7))}…${visible(r.after.slice(0, 7))}, delivery ${visible(r.deliveryId)}, ${visible(r.time)}\n  changed paths: ${r.changes.paths} (${r.changes.complete ? 'complete' : 'incomplete'}, from ${visible(r.changes.source)})`;
+}
+
+const STOP_MARK: Record<string, string> = { stopped: '■', finished: '✓', kept: '▷', failed: '✗' };
+const STOP_STYLE: Record<string, 'red' | 'green' | 'dim' | 'yellow'> = { stopped: 'yellow', finished: 'dim', kept: 'dim', failed: 'red' };
+
+/**
+ * What became of one execution a destroyed merge group had started: `■ orders-service <id> stopped:
+ * the group was dequeued`, with how it stands now when known.
+ */
+export function stopLine(s: RecordedStop, options: { now?: string } = {}): string {
+  const head = paint(STOP_STYLE[s.outcome] ?? 'dim', `${STOP_MARK[s.outcome] ?? '?'} ${visible(s.pipeline).padEnd(24)}`);
+  const outcome = s.detail.startsWith(s.outcome) ? visible(s.detail) : `${visible(s.outcome)}: ${visible(s.detail)}`;
+  return `  ${head} ${visible(s.executionId)} ${outcome}${options.now ? ` → ${options.now}` : ''}`;
 }

@@ -1,20 +1,30 @@
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
-import { githubPullRequestSchema, githubPushSchema, toCompactPullRequestEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import {
+  githubMergeGroupSchema,
+  githubPullRequestSchema,
+  githubPushSchema,
+  toCompactMergeGroupEvent,
+  toCompactPullRequestEvent,
+  toCompactPushEvent,
+} from '@monorepo-triggers/push-event';
 
-/** What `send` needs to know of the push or pull request event it sends. */
+/** What `send` needs to know of the push, pull request or merge group event it sends. */
 export interface SentEvent {
   repository: string;
-  /** The commit built: the push's head (or the tagged commit), the pull request's head or merge commit. */
+  /** The commit built: the push's head (or the tagged commit), the pull request's head or merge commit, the merge group's head. */
   commit: string;
+  /** Set for a merge group: what GitHub asked (a destroyed group starts nothing: it stops what it started). */
+  mergeGroup?: { action: 'checks_requested' | 'destroyed' };
   /**
    * Whether `record` is of the same start as this event: eval's starts are idempotent per push
    * (repository, ref, previous and new head) and per pull request version (number, merged or not,
-   * commit), so CodePipeline gives such an event the executions of that record back.
+   * commit) and per merge group (its temporary branch and head commit), so CodePipeline gives such
+   * an event the executions of that record back.
    */
   sameStartAs(record: DecisionRecord): boolean;
 }
 
-/** The push or pull request event a payload is, if it is one that can start a pipeline. */
+/** The push, pull request or merge group event a payload is, if it is one that can start (or stop) a pipeline. */
 export function sentEventOf(body: Buffer, event: string): SentEvent | undefined {
   let json: unknown;
   try {
@@ -34,6 +44,24 @@ export function sentEventOf(body: Buffer, event: string): SentEvent | undefined 
       sameStartAs: (r) => r.pullRequest?.number === compact.number && r.commit === commit && (r.pullRequest.event === 'merged') === merged,
     };
   }
+  if (event === 'merge_group') {
+    const group = githubMergeGroupSchema.safeParse(json);
+    const compact = group.success ? toCompactMergeGroupEvent(group.data, 'send') : undefined;
+    if (!compact) return undefined;
+    const checks = compact.action === 'checks_requested';
+    return {
+      repository: compact.repository,
+      commit: compact.headSha,
+      mergeGroup: { action: compact.action },
+      // A destroyed group starts nothing: no start of it is the same as another's.
+      sameStartAs: (r) =>
+        checks &&
+        r.mergeGroup?.action === 'checks_requested' &&
+        r.mergeGroup.headRef === compact.headRef &&
+        r.commit === compact.headSha &&
+        r.repository.toLowerCase() === compact.repository.toLowerCase(),
+    };
+  }
   if (event !== 'push') return undefined;
   const push = githubPushSchema.safeParse(json);
   if (!push.success) return undefined;
@@ -41,6 +69,7 @@ export function sentEventOf(body: Buffer, event: string): SentEvent | undefined 
   return {
     repository: compact.repository,
     commit: compact.headCommit ?? compact.after,
-    sameStartAs: (r) => !r.pullRequest && r.ref === compact.ref && r.before === compact.before && r.after === compact.after,
+    sameStartAs: (r) =>
+      !r.pullRequest && !r.mergeGroup && r.ref === compact.ref && r.before === compact.before && r.after === compact.after,
   };
 }
