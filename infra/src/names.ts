@@ -3,6 +3,7 @@ import {
   DEFAULT_EVENTS_PREFIX,
   DEFAULT_RECORDS_PREFIX,
   DEFAULT_RECOVERY_PREFIX,
+  DEFAULT_LAST_SUCCESS_PREFIX,
   DEFAULT_SNAPSHOT_PREFIX,
   DEPLOYED_NAMES,
 } from '@monorepo-triggers/lambda-runtime/defaults';
@@ -51,6 +52,7 @@ export const NAMES = {
   recordsPrefix: DEFAULT_RECORDS_PREFIX,
   snapshotPrefix: DEFAULT_SNAPSHOT_PREFIX,
   recoveryPrefix: DEFAULT_RECOVERY_PREFIX,
+  lastSuccessPrefix: DEFAULT_LAST_SUCCESS_PREFIX,
   /** The stack outputs naming the dead-letter queues: Lambda's on-failure records, EventBridge's undelivered events. */
   deadLetterQueueOutput: DEPLOYED_NAMES.deadLetterQueueOutputs[0],
   undeliveredEventsOutput: DEPLOYED_NAMES.deadLetterQueueOutputs[1],

@@ -215,11 +215,12 @@ describe('statuses stack', () => {
     });
   });
 
-  it('may only read executions of tagged pipelines, the configs and decision records, and write to its dead-letter queue', () => {
+  it('may only read executions of tagged pipelines, the configs and decision records, read and write last successes, and write to its dead-letter queue', () => {
     expect([...new Set(actions(template.statuses))]).toEqual([
       'codepipeline:GetPipelineExecution',
       's3:GetObject',
       's3:ListBucket',
+      's3:PutObject',
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
@@ -231,6 +232,11 @@ describe('statuses stack', () => {
     // Listing (so a missing config is a 404, not a 403) only under those two prefixes.
     const list = statements(template.statuses).find((s) => s.Action === 's3:ListBucket');
     expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`] } });
+    // Writes only the last successes: never a config, a record or a snapshot.
+    const put = statements(template.statuses).find((s) => s.Action === 's3:PutObject');
+    expect(JSON.stringify(put?.Resource)).toMatch(new RegExp(`/${NAMES.lastSuccessPrefix}/\\*"\\]\\]\\}$`));
+    expect(JSON.stringify(put?.Resource)).not.toMatch(new RegExp(`${NAMES.configPrefix}|${NAMES.recordsPrefix}|${NAMES.snapshotPrefix}`));
+    expect(JSON.stringify(s3Get?.Resource)).toContain(`/${NAMES.lastSuccessPrefix}/*`);
   });
 
   it('retries a failed invocation twice and an undelivered event four times, each into its own dead-letter queue, and alarms', () => {
@@ -412,6 +418,55 @@ describe('PipelineTrigger construct', () => {
       ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cfresource',
     });
     expect(parsed.ok ? parsed.value.pullRequests : parsed.issues).toEqual(pullRequests);
+  });
+
+  it('passes mergeQueue as the MergeQueue property, which the resource reads back', () => {
+    const stack = new Stack(new App(), 'Team');
+    const mergeQueue = { baseBranches: ['main'], includePaths: ['^services/'], excludePaths: ['\\.md$'], stopDestroyed: false };
+    new PipelineTrigger(stack, 'Orders', {
+      repository: 'acme/platform',
+      pipelineName: 'orders',
+      branches: ['main'],
+      includePaths: ['^services/orders/'],
+      sourceActionName: 'Source',
+      reportSkipped: true,
+      pullRequests: {},
+      mergeQueue,
+    });
+    const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::PipelineTrigger')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(resource?.Properties['MergeQueue']).toEqual({
+      BaseBranches: ['main'],
+      IncludePaths: ['^services/'],
+      ExcludePaths: ['\\.md$'],
+      StopDestroyed: 'false',
+    });
+    const parsed = parseCfnProperties({
+      ...resource?.Properties,
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cfresource',
+    });
+    expect(parsed.ok ? parsed.value.mergeQueue : parsed.issues).toEqual(mergeQueue);
+  });
+
+  it('passes compareWith as the CompareWith property, which the resource reads back', () => {
+    const stack = new Stack(new App(), 'Team');
+    new PipelineTrigger(stack, 'Orders', {
+      repository: 'acme/platform',
+      pipelineName: 'orders',
+      branches: ['main'],
+      includePaths: ['^services/orders/'],
+      compareWith: 'last-success',
+    });
+    const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::PipelineTrigger')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(resource?.Properties['CompareWith']).toBe('last-success');
+    const parsed = parseCfnProperties({
+      ...resource?.Properties,
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cfresource',
+    });
+    expect(parsed.ok ? parsed.value.compareWith : parsed.issues).toBe('last-success');
   });
 
   it('fails synth on a bad pullRequests section, naming the property', () => {

@@ -1,6 +1,6 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
-import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
+import { CommitAncestry, githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
+import { DecisionRecordStore, LastSuccessStore } from '@monorepo-triggers/decision-record';
 import { EventReader, InvalidEvalInput, NewerEvalInput } from '@monorepo-triggers/handover';
 import { createLogger, createMetrics, createS3Client, memoryUsedPercent } from '@monorepo-triggers/lambda-runtime';
 import { CodePipelineEntitlements, pipelineArnPrefixOf } from '@monorepo-triggers/pipeline-access';
@@ -35,6 +35,7 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
     const auth = githubAuthFrom(settings.github, (secretId, error, using) =>
       log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using }),
     );
+    const github = auth ? new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) : undefined;
     const arnPrefix = settings.pipelineArnPrefix ?? (invokedFunctionArn ? pipelineArnPrefixOf(invokedFunctionArn) : undefined);
     if (!arnPrefix)
       throw new Error('eval: invalid configuration: PIPELINE_ARN_PREFIX is required when the function is not given its own ARN');
@@ -50,7 +51,8 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
           snapshotPrefix: settings.snapshotPrefix,
         }),
         records: new DecisionRecordStore({ client: s3, bucket: settings.bucket, prefix: settings.recordsPrefix }),
-        ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) } : {}),
+        ...(github ? { github, ancestry: new CommitAncestry(github) } : {}),
+        lastSuccess: new LastSuccessStore({ client: s3, bucket: settings.bucket, prefix: settings.lastSuccessPrefix }),
         starter: new CodePipelineStarter(codepipeline),
         stopper: new CodePipelineStopper(codepipeline),
         triggers: new CompiledTriggerCache(),

@@ -35,7 +35,7 @@ const written = {
     pipelineName: 'orders-next',
     version: NEXT,
     schedule: { cron: '0 3 * * *' },
-    compareWith: 'last-success',
+    concurrency: 'cancel-older',
   },
   // An addition this eval must not ignore (say, a rule that forbids some starts).
   'orders-guarded': { ...orders, pipelineName: 'orders-guarded', version: NEXT, minReaderVersion: NEXT, requireApproval: true },
@@ -74,7 +74,7 @@ describe('eval (the built bundle) and configs or events from a newer release', (
 
     const line = (msg: string) => logs.filter((l) => l['msg'] === msg);
     expect(line('config-newer-than-eval')).toEqual([
-      expect.objectContaining({ level: 'WARN', key: key('orders-next'), format: NEXT, ignored: ['schedule', 'compareWith'] }),
+      expect.objectContaining({ level: 'WARN', key: key('orders-next'), format: NEXT, ignored: ['schedule', 'concurrency'] }),
     ]);
     expect(line('config-needs-newer-eval')).toEqual([
       expect.objectContaining({
@@ -94,7 +94,7 @@ describe('eval (the built bundle) and configs or events from a newer release', (
     const { records } = await new DecisionRecordStore({ client, bucket: BUCKET, prefix: 'mono-repo/records' }).forCommit(REPO, SHA_AFTER);
     client.destroy();
     const record = records.find((r) => r.deliveryId === 'delivery-1');
-    expect(record?.newerConfigs).toEqual([{ key: key('orders-next'), format: NEXT, ignored: ['schedule', 'compareWith'] }]);
+    expect(record?.newerConfigs).toEqual([{ key: key('orders-next'), format: NEXT, ignored: ['schedule', 'concurrency'] }]);
     expect(record?.invalidConfigs.map((c) => [c.key, c.needsFormat])).toEqual(
       expect.arrayContaining([
         [key('orders-guarded'), NEXT],

@@ -1,7 +1,7 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
-import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
+import { DecisionRecordStore, LastSuccessStore } from '@monorepo-triggers/decision-record';
+import { CommitAncestry, GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
 import type { EvalEvent } from '@monorepo-triggers/handover';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
@@ -11,7 +11,9 @@ import {
   localS3ClientConfig,
   startLocalCodePipeline,
   startLocalGithub,
+  startConditionalS3Proxy,
   startS3Server,
+  type ConditionalS3Proxy,
   type LocalCodePipeline,
   type LocalGithub,
   type S3Server,
@@ -27,6 +29,8 @@ export interface GitHarness {
   readonly store: S3ConfigStore;
   /** The S3 server's endpoint (configs, and decision records when kept). */
   readonly s3Endpoint: string;
+  /** Each pipeline's last success per branch (with `lastSuccess`), as statuses keeps it. */
+  readonly lastSuccess: LastSuccessStore;
   readonly codepipeline: LocalCodePipeline;
   /** This test's log lines (reset before each test). */
   readonly logs: Record<string, unknown>[];
@@ -43,12 +47,15 @@ export function useGitHarness(
   bucket: string,
   repository: string,
   configs: readonly object[],
-  options: { records?: boolean } = {},
+  options: { records?: boolean; lastSuccess?: boolean } = {},
 ): GitHarness {
   let s3: S3Server | undefined;
   let client: S3Client | undefined;
   let store!: S3ConfigStore;
   let codepipeline!: LocalCodePipeline;
+  let proxy: ConditionalS3Proxy | undefined;
+  let conditionalClient: S3Client | undefined;
+  let lastSuccess!: LastSuccessStore;
   const repos: GitRepo[] = [];
   const githubs: LocalGithub[] = [];
   const logs: Record<string, unknown>[] = [];
@@ -57,7 +64,10 @@ export function useGitHarness(
       return store;
     },
     get s3Endpoint() {
-      return s3.endpoint;
+      return (s3 as S3Server).endpoint;
+    },
+    get lastSuccess() {
+      return lastSuccess;
     },
     get codepipeline() {
       return codepipeline;
@@ -86,10 +96,17 @@ export function useGitHarness(
           entitlements: new CodePipelineEntitlements(cp),
           pipelineArnPrefix: 'arn:aws:codepipeline:us-east-1:123456789012:',
           ...(github ? { github: new GithubClient(github.endpoint, new TokenAuth('token')) } : {}),
+          ...(github && options.lastSuccess
+            ? { ancestry: new CommitAncestry(new GithubClient(github.endpoint, new TokenAuth('token'))) }
+            : {}),
+          ...(options.lastSuccess ? { lastSuccess } : {}),
           starter: new CodePipelineStarter(cp),
           // Decision records in the same bucket, read back to stop a destroyed merge group's executions.
           ...(options.records
-            ? { records: new DecisionRecordStore({ client, bucket, prefix: 'mono-repo/records' }), stopper: new CodePipelineStopper(cp) }
+            ? {
+                records: new DecisionRecordStore({ client: client as S3Client, bucket, prefix: 'mono-repo/records' }),
+                stopper: new CodePipelineStopper(cp),
+              }
             : {}),
           triggers: new CompiledTriggerCache(),
           startConcurrency: 4,
@@ -104,11 +121,17 @@ export function useGitHarness(
   beforeAll(async () => {
     [s3, codepipeline] = await Promise.all([startS3Server({ buckets: [bucket] }), startLocalCodePipeline()]);
     client = createS3Client(localS3ClientConfig(s3.endpoint));
+    // S3's conditional writes, which the last-success store relies on (s3rver ignores them).
+    proxy = await startConditionalS3Proxy(s3.endpoint);
+    conditionalClient = createS3Client(localS3ClientConfig(proxy.endpoint));
+    lastSuccess = new LastSuccessStore({ client: conditionalClient, bucket, prefix: 'mono-repo/last-success' });
     store = new S3ConfigStore({ client, bucket, prefix: 'mono-repo/config' });
     for (const config of configs) await store.put({ version: 1, repository, ...config });
   });
   afterAll(async () => {
     client?.destroy();
+    conditionalClient?.destroy();
+    await proxy?.stop();
     await Promise.all([s3?.stop(), codepipeline?.stop(), ...githubs.map((g) => g.stop())]);
     for (const repo of repos) repo.remove();
   });

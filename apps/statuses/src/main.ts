@@ -1,12 +1,12 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { statusContextOf } from '@monorepo-triggers/config-schema';
-import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
-import { githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
+import { DecisionRecordStore, LastSuccessStore } from '@monorepo-triggers/decision-record';
+import { CommitAncestry, githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
 import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import type { Context } from 'aws-lambda';
 import { CodePipelineExecutions } from './lib/executions';
-import { reportExecution, type ReportOutcome, type StatusesDependencies } from './lib/report-execution';
+import { reportExecution, type ExecutionRef, type ReportOutcome, type StatusesDependencies } from './lib/report-execution';
 import { statusesSettingsFromEnv } from './lib/settings';
 import { statusMetrics } from './lib/status-metrics';
 
@@ -25,6 +25,14 @@ function getDependencies(): StatusesDependencies {
     const auth = githubAuthFrom(settings.github, (secretId, error, using) =>
       log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using }),
     );
+    const lastSuccess = new LastSuccessStore({ client: s3, bucket: settings.bucket, prefix: settings.lastSuccessPrefix });
+    const github = auth ? new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) : undefined;
+    const ancestry = (client: GithubClient) => new CommitAncestry(client);
+    /** The start eval recorded for the execution (its decision record), if it is written yet. */
+    const recordedStart = async ({ repository, commit, pipeline, executionId }: ExecutionRef) => {
+      const { records: pushes } = await records.forCommit(repository, commit);
+      return pushes.flatMap((r) => r.configs).find((c) => c.pipeline === pipeline && c.executionId === executionId);
+    };
     dependencies = {
       // Adaptive retry backs off and rate-limits itself on ThrottlingException.
       executions: new CodePipelineExecutions(new CodePipelineClient({ retryMode: 'adaptive', maxAttempts: 6 })),
@@ -32,14 +40,26 @@ function getDependencies(): StatusesDependencies {
       // meanwhile cannot split pending and outcome over two contexts. A STARTED event may come
       // before eval wrote its record: then the config's context now (the same, but for a change
       // within those seconds), else the default.
-      contextOf: async ({ repository, commit, pipeline, executionId }) => {
-        const { records: pushes } = await records.forCommit(repository, commit);
-        const recorded = pushes.flatMap((r) => r.configs).find((c) => c.pipeline === pipeline && c.executionId === executionId);
+      contextOf: async (ref) => {
+        const recorded = await recordedStart(ref);
         if (recorded) return recorded.statusContext;
-        const stored = await configs.find(repository, pipeline);
-        return stored && 'config' in stored ? statusContextOf(stored.config) : statusContextOf({ pipelineName: pipeline });
+        const stored = await configs.find(ref.repository, ref.pipeline);
+        return stored && 'config' in stored ? statusContextOf(stored.config) : statusContextOf({ pipelineName: ref.pipeline });
       },
-      ...(auth ? { github: new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) } : {}),
+      // Whether the config keeps its last success: as eval recorded it at the start, else the config now.
+      ...(github
+        ? {
+            recordSuccess: async (ref) => {
+              const recorded = await recordedStart(ref);
+              const stored = recorded ? undefined : await configs.find(ref.repository, ref.pipeline);
+              const compareWith = recorded ? recorded.compareWith : stored && 'config' in stored ? stored.config.compareWith : undefined;
+              if (compareWith !== 'last-success') return undefined;
+              const { repository, pipeline, branch, commit, executionId } = ref;
+              return lastSuccess.advance({ repository, pipeline, branch, commit, kind: 'success', executionId }, ancestry(github));
+            },
+          }
+        : {}),
+      ...(github ? { github } : {}),
       evalPrincipalPrefix: settings.evalPrincipalPrefix,
       log,
     };

@@ -25,6 +25,12 @@ export interface PipelineTriggerProps {
   onIncompleteChanges?: 'trigger' | 'skip';
   /** What a newly created branch means: its own changes decide (default), or always start. */
   onNewBranch?: 'changes' | 'always';
+  /**
+   * What a branch push's changes are counted from: the push itself (default), or everything since the
+   * branch's last commit this pipeline built successfully (`last-success`: a failed build starts again
+   * on the next push).
+   */
+  compareWith?: 'push' | 'last-success';
   /** Pin executions to the pushed commit on this source action. */
   sourceActionName?: string;
   variables?: Record<string, string>;
@@ -39,6 +45,11 @@ export interface PipelineTriggerProps {
    * requests"); `{}` takes the defaults. Without it, pull requests start nothing.
    */
   pullRequests?: PullRequestTriggerProps;
+  /**
+   * Start the pipeline for GitHub's merge queue too (docs/trigger-config.md, "Merge queues"), its
+   * status under the pull request's context; `{}` takes the defaults. Without it, merge groups start nothing.
+   */
+  mergeQueue?: MergeQueueTriggerProps;
   /** The cfresource function ARN; by default the export of the monorepo-triggers stack. */
   serviceToken?: string;
 }
@@ -56,6 +67,27 @@ export interface PullRequestTriggerProps {
   /** The pull request's own paths, replacing the trigger's includePaths and excludePaths. */
   includePaths?: string[];
   excludePaths?: string[];
+}
+
+/** Which merge groups start the pipeline (the config's `mergeQueue` section). */
+export interface MergeQueueTriggerProps {
+  /** Globs of the branches whose queue starts it; default: pullRequests' baseBranches, else the trigger's branches. */
+  baseBranches?: string[];
+  /** The group's own paths; default: pullRequests' own paths, else the trigger's. */
+  includePaths?: string[];
+  excludePaths?: string[];
+  /** Stop the executions of a group that left the queue (default true). */
+  stopDestroyed?: boolean;
+}
+
+/** The `MergeQueue` property as CloudFormation passes it: PascalCase, booleans as strings. */
+function mergeQueueProperty(props: MergeQueueTriggerProps): Record<string, unknown> {
+  return {
+    ...(props.baseBranches ? { BaseBranches: props.baseBranches } : {}),
+    ...(props.includePaths ? { IncludePaths: props.includePaths } : {}),
+    ...(props.excludePaths ? { ExcludePaths: props.excludePaths } : {}),
+    ...(props.stopDestroyed !== undefined ? { StopDestroyed: String(props.stopDestroyed) } : {}),
+  };
 }
 
 /** The `PullRequests` property as CloudFormation passes it: PascalCase, booleans as strings. */
@@ -113,6 +145,7 @@ export class PipelineTrigger extends Construct {
       ...(props.pathSyntax ? { PathSyntax: props.pathSyntax } : {}),
       ...(props.onIncompleteChanges ? { OnIncompleteChanges: props.onIncompleteChanges } : {}),
       ...(props.onNewBranch ? { OnNewBranch: props.onNewBranch } : {}),
+      ...(props.compareWith ? { CompareWith: props.compareWith } : {}),
       ...(props.sourceActionName ? { SourceActionName: props.sourceActionName } : {}),
       ...(props.variables ? { Variables: props.variables } : {}),
       ...(props.statusContext ? { StatusContext: props.statusContext } : {}),
@@ -120,6 +153,7 @@ export class PipelineTrigger extends Construct {
       ...(props.reportSkipped !== undefined ? { ReportSkipped: String(props.reportSkipped) } : {}),
       ...(props.honourSkipCi !== undefined ? { HonourSkipCi: String(props.honourSkipCi) } : {}),
       ...(props.pullRequests ? { PullRequests: pullRequestsProperty(props.pullRequests) } : {}),
+      ...(props.mergeQueue ? { MergeQueue: mergeQueueProperty(props.mergeQueue) } : {}),
     };
     // Tokens resolve at deploy time; check everything else now.
     const checkable = {

@@ -57,6 +57,7 @@ export class EvalStack extends Stack {
         CONFIG_PREFIX: NAMES.configPrefix,
         EVENTS_PREFIX: NAMES.eventsPrefix,
         RECORDS_PREFIX: NAMES.recordsPrefix,
+        LAST_SUCCESS_PREFIX: NAMES.lastSuccessPrefix,
         SNAPSHOT_PREFIX: NAMES.snapshotPrefix,
         PIPELINE_ARN_PREFIX: pipelines,
       },
@@ -68,7 +69,7 @@ export class EvalStack extends Stack {
     // eval checks that its value names the pushed repository), and stop their executions it started
     // for a merge group that left the queue; read their tags, read configs and claim-checked events,
     // write decision records and read them back (a destroyed merge group's executions), read and write
-    // the config snapshots. Nothing else.
+    // the config snapshots, read the pipelines' last successes and seed their baselines. Nothing else.
     fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:StartPipelineExecution', 'codepipeline:StopPipelineExecution']));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`${pipelines}*`] }));
     fn.addToRolePolicy(
@@ -79,6 +80,7 @@ export class EvalStack extends Stack {
           `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`,
           `arn:${this.partition}:s3:::${bucket}/${NAMES.snapshotPrefix}/*`,
           `arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`,
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.lastSuccessPrefix}/*`,
         ],
       }),
     );
@@ -88,6 +90,7 @@ export class EvalStack extends Stack {
         resources: [
           `arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`,
           `arn:${this.partition}:s3:::${bucket}/${NAMES.snapshotPrefix}/*`,
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.lastSuccessPrefix}/*`,
         ],
       }),
     );

@@ -63,14 +63,16 @@ export class StatusesStack extends Stack {
         CONFIG_BUCKET: bucket,
         CONFIG_PREFIX: NAMES.configPrefix,
         RECORDS_PREFIX: NAMES.recordsPrefix,
+        LAST_SUCCESS_PREFIX: NAMES.lastSuccessPrefix,
         EVAL_PRINCIPAL_PREFIX: `arn:${this.partition}:sts::${this.account}:assumed-role/${evalRoleName(this.region)}/`,
       },
       ...asyncInvocation(deadLetters, props.reservedConcurrency),
     });
     grantGithubCredential(this, fn, props);
     announceConfigFormat(this);
-    // Least privilege: read executions of the pipelines eval may start (AWS enforces the tag), and
-    // the decision records and configs (for a pipeline's status context). Nothing else.
+    // Least privilege: read executions of the pipelines eval may start (AWS enforces the tag), the
+    // decision records and configs (for a pipeline's status context), and read and write each
+    // pipeline's last success (configs with compareWith: last-success). Nothing else.
     fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:GetPipelineExecution']));
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -78,8 +80,12 @@ export class StatusesStack extends Stack {
         resources: [
           `arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`,
           `arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`,
+          `arn:${this.partition}:s3:::${bucket}/${NAMES.lastSuccessPrefix}/*`,
         ],
       }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.lastSuccessPrefix}/*`] }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({

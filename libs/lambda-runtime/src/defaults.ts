@@ -20,6 +20,12 @@ export const DEFAULT_SNAPSHOT_PREFIX = 'mono-repo/snapshots';
 export const DEFAULT_RECORDS_PREFIX = 'mono-repo/records';
 
 /**
+ * Where each pipeline's last success per repository and branch is kept (config `compareWith:
+ * last-success`): written by statuses, read by eval. Never expired: it is a branch's state, not a log.
+ */
+export const DEFAULT_LAST_SUCCESS_PREFIX = 'mono-repo/last-success';
+
+/**
  * Where recovery keeps its ledger: per webhook, how far GitHub's delivery log has been examined and
  * one claim per delivery it recovers, so overlapping passes recover nothing twice.
  */

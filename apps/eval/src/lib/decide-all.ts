@@ -11,6 +11,7 @@ import {
 } from '@monorepo-triggers/push-event';
 import { completeChanges, type CompletedChanges } from './complete-changes';
 import type { GithubApi } from '@monorepo-triggers/github-api';
+import { decideSinceLastSuccess, type ComparedBase, type SinceLastSuccessDependencies } from './since-last-success';
 
 /** A config's trigger and what was decided for this push. */
 export interface PlannedStart {
@@ -25,6 +26,8 @@ export interface DecidedEvent {
   rule: ChangeRule['kind'] | 'pull-request' | 'merge-group';
   changes: CompletedChanges;
   decisions: PlannedStart[];
+  /** For configs that count a branch push's changes from their last success: what they were counted from, by config key. */
+  bases?: ReadonlyMap<string, ComparedBase>;
 }
 
 /**
@@ -32,12 +35,14 @@ export interface DecidedEvent {
  * what the push changed (an ordinary push), nothing otherwise (a forced push lists rewritten copies
  * of commits, a new branch only some of its commits). Configs that start on certain paths are handed
  * to `startNow` at once; those whose decision depends on the rest wait for GitHub, asked meanwhile,
- * so a slow GitHub never delays a certain start. `startNow` is called once per phase.
+ * so a slow GitHub never delays a certain start. Configs that count a branch push's changes from their
+ * last success and that the push alone did not start are decided last, on those changes
+ * (decideSinceLastSuccess). `startNow` is called once per phase.
  */
 export async function decideAll(
   event: CompactPushEvent,
   triggers: readonly { key: string; trigger: CompiledTrigger }[],
-  deps: { github: GithubApi | undefined; log: Logger },
+  deps: { github: GithubApi | undefined; log: Logger } & Partial<Pick<SinceLastSuccessDependencies, 'lastSuccess' | 'ancestry'>>,
   startNow: (batch: PlannedStart[]) => void,
 ): Promise<DecidedEvent> {
   const rule = changeRule(event);
@@ -82,5 +87,10 @@ export async function decideAll(
     const alreadyStarted = new Set(certain.map((c) => c.key));
     startNow(decisions.filter((d) => d.decision.start && !alreadyStarted.has(d.key)));
   }
-  return { rule: rule.kind, changes, decisions };
+  // Last, and only for configs the push alone does not start: what changed since each one's last success.
+  const since = await decideSinceLastSuccess(event, facts, decisions, { ...deps, github: deps.github, log: deps.log });
+  if (since.size === 0) return { rule: rule.kind, changes, decisions };
+  decisions = decisions.map((d) => since.get(d.key)?.plan ?? d);
+  startNow([...since.values()].map((s) => s.plan).filter((p) => p.decision.start));
+  return { rule: rule.kind, changes, decisions, bases: new Map([...since].map(([key, s]) => [key, s.base])) };
 }

@@ -24,6 +24,7 @@ export function decisionRecordOf(
   const outcomeByPipeline = new Map(started.map(({ planned, outcome }) => [planned.trigger.config.pipelineName, outcome]));
   const configs = decided.decisions.map(({ key, trigger, decision }): ConfigOutcome => {
     const outcome = outcomeByPipeline.get(trigger.config.pipelineName);
+    const base = decided.bases?.get(key);
     return {
       pipeline: trigger.config.pipelineName,
       key,
@@ -39,6 +40,8 @@ export function decisionRecordOf(
       statusContext: statusContextOf(trigger.config),
       // A merge queue waits on every required check: a config that opted in reports its skip there always.
       reportSkipped: trigger.config.reportSkipped || (event.mergeGroup !== undefined && trigger.config.mergeQueue !== undefined),
+      ...(trigger.config.compareWith === 'last-success' ? { compareWith: trigger.config.compareWith } : {}),
+      ...(base ? { base } : {}),
     };
   });
   return {

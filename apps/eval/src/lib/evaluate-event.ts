@@ -14,6 +14,7 @@ import type { GithubApi } from '@monorepo-triggers/github-api';
 import { report, reportStops, type EvalSummary } from './report';
 import { startPipelines, type StartDependencies, type StartedPipeline } from './start-pipelines';
 import { stopDestroyedGroup, type PipelineStopper } from './stop-destroyed-group';
+import { seedBaselines, type SinceLastSuccessDependencies } from './since-last-success';
 
 export interface EvalDependencies extends StartDependencies {
   configs: {
@@ -31,6 +32,10 @@ export interface EvalDependencies extends StartDependencies {
   };
   /** Stops the executions of a merge group that left the queue; none: nothing is stopped. */
   stopper?: PipelineStopper;
+  /** Each pipeline's last success per branch (config compareWith: last-success); none: the push alone decides. */
+  lastSuccess?: SinceLastSuccessDependencies['lastSuccess'];
+  /** How two commits relate (GitHub's compare), for the changes since a last success. */
+  ancestry?: SinceLastSuccessDependencies['ancestry'];
   /** GitHub, for the full change list and the statuses and check run of each push; none: neither. */
   github?: GithubApi;
   triggers: CompiledTriggerCache;
@@ -95,7 +100,7 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
   const startNow = (batch: Parameters<typeof startPipelines>[0]) => starting.push(startPipelines(batch, event, deps));
   const decided =
     event.type === 'push'
-      ? await decideAll(event, triggers, { github: deps.github, log }, startNow)
+      ? await decideAll(event, triggers, { github: deps.github, log, lastSuccess: deps.lastSuccess, ancestry: deps.ancestry }, startNow)
       : event.type === 'pull_request'
         ? await decidePullRequestAll(event, triggers, { github: deps.github, log }, startNow)
         : await decideMergeGroupAll(
@@ -106,6 +111,12 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
           );
   const started = (await Promise.all(starting)).flat();
   deps.onStartsSettled?.(Date.now());
+  if (event.type === 'push')
+    await seedBaselines(
+      event,
+      started.filter((s) => s.outcome.ok).map((s) => s.planned),
+      { lastSuccess: deps.lastSuccess, log },
+    );
 
   const summary = report(facts, listing, decided, started, log);
   // After every start, and before a failure makes Lambda retry: a retry publishes the same again.

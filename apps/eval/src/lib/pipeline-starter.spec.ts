@@ -122,6 +122,7 @@ describe('evalSettingsFromEnv', () => {
       configPrefix: 'mono-repo/config',
       eventsPrefix: 'mono-repo/events',
       recordsPrefix: 'mono-repo/records',
+      lastSuccessPrefix: 'mono-repo/last-success',
       snapshotPrefix: 'mono-repo/snapshots',
       forcePathStyle: false,
       github: { apiUrl: 'https://api.github.com' },

@@ -45,6 +45,7 @@ export function report(
   const outcomeByPipeline = new Map(started.map(({ planned, outcome }) => [planned.trigger.config.pipelineName, outcome]));
   for (const { key, trigger, decision } of decided.decisions) {
     const outcome = outcomeByPipeline.get(trigger.config.pipelineName);
+    const base = decided.bases?.get(key);
     log({
       msg: 'decision',
       pipeline: trigger.config.pipelineName,
@@ -53,6 +54,7 @@ export function report(
       reason: decision.reason,
       detail: decision.detail,
       ...matchFields(decision),
+      ...(base ? { base: base.kind, ...(base.commit ? { baseCommit: base.commit } : {}), baseNote: base.note } : {}),
       ...(outcome?.ok ? { executionId: outcome.executionId } : {}),
       ...(outcome && !outcome.ok && 'refused' in outcome ? { refused: outcome.refused } : {}),
       ...(outcome && !outcome.ok && 'error' in outcome ? { error: outcome.error, attempts: outcome.attempts } : {}),

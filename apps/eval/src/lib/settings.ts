@@ -8,6 +8,8 @@ export interface EvalSettings {
   eventsPrefix: string;
   /** Where each push's decision record goes. */
   recordsPrefix: string;
+  /** Where each pipeline's last success per branch is kept (written by statuses; eval seeds baselines). */
+  lastSuccessPrefix: string;
   /** Where each repository's config snapshot goes (read by cold containers). */
   snapshotPrefix: string;
   forcePathStyle: boolean;
@@ -27,6 +29,7 @@ export function evalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EvalS
     configPrefix: s.CONFIG_PREFIX,
     eventsPrefix: s.EVENTS_PREFIX,
     recordsPrefix: s.RECORDS_PREFIX,
+    lastSuccessPrefix: s.LAST_SUCCESS_PREFIX,
     snapshotPrefix: s.SNAPSHOT_PREFIX,
     forcePathStyle: s.S3_FORCE_PATH_STYLE,
     github: githubSettingsOf(s, 'eval'),

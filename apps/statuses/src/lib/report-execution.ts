@@ -19,6 +19,12 @@ export interface StatusesDependencies {
    * (the decision record), else its config's `statusContext` now, else the default.
    */
   contextOf(execution: ExecutionRef): Promise<string>;
+  /**
+   * Records a succeeded execution of a branch push as its pipeline's last success on that branch,
+   * when its config asks for it (compareWith: last-success); says what it did, or undefined when the
+   * config does not ask. Rejects when S3 or GitHub failed: the event is retried.
+   */
+  recordSuccess?(execution: ExecutionRef & { branch: string }): Promise<{ moved: boolean; why?: string } | undefined>;
   /** Undefined when the deployment has no GitHub credential: nothing can be posted. */
   github?: GithubApi;
   /** `arn:…:sts::<account>:assumed-role/<eval role>/`. */
@@ -120,14 +126,32 @@ export async function reportExecution(input: unknown, deps: StatusesDependencies
     }
   };
   await post(statusOf(execution), true);
+  let latest = execution;
   if (!isFinal(execution.status) && !statuses[0]?.refused) {
     const now = await deps.executions.get(pipeline, executionId);
+    latest = now;
     // Posted as it is: GitHub's combined status may not show our pending yet, so it cannot be asked.
     if (now.status !== execution.status) await post(statusOf(now), false);
   }
   const outcome = { ...ref, context, statuses };
   deps.log({ msg: statuses.some((s) => s.refused) ? 'status-refused' : 'execution-status', state: detail.state, ...outcome });
+  await recordSuccess(latest, ref, deps);
   return outcome;
+}
+
+/**
+ * A branch push's build that succeeded moves its pipeline's last success on that branch forwards
+ * (the store never moves it back: a late or repeated event changes nothing). A pull request's, a merge
+ * group's and a tag's build do not: their commits are not the branch's.
+ */
+async function recordSuccess(execution: ExecutionView, ref: ExecutionRef, deps: StatusesDependencies): Promise<void> {
+  if (execution.status !== 'Succeeded' || !deps.recordSuccess) return;
+  const v = execution.variables;
+  const branch = v['BRANCH_NAME'];
+  const fromBranchPush = !!branch && !v['TAG_NAME'] && !v['PULL_REQUEST_NUMBER'] && !v['BASE_BRANCH_NAME'];
+  if (!fromBranchPush) return;
+  const recorded = await deps.recordSuccess({ ...ref, branch });
+  if (recorded) deps.log({ msg: 'last-success', ...ref, branch, ...recorded });
 }
 
 function ignored(deps: StatusesDependencies, why: string, fields: Record<string, unknown>): { ignored: string } {

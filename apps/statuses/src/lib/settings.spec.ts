@@ -8,6 +8,7 @@ describe('statusesSettingsFromEnv', () => {
       bucket: 'b',
       configPrefix: 'mono-repo/config',
       recordsPrefix: 'mono-repo/records',
+      lastSuccessPrefix: 'mono-repo/last-success',
       forcePathStyle: false,
       github: { apiUrl: 'https://api.github.com', credential: { app: { secretId: 'gh/app', maxAgeMs: 300_000 } } },
       evalPrincipalPrefix: prefix,

@@ -8,6 +8,8 @@ export interface StatusesSettings {
   configPrefix: string;
   /** Where eval's decision records are: the context each execution was started with. */
   recordsPrefix: string;
+  /** Where each pipeline's last success per branch is kept (configs with compareWith: last-success). */
+  lastSuccessPrefix: string;
   forcePathStyle: boolean;
   github: GithubSettings;
   /** `arn:…:sts::<account>:assumed-role/<eval role>/`: the executions eval started. */
@@ -21,6 +23,7 @@ export function statusesSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S
     bucket: s.CONFIG_BUCKET,
     configPrefix: s.CONFIG_PREFIX,
     recordsPrefix: s.RECORDS_PREFIX,
+    lastSuccessPrefix: s.LAST_SUCCESS_PREFIX,
     forcePathStyle: s.S3_FORCE_PATH_STYLE,
     github: githubSettingsOf(s, 'statuses'),
     evalPrincipalPrefix: s.EVAL_PRINCIPAL_PREFIX,

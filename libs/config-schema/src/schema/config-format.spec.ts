@@ -33,10 +33,15 @@ describe('formatOf and inLowestFormat (the writer)', () => {
     });
   });
 
-  it('this release adds mergeQueue in format 2, a field older readers may ignore: a merge group started nothing before it', () => {
-    expect(FORMAT_ADDITIONS).toEqual([{ version: 2, field: 'mergeQueue', olderReadersMayIgnore: true }]);
-    expect(CONFIG_FORMAT).toBe(2);
+  it('this release adds mergeQueue (format 2) and compareWith (format 3), both fields older readers may ignore: they start no less than before', () => {
+    expect(FORMAT_ADDITIONS).toEqual([
+      { version: 2, field: 'mergeQueue', olderReadersMayIgnore: true },
+      { version: 3, field: 'compareWith', olderReadersMayIgnore: true, default: 'push' },
+    ]);
+    expect(CONFIG_FORMAT).toBe(3);
     expect(formatOf({ ...base, mergeQueue: { stopDestroyed: true } })).toEqual({ version: 2, minReaderVersion: 1 });
+    expect(formatOf({ ...base, compareWith: 'last-success' })).toEqual({ version: 3, minReaderVersion: 1 });
+    expect(formatOf({ ...base, compareWith: 'push' })).toEqual({ version: 1, minReaderVersion: 1 });
     expect(formatOf(base)).toEqual({ version: 1, minReaderVersion: 1 });
   });
 });

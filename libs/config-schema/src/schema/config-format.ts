@@ -47,6 +47,10 @@ export const FORMAT_ADDITIONS: readonly FormatAddition[] = [
   // Merge groups (GitHub's merge queue). An older reader ignoring it starts nothing for a merge
   // group, which is all any release before did: never fewer builds than before.
   { version: 2, field: 'mergeQueue', olderReadersMayIgnore: true },
+  // Changes since the last success. An older reader ignoring it decides on the push alone, as every
+  // release before did: it may start a failed pipeline again later than asked, never start less
+  // than that release would.
+  { version: 3, field: 'compareWith', olderReadersMayIgnore: true, default: 'push' },
 ];
 
 /** The newest format this release reads (and may write). */

@@ -22,7 +22,7 @@ const newer = {
   ...known,
   version: NEXT,
   schedule: { cron: '0 3 * * *' },
-  compareWith: 'last-success',
+  concurrency: 'cancel-older',
   pullRequests: { ...known.pullRequests, labels: ['safe-to-build'] },
 };
 
@@ -35,7 +35,7 @@ describe('readTriggerConfig', () => {
   it('decides a newer format with the fields it knows, and names every field it ignored', () => {
     const result = readTriggerConfig(newer);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
-    expect(result.newer).toEqual({ version: NEXT, ignored: ['pullRequests.labels', 'schedule', 'compareWith'] });
+    expect(result.newer).toEqual({ version: NEXT, ignored: ['pullRequests.labels', 'schedule', 'concurrency'] });
     expect(result.value.version).toBe(NEXT);
 
     // Exactly as the same config without the unknown fields: what the release before decided.

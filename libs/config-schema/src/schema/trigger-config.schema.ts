@@ -276,6 +276,13 @@ const triggerConfigShape = z.strictObject({
         "What a newly created branch that matches branches means: changes (its own changes since it forked from the default branch decide, like any push) or always (start on the branch's first push, even with no changes of its own, e.g. release branches).",
       ),
     ),
+  compareWith: z
+    ._default(z.enum(['push', 'last-success']), 'push')
+    .check(
+      z.describe(
+        "What a branch push's changes are counted from: push (what the push itself changed, the default) or last-success (everything since the branch's last commit this pipeline built successfully, so a failed or stopped pipeline starts again on the next push to its branch); config format 3.",
+      ),
+    ),
   sourceActionName: z
     .optional(z.string().check(z.minLength(1), z.maxLength(100), z.regex(ACTION_NAME, 'must contain only letters, digits, ., @, - and _')))
     .check(z.describe('When set, the execution is pinned to the pushed commit on this source action.')),

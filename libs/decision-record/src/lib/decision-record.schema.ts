@@ -18,6 +18,13 @@ export const configOutcomeSchema = z.object({
   error: z.optional(z.string()),
   statusContext: z.string(),
   reportSkipped: z.boolean(),
+  /** Set when the config counts a branch push's changes from its last success: the statuses function then records its successes. */
+  compareWith: z.optional(z.string()),
+  /**
+   * For such a config the push alone did not start: what its changes were counted from (`last-success`
+   * or `baseline`: that commit; `push`: the push alone, and why), in a sentence.
+   */
+  base: z.optional(z.object({ kind: z.string(), commit: z.optional(z.string()), commitsSince: z.optional(z.int()), note: z.string() })),
 });
 
 /** The pull request a record is about: which, which event, from where into where. */

@@ -46,4 +46,9 @@ describe('CommitAncestry against the git-backed GitHub stand-in (compare status)
     expect(await ancestry.onBranch('acme/platform', commits['release'] as string, 'main')).toBe(false);
     expect(await ancestry.onBranch('acme/platform', commits['release'] as string, 'release/1.x')).toBe(true);
   });
+
+  it('counts the commits a descendant is past an older commit, as git does', async () => {
+    const count = Number(repo.git('rev-list', '--count', `${commits['one']}..${commits['three']}`).trim());
+    expect(await ancestry.commitsBetween('acme/platform', commits['one'] as string, commits['three'] as string)).toBe(count);
+  });
 });

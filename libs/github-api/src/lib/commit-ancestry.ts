@@ -16,22 +16,27 @@ export class CommitAncestry {
   constructor(private readonly github: GithubApi) {}
 
   async relation(repository: string, older: string, newer: string): Promise<CommitRelation> {
-    const status = await this.compareStatus(repository, older, newer);
+    const status = (await this.compare(repository, older, newer))?.status;
     return status === undefined ? 'diverged' : (RELATION_OF[status] ?? 'diverged');
+  }
+
+  /** How many commits `newer` is past its merge base with `older` (GitHub's `ahead_by`), when GitHub says. */
+  async commitsBetween(repository: string, older: string, newer: string): Promise<number | undefined> {
+    return (await this.compare(repository, older, newer))?.ahead_by;
   }
 
   /** Whether `commit` is in the history of the branch's head now. */
   async onBranch(repository: string, commit: string, branch: string): Promise<boolean> {
-    const status = await this.compareStatus(repository, commit, branch);
+    const status = (await this.compare(repository, commit, branch))?.status;
     return status === 'ahead' || status === 'identical';
   }
 
-  private async compareStatus(repository: string, base: string, head: string): Promise<string | undefined> {
+  private async compare(repository: string, base: string, head: string): Promise<{ status: string; ahead_by?: number } | undefined> {
     try {
       // A branch's slashes stay as they are, as GitHub's own compare links write them.
       const part = (rev: string) => encodeURIComponent(rev).replace(/%2F/g, '/');
       const path = `${repoPath(repository)}/compare/${part(base)}...${part(head)}?per_page=1`;
-      return compareStatusSchema.parse((await this.github.get(path, repository)).body).status;
+      return compareStatusSchema.parse((await this.github.get(path, repository)).body);
     } catch (error) {
       if (error instanceof GithubApiError && error.status === 404) return undefined;
       throw error;

@@ -7,7 +7,7 @@ export const compareSchema = z.object({
 });
 
 /** How a compare's head relates to its base: identical, ahead, behind or diverged. */
-export const compareStatusSchema = z.object({ status: z.string() });
+export const compareStatusSchema = z.object({ status: z.string(), ahead_by: z.optional(z.int()) });
 
 /** The parts of a commit eval reads (`GET /repos/{o}/{r}/commits/{sha}`): its message. */
 export const commitSchema = z.object({ sha: z.string(), commit: z.object({ message: z.string() }) });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX, DEFAULT_RECORDS_PREFIX } from '../defaults';
+import { DEFAULT_CONFIG_PREFIX, DEFAULT_EVENTS_PREFIX, DEFAULT_LAST_SUCCESS_PREFIX, DEFAULT_RECORDS_PREFIX } from '../defaults';
 
 /** `a/b/` and `/a/b` become `a/b`, so keys built from a prefix never hold `//`. */
 export function trimSlashes(prefix: string): string {
@@ -28,5 +28,6 @@ export const bucketVariables = {
   CONFIG_PREFIX: prefixVariable(DEFAULT_CONFIG_PREFIX),
   EVENTS_PREFIX: prefixVariable(DEFAULT_EVENTS_PREFIX),
   RECORDS_PREFIX: prefixVariable(DEFAULT_RECORDS_PREFIX),
+  LAST_SUCCESS_PREFIX: prefixVariable(DEFAULT_LAST_SUCCESS_PREFIX),
   S3_FORCE_PATH_STYLE: booleanVariable,
 };
