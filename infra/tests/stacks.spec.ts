@@ -105,6 +105,7 @@ describe('eval stack', () => {
 
   it('may only start and stop tagged pipelines, read pipeline tags, the config and events prefixes, write and read decision records, read and write snapshots, and send to its dead-letter queue', () => {
     expect([...new Set(actions(template.eval))]).toEqual([
+      'codepipeline:GetPipelineExecution',
       'codepipeline:ListTagsForResource',
       'codepipeline:StartPipelineExecution',
       'codepipeline:StopPipelineExecution',
@@ -118,14 +119,18 @@ describe('eval stack', () => {
     // AWS itself refuses to start a pipeline without the entitlement tag, whatever eval's code does.
     // And to stop one: the stop of a merge group's execution is scoped as its start was.
     const start = statements(template.eval).find(
-      (s) => JSON.stringify(s.Action) === JSON.stringify(['codepipeline:StartPipelineExecution', 'codepipeline:StopPipelineExecution']),
+      (s) =>
+        JSON.stringify([s.Action].flat().sort()) ===
+        JSON.stringify(['codepipeline:GetPipelineExecution', 'codepipeline:StartPipelineExecution', 'codepipeline:StopPipelineExecution']),
     );
     expect(start?.Condition).toEqual({ Null: { [`aws:ResourceTag/${ENTITLEMENT_TAG}`]: 'false' } });
     expect(JSON.stringify(start?.Resource)).toContain(':codepipeline:eu-west-1:123456789012:*');
     const s3Get = statements(template.eval).find((s) => s.Action === 's3:GetObject');
     expect(JSON.stringify(s3Get?.Resource)).toMatch(new RegExp(`/${NAMES.configPrefix}/\\*.*/${NAMES.eventsPrefix}/\\*`));
     const list = statements(template.eval).find((s) => s.Action === 's3:ListBucket');
-    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`] } });
+    expect(list?.Condition).toEqual({
+      StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`, `${NAMES.lastSuccessPrefix}/*`] },
+    });
     expect(JSON.stringify(s3Get?.Resource)).toContain('/mono-repo/snapshots/*');
     expect(JSON.stringify(s3Get?.Resource)).toContain(`/${NAMES.recordsPrefix}/*`);
     const put = statements(template.eval).find((s) => s.Action === 's3:PutObject');
@@ -231,7 +236,9 @@ describe('statuses stack', () => {
     expect(JSON.stringify(s3Get?.Resource)).toMatch(new RegExp(`/${NAMES.configPrefix}/\\*".*/${NAMES.recordsPrefix}/\\*"`));
     // Listing (so a missing config is a 404, not a 403) only under those two prefixes.
     const list = statements(template.statuses).find((s) => s.Action === 's3:ListBucket');
-    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`] } });
+    expect(list?.Condition).toEqual({
+      StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`, `${NAMES.lastSuccessPrefix}/*`] },
+    });
     // Writes only the last successes: never a config, a record or a snapshot.
     const put = statements(template.statuses).find((s) => s.Action === 's3:PutObject');
     expect(JSON.stringify(put?.Resource)).toMatch(new RegExp(`/${NAMES.lastSuccessPrefix}/\\*"\\]\\]\\}$`));

@@ -48,12 +48,28 @@ describe('changes since the last success: a failed pipeline starts again on the 
     const a1 = repo.commit('orders', { 'services/orders/a.ts': 'a1' });
     await push(repo, github, { ref: 'refs/heads/main', before: b0, after: a1 });
     expect(started()).toEqual([`orders-push@${short(a1)}`, `orders@${short(a1)}`]);
-    expect((await harness.lastSuccess.get(REPOSITORY, 'orders', 'main')).record).toMatchObject({ kind: 'baseline', commit: b0 });
-    // Its execution fails: nothing is recorded as a success.
+    expect((await harness.lastSuccess.get(REPOSITORY, 'orders', 'main')).record).toMatchObject({
+      kind: 'baseline',
+      commit: b0,
+      started: { commit: a1 },
+    });
+
+    // While that execution runs, a push that touches only billing does not start orders again: the
+    // running execution builds what came before it.
+    const during = repo.commit('billing while orders builds', { 'services/billing/b.ts': 'b1' });
+    await push(repo, github, { ref: 'refs/heads/main', before: a1, after: during });
+    expect(started()).toEqual([`billing@${short(during)}`]);
+    expect(decision('orders')).toMatchObject({ action: 'skipped', reason: 'no-path-matched', base: 'started', baseCommit: a1 });
+    expect(String(decision('orders')?.['baseNote'])).toBe(
+      `changes since ${short(a1)}, which this pipeline's latest execution on main is building, 1 commit ago`,
+    );
+
+    // Its execution fails: statuses ends the mark (nothing is recorded as a success).
+    expect(await harness.lastSuccess.clearStarted(REPOSITORY, 'orders', 'main', a1)).toEqual({ cleared: true });
 
     // Push 2 touches billing only: orders starts again, pinned to push 2, naming push 1's base.
     const a2 = repo.commit('billing', { 'services/billing/b.ts': 'b2' });
-    await push(repo, github, { ref: 'refs/heads/main', before: a1, after: a2 });
+    await push(repo, github, { ref: 'refs/heads/main', before: during, after: a2 });
     expect(started()).toEqual([`billing@${short(a2)}`, `orders@${short(a2)}`]);
     expect(decision('orders')).toMatchObject({
       action: 'started',
@@ -63,13 +79,15 @@ describe('changes since the last success: a failed pipeline starts again on the 
       path: 'services/orders/a.ts',
     });
     expect(String(decision('orders')?.['detail'])).toBe(
-      `services/orders/a.ts matches ^services/orders/ on branch main, changes since ${short(b0)}, the baseline before its first build on main, 2 commits ago`,
+      `services/orders/a.ts matches ^services/orders/ on branch main, changes since ${short(b0)}, the baseline before its first build on main, 3 commits ago`,
     );
     expect(decision('orders-push')).toMatchObject({ action: 'skipped', reason: 'no-path-matched' });
     expect(decision('orders-push')?.['base']).toBeUndefined();
 
-    // It succeeds at push 2; push 3 touches billing only: orders is left alone.
+    // It succeeds at push 2 (which also ends push 2's "building" mark); push 3 touches billing only: orders is left alone.
+    expect((await harness.lastSuccess.get(REPOSITORY, 'orders', 'main')).record?.started?.commit).toBe(a2);
     expect(await succeeded(github, 'orders', a2)).toEqual({ moved: true, from: b0 });
+    expect((await harness.lastSuccess.get(REPOSITORY, 'orders', 'main')).record?.started).toBeUndefined();
     const a3 = repo.commit('billing again', { 'services/billing/b.ts': 'b3' });
     await push(repo, github, { ref: 'refs/heads/main', before: a2, after: a3 });
     expect(started()).toEqual([`billing@${short(a3)}`]);
@@ -96,7 +114,7 @@ describe('changes since the last success: a failed pipeline starts again on the 
     expect(started()).toEqual([`billing@${short(rewritten)}`]);
     expect(decision('orders')).toMatchObject({ action: 'skipped', reason: 'no-path-matched', base: 'push' });
     expect(String(decision('orders')?.['baseNote'])).toBe(
-      `${short(gone)}, its last success on main, is no longer in its history (a force-push): decided on the push`,
+      `${short(gone)}, this pipeline's last success on main, is no longer in its history (a force-push): decided on the push`,
     );
   });
 

@@ -1,5 +1,5 @@
 import { GetPipelineExecutionCommand, CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { githubMergeGroupSchema, githubPushSchema, toCompactMergeGroupEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
@@ -85,7 +85,8 @@ describe('merge groups on a real git repository: what the group adds, pinned to 
       repo.checkout(`pr-${pull.number}-${queued}`, 'main');
       repo.commit(`pull request ${pull.number}`, pull.files);
     }
-    const branch = `gh-readonly-queue/main/pr-${pulls[pulls.length - 1]?.number}-${base}-${queued++}`;
+    const branch = `gh-readonly-queue/main/pr-${pulls[pulls.length - 1]?.number}-${base}`;
+    queued++;
     repo.checkout(branch, 'main');
     for (const pull of pulls)
       repo.git('merge', '--no-ff', '-q', '-m', `Merge pull request #${pull.number}`, `pr-${pull.number}-${queued - 1}`);
@@ -295,5 +296,71 @@ describe('merge groups on a real git repository: what the group adds, pinned to 
     // Neither a skip nor a start for the configs it would have built: their check gets no status from
     // it. Only release, which a group into main does not concern, passes as before.
     expect(server.statuses.map((s) => s.context)).toEqual(['pipeline/release']);
+  });
+
+  it('never stops an execution a decision record points at unless the execution itself builds the group (a forged record)', async () => {
+    const repo = repository();
+    const branch = queue(repo, [{ number: 12, files: { 'services/orders/a.ts': 'a12' } }]);
+    const server = await harness.github(repo);
+    // billing, started by an ordinary push of main.
+    const head = repo.head(branch);
+    const mainBefore = repo.head('main');
+    repo.checkout('main');
+    const mainHead = repo.commit('billing on main', { 'services/billing/b.ts': 'b12' });
+    const push = repo.pushPayload({ ref: 'refs/heads/main', before: mainBefore, after: mainHead });
+    await harness.evaluate(toCompactPushEvent(githubPushSchema.parse(push), 'main-push'), server);
+    const billing = harness.codepipeline.starts.find((s) => s.pipelineName === 'billing');
+    expect(billing).toBeDefined();
+    // A record that says the group started it.
+    const s3 = createS3Client(localS3ClientConfig(harness.s3Endpoint));
+    const forged = {
+      version: 1,
+      deliveryId: 'forged',
+      repository: REPOSITORY,
+      ref: `refs/heads/${branch}`,
+      before: repo.head('main'),
+      after: head,
+      commit: head,
+      mergeGroup: {
+        action: 'checks_requested',
+        baseRef: 'refs/heads/main',
+        baseSha: repo.head('main'),
+        headRef: `refs/heads/${branch}`,
+        headSha: head,
+      },
+      time: new Date().toISOString(),
+      changes: { rule: 'merge-group', source: 'compare', complete: true, paths: 1 },
+      configs: [
+        {
+          pipeline: 'billing',
+          key: 'k',
+          action: 'started',
+          reason: 'path-matched',
+          detail: 'd',
+          executionId: billing?.executionId,
+          statusContext: 'pipeline/billing',
+          reportSkipped: false,
+        },
+      ],
+      invalidConfigs: [],
+    };
+    try {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'merge-groups',
+          Key: `mono-repo/records/${REPOSITORY}/${head}/forged.json`,
+          Body: JSON.stringify(forged),
+        }),
+      );
+    } finally {
+      s3.destroy();
+    }
+    await deliver(repo, server, { base: 'main~1', head: branch, headRef: branch, action: 'destroyed', reason: 'dequeued' });
+    expect(harness.codepipeline.stops).toEqual([]);
+    expect(logs.find((l) => l['msg'] === 'stop')).toMatchObject({
+      pipeline: 'billing',
+      outcome: 'kept',
+      detail: `not stopped: the execution builds main at ${mainHead.slice(0, 7)}, not this group`,
+    });
   });
 });

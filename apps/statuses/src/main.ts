@@ -28,10 +28,14 @@ function getDependencies(): StatusesDependencies {
     const lastSuccess = new LastSuccessStore({ client: s3, bucket: settings.bucket, prefix: settings.lastSuccessPrefix });
     const github = auth ? new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) : undefined;
     const ancestry = (client: GithubClient) => new CommitAncestry(client);
-    /** The start eval recorded for the execution (its decision record), if it is written yet. */
+    /** The start eval recorded for the execution (its decision record and config outcome), if it is written yet. */
     const recordedStart = async ({ repository, commit, pipeline, executionId }: ExecutionRef) => {
-      const { records: pushes } = await records.forCommit(repository, commit);
-      return pushes.flatMap((r) => r.configs).find((c) => c.pipeline === pipeline && c.executionId === executionId);
+      const { records: events } = await records.forCommit(repository, commit);
+      for (const record of events) {
+        const outcome = record.configs.find((c) => c.pipeline === pipeline && c.executionId === executionId);
+        if (outcome) return { record, outcome };
+      }
+      return undefined;
     };
     dependencies = {
       // Adaptive retry backs off and rate-limits itself on ThrottlingException.
@@ -42,20 +46,30 @@ function getDependencies(): StatusesDependencies {
       // within those seconds), else the default.
       contextOf: async (ref) => {
         const recorded = await recordedStart(ref);
-        if (recorded) return recorded.statusContext;
+        if (recorded) return recorded.outcome.statusContext;
         const stored = await configs.find(ref.repository, ref.pipeline);
         return stored && 'config' in stored ? statusContextOf(stored.config) : statusContextOf({ pipelineName: ref.pipeline });
       },
-      // Whether the config keeps its last success: as eval recorded it at the start, else the config now.
+      // Only for a branch push's execution (its decision record says so: a pull request's, a merge
+      // group's or a tag's never moves a branch's last success) of a config that keeps one.
       ...(github
         ? {
-            recordSuccess: async (ref) => {
-              const recorded = await recordedStart(ref);
-              const stored = recorded ? undefined : await configs.find(ref.repository, ref.pipeline);
-              const compareWith = recorded ? recorded.compareWith : stored && 'config' in stored ? stored.config.compareWith : undefined;
-              if (compareWith !== 'last-success') return undefined;
-              const { repository, pipeline, branch, commit, executionId } = ref;
-              return lastSuccess.advance({ repository, pipeline, branch, commit, kind: 'success', executionId }, ancestry(github));
+            recordOutcome: async (ref) => {
+              const start = await recordedStart(ref);
+              if (!start || start.outcome.compareWith !== 'last-success') return undefined;
+              const { record } = start;
+              if (!record.ref.startsWith('refs/heads/') || record.pullRequest || record.mergeGroup) return undefined;
+              const branch = record.ref.slice('refs/heads/'.length);
+              const { repository, pipeline, commit, executionId } = ref;
+              if (ref.status === 'Succeeded')
+                return {
+                  branch,
+                  ...(await lastSuccess.advance({ repository, pipeline, branch, commit, kind: 'success', executionId }, ancestry(github))),
+                };
+              // A build that did not land: the next push counts from the last success again. A
+              // superseded one leaves its mark to the newer execution that superseded it.
+              if (ref.status === 'Superseded') return undefined;
+              return { branch, ...(await lastSuccess.clearStarted(repository, pipeline, branch, commit)) };
             },
           }
         : {}),

@@ -1,7 +1,7 @@
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ENTITLEMENT_TAG } from '@monorepo-triggers/config-schema';
-import { LastSuccessStore } from '@monorepo-triggers/decision-record';
+import { DecisionRecordStore, LastSuccessStore, type DecisionRecord } from '@monorepo-triggers/decision-record';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import {
@@ -57,13 +57,49 @@ describe('statuses keeps each pipeline’s last success per branch (built bundle
     }
   };
   const branchPush = (commit: string) => ({ REPOSITORY: REPO, COMMIT_ID: commit, BRANCH_NAME: 'main' });
-  /** Runs an execution to `status` and returns its final event. */
-  const run = async (pipeline: string, variables: Record<string, string>, status: 'Succeeded' | 'Failed' = 'Succeeded') => {
+  let records: DecisionRecordStore;
+  /** What eval records when it starts an execution: the event (a branch push unless told) and the config's outcome. */
+  const recordStart = (pipeline: string, executionId: string, commit: string, event: Partial<DecisionRecord> = {}, compareWith = true) =>
+    records.put({
+      version: 1,
+      deliveryId: `d-${executionId}`,
+      repository: REPO,
+      ref: 'refs/heads/main',
+      before: '0'.repeat(40),
+      after: commit,
+      commit,
+      time: new Date().toISOString(),
+      changes: { rule: 'listed', source: 'payload', complete: true, paths: 1 },
+      configs: [
+        {
+          pipeline,
+          key: `mono-repo/config/${REPO}/${pipeline}.json`,
+          action: 'started',
+          reason: 'path-matched',
+          detail: 'matched',
+          executionId,
+          statusContext: `pipeline/${pipeline}`,
+          reportSkipped: false,
+          ...(compareWith ? { compareWith: 'last-success' } : {}),
+        },
+      ],
+      invalidConfigs: [],
+      ...event,
+    });
+  /** Runs an execution to `status` (recorded as eval records it) and returns its final event. */
+  const run = async (
+    pipeline: string,
+    variables: Record<string, string>,
+    status: 'Succeeded' | 'Failed' = 'Succeeded',
+    event: Partial<DecisionRecord> = {},
+    compareWith = true,
+  ) => {
     const id = await start(pipeline, variables);
+    await recordStart(pipeline, id, variables['COMMIT_ID'] as string, event, compareWith);
     await codepipeline.finish(id, status);
-    const event = events.find((e) => e.detail['execution-id'] === id && e.detail.state === status.toUpperCase());
-    if (!event) throw new Error(`no ${status} event for ${id}`);
-    return event;
+    const ended = events.find((e) => e.detail['execution-id'] === id && e.detail.state === status.toUpperCase());
+    if (!ended) throw new Error(`no ${status} event for ${id}`);
+    return ended;
   };
   const deliver = (list: PipelineStateEvent[]) =>
     runBundle(
@@ -86,6 +122,7 @@ describe('statuses keeps each pipeline’s last success per branch (built bundle
     proxy = await startConditionalS3Proxy(s3.endpoint);
     client = createS3Client(localS3ClientConfig(proxy.endpoint));
     lastSuccess = new LastSuccessStore({ client, bucket: BUCKET, prefix: 'mono-repo/last-success' });
+    records = new DecisionRecordStore({ client, bucket: BUCKET, prefix: 'mono-repo/records' });
     const configs = new S3ConfigStore({ client, bucket: BUCKET, prefix: 'mono-repo/config' });
     const config = { version: 1, repository: REPO, branches: ['main'], includePaths: ['^services/'] };
     await configs.put({ ...config, pipelineName: 'orders', compareWith: 'last-success' });
@@ -123,29 +160,60 @@ describe('statuses keeps each pipeline’s last success per branch (built bundle
     expect(rest.results.every((r) => r.ok)).toBe(true);
     expect(await recorded('orders')).toBe(c3);
     const lines = rest.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'last-success');
-    expect(lines.map((l) => [String(l['commit']).slice(0, 7), l['moved']])).toEqual([
-      [c3.slice(0, 7), true],
-      [c1.slice(0, 7), false],
-      [c3.slice(0, 7), false],
+    expect(lines.map((l) => [String(l['commit']).slice(0, 7), l['status'], l['moved'] ?? l['cleared']])).toEqual([
+      [c3.slice(0, 7), 'Succeeded', true],
+      [c1.slice(0, 7), 'Succeeded', false],
+      [c3.slice(0, 7), 'Succeeded', false],
+      // A failure moves nothing; it had no "building" mark to end.
+      [c0.slice(0, 7), 'Failed', false],
     ]);
   });
 
   it('records nothing for a config without compareWith, a pull request’s, a merge group’s or a tag’s build', async () => {
     const c = commits[3] as string;
-    await deliver([
-      await run('billing', branchPush(c)),
-      await run('orders', {
-        ...branchPush(c),
-        BRANCH_NAME: 'feature',
-        PULL_REQUEST_NUMBER: '7',
-        BASE_BRANCH_NAME: 'main',
-        BASE_COMMIT_ID: c,
+    const group = {
+      action: 'checks_requested',
+      baseRef: 'refs/heads/main',
+      baseSha: c,
+      headRef: 'refs/heads/gh-readonly-queue/main/pr-7-x',
+      headSha: c,
+    };
+    const pull = {
+      number: 7,
+      event: 'opened',
+      baseRef: 'refs/heads/main',
+      headRef: 'refs/heads/feature',
+      headSha: c,
+      draft: false,
+      fromFork: false,
+    };
+    const run2 = await deliver([
+      await run('billing', branchPush(c), 'Succeeded', {}, false),
+      await run('orders', { ...branchPush(c), BRANCH_NAME: 'feature', PULL_REQUEST_NUMBER: '7' }, 'Succeeded', {
+        ref: 'refs/pull/7/head',
+        pullRequest: pull,
       }),
-      await run('orders', { ...branchPush(c), BRANCH_NAME: 'gh-readonly-queue/main/pr-7-x', BASE_BRANCH_NAME: 'main', BASE_COMMIT_ID: c }),
-      await run('orders', { REPOSITORY: REPO, COMMIT_ID: c, TAG_NAME: 'v1' }),
+      await run('orders', { ...branchPush(c), BRANCH_NAME: 'gh-readonly-queue/main/pr-7-x' }, 'Succeeded', {
+        ref: group.headRef,
+        mergeGroup: group,
+      }),
+      await run('orders', { REPOSITORY: REPO, COMMIT_ID: c, TAG_NAME: 'v1' }, 'Succeeded', { ref: 'refs/tags/v1' }),
     ]);
+    expect(run2.results.every((r) => r.ok)).toBe(true);
     expect(await recorded('billing')).toBeUndefined();
     expect(await recorded('orders', 'feature')).toBeUndefined();
     expect(await recorded('orders', 'gh-readonly-queue/main/pr-7-x')).toBeUndefined();
+    expect(run2.logLines.filter((l) => l.includes('"msg":"last-success"'))).toEqual([]);
+  });
+
+  it('a failed execution ends the "building" mark eval set for its commit, so the next push counts from the last success again', async () => {
+    const [, c1, c2, c3] = commits as [string, string, string, string];
+    await lastSuccess.markStarted({ repository: REPO, pipeline: 'orders', branch: 'main', commit: c2 }, undefined);
+    // Another commit's failure leaves the mark; the marked commit's ends it.
+    await deliver([await run('orders', branchPush(c1), 'Failed')]);
+    expect((await lastSuccess.get(REPO, 'orders', 'main')).record?.started?.commit).toBe(c2);
+    await deliver([await run('orders', branchPush(c2), 'Failed')]);
+    expect((await lastSuccess.get(REPO, 'orders', 'main')).record?.started).toBeUndefined();
+    expect(await recorded('orders')).toBe(c3);
   });
 });

@@ -67,10 +67,16 @@ export class EvalStack extends Stack {
     announceConfigFormat(this);
     // Least privilege: start only pipelines that carry the entitlement tag (AWS enforces its presence;
     // eval checks that its value names the pushed repository), and stop their executions it started
-    // for a merge group that left the queue; read their tags, read configs and claim-checked events,
+    // for a merge group that left the queue, once the execution says it builds that group; read their tags, read configs and claim-checked events,
     // write decision records and read them back (a destroyed merge group's executions), read and write
     // the config snapshots, read the pipelines' last successes and seed their baselines. Nothing else.
-    fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:StartPipelineExecution', 'codepipeline:StopPipelineExecution']));
+    fn.addToRolePolicy(
+      onTaggedPipelines(this, [
+        'codepipeline:StartPipelineExecution',
+        'codepipeline:StopPipelineExecution',
+        'codepipeline:GetPipelineExecution',
+      ]),
+    );
     fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`${pipelines}*`] }));
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -98,7 +104,10 @@ export class EvalStack extends Stack {
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [`arn:${this.partition}:s3:::${bucket}`],
-        conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`] } },
+        // The last-success prefix too, so a pipeline with no record yet reads as a 404, not a 403.
+        conditions: {
+          StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`, `${NAMES.lastSuccessPrefix}/*`] },
+        },
       }),
     );
 

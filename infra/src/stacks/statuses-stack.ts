@@ -91,7 +91,10 @@ export class StatusesStack extends Stack {
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [`arn:${this.partition}:s3:::${bucket}`],
-        conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`] } },
+        // The last-success prefix too, so a pipeline with no record yet reads as a 404, not a 403.
+        conditions: {
+          StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`, `${NAMES.lastSuccessPrefix}/*`] },
+        },
       }),
     );
     new Rule(this, 'ExecutionStateChanges', {

@@ -53,7 +53,7 @@ export { compileTrigger } from './decision/compiled-trigger';
 export type { CompiledMergeQueue, CompiledPaths, CompiledPullRequests, CompiledTrigger } from './decision/compiled-trigger';
 export { createChangeSet, pathsWithAnyPrefix, pathsWithPrefix } from './decision/change-set';
 export type { ChangeSet } from './decision/change-set';
-export { awaitsFullChangeList, decide, decidedOnIncompleteChanges, MERGE_QUEUE_BRANCH_PREFIX } from './decision/decide';
+export { awaitsFullChangeList, decide, decidedOnIncompleteChanges, MERGE_QUEUE_BRANCH_PREFIX, mergeQueueBaseOf } from './decision/decide';
 export type { Decision, DecisionReason, PathMatch, PushFacts } from './decision/decide';
 export { decidePullRequest } from './decision/decide-pull-request';
 export type { PullRequestFacts } from './decision/decide-pull-request';

@@ -14,7 +14,7 @@ import type { GithubApi } from '@monorepo-triggers/github-api';
 import { report, reportStops, type EvalSummary } from './report';
 import { startPipelines, type StartDependencies, type StartedPipeline } from './start-pipelines';
 import { stopDestroyedGroup, type PipelineStopper } from './stop-destroyed-group';
-import { seedBaselines, type SinceLastSuccessDependencies } from './since-last-success';
+import { markStarts, type SinceLastSuccessDependencies } from './since-last-success';
 
 export interface EvalDependencies extends StartDependencies {
   configs: {
@@ -112,10 +112,10 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
   const started = (await Promise.all(starting)).flat();
   deps.onStartsSettled?.(Date.now());
   if (event.type === 'push')
-    await seedBaselines(
+    await markStarts(
       event,
       started.filter((s) => s.outcome.ok).map((s) => s.planned),
-      { lastSuccess: deps.lastSuccess, log },
+      { lastSuccess: deps.lastSuccess, ancestry: deps.ancestry, log },
     );
 
   const summary = report(facts, listing, decided, started, log);

@@ -1,5 +1,5 @@
 import { createChangeSet, decide, type PushFacts } from '@monorepo-triggers/config-schema';
-import type { Advance, Ancestry, LastSuccess } from '@monorepo-triggers/decision-record';
+import type { Ancestry, LastSuccess } from '@monorepo-triggers/decision-record';
 import type { CommitRelation, GithubApi } from '@monorepo-triggers/github-api';
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
@@ -8,8 +8,11 @@ import type { PlannedStart } from './decide-all';
 
 /** Where a config's changes were counted from, for the decision's log line and record. */
 export interface ComparedBase {
-  /** last-success or baseline: the recorded commit; push: the push alone (no usable record, and why). */
-  kind: 'last-success' | 'baseline' | 'push';
+  /**
+   * started: the commit the pipeline's latest execution is building; last-success or baseline: the
+   * recorded commit; push: the push alone (no usable record, and why).
+   */
+  kind: 'started' | 'last-success' | 'baseline' | 'push';
   commit?: string;
   /** How many commits the pushed commit is past it (GitHub's compare), when known. */
   commitsSince?: number;
@@ -21,11 +24,16 @@ export interface ComparedBase {
 export interface SinceLastSuccessDependencies {
   lastSuccess?: {
     get(repository: string, pipeline: string, branch: string): Promise<{ record?: LastSuccess; unreadable?: string }>;
-    advance(candidate: Omit<LastSuccess, 'version' | 'time'>, ancestry: Ancestry): Promise<Advance>;
+    markStarted(
+      mark: { repository: string; pipeline: string; branch: string; commit: string; baseline?: string },
+      ancestry: Ancestry | undefined,
+    ): Promise<{ marked: boolean; why?: string }>;
   };
   ancestry?: {
+    /** How `newer` relates to `older`, and how many commits it is past it (CommitAncestry). */
+    compareCommits(repository: string, older: string, newer: string): Promise<{ relation: CommitRelation; commitsSince?: number }>;
     relation(repository: string, older: string, newer: string): Promise<CommitRelation>;
-    commitsBetween?(repository: string, older: string, newer: string): Promise<number | undefined>;
+    onBranch(repository: string, commit: string, branch: string): Promise<boolean>;
   };
   github: GithubApi | undefined;
   log: Logger;
@@ -56,35 +64,46 @@ export async function decideSinceLastSuccess(
   const candidates = decisions.filter(
     (d) => comparesWithLastSuccess(d, event) && !d.decision.start && d.decision.reason === 'no-path-matched',
   );
-  const since = new Map<string, Promise<{ changes?: CompletedChanges; base: ComparedBase }>>();
-  const alone = (note: string): { base: ComparedBase } => ({ base: { kind: 'push', note } });
-  const changesSince = (record: LastSuccess) => {
-    const known = since.get(record.commit);
+  const since = new Map<string, Promise<Found>>();
+  const alone = (note: string): Found => ({ base: { kind: 'push', note } });
+  /** What changed between one base and the pushed commit (asked once per base), or why it cannot be used. */
+  const changesFrom = (base: { commit: string; kind: BaseKind }): Promise<Found> => {
+    const cacheKey = `${base.kind} ${base.commit}`;
+    const known = since.get(cacheKey);
     if (known) return known;
-    const found = (async (): Promise<{ changes?: CompletedChanges; base: ComparedBase }> => {
-      const what = record.kind === 'baseline' ? 'the baseline before its first build' : 'its last success';
-      const short = record.commit.slice(0, 7);
+    const found = (async (): Promise<Found> => {
+      const short = base.commit.slice(0, 7);
+      const what = WHAT[base.kind](branch);
       if (!deps.github || !deps.ancestry) return alone(`no GitHub credential: cannot compare with ${short}, ${what}; decided on the push`);
-      let relation: CommitRelation;
+      let compared: { relation: CommitRelation; commitsSince?: number };
       try {
-        relation = await deps.ancestry.relation(event.repository, record.commit, event.after);
+        compared = await deps.ancestry.compareCommits(event.repository, base.commit, event.after);
       } catch (error) {
         return alone(`GitHub could not say how ${short} (${what}) relates to the push: ${(error as Error).message}; decided on the push`);
       }
-      if (relation === 'same')
-        return { changes: { paths: [], complete: true, source: 'compare', steps: [] }, base: baseOf(record, 0, branch) };
-      if (relation !== 'descendant')
-        return alone(`${short}, ${what} on ${branch}, is no longer in its history (a force-push): decided on the push`);
+      if (compared.relation === 'same') return { changes: NO_CHANGES, base: baseOf(base, 0, branch) };
+      if (compared.relation !== 'descendant')
+        return alone(`${short}, ${what}, is no longer in its history (a force-push): decided on the push`);
       const changes = await completeChanges(
-        { repository: event.repository, before: record.commit, after: event.after, changedPaths: [] },
+        { repository: event.repository, before: base.commit, after: event.after, changedPaths: [] },
         { kind: 'listed', complete: false },
         deps.github,
       );
-      const commits = await deps.ancestry.commitsBetween?.(event.repository, record.commit, event.after).catch(() => undefined);
-      return { changes, base: baseOf(record, commits, branch) };
+      return { changes, base: baseOf(base, compared.commitsSince, branch) };
     })();
-    since.set(record.commit, found);
+    since.set(cacheKey, found);
     return found;
+  };
+  /**
+   * The changes since the commit an execution is building (while it runs, what came before it is
+   * being built), else since the last success (or baseline).
+   */
+  const changesSince = async (record: LastSuccess): Promise<Found> => {
+    if (record.started && record.started.commit !== record.commit) {
+      const building = await changesFrom({ commit: record.started.commit, kind: 'started' });
+      if (building.changes) return building;
+    }
+    return changesFrom({ commit: record.commit, kind: record.kind === 'baseline' ? 'baseline' : 'last-success' });
   };
   await Promise.all(
     candidates.map(async (plan) => {
@@ -131,58 +150,64 @@ export async function decideSinceLastSuccess(
   return decided;
 }
 
-function baseOf(record: LastSuccess, commitsSince: number | undefined, branch: string): ComparedBase {
-  const short = record.commit.slice(0, 7);
+type BaseKind = 'started' | 'last-success' | 'baseline';
+type Found = { changes?: CompletedChanges; base: ComparedBase };
+
+const NO_CHANGES: CompletedChanges = { paths: [], complete: true, source: 'compare', steps: [] };
+
+/** What a base is, in the words of a decision. */
+const WHAT: Record<BaseKind, (branch: string) => string> = {
+  started: (branch) => `which this pipeline's latest execution on ${branch} is building`,
+  'last-success': (branch) => `this pipeline's last success on ${branch}`,
+  baseline: (branch) => `the baseline before its first build on ${branch}`,
+};
+
+function baseOf(base: { commit: string; kind: BaseKind }, commitsSince: number | undefined, branch: string): ComparedBase {
   const ago =
     commitsSince === undefined
       ? ''
       : commitsSince === 0
         ? ', the pushed commit itself'
         : `, ${commitsSince} commit${commitsSince === 1 ? '' : 's'} ago`;
-  const kind = record.kind === 'baseline' ? 'baseline' : 'last-success';
-  const what = kind === 'baseline' ? `the baseline before its first build on ${branch}` : `this pipeline's last success on ${branch}`;
   return {
-    kind,
-    commit: record.commit,
+    kind: base.kind,
+    commit: base.commit,
     ...(commitsSince !== undefined ? { commitsSince } : {}),
-    note: `changes since ${short}, ${what}${ago}`,
+    note: `changes since ${base.commit.slice(0, 7)}, ${WHAT[base.kind](branch)}${ago}`,
   };
 }
 
 /**
- * Before any build of a pipeline on a branch has succeeded, the commit the branch was at before the
- * first push eval started it for: what the next push counts its changes from, so a first build that
- * fails is started again by the branch's next push, whatever it touched. Written only where no record
- * is (a success always wins); never for a new branch (no commit before it) or a forced push (its
- * `before` left the branch). Never throws: it only helps a later decision, and says why it could not.
+ * After the starts: marks each pipeline started for a branch push (compareWith: last-success) as
+ * building the pushed commit, so the next pushes count from there while it runs, and the statuses
+ * function ends the mark when it fails. Where no record is yet, the branch's commit before the push
+ * becomes the base (a baseline), so a first build that fails is started again by the next push. No
+ * baseline for a new branch (no commit before it) or a forced push (its `before` left the branch).
+ * Never throws: it only informs a later decision, and says why it could not.
  */
-export async function seedBaselines(
+export async function markStarts(
   event: CompactPushEvent,
   started: readonly PlannedStart[],
-  deps: Pick<SinceLastSuccessDependencies, 'lastSuccess' | 'log'>,
+  deps: Pick<SinceLastSuccessDependencies, 'lastSuccess' | 'ancestry' | 'log'>,
 ): Promise<void> {
   const store = deps.lastSuccess;
-  if (!store || event.created || event.forced || /^0+$/.test(event.before)) return;
+  if (!store) return;
   const branch = event.ref.replace(/^refs\/heads\//, '');
-  // A baseline is only ever written where no record is: how commits relate is never asked.
-  const unasked: Ancestry = {
-    relation: () => Promise.reject(new Error('not asked for a baseline')),
-    onBranch: () => Promise.reject(new Error('not asked for a baseline')),
-  };
+  const baseline = event.created || event.forced || /^0+$/.test(event.before) ? undefined : event.before;
   await Promise.all(
     started
       .filter((plan) => comparesWithLastSuccess(plan, event))
       .map(async ({ trigger }) => {
         const pipeline = trigger.config.pipelineName;
         try {
-          const advanced = await store.advance(
-            { repository: event.repository, pipeline, branch, commit: event.before, kind: 'baseline' },
-            unasked,
+          const marked = await store.markStarted(
+            { repository: event.repository, pipeline, branch, commit: event.after, ...(baseline ? { baseline } : {}) },
+            deps.ancestry,
           );
-          if (advanced.moved) deps.log({ msg: 'baseline-recorded', pipeline, branch, commit: event.before });
+          deps.log({ msg: 'build-marked', pipeline, branch, commit: event.after, ...marked });
         } catch (error) {
           deps.log({
-            msg: 'baseline-failed',
+            msg: 'build-mark-failed',
             level: 'warn',
             pipeline,
             branch,

@@ -1,4 +1,4 @@
-import { StopPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { GetPipelineExecutionCommand, StopPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { CompiledTrigger } from '@monorepo-triggers/config-schema';
 import type { DecisionRecord, RecordedStop } from '@monorepo-triggers/decision-record';
 import type { CompactMergeGroupEvent } from '@monorepo-triggers/handover';
@@ -10,12 +10,19 @@ export type StopAnswer = 'stopped' | 'already-stopping' | 'finished';
 
 /** Stops pipeline executions; rejects when CodePipeline did not answer (after the SDK's retries). */
 export interface PipelineStopper {
+  /** The variables an execution runs with (what eval passed it): which commit and branch it builds. */
+  variablesOf(pipelineName: string, executionId: string): Promise<Record<string, string>>;
   stop(request: { pipelineName: string; executionId: string; reason: string }): Promise<StopAnswer>;
 }
 
 /** The real CodePipeline API: a stop that lets the running actions finish (not abandoned). */
 export class CodePipelineStopper implements PipelineStopper {
   constructor(private readonly client: CodePipelineClient) {}
+
+  async variablesOf(pipelineName: string, executionId: string): Promise<Record<string, string>> {
+    const output = await this.client.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId: executionId }));
+    return Object.fromEntries((output.pipelineExecution?.variables ?? []).map((v) => [v.name ?? '', v.resolvedValue ?? '']));
+  }
 
   async stop(request: { pipelineName: string; executionId: string; reason: string }): Promise<StopAnswer> {
     try {
@@ -84,6 +91,13 @@ export async function stopDestroyedGroup(
         ...(config?.owner ? { ownerStackId: config.owner.stackId } : {}),
       });
       if (!entitlement.entitled) return kept(`not stopped: ${entitlement.reason}`);
+      // The execution itself must say it builds this group: a decision record is only a pointer, and
+      // never the reason to stop another build.
+      const variables = await deps.stopper.variablesOf(pipeline, executionId);
+      if (variables['COMMIT_ID'] !== event.headSha || variables['BRANCH_NAME'] !== group)
+        return kept(
+          `not stopped: the execution builds ${variables['BRANCH_NAME'] ?? '?'} at ${(variables['COMMIT_ID'] ?? '?').slice(0, 7)}, not this group`,
+        );
       const reason = `merge group ${group} was ${event.reason} by GitHub's merge queue`.slice(0, REASON_LENGTH);
       const answer = await deps.stopper.stop({ pipelineName: pipeline, executionId, reason });
       const detail = {

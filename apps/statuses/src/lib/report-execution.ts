@@ -20,11 +20,12 @@ export interface StatusesDependencies {
    */
   contextOf(execution: ExecutionRef): Promise<string>;
   /**
-   * Records a succeeded execution of a branch push as its pipeline's last success on that branch,
-   * when its config asks for it (compareWith: last-success); says what it did, or undefined when the
-   * config does not ask. Rejects when S3 or GitHub failed: the event is retried.
+   * Tells the pipeline's last-success record how an execution of a branch push ended, when its config
+   * keeps one (compareWith: last-success): a success moves it forwards, a failure ends the execution's
+   * "building" mark. Says what it did, or undefined when the execution is not one to record. Rejects
+   * when S3 or GitHub failed: the event is retried.
    */
-  recordSuccess?(execution: ExecutionRef & { branch: string }): Promise<{ moved: boolean; why?: string } | undefined>;
+  recordOutcome?(execution: ExecutionRef & { status: ExecutionView['status'] }): Promise<Record<string, unknown> | undefined>;
   /** Undefined when the deployment has no GitHub credential: nothing can be posted. */
   github?: GithubApi;
   /** `arn:…:sts::<account>:assumed-role/<eval role>/`. */
@@ -135,23 +136,15 @@ export async function reportExecution(input: unknown, deps: StatusesDependencies
   }
   const outcome = { ...ref, context, statuses };
   deps.log({ msg: statuses.some((s) => s.refused) ? 'status-refused' : 'execution-status', state: detail.state, ...outcome });
-  await recordSuccess(latest, ref, deps);
+  await recordOutcome(latest, ref, deps);
   return outcome;
 }
 
-/**
- * A branch push's build that succeeded moves its pipeline's last success on that branch forwards
- * (the store never moves it back: a late or repeated event changes nothing). A pull request's, a merge
- * group's and a tag's build do not: their commits are not the branch's.
- */
-async function recordSuccess(execution: ExecutionView, ref: ExecutionRef, deps: StatusesDependencies): Promise<void> {
-  if (execution.status !== 'Succeeded' || !deps.recordSuccess) return;
-  const v = execution.variables;
-  const branch = v['BRANCH_NAME'];
-  const fromBranchPush = !!branch && !v['TAG_NAME'] && !v['PULL_REQUEST_NUMBER'] && !v['BASE_BRANCH_NAME'];
-  if (!fromBranchPush) return;
-  const recorded = await deps.recordSuccess({ ...ref, branch });
-  if (recorded) deps.log({ msg: 'last-success', ...ref, branch, ...recorded });
+/** An execution's end, as the pipeline's last-success record hears it (a pending state tells it nothing). */
+async function recordOutcome(execution: ExecutionView, ref: ExecutionRef, deps: StatusesDependencies): Promise<void> {
+  if (!deps.recordOutcome || !isFinal(execution.status)) return;
+  const recorded = await deps.recordOutcome({ ...ref, status: execution.status });
+  if (recorded) deps.log({ msg: 'last-success', ...ref, status: execution.status, ...recorded });
 }
 
 function ignored(deps: StatusesDependencies, why: string, fields: Record<string, unknown>): { ignored: string } {

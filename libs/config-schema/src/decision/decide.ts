@@ -37,6 +37,12 @@ export type DecisionReason =
  */
 export const MERGE_QUEUE_BRANCH_PREFIX = 'gh-readonly-queue/';
 
+/** The branch a merge queue's group branch merges into (`gh-readonly-queue/release/1.x/pr-7-<sha>` → `release/1.x`), if it is one. */
+export function mergeQueueBaseOf(branch: string): string | undefined {
+  if (!branch.startsWith(MERGE_QUEUE_BRANCH_PREFIX)) return undefined;
+  return /^(.+)\/pr-\d+-[0-9a-f]+$/.exec(branch.slice(MERGE_QUEUE_BRANCH_PREFIX.length))?.[1];
+}
+
 export interface Decision {
   start: boolean;
   reason: DecisionReason;
@@ -116,9 +122,11 @@ export function decide(trigger: CompiledTrigger, push: PushFacts, changes: Chang
     return { start: true, reason: 'tag-matched', detail: `tag ${ref.name} matches ${tag.source}`, refPattern: tag.source };
   }
 
-  // A config that builds merge groups builds them from their merge_group delivery, never also from
-  // the push GitHub sends for the group's branch (which would build the group twice).
-  if (trigger.mergeQueue && ref.name.startsWith(MERGE_QUEUE_BRANCH_PREFIX))
+  // A config that builds a queue's merge groups builds them from their merge_group delivery, never
+  // also from the push GitHub sends for the group's branch (which would build the group twice). A
+  // group of a queue the config does not build is a push like any other.
+  const queuedInto = mergeQueueBaseOf(ref.name);
+  if (trigger.mergeQueue && queuedInto !== undefined && trigger.mergeQueue.baseBranches.some((p) => p.test(queuedInto)))
     return {
       start: false,
       reason: 'mq-branch',

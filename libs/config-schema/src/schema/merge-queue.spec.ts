@@ -1,6 +1,6 @@
 import { compileTrigger } from '../decision/compiled-trigger';
 import { createChangeSet } from '../decision/change-set';
-import { decide } from '../decision/decide';
+import { decide, mergeQueueBaseOf } from '../decision/decide';
 import { decideMergeGroup } from '../decision/decide-merge-group';
 import { parseCfnProperties } from './cfn-properties.schema';
 import { formatOf } from './config-format';
@@ -161,5 +161,19 @@ describe('a push to a merge queue’s group branch', () => {
     const changes = createChangeSet(['services/orders/a.ts'], true);
     expect(decide(compile({ mergeQueue: {} }), push, changes)).toMatchObject({ start: false, reason: 'mq-branch' });
     expect(decide(compile({}), push, changes)).toMatchObject({ start: true, reason: 'path-matched' });
+    // A queue the config does not build (release's, when its mergeQueue is main's): a push like any other.
+    const release = { ...push, ref: 'refs/heads/gh-readonly-queue/release/1.x/pr-9-ab12' };
+    expect(decide(compile({ mergeQueue: { baseBranches: ['main'] } }), release, changes)).toMatchObject({
+      start: true,
+      reason: 'path-matched',
+    });
+    expect(decide(compile({ mergeQueue: { baseBranches: ['release/*'] } }), release, changes)).toMatchObject({ reason: 'mq-branch' });
+  });
+
+  it('reads the branch a group merges into from its branch name, slashes included', () => {
+    expect(mergeQueueBaseOf('gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64')).toBe('main');
+    expect(mergeQueueBaseOf('gh-readonly-queue/release/1.x/pr-9-ab12')).toBe('release/1.x');
+    expect(mergeQueueBaseOf('gh-readonly-queue/main')).toBeUndefined();
+    expect(mergeQueueBaseOf('feature/gh-readonly-queue/main/pr-1-ab')).toBeUndefined();
   });
 });

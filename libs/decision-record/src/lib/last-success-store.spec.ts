@@ -134,4 +134,60 @@ describe('LastSuccessStore against s3rver with S3’s conditional writes (real S
     expect((await store.get('acme/platform', 'orders', 'release/1.x')).record?.commit).toBe(c);
     expect((await store.get('acme/platform', 'orders', 'release/2.x')).record).toBeUndefined();
   });
+
+  it('after a rollback (a force-push back to an older commit), that commit’s success replaces the one that left the branch', async () => {
+    const store = newStore();
+    const ancestry = gitAncestry(repo);
+    const older = repo.commit('older', { 'e.ts': '1' });
+    repo.commit('newer', { 'e.ts': '2' });
+    const newest = repo.commit('newest', { 'e.ts': '3' });
+    expect(await store.advance(success(newest), ancestry)).toEqual({ moved: true });
+    // While the recorded commit is in the branch, an older success is refused…
+    expect(await store.advance(success(older), ancestry)).toMatchObject({ moved: false, current: newest });
+    repo.git('reset', '-q', '--hard', older);
+    // … and once the branch was rolled back past it, the older commit is the branch's, and counts.
+    expect(await store.advance(success(older), ancestry)).toEqual({ moved: true, from: newest });
+  });
+
+  it('marks the commit an execution is building, forwards only; a failure of it ends the mark, a success covering it too', async () => {
+    const store = newStore();
+    const ancestry = gitAncestry(repo);
+    const before = repo.commit('before', { 'f.ts': '0' });
+    const s1 = repo.commit('s1', { 'f.ts': '1' });
+    const s2 = repo.commit('s2', { 'f.ts': '2' });
+    const key = { repository: 'acme/platform', pipeline: 'orders', branch: 'main' };
+    // No record: the commit before the push becomes the base, and the pushed one is marked.
+    expect(await store.markStarted({ ...key, commit: s1, baseline: before }, ancestry)).toEqual({ marked: true });
+    expect((await store.get('acme/platform', 'orders', 'main')).record).toMatchObject({
+      kind: 'baseline',
+      commit: before,
+      started: { commit: s1 },
+    });
+    expect(await store.markStarted({ ...key, commit: s2 }, ancestry)).toEqual({ marked: true });
+    // A push decided late never takes the mark back.
+    expect(await store.markStarted({ ...key, commit: s1 }, ancestry)).toMatchObject({ marked: false });
+    // The failure of an execution of another commit leaves the mark; of the marked one, ends it.
+    expect(await store.clearStarted('acme/platform', 'orders', 'main', s1)).toEqual({ cleared: false });
+    expect(await store.clearStarted('acme/platform', 'orders', 'main', s2)).toEqual({ cleared: true });
+    expect((await store.get('acme/platform', 'orders', 'main')).record?.started).toBeUndefined();
+    // A success of a later commit than the mark ends it; of an earlier one, keeps it.
+    await store.markStarted({ ...key, commit: s1 }, ancestry);
+    expect(await store.advance(success(before), ancestry)).toMatchObject({ moved: true });
+    expect((await store.get('acme/platform', 'orders', 'main')).record).toMatchObject({
+      commit: before,
+      kind: 'success',
+      started: { commit: s1 },
+    });
+    expect(await store.advance(success(s2), ancestry)).toEqual({ moved: true, from: before });
+    expect((await store.get('acme/platform', 'orders', 'main')).record?.started).toBeUndefined();
+  });
+
+  it('without a record or a commit before the push (a new branch), marks nothing', async () => {
+    const store = newStore();
+    const head = repo.head('main');
+    expect(
+      await store.markStarted({ repository: 'acme/platform', pipeline: 'orders', branch: 'new', commit: head }, gitAncestry(repo)),
+    ).toMatchObject({ marked: false });
+    expect((await store.get('acme/platform', 'orders', 'new')).record).toBeUndefined();
+  });
 });

@@ -49,6 +49,9 @@ describe('CommitAncestry against the git-backed GitHub stand-in (compare status)
 
   it('counts the commits a descendant is past an older commit, as git does', async () => {
     const count = Number(repo.git('rev-list', '--count', `${commits['one']}..${commits['three']}`).trim());
-    expect(await ancestry.commitsBetween('acme/platform', commits['one'] as string, commits['three'] as string)).toBe(count);
+    expect(await ancestry.compareCommits('acme/platform', commits['one'] as string, commits['three'] as string)).toEqual({
+      relation: 'descendant',
+      commitsSince: count,
+    });
   });
 });

@@ -20,9 +20,14 @@ export class CommitAncestry {
     return status === undefined ? 'diverged' : (RELATION_OF[status] ?? 'diverged');
   }
 
-  /** How many commits `newer` is past its merge base with `older` (GitHub's `ahead_by`), when GitHub says. */
-  async commitsBetween(repository: string, older: string, newer: string): Promise<number | undefined> {
-    return (await this.compare(repository, older, newer))?.ahead_by;
+  /** How `newer` relates to `older`, and how many commits it is past their merge base (`ahead_by`), in one request. */
+  async compareCommits(repository: string, older: string, newer: string): Promise<{ relation: CommitRelation; commitsSince?: number }> {
+    const answer = await this.compare(repository, older, newer);
+    if (!answer) return { relation: 'diverged' };
+    return {
+      relation: RELATION_OF[answer.status] ?? 'diverged',
+      ...(answer.ahead_by !== undefined ? { commitsSince: answer.ahead_by } : {}),
+    };
   }
 
   /** Whether `commit` is in the history of the branch's head now. */
