@@ -217,9 +217,12 @@ export class S3ConfigStore {
   async put(input: unknown, condition?: WriteCondition): Promise<StoredConfig> {
     const result = validateTriggerConfig(input);
     if (!result.ok) throw new ConfigValidationError(result.issues);
-    // Stored in the lowest format that expresses it, so every reader that can decide with it reads it.
-    const config = inLowestFormat(result.value);
-    const format = formatOf(config);
+    // Stored in the lowest format that expresses it, so every reader that can decide with it reads it;
+    // handed back as a reader reads it (defaults filled in), in that format.
+    const lowest = inLowestFormat(result.value);
+    const config = { ...result.value, version: lowest.version, minReaderVersion: lowest.minReaderVersion };
+    if (config.minReaderVersion === undefined) delete config.minReaderVersion;
+    const format = formatOf(lowest);
     if (format.version > 1 && this.deployedReaders) {
       const refusal = writeRefusal(format, await this.deployedReaders());
       if (refusal) throw new ConfigValidationError([{ path: 'version', message: refusal }]);
