@@ -175,6 +175,14 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
       "BASE...HEAD: send a merge group of GitHub's merge queue made on BASE of the clone, whose head commit is HEAD",
     )
     .option(
+      '--push <range>',
+      "BEFORE..AFTER: send a push of the clone that moves the ref from BEFORE to AFTER (forced when BEFORE is not in AFTER's history)",
+    )
+    .option(
+      '--ref <ref>',
+      'with --push: the ref pushed, e.g. refs/heads/main or main (default: AFTER when it names a branch, else the branch checked out)',
+    )
+    .option(
       '--number <n>',
       'with --pr: the pull request number; with --merge-group: the pull request its branch names (default 1)',
       pullRequestNumber,
@@ -197,8 +205,8 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
       'with --pr: the branch the pull request targets; with --merge-group: the branch it merges into (default: BASE)',
     )
     .option('--draft', 'with --pr: the pull request is a draft')
-    .option('--cwd <dir>', 'with --pr or --merge-group: the clone (default: the current directory)')
-    .option('--repo <owner/name>', "with --pr or --merge-group: the repository (default: the clone's origin remote)", repoArgument)
+    .option('--cwd <dir>', 'with --pr, --merge-group or --push: the clone (default: the current directory)')
+    .option('--repo <owner/name>', "with --pr, --merge-group or --push: the repository (default: the clone's origin remote)", repoArgument)
     .option('--url <url>', "the webhook URL (default: the local stack's)")
     .option(
       '--secret-file <file>',
@@ -230,6 +238,8 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
         options: {
           pr?: string;
           mergeGroup?: string;
+          push?: string;
+          ref?: string;
           base?: string;
           number?: string;
           action?: string;
@@ -252,6 +262,8 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
           await runSend(file, {
             ...(options.pr ? { pr: options.pr } : {}),
             ...(options.mergeGroup ? { 'merge-group': options.mergeGroup } : {}),
+            ...(options.push ? { push: options.push } : {}),
+            ...(options.ref ? { ref: options.ref } : {}),
             ...(options.base ? { base: options.base } : {}),
             ...(options.number ? { number: Number(options.number) } : {}),
             ...(options.action ? { action: options.action } : {}),

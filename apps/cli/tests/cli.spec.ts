@@ -529,6 +529,58 @@ Resources:
     });
   });
 
+  describe('send --push', () => {
+    it('builds the push GitHub sends from a clone: the commits new to the ref and their paths, forced or created as GitHub says', async () => {
+      const repo = GitRepo.create('acme/platform');
+      const server = await startRecordingServer(() => ({ status: 202, body: { message: 'accepted' } }));
+      try {
+        const b0 = repo.commit('base', { 'services/orders/a.ts': 'a', 'services/billing/b.ts': 'b' });
+        repo.commit('one', { 'services/orders/a.ts': 'a1', 'docs/x.md': 'x' });
+        const a2 = repo.commit('two', { 'services/orders/a.ts': null, 'services/billing/b.ts': 'b2' });
+        repo.checkout('rewrite', b0);
+        const r1 = repo.commit('rewritten', { 'services/billing/b.ts': 'r1' });
+        /** What eval reads of a push, and what GitHub's lists say of each commit. */
+        const shape = (payload: unknown) => {
+          const p = payload as Record<string, unknown> & { commits: Record<string, unknown>[]; head_commit: { id: string } };
+          return {
+            ...Object.fromEntries(['ref', 'before', 'after', 'created', 'deleted', 'forced'].map((k) => [k, p[k]])),
+            head: p.head_commit.id,
+            commits: p.commits.map((c) => ({
+              id: c['id'],
+              distinct: c['distinct'],
+              added: c['added'],
+              removed: c['removed'],
+              modified: c['modified'],
+            })),
+          };
+        };
+        const send = async (range: string, ...args: string[]) => {
+          const run = await triggersAsync(
+            ['send', '--push', range, '--cwd', repo.dir, '--repo', 'acme/platform', '--url', server.endpoint, ...args],
+            {
+              env: { WEBHOOK_SECRET: 's' },
+            },
+          );
+          expect(run).toMatchObject({ code: 0 });
+          const request = server.requests.at(-1);
+          expect(request?.headers['x-github-event']).toBe('push');
+          return shape(request?.json);
+        };
+        // The test servers' model of GitHub's push (from git itself), which eval's tests use.
+        expect(await send(`${b0}..main`)).toEqual(shape(repo.pushPayload({ ref: 'refs/heads/main', before: b0, after: a2 })));
+        expect(await send(`${a2}..${r1}`, '--ref', 'main')).toEqual(
+          shape(repo.pushPayload({ ref: 'refs/heads/main', before: a2, after: r1, forced: true })),
+        );
+        expect(await send(`${'0'.repeat(40)}..rewrite`)).toEqual(
+          shape(repo.pushPayload({ ref: 'refs/heads/rewrite', before: '0'.repeat(40), after: r1, created: true })),
+        );
+      } finally {
+        await server.stop();
+        repo.remove();
+      }
+    });
+  });
+
   describe('explain', () => {
     const repo = join(dir, 'clone');
     const git = (...args: string[]) =>

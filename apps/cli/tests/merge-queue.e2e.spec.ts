@@ -346,7 +346,10 @@ describe("GitHub's merge queue through the local stack (send --merge-group, expl
     const before = executions().length;
     const cases: [string[], RegExp][] = [
       [['--merge-group', 'main...pr-1', '--reason', 'dequeued'], /--reason goes with --merge-group … --action destroyed only/],
-      [['--merge-group', 'main...pr-1', '--pr', 'main...pr-1'], /give one of a payload FILE, --pr BASE\.\.\.HEAD or --merge-group/],
+      [
+        ['--merge-group', 'main...pr-1', '--pr', 'main...pr-1'],
+        /give one of a payload FILE, --pr BASE\.\.\.HEAD, --merge-group BASE\.\.\.HEAD or --push/,
+      ],
       [['examples/pushes/orders-change.json', '--merge-group', 'main...pr-1'], /give one of a payload FILE/],
       [['--merge-group', 'main...pr-1', '--action', 'opened'], /--action opened is a pull request's/],
       [['--pr', 'main...pr-1', '--action', 'destroyed'], /--action destroyed is a merge group's/],

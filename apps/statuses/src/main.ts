@@ -56,7 +56,17 @@ function getDependencies(): StatusesDependencies {
         ? {
             recordOutcome: async (ref) => {
               const start = await recordedStart(ref);
-              if (!start || start.outcome.compareWith !== 'last-success') return undefined;
+              if (!start) {
+                // eval writes the record after the starts and its marks: an execution that ended
+                // first is told again (Lambda's retry) once it is there, when its config keeps a last success.
+                const stored = await configs.find(ref.repository, ref.pipeline);
+                if (stored && 'config' in stored && stored.config.compareWith === 'last-success')
+                  throw new Error(
+                    `no decision record of execution ${ref.executionId} of ${ref.pipeline} yet: retried until eval has written it`,
+                  );
+                return undefined;
+              }
+              if (start.outcome.compareWith !== 'last-success') return undefined;
               const { record } = start;
               if (!record.ref.startsWith('refs/heads/') || record.pullRequest || record.mergeGroup) return undefined;
               const branch = record.ref.slice('refs/heads/'.length);

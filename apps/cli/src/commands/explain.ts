@@ -21,8 +21,8 @@ import {
 } from '@monorepo-triggers/push-event';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
-import { loadConfigs, type SourceOptions } from '../lib/config-source';
-import { gitChangedPaths, gitCommitMessage, gitCurrentBranch, gitRepository } from '../lib/git-changes';
+import { loadConfigs, openLastSuccess, type SourceOptions } from '../lib/config-source';
+import { gitChangedPaths, gitCommit, gitCommitMessage, gitCurrentBranch, gitRangeHead, gitRepository } from '../lib/git-changes';
 import { mergeGroupBaseBranch, mergeGroupBranch, mergeGroupRange } from '../lib/merge-group-payload';
 import { err, out, outJson, paint, UserError, visible } from '../lib/output';
 import {
@@ -32,6 +32,7 @@ import {
   pullRequestFromPayload,
   type PullRequestUnderTest,
 } from '../lib/pull-request-source';
+import { comparesWithLastSuccess, decideSinceLastSuccess, type ComparedBase, type ConfigDecision } from '../lib/since-last-success';
 
 export const EXPLAIN_HELP: CommandHelp = {
   summary: 'show which pipelines a push, pull request or merge group would start, and why',
@@ -41,6 +42,12 @@ range of a local clone (--git): BASE...HEAD is what a branch forked from BASE ch
 for a new branch: use it for your branch before you push it); BASE..HEAD the difference between two
 commits (eval's rule for a forced push). With --git the push is to the branch checked out, unless
 --ref says otherwise (--ref main: what the changes start once they reach main).
+A config with compareWith: last-success that a branch push alone does not start is decided again,
+as eval does, on what changed since its last success on the branch, or while a build of it runs,
+since the commit that build builds (its last-success record, read from the local stack or --bucket;
+git diff RECORDED..HEAD in the clone of --cwd, with the push's own paths), when that commit is in the
+pushed commit's history; otherwise the push alone decides, and its line says why (no build recorded
+yet, a force-push, --configs without --bucket).
 A pull request is --git BASE...HEAD --pull-request (one you have not opened yet: from HEAD into
 BASE, or into the branch --base names; its files are git's, from the merge base, as GitHub lists
 them), --pr NUMBER (as GitHub describes it now) or a pull_request payload (--payload); --event says
@@ -93,6 +100,8 @@ interface PushUnderTest {
   incompleteReasons?: string[];
   /** The `[skip ci]`-style marker in the head commit's message, if any. */
   skipCi?: string;
+  /** The pushed commit, when the push names one (not for a deleted ref). */
+  head?: string;
 }
 
 /** The payload file's JSON. */
@@ -162,12 +171,15 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
         : `${describeChangeRule(rule)}; eval asks GitHub for it, explain shows the fallback: the payload's paths and onIncompleteChanges`,
       ...(event.incompleteReasons ? { incompleteReasons: event.incompleteReasons } : {}),
       ...(event.skipCi ? { skipCi: event.skipCi } : {}),
+      // A commit SHA only: the head is handed to git (changes since a last success), never as one of its options.
+      ...(!event.deleted && /^[0-9a-f]{40}$/.test(event.after) && !/^0+$/.test(event.after) ? { head: event.after } : {}),
     };
   }
   const cwd = options.cwd ?? process.cwd();
   const repository = options.repo ?? gitRepository(cwd);
   if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
   const range = options.git as string;
+  const paths = gitChangedPaths(range, cwd);
   const skipCi = skipCiMarker(gitCommitMessage(range, cwd));
   return {
     repository,
@@ -176,12 +188,13 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
     ref: normaliseRef(options.ref ?? gitCurrentBranch(cwd) ?? 'main'),
     deleted: false,
     created: !!options['new-branch'],
-    paths: gitChangedPaths(range, cwd),
+    paths,
     complete: true,
     rule: range.includes('...')
       ? `the difference from the merge base (git diff ${range}), as eval takes it for a new branch`
       : `the difference between the two commits (git diff ${range.replace('..', ' ')}), as eval takes it for a forced push`,
     ...(skipCi ? { skipCi } : {}),
+    head: gitCommit(gitRangeHead(range), cwd),
   };
 }
 
@@ -239,7 +252,7 @@ async function explainMergeGroup(group: MergeGroupUnderTest, options: ExplainOpt
   const loaded = await loadConfigs(options, options.configs ? undefined : repository);
   const changes = createChangeSet(group.paths, true);
   const facts = { repository, baseRef: group.baseRef, headRef: group.headRef };
-  const decisions = decideEach(loaded.configs, (trigger) => decideMergeGroup(trigger, facts, changes));
+  const decisions = shown(decideEach(loaded.configs, (trigger) => decideMergeGroup(trigger, facts, changes)));
   const warnings = decisions.length === 0 ? [`no config in ${loaded.source} is for ${repository}`] : [];
   if (group.paths.length === 0) warnings.push(`no changed path to compare: ${group.source}`);
   if (options.json) {
@@ -275,7 +288,15 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
   const loaded = await loadConfigs(options, options.configs ? undefined : push.repository);
   const changes = createChangeSet(push.paths, push.complete);
   const facts = { repository: push.repository, ref: push.ref, deleted: push.deleted, created: push.created, skipCi: push.skipCi };
-  const decisions = decideEach(loaded.configs, (trigger) => decide(trigger, facts, changes));
+  const alone = decideEach(loaded.configs, (trigger) => decide(trigger, facts, changes));
+  // Configs that count a branch push's changes from their last success, and that the push alone does not start.
+  const clone = options.cwd ?? process.cwd();
+  const explained = { facts, paths: push.paths, clone, ...(push.head ? { head: push.head } : {}) };
+  const since = alone.some((d) => comparesWithLastSuccess(d, explained)) ? openLastSuccess(options) : undefined;
+  const { decisions: decided, bases } = since
+    ? await decideSinceLastSuccess(alone, explained, 'none' in since ? since : since.store)
+    : { decisions: alone, bases: new Map<string, ComparedBase>() };
+  const decisions = shown(decided, bases);
 
   // Nothing to explain is said plainly (never "0 of 0 would start" as if that were an answer).
   const warnings: string[] = [];
@@ -299,20 +320,41 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
     `${visible(push.repository)} ${visible(push.ref)}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + visible((push.incompleteReasons ?? []).join('; ')) + ')'}; configs from ${visible(loaded.source)}`,
   );
   out(paint('dim', `what changed: ${visible(push.rule)}`));
+  // Where each base came from (without records, each line says why the push alone decided).
+  if (since && 'store' in since && bases.size > 0)
+    out(
+      paint(
+        'dim',
+        `last successes (compareWith: last-success): ${visible(since.description)}; what changed since each: git diff in ${visible(clone)}`,
+      ),
+    );
   printDecisions(decisions, loaded.invalid);
   return 0;
 }
 
-type Explained = { key: string; pipeline: string; decision: Decision }[];
+/** What explain shows of each config: its decision and, for one decided on changes since its last success, that base. */
+type Explained = { key: string; pipeline: string; decision: Decision; base?: ComparedBase }[];
 
-/** Every config's decision, starts first: configs of other repositories (from --configs DIR) are not part of the story. */
+/** Every config's decision: configs of other repositories (from --configs DIR) are not part of the story. */
 function decideEach(
   configs: readonly { key: string; config: TriggerConfig }[],
   decideOne: (trigger: CompiledTrigger) => Decision,
-): Explained {
+): ConfigDecision[] {
   return configs
-    .map(({ key, config }) => ({ key, pipeline: config.pipelineName, decision: decideOne(compileTrigger(config)) }))
-    .filter((d) => d.decision.reason !== 'repository-mismatch')
+    .map(({ key, config }) => {
+      const trigger = compileTrigger(config);
+      return { key, pipeline: config.pipelineName, trigger, decision: decideOne(trigger) };
+    })
+    .filter((d) => d.decision.reason !== 'repository-mismatch');
+}
+
+/** The decisions as shown, starts first. */
+function shown(decisions: readonly ConfigDecision[], bases: ReadonlyMap<string, ComparedBase> = new Map()): Explained {
+  return decisions
+    .map(({ key, pipeline, decision }) => {
+      const base = bases.get(key);
+      return { key, pipeline, decision, ...(base ? { base } : {}) };
+    })
     .sort((a, b) => Number(b.decision.start) - Number(a.decision.start) || a.pipeline.localeCompare(b.pipeline));
 }
 
@@ -339,7 +381,7 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
     fromFork: event.fromFork,
     ...(pull.skipCi ? { skipCi: pull.skipCi } : {}),
   };
-  const decisions = decideEach(loaded.configs, (trigger) => decidePullRequest(trigger, facts, changes));
+  const decisions = shown(decideEach(loaded.configs, (trigger) => decidePullRequest(trigger, facts, changes)));
   const warnings = decisions.length === 0 ? [`no config in ${loaded.source} is for ${repository}`] : [];
   if (!pull.complete) warnings.push(`the pull request's files are incomplete (${pull.incompleteReason}): onIncompleteChanges decides`);
   const summary = {

@@ -14,6 +14,7 @@ import { out, paint, UserError, visible } from '../lib/output';
 import { gitRepository } from '../lib/git-changes';
 import { DESTROY_REASONS, MERGE_GROUP_ACTIONS, mergeGroupPayload, serveOnLocalGithub } from '../lib/merge-group-payload';
 import { openOnLocalGithub, pullRequestPayload } from '../lib/pull-request-payload';
+import { pushPayload } from '../lib/push-payload';
 import { WORDS } from '../lib/record-lines';
 import { RECORD_POLL_MS, recordsBefore, showOutcome, STATUS_POLLS, type SentOutcome } from '../lib/send-outcome';
 import { sentEventOf, type SentEvent } from '../lib/sent-event';
@@ -30,6 +31,11 @@ until it lands in eval's dead-letter queue (\`triggers redrive\`).
 --pr BASE...HEAD sends a pull request instead, from HEAD into BASE of the clone in --cwd (--base
 names the branch it targets when BASE is not that branch; --number, --action, --draft say which and how): the payload is built from the clone's commits, and the local
 stack's stand-in GitHub serves the pull request's files from the clone, as GitHub would to eval.
+--push BEFORE..AFTER sends a push of the clone in --cwd instead: the ref (--ref, else AFTER when it
+names a branch, else the branch checked out) moves from BEFORE to AFTER, with the commits new to it
+and their paths as GitHub lists them; forced when BEFORE is not in AFTER's history, created when
+BEFORE is 40 zeros. The local stack's stand-in GitHub serves the clone, so eval's compare and trees
+(a forced push, a new branch, the changes since a pipeline's last success) read it.
 --merge-group BASE...HEAD sends a merge group of GitHub's merge queue instead: made on BASE (the
 branch it merges into, or --base names it), with HEAD as its head commit (the queued pull requests
 merged onto BASE, as the queue builds it), on the branch gh-readonly-queue/<base>/pr-<--number>-<BASE's
@@ -63,6 +69,10 @@ export interface SendOptions {
   pr?: string;
   /** `BASE...HEAD` of the clone in `cwd`: send a merge group made on BASE whose head is HEAD. */
   'merge-group'?: string;
+  /** `BEFORE..AFTER` of the clone in `cwd`: send a push that moves `ref` from BEFORE to AFTER. */
+  push?: string;
+  /** With `push`: the ref pushed. */
+  ref?: string;
   /** The branch the pull request targets (the merge group merges into), when BASE is not that branch. */
   base?: string;
   number?: number;
@@ -92,8 +102,21 @@ const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_re
 /** The options that go together, checked before anything is read or sent: a usage error (exit 2) otherwise. */
 function checkCombinations(file: string | undefined, options: SendOptions): void {
   const group = options['merge-group'];
-  if ([file, options.pr, group].filter(Boolean).length !== 1)
-    throw new UserError('give one of a payload FILE, --pr BASE...HEAD or --merge-group BASE...HEAD (see triggers send --help)', 2);
+  if ([file, options.pr, group, options.push].filter(Boolean).length !== 1)
+    throw new UserError(
+      'give one of a payload FILE, --pr BASE...HEAD, --merge-group BASE...HEAD or --push BEFORE..AFTER (see triggers send --help)',
+      2,
+    );
+  if (options.ref !== undefined && !options.push) throw new UserError('--ref goes with --push (the ref a push moves)', 2);
+  if (options.push) {
+    const others = [
+      options.base !== undefined ? '--base' : '',
+      options.number !== undefined ? '--number' : '',
+      options.draft ? '--draft' : '',
+      options.reason !== undefined ? '--reason' : '',
+    ].filter(Boolean);
+    if (others.length > 0) throw new UserError(`--push sends a push: it goes without ${others.join(', ')}`, 2);
+  }
   const action = options.action;
   if (group) {
     if (action !== undefined && !(MERGE_GROUP_ACTIONS as readonly string[]).includes(action))
@@ -163,6 +186,18 @@ export async function runSend(file: string | undefined, options: SendOptions): P
     }
     body = Buffer.from(JSON.stringify(built.payload));
     event = 'merge_group';
+  } else if (options.push) {
+    const cwd = options.cwd ?? process.cwd();
+    const repository = options.repo ?? gitRepository(cwd);
+    if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
+    const built = pushPayload({ range: options.push, repository, cwd, ...(options.ref ? { ref: options.ref } : {}) });
+    // eval's compare and trees (a forced push, a new branch, the changes since a last success) read the clone.
+    if (!options.url && local?.githubUrl) {
+      const githubUrl = local.githubUrl;
+      prepareGithub = () => serveOnLocalGithub(githubUrl, repository, built.dir);
+    }
+    body = Buffer.from(JSON.stringify(built.payload));
+    event = 'push';
   } else if (options.pr) {
     const cwd = options.cwd ?? process.cwd();
     const repository = options.repo ?? gitRepository(cwd);

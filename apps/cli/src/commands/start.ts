@@ -54,6 +54,23 @@ function describeLogLine(line: string): string | undefined {
       const last = statuses.at(-1);
       return `${paint('cyan', '◆ status')} ${v('context')} on ${sha(entry['commit'])}: ${statuses.map((s) => visible(s.state)).join(' → ')} (${visible(last?.description ?? '')})`;
     }
+    // A pipeline's last success on a branch (config compareWith: last-success), kept by statuses;
+    // the build eval marks as running, which statuses ends when it fails.
+    case 'last-success':
+      if (entry['status'] !== 'Succeeded')
+        return entry['cleared']
+          ? paint(
+              'dim',
+              `  ${v('pipeline')} on ${v('branch')}: its build of ${sha(entry['commit'])} ${v('status')}; the next push counts from its last success`,
+            )
+          : undefined;
+      return entry['moved']
+        ? `${paint('green', '★ last success')} ${v('pipeline')} on ${v('branch')}: ${sha(entry['commit'])}${entry['from'] ? ` (was ${sha(entry['from'])})` : ''}`
+        : paint('dim', `  last success of ${v('pipeline')} on ${v('branch')} stays ${sha(entry['current'])}: ${v('why')}`);
+    case 'build-marked':
+      return entry['marked']
+        ? paint('dim', `  building: ${v('pipeline')} on ${v('branch')} at ${sha(entry['commit'])} (pushes count from there while it runs)`)
+        : undefined;
     case 'recovery':
       return `${paint('cyan', '↻ recovery')} ${v('event')} delivery ${v('guid')}: ${v('result')}${entry['attempt'] !== 1 ? ` (try ${v('attempt')})` : ''}`;
     case 'invalid-config':

@@ -6,7 +6,7 @@ import { NEAREST_COMMITS, pushesContaining } from '../lib/containing-pushes';
 import { openExecutions } from '../lib/execution-source';
 import { gitRepository, isGitClone } from '../lib/git-changes';
 import { err, out, outJson, paint, UserError, visible } from '../lib/output';
-import { counted, executionNow, isDestroyedGroup, outcomeLine, pushLine, stopLine, STYLE, WORDS } from '../lib/record-lines';
+import { baseWords, counted, executionNow, isDestroyedGroup, outcomeLine, pushLine, stopLine, STYLE, WORDS } from '../lib/record-lines';
 import { openRecords } from '../lib/record-source';
 import { earlierStart, firstStarts } from '../lib/repeated-starts';
 
@@ -243,7 +243,9 @@ export async function runHistory(options: WhyOptions): Promise<number> {
       );
     } else if (pipeline) {
       const c = r.configs.find((o) => o.pipeline === pipeline);
-      out(`${head}  ${c ? paint(STYLE[c.action], `${WORDS[c.action]}: ${visible(c.reason)}`) : paint('dim', 'no config')}`);
+      out(
+        `${head}  ${c ? `${paint(STYLE[c.action], `${WORDS[c.action]}: ${visible(c.reason)}`)}${baseWords(c)}` : paint('dim', 'no config')}`,
+      );
     } else {
       const started = r.configs.filter((c) => c.action === 'started').map((c) => visible(c.pipeline));
       const failed = r.configs.filter((c) => c.action === 'failed').map((c) => visible(c.pipeline));

@@ -1,6 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { formatIssues, parseCfnProperties, validateTriggerConfig, type TriggerConfig } from '@monorepo-triggers/config-schema';
-import { deployedConfigReaders } from '@monorepo-triggers/lambda-runtime';
+import { LastSuccessStore } from '@monorepo-triggers/decision-record';
+import { DEFAULT_LAST_SUCCESS_PREFIX, deployedConfigReaders } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore, storeSettingsFromEnv, type InvalidConfig } from '@monorepo-triggers/s3-config-store';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,4 +113,26 @@ export async function loadConfigs(options: SourceOptions, repository?: string): 
   const { store, description } = openStore(options);
   const listing = await store.list(repository);
   return { source: description, configs: listing.configs.map(({ key, config }) => ({ key, config })), invalid: listing.invalid };
+}
+
+/**
+ * Where each pipeline's last success per branch is kept (config compareWith: last-success), beside
+ * the configs `explain` reads: `--bucket`'s (default credentials), else the running local stack's;
+ * LAST_SUCCESS_PREFIX, default mono-repo/last-success, as eval and statuses use it. Configs from
+ * `--configs DIR` without `--bucket` have no store beside them: why, in words, instead.
+ */
+export function openLastSuccess(options: SourceOptions): { store: LastSuccessStore; description: string } | { none: string } {
+  const prefix = process.env['LAST_SUCCESS_PREFIX'] || DEFAULT_LAST_SUCCESS_PREFIX;
+  if (options.bucket)
+    return {
+      store: new LastSuccessStore({ client: awsS3Client(), bucket: options.bucket, prefix }),
+      description: `s3://${options.bucket}/${prefix}/`,
+    };
+  if (options.configs) return { none: 'no last-success records without a bucket (--configs)' };
+  const local = readLocalStack();
+  if (!local) return { none: 'no local stack is running to read last-success records from' };
+  return {
+    store: new LastSuccessStore({ client: localStackS3Client(local), bucket: local.bucket, prefix }),
+    description: `local stack (s3://${local.bucket}/${prefix}/)`,
+  };
 }

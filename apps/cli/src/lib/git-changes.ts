@@ -18,6 +18,11 @@ function parseGitRange(range: string): GitRange {
   return parsed;
 }
 
+/** The HEAD of `BASE..HEAD` or `BASE...HEAD` (a usage error for anything else). */
+export function gitRangeHead(range: string): string {
+  return parseGitRange(range).head;
+}
+
 /** `BASE...HEAD`, a pull request from HEAD into BASE, taken apart; a usage error saying `usage` for anything else. */
 export function parsePullRequestRange(range: string, usage: string): { base: string; head: string } {
   const parsed = splitRange(range);

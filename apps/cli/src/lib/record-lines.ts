@@ -75,6 +75,22 @@ export function outcomeLine(c: ConfigOutcome, options: { now?: string; earlier?:
   return `  ${head} ${why.join('; ')}${execution}${state}`;
 }
 
+/**
+ * For `history --pipeline`, which shows no detail: what a decision's changes were counted from, when
+ * its config compares with its last success (`why` shows the whole sentence, in the detail).
+ */
+export function baseWords(c: Pick<ConfigOutcome, 'base'>): string {
+  const base = c.base;
+  if (!base) return '';
+  const what: Record<string, string> = {
+    'last-success': 'its last success',
+    baseline: 'the baseline before its first build',
+    started: 'which its latest execution is building',
+  };
+  if (base.commit && what[base.kind]) return paint('dim', ` (changes since ${visible(base.commit.slice(0, 7))}, ${what[base.kind]})`);
+  return paint('dim', ' (decided on the push alone: see triggers why)');
+}
+
 const branchOf = (ref: string) => ref.replace(/^refs\/(heads|tags)\//, '');
 
 /** What a merge group record says GitHub did: `checks_requested`, `destroyed: dequeued`. */
