@@ -60,7 +60,8 @@ type ExplainJson = { decisions: { pipeline: string; decision: { start: boolean; 
 
 describe('changes since the last success, through the local stack (send --push, explain, why, history)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'triggers-ls-'));
-  const env = { TRIGGERS_LOCAL_DIR: dataDir };
+  // Jest's runner may set FORCE_COLOR, and Node then warns that it overrides NO_COLOR: nothing of the CLI's.
+  const env = { TRIGGERS_LOCAL_DIR: dataDir, FORCE_COLOR: undefined };
   let stack: StartedStack | undefined;
   let repo: GitRepo;
   let s3: S3Client;
