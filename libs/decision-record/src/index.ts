@@ -6,3 +6,5 @@ export { DecisionRecordStore } from './lib/decision-record-store';
 export type { DecisionRecordStoreOptions, UnreadableRecord } from './lib/decision-record-store';
 export { LastSuccessStore, lastSuccessSchema } from './lib/last-success-store';
 export type { Advance, Ancestry, CommitRelation, LastSuccess, LastSuccessStoreOptions } from './lib/last-success-store';
+export { BASE_WORDS, comparedBase } from './lib/compared-base';
+export type { BaseKind, ComparedBase } from './lib/compared-base';

@@ -32,7 +32,8 @@ import {
   pullRequestFromPayload,
   type PullRequestUnderTest,
 } from '../lib/pull-request-source';
-import { comparesWithLastSuccess, decideSinceLastSuccess, type ComparedBase, type ConfigDecision } from '../lib/since-last-success';
+import type { ComparedBase } from '@monorepo-triggers/decision-record';
+import { comparesWithLastSuccess, decideSinceLastSuccess, type ConfigDecision } from '../lib/since-last-success';
 
 export const EXPLAIN_HELP: CommandHelp = {
   summary: 'show which pipelines a push, pull request or merge group would start, and why',

@@ -1,34 +1,12 @@
 import { createChangeSet, decide, type CompiledTrigger, type Decision, type PushFacts } from '@monorepo-triggers/config-schema';
-import type { LastSuccess } from '@monorepo-triggers/decision-record';
+import { BASE_WORDS, comparedBase, type BaseKind, type ComparedBase, type LastSuccess } from '@monorepo-triggers/decision-record';
 import { execFileSync } from 'node:child_process';
 import { gitChangedPaths, gitFindCommit, gitIsAncestor, isGitClone } from './git-changes';
 
 // `explain` for a branch push, as eval decides it for configs with compareWith: last-success, but from
 // a clone: git says whether the recorded commit is in the pushed commit's history, and what changed
-// since. The sentences are eval's (apps/eval/src/lib/since-last-success.ts), so explain and the
+// since. The sentences are eval's (comparedBase in @monorepo-triggers/decision-record), so explain and the
 // decision record read the same.
-
-/** Where a config's changes were counted from: the shape of a decision record's ConfigOutcome.base. */
-export interface ComparedBase {
-  /**
-   * started: the commit the pipeline's latest execution is building; last-success or baseline: the
-   * recorded commit; push: the push alone (no usable record, and why).
-   */
-  kind: 'started' | 'last-success' | 'baseline' | 'push';
-  commit?: string;
-  /** How many commits the pushed commit is past it (git rev-list --count), when known. */
-  commitsSince?: number;
-  note: string;
-}
-
-type BaseKind = 'started' | 'last-success' | 'baseline';
-
-/** What a base is, in the words of eval's decisions. */
-const WHAT: Record<BaseKind, (branch: string) => string> = {
-  started: (branch) => `which this pipeline's latest execution on ${branch} is building`,
-  'last-success': (branch) => `this pipeline's last success on ${branch}`,
-  baseline: (branch) => `the baseline before its first build on ${branch}`,
-};
 
 /** The records explain reads (a LastSuccessStore), or why there are none. */
 export type LastSuccessRecords =
@@ -74,29 +52,13 @@ function commitsBetween(base: string, head: string, clone: string): number | und
   }
 }
 
-/** The base eval names for a usable one: "changes since abc1234, this pipeline's last success on main, 3 commits ago". */
-export function baseOf(base: { commit: string; kind: BaseKind }, commitsSince: number | undefined, branch: string): ComparedBase {
-  const ago =
-    commitsSince === undefined
-      ? ''
-      : commitsSince === 0
-        ? ', the pushed commit itself'
-        : `, ${commitsSince} commit${commitsSince === 1 ? '' : 's'} ago`;
-  return {
-    kind: base.kind,
-    commit: base.commit,
-    ...(commitsSince !== undefined ? { commitsSince } : {}),
-    note: `changes since ${base.commit.slice(0, 7)}, ${WHAT[base.kind](branch)}${ago}`,
-  };
-}
-
 type Found = { paths?: string[]; base: ComparedBase };
 const alone = (note: string): Found => ({ base: { kind: 'push', note } });
 
 /** What changed between a base and the pushed commit, from the clone; or, when the clone cannot say, why the push alone decides. */
 function changesFrom(base: { commit: string; kind: BaseKind }, push: ExplainedPush, branch: string): Found {
   const short = base.commit.slice(0, 7);
-  const what = WHAT[base.kind](branch);
+  const what = BASE_WORDS[base.kind](branch);
   const { clone, head } = push;
   // Never handed to git as it is: a value that is no SHA could read as one of its options.
   if (!COMMIT.test(base.commit)) return alone(`its last-success record cannot be read (it names no commit SHA): decided on the push`);
@@ -114,7 +76,7 @@ function changesFrom(base: { commit: string; kind: BaseKind }, push: ExplainedPu
         : `the pushed commit ${head.slice(0, 7)} is not in the clone in ${clone}: cannot count the changes since ${short}, ${what}; decided on the push`,
     );
   const paths = base.commit === head ? [] : gitChangedPaths(`${base.commit}..${head}`, clone);
-  return { paths, base: baseOf(base, commitsBetween(base.commit, head, clone), branch) };
+  return { paths, base: comparedBase(base, commitsBetween(base.commit, head, clone), branch) };
 }
 
 /**

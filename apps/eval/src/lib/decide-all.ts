@@ -11,7 +11,8 @@ import {
 } from '@monorepo-triggers/push-event';
 import { completeChanges, type CompletedChanges } from './complete-changes';
 import type { GithubApi } from '@monorepo-triggers/github-api';
-import { decideSinceLastSuccess, type ComparedBase, type SinceLastSuccessDependencies } from './since-last-success';
+import type { ComparedBase } from '@monorepo-triggers/decision-record';
+import { decideSinceLastSuccess, type SinceLastSuccessDependencies } from './since-last-success';
 
 /** A config's trigger and what was decided for this push. */
 export interface PlannedStart {

@@ -1,24 +1,17 @@
 import { createChangeSet, decide, type PushFacts } from '@monorepo-triggers/config-schema';
-import type { Ancestry, LastSuccess } from '@monorepo-triggers/decision-record';
+import {
+  BASE_WORDS,
+  comparedBase,
+  type Ancestry,
+  type BaseKind,
+  type ComparedBase,
+  type LastSuccess,
+} from '@monorepo-triggers/decision-record';
 import type { CommitRelation, GithubApi } from '@monorepo-triggers/github-api';
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { completeChanges, type CompletedChanges } from './complete-changes';
 import type { PlannedStart } from './decide-all';
-
-/** Where a config's changes were counted from, for the decision's log line and record. */
-export interface ComparedBase {
-  /**
-   * started: the commit the pipeline's latest execution is building; last-success or baseline: the
-   * recorded commit; push: the push alone (no usable record, and why).
-   */
-  kind: 'started' | 'last-success' | 'baseline' | 'push';
-  commit?: string;
-  /** How many commits the pushed commit is past it (GitHub's compare), when known. */
-  commitsSince?: number;
-  /** One sentence for people: what was compared, or why the push alone decided. */
-  note: string;
-}
 
 /** eval's view of the last-success records (LastSuccessStore), and of git ancestry (CommitAncestry). */
 export interface SinceLastSuccessDependencies {
@@ -73,7 +66,7 @@ export async function decideSinceLastSuccess(
     if (known) return known;
     const found = (async (): Promise<Found> => {
       const short = base.commit.slice(0, 7);
-      const what = WHAT[base.kind](branch);
+      const what = BASE_WORDS[base.kind](branch);
       if (!deps.github || !deps.ancestry) return alone(`no GitHub credential: cannot compare with ${short}, ${what}; decided on the push`);
       let compared: { relation: CommitRelation; commitsSince?: number };
       try {
@@ -81,7 +74,7 @@ export async function decideSinceLastSuccess(
       } catch (error) {
         return alone(`GitHub could not say how ${short} (${what}) relates to the push: ${(error as Error).message}; decided on the push`);
       }
-      if (compared.relation === 'same') return { changes: NO_CHANGES, base: baseOf(base, 0, branch) };
+      if (compared.relation === 'same') return { changes: NO_CHANGES, base: comparedBase(base, 0, branch) };
       if (compared.relation !== 'descendant')
         return alone(`${short}, ${what}, is no longer in its history (a force-push): decided on the push`);
       const changes = await completeChanges(
@@ -89,7 +82,7 @@ export async function decideSinceLastSuccess(
         { kind: 'listed', complete: false },
         deps.github,
       );
-      return { changes, base: baseOf(base, compared.commitsSince, branch) };
+      return { changes, base: comparedBase(base, compared.commitsSince, branch) };
     })();
     since.set(cacheKey, found);
     return found;
@@ -150,32 +143,9 @@ export async function decideSinceLastSuccess(
   return decided;
 }
 
-type BaseKind = 'started' | 'last-success' | 'baseline';
 type Found = { changes?: CompletedChanges; base: ComparedBase };
 
 const NO_CHANGES: CompletedChanges = { paths: [], complete: true, source: 'compare', steps: [] };
-
-/** What a base is, in the words of a decision. */
-const WHAT: Record<BaseKind, (branch: string) => string> = {
-  started: (branch) => `which this pipeline's latest execution on ${branch} is building`,
-  'last-success': (branch) => `this pipeline's last success on ${branch}`,
-  baseline: (branch) => `the baseline before its first build on ${branch}`,
-};
-
-function baseOf(base: { commit: string; kind: BaseKind }, commitsSince: number | undefined, branch: string): ComparedBase {
-  const ago =
-    commitsSince === undefined
-      ? ''
-      : commitsSince === 0
-        ? ', the pushed commit itself'
-        : `, ${commitsSince} commit${commitsSince === 1 ? '' : 's'} ago`;
-  return {
-    kind: base.kind,
-    commit: base.commit,
-    ...(commitsSince !== undefined ? { commitsSince } : {}),
-    note: `changes since ${base.commit.slice(0, 7)}, ${WHAT[base.kind](branch)}${ago}`,
-  };
-}
 
 /**
  * After the starts: marks each pipeline started for a branch push (compareWith: last-success) as
