@@ -174,3 +174,25 @@ export function diffTrees(before: readonly TreeEntry[], after: readonly TreeEntr
   for (const path of b.keys()) if (!a.has(path)) changed.add(path);
   return [...changed].sort();
 }
+
+/**
+ * What `head` adds to `base` as both are named by a delivery and never move (a pull request's head, a
+ * merge group's): GitHub's compare of `base...head` from their merge base, past compare's 300 files by
+ * the diff of the merge base's and the head's trees, exactly as for a new branch. Without a
+ * credential the list is incomplete, and says so for `what` (`the pull request`, `the merge group`).
+ */
+export function addedToBase(
+  pinned: { repository: string; base: string; head: string },
+  github: GithubApi | undefined,
+  what: string,
+): Promise<CompletedChanges> {
+  if (!github)
+    return Promise.resolve({
+      paths: [],
+      complete: false,
+      source: 'compare',
+      steps: [{ step: 'github', outcome: 'skipped', detail: `no GitHub credential: cannot ask GitHub what ${what} adds to its base` }],
+    });
+  const event = { repository: pinned.repository, before: pinned.base, after: pinned.head, changedPaths: [] };
+  return completeChanges(event, { kind: 'new-branch', defaultBranch: pinned.base, head: pinned.head }, github);
+}

@@ -3,7 +3,7 @@ import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import type { GithubApi } from '@monorepo-triggers/github-api';
 import type { CompactMergeGroupEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import { completeChanges, type CompletedChanges } from './complete-changes';
+import { addedToBase, type CompletedChanges } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decide-all';
 
 /**
@@ -13,17 +13,7 @@ import type { DecidedEvent, PlannedStart } from './decide-all';
  * commit that is built.
  */
 async function mergeGroupChanges(event: CompactMergeGroupEvent, github: GithubApi | undefined): Promise<CompletedChanges> {
-  if (!github)
-    return {
-      paths: [],
-      complete: false,
-      source: 'compare',
-      steps: [
-        { step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub what the merge group adds to its base' },
-      ],
-    };
-  const pinned = { repository: event.repository, before: event.baseSha, after: event.headSha, changedPaths: [] };
-  return completeChanges(pinned, { kind: 'new-branch', defaultBranch: event.baseSha, head: event.headSha }, github);
+  return addedToBase({ repository: event.repository, base: event.baseSha, head: event.headSha }, github, 'the merge group');
 }
 
 const awaitsFiles = (d: PlannedStart) => awaitsFullChangeList(d.decision);

@@ -9,7 +9,7 @@ import { commitMessage, pullRequestFiles, type GithubApi } from '@monorepo-trigg
 import { skipCiMarker } from '@monorepo-triggers/push-event';
 import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import { completeChanges, type CompletedChanges, type CompletionStep } from './complete-changes';
+import { addedToBase, type CompletedChanges, type CompletionStep } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decide-all';
 
 /** A merge builds its merge commit: its head commit's message is not read. */
@@ -36,17 +36,7 @@ async function pullRequestChanges(event: CompactPullRequestEvent, github: Github
       steps: [{ step: 'pull-request-files', outcome: files.complete ? 'complete' : 'incomplete', detail }],
     };
   }
-  if (!github)
-    return {
-      paths: [],
-      complete: false,
-      source: 'compare',
-      steps: [
-        { step: 'github', outcome: 'skipped', detail: 'no GitHub credential: cannot ask GitHub what the pull request adds to its base' },
-      ],
-    };
-  const pinned = { repository: event.repository, before: event.baseSha, after: event.headSha, changedPaths: [] };
-  return completeChanges(pinned, { kind: 'new-branch', defaultBranch: event.baseSha, head: event.headSha }, github);
+  return addedToBase({ repository: event.repository, base: event.baseSha, head: event.headSha }, github, 'the pull request');
 }
 
 /**
