@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'nx-trigger-paths',
+  preset: '../../jest.preset.js',
+};
