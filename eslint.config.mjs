@@ -80,7 +80,8 @@ export default [
                 'scope:local',
               ],
             },
-            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra', 'scope:config', 'scope:shared'] },
+            // (scope:local for its tests only: production code never imports the stand-ins, see below.)
+            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:infra', 'scope:config', 'scope:shared', 'scope:local'] },
             { sourceTag: 'scope:local', onlyDependOnLibsWithTags: ['scope:local', 'scope:shared'] },
             { sourceTag: 'scope:tool', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'dist:publishable', onlyDependOnLibsWithTags: ['dist:publishable'] },

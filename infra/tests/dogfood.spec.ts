@@ -1,4 +1,5 @@
 import { compileTrigger, createChangeSet, decide, parseCfnProperties } from '@monorepo-triggers/config-schema';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -29,10 +30,23 @@ function dogfoodTriggers() {
 }
 
 describe('dogfood pipelines', () => {
-  it('match the files the stacks are made of (regenerate with npx nx run infra:dogfood)', async () => {
+  it('are generated from the Nx graph: each trigger names its stack’s deploy target (regenerate with npx nx run infra:dogfood)', async () => {
     for (const [file, content] of Object.entries(await generator.expectedFiles(ROOT))) {
       expect({ file, content: readFileSync(join(ROOT, file), 'utf8') }).toEqual({ file, content });
     }
+  });
+
+  it('pass `triggers nx --check`, as a CloudFormation team’s CI would run it', () => {
+    const files = STACKS.map((stack) => `infra/dogfood/${stack}-pipeline.yaml`);
+    const check = spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), 'nx', '--check', ...files], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined },
+    });
+    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(check.stdout.split('\n').filter(Boolean)).toEqual(
+      STACKS.map((stack) => `✓ infra/dogfood/${stack}-pipeline.yaml: resource Trigger: the paths of ${stack}-stack:deploy are up to date`),
+    );
   });
 
   const triggers = dogfoodTriggers();

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/push-event';
 import { resolve } from 'node:path';
 import { registerDoctor } from './commands/doctor';
+import { registerNx } from './commands/nx';
 import { EXPLAIN_HELP, runExplain } from './commands/explain';
 import { registerReconcile } from './commands/reconcile';
 import { registerRedrive } from './commands/redrive';
@@ -289,6 +290,7 @@ export function buildProgram(root: string, setExitCode: (code: number) => void):
   registerRedrive(program, done);
 
   registerDoctor(program, done);
+  registerNx(program, done);
 
   command(program, 'why', WHY_HELP)
     .argument('<commit>', 'a full or abbreviated commit SHA')

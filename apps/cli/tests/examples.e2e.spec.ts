@@ -35,7 +35,21 @@ describe("every command's --help examples, run in the order shown on a fresh loc
   // holds the five configs of examples/configs; the examples run top to bottom, so `delete` leaves
   // three acme/platform configs for `send`, `why` and `history`). An example added to a --help without
   // a row here fails the test.
-  const COMMANDS = ['validate', 'explain', 'list', 'get', 'put', 'delete', 'send', 'why', 'history', 'reconcile', 'redrive', 'doctor'];
+  const COMMANDS = [
+    'validate',
+    'explain',
+    'list',
+    'get',
+    'put',
+    'delete',
+    'send',
+    'why',
+    'history',
+    'reconcile',
+    'redrive',
+    'doctor',
+    'nx',
+  ];
   /** The local executions so far, as `pipeline@BRANCH_NAME or TAG_NAME`. */
   const executions = () =>
     readFileSync(join(dataDir, 'executions.jsonl'), 'utf8')
@@ -278,6 +292,18 @@ describe("every command's --help examples, run in the order shown on a fresh loc
       expect({ status: report.status, errors: report.errors }).toEqual({ status: 0, errors: 0 });
       expect(report.checks.map((c) => c.name)).toEqual(['configs', 'stacks', 'pipelines', 'deployed readers', 'dead letters']);
       expect(report.checks.filter((c) => c.state === 'skipped').map((c) => c.name)).toEqual(['stacks', 'deployed readers']);
+    },
+    // This repository is an Nx workspace: its eval stack's deploy inputs are the files the stack is made of.
+    'triggers nx eval-stack --target deploy': (lines) => {
+      expect(lines).toContain('Nx:');
+      expect(lines).toContain('  Project: eval-stack');
+      expect(lines).toContain('  - libs/config-schema/src/decision/decide.ts');
+      expect(lines).not.toContain('  - libs/config-schema/src/decision/decide.spec.ts');
+    },
+    'triggers nx --check infra/dogfood/eval-pipeline.yaml': (lines) => {
+      expect(lines.filter(Boolean)).toEqual([
+        '✓ infra/dogfood/eval-pipeline.yaml: resource Trigger: the paths of eval-stack:deploy are up to date',
+      ]);
     },
   };
 

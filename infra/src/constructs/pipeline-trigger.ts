@@ -1,6 +1,7 @@
 import { CustomResource, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import type { IPipeline } from 'aws-cdk-lib/aws-codepipeline';
 import { ENTITLEMENT_TAG, formatIssues, OWNER_STACKS_TAG, parseCfnProperties } from '@monorepo-triggers/config-schema';
+import { nxTriggerPaths, nxWorkspaceRoot, type NxTriggerPaths } from '@monorepo-triggers/nx-trigger-paths';
 import { Construct, type IConstruct } from 'constructs';
 import { NAMES } from '../names';
 
@@ -19,9 +20,17 @@ export interface PipelineTriggerProps {
   pipelineName?: string;
   branches: string[];
   tags?: string[];
-  includePaths: string[];
+  /** The paths that start the pipeline; give these, or `nx` to have them derived from the Nx graph. */
+  includePaths?: string[];
   excludePaths?: string[];
   pathSyntax?: 'regex' | 'glob';
+  /**
+   * In an Nx workspace: start the pipeline when a file Nx hashes for this project's target changes
+   * (its own inputs, its dependencies' and workspace-wide ones such as the lock file), derived from
+   * the Nx graph each time the app is synthesized, so a new dependency is covered by the next deploy
+   * of this stack (docs/trigger-config.md, "Nx workspaces"). Replaces includePaths and excludePaths.
+   */
+  nx?: NxTriggerProps;
   onIncompleteChanges?: 'trigger' | 'skip';
   /** What a newly created branch means: its own changes decide (default), or always start. */
   onNewBranch?: 'changes' | 'always';
@@ -52,6 +61,36 @@ export interface PipelineTriggerProps {
   mergeQueue?: MergeQueueTriggerProps;
   /** The cfresource function ARN; by default the export of the monorepo-triggers stack. */
   serviceToken?: string;
+}
+
+/** The Nx task whose inputs start the pipeline. */
+export interface NxTriggerProps {
+  project: string;
+  /** The target whose inputs count, e.g. `build` or `deploy`. */
+  target: string;
+  configuration?: string;
+  /** The Nx workspace; default: the nearest directory holding nx.json, from the working directory up. */
+  workspaceRoot?: string;
+}
+
+/** The paths of an Nx task, as the trigger's properties (Nx's own errors say which project or target it lacks). */
+function nxPathProperties(path: string, props: NxTriggerProps): Record<string, unknown> {
+  let paths: NxTriggerPaths;
+  try {
+    paths = nxTriggerPaths({ ...props, workspaceRoot: props.workspaceRoot ?? nxWorkspaceRoot(process.cwd()) });
+  } catch (error) {
+    throw new Error(`PipelineTrigger ${path}: nx: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    IncludePaths: paths.includePaths,
+    ...(paths.excludePaths.length > 0 ? { ExcludePaths: paths.excludePaths } : {}),
+    PathSyntax: paths.pathSyntax,
+    Nx: {
+      Project: paths.nx.project,
+      Target: paths.nx.target,
+      ...(paths.nx.configuration ? { Configuration: paths.nx.configuration } : {}),
+    },
+  };
 }
 
 /** Which pull requests start the pipeline (the config's `pullRequests` section). */
@@ -131,6 +170,10 @@ export class PipelineTrigger extends Construct {
     super(scope, id);
     if (!props.pipeline === !props.pipelineName)
       throw new Error(`PipelineTrigger ${this.node.path}: give pipeline (a pipeline in this app) or pipelineName, not both`);
+    if (!props.nx === !props.includePaths)
+      throw new Error(`PipelineTrigger ${this.node.path}: give includePaths, or nx to derive them from the Nx graph, not both`);
+    if (props.nx && (props.excludePaths || props.pathSyntax))
+      throw new Error(`PipelineTrigger ${this.node.path}: nx derives excludePaths and pathSyntax too; leave them out`);
     const pipelineName = props.pipeline ? props.pipeline.pipelineName : (props.pipelineName as string);
     // The pipeline agrees to be started by this repository's configs (eval's IAM policy needs the
     // tag), owned by this stack's trigger and no other team's.
@@ -139,10 +182,14 @@ export class PipelineTrigger extends Construct {
       Repository: props.repository,
       PipelineName: pipelineName,
       Branches: props.branches,
-      IncludePaths: props.includePaths,
       ...(props.tags ? { Tags: props.tags } : {}),
-      ...(props.excludePaths ? { ExcludePaths: props.excludePaths } : {}),
-      ...(props.pathSyntax ? { PathSyntax: props.pathSyntax } : {}),
+      ...(props.nx
+        ? nxPathProperties(this.node.path, props.nx)
+        : {
+            IncludePaths: props.includePaths,
+            ...(props.excludePaths ? { ExcludePaths: props.excludePaths } : {}),
+            ...(props.pathSyntax ? { PathSyntax: props.pathSyntax } : {}),
+          }),
       ...(props.onIncompleteChanges ? { OnIncompleteChanges: props.onIncompleteChanges } : {}),
       ...(props.onNewBranch ? { OnNewBranch: props.onNewBranch } : {}),
       ...(props.compareWith ? { CompareWith: props.compareWith } : {}),

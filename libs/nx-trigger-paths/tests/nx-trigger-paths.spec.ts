@@ -1,6 +1,6 @@
 import { compileTrigger, createChangeSet, decide, validateTriggerConfig } from '@monorepo-triggers/config-schema';
 import { nxTriggerPaths, NxWorkspaceError, type NxTriggerPaths } from '../src';
-import { NxTestWorkspace } from './nx-workspace';
+import { NxTestWorkspace } from '@monorepo-triggers/test-servers';
 
 // The done-when of "Nx teams name a project, not paths", on real Nx workspaces built here and read
 // by the Nx this repository installs: the paths derived for a project's target start its pipeline for

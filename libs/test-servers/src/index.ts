@@ -1,5 +1,6 @@
-// Test helpers: the local AWS stand-ins (shared with the local runner), a runner for built bundles, and
-// a reader of CloudWatch's embedded metric format (what the functions' metrics are checked with).
+// Test helpers: the local AWS stand-ins (shared with the local runner), a runner for built bundles, a
+// reader of CloudWatch's embedded metric format (what the functions' metrics are checked with), and
+// real Nx workspaces built in a temporary directory.
 export * from '@monorepo-triggers/local-aws';
 export { runBundle } from './lib/run-bundle';
 export type { BundleCall, BundleResult, BundleRun, RunBundleOptions } from './lib/run-bundle';
@@ -11,3 +12,5 @@ export type { PullRequestOptions, PushOptions } from './lib/git-repo';
 export { compactPushEvent } from './lib/push-events';
 export { emfMetrics, metricValues } from './lib/emf';
 export type { EmittedMetric } from './lib/emf';
+export { GENERATED_NAMED_INPUTS, NxTestWorkspace } from './lib/nx-test-workspace';
+export type { WorkspaceProject } from './lib/nx-test-workspace';

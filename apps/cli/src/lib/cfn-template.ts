@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Tags } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Document, type Tags } from 'yaml';
 
 /** A `Custom::PipelineTrigger` resource found in a template. */
 export interface TriggerResource {
@@ -40,6 +40,17 @@ const cfnTags: Tags = INTRINSICS.flatMap((name) => {
       ({ tag: `!${name}`, collection: nodeClass === 'scalar' ? undefined : nodeClass, resolve, identify: () => false }) as never,
   );
 });
+
+/**
+ * A template as an editable YAML document (short-form intrinsics and comments kept), for a command
+ * that rewrites some of its properties in place (`triggers nx --write`).
+ */
+export function parseTemplateDocument(text: string): Document {
+  // Without the intrinsics' tags: an unknown tag is kept as written (`!Ref Name`) when written back.
+  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'error' });
+  if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join('\n'));
+  return doc;
+}
 
 /** Parses a CloudFormation template (YAML or JSON), throwing an Error that says where it is malformed. */
 export function parseTemplate(text: string): Record<string, unknown> {

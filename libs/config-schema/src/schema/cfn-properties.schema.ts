@@ -44,6 +44,13 @@ const cfnMergeQueueSchema = z.strictObject({
   StopDestroyed: cfnOptionalBoolean,
 });
 
+/** The `Nx` property: where the paths came from (the config's `nx`), PascalCase. */
+const cfnNxSchema = z.strictObject({
+  Project: cfnScalar,
+  Target: cfnScalar,
+  Configuration: cfnOptionalScalar,
+});
+
 /** The field each property of a section (`PullRequests`, `MergeQueue`) becomes. */
 const SECTION_FIELD_BY_PROPERTY = {
   Events: 'events',
@@ -53,6 +60,9 @@ const SECTION_FIELD_BY_PROPERTY = {
   IncludePaths: 'includePaths',
   ExcludePaths: 'excludePaths',
   StopDestroyed: 'stopDestroyed',
+  Project: 'project',
+  Target: 'target',
+  Configuration: 'configuration',
 } as const;
 
 /** `Custom::PipelineTrigger` properties, PascalCase, as CloudFormation sends them. */
@@ -75,6 +85,7 @@ export const cfnPropertiesSchema = z.strictObject({
   HonourSkipCi: cfnOptionalBoolean,
   PullRequests: z.optional(cfnPullRequestsSchema),
   MergeQueue: z.optional(cfnMergeQueueSchema),
+  Nx: z.optional(cfnNxSchema),
 });
 
 export type CfnProperties = z.input<typeof cfnPropertiesSchema>;
@@ -98,6 +109,7 @@ const FIELD_BY_PROPERTY = {
   HonourSkipCi: 'honourSkipCi',
   PullRequests: 'pullRequests',
   MergeQueue: 'mergeQueue',
+  Nx: 'nx',
 } as const;
 
 const PROPERTY_BY_FIELD = new Map<string, string>(Object.entries(FIELD_BY_PROPERTY).map(([prop, field]) => [field, prop]));
@@ -112,7 +124,9 @@ export function cfnPropertyIssue(issue: ConfigIssue): ConfigIssue {
   return { ...issue, path: property + nested + (match[3] ?? '') };
 }
 
-/** `PullRequests` or `MergeQueue` as the config's section: the properties set, renamed. */
+const SECTIONS = new Set(['PullRequests', 'MergeQueue', 'Nx']);
+
+/** `PullRequests`, `MergeQueue` or `Nx` as the config's section: the properties set, renamed. */
 function sectionOf(properties: Record<string, unknown>): Record<string, unknown> {
   const section: Record<string, unknown> = {};
   for (const [property, field] of Object.entries(SECTION_FIELD_BY_PROPERTY)) {
@@ -144,8 +158,7 @@ export function parseCfnProperties(properties: unknown, owner?: TriggerConfig['o
   const config: Record<string, unknown> = { version: 1 };
   for (const [property, field] of Object.entries(FIELD_BY_PROPERTY)) {
     const value = p[property as keyof typeof FIELD_BY_PROPERTY];
-    if (value !== undefined)
-      config[field] = property === 'PullRequests' || property === 'MergeQueue' ? sectionOf(value as Record<string, unknown>) : value;
+    if (value !== undefined) config[field] = SECTIONS.has(property) ? sectionOf(value as Record<string, unknown>) : value;
   }
   if (owner) config['owner'] = owner;
   const result = validateTriggerConfig(config);

@@ -33,12 +33,14 @@ describe('formatOf and inLowestFormat (the writer)', () => {
     });
   });
 
-  it('this release adds mergeQueue (format 2) and compareWith (format 3), both fields older readers may ignore: they start no less than before', () => {
+  it('this release adds mergeQueue (format 2), compareWith (format 3) and nx (format 4), all fields older readers may ignore: they start no less than before', () => {
     expect(FORMAT_ADDITIONS).toEqual([
       { version: 2, field: 'mergeQueue', olderReadersMayIgnore: true },
       { version: 3, field: 'compareWith', olderReadersMayIgnore: true, default: 'push' },
+      { version: 4, field: 'nx', olderReadersMayIgnore: true },
     ]);
-    expect(CONFIG_FORMAT).toBe(3);
+    expect(CONFIG_FORMAT).toBe(4);
+    expect(formatOf({ ...base, nx: { project: 'orders', target: 'build' } })).toEqual({ version: 4, minReaderVersion: 1 });
     expect(formatOf({ ...base, mergeQueue: { stopDestroyed: true } })).toEqual({ version: 2, minReaderVersion: 1 });
     expect(formatOf({ ...base, compareWith: 'last-success' })).toEqual({ version: 3, minReaderVersion: 1 });
     expect(formatOf({ ...base, compareWith: 'push' })).toEqual({ version: 1, minReaderVersion: 1 });

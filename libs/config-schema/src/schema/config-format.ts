@@ -51,6 +51,9 @@ export const FORMAT_ADDITIONS: readonly FormatAddition[] = [
   // release before did: it may start a failed pipeline again later than asked, never start less
   // than that release would.
   { version: 3, field: 'compareWith', olderReadersMayIgnore: true, default: 'push' },
+  // Where the paths came from in an Nx workspace (the project and target). It only names their
+  // origin: every reader decides on the paths, so an older reader ignoring it decides the same.
+  { version: 4, field: 'nx', olderReadersMayIgnore: true },
 ];
 
 /** The newest format this release reads (and may write). */

@@ -206,6 +206,16 @@ export const mergeQueueSchema = z
 // 450 KB), which is most of a Lambda function's cold start beyond the AWS SDK itself.
 
 /** The fields of a trigger configuration, before cross-field checks. */
+/** An Nx project name or target: what `nx show projects` prints (no spaces or control characters). */
+const nxName = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[^\s\p{Cc}]+$/u, 'must be an Nx name: no spaces or control characters'));
+
+/** Where a config's paths came from in an Nx workspace (docs/trigger-config.md, "Nx workspaces"). */
+export const nxOriginSchema = z.strictObject({
+  project: nxName.check(z.describe('The Nx project whose files start the pipeline.')),
+  target: nxName.check(z.describe("The target whose inputs (Nx's hash inputs, its dependencies' included) the paths are.")),
+  configuration: z.optional(nxName).check(z.describe("The target's configuration, when it is not the default.")),
+});
+
 const triggerConfigShape = z.strictObject({
   version: z
     .int()
@@ -328,6 +338,13 @@ const triggerConfigShape = z.strictObject({
     .check(
       z.describe(
         "Start the pipeline for GitHub's merge queue (merge_group), pinned to the group's head, its status under the pull request's context; config format 2. Without this section merge groups start nothing.",
+      ),
+    ),
+  nx: z
+    .optional(nxOriginSchema)
+    .check(
+      z.describe(
+        'The Nx project and target includePaths and excludePaths were derived from (`triggers nx`, or the CDK construct at synth time): what `triggers why` and `doctor` name. eval decides on the paths alone; config format 4.',
       ),
     ),
   owner: z.optional(ownerSchema).check(z.describe('Set by the CloudFormation resource that owns this config.')),

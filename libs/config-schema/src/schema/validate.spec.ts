@@ -51,7 +51,7 @@ describe('validateTriggerConfig', () => {
     ['a bad pipeline name', { ...valid, pipelineName: 'orders service' }, 'pipelineName', /letters, digits/],
     [
       'a version this release does not know',
-      { ...valid, version: 4 },
+      { ...valid, version: 5 },
       'version',
       /a format this release does not know .*use a newer release/,
     ],

@@ -34,7 +34,7 @@ const { createRequire } = require('node:module');
 const { writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 const [request, out] = process.argv.slice(1);
-const { project, target, configuration } = JSON.parse(request);
+const tasks = JSON.parse(request);
 const nx = createRequire(join(process.cwd(), 'package.json'));
 const fail = (message) => { writeFileSync(out, JSON.stringify({ error: message })); process.exitCode = 1; };
 (async () => {
@@ -49,30 +49,32 @@ const fail = (message) => { writeFileSync(out, JSON.stringify({ error: message }
   const { getRootTsConfigPath } = nx('nx/src/plugins/js/utils/typescript');
   const { allFileData } = nx('nx/src/utils/all-file-data');
   const graph = await createProjectGraphAsync({ exitOnError: false });
-  const node = graph.nodes[project];
-  if (!node) return fail('no project named ' + project + ' in this Nx workspace (' + Object.keys(graph.nodes).sort().join(', ') + ')');
-  if (!node.data.targets?.[target]) return fail('project ' + project + ' has no target ' + target + ' (it has ' + (Object.keys(node.data.targets ?? {}).sort().join(', ') || 'none') + ')');
+  for (const { project, target } of tasks) {
+    const node = graph.nodes[project];
+    if (!node) return fail('no project named ' + project + ' in this Nx workspace (' + Object.keys(graph.nodes).sort().join(', ') + ')');
+    if (!node.data.targets?.[target]) return fail('project ' + project + ' has no target ' + target + ' (it has ' + (Object.keys(node.data.targets ?? {}).sort().join(', ') || 'none') + ')');
+  }
   const nxJson = readNxJson();
-  const taskGraph = createTaskGraph(graph, {}, [project], [target], configuration, {});
-  const taskId = Object.keys(taskGraph.tasks).find((id) => taskGraph.tasks[id].target.project === project && taskGraph.tasks[id].target.target === target);
   const planner = new native.HashPlanner(nxJson, native.transferProjectGraph(transformProjectGraphForRust(graph)));
-  const plan = planner.getPlans([taskId], taskGraph)[taskId];
   const inspector = new HashPlanInspector(graph, process.cwd(), nxJson);
   await inspector.init();
-  const inputs = inspector.inspectTaskInputs({ project, target, configuration })[taskId];
-  if (!plan || !inputs) return fail('Nx has no hash plan for ' + taskId + ' (a target with a custom hasher has none)');
   const tsconfig = getRootTsConfigPath();
-  writeFileSync(out, JSON.stringify({
+  const shared = {
     nxVersion: version,
     projectRoots: Object.fromEntries(Object.entries(graph.nodes).map(([name, n]) => [name, n.data.root])),
-    plan,
-    inputFiles: inputs.files,
-    environment: inputs.environment,
-    runtime: inputs.runtime,
-    depOutputs: inputs.depOutputs,
     workspaceFiles: (await allFileData()).map((f) => f.file),
     ...(tsconfig ? { rootTsConfig: relative(process.cwd(), tsconfig) } : {}),
-  }));
+  };
+  const readings = [];
+  for (const { project, target, configuration } of tasks) {
+    const taskGraph = createTaskGraph(graph, {}, [project], [target], configuration, {});
+    const taskId = Object.keys(taskGraph.tasks).find((id) => taskGraph.tasks[id].target.project === project && taskGraph.tasks[id].target.target === target);
+    const plan = taskId && planner.getPlans([taskId], taskGraph)[taskId];
+    const inputs = taskId && inspector.inspectTaskInputs({ project, target, configuration })[taskId];
+    if (!plan || !inputs) return fail('Nx has no hash plan for ' + project + ':' + target + ' (a target with a custom hasher has none)');
+    readings.push({ plan, inputFiles: inputs.files, environment: inputs.environment, runtime: inputs.runtime, depOutputs: inputs.depOutputs });
+  }
+  writeFileSync(out, JSON.stringify({ shared, readings }));
 })().catch((error) => fail(String(error?.message ?? error)));
 `;
 
@@ -81,40 +83,54 @@ export class NxWorkspaceError extends Error {
   override readonly name = 'NxWorkspaceError';
 }
 
-/** Which task to read: a project's target (and configuration), in the Nx workspace at `workspaceRoot`. */
-export interface NxTask {
-  workspaceRoot: string;
+/** Which task to read: a project's target (and configuration). */
+export interface NxTaskName {
   project: string;
   target: string;
   configuration?: string;
 }
 
+/** A task of the Nx workspace at `workspaceRoot`. */
+export interface NxTask extends NxTaskName {
+  workspaceRoot: string;
+}
+
 /**
- * Reads one task's inputs from the workspace's Nx, in a child process (synchronous, so a CDK
- * construct can call it while the app is synthesized). The Nx daemon is used only if the caller
- * turned it on: a one-off read is faster without starting one.
+ * Reads tasks' inputs from the workspace's Nx, in one child process (synchronous, so a CDK
+ * construct can call it while the app is synthesized; one project graph for all the tasks). The Nx
+ * daemon is used only if the caller turned it on: a one-off read is faster without starting one.
  */
-export function readNxTask(task: NxTask): NxTaskReading {
+export function readNxTasks(workspaceRoot: string, tasks: readonly NxTaskName[]): NxTaskReading[] {
   const dir = mkdtempSync(join(tmpdir(), 'nx-task-'));
   const out = join(dir, 'reading.json');
+  const names = tasks.map((t) => `${t.project}:${t.target}`).join(', ');
   try {
-    const request = JSON.stringify({ project: task.project, target: task.target, configuration: task.configuration });
+    const request = JSON.stringify(tasks.map((t) => ({ project: t.project, target: t.target, configuration: t.configuration })));
     const run = spawnSync(process.execPath, ['-e', READER, request, out], {
-      cwd: task.workspaceRoot,
+      cwd: workspaceRoot,
       encoding: 'utf8',
       env: { ...process.env, NX_DAEMON: process.env['NX_DAEMON'] ?? 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' },
       maxBuffer: 64 * 1024 * 1024,
     });
-    let reading: (NxTaskReading & { error?: undefined }) | { error: string };
+    let answer: { error: string } | { error?: undefined; shared: Omit<NxTaskReading, keyof TaskPart>; readings: TaskPart[] };
     try {
-      reading = JSON.parse(readFileSync(out, 'utf8'));
+      answer = JSON.parse(readFileSync(out, 'utf8'));
     } catch {
       const why = (run.error?.message ?? run.stderr ?? '').trim().split('\n').slice(-5).join('\n');
-      throw new NxWorkspaceError(`Nx could not read ${task.project}:${task.target} in ${task.workspaceRoot}${why ? `: ${why}` : ''}`);
+      throw new NxWorkspaceError(`Nx could not read ${names} in ${workspaceRoot}${why ? `: ${why}` : ''}`);
     }
-    if (reading.error !== undefined) throw new NxWorkspaceError(`${task.workspaceRoot}: ${reading.error}`);
-    return reading;
+    if (answer.error !== undefined) throw new NxWorkspaceError(`${workspaceRoot}: ${answer.error}`);
+    const { shared } = answer;
+    return answer.readings.map((part) => ({ ...shared, ...part }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What differs from one task to the next in a reading. */
+type TaskPart = Pick<NxTaskReading, 'plan' | 'inputFiles' | 'environment' | 'runtime' | 'depOutputs'>;
+
+/** One task's reading (`readNxTasks` with one task). */
+export function readNxTask(task: NxTask): NxTaskReading {
+  return readNxTasks(task.workspaceRoot, [task])[0] as NxTaskReading;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** This repository's node_modules: the Nx a test workspace runs is the one installed here. */
-const NODE_MODULES = join(__dirname, '..', '..', '..', 'node_modules');
+const NODE_MODULES = join(__dirname, '..', '..', '..', '..', 'node_modules');
 const NX_BIN = join(NODE_MODULES, 'nx', 'dist', 'bin', 'nx.js');
 const NX_ENV = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', NO_COLOR: '1', FORCE_COLOR: undefined };
 
