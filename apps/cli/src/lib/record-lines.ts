@@ -58,6 +58,8 @@ export function outcomeLine(c: ConfigOutcome, options: { now?: string; earlier?:
     why.push(`${visible(c.excluded.path)} excluded by ${visible(c.excluded.excludedBy)}`);
   if (c.refused) why.push(visible(c.refused));
   if (c.error) why.push(visible(c.error));
+  // Paths derived from an Nx workspace: which task's inputs they are (triggers nx --check keeps them current).
+  if (c.nx) why.push(`paths: the inputs of Nx ${visible(c.nx.project)}:${visible(c.nx.target)}`);
   const id = c.executionId ? visible(c.executionId) : undefined;
   const earlier = c.action === 'started' ? options.earlier : undefined;
   let execution = id ? paint('dim', ` (execution ${id})`) : '';

@@ -42,6 +42,7 @@ export function decisionRecordOf(
       reportSkipped: trigger.config.reportSkipped || (event.mergeGroup !== undefined && trigger.config.mergeQueue !== undefined),
       ...(trigger.config.compareWith === 'last-success' ? { compareWith: trigger.config.compareWith } : {}),
       ...(base ? { base } : {}),
+      ...(trigger.config.nx ? { nx: trigger.config.nx } : {}),
     };
   });
   return {

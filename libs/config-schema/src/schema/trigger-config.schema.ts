@@ -207,7 +207,9 @@ export const mergeQueueSchema = z
 
 /** The fields of a trigger configuration, before cross-field checks. */
 /** An Nx project name or target: what `nx show projects` prints (no spaces or control characters). */
-const nxName = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[^\s\p{Cc}]+$/u, 'must be an Nx name: no spaces or control characters'));
+const nxName = z
+  .string()
+  .check(z.minLength(1), z.maxLength(200), z.regex(/^[^\s\p{Cc}]+$/u, 'must be an Nx name: no spaces or control characters'));
 
 /** Where a config's paths came from in an Nx workspace (docs/trigger-config.md, "Nx workspaces"). */
 export const nxOriginSchema = z.strictObject({

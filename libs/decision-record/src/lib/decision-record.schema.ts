@@ -25,6 +25,8 @@ export const configOutcomeSchema = z.object({
    * or `baseline`: that commit; `push`: the push alone, and why), in a sentence.
    */
   base: z.optional(z.object({ kind: z.string(), commit: z.optional(z.string()), commitsSince: z.optional(z.int()), note: z.string() })),
+  /** Set when the config's paths were derived from an Nx workspace (config `nx`): the project and target they are the inputs of. */
+  nx: z.optional(z.object({ project: z.string(), target: z.string(), configuration: z.optional(z.string()) })),
 });
 
 /** The pull request a record is about: which, which event, from where into where. */

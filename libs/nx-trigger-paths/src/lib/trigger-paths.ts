@@ -47,6 +47,11 @@ function mergeFileSets(fileSets: readonly ProjectFileSet[]): ProjectFileSet[] {
   return [...byProject.values()];
 }
 
+/** The folder holding `path` ('' at the workspace root). */
+const parentOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+/** A shared exclusion's shape relative to each project root: `**\/x` stays, `libs/*\/x` becomes `x`. */
+const shapeOf = (glob: string) => (glob.startsWith('**/') ? glob : glob.slice(glob.indexOf('/*/') + 3));
+
 const under = (root: string, path: string) => root === '.' || root === '' || path === root || path.startsWith(`${root}/`);
 const rootPrefix = (root: string) => (root === '.' || root === '' ? '' : `${root}/`);
 
@@ -55,6 +60,31 @@ function matcher(includes: readonly string[], excludes: readonly string[]): (pat
   const include = includes.map((glob, i) => compilePathPattern(glob, 'glob', i));
   const exclude = excludes.map((glob, i) => compilePathPattern(glob, 'glob', i));
   return (path) => include.some((p) => p.test(path)) && !exclude.some((p) => p.test(path));
+}
+
+/**
+ * Folders whose every file is already included, through two or more of its subfolders' trees
+ * (`libs/a/**`, `libs/b/**`), become one tree (`libs/**`): the same files today, far fewer patterns
+ * in a workspace of hundreds of projects. A folder added there later is included too (a build too
+ * many, never one missed).
+ */
+function collapseFolders(includes: Set<string>, workspaceFiles: readonly string[]): void {
+  for (;;) {
+    const trees = [...includes].filter((glob) => glob.endsWith('/**') && !/[*?[\]{}]/.test(glob.slice(0, -3)));
+    const byParent = new Map<string, string[]>();
+    for (const tree of trees) {
+      const parent = parentOf(tree.slice(0, -3));
+      if (parent !== '') byParent.set(parent, [...(byParent.get(parent) ?? []), tree]);
+    }
+    const matches = matcher([...includes], []);
+    const folder = [...byParent].find(
+      ([parent, children]) => children.length > 1 && workspaceFiles.every((file) => !file.startsWith(`${parent}/`) || matches(file)),
+    );
+    if (!folder) return;
+    const [parent] = folder;
+    for (const glob of [...includes]) if (glob.startsWith(`${parent}/`)) includes.delete(glob);
+    includes.add(`${parent}/**`);
+  }
 }
 
 /**
@@ -86,8 +116,9 @@ export function triggerPathsFrom(reading: NxTaskReading, origin: NxOrigin): NxTr
   }
   for (const file of named) includes.add(file);
 
-  // Exclusions: a shape every included project leaves out (`**/*.spec.ts` under each root) is said
-  // once for the workspace; any other is said for its project's root.
+  // Exclusions, said as few times as Nx's namedInputs allow: a shape every included project leaves
+  // out anywhere (`**/*.spec.ts` under each root) once for the workspace; one that the projects of a
+  // folder all leave out (`libs/*/jest.config.ts`) once for the folder; any other for its root.
   const exclusions: Exclusion[] = [];
   const shapes = new Map<string, string[]>();
   for (const set of fileSets) {
@@ -95,15 +126,29 @@ export function triggerPathsFrom(reading: NxTaskReading, origin: NxOrigin): NxTr
     for (const glob of set.exclude) {
       const narrowed = configGlob(glob, 'exclude');
       if (narrowed === undefined) continue; // cannot be narrowed: leaving it out only adds files
-      if (narrowed.startsWith(`${prefix}**/`)) {
+      if (prefix !== '' && narrowed.startsWith(prefix)) {
         const shape = narrowed.slice(prefix.length);
         shapes.set(shape, [...(shapes.get(shape) ?? []), set.project]);
       } else exclusions.push({ glob: narrowed });
     }
   }
+  const includedRoots = fileSets.map((set) => roots[set.project] ?? '.');
   for (const [shape, projects] of shapes) {
-    if (projects.length === fileSets.length && fileSets.length > 1) exclusions.push({ glob: shape, sharedBy: projects });
-    else for (const project of projects) exclusions.push({ glob: `${rootPrefix(roots[project] ?? '.')}${shape}` });
+    if (shape.startsWith('**/') && projects.length === fileSets.length && fileSets.length > 1) {
+      exclusions.push({ glob: shape, sharedBy: projects });
+      continue;
+    }
+    const byFolder = new Map<string, string[]>();
+    for (const project of projects) {
+      const folder = parentOf(roots[project] ?? '.');
+      byFolder.set(folder, [...(byFolder.get(folder) ?? []), project]);
+    }
+    for (const [folder, inFolder] of byFolder) {
+      const siblings = includedRoots.filter((root) => root !== '.' && parentOf(root) === folder).length;
+      if (folder !== '' && inFolder.length > 1 && inFolder.length === siblings)
+        exclusions.push({ glob: `${folder}/*/${shape}`, sharedBy: inFolder });
+      else for (const project of inFolder) exclusions.push({ glob: `${rootPrefix(roots[project] ?? '.')}${shape}` });
+    }
   }
   for (const glob of plan.workspaceExclude) {
     const narrowed = configGlob(glob, 'exclude');
@@ -122,6 +167,8 @@ export function triggerPathsFrom(reading: NxTaskReading, origin: NxOrigin): NxTr
     if (inside && !namesAFile) exclusions.push({ glob: `${root}/**` });
   }
 
+  collapseFolders(includes, reading.workspaceFiles);
+
   // The proof: every file Nx hashes must match. A miss loosens the exclusion that caused it: a
   // workspace-wide shape becomes its per-project form, any other is dropped.
   const inputs = reading.inputFiles;
@@ -139,7 +186,7 @@ export function triggerPathsFrom(reading: NxTaskReading, origin: NxOrigin): NxTr
       const test = compilePathPattern(exclusion.glob, 'glob', 0);
       if (!missed.some((file) => test.test(file))) next.push(exclusion);
       else if (exclusion.sharedBy)
-        for (const project of exclusion.sharedBy) next.push({ glob: `${rootPrefix(roots[project] ?? '.')}${exclusion.glob}` });
+        for (const project of exclusion.sharedBy) next.push({ glob: `${rootPrefix(roots[project] ?? '.')}${shapeOf(exclusion.glob)}` });
     }
     const includeMatches = matcher([...includes], []);
     for (const file of missed) if (!includeMatches(file)) includes.add(file);

@@ -57,12 +57,20 @@ export async function runDoctorChecks(
   const configs = listings.flatMap(({ listing }) => listing.configs);
   const everything = listings.flatMap(({ listing }) => [...listing.configs, ...listing.invalid]);
   const counted = `${everything.length} configs in ${listings.length} repositories`;
+  // Paths derived from the Nx graph go stale only in the repository: its CI's `triggers nx --check` says so.
+  const fromNx = configs.filter((stored) => stored.config.nx).length;
+  const nxWords = fromNx > 0 ? ` (${fromNx} with paths from Nx: triggers nx --check in the repository keeps them current)` : '';
   const unreadFindings = unread.map((key): Finding => ({
     kind: 'invalid-config',
     subject: key,
     detail: 'no listing of a repository reads this key (owner and name in lower case, <owner>/<name>/<pipeline>.json): eval never sees it',
   }));
-  reports.push({ name: 'configs', looked: counted, findings: [...configFindings(listings), ...unreadFindings], ms: elapsedSince(started) });
+  reports.push({
+    name: 'configs',
+    looked: `${counted}${nxWords}`,
+    findings: [...configFindings(listings), ...unreadFindings],
+    ms: elapsedSince(started),
+  });
 
   reports.push(
     await check('stacks', sources.stacks, async (sweep) => {
