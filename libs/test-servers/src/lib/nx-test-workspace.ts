@@ -119,15 +119,27 @@ export class NxTestWorkspace {
     return (JSON.parse(out) as string[]).sort();
   }
 
-  /** Whether Nx hashes `file` for `project:target` (`nx show target inputs --check`: exit 0 when it does). */
-  isInput(project: string, target: string, file: string): boolean {
-    const run = spawnSync(process.execPath, [NX_BIN, 'show', 'target', 'inputs', `${project}:${target}`, '--check', file], {
+  /**
+   * Which of `files` Nx hashes for `project:target`: one `nx show target inputs --check` with them all,
+   * read from the list of those it says "were inputs".
+   */
+  inputsAmong(project: string, target: string, files: readonly string[]): Set<string> {
+    const run = spawnSync(process.execPath, [NX_BIN, 'show', 'target', 'inputs', `${project}:${target}`, '--check', ...files], {
       cwd: this.root,
       encoding: 'utf8',
       env: NX_ENV,
     });
-    if (run.status !== 0 && !/not an input/.test(run.stdout)) throw new Error(`nx show target inputs failed: ${run.stdout}${run.stderr}`);
-    return run.status === 0;
+    const sections = run.stdout.split(/\n(?=[✓✗] )/);
+    const matched = sections.find((section) => /^✓ These arguments were inputs/.test(section));
+    if (!matched && !sections.some((section) => /^✗ These arguments were not inputs/.test(section)))
+      throw new Error(`nx show target inputs --check said neither: ${run.stdout}${run.stderr}`);
+    return new Set(
+      (matched ?? '')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim())
+        .filter(Boolean),
+    );
   }
 
   /** Whether Nx hashes external packages for `project:target`: their versions, which it reads from the lock file. */
