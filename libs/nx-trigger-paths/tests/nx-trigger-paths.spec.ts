@@ -1,5 +1,8 @@
 import { compileTrigger, createChangeSet, decide, validateTriggerConfig } from '@monorepo-triggers/config-schema';
-import { nxTriggerPaths, NxWorkspaceError, type NxTriggerPaths } from '../src';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nxTriggerPaths, nxWorkspaceRoot, NxWorkspaceError, type NxTriggerPaths } from '../src';
 import { NxTestWorkspace } from '@monorepo-triggers/test-servers';
 
 // The done-when of "Nx teams name a project, not paths", on real Nx workspaces built here and read
@@ -116,6 +119,27 @@ describe('paths from the Nx graph', () => {
     );
     expect(() => nxTriggerPaths({ workspaceRoot: workspace.root, project: 'orders', target: 'deploy' })).toThrow(
       /project orders has no target deploy \(it has build, test\)/,
+    );
+  });
+});
+
+describe('a directory that is not a usable Nx workspace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'not-nx-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says there is no nx.json above it', () => {
+    expect(() => nxWorkspaceRoot(dir)).toThrow(new NxWorkspaceError(`no nx.json in ${dir} or any directory above it: not an Nx workspace`));
+  });
+
+  it('finds the workspace from a folder inside it, and says when Nx is not installed there', () => {
+    writeFileSync(join(dir, 'nx.json'), '{}\n');
+    writeFileSync(join(dir, 'package.json'), '{"name":"bare"}\n');
+    mkdirSync(join(dir, 'apps', 'web'), { recursive: true });
+    expect(nxWorkspaceRoot(join(dir, 'apps', 'web'))).toBe(dir);
+    expect(() => nxTriggerPaths({ workspaceRoot: dir, project: 'web', target: 'build' })).toThrow(
+      new NxWorkspaceError(
+        `${dir}: Nx is not installed in this workspace (no node_modules/nx): run npm install (or your package manager) first`,
+      ),
     );
   });
 });

@@ -69,7 +69,8 @@ export function configGlob(glob: string, role: GlobRole): string | undefined {
       if (translated === undefined) return undefined;
       inner.push(translated);
     }
-    const anyOf = `{${inner.join(',')}}`;
+    // (one alternative is itself: the config's globs refuse a brace with one)
+    const anyOf = inner.length === 1 ? (inner[0] as string) : `{${inner.join(',')}}`;
     const noneOrOne = `{,${inner.join(',')}}`;
     switch (char) {
       case '@': // exactly one of them
