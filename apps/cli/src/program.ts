@@ -1,6 +1,7 @@
+import { DEFAULT_CONFIG_PREFIX } from '@monorepo-triggers/lambda-runtime';
 import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/push-event';
+import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/handover';
 import { resolve } from 'node:path';
 import { registerDoctor } from './commands/doctor';
 import { registerNx } from './commands/nx';
@@ -18,7 +19,7 @@ import { UserError, visibleLines } from './lib/output';
 
 /** The options every command that reads configs or records takes to use a bucket in AWS instead of the local stack. */
 const bucketOption = () => new Option('--bucket <bucket>', 'a bucket in AWS (default credentials) instead of the local stack');
-const prefixOption = (what: string) => new Option('--prefix <prefix>', `the key prefix of the ${what} (default mono-repo/config)`);
+const prefixOption = (what: string) => new Option('--prefix <prefix>', `the key prefix of the ${what} (default ${DEFAULT_CONFIG_PREFIX})`);
 const jsonOption = () => new Option('--json', 'one JSON document on stdout, for scripts');
 const repoArgument = (value: string) => {
   if (!isRepositoryName(value)) throw new InvalidArgumentError(`the repository ${REPOSITORY_RULE}.`);

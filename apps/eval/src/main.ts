@@ -1,8 +1,9 @@
+import { staleSecretLogger } from '@monorepo-triggers/runtime-secrets';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CommitAncestry, githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
 import { DecisionRecordStore, LastSuccessStore } from '@monorepo-triggers/decision-record';
 import { EventReader, InvalidEvalInput, NewerEvalInput } from '@monorepo-triggers/handover';
-import { createLogger, createMetrics, createS3Client, memoryUsedPercent } from '@monorepo-triggers/lambda-runtime';
+import { ADAPTIVE_RETRY, createLogger, createMetrics, createS3Client, memoryUsedPercent } from '@monorepo-triggers/lambda-runtime';
 import { CodePipelineEntitlements, pipelineArnPrefixOf } from '@monorepo-triggers/pipeline-access';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import type { Context } from 'aws-lambda';
@@ -30,11 +31,8 @@ function getDependencies(invokedFunctionArn: string | undefined): NonNullable<ty
   if (!dependencies) {
     const settings = evalSettingsFromEnv();
     const s3 = createS3Client({ forcePathStyle: settings.forcePathStyle });
-    // Adaptive retry backs off and rate-limits itself on ThrottlingException.
-    const codepipeline = new CodePipelineClient({ retryMode: 'adaptive', maxAttempts: 6 });
-    const auth = githubAuthFrom(settings.github, (secretId, error, using) =>
-      log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using }),
-    );
+    const codepipeline = new CodePipelineClient(ADAPTIVE_RETRY);
+    const auth = githubAuthFrom(settings.github, staleSecretLogger(log));
     const github = auth ? new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) : undefined;
     const arnPrefix = settings.pipelineArnPrefix ?? (invokedFunctionArn ? pipelineArnPrefixOf(invokedFunctionArn) : undefined);
     if (!arnPrefix)

@@ -1,3 +1,4 @@
+import { staleSecretLogger } from '@monorepo-triggers/runtime-secrets';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   githubAuthFrom,
@@ -27,9 +28,7 @@ function getDependencies(): NonNullable<typeof dependencies> {
   if (!dependencies) {
     const settings = reconcileSettingsFromEnv();
     const s3 = createS3Client({ forcePathStyle: settings.forcePathStyle });
-    const auth = githubAuthFrom(settings.github, (secretId, error, using) =>
-      log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using }),
-    ) as GithubAuth;
+    const auth = githubAuthFrom(settings.github, staleSecretLogger(log)) as GithubAuth;
     const dispatcher = new LambdaDispatcher({
       lambda: new LambdaClient({}),
       s3,

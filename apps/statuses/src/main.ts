@@ -1,8 +1,9 @@
+import { staleSecretLogger } from '@monorepo-triggers/runtime-secrets';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { statusContextOf } from '@monorepo-triggers/config-schema';
 import { DecisionRecordStore, LastSuccessStore } from '@monorepo-triggers/decision-record';
 import { CommitAncestry, githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
-import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
+import { ADAPTIVE_RETRY, createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import type { Context } from 'aws-lambda';
 import { CodePipelineExecutions } from './lib/executions';
@@ -22,9 +23,7 @@ function getDependencies(): StatusesDependencies {
     const s3 = createS3Client({ forcePathStyle: settings.forcePathStyle });
     const configs = new S3ConfigStore({ client: s3, bucket: settings.bucket, prefix: settings.configPrefix });
     const records = new DecisionRecordStore({ client: s3, bucket: settings.bucket, prefix: settings.recordsPrefix });
-    const auth = githubAuthFrom(settings.github, (secretId, error, using) =>
-      log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using }),
-    );
+    const auth = githubAuthFrom(settings.github, staleSecretLogger(log));
     const lastSuccess = new LastSuccessStore({ client: s3, bucket: settings.bucket, prefix: settings.lastSuccessPrefix });
     const github = auth ? new GithubClient(settings.github.apiUrl, auth, { onAnswer: githubCalls.onAnswer }) : undefined;
     const ancestry = (client: GithubClient) => new CommitAncestry(client);
@@ -39,7 +38,7 @@ function getDependencies(): StatusesDependencies {
     };
     dependencies = {
       // Adaptive retry backs off and rate-limits itself on ThrottlingException.
-      executions: new CodePipelineExecutions(new CodePipelineClient({ retryMode: 'adaptive', maxAttempts: 6 })),
+      executions: new CodePipelineExecutions(new CodePipelineClient(ADAPTIVE_RETRY)),
       // The context eval recorded when it started the execution, so a config changed or deleted
       // meanwhile cannot split pending and outcome over two contexts. A STARTED event may come
       // before eval wrote its record: then the config's context now (the same, but for a change

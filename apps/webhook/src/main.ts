@@ -2,7 +2,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LambdaDispatcher } from '@monorepo-triggers/handover';
 import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { CachedSecret } from '@monorepo-triggers/runtime-secrets';
+import { CachedSecret, staleSecretLogger } from '@monorepo-triggers/runtime-secrets';
 import {
   byteLength,
   handleDelivery,
@@ -23,8 +23,7 @@ let dependencies: WebhookDependencies | undefined;
 /** The webhook secret from Secrets Manager, bounded so GitHub's 10 s survive a slow call; during an outage the values read before are kept. */
 function cachedSecret(secretId: string, maxAgeMs: number): CachedSecret {
   const client = new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
-  const onStaleRefresh = (error: Error) =>
-    log({ msg: 'secret-refresh-failed', secretId, error: `${error.name}: ${error.message}`, using: 'the values read before' });
+  const onStaleRefresh = (error: Error) => staleSecretLogger(log)(secretId, error, 'the values read before');
   return new CachedSecret(client, secretId, { maxAgeMs, onStaleRefresh });
 }
 

@@ -37,6 +37,8 @@ export { triggerConfigJsonSchema } from './schema/json-schema';
 export { BUILT_IN_VARIABLES, LIMITS, PULL_REQUEST_VARIABLES } from './schema/limits';
 export { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from './schema/names';
 export { ENTITLEMENT_TAG, entitlementOf, OWNER_STACKS_TAG, stackNameOf } from './schema/entitlement';
+export { parseArn } from './schema/arn';
+export type { Arn } from './schema/arn';
 export type { Entitlement, EntitlementClaim } from './schema/entitlement';
 
 // decision/

@@ -8,6 +8,7 @@ export {
   evalInputSchema,
   HANDOVER_VERSION,
   HANDOVER_VERSION_OF,
+  PULL_REQUEST_EVENTS,
 } from './lib/eval-input.schema';
 export type {
   ClaimCheck,
@@ -16,6 +17,7 @@ export type {
   CompactPushEvent,
   EvalEvent,
   EvalInput,
+  PullRequestEvent,
 } from './lib/eval-input.schema';
 export { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './lib/dispatcher';
 export type { Dispatcher, DispatchResult, LambdaDispatcherOptions } from './lib/dispatcher';

@@ -28,6 +28,8 @@ export { createMetrics, memoryUsedPercent } from './lib/metrics';
 export type { FunctionMetrics } from './lib/metrics';
 export { mapLimit } from './lib/map-limit';
 export { parseEnvironment } from './lib/parse-environment';
+export { ADAPTIVE_RETRY } from './lib/adaptive-retry';
+export { isCommitSha, isCommitShaPrefix, isNullSha, NULL_SHA } from './lib/commit-sha';
 export { createS3Client } from './lib/s3-client';
 export { conditionFailed, deleteObjectIf, putObjectIf, retryingConflicts, s3StatusOf } from './lib/s3-conditional';
 export type { WriteCondition } from './lib/s3-conditional';

@@ -2,3 +2,5 @@
 export { CachedSecret, SecretFormatError } from './lib/cached-secret';
 export type { CachedSecretOptions } from './lib/cached-secret';
 export { secretValues } from './lib/secret-values';
+export { staleSecretLogger } from './lib/stale-secret-log';
+export type { StaleSecretListener } from './lib/stale-secret-log';

@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIG_PREFIX } from '@monorepo-triggers/lambda-runtime';
 import { Option, type Command } from 'commander';
 import { command, type CommandHelp } from '../lib/command-help';
 import { runDoctorChecks, type FailedCheck } from '../lib/doctor/doctor-checks';
@@ -117,7 +118,7 @@ export function registerDoctor(program: Command, done: (code: number) => void): 
   command(program, 'doctor', DOCTOR_HELP)
     .option('--aws', "the deployment in AWS (default credentials): its bucket from the shared stack's ConfigBucketName output")
     .option('--bucket <bucket>', "the deployment in AWS with this bucket instead of the shared stack's (implies --aws)")
-    .option('--prefix <prefix>', 'the key prefix of the configs (default mono-repo/config; the local stack: its own)')
+    .option('--prefix <prefix>', `the key prefix of the configs (default ${DEFAULT_CONFIG_PREFIX}; the local stack: its own)`)
     .option('--strict', 'exit 1 on warnings too (a stale snapshot, a config in a newer format)')
     .addOption(new Option('--skip <checks...>', 'leave checks out').choices(Object.keys(SKIPPABLE)))
     .option('--json', 'one JSON document on stdout, for scripts')

@@ -17,9 +17,9 @@ import {
   payloadPathsAreChanges,
   skipCiMarker,
   toCompactPushEvent,
-  type PullRequestEvent,
 } from '@monorepo-triggers/push-event';
-import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
+import type { PullRequestEvent } from '@monorepo-triggers/handover';
+import { formatZodIssues, isCommitSha, isNullSha } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, openLastSuccess, type SourceOptions } from '../lib/config-source';
 import { gitChangedPaths, gitCommit, gitCommitMessage, gitCurrentBranch, gitRangeHead, gitRepository } from '../lib/git-changes';
@@ -173,7 +173,7 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
       ...(event.incompleteReasons ? { incompleteReasons: event.incompleteReasons } : {}),
       ...(event.skipCi ? { skipCi: event.skipCi } : {}),
       // A commit SHA only: the head is handed to git (changes since a last success), never as one of its options.
-      ...(!event.deleted && /^[0-9a-f]{40}$/.test(event.after) && !/^0+$/.test(event.after) ? { head: event.after } : {}),
+      ...(!event.deleted && isCommitSha(event.after) && !isNullSha(event.after) ? { head: event.after } : {}),
     };
   }
   const cwd = options.cwd ?? process.cwd();

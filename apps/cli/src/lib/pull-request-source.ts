@@ -1,7 +1,7 @@
-import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
+import type { CompactPullRequestEvent, PullRequestEvent } from '@monorepo-triggers/handover';
 import { commitMessage, GithubClient, pullRequestFiles, repoPath, TokenAuth, type GithubApi } from '@monorepo-triggers/github-api';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
-import { githubPullRequestSchema, skipCiMarker, toCompactPullRequestEvent, type PullRequestEvent } from '@monorepo-triggers/push-event';
+import { githubPullRequestSchema, skipCiMarker, toCompactPullRequestEvent } from '@monorepo-triggers/push-event';
 import { gitChangedPaths, gitCommit, gitCommitMessage, parsePullRequestRange } from './git-changes';
 import { readLocalStack } from './local-state';
 import { UserError, visible } from './output';

@@ -1,8 +1,8 @@
+import { NULL_SHA } from '@monorepo-triggers/lambda-runtime';
 import { execFileSync } from 'node:child_process';
 import { gitCommit } from './git-changes';
 import { UserError, visible } from './output';
 
-const ZERO = '0'.repeat(40);
 /**
  * GitHub's caps for a push delivery (its webhook documentation): commits listed, and paths per commit
  * (added, removed and modified together). A push past them is one eval completes from GitHub.
@@ -108,7 +108,7 @@ export function pushPayload(options: PushPayloadOptions): BuiltPush {
   const { before: beforeRevision, after: afterRevision } = parsePushRange(options.range);
   const dir = git(options.cwd, 'rev-parse', '--show-toplevel');
   const created = /^0{40}$/.test(beforeRevision);
-  const before = created ? ZERO : gitCommit(beforeRevision, dir);
+  const before = created ? NULL_SHA : gitCommit(beforeRevision, dir);
   const after = gitCommit(afterRevision, dir);
   const ref = pushedRef(dir, afterRevision, options.ref);
   const forced = !created && !gitYes(dir, 'merge-base', '--is-ancestor', before, after);

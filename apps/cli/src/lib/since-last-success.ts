@@ -1,3 +1,4 @@
+import { isCommitSha } from '@monorepo-triggers/lambda-runtime';
 import { createChangeSet, decide, type CompiledTrigger, type Decision, type PushFacts } from '@monorepo-triggers/config-schema';
 import { BASE_WORDS, comparedBase, type BaseKind, type ComparedBase, type LastSuccess } from '@monorepo-triggers/decision-record';
 import { execFileSync } from 'node:child_process';
@@ -32,7 +33,6 @@ export interface ConfigDecision {
 }
 
 /** A full commit SHA, as eval and statuses record one. */
-const COMMIT = /^[0-9a-f]{40}$/;
 
 /** Whether explain decides this config again on what changed since its last success: eval's rule. */
 export const comparesWithLastSuccess = (d: ConfigDecision, push: ExplainedPush) =>
@@ -61,7 +61,7 @@ function changesFrom(base: { commit: string; kind: BaseKind }, push: ExplainedPu
   const what = BASE_WORDS[base.kind](branch);
   const { clone, head } = push;
   // Never handed to git as it is: a value that is no SHA could read as one of its options.
-  if (!COMMIT.test(base.commit)) return alone(`its last-success record cannot be read (it names no commit SHA): decided on the push`);
+  if (!isCommitSha(base.commit)) return alone(`its last-success record cannot be read (it names no commit SHA): decided on the push`);
   if (!head) return alone(`the push names no commit to count the changes since ${short}, ${what}, up to: decided on the push`);
   if (!isGitClone(clone))
     return alone(

@@ -1,35 +1,11 @@
-import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger, type Decision } from '@monorepo-triggers/config-schema';
+import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger } from '@monorepo-triggers/config-schema';
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import {
-  changeRule,
-  createsBranch,
-  describeChangeRule,
-  payloadIsComplete,
-  payloadPathsAreChanges,
-  type ChangeRule,
-} from '@monorepo-triggers/push-event';
+import { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges } from '@monorepo-triggers/push-event';
 import { completeChanges, type CompletedChanges } from './complete-changes';
+import type { DecidedEvent, PlannedStart } from './decided-event';
 import type { GithubApi } from '@monorepo-triggers/github-api';
-import type { ComparedBase } from '@monorepo-triggers/decision-record';
 import { decideSinceLastSuccess, type SinceLastSuccessDependencies } from './since-last-success';
-
-/** A config's trigger and what was decided for this push. */
-export interface PlannedStart {
-  key: string;
-  trigger: CompiledTrigger;
-  decision: Decision;
-}
-
-/** Every config's final decision, and the change list they were made on. */
-export interface DecidedEvent {
-  /** How the change list was found: the push's ChangeRule kind, `pull-request` or `merge-group` (what it adds to its base). */
-  rule: ChangeRule['kind'] | 'pull-request' | 'merge-group';
-  changes: CompletedChanges;
-  decisions: PlannedStart[];
-  /** For configs that count a branch push's changes from their last success: what they were counted from, by config key. */
-  bases?: ReadonlyMap<string, ComparedBase>;
-}
 
 /**
  * Decides every config in two phases. First with what is certain: the payload's paths when they are

@@ -4,7 +4,7 @@ import type { GithubApi } from '@monorepo-triggers/github-api';
 import type { CompactMergeGroupEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { addedToBase, type CompletedChanges } from './complete-changes';
-import type { DecidedEvent, PlannedStart } from './decide-all';
+import type { DecidedEvent, PlannedStart } from './decided-event';
 
 /**
  * What a merge group adds to the branch it merges into: GitHub's compare of its base and head commits

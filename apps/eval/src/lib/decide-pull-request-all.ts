@@ -10,7 +10,7 @@ import { skipCiMarker } from '@monorepo-triggers/push-event';
 import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { addedToBase, type CompletedChanges, type CompletionStep } from './complete-changes';
-import type { DecidedEvent, PlannedStart } from './decide-all';
+import type { DecidedEvent, PlannedStart } from './decided-event';
 
 /** A merge builds its merge commit: its head commit's message is not read. */
 const NO_MESSAGE: { message?: string; error?: string } = {};

@@ -1,7 +1,7 @@
 import { statusContextOf, type Decision } from '@monorepo-triggers/config-schema';
 import type { ConfigOutcome, DecisionRecord, RecordedStop } from '@monorepo-triggers/decision-record';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
-import type { DecidedEvent } from './decide-all';
+import type { DecidedEvent } from './decided-event';
 import type { EventFacts } from './event-facts';
 import type { StartedPipeline, StartOutcome } from './start-pipelines';
 

@@ -1,3 +1,4 @@
+import { parseArn } from '@monorepo-triggers/config-schema';
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { postPushFeedback } from '@monorepo-triggers/github-feedback';
 import type { EvalEvent } from '@monorepo-triggers/handover';
@@ -191,4 +192,4 @@ async function saveSnapshot(repository: string, deps: EvalDependencies, log: Log
 }
 
 /** The region of `arn:<partition>:codepipeline:<region>:<account>:`. */
-const regionOf = (arnPrefix: string) => arnPrefix.split(':')[3] ?? '';
+const regionOf = (arnPrefix: string) => parseArn(`${arnPrefix}pipeline`)?.region ?? '';

@@ -2,7 +2,7 @@ import type { Decision } from '@monorepo-triggers/config-schema';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import type { CompletedChanges } from './complete-changes';
-import type { DecidedEvent } from './decide-all';
+import type { DecidedEvent } from './decided-event';
 import type { EventFacts } from './event-facts';
 import { actionOf } from './decision-record';
 import type { StartedPipeline, StartOutcome } from './start-pipelines';

@@ -11,7 +11,7 @@ import type { CommitRelation, GithubApi } from '@monorepo-triggers/github-api';
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { completeChanges, type CompletedChanges } from './complete-changes';
-import type { PlannedStart } from './decide-all';
+import type { PlannedStart } from './decided-event';
 
 /** eval's view of the last-success records (LastSuccessStore), and of git ancestry (CommitAncestry). */
 export interface SinceLastSuccessDependencies {

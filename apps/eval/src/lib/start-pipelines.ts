@@ -1,7 +1,7 @@
 import type { EvalEvent } from '@monorepo-triggers/handover';
 import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 import type { PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
-import type { PlannedStart } from './decide-all';
+import type { PlannedStart } from './decided-event';
 import { startRequestFor, type PipelineStarter } from './pipeline-starter';
 
 /** What became of one start: started, refused by the pipeline's tag (final), or failed (retried). */

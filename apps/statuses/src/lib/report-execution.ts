@@ -1,6 +1,6 @@
 import { GithubApiError, type GithubApi } from '@monorepo-triggers/github-api';
 import { executionStatus, isFinal, postStatus, postStatusOnce, type CommitStatus } from '@monorepo-triggers/github-feedback';
-import type { Logger } from '@monorepo-triggers/lambda-runtime';
+import { isCommitSha, type Logger } from '@monorepo-triggers/lambda-runtime';
 import { executionEventSchema } from './execution-event';
 import { UnreadableExecution, type ExecutionReader, type ExecutionView } from './executions';
 
@@ -46,7 +46,6 @@ export interface StatusReport {
 export type ReportOutcome = (ExecutionRef & { context: string; statuses: StatusReport[] }) | { ignored: string };
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-const COMMIT = /^[0-9a-f]{40}$/;
 
 /** Whether CodePipeline recorded eval as the one that started the execution. */
 const startedByEval = (trigger: { type?: string | undefined; detail?: string | undefined }, prefix: string) =>
@@ -93,7 +92,7 @@ export async function reportExecution(input: unknown, deps: StatusesDependencies
     return ignored(deps, 'not started by monorepo-triggers', { pipeline, executionId, triggerType: execution.trigger.type });
   const repository = execution.variables['REPOSITORY'] ?? '';
   const commit = execution.variables['COMMIT_ID'] ?? '';
-  if (!REPOSITORY.test(repository) || !COMMIT.test(commit))
+  if (!REPOSITORY.test(repository) || !isCommitSha(commit))
     return ignored(deps, 'the execution has no REPOSITORY and COMMIT_ID variables eval passes', { pipeline, executionId });
   if (!deps.github) return ignored(deps, 'no GitHub credential: set a GitHub App or token for statuses', { pipeline, executionId });
   const github = deps.github;

@@ -1,3 +1,4 @@
+import { parseArn } from './arn';
 /**
  * A pipeline agrees to be started by the configs of a repository by carrying this tag, with the
  * repository (`owner/name`, any case) as its value; several repositories are separated by spaces
@@ -27,7 +28,8 @@ export interface EntitlementClaim {
 
 /** `name` of `arn:…:cloudformation:…:stack/name/uuid`, or undefined. */
 export function stackNameOf(stackId: string): string | undefined {
-  return /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stack\/([^/]+)\//.exec(stackId)?.[1];
+  const arn = parseArn(stackId);
+  return arn?.service === 'cloudformation' ? /^stack\/([^/]+)\//.exec(arn.resource)?.[1] : undefined;
 }
 
 const words = (value: string) =>

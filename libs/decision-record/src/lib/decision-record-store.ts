@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { formatZodIssues, mapLimit, trimSlashes } from '@monorepo-triggers/lambda-runtime';
+import { formatZodIssues, isCommitShaPrefix, mapLimit, trimSlashes } from '@monorepo-triggers/lambda-runtime';
 import { decisionRecordSchema, type DecisionRecord } from './decision-record.schema';
 
 export interface DecisionRecordStoreOptions {
@@ -14,8 +14,6 @@ export interface UnreadableRecord {
   key: string;
   error: string;
 }
-
-const SHA_PREFIX = /^[0-9a-f]{4,40}$/;
 
 /**
  * Each push's decisions in S3, one object per delivery, found by commit (`triggers why`) or by
@@ -44,7 +42,7 @@ export class DecisionRecordStore {
   /** The records of pushes whose commit starts with `commit` (a full or abbreviated SHA), oldest first. */
   async forCommit(repository: string, commit: string): Promise<{ records: DecisionRecord[]; unreadable: UnreadableRecord[] }> {
     const sha = commit.toLowerCase();
-    if (!SHA_PREFIX.test(sha)) throw new Error(`${JSON.stringify(commit)} is not a commit SHA (4 to 40 hexadecimal characters)`);
+    if (!isCommitShaPrefix(sha)) throw new Error(`${JSON.stringify(commit)} is not a commit SHA (4 to 40 hexadecimal characters)`);
     const keys = (await this.list(`${this.repositoryPrefix(repository)}${sha}`)).map((o) => o.key);
     return this.read(keys, (a, b) => a.time.localeCompare(b.time));
   }

@@ -1,8 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { putObjectIf, readBoundedBody, s3StatusOf, trimSlashes } from '@monorepo-triggers/lambda-runtime';
+import { isCommitSha, putObjectIf, readBoundedBody, s3StatusOf, trimSlashes } from '@monorepo-triggers/lambda-runtime';
 import * as z from 'zod/mini';
-
-const SHA = /^[0-9a-f]{40}$/;
 
 /**
  * Where a pipeline's changes are counted from on one branch (config `compareWith: last-success`):
@@ -17,7 +15,7 @@ export const lastSuccessSchema = z.object({
   pipeline: z.string(),
   branch: z.string(),
   /** A commit SHA: what reaches GitHub's API and git is never anything else. */
-  commit: z.string().check(z.regex(SHA, 'must be a commit SHA')),
+  commit: z.string().check(z.refine(isCommitSha, 'must be a commit SHA')),
   /** success or baseline; a kind a later release adds reads as neither, and is replaced by a success. */
   kind: z.string(),
   /** The execution that succeeded (for a success). */
@@ -28,7 +26,7 @@ export const lastSuccessSchema = z.object({
    * The newest commit eval started the pipeline for on the branch whose execution has not ended yet
    * (its outcome unknown): a push counts its changes from there while it builds.
    */
-  started: z.optional(z.object({ commit: z.string().check(z.regex(SHA, 'must be a commit SHA')), time: z.string() })),
+  started: z.optional(z.object({ commit: z.string().check(z.refine(isCommitSha, 'must be a commit SHA')), time: z.string() })),
 });
 
 export type LastSuccess = z.output<typeof lastSuccessSchema>;

@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { formatZodIssues, secretsMaxAgeVariable } from '@monorepo-triggers/lambda-runtime';
-import { CachedSecret } from '@monorepo-triggers/runtime-secrets';
+import { CachedSecret, type StaleSecretListener } from '@monorepo-triggers/runtime-secrets';
 import * as z from 'zod/mini';
 import { githubAppCredentialsSchema } from './github-api.schema';
 import { GithubAppAuth, TokenAuth, type GithubAuth } from './github-auth';
@@ -42,8 +42,7 @@ export function githubSettingsOf(variables: GithubVariables, fn: string): Github
   return { apiUrl };
 }
 
-/** Told when a secret could not be refreshed and the value read before is used. */
-export type StaleSecretListener = (secretId: string, error: Error, using: string) => void;
+export type { StaleSecretListener };
 
 /** A secret read from Secrets Manager when first needed, kept for maxAge, the last value kept through an outage. */
 function secretReader(

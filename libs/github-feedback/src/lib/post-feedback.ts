@@ -1,3 +1,4 @@
+import { isCommitSha, isNullSha } from '@monorepo-triggers/lambda-runtime';
 import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
 import { MERGE_QUEUE_BRANCH_PREFIX } from '@monorepo-triggers/config-schema';
 import { checkRunListSchema, checkRunSchema, GithubApiError, repoPath, type GithubApi } from '@monorepo-triggers/github-api';
@@ -12,8 +13,6 @@ export interface FeedbackResult {
 }
 
 /** A commit SHA; a deleted ref's `after` (all zeros) has no commit to post on. */
-const SHA = /^[0-9a-f]{40}$/;
-const NO_COMMIT = /^0+$/;
 
 /**
  * The reasons that mean "this push (or pull request) does not concern the pipeline": only these pass
@@ -35,9 +34,9 @@ const rateLimited = (error: unknown) => error instanceof GithubApiError && error
  */
 export async function postPushFeedback(github: GithubApi, record: DecisionRecord, region: string): Promise<FeedbackResult> {
   const repo = repoPath(record.repository);
-  if (NO_COMMIT.test(record.commit))
+  if (isNullSha(record.commit))
     return { statuses: [], checkRun: { posted: false, why: 'the push deleted its ref: no commit to report on' } };
-  if (!SHA.test(record.commit)) return { statuses: [], checkRun: { posted: false, why: `not a commit SHA: ${record.commit}` } };
+  if (!isCommitSha(record.commit)) return { statuses: [], checkRun: { posted: false, why: `not a commit SHA: ${record.commit}` } };
   const statuses: FeedbackResult['statuses'] = [];
   let stopped: string | undefined;
   // The push GitHub sends for a merge queue's group branch says nothing of the group: its

@@ -1,6 +1,15 @@
 import * as z from 'zod/mini';
 
 /**
+ * The pull request events eval decides: new code to build (opened, reopened, new commits), a draft
+ * made ready, and, for configs that opt in, a merge (a `closed` delivery with `merged: true`). The
+ * one list of the hand-over and the CLI; config-schema publishes the same names for configs
+ * (`PULL_REQUEST_EVENT_NAMES`: a published package depends on no other), and a test holds them equal.
+ */
+export const PULL_REQUEST_EVENTS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'merged'] as const;
+export type PullRequestEvent = (typeof PULL_REQUEST_EVENTS)[number];
+
+/**
  * The hand-over's format version, the contract between the functions that write events (webhook,
  * reconcile, `triggers redrive`) and eval, deployed at different times (docs/upgrading.md). A field
  * eval may ignore is added without changing it (eval reads the fields it knows); a change eval must
@@ -75,7 +84,7 @@ export const compactPullRequestEventSchema = z.object({
   defaultBranch: z.optional(z.string()),
   number: z.int().check(z.positive()),
   /** opened, synchronize, reopened, ready_for_review, or merged (a `closed` delivery of a merged PR). */
-  event: z.enum(['opened', 'synchronize', 'reopened', 'ready_for_review', 'merged']),
+  event: z.enum(PULL_REQUEST_EVENTS),
   draft: z.boolean(),
   baseRef: z.string(),
   baseSha: z.string(),

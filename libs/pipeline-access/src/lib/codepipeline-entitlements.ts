@@ -1,5 +1,5 @@
 import { CodePipelineClient, ListTagsForResourceCommand } from '@aws-sdk/client-codepipeline';
-import { entitlementOf, type Entitlement, type EntitlementClaim } from '@monorepo-triggers/config-schema';
+import { entitlementOf, parseArn, type Entitlement, type EntitlementClaim } from '@monorepo-triggers/config-schema';
 
 /** `arn:<partition>:codepipeline:<region>:<account>:` of the pipelines a function may act on. */
 export function pipelineArnPrefix(partition: string, region: string, account: string): string {
@@ -8,8 +8,8 @@ export function pipelineArnPrefix(partition: string, region: string, account: st
 
 /** The account and region of a CloudFormation stack or Lambda function ARN, as a pipeline ARN prefix. */
 export function pipelineArnPrefixOf(arn: string): string | undefined {
-  const [, partition, , region, account] = arn.split(':');
-  return partition && region && account ? pipelineArnPrefix(partition, region, account) : undefined;
+  const parts = parseArn(arn);
+  return parts?.region && parts.account ? pipelineArnPrefix(parts.partition, parts.region, parts.account) : undefined;
 }
 
 /** Whether a pipeline may be started by a config; the pipeline named by its ARN prefix and name. */

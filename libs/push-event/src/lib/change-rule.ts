@@ -1,6 +1,5 @@
+import { isNullSha } from '@monorepo-triggers/lambda-runtime';
 import type { CompactPushEvent } from '@monorepo-triggers/handover';
-
-const ZERO_SHA = /^0+$/;
 
 /**
  * What a push changed: one rule, used by every decision (eval, and `triggers explain`).
@@ -29,7 +28,7 @@ export function changeRule(
   event: Pick<CompactPushEvent, 'ref' | 'before' | 'after' | 'created' | 'deleted' | 'forced' | 'defaultBranch' | 'incompleteReasons'>,
 ): ChangeRule {
   if (event.deleted) return { kind: 'deleted' };
-  if (event.created || ZERO_SHA.test(event.before)) {
+  if (event.created || isNullSha(event.before)) {
     if (event.defaultBranch !== undefined && event.ref === `refs/heads/${event.defaultBranch}`)
       return { kind: 'new-default-branch', head: event.after };
     return { kind: 'new-branch', defaultBranch: event.defaultBranch, head: event.after };

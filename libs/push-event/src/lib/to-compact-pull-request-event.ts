@@ -1,15 +1,10 @@
-import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
+import { PULL_REQUEST_EVENTS, type CompactPullRequestEvent, type PullRequestEvent } from '@monorepo-triggers/handover';
 import type { GithubPullRequest } from './github-pull-request.schema';
 
 /**
- * The pull_request actions that can start a pipeline: new code to build (opened, reopened, new
- * commits), a draft made ready, and, for configs that opt in, a merge (`closed` with `merged: true`).
- * Every other action (labels, reviews, assignees, a close without merge…) starts nothing.
+ * The event a delivery's action is (handover's PULL_REQUEST_EVENTS), or undefined when it can start
+ * nothing: every other action (labels, reviews, assignees, a close without merge…).
  */
-export const PULL_REQUEST_EVENTS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'merged'] as const;
-export type PullRequestEvent = (typeof PULL_REQUEST_EVENTS)[number];
-
-/** The event a delivery's action is, or undefined when it can start nothing. */
 export function pullRequestEventOf(pull: Pick<GithubPullRequest, 'action' | 'pull_request'>): PullRequestEvent | undefined {
   if (pull.action === 'closed') return pull.pull_request.merged === true ? 'merged' : undefined;
   return (PULL_REQUEST_EVENTS as readonly string[]).includes(pull.action) && pull.action !== 'merged'

@@ -1,10 +1,10 @@
+import { NULL_SHA } from '@monorepo-triggers/lambda-runtime';
 import examples from '@octokit/webhooks-examples';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-const ZERO = '0'.repeat(40);
 /**
  * GitHub's caps for a push delivery: commits listed, and paths per commit (all three lists together).
  * Written here from GitHub's documentation, not imported from push-event: the stand-in models GitHub
@@ -134,7 +134,7 @@ export class GitRepo {
     let shas: string[] = [];
     if (!push.deleted) {
       // New to the ref: reachable from `after` and not from `before`; for a new ref, not from any other ref.
-      const exclude = push.created || push.before === ZERO ? others.map((sha) => `^${sha}`) : [`^${push.before}`];
+      const exclude = push.created || push.before === NULL_SHA ? others.map((sha) => `^${sha}`) : [`^${push.before}`];
       shas = this.git('rev-list', '--reverse', push.after, ...exclude)
         .split('\n')
         .filter((sha) => sha !== '')

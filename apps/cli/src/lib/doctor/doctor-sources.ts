@@ -1,7 +1,13 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { DEFAULT_CONFIG_PREFIX, DEFAULT_SNAPSHOT_PREFIX, DEPLOYED_NAMES, deployedConfigReaders } from '@monorepo-triggers/lambda-runtime';
+import {
+  ADAPTIVE_RETRY,
+  DEFAULT_CONFIG_PREFIX,
+  DEFAULT_SNAPSHOT_PREFIX,
+  DEPLOYED_NAMES,
+  deployedConfigReaders,
+} from '@monorepo-triggers/lambda-runtime';
 import { LOCAL_ACCOUNT, LOCAL_REGION, S3RVER_CREDENTIALS } from '@monorepo-triggers/local-aws';
 import { CodePipelineEntitlements, pipelineArnPrefix, pipelineArnPrefixOf } from '@monorepo-triggers/pipeline-access';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
@@ -77,8 +83,8 @@ function deadLetterDepths(aws: boolean) {
  */
 export async function openDoctorSources(target: DoctorTarget): Promise<OpenedSources> {
   if (target.aws) {
-    const cloudformation = new CloudFormationClient({ retryMode: 'adaptive', maxAttempts: 6 });
-    const codepipeline = new CodePipelineClient({ retryMode: 'adaptive', maxAttempts: 6 });
+    const cloudformation = new CloudFormationClient(ADAPTIVE_RETRY);
+    const codepipeline = new CodePipelineClient(ADAPTIVE_RETRY);
     const s3 = awsS3Client();
     const [shared, evalStack] = await Promise.all([
       describeStack(cloudformation, DEPLOYED_NAMES.stacks.shared),
