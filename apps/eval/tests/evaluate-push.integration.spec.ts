@@ -98,7 +98,7 @@ describe('evaluateEvent with s3rver, a local CodePipeline and a local GitHub API
     expect(started()).toEqual(['orders']);
     expect(summary).toMatchObject({ configs: 4, invalidConfigs: 2, started: ['orders'], skipped: 3, failed: [] });
     const [start] = codepipeline.starts;
-    // The documented token (docs/architecture.md), computed here by hand: sha256 of repository (lower
+    // The documented token (docs/eval.md), computed here by hand: sha256 of repository (lower
     // case), ref, before, after and pipeline, one per line.
     const documented = createHash('sha256')
       .update(`${REPO.toLowerCase()}\nrefs/heads/main\n${SHA_BEFORE}\n${SHA_AFTER}\norders`)
@@ -376,7 +376,7 @@ describe('evaluateEvent with s3rver, a local CodePipeline and a local GitHub API
     expect(order).toEqual(['started orders', 'GitHub answered', 'started web']);
   });
 
-  describe("GitHub's time budget (20 s, docs/architecture.md), on a clock of the test's own", () => {
+  describe("GitHub's time budget (20 s, docs/eval.md), on a clock of the test's own", () => {
     const { completeChanges } = jest.requireActual('../src/lib/complete-changes');
     const incomplete = pushEvent({ forced: false, incompleteReasons: ['x'] });
     // Only Date is faked: eval's default budget reads Date.now; the servers' timers stay real.

@@ -125,7 +125,7 @@ describe.each([
   });
 });
 
-// docs/architecture.md: "Configuration is parsed once per cold start". Shown on the in-process
+// docs/environment.md: "Configuration is parsed once per cold start". Shown on the in-process
 // handler, whose environment the test can change between two invocations of one container.
 describe('the eval handler in one container', () => {
   it('parses its configuration once per cold start: a later change of the environment is not seen', async () => {

@@ -319,7 +319,7 @@ describe('the webhook secret from Secrets Manager, rotated end to end (built bun
   });
 });
 
-// docs/architecture.md: "Configuration is parsed once per cold start". Shown on the in-process
+// docs/environment.md: "Configuration is parsed once per cold start". Shown on the in-process
 // handler, whose environment the test can change between two invocations of one container.
 describe('the webhook handler in one container', () => {
   const savedEnv = { ...process.env };

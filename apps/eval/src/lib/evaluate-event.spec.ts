@@ -37,7 +37,7 @@ describe('evaluateEvent, beyond the configs per repository the benchmark measure
       expect.objectContaining({
         configs: CONFIGS_MEASURED + 1,
         measured: 50_000,
-        see: 'docs/architecture.md#reading-configs-and-its-limits',
+        see: 'docs/eval.md#reading-configs-and-its-limits',
       }),
     ]);
   });

@@ -77,7 +77,7 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
       msg: 'configs-beyond-measured',
       configs: configCount,
       measured: CONFIGS_MEASURED,
-      see: 'docs/architecture.md#reading-configs-and-its-limits',
+      see: 'docs/eval.md#reading-configs-and-its-limits',
     });
   logConfigsNotAsWritten(listing, log);
   const triggers = listing.configs.map((stored) => ({ key: stored.key, trigger: deps.triggers.get(stored.config) }));
