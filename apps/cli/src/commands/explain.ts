@@ -1,4 +1,6 @@
-import type { CommandHelp } from '../lib/command-help';
+import { Option, type Command } from 'commander';
+import { command, type CommandHelp } from '../lib/command-help';
+import { bucketOption, jsonOption, prefixOption, pullRequestNumber, repoArgument, sourceOptions } from '../lib/cli-options';
 import {
   compileTrigger,
   createChangeSet,
@@ -18,7 +20,7 @@ import {
   skipCiMarker,
   toCompactPushEvent,
 } from '@monorepo-triggers/push-event';
-import type { PullRequestEvent } from '@monorepo-triggers/handover';
+import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/handover';
 import { formatZodIssues, isCommitSha, isNullSha } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { loadConfigs, openLastSuccess, type SourceOptions } from '../lib/config-source';
@@ -412,4 +414,57 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
 
 function describe(decision: Decision): string {
   return `${visible(decision.detail)} ${paint('dim', `[${decision.reason}]`)}`;
+}
+
+export function registerExplain(program: Command, done: (code: number) => void): void {
+  command(program, 'explain', EXPLAIN_HELP)
+    .option('--payload <file>', 'a GitHub push or pull_request payload (repository, ref or pull request are read from it)')
+    .option('--git <range>', 'BASE...HEAD: what a branch forked from BASE changed; BASE..HEAD: the difference between two commits')
+    .option('--pr <number>', 'a pull request, as GitHub describes it now (with --repo or the clone of --cwd)', pullRequestNumber)
+    .option('--pull-request', 'with --git BASE...HEAD: a pull request from HEAD into BASE (or into the branch --base names)')
+    .option(
+      '--merge-group <range>',
+      "BASE...HEAD: a merge group of GitHub's merge queue made on BASE whose head is HEAD (the clone of --cwd): what git diff BASE...HEAD adds",
+    )
+    .option(
+      '--base <branch>',
+      'with --pull-request: the branch the pull request targets; with --merge-group: the branch it merges into (default: BASE)',
+    )
+    .addOption(new Option('--event <event>', 'for a pull request: its event (default opened)').choices([...PULL_REQUEST_EVENTS]))
+    .option(
+      '--github-url <url>',
+      "with a pull request: the GitHub API to read its files from (default: GITHUB_API_URL, the local stack's, api.github.com)",
+    )
+    .option('--new-branch', 'the push creates the branch: configs with onNewBranch always start')
+    .option('--cwd <dir>', 'the clone for --git and --merge-group (default: the current directory)')
+    .option('--repo <owner/name>', "the repository (default: from the payload, or the clone's origin remote)", repoArgument)
+    .option(
+      '--ref <ref>',
+      "the ref pushed, e.g. refs/heads/main or main (default: the payload's; with --git, the branch checked out, else main)",
+    )
+    .option('--configs <dir>', 'every config under DIR (*.json configs and CloudFormation templates) instead of the local stack')
+    .addOption(bucketOption())
+    .addOption(prefixOption('configs'))
+    .addOption(jsonOption())
+    .action(async (options: Record<string, string | boolean | undefined>) => {
+      done(
+        await runExplain({
+          ...sourceOptions(options),
+          ...(options['configs'] ? { configs: String(options['configs']) } : {}),
+          ...(options['payload'] ? { payload: String(options['payload']) } : {}),
+          ...(options['git'] ? { git: String(options['git']) } : {}),
+          ...(options['pr'] !== undefined ? { pr: Number(options['pr']) } : {}),
+          ...(options['mergeGroup'] ? { 'merge-group': String(options['mergeGroup']) } : {}),
+          'pull-request': !!options['pullRequest'],
+          ...(options['base'] ? { base: String(options['base']) } : {}),
+          ...(options['event'] ? { event: options['event'] as PullRequestEvent } : {}),
+          ...(options['githubUrl'] ? { 'github-url': String(options['githubUrl']) } : {}),
+          ...(options['cwd'] ? { cwd: String(options['cwd']) } : {}),
+          ...(options['repo'] ? { repo: String(options['repo']) } : {}),
+          ...(options['ref'] ? { ref: String(options['ref']) } : {}),
+          'new-branch': !!options['newBranch'],
+          json: !!options['json'],
+        }),
+      );
+    });
 }

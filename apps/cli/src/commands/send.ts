@@ -1,4 +1,6 @@
-import type { CommandHelp } from '../lib/command-help';
+import { Option, type Command } from 'commander';
+import { command, type CommandHelp } from '../lib/command-help';
+import { collect, pullRequestNumber, repoArgument } from '../lib/cli-options';
 import { sign } from '@monorepo-triggers/github-signature';
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { randomUUID } from 'node:crypto';
@@ -447,4 +449,124 @@ async function deliverThroughGithub(
     text: answer.response?.payload ?? '',
     ...(answer.status ? { githubStatus: answer.status } : {}),
   };
+}
+
+export function registerSend(program: Command, done: (code: number) => void): void {
+  command(program, 'send', SEND_HELP)
+    .argument('[file]', 'the payload, sent as it is (its bytes are what is signed)')
+    .option('--pr <range>', 'BASE...HEAD: send a pull request from HEAD into BASE of the clone, built from its commits')
+    .option(
+      '--merge-group <range>',
+      "BASE...HEAD: send a merge group of GitHub's merge queue made on BASE of the clone, whose head commit is HEAD",
+    )
+    .option(
+      '--push <range>',
+      "BEFORE..AFTER: send a push of the clone that moves the ref from BEFORE to AFTER (forced when BEFORE is not in AFTER's history)",
+    )
+    .option(
+      '--ref <ref>',
+      'with --push: the ref pushed, e.g. refs/heads/main or main (default: AFTER when it names a branch, else the branch checked out)',
+    )
+    .option(
+      '--number <n>',
+      'with --pr: the pull request number; with --merge-group: the pull request its branch names (default 1)',
+      pullRequestNumber,
+    )
+    .addOption(
+      new Option(
+        '--action <action>',
+        'with --pr: the action GitHub sends (default opened); with --merge-group: checks_requested (default) or destroyed',
+      ).choices(['opened', 'synchronize', 'reopened', 'ready_for_review', 'closed', 'labeled', 'checks_requested', 'destroyed']),
+    )
+    .addOption(
+      new Option('--reason <reason>', 'with --merge-group --action destroyed: why GitHub destroyed the group').choices([
+        'merged',
+        'invalidated',
+        'dequeued',
+      ]),
+    )
+    .option(
+      '--base <branch>',
+      'with --pr: the branch the pull request targets; with --merge-group: the branch it merges into (default: BASE)',
+    )
+    .option('--draft', 'with --pr: the pull request is a draft')
+    .option('--cwd <dir>', 'with --pr, --merge-group or --push: the clone (default: the current directory)')
+    .option('--repo <owner/name>', "with --pr, --merge-group or --push: the repository (default: the clone's origin remote)", repoArgument)
+    .option('--url <url>', "the webhook URL (default: the local stack's)")
+    .option(
+      '--secret-file <file>',
+      "a file holding the webhook secret (default: WEBHOOK_SECRET, else the local stack's); never an argument, which would show in the process list and the shell history",
+    )
+    .option('--event <name>', 'X-GitHub-Event', 'push')
+    .option('--delivery <id>', 'X-GitHub-Delivery (default: a new UUID; reuse one to act as a redelivery)')
+    .option('--fail <pipeline>', 'local stack only: the execution of PIPELINE this push starts fails (repeatable)', collect)
+    .option(
+      '--hold <pipeline>',
+      'local stack only: the execution of PIPELINE this push starts stays in progress until it is stopped (a merge group destroyed as dequeued stops it); send does not wait for it to end (repeatable)',
+      collect,
+    )
+    .option(
+      '--fail-start <pipeline>',
+      "local stack only: CodePipeline refuses PIPELINE's next 3 starts (its concurrent-executions limit), so eval fails its retries and the push lands in eval's dead-letter queue, for triggers redrive (repeatable)",
+      collect,
+    )
+    .addOption(
+      new Option(
+        '--missed <why>',
+        "local stack only: GitHub's stand-in logs the delivery as one the webhook never got: down (no answer) or throttled (the Function URL's 429), for triggers reconcile",
+      ).choices(['down', 'throttled']),
+    )
+    .option('--no-wait', "do not wait for eval's decisions and the executions: print the webhook's answer only")
+    .action(
+      async (
+        file: string | undefined,
+        options: {
+          pr?: string;
+          mergeGroup?: string;
+          push?: string;
+          ref?: string;
+          base?: string;
+          number?: string;
+          action?: string;
+          reason?: string;
+          draft?: boolean;
+          cwd?: string;
+          repo?: string;
+          url?: string;
+          secretFile?: string;
+          event: string;
+          delivery?: string;
+          fail?: string[];
+          hold?: string[];
+          failStart?: string[];
+          missed?: 'down' | 'throttled';
+          wait: boolean;
+        },
+      ) => {
+        done(
+          await runSend(file, {
+            ...(options.pr ? { pr: options.pr } : {}),
+            ...(options.mergeGroup ? { 'merge-group': options.mergeGroup } : {}),
+            ...(options.push ? { push: options.push } : {}),
+            ...(options.ref ? { ref: options.ref } : {}),
+            ...(options.base ? { base: options.base } : {}),
+            ...(options.number ? { number: Number(options.number) } : {}),
+            ...(options.action ? { action: options.action } : {}),
+            ...(options.reason ? { reason: options.reason } : {}),
+            ...(options.draft ? { draft: true } : {}),
+            ...(options.cwd ? { cwd: options.cwd } : {}),
+            ...(options.repo ? { repo: options.repo } : {}),
+            ...(options.url ? { url: options.url } : {}),
+            ...(options.secretFile ? { 'secret-file': options.secretFile } : {}),
+            event: options.event,
+            ...(options.delivery ? { delivery: options.delivery } : {}),
+            ...(options.fail ? { fail: options.fail } : {}),
+            ...(options.hold ? { hold: options.hold } : {}),
+            ...(options.failStart ? { 'fail-start': options.failStart } : {}),
+            ...(options.missed ? { missed: options.missed } : {}),
+            wait: options.wait,
+          }),
+        );
+      },
+    );
 }

@@ -1,8 +1,10 @@
-import type { CommandHelp } from '../lib/command-help';
+import type { Command } from 'commander';
+import { command, type CommandHelp } from '../lib/command-help';
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { startLocalStack } from '../lib/local-stack';
-import { guardLine, paint, visible } from '../lib/output';
+import { localDir } from '../lib/local-state';
+import { guardLine, paint, UserError, visible } from '../lib/output';
 
 export const START_HELP: CommandHelp = {
   summary: 'run the whole system locally (what npm start runs)',
@@ -139,4 +141,20 @@ export async function runStart(options: StartOptions): Promise<number> {
   await stopped;
   print('stopped');
   return 0;
+}
+
+export function registerStart(program: Command, root: string, done: (code: number) => void): void {
+  command(program, 'start', START_HELP)
+    .option('--port <port>', 'webhook port on 127.0.0.1 (0: a free one)', '3000')
+    .option('--data-dir <dir>', 'where data, the generated secret and logs go', '.local')
+    .option(
+      '--aws',
+      'use real S3 (CONFIG_BUCKET) and CodePipeline with the default credential chain; only the webhook and eval run locally',
+    )
+    .action(async (options: { port: string; dataDir: string; aws?: boolean }, cmd: Command) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, got ${options.port}`, 2);
+      const dataDir = cmd.getOptionValueSource('dataDir') === 'default' ? localDir() : resolve(options.dataDir);
+      done(await runStart({ port, dataDir, aws: !!options.aws, root }));
+    });
 }

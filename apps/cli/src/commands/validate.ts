@@ -1,4 +1,6 @@
-import type { CommandHelp } from '../lib/command-help';
+import type { Command } from 'commander';
+import { command, type CommandHelp } from '../lib/command-help';
+import { bucketOption, jsonOption, prefixOption, sourceOptions } from '../lib/cli-options';
 import {
   CONFIG_FORMAT,
   cfnPropertyIssue,
@@ -12,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { findTriggerResources, parseWithLines, pathKeys } from '../lib/cfn-template';
 import { openStore, type SourceOptions } from '../lib/config-source';
 import { checkRepositories, type RepositoryCheck } from '../lib/github-repositories';
-import { out, outJson, paint, progress, visible } from '../lib/output';
+import { out, outJson, paint, progress, UserError, visible } from '../lib/output';
 
 export const VALIDATE_HELP: CommandHelp = {
   summary: 'check config files and CloudFormation templates before deploying',
@@ -203,4 +205,24 @@ export async function runValidateStored(source: SourceOptions, json: boolean, st
   );
   if (strict && warnings.length > 0 && invalid.length === 0) out(paint('red', 'failed: warnings with --strict'));
   return code;
+}
+
+export function registerValidate(program: Command, done: (code: number) => void): void {
+  command(program, 'validate', VALIDATE_HELP)
+    .argument('[files...]', 'config JSON files and CloudFormation templates (YAML or JSON)')
+    .option('--stored', 'check the configs already in the store instead of files')
+    .option('--strict', 'fail (exit 1) on warnings too: configs that are valid but can never start their pipeline')
+    .addOption(bucketOption())
+    .addOption(prefixOption('configs'))
+    .addOption(jsonOption())
+    .action(async (files: string[], options: { stored?: boolean; strict?: boolean; bucket?: string; prefix?: string; json?: boolean }) => {
+      const stored = options.stored || !!options.bucket;
+      if (stored && files.length > 0) throw new UserError('validate takes files or --stored, not both (see triggers validate --help)', 2);
+      if (!stored && files.length === 0)
+        throw new UserError('validate needs at least one file, or --stored (see triggers validate --help)', 2);
+      const strict = !!options.strict;
+      done(
+        stored ? await runValidateStored(sourceOptions(options), !!options.json, strict) : await runValidate(files, !!options.json, strict),
+      );
+    });
 }

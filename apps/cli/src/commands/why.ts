@@ -1,19 +1,18 @@
-import type { CommandHelp } from '../lib/command-help';
-import { isPipelineName, isRepositoryName, PIPELINE_NAME_RULE, REPOSITORY_RULE } from '@monorepo-triggers/config-schema';
-import type { DecisionRecord, DecisionRecordStore, UnreadableRecord } from '@monorepo-triggers/decision-record';
+import type { Command } from 'commander';
+import { command, type CommandHelp } from '../lib/command-help';
+import { bucketOption, jsonOption, pipelineArgument, repoArgument } from '../lib/cli-options';
+import type { DecisionRecord, DecisionRecordStore } from '@monorepo-triggers/decision-record';
 import { resolve } from 'node:path';
 import { NEAREST_COMMITS, pushesContaining } from '../lib/containing-pushes';
 import { openExecutions } from '../lib/execution-source';
 import { gitRepository, isGitClone } from '../lib/git-changes';
-import { err, out, outJson, paint, UserError, visible } from '../lib/output';
-import { baseWords, counted, executionNow, isDestroyedGroup, outcomeLine, pushLine, stopLine, STYLE, WORDS } from '../lib/record-lines';
+import { out, outJson, paint, UserError, visible } from '../lib/output';
+import { counted, executionNow, isDestroyedGroup, outcomeLine, pushLine, stopLine } from '../lib/record-lines';
+import { checked, RECORDS_NOTE, warnUnreadable, type WhyOptions } from '../lib/record-options';
 import { openRecords } from '../lib/record-source';
 import { earlierStart, firstStarts } from '../lib/repeated-starts';
 
-const RECORDS_NOTE = `Reads the decision records eval keeps for 90 days: the running local stack's, or a bucket in AWS
-with --bucket BUCKET (default credentials; RECORDS_PREFIX, default mono-repo/records).`;
-
-export const WHY_HELP: CommandHelp = {
+const WHY_HELP: CommandHelp = {
   summary: 'why each pipeline did or did not start for a commit',
   description: `What eval decided for each push, pull request or merge group event of COMMIT (a full or abbreviated SHA) and why: each pipeline
 started, skipped, refused or failed to start, with the path and pattern that decided, and for each
@@ -34,38 +33,6 @@ ${RECORDS_NOTE}`,
 --json prints the records found (a push that carried the commit has another commit as its "commit").`,
 };
 
-export const HISTORY_HELP: CommandHelp = {
-  summary: 'the most recent pushes, pull request and merge group events of a repository, and what started',
-  description: `The most recent pushes, pull request events (#NUMBER) and merge group events (by their
-gh-readonly-queue/… branch) of a repository (default 20), newest first, with what started, and for
-a destroyed merge group, what was stopped.
-${RECORDS_NOTE}`,
-  examples: ['triggers history --repo acme/platform --limit 5', 'triggers history --repo acme/platform --pipeline orders-service'],
-};
-
-export interface WhyOptions {
-  repo?: string;
-  pipeline?: string;
-  bucket?: string;
-  limit?: string;
-  /** The clone to find a commit inside a push with (default: the current directory, when it is a clone of --repo). */
-  cwd?: string;
-  json?: boolean;
-}
-
-function checked(options: WhyOptions): { repository: string; pipeline?: string } {
-  if (!options.repo) throw new UserError('--repo OWNER/NAME is required (see triggers why --help)', 2);
-  if (!isRepositoryName(options.repo))
-    throw new UserError(`the repository ${REPOSITORY_RULE}, got ${visible(JSON.stringify(options.repo))}`, 2);
-  if (options.pipeline !== undefined && !isPipelineName(options.pipeline))
-    throw new UserError(`the pipeline name ${PIPELINE_NAME_RULE}, got ${visible(JSON.stringify(options.pipeline))}`, 2);
-  return { repository: options.repo, ...(options.pipeline ? { pipeline: options.pipeline } : {}) };
-}
-
-function warnUnreadable(unreadable: UnreadableRecord[]): void {
-  for (const u of unreadable) err(paint('yellow', `warning: ${visible(u.key)} cannot be read: ${visible(u.error)}`, process.stderr));
-}
-
 /** The clone to look a commit up in: --cwd, or the current directory when its origin is the repository. */
 function cloneFor(repository: string, cwd: string | undefined): string | undefined {
   if (cwd !== undefined) {
@@ -76,7 +43,7 @@ function cloneFor(repository: string, cwd: string | undefined): string | undefin
   return gitRepository(process.cwd())?.toLowerCase() === repository.toLowerCase() ? process.cwd() : undefined;
 }
 
-export async function runWhy(commit: string | undefined, options: WhyOptions): Promise<number> {
+async function runWhy(commit: string | undefined, options: WhyOptions): Promise<number> {
   if (!commit) throw new UserError('why needs a COMMIT (see triggers why --help)', 2);
   const { repository, pipeline } = checked(options);
   const { records, description: where } = openRecords(options);
@@ -211,48 +178,18 @@ async function printRecords(
   return pipeline && shown === 0 ? 1 : 0;
 }
 
-export async function runHistory(options: WhyOptions): Promise<number> {
-  const { repository, pipeline } = checked(options);
-  const limit = Number(options.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new UserError(`--limit must be a whole number from 1 to 1000, got ${visible(options.limit)}`, 2);
-  const { records, description: where } = openRecords(options);
-  const description = visible(where);
-  const found = await records.history(repository, limit);
-  warnUnreadable(found.unreadable);
-  if (options.json) {
-    outJson(found.records);
-    return 0;
-  }
-  out(paint('dim', `${counted(found.records)}, most recent first, of ${repository} (${description})`));
-  for (const r of found.records) {
-    const ref = r.pullRequest ? `#${r.pullRequest.number}` : visible(r.ref.replace(/^refs\/(heads|tags)\//, ''));
-    const head = `${visible(r.time)}  ${visible(r.commit.slice(0, 7))}  ${ref}`;
-    if (isDestroyedGroup(r)) {
-      // Nothing decided: what became of the executions the group started.
-      const stops = (r.stops ?? []).filter((s) => !pipeline || s.pipeline === pipeline);
-      const word = (outcome: string) => stops.filter((s) => s.outcome === outcome).map((s) => visible(s.pipeline));
-      const [stopped, kept, finished, failed] = [word('stopped'), word('kept'), word('finished'), word('failed')];
-      const parts = [
-        stopped.length ? `stopped: ${stopped.join(', ')}` : '',
-        kept.length ? `kept: ${kept.join(', ')}` : '',
-        finished.length ? `already finished: ${finished.join(', ')}` : '',
-      ].filter(Boolean);
-      out(
-        `${head}  ${paint('dim', `destroyed (${visible(r.mergeGroup?.reason ?? 'no reason given')})`)}: ${parts.length ? parts.join('; ') : 'nothing to stop'}${failed.length ? paint('red', `; stop failed: ${failed.join(', ')}`) : ''}`,
-      );
-    } else if (pipeline) {
-      const c = r.configs.find((o) => o.pipeline === pipeline);
-      out(
-        `${head}  ${c ? `${paint(STYLE[c.action], `${WORDS[c.action]}: ${visible(c.reason)}`)}${baseWords(c)}` : paint('dim', 'no config')}`,
-      );
-    } else {
-      const started = r.configs.filter((c) => c.action === 'started').map((c) => visible(c.pipeline));
-      const failed = r.configs.filter((c) => c.action === 'failed').map((c) => visible(c.pipeline));
-      out(
-        `${head}  ${started.length}/${r.configs.length} started${started.length ? `: ${started.join(', ')}` : ''}${failed.length ? paint('red', `; failed: ${failed.join(', ')}`) : ''}`,
-      );
-    }
-  }
-  return 0;
+export function registerWhy(program: Command, done: (code: number) => void): void {
+  command(program, 'why', WHY_HELP)
+    .argument('<commit>', 'a full or abbreviated commit SHA')
+    .requiredOption('--repo <owner/name>', 'the repository', repoArgument)
+    .option('--pipeline <name>', 'only this pipeline', pipelineArgument)
+    .option(
+      '--cwd <dir>',
+      "a clone of the repository, to find the push that carried a commit that was no push's head (default: the current directory, when its origin is --repo)",
+    )
+    .addOption(bucketOption())
+    .addOption(jsonOption())
+    .action(async (commit: string, options: { repo: string; pipeline?: string; cwd?: string; bucket?: string; json?: boolean }) => {
+      done(await runWhy(commit, { ...options, json: !!options.json }));
+    });
 }

@@ -6,9 +6,9 @@ import { S3ConfigStore, storeSettingsFromEnv, type InvalidConfig } from '@monore
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTriggerResources, parseTemplate } from './cfn-template';
-import { readLocalStack } from './local-state';
+import { bucketSource, describeSource } from './bucket-source';
 import { UserError, visible } from './output';
-import { awsS3Client, localStackS3Client } from './s3-clients';
+import { awsS3Client } from './s3-clients';
 
 export interface SourceOptions {
   configs?: string;
@@ -99,11 +99,12 @@ export function openStore(options: SourceOptions): { store: S3ConfigStore; descr
     });
     return { store, description: `s3://${settings.bucket}/${settings.prefix}/` };
   }
-  const local = readLocalStack();
-  if (!local) throw new UserError('no local stack is running: start it with `npm start`, or pass --bucket BUCKET (or --configs DIR)');
+  const source = bucketSource({});
+  if (source?.kind !== 'local')
+    throw new UserError('no local stack is running: start it with `npm start`, or pass --bucket BUCKET (or --configs DIR)');
   return {
-    store: new S3ConfigStore({ client: localStackS3Client(local), bucket: local.bucket, prefix: local.prefix }),
-    description: `local stack (s3://${local.bucket}/${local.prefix}/ on ${local.s3Endpoint})`,
+    store: new S3ConfigStore({ client: source.client, bucket: source.bucket, prefix: source.local.prefix }),
+    description: `local stack (s3://${source.bucket}/${source.local.prefix}/ on ${source.local.s3Endpoint})`,
   };
 }
 
@@ -123,16 +124,11 @@ export async function loadConfigs(options: SourceOptions, repository?: string): 
  */
 export function openLastSuccess(options: SourceOptions): { store: LastSuccessStore; description: string } | { none: string } {
   const prefix = process.env['LAST_SUCCESS_PREFIX'] || DEFAULT_LAST_SUCCESS_PREFIX;
-  if (options.bucket)
-    return {
-      store: new LastSuccessStore({ client: awsS3Client(), bucket: options.bucket, prefix }),
-      description: `s3://${options.bucket}/${prefix}/`,
-    };
-  if (options.configs) return { none: 'no last-success records without a bucket (--configs)' };
-  const local = readLocalStack();
-  if (!local) return { none: 'no local stack is running to read last-success records from' };
+  if (options.configs && !options.bucket) return { none: 'no last-success records without a bucket (--configs)' };
+  const source = bucketSource(options);
+  if (!source) return { none: 'no local stack is running to read last-success records from' };
   return {
-    store: new LastSuccessStore({ client: localStackS3Client(local), bucket: local.bucket, prefix }),
-    description: `local stack (s3://${local.bucket}/${prefix}/)`,
+    store: new LastSuccessStore({ client: source.client, bucket: source.bucket, prefix }),
+    description: describeSource(source, prefix),
   };
 }

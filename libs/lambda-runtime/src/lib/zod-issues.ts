@@ -7,8 +7,14 @@ export const ENGLISH = english().localeError;
 
 type Issue = Pick<z.core.$ZodIssue, 'path' | 'message'>;
 
-/** Where an issue is: `a.b.0`, or `(root)` for the value itself. */
-export const issuePath = (issue: Pick<Issue, 'path'>): string => issue.path.map(String).join('.') || '(root)';
+/**
+ * Where an issue is, the way a person writes it: `variables.SERVICE`, `includePaths[2]`, or `(root)`
+ * for the value itself. The same style as config-schema's `formatPath`, which the published package
+ * keeps for itself (it depends on no private library, and the functions' shared toolkit does not pull
+ * the config engine into the webhook).
+ */
+export const issuePath = (issue: Pick<Issue, 'path'>): string =>
+  issue.path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join('') || '(root)';
 
 /**
  * The one wording of zod issues for people and logs: `field: reason; field: reason`. With
