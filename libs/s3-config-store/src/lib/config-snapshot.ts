@@ -109,3 +109,11 @@ export function decodeSnapshot(
     unprovable: Array.isArray(snapshot.unprovable) ? snapshot.unprovable.filter(named) : [],
   };
 }
+
+/** Whether a snapshot holds exactly the listed objects (same keys, same ETags), valid or not. */
+export function snapshotMatches(snapshot: ConfigSnapshot, listed: readonly { key: string; etag: string }[]): boolean {
+  const entries = [...snapshot.configs, ...snapshot.invalid, ...(snapshot.unprovable ?? [])];
+  if (entries.length !== listed.length) return false;
+  const held = new Map(entries.map((entry) => [entry.key, entry.etag]));
+  return listed.every(({ key, etag }) => held.get(key) === etag);
+}

@@ -14,17 +14,22 @@ import {
   isRepositoryName,
   inLowestFormat,
   LIMITS,
-  ownerSchema,
-  readTriggerConfig,
   storedConfigText,
   validateTriggerConfig,
   writeRefusal,
-  type ConfigIssue,
   type DeployedReader,
-  type NewerFormat,
-  type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
 import { configKey, parseConfigKey, repositoryPrefix } from './config-key';
+import { oversizedOutcome, readConfigObject, type ReadOutcome } from './config-object';
+import type {
+  ConfigStoreOptions,
+  InvalidConfig,
+  ListOptions,
+  ListResult,
+  ListStats,
+  SnapshotSave,
+  StoredConfig,
+} from './config-store.types';
 import {
   decodeSnapshot,
   encodeSnapshot,
@@ -33,6 +38,7 @@ import {
   snapshotKey,
   md5Etag,
   textMatchesEtag,
+  snapshotMatches,
   type ConfigSnapshot,
 } from './config-snapshot';
 import { deleteObjectIf, mapLimit, putObjectIf, readBoundedBody, s3StatusOf, type WriteCondition } from '@monorepo-triggers/lambda-runtime';
@@ -57,102 +63,15 @@ export class ConfigConflictError extends Error {
 
 /** Makes a write or delete atomic with what the caller read: create only, or replace only that version. */
 export type { WriteCondition };
-
-/** A valid configuration as stored, with the ETag of the object it came from. */
-export interface StoredConfig {
-  key: string;
-  etag: string;
-  config: TriggerConfig;
-  /** Set when the object is in a newer format: decided with the fields this release knows, these ignored. */
-  newer?: NewerFormat;
-}
-
-/** An object under the prefix that is not a valid configuration, and why. */
-export interface InvalidConfig {
-  key: string;
-  etag: string;
-  issues: ConfigIssue[];
-  /** `field: message; …`, ready for a log line. */
-  error: string;
-  /** The owner the object names, if it names a well-formed one: that stack may still replace or delete it. */
-  owner?: TriggerConfig['owner'];
-  /**
-   * Set when the config is in a newer format that this release must not decide with (its
-   * `minReaderVersion`): the format a reader needs. Not broken: this release is behind.
-   */
-  needsReader?: number;
-}
-
-/** What a listing cost, so callers can log and tests can count. */
-export interface ListStats {
-  listPages: number;
-  /** GETs of config objects. */
-  gets: number;
-  /** Configs served without a GET of their own: from the warm cache, or from the snapshot. */
-  cacheHits: number;
-  /** GETs of the repository's snapshot (1 on a container's first listing of it, with snapshots on). */
-  snapshotGets?: number;
-  /** Configs taken from the snapshot instead of their own GET. */
-  snapshotHits?: number;
-  /**
-   * Snapshot entries for a listed key and ETag whose text is not that object's content (its MD5 is
-   * not the ETag): a forged or damaged entry, read from its own object instead.
-   */
-  snapshotUnproven?: number;
-  /** Objects refused by their listed size (over LIMITS.configBytes), never read. */
-  oversized?: number;
-  /**
-   * On a first listing with snapshots on: whether the repository's snapshot holds exactly the listed
-   * objects (`current`), older ones (`stale`: the next push's eval writes a new one), none, or one
-   * that could not be read (`triggers doctor` reports the last three).
-   */
-  snapshot?: 'current' | 'stale' | 'missing' | 'unreadable';
-}
-
-/** What `saveSnapshot` did. */
-export type SnapshotSave =
-  { written: true; key: string; bytes: number; configs: number } | { written: false; reason: 'not-due' | 'written-by-another' };
-
-export interface ListOptions {
-  /** Called as pages are listed and objects read, for a progress display. */
-  onProgress?: (progress: { listed: number; read: number }) => void;
-}
-
-export interface ListResult {
-  configs: StoredConfig[];
-  invalid: InvalidConfig[];
-  stats: ListStats;
-}
-
-export interface ConfigStoreOptions {
-  client: S3Client;
-  bucket: string;
-  /** Key prefix, without a trailing slash (see storeSettingsFromEnv). */
-  prefix: string;
-  /** ListObjectsV2 page size (S3's maximum and default is 1,000). */
-  pageSize?: number;
-  /** Concurrent GETs when many configs changed since the last listing. */
-  getConcurrency?: number;
-  /**
-   * Where per-repository snapshots live (see ConfigSnapshot): a container's first listing of a
-   * repository reads its snapshot instead of GETting every config, and `saveSnapshot` writes a
-   * new one when that listing found it missing or out of date. Unset: no snapshots.
-   */
-  snapshotPrefix?: string;
-  /**
-   * The deployed readers of configs and the formats they read (lambda-runtime's
-   * deployedConfigReaders): set by writers, which then refuse, before writing, a config in a later
-   * format than 1 that one of them could not decide with (config-schema's writeRefusal). Asked only
-   * for such a config: every release ever deployed reads format 1.
-   */
-  deployedReaders?: () => Promise<DeployedReader[]>;
-}
-
-/**
- * A config object as read: valid or not. `text`, the object's exact bytes, is kept only while this
- * container may still write the repository's snapshot (which holds it, so entries prove themselves).
- */
-type ReadOutcome = ({ ok: true; value: StoredConfig } | { ok: false; value: InvalidConfig }) & { text?: string };
+export type {
+  ConfigStoreOptions,
+  InvalidConfig,
+  ListOptions,
+  ListResult,
+  ListStats,
+  SnapshotSave,
+  StoredConfig,
+} from './config-store.types';
 
 /** A listed object: its key, ETag and size. */
 interface Listed {
@@ -440,51 +359,11 @@ export class S3ConfigStore {
     const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     const etag = output.ETag ?? '';
     const body = await readBoundedBody(output, LIMITS.configBytes);
-    const outcome = 'tooLarge' in body ? oversizedOutcome(key, etag, body.tooLarge) : this.parse(key, etag, body.toString('utf8'));
+    const outcome =
+      'tooLarge' in body ? oversizedOutcome(key, etag, body.tooLarge) : readConfigObject(this.prefix, key, etag, body.toString('utf8'));
     if (keepText && !('tooLarge' in body)) outcome.text = body.toString('utf8');
     this.cache.set(key, outcome);
     return outcome;
-  }
-
-  private parse(key: string, etag: string, text: string): ReadOutcome {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      const issues = [{ path: '(root)', message: `is not JSON: ${(error as Error).message}` }];
-      return { ok: false, value: { key, etag, issues, error: formatIssues(issues) } };
-    }
-    return this.parseDocument(key, etag, json);
-  }
-
-  private parseDocument(key: string, etag: string, json: unknown): ReadOutcome {
-    const invalid = (issues: ConfigIssue[], owner?: TriggerConfig['owner']): ReadOutcome => ({
-      ok: false,
-      value: { key, etag, issues, error: formatIssues(issues), ...(owner ? { owner } : {}) },
-    });
-    // Objects read back get the same full validation as writes: one written to S3 by hand is refused
-    // here, beside the others, rather than trusted. Paid once per object version (cached by ETag).
-    // A newer release's config is read with the fields this release knows (config-format.ts).
-    const result = readTriggerConfig(json);
-    if (!result.ok) {
-      const owner = ownerSchema.safeParse((json as { owner?: unknown } | null)?.owner);
-      const refused = invalid(result.issues, owner.success ? owner.data : undefined);
-      if (result.needsReader !== undefined) (refused.value as InvalidConfig).needsReader = result.needsReader;
-      return refused;
-    }
-    // The key decides which repository and pipeline a config serves; a body that disagrees was
-    // copied or edited by hand, and acting on either half would surprise someone.
-    const expected = this.keyFor(result.value.repository, result.value.pipelineName);
-    if (expected !== key) {
-      const named = parseConfigKey(this.prefix, key);
-      return invalid([
-        {
-          path: '(root)',
-          message: `names ${result.value.repository} / ${result.value.pipelineName}, but its key is for ${named ? `${named.repository} / ${named.pipelineName}` : 'neither'} (expected key ${expected})`,
-        },
-      ]);
-    }
-    return { ok: true, value: { key, etag, config: result.value, ...(result.newer ? { newer: result.newer } : {}) } };
   }
 
   /**
@@ -532,7 +411,7 @@ export class S3ConfigStore {
         unproven++;
         continue;
       }
-      this.cache.set(key, { ...this.parse(key, etag, entry.text), text: entry.text });
+      this.cache.set(key, { ...readConfigObject(this.prefix, key, etag, entry.text), text: entry.text });
       hits++;
     }
     return { hits, unproven };
@@ -569,25 +448,9 @@ export class S3ConfigStore {
   }
 }
 
-/** An object too large to be a config: invalid, known from its size, its bytes never read. */
-function oversizedOutcome(key: string, etag: string, size: number): ReadOutcome {
-  const issues = [
-    { path: '(root)', message: `is ${size} bytes, over the ${LIMITS.configBytes} a config may take: not read (docs/security.md)` },
-  ];
-  return { ok: false, value: { key, etag, issues, error: formatIssues(issues) } };
-}
-
 /** A promise and its resolver, for a value another step provides later. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-/** Whether a snapshot holds exactly the listed objects (same keys, same ETags), valid or not. */
-function snapshotMatches(snapshot: ConfigSnapshot, listed: Listed[]): boolean {
-  const entries = [...snapshot.configs, ...snapshot.invalid, ...(snapshot.unprovable ?? [])];
-  if (entries.length !== listed.length) return false;
-  const held = new Map(entries.map((entry) => [entry.key, entry.etag]));
-  return listed.every(({ key, etag }) => held.get(key) === etag);
 }
