@@ -1,6 +1,6 @@
 import { staleSecretLogger } from '@monorepo-triggers/runtime-secrets';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { statusContextOf } from '@monorepo-triggers/config-schema';
+import { parseRef, statusContextOf } from '@monorepo-triggers/config-schema';
 import { DecisionRecordStore, LastSuccessStore } from '@monorepo-triggers/decision-record';
 import { CommitAncestry, githubAuthFrom, GithubCallTally, GithubClient } from '@monorepo-triggers/github-api';
 import { ADAPTIVE_RETRY, createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
@@ -67,8 +67,9 @@ function getDependencies(): StatusesDependencies {
               }
               if (start.outcome.compareWith !== 'last-success') return undefined;
               const { record } = start;
-              if (!record.ref.startsWith('refs/heads/') || record.pullRequest || record.mergeGroup) return undefined;
-              const branch = record.ref.slice('refs/heads/'.length);
+              const pushed = parseRef(record.ref);
+              if (!record.ref.startsWith('refs/') || pushed.kind !== 'branch' || record.pullRequest || record.mergeGroup) return undefined;
+              const branch = pushed.name;
               const { repository, pipeline, commit, executionId } = ref;
               if (ref.status === 'Succeeded')
                 return {

@@ -49,7 +49,7 @@ export type { CompiledGlob } from './decision/glob';
 export { literalRegexPrefix } from './decision/regex-literal';
 export { compilePathPattern } from './decision/path-patterns';
 export type { CompiledPathPattern, PathSyntax } from './decision/path-patterns';
-export { compileRefPattern, parseRef } from './decision/ref-patterns';
+export { branchRef, compileRefPattern, parseRef, refName } from './decision/ref-patterns';
 export type { CompiledRefPattern, ParsedRef } from './decision/ref-patterns';
 export { compileTrigger } from './decision/compiled-trigger';
 export type { CompiledMergeQueue, CompiledPaths, CompiledPullRequests, CompiledTrigger } from './decision/compiled-trigger';

@@ -2,13 +2,15 @@ import { Option, type Command } from 'commander';
 import { command, type CommandHelp } from '../lib/command-help';
 import { bucketOption, jsonOption, prefixOption, pullRequestNumber, repoArgument, sourceOptions } from '../lib/cli-options';
 import {
+  branchRef,
+  type CompiledTrigger,
   compileTrigger,
   createChangeSet,
   decide,
   decideMergeGroup,
   decidePullRequest,
-  type CompiledTrigger,
   type Decision,
+  refName,
   type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
 import {
@@ -149,7 +151,6 @@ async function pullRequestFrom(options: ExplainOptions): Promise<PullRequestUnde
 function pushFrom(options: ExplainOptions): PushUnderTest {
   if (!!options.payload === !!options.git)
     throw new UserError('give exactly one of --payload FILE, --git BASE..HEAD or --pr NUMBER (see triggers explain --help)', 2);
-  const normaliseRef = (ref: string) => (ref.startsWith('refs/') ? ref : `refs/heads/${ref}`);
   if (options.payload) {
     const json = readPayload(options.payload);
     const parsed = githubPushSchema.safeParse(json);
@@ -164,7 +165,7 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
     const certain = payloadPathsAreChanges(rule);
     return {
       repository: options.repo ?? event.repository,
-      ref: normaliseRef(options.ref ?? event.ref),
+      ref: branchRef(options.ref ?? event.ref),
       deleted: event.deleted,
       created: createsBranch(rule),
       paths: event.changedPaths,
@@ -188,7 +189,7 @@ function pushFrom(options: ExplainOptions): PushUnderTest {
     repository,
     // The push this would be: of the branch checked out (main on a detached HEAD); --ref main asks
     // what the changes start once they reach main.
-    ref: normaliseRef(options.ref ?? gitCurrentBranch(cwd) ?? 'main'),
+    ref: branchRef(options.ref ?? gitCurrentBranch(cwd) ?? 'main'),
     deleted: false,
     created: !!options['new-branch'],
     paths,
@@ -273,9 +274,8 @@ async function explainMergeGroup(group: MergeGroupUnderTest, options: ExplainOpt
     for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
     return 1;
   }
-  const branch = (ref: string) => ref.replace(/^refs\/heads\//, '');
   out(
-    `${visible(repository)} merge group ${visible(branch(group.headRef))} into ${visible(branch(group.baseRef))}: ${group.paths.length} changed path(s); configs from ${visible(loaded.source)}`,
+    `${visible(repository)} merge group ${visible(refName(group.headRef))} into ${visible(refName(group.baseRef))}: ${group.paths.length} changed path(s); configs from ${visible(loaded.source)}`,
   );
   out(paint('dim', `what changed: ${visible(group.source)}, head ${visible(group.headSha.slice(0, 12))}`));
   printDecisions(decisions, loaded.invalid);
@@ -400,12 +400,11 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
     for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
     return 1;
   }
-  const branch = (ref: string) => ref.replace(/^refs\/heads\//, '');
   const flags = [event.draft ? 'draft' : '', event.fromFork ? `from fork ${event.headRepository ?? '(deleted)'}` : '', pull.skipCi ?? '']
     .filter(Boolean)
     .join(', ');
   out(
-    `${visible(repository)} ${visible(pull.title)} into ${visible(branch(event.baseRef))} (${visible(event.event)}${flags ? `; ${visible(flags)}` : ''}): ${pull.paths.length} changed path(s)${pull.complete ? '' : ' (incomplete)'}; configs from ${visible(loaded.source)}`,
+    `${visible(repository)} ${visible(pull.title)} into ${visible(refName(event.baseRef))} (${visible(event.event)}${flags ? `; ${visible(flags)}` : ''}): ${pull.paths.length} changed path(s)${pull.complete ? '' : ' (incomplete)'}; configs from ${visible(loaded.source)}`,
   );
   out(paint('dim', `what changed: ${visible(pull.source)}, head ${visible(event.headSha.slice(0, 12))}`));
   printDecisions(decisions, loaded.invalid);

@@ -1,3 +1,4 @@
+import { refName } from '@monorepo-triggers/config-schema';
 import type { Command } from 'commander';
 import { command, type CommandHelp } from '../lib/command-help';
 import { bucketOption, jsonOption, pipelineArgument, repoArgument } from '../lib/cli-options';
@@ -30,7 +31,7 @@ async function runHistory(options: WhyOptions): Promise<number> {
   }
   out(paint('dim', `${counted(found.records)}, most recent first, of ${repository} (${description})`));
   for (const r of found.records) {
-    const ref = r.pullRequest ? `#${r.pullRequest.number}` : visible(r.ref.replace(/^refs\/(heads|tags)\//, ''));
+    const ref = r.pullRequest ? `#${r.pullRequest.number}` : visible(refName(r.ref));
     const head = `${visible(r.time)}  ${visible(r.commit.slice(0, 7))}  ${ref}`;
     if (isDestroyedGroup(r)) {
       // Nothing decided: what became of the executions the group started.

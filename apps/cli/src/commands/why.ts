@@ -1,3 +1,4 @@
+import { refName } from '@monorepo-triggers/config-schema';
 import type { Command } from 'commander';
 import { command, type CommandHelp } from '../lib/command-help';
 import { bucketOption, jsonOption, pipelineArgument, repoArgument } from '../lib/cli-options';
@@ -110,7 +111,7 @@ async function printLatestHeads(records: DecisionRecordStore, repository: string
   out('  the latest pushes of the repository, by head commit:');
   for (const r of latest.records)
     out(
-      `    ${visible(r.commit.slice(0, 7))}  ${r.pullRequest ? `#${r.pullRequest.number}` : visible(r.ref.replace(/^refs\/(heads|tags)\//, ''))}  ${visible(r.time)}`,
+      `    ${visible(r.commit.slice(0, 7))}  ${r.pullRequest ? `#${r.pullRequest.number}` : visible(refName(r.ref))}  ${visible(r.time)}`,
     );
 }
 

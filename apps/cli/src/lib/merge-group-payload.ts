@@ -1,3 +1,4 @@
+import { refName } from '@monorepo-triggers/config-schema';
 import { ADD_REPOSITORY_PATH } from '@monorepo-triggers/local-aws';
 import { execFileSync } from 'node:child_process';
 import { gitCommit, parsePullRequestRange } from './git-changes';
@@ -58,8 +59,8 @@ function isBranch(dir: string, name: string): boolean {
  * `refs/heads/main`, `origin/main`); a usage error when BASE is a commit (`HEAD~2`, a SHA), which names none.
  */
 export function mergeGroupBaseBranch(dir: string, base: string, option: string | undefined): string {
-  if (option) return option.replace(/^refs\/heads\//, '');
-  const name = base.replace(/^refs\/heads\//, '').replace(/^origin\//, '');
+  if (option) return refName(option);
+  const name = refName(base).replace(/^origin\//, '');
   if (isBranch(dir, name) || git(dir, 'branch', '-r', '--list', `origin/${name}`) !== '') return name;
   throw new UserError(
     `${visible(base)} names no branch of the clone in ${visible(dir)}: pass --base BRANCH, the branch the merge group merges into`,

@@ -1,3 +1,4 @@
+import { refName } from '@monorepo-triggers/config-schema';
 import { OPEN_PULL_REQUEST_PATH } from '@monorepo-triggers/local-aws';
 import { execFileSync } from 'node:child_process';
 import { gitCommit, parsePullRequestRange } from './git-changes';
@@ -44,7 +45,7 @@ function branchName(cwd: string, revision: string): string {
     const current = git(cwd, 'rev-parse', '--abbrev-ref', 'HEAD');
     return current === 'HEAD' ? 'detached' : current;
   }
-  return revision.replace(/^refs\/heads\//, '').replace(/^origin\//, '');
+  return refName(revision).replace(/^origin\//, '');
 }
 
 /**

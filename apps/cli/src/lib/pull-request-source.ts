@@ -1,3 +1,4 @@
+import { branchRef, refName } from '@monorepo-triggers/config-schema';
 import type { CompactPullRequestEvent, PullRequestEvent } from '@monorepo-triggers/handover';
 import { commitMessage, GithubClient, pullRequestFiles, repoPath, TokenAuth, type GithubApi } from '@monorepo-triggers/github-api';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
@@ -47,7 +48,7 @@ export function pullRequestFromGit(
       number: 1,
       event,
       draft: false,
-      baseRef: `refs/heads/${baseBranch.replace(/^refs\/heads\//, '')}`,
+      baseRef: branchRef(refName(baseBranch)),
       baseSha: gitCommit(base, cwd),
       headRef: `refs/heads/${head}`,
       headSha: gitCommit(head, cwd),
@@ -134,6 +135,6 @@ async function withFiles(event: CompactPullRequestEvent, api: { github: GithubAp
     ...(files.reason ? { incompleteReason: files.reason } : {}),
     ...(marker ? { skipCi: marker } : {}),
     source: `the pull request's files from ${api.url}`,
-    title: `pull request #${event.number} from ${event.headRef.replace(/^refs\/heads\//, '')}`,
+    title: `pull request #${event.number} from ${refName(event.headRef)}`,
   };
 }

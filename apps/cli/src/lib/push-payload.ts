@@ -1,3 +1,4 @@
+import { branchRef, refName } from '@monorepo-triggers/config-schema';
 import { NULL_SHA } from '@monorepo-triggers/lambda-runtime';
 import { execFileSync } from 'node:child_process';
 import { gitCommit } from './git-changes';
@@ -63,9 +64,8 @@ function parsePushRange(range: string): { before: string; after: string } {
 
 /** The ref a push moves: --ref, else AFTER when it names a branch of the clone, else the branch checked out, else main. */
 function pushedRef(dir: string, after: string, option: string | undefined): string {
-  const full = (ref: string) => (ref.startsWith('refs/') ? ref : `refs/heads/${ref}`);
-  if (option) return full(option);
-  const named = after.replace(/^refs\/heads\//, '');
+  if (option) return branchRef(option);
+  const named = refName(after);
   if (gitYes(dir, 'rev-parse', '--verify', '--quiet', `refs/heads/${named}`)) return `refs/heads/${named}`;
   const current = (() => {
     try {
@@ -157,7 +157,7 @@ export function pushPayload(options: PushPayloadOptions): BuiltPush {
       deleted: false,
       forced,
       base_ref: null,
-      compare: `https://github.com/${options.repository}/compare/${created ? ref.replace(/^refs\/(heads|tags)\//, '') : `${before.slice(0, 12)}...${after.slice(0, 12)}`}`,
+      compare: `https://github.com/${options.repository}/compare/${created ? refName(ref) : `${before.slice(0, 12)}...${after.slice(0, 12)}`}`,
       commits: shas.map(commit),
       head_commit: commit(after),
       repository: {

@@ -1,3 +1,4 @@
+import { refName } from '@monorepo-triggers/config-schema';
 import type { ConfigOutcome, DecisionRecord, RecordedStop } from '@monorepo-triggers/decision-record';
 import type { ExecutionSource } from './execution-source';
 import { paint, visible } from './output';
@@ -93,8 +94,6 @@ export function baseWords(c: Pick<ConfigOutcome, 'base'>): string {
   return paint('dim', ' (decided on the push alone: see triggers why)');
 }
 
-const branchOf = (ref: string) => ref.replace(/^refs\/(heads|tags)\//, '');
-
 /** What a merge group record says GitHub did: `checks_requested`, `destroyed: dequeued`. */
 const groupAction = (group: NonNullable<DecisionRecord['mergeGroup']>) =>
   group.action === 'destroyed' ? `destroyed: ${visible(group.reason ?? 'no reason given')}` : visible(group.action);
@@ -105,10 +104,10 @@ const groupAction = (group: NonNullable<DecisionRecord['mergeGroup']>) =>
  */
 export function eventWords(r: DecisionRecord): string {
   const group = r.mergeGroup;
-  if (group) return `merge group ${visible(branchOf(group.headRef))} into ${visible(branchOf(group.baseRef))} (${groupAction(group)})`;
+  if (group) return `merge group ${visible(refName(group.headRef))} into ${visible(refName(group.baseRef))} (${groupAction(group)})`;
   const pull = r.pullRequest;
-  if (!pull) return `push to ${visible(branchOf(r.ref))}`;
-  return `pull request #${pull.number} (${visible(pull.event.replace(/_/g, ' '))}) ${visible(branchOf(pull.headRef))} → ${visible(branchOf(pull.baseRef))}${pull.draft ? ', draft' : ''}${pull.fromFork ? ', from a fork' : ''}`;
+  if (!pull) return `push to ${visible(refName(r.ref))}`;
+  return `pull request #${pull.number} (${visible(pull.event.replace(/_/g, ' '))}) ${visible(refName(pull.headRef))} → ${visible(refName(pull.baseRef))}${pull.draft ? ', draft' : ''}${pull.fromFork ? ', from a fork' : ''}`;
 }
 
 /** How many records, of what: `2 push(es)`, or `3 event(s)` once pull requests or merge groups are among them. */

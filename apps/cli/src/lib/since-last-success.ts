@@ -1,5 +1,5 @@
 import { isCommitSha } from '@monorepo-triggers/lambda-runtime';
-import { createChangeSet, decide, type CompiledTrigger, type Decision, type PushFacts } from '@monorepo-triggers/config-schema';
+import { type CompiledTrigger, createChangeSet, decide, type Decision, type PushFacts, refName } from '@monorepo-triggers/config-schema';
 import { BASE_WORDS, comparedBase, type BaseKind, type ComparedBase, type LastSuccess } from '@monorepo-triggers/decision-record';
 import { execFileSync } from 'node:child_process';
 import { gitChangedPaths, gitFindCommit, gitIsAncestor, isGitClone } from './git-changes';
@@ -103,7 +103,7 @@ export async function decideSinceLastSuccess(
   push: ExplainedPush,
   records: LastSuccessRecords,
 ): Promise<{ decisions: ConfigDecision[]; bases: Map<string, ComparedBase> }> {
-  const branch = push.facts.ref.replace(/^refs\/heads\//, '');
+  const branch = refName(push.facts.ref);
   const bases = new Map<string, ComparedBase>();
   const decided = await Promise.all(
     decisions.map(async (d): Promise<ConfigDecision> => {

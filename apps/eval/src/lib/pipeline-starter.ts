@@ -1,3 +1,4 @@
+import { refName } from '@monorepo-triggers/config-schema';
 import { StartPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { TriggerConfig } from '@monorepo-triggers/config-schema';
 import type { CompactMergeGroupEvent, CompactPullRequestEvent, CompactPushEvent, EvalEvent } from '@monorepo-triggers/handover';
@@ -79,9 +80,9 @@ export function startRequestFor(config: TriggerConfig, event: EvalEvent): StartR
 function mergeGroupStartRequest(config: TriggerConfig, event: CompactMergeGroupEvent): StartRequest {
   const builtIn: Record<string, string> = {
     COMMIT_ID: event.headSha,
-    BRANCH_NAME: event.headRef.replace(/^refs\/heads\//, ''),
+    BRANCH_NAME: refName(event.headRef),
     REPOSITORY: event.repository,
-    BASE_BRANCH_NAME: event.baseRef.replace(/^refs\/heads\//, ''),
+    BASE_BRANCH_NAME: refName(event.baseRef),
     BASE_COMMIT_ID: event.baseSha,
   };
   return {
@@ -99,10 +100,10 @@ function pullRequestStartRequest(config: TriggerConfig, event: CompactPullReques
   const commit = builtCommit(event);
   const builtIn: Record<string, string> = {
     COMMIT_ID: commit,
-    BRANCH_NAME: event.headRef.replace(/^refs\/heads\//, ''),
+    BRANCH_NAME: refName(event.headRef),
     REPOSITORY: event.repository,
     PULL_REQUEST_NUMBER: String(event.number),
-    BASE_BRANCH_NAME: event.baseRef.replace(/^refs\/heads\//, ''),
+    BASE_BRANCH_NAME: refName(event.baseRef),
     BASE_COMMIT_ID: event.baseSha,
   };
   return {
@@ -117,12 +118,12 @@ function pullRequestStartRequest(config: TriggerConfig, event: CompactPullReques
 
 function pushStartRequest(config: TriggerConfig, event: CompactPushEvent): StartRequest {
   const isTag = event.ref.startsWith('refs/tags/');
-  const refName = event.ref.replace(/^refs\/(heads|tags)\//, '');
+  const shortName = refName(event.ref);
   // An annotated tag's `after` is the tag object; the commit it points at is what gets built.
   const commit = event.headCommit ?? event.after;
   const builtIn: Record<string, string> = {
     COMMIT_ID: commit,
-    [isTag ? 'TAG_NAME' : 'BRANCH_NAME']: refName,
+    [isTag ? 'TAG_NAME' : 'BRANCH_NAME']: shortName,
     REPOSITORY: event.repository,
   };
   const variables = Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value }));

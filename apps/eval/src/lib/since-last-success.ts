@@ -1,4 +1,4 @@
-import { createChangeSet, decide, type PushFacts } from '@monorepo-triggers/config-schema';
+import { createChangeSet, decide, type PushFacts, refName } from '@monorepo-triggers/config-schema';
 import {
   BASE_WORDS,
   comparedBase,
@@ -52,7 +52,7 @@ export async function decideSinceLastSuccess(
   decisions: readonly PlannedStart[],
   deps: SinceLastSuccessDependencies,
 ): Promise<Map<string, { plan: PlannedStart; base: ComparedBase }>> {
-  const branch = event.ref.replace(/^refs\/heads\//, '');
+  const branch = refName(event.ref);
   const decided = new Map<string, { plan: PlannedStart; base: ComparedBase }>();
   const candidates = decisions.filter(
     (d) => comparesWithLastSuccess(d, event) && !d.decision.start && d.decision.reason === 'no-path-matched',
@@ -162,7 +162,7 @@ export async function markStarts(
 ): Promise<void> {
   const store = deps.lastSuccess;
   if (!store) return;
-  const branch = event.ref.replace(/^refs\/heads\//, '');
+  const branch = refName(event.ref);
   const baseline = event.created || event.forced || /^0+$/.test(event.before) ? undefined : event.before;
   await Promise.all(
     started

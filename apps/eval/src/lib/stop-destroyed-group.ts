@@ -1,3 +1,4 @@
+import { refName } from '@monorepo-triggers/config-schema';
 import { GetPipelineExecutionCommand, StopPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { CompiledTrigger } from '@monorepo-triggers/config-schema';
 import type { DecisionRecord, RecordedStop } from '@monorepo-triggers/decision-record';
@@ -73,13 +74,13 @@ export async function stopDestroyedGroup(
   const started = deps.records ? startedFor(event, (await deps.records.forCommit(event.repository, event.headSha)).records) : [];
   const leftQueue = event.reason === 'dequeued' || event.reason === 'invalidated';
   const configOf = new Map(triggers.map(({ trigger }) => [trigger.config.pipelineName, trigger.config]));
-  const group = event.headRef.replace(/^refs\/heads\//, '');
+  const group = refName(event.headRef);
   return mapLimit(started, deps.startConcurrency, async ({ pipeline, executionId }): Promise<RecordedStop> => {
     const kept = (detail: string): RecordedStop => ({ pipeline, executionId, outcome: 'kept', detail });
     if (!leftQueue)
       return kept(
         event.reason === 'merged'
-          ? `the group merged: its head is ${event.baseRef.replace(/^refs\/heads\//, '')}'s new head, and this run builds what landed`
+          ? `the group merged: its head is ${refName(event.baseRef)}'s new head, and this run builds what landed`
           : 'GitHub gave no reason for destroying the group: nothing is stopped that may still be of use',
       );
     const config = configOf.get(pipeline);

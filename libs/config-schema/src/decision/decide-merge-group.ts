@@ -1,7 +1,7 @@
 import type { ChangeSet } from './change-set';
 import type { CompiledTrigger } from './compiled-trigger';
 import { decideOnPaths, type Decision } from './decide';
-import { parseRef } from './ref-patterns';
+import { parseRef, refName } from './ref-patterns';
 
 /** The merge group facts a decision depends on. */
 export interface MergeGroupFacts {
@@ -42,6 +42,6 @@ export function decideMergeGroup(trigger: CompiledTrigger, group: MergeGroupFact
       detail: `the merge group merges into ${base.name}, which matches none of ${globs}`,
     };
   }
-  const head = group.headRef.replace(/^refs\/heads\//, '');
+  const head = refName(group.headRef);
   return decideOnPaths(config, section, changes, { refPattern: baseBranch.source, where: `in merge group ${head} into ${base.name}` });
 }

@@ -14,6 +14,12 @@ export function parseRef(ref: string): ParsedRef {
   return { kind: 'branch', name: ref };
 }
 
+/** The name GitHub shows for a ref: `main` for `refs/heads/main`, `v1` for `refs/tags/v1`, anything else as it is. */
+export const refName = (ref: string): string => parseRef(ref).name;
+
+/** A branch name as a full ref (`main` → `refs/heads/main`); a full ref (`refs/…`) as it is. */
+export const branchRef = (nameOrRef: string): string => (nameOrRef.startsWith('refs/') ? nameOrRef : `refs/heads/${nameOrRef}`);
+
 /** A compiled branch or tag glob: `*` stays within one `/` segment, `**` crosses segments.
  *  Names longer than LIMITS.refNameLength never match. */
 export interface CompiledRefPattern {

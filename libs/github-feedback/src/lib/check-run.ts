@@ -1,3 +1,4 @@
+import { refName } from '@monorepo-triggers/config-schema';
 import type { ConfigOutcome, DecisionRecord } from '@monorepo-triggers/decision-record';
 import { executionConsoleUrl } from './commit-status';
 
@@ -24,14 +25,14 @@ function eventLine(record: DecisionRecord): string {
   const pull = record.pullRequest;
   const group = record.mergeGroup;
   if (group) {
-    const branch = (ref: string) => code(ref.replace(/^refs\/heads\//, ''));
+    const branch = (ref: string) => code(refName(ref));
     return `Merge group ${branch(group.headRef)} into ${branch(group.baseRef)} at ${code(group.headSha.slice(0, 7))}, delivery ${code(record.deliveryId)}.`;
   }
   if (!pull) {
-    const ref = record.ref.replace(/^refs\/(heads|tags)\//, '');
+    const ref = refName(record.ref);
     return `Push to ${code(ref)} (${code(record.before.slice(0, 7))}…${code(record.after.slice(0, 7))}), delivery ${code(record.deliveryId)}.`;
   }
-  const branch = (ref: string) => code(ref.replace(/^refs\/heads\//, ''));
+  const branch = (ref: string) => code(refName(ref));
   const what =
     pull.event === 'merged'
       ? `merged as ${code(record.commit.slice(0, 7))}`
