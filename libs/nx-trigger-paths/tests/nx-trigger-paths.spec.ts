@@ -142,4 +142,15 @@ describe('a directory that is not a usable Nx workspace', () => {
       ),
     );
   });
+
+  it('says which Nx it found when that Nx lacks the API the paths are read with', () => {
+    const old = join(dir, 'old');
+    mkdirSync(join(old, 'node_modules', 'nx'), { recursive: true });
+    writeFileSync(join(old, 'nx.json'), '{}\n');
+    writeFileSync(join(old, 'package.json'), '{"name":"old"}\n');
+    writeFileSync(join(old, 'node_modules', 'nx', 'package.json'), '{"name":"nx","version":"19.0.0"}\n');
+    expect(() => nxTriggerPaths({ workspaceRoot: old, project: 'web', target: 'build' })).toThrow(
+      /^.*: Nx 19\.0\.0 does not have the hash-plan API this reads \(tested with Nx 23\): /,
+    );
+  });
 });

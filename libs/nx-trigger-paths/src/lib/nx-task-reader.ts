@@ -40,14 +40,21 @@ const fail = (message) => { writeFileSync(out, JSON.stringify({ error: message }
 (async () => {
   let version;
   try { version = nx('nx/package.json').version; } catch { return fail('Nx is not installed in this workspace (no node_modules/nx): run npm install (or your package manager) first'); }
-  const { createProjectGraphAsync } = nx('nx/src/project-graph/project-graph');
-  const { readNxJson } = nx('nx/src/config/nx-json');
-  const native = nx('nx/src/native');
-  const { transformProjectGraphForRust } = nx('nx/src/native/transform-objects');
-  const { createTaskGraph } = nx('nx/src/tasks-runner/create-task-graph');
-  const { HashPlanInspector } = nx('nx/src/hasher/hash-plan-inspector');
-  const { getRootTsConfigPath } = nx('nx/src/plugins/js/utils/typescript');
-  const { allFileData } = nx('nx/src/utils/all-file-data');
+  let createProjectGraphAsync, readNxJson, native, transformProjectGraphForRust, createTaskGraph, HashPlanInspector, getRootTsConfigPath, allFileData;
+  try {
+    ({ createProjectGraphAsync } = nx('nx/src/project-graph/project-graph'));
+    ({ readNxJson } = nx('nx/src/config/nx-json'));
+    native = nx('nx/src/native');
+    ({ transformProjectGraphForRust } = nx('nx/src/native/transform-objects'));
+    ({ createTaskGraph } = nx('nx/src/tasks-runner/create-task-graph'));
+    ({ HashPlanInspector } = nx('nx/src/hasher/hash-plan-inspector'));
+    ({ getRootTsConfigPath } = nx('nx/src/plugins/js/utils/typescript'));
+    ({ allFileData } = nx('nx/src/utils/all-file-data'));
+  } catch (error) {
+    return fail('Nx ' + version + ' does not have the hash-plan API this reads (tested with Nx 23): ' + String(error?.message ?? error).split('\n')[0]);
+  }
+  if (typeof HashPlanInspector?.prototype?.inspectTaskInputs !== 'function' || typeof native?.HashPlanner !== 'function')
+    return fail('Nx ' + version + ' has no HashPlanInspector.inspectTaskInputs (tested with Nx 23): upgrade Nx, or write the paths by hand');
   const graph = await createProjectGraphAsync({ exitOnError: false });
   for (const { project, target } of tasks) {
     const node = graph.nodes[project];
