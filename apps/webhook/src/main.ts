@@ -19,11 +19,12 @@ import { webhookSettingsFromEnv } from './lib/settings';
 const log = createLogger('webhook');
 const metrics = createMetrics('webhook');
 let dependencies: WebhookDependencies | undefined;
+const logStaleSecret = staleSecretLogger(log);
 
 /** The webhook secret from Secrets Manager, bounded so GitHub's 10 s survive a slow call; during an outage the values read before are kept. */
 function cachedSecret(secretId: string, maxAgeMs: number): CachedSecret {
   const client = new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
-  const onStaleRefresh = (error: Error) => staleSecretLogger(log)(secretId, error, 'the values read before');
+  const onStaleRefresh = (error: Error) => logStaleSecret(secretId, error, 'the values read before');
   return new CachedSecret(client, secretId, { maxAgeMs, onStaleRefresh });
 }
 

@@ -1,7 +1,7 @@
 import { CustomResource, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import type { IPipeline } from 'aws-cdk-lib/aws-codepipeline';
 import { ENTITLEMENT_TAG, formatIssues, OWNER_STACKS_TAG, parseCfnProperties } from '@monorepo-triggers/config-schema';
-import { nxTriggerPaths, nxWorkspaceRoot, type NxTriggerPaths } from '@monorepo-triggers/nx-trigger-paths';
+import { nxTriggerPaths, nxWorkspaceRoot, templateProperties, type NxTriggerPaths } from '@monorepo-triggers/nx-trigger-paths';
 import { Construct, type IConstruct } from 'constructs';
 import { NAMES } from '../names';
 
@@ -81,16 +81,7 @@ function nxPathProperties(path: string, props: NxTriggerProps): Record<string, u
   } catch (error) {
     throw new Error(`PipelineTrigger ${path}: nx: ${(error as Error).message}`, { cause: error });
   }
-  return {
-    IncludePaths: paths.includePaths,
-    ...(paths.excludePaths.length > 0 ? { ExcludePaths: paths.excludePaths } : {}),
-    PathSyntax: paths.pathSyntax,
-    Nx: {
-      Project: paths.nx.project,
-      Target: paths.nx.target,
-      ...(paths.nx.configuration ? { Configuration: paths.nx.configuration } : {}),
-    },
-  };
+  return templateProperties(paths);
 }
 
 /** Which pull requests start the pipeline (the config's `pullRequests` section). */

@@ -8,6 +8,7 @@ export { triggerPathsFrom } from './lib/trigger-paths';
 export type { NxOrigin, NxTriggerPaths } from './lib/trigger-paths';
 export { configGlob } from './lib/nx-glob';
 export { nxWorkspaceRoot } from './lib/workspace-root';
+export { templateProperties } from './lib/template-properties';
 
 /**
  * A trigger's paths for an Nx task: exactly the files Nx hashes for `task.project:task.target`

@@ -1,4 +1,5 @@
 export { ConfigConflictError, DEFAULT_GET_CONCURRENCY, S3ConfigStore } from './lib/config-store';
+export type { WriteCondition } from './lib/config-store';
 export type {
   ConfigStoreOptions,
   InvalidConfig,
@@ -7,8 +8,7 @@ export type {
   ListStats,
   SnapshotSave,
   StoredConfig,
-  WriteCondition,
-} from './lib/config-store';
+} from './lib/config-store.types';
 export { configKey, parseConfigKey, repositoryPrefix } from './lib/config-key';
 export { snapshotKey } from './lib/config-snapshot';
 export type { ConfigSnapshot } from './lib/config-snapshot';

@@ -1,6 +1,7 @@
 import {
   nxTriggerPathsOf,
   nxWorkspaceRoot,
+  templateProperties,
   NxWorkspaceError,
   type NxTaskName,
   type NxTriggerPaths,
@@ -30,20 +31,6 @@ in CI, so a new dependency cannot go unnoticed. --write TEMPLATE... rewrites the
   footer:
     'Exit status: 0 when the paths were printed (or, with --check, every template is up to date), 1 when a template is stale or Nx cannot answer.',
 };
-
-/** The template properties that say a trigger's Nx-derived paths (what `--check` compares, `--write` writes). */
-function properties(paths: NxTriggerPaths): Record<string, unknown> {
-  return {
-    IncludePaths: paths.includePaths,
-    ...(paths.excludePaths.length > 0 ? { ExcludePaths: paths.excludePaths } : {}),
-    PathSyntax: paths.pathSyntax,
-    Nx: {
-      Project: paths.nx.project,
-      Target: paths.nx.target,
-      ...(paths.nx.configuration ? { Configuration: paths.nx.configuration } : {}),
-    },
-  };
-}
 
 /** Lines on what Nx hashes that no path can say, and what the paths were checked against. */
 function notes(paths: NxTriggerPaths): string[] {
@@ -85,7 +72,7 @@ function runPrint(options: { projects: string[]; target: string; configuration?:
     for (const paths of derived) {
       if (derived.length > 1) out(`# ${paths.nx.project}`);
       for (const line of notes(paths)) err(paint('dim', line, process.stderr));
-      process.stdout.write(stringify(properties(paths), { lineWidth: 0 }));
+      process.stdout.write(stringify(templateProperties(paths), { lineWidth: 0 }));
     }
   return 0;
 }
@@ -142,7 +129,7 @@ function runTemplates(files: string[], options: { workspace?: string; write: boo
     triggers.map((t) => t.task),
   );
   const stale = triggers.flatMap((trigger, i) => {
-    const wanted = properties(derived[i] as NxTriggerPaths);
+    const wanted = templateProperties(derived[i] as NxTriggerPaths);
     const { project, target } = trigger.task;
     const where = `${trigger.file}: resource ${trigger.logicalId}: the paths of ${project}:${target}`;
     if (PATH_PROPERTIES.every((key) => same(trigger.current[key], wanted[key]))) {

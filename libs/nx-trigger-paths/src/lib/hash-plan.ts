@@ -1,3 +1,5 @@
+import { splitTopLevel } from './nx-glob';
+
 /**
  * A task's hash plan (Nx's `HashPlanner.getPlans`, the instructions `nx graph` shows for a task),
  * read into what concerns a trigger: file sets per project, workspace files, and the instructions
@@ -33,22 +35,7 @@ export interface HashPlan {
 }
 
 /** `a,{b,c},d` split at top-level commas (a brace alternative keeps its own). */
-function splitPatterns(list: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < list.length; i++) {
-    if (list[i] === '\\') i++;
-    else if (list[i] === '{' || list[i] === '(' || list[i] === '[') depth++;
-    else if (list[i] === '}' || list[i] === ')' || list[i] === ']') depth--;
-    else if (list[i] === ',' && depth === 0) {
-      parts.push(list.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(list.slice(start));
-  return parts.filter((part) => part.length > 0);
-}
+const splitPatterns = (list: string): string[] => splitTopLevel(list, ',').filter((part) => part.length > 0);
 
 const WORKSPACE_ROOT = '{workspaceRoot}/';
 const withoutDotSlash = (glob: string) => (glob.startsWith('./') ? glob.slice(2) : glob);

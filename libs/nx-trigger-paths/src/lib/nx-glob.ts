@@ -21,21 +21,24 @@ function closing(glob: string, open: number): number {
   return -1;
 }
 
-/** `a|b(c|d)` split at its top-level bars. */
-function alternatives(body: string): string[] {
+/**
+ * `text` split at each `separator` outside brackets, braces and parentheses (and not escaped):
+ * `a|b(c|d)` at `|` is `a`, `b(c|d)`; `a,{b,c}` at `,` is `a`, `{b,c}`.
+ */
+export function splitTopLevel(text: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === '\\') i++;
-    else if (body[i] === '(' || body[i] === '{' || body[i] === '[') depth++;
-    else if (body[i] === ')' || body[i] === '}' || body[i] === ']') depth--;
-    else if (body[i] === '|' && depth === 0) {
-      parts.push(body.slice(start, i));
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '(' || text[i] === '{' || text[i] === '[') depth++;
+    else if (text[i] === ')' || text[i] === '}' || text[i] === ']') depth--;
+    else if (text[i] === separator && depth === 0) {
+      parts.push(text.slice(start, i));
       start = i + 1;
     }
   }
-  parts.push(body.slice(start));
+  parts.push(text.slice(start));
   return parts;
 }
 
@@ -64,7 +67,7 @@ export function configGlob(glob: string, role: GlobRole): string | undefined {
       continue;
     }
     const inner: string[] = [];
-    for (const alternative of alternatives(glob.slice(i + 2, end))) {
+    for (const alternative of splitTopLevel(glob.slice(i + 2, end), '|')) {
       const translated = configGlob(alternative, role);
       if (translated === undefined) return undefined;
       inner.push(translated);

@@ -10,7 +10,8 @@ import {
   type S3Server,
 } from '@monorepo-triggers/test-servers';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { S3ConfigStore, type ListResult } from './config-store';
+import { S3ConfigStore } from './config-store';
+import type { ListResult } from './config-store.types';
 import { encodeSnapshot, SNAPSHOT_FORMAT, snapshotKey, type ConfigSnapshot } from './config-snapshot';
 
 const BUCKET = 'trigger-configs';

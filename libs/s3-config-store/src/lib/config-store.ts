@@ -63,15 +63,6 @@ export class ConfigConflictError extends Error {
 
 /** Makes a write or delete atomic with what the caller read: create only, or replace only that version. */
 export type { WriteCondition };
-export type {
-  ConfigStoreOptions,
-  InvalidConfig,
-  ListOptions,
-  ListResult,
-  ListStats,
-  SnapshotSave,
-  StoredConfig,
-} from './config-store.types';
 
 /** A listed object: its key, ETag and size. */
 interface Listed {
