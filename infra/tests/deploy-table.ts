@@ -47,7 +47,7 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   },
   {
     why: "the hand-over, in the webhook, eval and reconcile (which hands GitHub's copy of a delivery to eval)",
-    file: 'libs/handover/src/lib/dispatcher.ts',
+    file: 'libs/eval-input/src/lib/dispatcher.ts',
     stacks: ['webhook', 'eval', 'reconcile'],
   },
   {
@@ -66,8 +66,17 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
     stacks: ['eval', 'statuses'],
   },
   { why: 'github-signature, in the webhook only', file: 'libs/github-signature/src/index.ts', stacks: ['webhook'] },
-  { why: 'webhook-delivery, in the webhook only', file: 'libs/webhook-delivery/src/lib/handle-delivery.ts', stacks: ['webhook'] },
-  { why: 'push-event, in the webhook, eval and reconcile', file: 'libs/push-event/src/index.ts', stacks: ['webhook', 'eval', 'reconcile'] },
+  { why: "the webhook's own delivery handling, in its app", file: 'apps/webhook/src/lib/handle-delivery.ts', stacks: ['webhook'] },
+  {
+    why: "GitHub's payloads read into eval's input, in the webhook and reconcile (eval reads only the input)",
+    file: 'libs/github-events/src/index.ts',
+    stacks: ['webhook', 'reconcile'],
+  },
+  {
+    why: 'what a push changed (the change rule), in eval-input: every bundle that reads it (the webhook, eval, reconcile)',
+    file: 'libs/eval-input/src/lib/change-rule.ts',
+    stacks: ['webhook', 'eval', 'reconcile'],
+  },
   {
     why: 'runtime-secrets, in the webhook, eval, statuses and reconcile',
     file: 'libs/runtime-secrets/src/lib/cached-secret.ts',

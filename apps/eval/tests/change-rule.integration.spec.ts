@@ -1,4 +1,4 @@
-import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/github-events';
 import type { GitRepo } from '@monorepo-triggers/test-servers';
 import { useGitHarness } from './git-harness';
 

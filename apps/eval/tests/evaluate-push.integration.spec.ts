@@ -1,6 +1,6 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { EventReader } from '@monorepo-triggers/handover';
+import { EventReader } from '../src/lib/event-reader';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import {
@@ -21,7 +21,7 @@ import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
 import { CodePipelineStarter } from '../src/lib/pipeline-starter';
 import { createHash } from 'node:crypto';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
-import { changeRule } from '@monorepo-triggers/push-event';
+import { changeRule } from '@monorepo-triggers/eval-input';
 import { monorepoConfigs, pushEvent, REPO, SHA_AFTER, SHA_BEFORE } from './scenario';
 
 const BUCKET = 'triggers';

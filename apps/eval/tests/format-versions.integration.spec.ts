@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { CONFIG_FORMAT } from '@monorepo-triggers/config-schema';
 import { DecisionRecordStore } from '@monorepo-triggers/decision-record';
-import { HANDOVER_VERSION } from '@monorepo-triggers/handover';
+import { HANDOVER_VERSION } from '@monorepo-triggers/eval-input';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
 import {

@@ -2,7 +2,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DecisionRecordStore, LastSuccessStore } from '@monorepo-triggers/decision-record';
 import { CommitAncestry, GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import type { EvalEvent } from '@monorepo-triggers/handover';
+import type { EvalEvent } from '@monorepo-triggers/eval-input';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
@@ -21,7 +21,7 @@ import {
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluateEvent } from '../src/lib/evaluate-event';
 import { CodePipelineStarter } from '../src/lib/pipeline-starter';
-import type { EvalSummary } from '../src/lib/report';
+import type { EvalSummary } from '../src/lib/eval-summary';
 import { CodePipelineStopper } from '../src/lib/stop-destroyed-group';
 
 /** eval against a real S3 server, a local CodePipeline, and local GitHubs serving real git repositories. */

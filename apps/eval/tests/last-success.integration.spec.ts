@@ -1,4 +1,4 @@
-import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/github-events';
 import { CommitAncestry, GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
 import type { GitRepo, LocalGithub } from '@monorepo-triggers/test-servers';
 import { useGitHarness } from './git-harness';

@@ -2,7 +2,7 @@ import { GetPipelineExecutionCommand, CodePipelineClient } from '@aws-sdk/client
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { githubMergeGroupSchema, githubPushSchema, toCompactMergeGroupEvent, toCompactPushEvent } from '@monorepo-triggers/push-event';
+import { githubMergeGroupSchema, githubPushSchema, toCompactMergeGroupEvent, toCompactPushEvent } from '@monorepo-triggers/github-events';
 import { localS3ClientConfig, type GitRepo, type LocalGithub } from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { useGitHarness } from './git-harness';

@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { CONFIG_FORMAT } from '@monorepo-triggers/config-schema';
-import { HANDOVER_VERSION } from '@monorepo-triggers/handover';
+import { HANDOVER_VERSION } from '@monorepo-triggers/eval-input';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { githubPullRequestSchema, toCompactPullRequestEvent } from '@monorepo-triggers/push-event';
+import { githubPullRequestSchema, toCompactPullRequestEvent } from '@monorepo-triggers/github-events';
 import {
   compactPushEvent,
   emfMetrics,

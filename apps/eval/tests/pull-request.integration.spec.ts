@@ -1,6 +1,6 @@
 import { PULL_REQUEST_EVENT_NAMES } from '@monorepo-triggers/config-schema';
-import { PULL_REQUEST_EVENTS } from '@monorepo-triggers/handover';
-import { githubPullRequestSchema, toCompactPullRequestEvent } from '@monorepo-triggers/push-event';
+import { PULL_REQUEST_EVENTS } from '@monorepo-triggers/eval-input';
+import { githubPullRequestSchema, toCompactPullRequestEvent } from '@monorepo-triggers/github-events';
 import type { GitRepo, LocalGithub, PullRequestOptions } from '@monorepo-triggers/test-servers';
 import { useGitHarness } from './git-harness';
 

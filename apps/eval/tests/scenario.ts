@@ -1,4 +1,4 @@
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { CompactPushEvent } from '@monorepo-triggers/eval-input';
 import { compactPushEvent } from '@monorepo-triggers/test-servers';
 
 export const REPO = 'Acme/Platform';

@@ -8,7 +8,7 @@ import {
   WebhookDeliveries,
   type GithubAuth,
 } from '@monorepo-triggers/github-api';
-import { LambdaDispatcher } from '@monorepo-triggers/handover';
+import { LambdaDispatcher } from '@monorepo-triggers/eval-input';
 import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';

@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/handover';
+import { claimCheckSchema, compactPushEventSchema } from '@monorepo-triggers/eval-input';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import {
   githubAppKeyPair,

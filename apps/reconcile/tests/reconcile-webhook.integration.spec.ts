@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GithubAppAuth, GithubClient, WebhookDeliveries } from '@monorepo-triggers/github-api';
-import { LambdaDispatcher, type EvalInput } from '@monorepo-triggers/handover';
+import { LambdaDispatcher, type EvalInput } from '@monorepo-triggers/eval-input';
 import { createS3Client, type LogFields } from '@monorepo-triggers/lambda-runtime';
 import {
   githubAppKeyPair,

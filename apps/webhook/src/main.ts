@@ -1,19 +1,13 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { LambdaDispatcher } from '@monorepo-triggers/handover';
+import { LambdaDispatcher } from '@monorepo-triggers/eval-input';
 import { createLogger, createMetrics, createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { CachedSecret, staleSecretLogger } from '@monorepo-triggers/runtime-secrets';
-import {
-  byteLength,
-  handleDelivery,
-  toHttpRequest,
-  type HttpResponse,
-  type LambdaHttpEvent,
-  type WebhookDependencies,
-} from '@monorepo-triggers/webhook-delivery';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { deliveryMetrics } from './lib/delivery-metrics';
+import { byteLength, handleDelivery, type WebhookDependencies } from './lib/handle-delivery';
+import { toHttpRequest, type HttpResponse, type LambdaHttpEvent } from './lib/http-event';
 import { webhookSettingsFromEnv } from './lib/settings';
 
 const log = createLogger('webhook');

@@ -1,5 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { claimCheckSchema, compactMergeGroupEventSchema, compactPushEventSchema, HANDOVER_VERSION } from '@monorepo-triggers/handover';
+import { claimCheckSchema, compactMergeGroupEventSchema, compactPushEventSchema, HANDOVER_VERSION } from '@monorepo-triggers/eval-input';
 import {
   delivery,
   largePush,
@@ -20,7 +20,7 @@ import {
 } from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
-import type { HttpResponse, LambdaHttpEvent } from '@monorepo-triggers/webhook-delivery';
+import type { HttpResponse, LambdaHttpEvent } from '../src/lib/http-event';
 import { webhookSettingsFromEnv } from '../src/lib/settings';
 
 type Handler = (event: LambdaHttpEvent) => Promise<HttpResponse>;

@@ -1,4 +1,4 @@
-import { compactPullRequestEventSchema, compactPushEventSchema } from '@monorepo-triggers/handover';
+import { compactPullRequestEventSchema, compactPushEventSchema } from '@monorepo-triggers/eval-input';
 import {
   delivery,
   emfMetrics,

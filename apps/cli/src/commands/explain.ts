@@ -12,7 +12,7 @@ import {
   refName,
   type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
-import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/handover';
+import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/eval-input';
 import { loadConfigs, openLastSuccess } from '../lib/config-source';
 import { err, out, outJson, paint, visible } from '../lib/output';
 import { type PullRequestUnderTest } from '../lib/pull-request-source';

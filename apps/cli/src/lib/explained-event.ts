@@ -1,14 +1,7 @@
 import { branchRef } from '@monorepo-triggers/config-schema';
-import {
-  changeRule,
-  createsBranch,
-  describeChangeRule,
-  githubPushSchema,
-  payloadPathsAreChanges,
-  skipCiMarker,
-  toCompactPushEvent,
-} from '@monorepo-triggers/push-event';
-import { type PullRequestEvent } from '@monorepo-triggers/handover';
+import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/github-events';
+import { changeRule, createsBranch, describeChangeRule, payloadPathsAreChanges, skipCiMarker } from '@monorepo-triggers/eval-input';
+import { type PullRequestEvent } from '@monorepo-triggers/eval-input';
 import { formatZodIssues, isCommitSha, isNullSha } from '@monorepo-triggers/lambda-runtime';
 import { readFileSync } from 'node:fs';
 import { type SourceOptions } from './config-source';

@@ -1,8 +1,9 @@
 import { branchRef, refName } from '@monorepo-triggers/config-schema';
-import type { CompactPullRequestEvent, PullRequestEvent } from '@monorepo-triggers/handover';
+import type { CompactPullRequestEvent, PullRequestEvent } from '@monorepo-triggers/eval-input';
 import { commitMessage, GithubClient, pullRequestFiles, repoPath, TokenAuth, type GithubApi } from '@monorepo-triggers/github-api';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
-import { githubPullRequestSchema, skipCiMarker, toCompactPullRequestEvent } from '@monorepo-triggers/push-event';
+import { githubPullRequestSchema, toCompactPullRequestEvent } from '@monorepo-triggers/github-events';
+import { skipCiMarker } from '@monorepo-triggers/eval-input';
 import { gitChangedPaths, gitCommit, gitCommitMessage, parsePullRequestRange } from './git-changes';
 import { readLocalStack } from './local-state';
 import { UserError, visible } from './output';

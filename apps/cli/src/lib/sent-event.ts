@@ -6,7 +6,7 @@ import {
   toCompactMergeGroupEvent,
   toCompactPullRequestEvent,
   toCompactPushEvent,
-} from '@monorepo-triggers/push-event';
+} from '@monorepo-triggers/github-events';
 
 /** What `send` needs to know of the push, pull request or merge group event it sends. */
 export interface SentEvent {

@@ -1,5 +1,5 @@
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
-import { payloadIsComplete, type ChangeRule } from '@monorepo-triggers/push-event';
+import type { CompactPushEvent } from '@monorepo-triggers/eval-input';
+import { payloadIsComplete, type ChangeRule } from '@monorepo-triggers/eval-input';
 import type { GithubApi } from '@monorepo-triggers/github-api';
 import { compareSchema, repoPath, treeSchema, type TreeEntry } from '@monorepo-triggers/github-api';
 

@@ -1,7 +1,7 @@
 import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger } from '@monorepo-triggers/config-schema';
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { CompactPushEvent } from '@monorepo-triggers/eval-input';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges } from '@monorepo-triggers/push-event';
+import { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges } from '@monorepo-triggers/eval-input';
 import { completeChanges, type CompletedChanges } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decided-event';
 import type { GithubApi } from '@monorepo-triggers/github-api';

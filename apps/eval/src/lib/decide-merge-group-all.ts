@@ -1,7 +1,7 @@
 import { awaitsFullChangeList, createChangeSet, decideMergeGroup, type CompiledTrigger } from '@monorepo-triggers/config-schema';
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import type { GithubApi } from '@monorepo-triggers/github-api';
-import type { CompactMergeGroupEvent } from '@monorepo-triggers/handover';
+import type { CompactMergeGroupEvent } from '@monorepo-triggers/eval-input';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { addedToBase, type CompletedChanges } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decided-event';

@@ -6,8 +6,8 @@ import {
   type PullRequestFacts,
 } from '@monorepo-triggers/config-schema';
 import { commitMessage, pullRequestFiles, type GithubApi } from '@monorepo-triggers/github-api';
-import { skipCiMarker } from '@monorepo-triggers/push-event';
-import type { CompactPullRequestEvent } from '@monorepo-triggers/handover';
+import { skipCiMarker } from '@monorepo-triggers/eval-input';
+import type { CompactPullRequestEvent } from '@monorepo-triggers/eval-input';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { addedToBase, type CompletedChanges, type CompletionStep } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decided-event';

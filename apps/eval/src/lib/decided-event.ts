@@ -1,12 +1,12 @@
 import type { CompiledTrigger, Decision } from '@monorepo-triggers/config-schema';
 import type { ComparedBase } from '@monorepo-triggers/decision-record';
-import type { ChangeRule } from '@monorepo-triggers/push-event';
+import type { ChangeRule } from '@monorepo-triggers/eval-input';
 import type { CompletedChanges } from './complete-changes';
 
 /**
  * What deciding an event produces, whatever the event: each config's decision and the change list
  * they were made on. The deciders (decide-all, decide-pull-request-all, decide-merge-group-all) write
- * it; starting, the record and the report read it.
+ * it; starting, the record and the summary read it.
  */
 
 /** A config's trigger and what was decided for this event. */

@@ -1,4 +1,4 @@
-import type { EvalSummary } from './report';
+import type { EvalSummary } from './eval-summary';
 
 /**
  * Thrown after every start (or, for a destroyed merge group, every stop) was attempted when some

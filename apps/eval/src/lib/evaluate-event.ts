@@ -1,7 +1,7 @@
 import { parseArn } from '@monorepo-triggers/config-schema';
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { postPushFeedback } from '@monorepo-triggers/github-feedback';
-import type { EvalEvent } from '@monorepo-triggers/handover';
+import type { EvalEvent } from '@monorepo-triggers/eval-input';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import type { ListResult, SnapshotSave } from '@monorepo-triggers/s3-config-store';
 import type { CompiledTriggerCache } from './compiled-cache';
@@ -12,7 +12,7 @@ import { decisionRecordOf, destroyedGroupRecordOf } from './decision-record';
 import { eventFacts } from './event-facts';
 import { StartFailures } from './errors';
 import type { GithubApi } from '@monorepo-triggers/github-api';
-import { report, reportStops, type EvalSummary } from './report';
+import { summarize, summarizeStops, type EvalSummary } from './eval-summary';
 import { startPipelines, type StartDependencies, type StartedPipeline } from './start-pipelines';
 import { stopDestroyedGroup, type PipelineStopper } from './stop-destroyed-group';
 import { markStarts, type SinceLastSuccessDependencies } from './since-last-success';
@@ -91,7 +91,7 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
           })
         : [];
     deps.onStartsSettled?.(Date.now());
-    const summary = reportStops(facts, listing, stops, log);
+    const summary = summarizeStops(facts, listing, stops, log);
     await publish(destroyedGroupRecordOf(facts, listing, stops, new Date()), deps, log);
     if (summary.failed.length > 0) throw new StartFailures(summary);
     return summary;
@@ -119,7 +119,7 @@ export async function evaluateEvent(event: EvalEvent, deps: EvalDependencies): P
       { lastSuccess: deps.lastSuccess, ancestry: deps.ancestry, log },
     );
 
-  const summary = report(facts, listing, decided, started, log);
+  const summary = summarize(facts, listing, decided, started, log);
   // After every start, and before a failure makes Lambda retry: a retry publishes the same again.
   await publish(decisionRecordOf(facts, listing, decided, started, new Date()), deps, log);
   await saveSnapshot(event.repository, deps, log);

@@ -1,5 +1,5 @@
 import type { MetricName } from '@monorepo-triggers/lambda-runtime/metric-names';
-import type { EvalSummary } from './report';
+import type { EvalSummary } from './eval-summary';
 
 type EvalMetrics = Partial<Record<MetricName<'eval'>, number>>;
 

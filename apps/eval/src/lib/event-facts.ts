@@ -1,5 +1,5 @@
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
-import type { EvalEvent } from '@monorepo-triggers/handover';
+import type { EvalEvent } from '@monorepo-triggers/eval-input';
 
 /** What eval's log lines, summary and decision record say about the event, a push's or a pull request's. */
 export type EventFacts = Pick<

@@ -1,7 +1,7 @@
 import { refName } from '@monorepo-triggers/config-schema';
 import { StartPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { TriggerConfig } from '@monorepo-triggers/config-schema';
-import type { CompactMergeGroupEvent, CompactPullRequestEvent, CompactPushEvent, EvalEvent } from '@monorepo-triggers/handover';
+import type { CompactMergeGroupEvent, CompactPullRequestEvent, CompactPushEvent, EvalEvent } from '@monorepo-triggers/eval-input';
 import { createHash } from 'node:crypto';
 import { builtCommit } from './event-facts';
 

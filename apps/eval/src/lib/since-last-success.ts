@@ -8,7 +8,7 @@ import {
   type LastSuccess,
 } from '@monorepo-triggers/decision-record';
 import type { CommitRelation, GithubApi } from '@monorepo-triggers/github-api';
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { CompactPushEvent } from '@monorepo-triggers/eval-input';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { completeChanges, type CompletedChanges } from './complete-changes';
 import type { PlannedStart } from './decided-event';

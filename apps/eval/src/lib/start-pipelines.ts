@@ -1,4 +1,4 @@
-import type { EvalEvent } from '@monorepo-triggers/handover';
+import type { EvalEvent } from '@monorepo-triggers/eval-input';
 import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 import type { PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import type { PlannedStart } from './decided-event';

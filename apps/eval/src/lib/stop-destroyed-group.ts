@@ -2,7 +2,7 @@ import { refName } from '@monorepo-triggers/config-schema';
 import { GetPipelineExecutionCommand, StopPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { CompiledTrigger } from '@monorepo-triggers/config-schema';
 import type { DecisionRecord, RecordedStop } from '@monorepo-triggers/decision-record';
-import type { CompactMergeGroupEvent } from '@monorepo-triggers/handover';
+import type { CompactMergeGroupEvent } from '@monorepo-triggers/eval-input';
 import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 import type { PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 

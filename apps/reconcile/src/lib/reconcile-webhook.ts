@@ -6,7 +6,7 @@ import {
   type WebhookDeliveries,
 } from '@monorepo-triggers/github-api';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import { mayStartPipelines } from '@monorepo-triggers/push-event';
+import { mayStartPipelines } from '@monorepo-triggers/github-events';
 import { recoverDelivery, type RecoveryDependencies, type RecoveryResult } from './recover-delivery';
 import type { RecoveryLedger, ScanState } from './recovery-ledger';
 import { isFinal, moved, planDue, planObserved, RECOVERY_POLICY, retryDelayMs, succeeded, type Attempt, type Claim } from './recovery-plan';

@@ -1,8 +1,8 @@
 import { GithubApiError, repoPath, type GithubApi, type WebhookDeliveries } from '@monorepo-triggers/github-api';
-import type { EvalEvent } from '@monorepo-triggers/handover';
-import type { Dispatcher } from '@monorepo-triggers/handover';
+import type { EvalEvent } from '@monorepo-triggers/eval-input';
+import type { Dispatcher } from '@monorepo-triggers/eval-input';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
-import { evalEventOf } from '@monorepo-triggers/push-event';
+import { evalEventOf } from '@monorepo-triggers/github-events';
 import { howToRecover, type Claim } from './recovery-plan';
 
 /**

@@ -1,7 +1,7 @@
 import { deliveryMetrics } from './delivery-metrics';
 
 // What each answer the webhook can give counts for, written by hand from the outcomes handleDelivery
-// returns (libs/webhook-delivery): one metric each, and which one is what the alarms depend on.
+// returns (handle-delivery.ts): one metric each, and which one is what the alarms depend on.
 describe('deliveryMetrics', () => {
   const answered = (outcome: string, statusCode: number) => deliveryMetrics({ outcome, response: { statusCode, headers: {}, body: '' } });
   const only = (name: string) => ({

@@ -1,5 +1,5 @@
 import type { MetricName } from '@monorepo-triggers/lambda-runtime/metric-names';
-import type { DeliveryOutcome } from '@monorepo-triggers/webhook-delivery';
+import type { DeliveryOutcome } from './handle-delivery';
 
 /**
  * What one delivery counts for (docs/operations.md#metrics), from the answer the webhook gave:

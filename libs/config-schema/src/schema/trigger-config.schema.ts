@@ -38,7 +38,7 @@ export interface PathPatternIssue {
 /**
  * The pull request events a config can name: new code to build (opened, reopened, new commits), a
  * draft made ready, and a merge (a `closed` delivery of a merged pull request), which a config asks
- * for by name. push-event's PULL_REQUEST_EVENTS is the same list (eval's tests hold them equal).
+ * for by name. eval-input's PULL_REQUEST_EVENTS is the same list (eval's tests hold them equal).
  */
 export const PULL_REQUEST_EVENT_NAMES = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'merged'] as const;
 /** The events a pull request section names when it names none: every new version of its code. */

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 
 /**
  * GitHub's caps for a push delivery: commits listed, and paths per commit (all three lists together).
- * Written here from GitHub's documentation, not imported from push-event: the stand-in models GitHub
+ * Written here from GitHub's documentation, not imported from github-events: the stand-in models GitHub
  * on its own, so a wrong constant in the code under test fails a test instead of agreeing with it.
  */
 const MAX_COMMITS = 2048;

@@ -1,4 +1,4 @@
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { CompactPushEvent } from '@monorepo-triggers/eval-input';
 
 /** A compact push event (what webhook hands to eval): an ordinary push to main of one commit, changing nothing unless told. */
 export function compactPushEvent(overrides: Partial<CompactPushEvent> = {}): CompactPushEvent {

@@ -35,7 +35,7 @@ export interface EvalSummary {
 }
 
 /** One `decision` line per config (what was decided, why, and what became of its start), then the `summary` line. */
-export function report(
+export function summarize(
   event: EventFacts,
   listing: ListResult,
   decided: DecidedEvent,
@@ -97,7 +97,7 @@ function matchFields(decision: Decision): Record<string, unknown> {
  * One `stop` line per execution started for a destroyed merge group (stopped, kept, finished, or
  * failed and retried), then the `summary` line; a failed stop makes the invocation fail.
  */
-export function reportStops(event: EventFacts, listing: ListResult, stops: readonly RecordedStop[], log: Logger): EvalSummary {
+export function summarizeStops(event: EventFacts, listing: ListResult, stops: readonly RecordedStop[], log: Logger): EvalSummary {
   for (const stop of stops) log({ msg: 'stop', ...stop, ...(stop.outcome === 'failed' ? { level: 'error' } : {}) });
   const summary: EvalSummary = {
     deliveryId: event.deliveryId,

@@ -1,8 +1,8 @@
-import { PULL_REQUEST_EVENTS, type CompactPullRequestEvent, type PullRequestEvent } from '@monorepo-triggers/handover';
+import { PULL_REQUEST_EVENTS, type CompactPullRequestEvent, type PullRequestEvent } from '@monorepo-triggers/eval-input';
 import type { GithubPullRequest } from './github-pull-request.schema';
 
 /**
- * The event a delivery's action is (handover's PULL_REQUEST_EVENTS), or undefined when it can start
+ * The event a delivery's action is (eval-input's PULL_REQUEST_EVENTS), or undefined when it can start
  * nothing: every other action (labels, reviews, assignees, a close without merge…).
  */
 export function pullRequestEventOf(pull: Pick<GithubPullRequest, 'action' | 'pull_request'>): PullRequestEvent | undefined {

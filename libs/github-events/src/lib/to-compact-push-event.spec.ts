@@ -1,5 +1,5 @@
 import examples from '@octokit/webhooks-examples';
-import { compactPushEventSchema } from '@monorepo-triggers/handover';
+import { compactPushEventSchema } from '@monorepo-triggers/eval-input';
 import { githubPushSchema } from './github-push.schema';
 import { GITHUB_MAX_COMMITS, GITHUB_PATH_LIST_CAP, toCompactPushEvent } from './to-compact-push-event';
 

@@ -1,4 +1,4 @@
-import type { EvalEvent } from '@monorepo-triggers/handover';
+import type { EvalEvent } from '@monorepo-triggers/eval-input';
 import type * as z from 'zod/mini';
 import { githubMergeGroupSchema } from './github-merge-group.schema';
 import { githubPullRequestSchema } from './github-pull-request.schema';

@@ -1,31 +1,29 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
-import { localS3ClientConfig, startLocalLambda, startS3Server, type LocalLambda, type S3Server } from '@monorepo-triggers/local-aws';
-import { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './dispatcher';
-import type { CompactPullRequestEvent, CompactPushEvent, EvalEvent } from './eval-input.schema';
-import { EventReader, InvalidEvalInput, MAX_CLAIM_CHECK_BYTES } from './event-reader';
+import {
+  compactPushEvent,
+  localS3ClientConfig,
+  startLocalLambda,
+  startS3Server,
+  type LocalLambda,
+  type S3Server,
+} from '@monorepo-triggers/test-servers';
+import {
+  LambdaDispatcher,
+  MAX_ASYNC_INVOKE_BYTES,
+  type CompactPullRequestEvent,
+  type CompactPushEvent,
+  type EvalEvent,
+} from '@monorepo-triggers/eval-input';
+import { EventReader, InvalidEvalInput, MAX_CLAIM_CHECK_BYTES } from '../src/lib/event-reader';
 
 const BUCKET = 'handover-test';
 const EVENTS_PREFIX = 'mono-repo/events';
 
 /** A push event whose JSON is exactly `bytes` long (its one changed path is padded to fit). */
 function eventOfSize(bytes: number, deliveryId: string): CompactPushEvent {
-  // Built here, not with test-servers' builder: test-servers depends on this lib.
-  const event = (path: string): CompactPushEvent => ({
-    type: 'push',
-    version: 1,
-    deliveryId,
-    repository: 'acme/platform',
-    ref: 'refs/heads/main',
-    before: 'a'.repeat(40),
-    after: 'b'.repeat(40),
-    created: false,
-    deleted: false,
-    forced: false,
-    changedPaths: [path],
-    commitCount: 1,
-  });
+  const event = (path: string): CompactPushEvent => compactPushEvent({ deliveryId, changedPaths: [path] });
   const overhead = Buffer.byteLength(JSON.stringify(event('')));
   const sized = event('p'.repeat(bytes - overhead));
   expect(Buffer.byteLength(JSON.stringify(sized))).toBe(bytes);

@@ -1,4 +1,4 @@
-import { HANDOVER_VERSION_OF, type CompactMergeGroupEvent } from '@monorepo-triggers/handover';
+import { HANDOVER_VERSION_OF, type CompactMergeGroupEvent } from '@monorepo-triggers/eval-input';
 import type { GithubMergeGroup } from './github-merge-group.schema';
 
 /** The merge_group actions eval acts on: a group to build, and a group gone (to stop what it started). */

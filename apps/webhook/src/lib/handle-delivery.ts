@@ -1,6 +1,6 @@
 import { signatureFormatFailure, verify } from '@monorepo-triggers/github-signature';
-import { EVAL_EVENT_NAMES, evalEventOf } from '@monorepo-triggers/push-event';
-import type { Dispatcher, EvalEvent } from '@monorepo-triggers/handover';
+import { EVAL_EVENT_NAMES, evalEventOf } from '@monorepo-triggers/github-events';
+import type { Dispatcher, EvalEvent } from '@monorepo-triggers/eval-input';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http-event';
 

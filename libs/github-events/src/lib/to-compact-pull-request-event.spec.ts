@@ -1,4 +1,4 @@
-import { compactPullRequestEventSchema } from '@monorepo-triggers/handover';
+import { compactPullRequestEventSchema } from '@monorepo-triggers/eval-input';
 import examples from '@octokit/webhooks-examples';
 import { githubPullRequestSchema } from './github-pull-request.schema';
 import { toCompactPullRequestEvent } from './to-compact-pull-request-event';

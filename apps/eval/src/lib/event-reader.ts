@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { formatZodIssues, readBoundedBody, trimSlashes } from '@monorepo-triggers/lambda-runtime';
-import { evalInputSchema, HANDOVER_VERSION, type EvalEvent } from './eval-input.schema';
+import { evalInputSchema, HANDOVER_VERSION, type EvalEvent } from '@monorepo-triggers/eval-input';
 
 /**
  * The largest claim-checked event eval reads: GitHub's cap on a delivery (25 MB), which no event

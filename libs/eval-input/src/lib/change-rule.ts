@@ -1,5 +1,5 @@
 import { isNullSha } from '@monorepo-triggers/lambda-runtime';
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { CompactPushEvent } from './eval-input.schema';
 
 /**
  * What a push changed: one rule, used by every decision (eval, and `triggers explain`).

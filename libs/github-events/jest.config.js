@@ -1,4 +1,4 @@
 module.exports = {
-  displayName: 'webhook-delivery',
+  displayName: 'github-events',
   preset: '../../jest.preset.js',
 };

@@ -1,4 +1,4 @@
 module.exports = {
-  displayName: 'handover',
+  displayName: 'eval-input',
   preset: '../../jest.preset.js',
 };

@@ -1,13 +1,9 @@
 export { githubPushSchema } from './lib/github-push.schema';
 export type { GithubPush } from './lib/github-push.schema';
 export { GITHUB_MAX_COMMITS, GITHUB_PATH_LIST_CAP, toCompactPushEvent } from './lib/to-compact-push-event';
-export { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges } from './lib/change-rule';
-export type { ChangeRule } from './lib/change-rule';
-export { SKIP_CI_MARKERS, skipCiMarker } from './lib/skip-ci';
 export { githubPullRequestSchema } from './lib/github-pull-request.schema';
 export type { GithubPullRequest } from './lib/github-pull-request.schema';
 export { pullRequestEventOf, toCompactPullRequestEvent } from './lib/to-compact-pull-request-event';
-export type { SkipCiMarker } from './lib/skip-ci';
 export { EVAL_EVENT_NAMES, evalEventOf, mayStartPipelines } from './lib/eval-event-of';
 export type { EvalEventOutcome } from './lib/eval-event-of';
 export { githubMergeGroupSchema } from './lib/github-merge-group.schema';

@@ -1,4 +1,4 @@
-import type { Dispatcher, EvalEvent } from '@monorepo-triggers/handover';
+import type { Dispatcher, EvalEvent } from '@monorepo-triggers/eval-input';
 import { delivery, formBody, minimalPush } from '@monorepo-triggers/test-servers';
 import examples from '@octokit/webhooks-examples';
 import { toHttpRequest } from './http-event';

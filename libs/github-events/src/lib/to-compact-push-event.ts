@@ -1,6 +1,6 @@
-import type { CompactPushEvent } from '@monorepo-triggers/handover';
+import type { CompactPushEvent } from '@monorepo-triggers/eval-input';
 import type { GithubPush } from './github-push.schema';
-import { skipCiMarker } from './skip-ci';
+import { skipCiMarker } from '@monorepo-triggers/eval-input';
 
 /**
  * GitHub's documented caps for push deliveries: at most 2,048 commits, and a commit's added /

@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'push-event',
-  preset: '../../jest.preset.js',
-};
