@@ -1,9 +1,12 @@
 import nx from '@nx/eslint-plugin';
 
-export const TEST_ONLY = { group: ['@monorepo-triggers/test-servers'], message: 'test-servers is for tests only' };
-const LOCAL_ONLY = { group: ['@monorepo-triggers/local-aws'], message: 'local-aws is for tests and the local stack only' };
+export const TEST_ONLY = { group: ['@monorepo-triggers/test-harness'], message: 'test-harness is for tests only' };
+const LOCAL_ONLY = {
+  group: ['@monorepo-triggers/local-aws', '@monorepo-triggers/local-github'],
+  message: 'local-aws and local-github are for tests and the local stack only',
+};
 
-/** For the projects that run the local stand-ins outside tests: the CLI, the benchmarks, test-servers. */
+/** For the projects that run the local stand-ins outside tests: the CLI, the benchmarks, test-harness, local-github. */
 export const allowLocalAws = {
   files: ['**/src/**/*.ts'],
   ignores: ['**/*.spec.ts', '**/tests/**'],
@@ -92,7 +95,7 @@ export default [
   },
   {
     // Production code ships neither the test helpers nor the local AWS stand-ins. The CLI (its local
-    // stack), the benchmarks and test-servers re-allow local-aws in their own eslint.config.mjs.
+    // stack), the benchmarks, test-harness and local-github re-allow them in their own eslint.config.mjs.
     files: ['**/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/tests/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [TEST_ONLY, LOCAL_ONLY] }] },

@@ -1,5 +1,5 @@
 import { sign } from '@monorepo-triggers/github-signature';
-import { pushAdding } from '@monorepo-triggers/local-aws';
+import { pushAdding } from '@monorepo-triggers/local-github';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

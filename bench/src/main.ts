@@ -13,7 +13,9 @@ import { benchEngine, ENGINES, type EngineName, type EngineResult } from './engi
 import { benchEval, type EvalResult } from './eval-bench';
 import { benchEvalCold, coldContainer, type ColdResult } from './eval-cold-bench';
 import { benchHostile, type HostileResult } from './hostile-bench';
-import { evalChart, judgeTargets, markdown, type BenchResults } from './report';
+import { judgeTargets, type BenchResults } from './bench-results';
+import { evalChart } from './eval-chart';
+import { markdown } from './results-markdown';
 import { benchS3Cost } from './s3-cost-bench';
 import { DEFAULT_GET_CONCURRENCY } from '@monorepo-triggers/s3-config-store';
 import { benchWebhook } from './webhook-bench';

@@ -11,7 +11,8 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   { why: 'a spec file of a library in every bundle', file: 'libs/lambda-runtime/src/lib/parse-environment.spec.ts', stacks: [] },
   { why: "an app's integration test", file: 'apps/eval/tests/handler.integration.spec.ts', stacks: [] },
   { why: 'a test-only library (local AWS stand-ins)', file: 'libs/local-aws/src/index.ts', stacks: [] },
-  { why: 'a test-only library (test servers)', file: 'libs/test-servers/src/index.ts', stacks: [] },
+  { why: 'a test-only library (the stand-in GitHub)', file: 'libs/local-github/src/lib/local-github.ts', stacks: [] },
+  { why: 'a test-only library (test servers)', file: 'libs/test-harness/src/index.ts', stacks: [] },
   { why: 'the runtime toolkit, in every function', file: 'libs/lambda-runtime/src/lib/logger.ts', stacks: FUNCTIONS },
   {
     why: 'the shared defaults, in every function and in the names every stack uses',
@@ -74,7 +75,7 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
   },
   {
     why: 'what a push changed (the change rule), in eval-input: every bundle that reads it (the webhook, eval, reconcile)',
-    file: 'libs/eval-input/src/lib/change-rule.ts',
+    file: 'libs/eval-input/src/lib/decision-inputs.ts',
     stacks: ['webhook', 'eval', 'reconcile'],
   },
   {

@@ -1,5 +1,5 @@
 import { compileTrigger, createChangeSet, decide, parseCfnProperties } from '@monorepo-triggers/config-schema';
-import { NxTestWorkspace } from '@monorepo-triggers/test-servers';
+import { NxTestWorkspace } from '@monorepo-triggers/test-harness';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PipelineTrigger, type NxTriggerProps } from '../src/constructs/pipeline-trigger';

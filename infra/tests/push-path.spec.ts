@@ -89,7 +89,7 @@ describe('the walk of one push (docs/architecture.md#follow-one-push)', () => {
       'step 4: apps/webhook/src/lib/gone.ts (step 3) does not call verify',
       'step 5: libs/github-events/src/lib/eval-event-of.ts does not define notCalledAnywhere',
       'step 5: apps/webhook/src/lib/gone.ts (step 3) does not call notCalledAnywhere',
-      'step 9: apps/webhook/src/lib/gone.ts (step 3) does not call dispatch',
+      'step 8: apps/webhook/src/lib/gone.ts (step 3) does not call dispatch',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { compactPushEvent, localS3ClientConfig, pushAdding } from '@monorepo-triggers/test-servers';
+import { compactPushEvent, localS3ClientConfig, pushAdding } from '@monorepo-triggers/test-harness';
 import {
   atLambdaCpu,
   lambdaCpuQuotaAvailable,
@@ -10,7 +10,7 @@ import {
   withCompetingLoad,
   type LocalCodePipeline,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { S3ConfigStore } from '@monorepo-triggers/s3-config-store';
-import { localS3ClientConfig } from '@monorepo-triggers/test-servers';
+import { localS3ClientConfig } from '@monorepo-triggers/test-harness';
 import {
   delivery,
   minimalPush,
@@ -14,7 +14,7 @@ import {
   type LocalCloudFormation,
   type LocalCodePipeline,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,5 +1,5 @@
 import { compileTrigger, createChangeSet, decide, validateTriggerConfig } from '@monorepo-triggers/config-schema';
-import { delivery, minimalPush } from '@monorepo-triggers/test-servers';
+import { delivery, minimalPush } from '@monorepo-triggers/test-harness';
 import { createHmac } from 'node:crypto';
 import { deliverToWebhook } from './webhook-bundle';
 

@@ -1,5 +1,5 @@
 import { sign } from '@monorepo-triggers/github-signature';
-import { pushAdding } from '@monorepo-triggers/test-servers';
+import { pushAdding } from '@monorepo-triggers/test-harness';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

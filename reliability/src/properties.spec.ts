@@ -2,7 +2,7 @@ import { compileTrigger, createChangeSet, decide, validateTriggerConfig, type Tr
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import picomatch from 'picomatch';
-import { lambdaHttpEvent } from '@monorepo-triggers/test-servers';
+import { lambdaHttpEvent } from '@monorepo-triggers/test-harness';
 import { deliverToWebhook } from './webhook-bundle';
 
 const SECRET = 'property-secret';

@@ -5,7 +5,7 @@ import {
   startS3Server,
   type DeliveryEvent,
   type RecordedRequest,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { join } from 'node:path';
 
 const BUNDLE = join(__dirname, '../../dist/apps/webhook/main.js');

@@ -22,7 +22,7 @@ import {
   type LocalCodePipeline,
   type RecordingServer,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { CloudFormationStackRecords } from '../src/lib/cloudformation-stack-records';
 import { createServer } from 'node:http';
 import { join } from 'node:path';

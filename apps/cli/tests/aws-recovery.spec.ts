@@ -6,7 +6,7 @@ import {
   type LocalCloudFormation,
   type LocalSqs,
   type RecordingServer,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { triggersAsync } from './cli';
 
 /**

@@ -10,7 +10,7 @@ import {
   startS3Server,
   type LocalCodePipeline,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -535,7 +535,7 @@ Resources:
       const server = await startRecordingServer(() => ({ status: 202, body: { message: 'accepted' } }));
       try {
         const b0 = repo.commit('base', { 'services/orders/a.ts': 'a', 'services/billing/b.ts': 'b' });
-        repo.commit('one', { 'services/orders/a.ts': 'a1', 'docs/x.md': 'x' });
+        const a1 = repo.commit('one', { 'services/orders/a.ts': 'a1', 'docs/x.md': 'x' });
         const a2 = repo.commit('two', { 'services/orders/a.ts': null, 'services/billing/b.ts': 'b2' });
         repo.checkout('rewrite', b0);
         const r1 = repo.commit('rewritten', { 'services/billing/b.ts': 'r1' });
@@ -566,14 +566,46 @@ Resources:
           expect(request?.headers['x-github-event']).toBe('push');
           return shape(request?.json);
         };
-        // The test servers' model of GitHub's push (from git itself), which eval's tests use.
-        expect(await send(`${b0}..main`)).toEqual(shape(repo.pushPayload({ ref: 'refs/heads/main', before: b0, after: a2 })));
-        expect(await send(`${a2}..${r1}`, '--ref', 'main')).toEqual(
-          shape(repo.pushPayload({ ref: 'refs/heads/main', before: a2, after: r1, forced: true })),
-        );
-        expect(await send(`${'0'.repeat(40)}..rewrite`)).toEqual(
-          shape(repo.pushPayload({ ref: 'refs/heads/rewrite', before: '0'.repeat(40), after: r1, created: true })),
-        );
+        // Written out by hand from the commits above and GitHub's rules: the commits new to the ref
+        // (for a new ref, those on no other ref), each commit's lists against its first parent, and
+        // `distinct` when no other ref has the commit.
+        const commit = (id: string, distinct: boolean, lists: { added?: string[]; removed?: string[]; modified?: string[] }) => ({
+          id,
+          distinct,
+          added: lists.added ?? [],
+          removed: lists.removed ?? [],
+          modified: lists.modified ?? [],
+        });
+        const push = { created: false, deleted: false, forced: false };
+        expect(await send(`${b0}..main`)).toEqual({
+          ...push,
+          ref: 'refs/heads/main',
+          before: b0,
+          after: a2,
+          head: a2,
+          commits: [
+            commit(a1, true, { added: ['docs/x.md'], modified: ['services/orders/a.ts'] }),
+            commit(a2, true, { removed: ['services/orders/a.ts'], modified: ['services/billing/b.ts'] }),
+          ],
+        });
+        expect(await send(`${a2}..${r1}`, '--ref', 'main')).toEqual({
+          ...push,
+          forced: true,
+          ref: 'refs/heads/main',
+          before: a2,
+          after: r1,
+          head: r1,
+          commits: [commit(r1, false, { modified: ['services/billing/b.ts'] })],
+        });
+        expect(await send(`${'0'.repeat(40)}..rewrite`)).toEqual({
+          ...push,
+          created: true,
+          ref: 'refs/heads/rewrite',
+          before: '0'.repeat(40),
+          after: r1,
+          head: r1,
+          commits: [commit(r1, true, { modified: ['services/billing/b.ts'] })],
+        });
       } finally {
         await server.stop();
         repo.remove();

@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CONFIG_FORMAT } from '@monorepo-triggers/config-schema';
-import { largePush, localS3ClientConfig } from '@monorepo-triggers/test-servers';
+import { largePush, localS3ClientConfig } from '@monorepo-triggers/test-harness';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

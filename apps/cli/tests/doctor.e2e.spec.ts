@@ -14,7 +14,7 @@ import {
   type LocalSqs,
   type LocalStack,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { triggersAsync } from './cli';
 
 /**

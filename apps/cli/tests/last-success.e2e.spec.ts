@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { LastSuccessStore, type ConfigOutcome, type DecisionRecord, type LastSuccess } from '@monorepo-triggers/decision-record';
 import { createS3Client, DEFAULT_LAST_SUCCESS_PREFIX, DEPLOYED_NAMES } from '@monorepo-triggers/lambda-runtime';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localS3ClientConfig } from '@monorepo-triggers/local-aws';
-import { GitRepo } from '@monorepo-triggers/test-servers';
+import { GitRepo } from '@monorepo-triggers/test-harness';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 import { CodePipelineClient, GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { LOCAL_REGION, S3RVER_CREDENTIALS } from '@monorepo-triggers/local-aws';
-import { GitRepo } from '@monorepo-triggers/test-servers';
+import { GitRepo } from '@monorepo-triggers/test-harness';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

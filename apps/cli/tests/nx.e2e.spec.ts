@@ -1,5 +1,5 @@
 import { compileTrigger, createChangeSet, decide, parseCfnProperties } from '@monorepo-triggers/config-schema';
-import { NxTestWorkspace } from '@monorepo-triggers/test-servers';
+import { NxTestWorkspace } from '@monorepo-triggers/test-harness';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';

@@ -1,4 +1,4 @@
-import { GitRepo } from '@monorepo-triggers/test-servers';
+import { GitRepo } from '@monorepo-triggers/test-harness';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/github-events';
-import type { GitRepo } from '@monorepo-triggers/test-servers';
+import type { GitRepo } from '@monorepo-triggers/test-harness';
 import { useGitHarness } from './git-harness';
 
 const ZERO = '0'.repeat(40);

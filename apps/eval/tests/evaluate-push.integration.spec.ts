@@ -13,7 +13,7 @@ import {
   type RecordedRequest,
   type RecordingServer,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { StartFailures } from '../src/lib/errors';
 import { evaluateEvent, type EvalDependencies } from '../src/lib/evaluate-event';

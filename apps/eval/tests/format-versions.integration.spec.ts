@@ -11,7 +11,7 @@ import {
   startS3Server,
   type LocalCodePipeline,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent, REPO, SHA_AFTER } from './scenario';
 

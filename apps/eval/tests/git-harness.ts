@@ -17,7 +17,7 @@ import {
   type LocalCodePipeline,
   type LocalGithub,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluateEvent } from '../src/lib/evaluate-event';
 import { CodePipelineStarter } from '../src/lib/pipeline-starter';

@@ -14,7 +14,7 @@ import {
   type LocalSecretsManager,
   type S3Server,
   githubAppKeyPair,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent, REPO, SHA_AFTER } from './scenario';
 

@@ -8,7 +8,7 @@ import {
   startS3Server,
   type LocalLambda,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import {
   LambdaDispatcher,
   MAX_ASYNC_INVOKE_BYTES,

@@ -13,7 +13,7 @@ import {
   type LocalCodePipeline,
   type S3Server,
   githubAppKeyPair,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { join } from 'node:path';
 import { monorepoConfigs, pushEvent, REPO } from './scenario';
 

@@ -1,6 +1,6 @@
 import { githubPushSchema, toCompactPushEvent } from '@monorepo-triggers/github-events';
 import { CommitAncestry, GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import type { GitRepo, LocalGithub } from '@monorepo-triggers/test-servers';
+import type { GitRepo, LocalGithub } from '@monorepo-triggers/test-harness';
 import { useGitHarness } from './git-harness';
 
 const REPOSITORY = 'acme/platform';

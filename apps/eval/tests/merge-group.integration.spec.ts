@@ -3,7 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 import { githubMergeGroupSchema, githubPushSchema, toCompactMergeGroupEvent, toCompactPushEvent } from '@monorepo-triggers/github-events';
-import { localS3ClientConfig, type GitRepo, type LocalGithub } from '@monorepo-triggers/test-servers';
+import { localS3ClientConfig, type GitRepo, type LocalGithub } from '@monorepo-triggers/test-harness';
 import examples from '@octokit/webhooks-examples';
 import { useGitHarness } from './git-harness';
 

@@ -16,11 +16,11 @@ import {
   type LocalCodePipeline,
   type LocalGithub,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { join } from 'node:path';
 
 // The metrics eval writes (docs/operations.md#metrics), read from the built bundle's output as
-// CloudWatch reads embedded-metric-format lines (test-servers' emfMetrics, written from AWS's
+// CloudWatch reads embedded-metric-format lines (test-harness' emfMetrics, written from AWS's
 // specification, not from the library that writes them). Every expected value is written by hand
 // from the configs below, or (GitHub's requests and rate limit) read from the GitHub stand-in's record.
 

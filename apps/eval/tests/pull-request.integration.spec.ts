@@ -1,7 +1,7 @@
 import { PULL_REQUEST_EVENT_NAMES } from '@monorepo-triggers/config-schema';
 import { PULL_REQUEST_EVENTS } from '@monorepo-triggers/eval-input';
 import { githubPullRequestSchema, toCompactPullRequestEvent } from '@monorepo-triggers/github-events';
-import type { GitRepo, LocalGithub, PullRequestOptions } from '@monorepo-triggers/test-servers';
+import type { GitRepo, LocalGithub, PullRequestOptions } from '@monorepo-triggers/test-harness';
 import { useGitHarness } from './git-harness';
 
 const REPOSITORY = 'acme/platform';

@@ -1,5 +1,5 @@
 import type { CompactPushEvent } from '@monorepo-triggers/eval-input';
-import { compactPushEvent } from '@monorepo-triggers/test-servers';
+import { compactPushEvent } from '@monorepo-triggers/test-harness';
 
 export const REPO = 'Acme/Platform';
 export const SHA_BEFORE = '1'.repeat(40);

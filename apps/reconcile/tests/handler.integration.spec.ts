@@ -21,7 +21,7 @@ import {
   type RecordedRequest,
   type RecordingServer,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { join } from 'node:path';
 
 const BUNDLE = join(__dirname, '../../../dist/apps/reconcile/main.js');

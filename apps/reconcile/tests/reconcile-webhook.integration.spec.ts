@@ -16,7 +16,7 @@ import {
   type LocalGithub,
   type RecordingServer,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import examples from '@octokit/webhooks-examples';
 import { reconcileWebhook, type ReconcileReport } from '../src/lib/reconcile-webhook';
 import { RecoveryLedger } from '../src/lib/recovery-ledger';

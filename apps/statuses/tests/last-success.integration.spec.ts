@@ -17,7 +17,7 @@ import {
   type LocalGithub,
   type PipelineStateEvent,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { join } from 'node:path';
 
 const BUNDLE = join(__dirname, '../../../dist/apps/statuses/main.js');

@@ -17,7 +17,7 @@ import {
   type LocalSecretsManager,
   type RecordingServer,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
 import type { HttpResponse, LambdaHttpEvent } from '../src/lib/http-event';

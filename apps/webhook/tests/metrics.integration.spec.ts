@@ -10,7 +10,7 @@ import {
   type RecordedRequest,
   type RecordingServer,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
 

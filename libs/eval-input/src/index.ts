@@ -22,8 +22,17 @@ export type {
 } from './lib/eval-input.schema';
 export { LambdaDispatcher, MAX_ASYNC_INVOKE_BYTES } from './lib/dispatcher';
 export type { Dispatcher, DispatchResult, LambdaDispatcherOptions } from './lib/dispatcher';
-// What the event's fields mean to every decision: what a push changed, and the commit-message markers that ask for no build.
-export { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges } from './lib/change-rule';
-export type { ChangeRule } from './lib/change-rule';
-export { SKIP_CI_MARKERS, skipCiMarker } from './lib/skip-ci';
-export type { SkipCiMarker } from './lib/skip-ci';
+// What the event means to every decision: what a push changed, the facts each decision takes, and the commit-message markers that ask for no build.
+export {
+  changeRule,
+  createsBranch,
+  describeChangeRule,
+  mergeGroupFacts,
+  payloadIsComplete,
+  payloadPathsAreChanges,
+  pullRequestFacts,
+  pushFacts,
+  SKIP_CI_MARKERS,
+  skipCiMarker,
+} from './lib/decision-inputs';
+export type { ChangeRule, SkipCiMarker } from './lib/decision-inputs';

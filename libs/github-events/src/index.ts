@@ -1,11 +1,10 @@
-export { githubPushSchema } from './lib/github-push.schema';
-export type { GithubPush } from './lib/github-push.schema';
-export { GITHUB_MAX_COMMITS, GITHUB_PATH_LIST_CAP, toCompactPushEvent } from './lib/to-compact-push-event';
-export { githubPullRequestSchema } from './lib/github-pull-request.schema';
-export type { GithubPullRequest } from './lib/github-pull-request.schema';
-export { pullRequestEventOf, toCompactPullRequestEvent } from './lib/to-compact-pull-request-event';
+// GitHub's webhook payloads, one file per event (its schema: the fields eval needs; and its reduction
+// to eval's input), and the one conversion the webhook and recovery both use (evalEventOf).
+export { GITHUB_MAX_COMMITS, GITHUB_PATH_LIST_CAP, githubPushSchema, toCompactPushEvent } from './lib/github-push';
+export type { GithubPush } from './lib/github-push';
+export { githubPullRequestSchema, pullRequestEventOf, toCompactPullRequestEvent } from './lib/github-pull-request';
+export type { GithubPullRequest } from './lib/github-pull-request';
+export { githubMergeGroupSchema, MERGE_GROUP_ACTIONS, toCompactMergeGroupEvent } from './lib/github-merge-group';
+export type { GithubMergeGroup } from './lib/github-merge-group';
 export { EVAL_EVENT_NAMES, evalEventOf, mayStartPipelines } from './lib/eval-event-of';
 export type { EvalEventOutcome } from './lib/eval-event-of';
-export { githubMergeGroupSchema } from './lib/github-merge-group.schema';
-export type { GithubMergeGroup } from './lib/github-merge-group.schema';
-export { MERGE_GROUP_ACTIONS, toCompactMergeGroupEvent } from './lib/to-compact-merge-group-event';

@@ -15,17 +15,6 @@ export { listenOnLoopback } from './lib/loopback';
 export type { LoopbackServer } from './lib/loopback';
 export { startProxy } from './lib/proxy';
 export type { ProxyOptions } from './lib/proxy';
-export {
-  ADD_REPOSITORY_PATH,
-  FAIL_PATH,
-  GITHUB_LIMITS,
-  githubAppKeyPair,
-  OPEN_PULL_REQUEST_PATH,
-  startLocalGithub,
-} from './lib/local-github';
-export type { CheckRun, LocalGithub, LocalGithubApp, LocalGithubOptions, LocalPullRequest, PostedStatus } from './lib/local-github';
-export { DELIVER_PATH, GITHUB_HOOK_LIMITS, LocalHookDeliveries, PayloadTooLargeForGithub } from './lib/local-github-hooks';
-export type { HookDelivery, HookRef, MissedDelivery } from './lib/local-github-hooks';
 export { SQS_LIMITS, startLocalSqs } from './lib/local-sqs';
 export type { LocalSqs, LocalSqsMessage } from './lib/local-sqs';
 export { atLambdaCpu, lambdaCpuQuotaAvailable, withCompetingLoad } from './lib/lambda-cpu';
@@ -40,4 +29,3 @@ export { invokeTooLarge, LAMBDA_LIMITS, startLocalLambda } from './lib/local-lam
 export type { InvocationRecord, LocalLambda, LocalLambdaOptions } from './lib/local-lambda';
 export { serveLambdaOverHttp, toHttpApiEvent } from './lib/lambda-http-server';
 export type { LambdaHttpResponse, LocalFunctionUrl } from './lib/lambda-http-server';
-export { largePush, minimalPush, pushAdding } from './lib/github-payloads';

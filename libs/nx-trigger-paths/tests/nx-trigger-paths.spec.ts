@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nxTriggerPaths, nxWorkspaceRoot, NxWorkspaceError, type NxTriggerPaths } from '../src';
-import { NxTestWorkspace } from '@monorepo-triggers/test-servers';
+import { NxTestWorkspace } from '@monorepo-triggers/test-harness';
 
 // The done-when of "Nx teams name a project, not paths", on real Nx workspaces built here and read
 // by the Nx this repository installs: the paths derived for a project's target start its pipeline for

@@ -1,5 +1,5 @@
 import { compileTrigger, createChangeSet, decide, LIMITS, validateTriggerConfig } from '@monorepo-triggers/config-schema';
-import { NxTestWorkspace, type WorkspaceProject } from '@monorepo-triggers/test-servers';
+import { NxTestWorkspace, type WorkspaceProject } from '@monorepo-triggers/test-harness';
 import { nxTriggerPaths, type NxTriggerPaths } from '../src';
 
 // "Patterns stay within the config limits at the size of a real workspace": the paths of a project

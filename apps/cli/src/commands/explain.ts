@@ -12,7 +12,7 @@ import {
   refName,
   type TriggerConfig,
 } from '@monorepo-triggers/config-schema';
-import { PULL_REQUEST_EVENTS, type PullRequestEvent } from '@monorepo-triggers/eval-input';
+import { mergeGroupFacts, PULL_REQUEST_EVENTS, pullRequestFacts, pushFacts, type PullRequestEvent } from '@monorepo-triggers/eval-input';
 import { loadConfigs, openLastSuccess } from '../lib/config-source';
 import { err, out, outJson, paint, visible } from '../lib/output';
 import { type PullRequestUnderTest } from '../lib/pull-request-source';
@@ -59,31 +59,17 @@ async function explainMergeGroup(group: MergeGroupUnderTest, options: ExplainOpt
   const { repository } = group;
   const loaded = await loadConfigs(options, options.configs ? undefined : repository);
   const changes = createChangeSet(group.paths, true);
-  const facts = { repository, baseRef: group.baseRef, headRef: group.headRef };
+  const facts = mergeGroupFacts(group);
   const decisions = shown(decideEach(loaded.configs, (trigger) => decideMergeGroup(trigger, facts, changes)));
   const warnings = decisions.length === 0 ? [`no config in ${loaded.source} is for ${repository}`] : [];
   if (group.paths.length === 0) warnings.push(`no changed path to compare: ${group.source}`);
-  if (options.json) {
-    outJson({
-      mergeGroup: { ...group, paths: group.paths.length, complete: true },
-      source: loaded.source,
-      decisions,
-      invalid: loaded.invalid,
-      warnings,
-    });
-    return decisions.length === 0 ? 1 : 0;
-  }
-  for (const warning of warnings) err(paint('yellow', `warning: ${visible(warning)}`, process.stderr));
-  if (decisions.length === 0) {
-    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
-    return 1;
-  }
-  out(
-    `${visible(repository)} merge group ${visible(refName(group.headRef))} into ${visible(refName(group.baseRef))}: ${group.paths.length} changed path(s); configs from ${visible(loaded.source)}`,
-  );
-  out(paint('dim', `what changed: ${visible(group.source)}, head ${visible(group.headSha.slice(0, 12))}`));
-  printDecisions(decisions, loaded.invalid);
-  return 0;
+  const summary = { mergeGroup: { ...group, paths: group.paths.length, complete: true } };
+  return present(options, summary, loaded, decisions, warnings, () => {
+    out(
+      `${visible(repository)} merge group ${visible(refName(group.headRef))} into ${visible(refName(group.baseRef))}: ${group.paths.length} changed path(s); configs from ${visible(loaded.source)}`,
+    );
+    out(paint('dim', `what changed: ${visible(group.source)}, head ${visible(group.headSha.slice(0, 12))}`));
+  });
 }
 
 export async function runExplain(options: ExplainOptions): Promise<number> {
@@ -94,7 +80,7 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
   const push = pushFrom(options);
   const loaded = await loadConfigs(options, options.configs ? undefined : push.repository);
   const changes = createChangeSet(push.paths, push.complete);
-  const facts = { repository: push.repository, ref: push.ref, deleted: push.deleted, created: push.created, skipCi: push.skipCi };
+  const facts = pushFacts(push, push.created);
   const alone = decideEach(loaded.configs, (trigger) => decide(trigger, facts, changes));
   // Configs that count a branch push's changes from their last success, and that the push alone does not start.
   const clone = options.cwd ?? process.cwd();
@@ -114,29 +100,20 @@ export async function runExplain(options: ExplainOptions): Promise<number> {
     );
   }
   if (push.paths.length === 0 && !push.deleted) warnings.push(`no changed path to compare: ${push.rule}`);
-  if (options.json) {
-    outJson({ push: { ...push, paths: push.paths.length }, source: loaded.source, decisions, invalid: loaded.invalid, warnings });
-    return decisions.length === 0 ? 1 : 0;
-  }
-  for (const warning of warnings) err(paint('yellow', `warning: ${visible(warning)}`, process.stderr));
-  if (decisions.length === 0) {
-    for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
-    return 1;
-  }
-  out(
-    `${visible(push.repository)} ${visible(push.ref)}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + visible((push.incompleteReasons ?? []).join('; ')) + ')'}; configs from ${visible(loaded.source)}`,
-  );
-  out(paint('dim', `what changed: ${visible(push.rule)}`));
-  // Where each base came from (without records, each line says why the push alone decided).
-  if (since && 'store' in since && bases.size > 0)
+  return present(options, { push: { ...push, paths: push.paths.length } }, loaded, decisions, warnings, () => {
     out(
-      paint(
-        'dim',
-        `last successes (compareWith: last-success): ${visible(since.description)}; what changed since each: git diff in ${visible(clone)}`,
-      ),
+      `${visible(push.repository)} ${visible(push.ref)}: ${push.paths.length} changed path(s)${push.complete ? '' : ' (incomplete: ' + visible((push.incompleteReasons ?? []).join('; ')) + ')'}; configs from ${visible(loaded.source)}`,
     );
-  printDecisions(decisions, loaded.invalid);
-  return 0;
+    out(paint('dim', `what changed: ${visible(push.rule)}`));
+    // Where each base came from (without records, each line says why the push alone decided).
+    if (since && 'store' in since && bases.size > 0)
+      out(
+        paint(
+          'dim',
+          `last successes (compareWith: last-success): ${visible(since.description)}; what changed since each: git diff in ${visible(clone)}`,
+        ),
+      );
+  });
 }
 
 /** What explain shows of each config: its decision and, for one decided on changes since its last success, that base. */
@@ -179,24 +156,36 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
   const repository = options.repo ?? event.repository;
   const loaded = await loadConfigs(options, options.configs ? undefined : repository);
   const changes = createChangeSet(pull.paths, pull.complete);
-  const facts = {
-    repository,
-    number: event.number,
-    event: event.event,
-    baseRef: event.baseRef,
-    draft: event.draft,
-    fromFork: event.fromFork,
-    ...(pull.skipCi ? { skipCi: pull.skipCi } : {}),
-  };
+  const facts = pullRequestFacts({ ...event, repository }, pull.skipCi);
   const decisions = shown(decideEach(loaded.configs, (trigger) => decidePullRequest(trigger, facts, changes)));
   const warnings = decisions.length === 0 ? [`no config in ${loaded.source} is for ${repository}`] : [];
   if (!pull.complete) warnings.push(`the pull request's files are incomplete (${pull.incompleteReason}): onIncompleteChanges decides`);
-  const summary = {
-    pullRequest: { ...event, paths: pull.paths.length, complete: pull.complete, skipCi: pull.skipCi },
-    source: loaded.source,
-  };
+  const summary = { pullRequest: { ...event, paths: pull.paths.length, complete: pull.complete, skipCi: pull.skipCi } };
+  return present(options, summary, loaded, decisions, warnings, () => {
+    const flags = [event.draft ? 'draft' : '', event.fromFork ? `from fork ${event.headRepository ?? '(deleted)'}` : '', pull.skipCi ?? '']
+      .filter(Boolean)
+      .join(', ');
+    out(
+      `${visible(repository)} ${visible(pull.title)} into ${visible(refName(event.baseRef))} (${visible(event.event)}${flags ? `; ${visible(flags)}` : ''}): ${pull.paths.length} changed path(s)${pull.complete ? '' : ' (incomplete)'}; configs from ${visible(loaded.source)}`,
+    );
+    out(paint('dim', `what changed: ${visible(pull.source)}, head ${visible(event.headSha.slice(0, 12))}`));
+  });
+}
+
+/**
+ * How every explanation ends: its JSON, or the warnings, then (when a config of the repository was
+ * decided) the event's header lines and each decision; exit 1 when none was.
+ */
+function present(
+  options: ExplainOptions,
+  summary: Record<string, unknown>,
+  loaded: { source: string; invalid: readonly { key: string; error: string }[] },
+  decisions: Explained,
+  warnings: readonly string[],
+  header: () => void,
+): number {
   if (options.json) {
-    outJson({ ...summary, decisions, invalid: loaded.invalid, warnings });
+    outJson({ ...summary, source: loaded.source, decisions, invalid: loaded.invalid, warnings });
     return decisions.length === 0 ? 1 : 0;
   }
   for (const warning of warnings) err(paint('yellow', `warning: ${visible(warning)}`, process.stderr));
@@ -204,13 +193,7 @@ async function explainPullRequest(pull: PullRequestUnderTest, options: ExplainOp
     for (const bad of loaded.invalid) out(`${paint('red', 'INVALID')} ${visible(bad.key)}: ${visible(bad.error)}`);
     return 1;
   }
-  const flags = [event.draft ? 'draft' : '', event.fromFork ? `from fork ${event.headRepository ?? '(deleted)'}` : '', pull.skipCi ?? '']
-    .filter(Boolean)
-    .join(', ');
-  out(
-    `${visible(repository)} ${visible(pull.title)} into ${visible(refName(event.baseRef))} (${visible(event.event)}${flags ? `; ${visible(flags)}` : ''}): ${pull.paths.length} changed path(s)${pull.complete ? '' : ' (incomplete)'}; configs from ${visible(loaded.source)}`,
-  );
-  out(paint('dim', `what changed: ${visible(pull.source)}, head ${visible(event.headSha.slice(0, 12))}`));
+  header();
   printDecisions(decisions, loaded.invalid);
   return 0;
 }

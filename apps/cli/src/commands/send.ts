@@ -1,25 +1,18 @@
 import { Option, type Command } from 'commander';
 import { command, type CommandHelp } from '../lib/command-help';
 import { collect, pullRequestNumber, repoArgument } from '../lib/cli-options';
-import { sign } from '@monorepo-triggers/github-signature';
-import type { DecisionRecord } from '@monorepo-triggers/decision-record';
+import type { MissedDelivery } from '@monorepo-triggers/local-github';
+import { isNullSha } from '@monorepo-triggers/lambda-runtime';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DELIVER_PATH, type MissedDelivery } from '@monorepo-triggers/local-aws';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { EVAL_FUNCTION_NAME } from '../lib/eval-lambda';
-import { openExecutions } from '../lib/execution-source';
 import { checkPipelinesToFail, localCodePipeline, planFailures, refuseStarts } from '../lib/local-failures';
-import { readLocalStack, type LocalStackInfo } from '../lib/local-state';
+import { readLocalStack } from '../lib/local-state';
 import { out, paint, UserError, visible } from '../lib/output';
-import { gitRepository } from '../lib/git-changes';
-import { DESTROY_REASONS, MERGE_GROUP_ACTIONS, mergeGroupPayload, serveOnLocalGithub } from '../lib/merge-group-payload';
-import { openOnLocalGithub, pullRequestPayload } from '../lib/pull-request-payload';
-import { pushPayload } from '../lib/push-payload';
-import { WORDS } from '../lib/record-lines';
-import { RECORD_POLL_MS, recordsBefore, showOutcome, STATUS_POLLS, type SentOutcome } from '../lib/send-outcome';
-import { sentEventOf, type SentEvent } from '../lib/sent-event';
+import { DESTROY_REASONS, MERGE_GROUP_ACTIONS } from '../lib/merge-group-payload';
+import { deliverThroughGithub, postSigned, webhookSecret } from '../lib/send-delivery';
+import { deadLetterCount, pipelinesToPlanFailing, sayWhatPlanDid, waitForDeadLetter } from '../lib/send-effects';
+import { eventToSend, type EventSource } from '../lib/send-event';
+import { recordsBefore, showOutcome } from '../lib/send-outcome';
+import { sentEventOf } from '../lib/sent-event';
 
 export const SEND_HELP: CommandHelp = {
   summary: 'sign a payload and POST it to a webhook, as GitHub does',
@@ -66,33 +59,16 @@ a merge group destroyed as dequeued then has a running execution to stop.`,
   footer: 'Exit status: 0 when the webhook answered 2xx (or, with --missed, the delivery was logged as missed), 1 otherwise.',
 };
 
-export interface SendOptions {
-  /** `BASE...HEAD` of the clone in `cwd`: send a pull request built from it instead of a file. */
-  pr?: string;
-  /** `BASE...HEAD` of the clone in `cwd`: send a merge group made on BASE whose head is HEAD. */
-  'merge-group'?: string;
-  /** `BEFORE..AFTER` of the clone in `cwd`: send a push that moves `ref` from BEFORE to AFTER. */
-  push?: string;
-  /** With `push`: the ref pushed. */
-  ref?: string;
-  /** The branch the pull request targets (the merge group merges into), when BASE is not that branch. */
-  base?: string;
-  number?: number;
-  action?: string;
-  /** For a destroyed merge group: why GitHub destroyed it. */
-  reason?: string;
-  draft?: boolean;
-  cwd?: string;
-  repo?: string;
+/** The options as commander gives them (`--merge-group` is `mergeGroup`). */
+export interface SendOptions extends EventSource {
   url?: string;
-  'secret-file'?: string;
-  event?: string;
+  secretFile?: string;
   delivery?: string;
   fail?: string[];
   /** Pipelines whose next execution for the commit the local CodePipeline holds in progress, until it is stopped. */
   hold?: string[];
   /** Pipelines whose next starts the local CodePipeline refuses, so eval fails and the event lands in its dead-letter queue. */
-  'fail-start'?: string[];
+  failStart?: string[];
   /** Through the stand-in GitHub: log the delivery as one the webhook never got (down, or throttled). */
   missed?: MissedDelivery;
   /** false: print the webhook's answer only. */
@@ -103,7 +79,7 @@ const PULL_REQUEST_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_re
 
 /** The options that go together, checked before anything is read or sent: a usage error (exit 2) otherwise. */
 function checkCombinations(file: string | undefined, options: SendOptions): void {
-  const group = options['merge-group'];
+  const group = options.mergeGroup;
   if ([file, options.pr, group, options.push].filter(Boolean).length !== 1)
     throw new UserError(
       'give one of a payload FILE, --pr BASE...HEAD, --merge-group BASE...HEAD or --push BEFORE..AFTER (see triggers send --help)',
@@ -161,71 +137,9 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   const codepipeline = {
     ...(options.fail?.length ? { fail: localCodePipeline(target, '--fail') } : {}),
     ...(options.hold?.length ? { hold: localCodePipeline(target, '--hold') } : {}),
-    ...(options['fail-start']?.length ? { failStart: localCodePipeline(target, '--fail-start') } : {}),
+    ...(options.failStart?.length ? { failStart: localCodePipeline(target, '--fail-start') } : {}),
   };
-  let body: Buffer;
-  let event = options.event ?? 'push';
-  /** What the stand-in GitHub must know before eval asks it: the pull request, or the clone a merge group is made in. */
-  let prepareGithub: (() => Promise<void>) | undefined;
-  const group = options['merge-group'];
-  if (group) {
-    const cwd = options.cwd ?? process.cwd();
-    const repository = options.repo ?? gitRepository(cwd);
-    if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
-    const built = mergeGroupPayload({
-      range: group,
-      repository,
-      number: options.number ?? 1,
-      action: (options.action ?? 'checks_requested') as (typeof MERGE_GROUP_ACTIONS)[number],
-      ...(options.reason ? { reason: options.reason as (typeof DESTROY_REASONS)[number] } : {}),
-      cwd,
-      ...(options.base ? { base: options.base } : {}),
-    });
-    // eval compares the group's base and head commits: the stand-in reads them from the clone.
-    if (!options.url && local?.githubUrl) {
-      const githubUrl = local.githubUrl;
-      prepareGithub = () => serveOnLocalGithub(githubUrl, repository, built.dir);
-    }
-    body = Buffer.from(JSON.stringify(built.payload));
-    event = 'merge_group';
-  } else if (options.push) {
-    const cwd = options.cwd ?? process.cwd();
-    const repository = options.repo ?? gitRepository(cwd);
-    if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
-    const built = pushPayload({ range: options.push, repository, cwd, ...(options.ref ? { ref: options.ref } : {}) });
-    // eval's compare and trees (a forced push, a new branch, the changes since a last success) read the clone.
-    if (!options.url && local?.githubUrl) {
-      const githubUrl = local.githubUrl;
-      prepareGithub = () => serveOnLocalGithub(githubUrl, repository, built.dir);
-    }
-    body = Buffer.from(JSON.stringify(built.payload));
-    event = 'push';
-  } else if (options.pr) {
-    const cwd = options.cwd ?? process.cwd();
-    const repository = options.repo ?? gitRepository(cwd);
-    if (!repository) throw new UserError('cannot tell the repository: pass --repo OWNER/NAME', 2);
-    const number = options.number ?? 1;
-    const draft = !!options.draft;
-    const action = options.action ?? 'opened';
-    const built = pullRequestPayload({
-      range: options.pr,
-      repository,
-      number,
-      action,
-      draft,
-      cwd,
-      ...(options.base ? { base: options.base } : {}),
-    });
-    // The stand-in must know the pull request before eval asks it for the files.
-    if (!options.url && local?.githubUrl) {
-      const githubUrl = local.githubUrl;
-      prepareGithub = () => openOnLocalGithub(githubUrl, repository, number, built, draft);
-    }
-    body = Buffer.from(JSON.stringify(built.payload));
-    event = 'pull_request';
-  } else {
-    body = readFileSync(file as string);
-  }
+  const { body, event, prepareGithub } = eventToSend(file, options, github);
   const sent = sentEventOf(body, event);
   if (codepipeline.fail && !sent)
     throw new UserError('--fail needs a push, pull request or merge group (its commit is the one whose execution fails)', 2);
@@ -233,7 +147,7 @@ export async function runSend(file: string | undefined, options: SendOptions): P
     throw new UserError('--hold needs a push, pull request or merge group (its commit is the one whose execution is held)', 2);
   if (sent && target) await checkPipelinesToFail(options, sent.repository);
   // What eval recorded for this commit before: a start that gets one of those executions back ran nothing new.
-  const showing = !!(sent && target && options.wait !== false && !/^0+$/.test(sent.commit));
+  const showing = !!(sent && target && options.wait !== false && !isNullSha(sent.commit));
   const before = showing && sent ? await recordsBefore(sent) : [];
   const failing = codepipeline.fail && sent ? await pipelinesToPlanFailing(options.fail ?? [], sent, before) : undefined;
   const holding = codepipeline.hold && sent ? await pipelinesToPlanFailing(options.hold ?? [], sent, before) : undefined;
@@ -241,10 +155,10 @@ export async function runSend(file: string | undefined, options: SendOptions): P
   const delivery = options.delivery ?? randomUUID();
   if (codepipeline.fail && failing && sent) await planFailures(codepipeline.fail, failing.plan, sent.commit);
   if (codepipeline.hold && holding && sent) await planFailures(codepipeline.hold, holding.plan, sent.commit, true);
-  if (codepipeline.failStart) await refuseStarts(codepipeline.failStart, options['fail-start'] ?? []);
+  if (codepipeline.failStart) await refuseStarts(codepipeline.failStart, options.failStart ?? []);
   const answer = github
     ? await deliverThroughGithub(github, { event, body, delivery, ...(options.missed ? { missed: options.missed } : {}) })
-    : await postSigned(url, { event, body, delivery, secret: webhookSecret(options, local) });
+    : await postSigned(url, { event, body, delivery, secret: webhookSecret(options.secretFile, local) });
   const ok = answer.status >= 200 && answer.status < 300;
   const status = answer.status === 0 ? 'no answer' : String(answer.status);
   out(
@@ -257,7 +171,7 @@ export async function runSend(file: string | undefined, options: SendOptions): P
         `GitHub logged the delivery as failed (${visible(answer.githubStatus ?? status)}): \`triggers reconcile\` finds and recovers it`,
       ),
     );
-  const queued = options['fail-start']?.length && target ? await deadLetterCount(target) : undefined;
+  const queued = options.failStart?.length && target ? await deadLetterCount(target) : undefined;
   // To the local stack: show what the push did, as `triggers why` and GitHub would.
   if (ok && local && showing && sent && !/"ignored":true/.test(answer.text)) {
     // The delivery was accepted: what follows only informs, and never changes the exit status.
@@ -266,189 +180,12 @@ export async function runSend(file: string | undefined, options: SendOptions): P
       out(paint('yellow', `could not show the outcome: ${visible(error.message)}`));
       return undefined;
     });
-    if (outcome && failing) sayWhatFailDid(outcome, failing, sent);
-    if (outcome && holding) sayWhatHoldDid(outcome, holding, sent);
+    if (outcome && failing) sayWhatPlanDid('--fail', outcome, failing, sent);
+    if (outcome && holding) sayWhatPlanDid('--hold', outcome, holding, sent);
   }
   if (ok && queued !== undefined && target) await waitForDeadLetter(target, queued);
   // --missed asked for a delivery the webhook never got: logging it so is what was asked.
   return ok || (options.missed && github) ? 0 : 1;
-}
-
-/** Which --fail pipelines to plan a failure for: not those whose execution for this very push exists already. */
-interface FailPlan {
-  plan: string[];
-  /** Pipelines whose execution for this push exists already (its id): CodePipeline would give it back, nothing would fail. */
-  ranAlready: Map<string, string>;
-}
-
-/**
- * A failure planned for an execution that never starts would stay planned, and fail a later
- * execution of the same commit nobody asked to fail. So a pipeline whose execution for this push
- * exists (an earlier record of the same start, with an execution the local CodePipeline still
- * knows: a restarted stack knows none, and starts anew) gets no plan.
- */
-async function pipelinesToPlanFailing(pipelines: string[], sent: SentEvent, before: readonly DecisionRecord[]): Promise<FailPlan> {
-  const ranAlready = new Map<string, string>();
-  const executions = openExecutions({});
-  try {
-    for (const record of before.filter((r) => sent.sameStartAs(r)))
-      for (const c of record.configs) {
-        if (c.action !== 'started' || !c.executionId || !pipelines.includes(c.pipeline) || ranAlready.has(c.pipeline)) continue;
-        const now = executions ? await executions.lookup(c.pipeline, c.executionId) : undefined;
-        if (now && 'status' in now) ranAlready.set(c.pipeline, c.executionId);
-      }
-  } finally {
-    executions?.close();
-  }
-  return { plan: pipelines.filter((p) => !ranAlready.has(p)), ranAlready };
-}
-
-/** After the outcome: each --fail that did nothing, and why (silence would read as "it failed"). */
-function sayWhatFailDid(outcome: SentOutcome, failing: FailPlan, sent: SentEvent): void {
-  const commit = visible(sent.commit.slice(0, 7));
-  for (const pipeline of [...failing.ranAlready.keys(), ...failing.plan]) {
-    const c = outcome.record.configs.find((o) => o.pipeline === pipeline);
-    const planned = failing.plan.includes(pipeline);
-    const name = visible(pipeline);
-    if (c?.action === 'started' && !outcome.earlier.has(c)) {
-      if (!planned)
-        out(paint('yellow', `--fail ${name} was not applied: an execution of this push existed when it was sent; this one runs as usual`));
-      continue;
-    }
-    const why =
-      c?.action === 'started'
-        ? `its execution for this push had already run (${visible(c.executionId)}), and CodePipeline gave it back: nothing new ran, so nothing failed; push a new commit to see a failure`
-        : `${name} ${c ? `was ${WORDS[c.action]} (${visible(c.reason)})` : 'was not decided for this push'}, so no execution of it ran`;
-    out(paint('yellow', `--fail ${name} had no effect: ${why}`));
-    if (planned) out(paint('yellow', `  the failure stays planned for the next execution of ${name} for ${commit} on this local stack`));
-  }
-}
-
-/** After the outcome: each --hold that held nothing, and why (the hold then stays planned). */
-function sayWhatHoldDid(outcome: SentOutcome, holding: FailPlan, sent: SentEvent): void {
-  const commit = visible(sent.commit.slice(0, 7));
-  for (const pipeline of [...holding.ranAlready.keys(), ...holding.plan]) {
-    const c = outcome.record.configs.find((o) => o.pipeline === pipeline);
-    const planned = holding.plan.includes(pipeline);
-    const name = visible(pipeline);
-    if (c?.action === 'started' && !outcome.earlier.has(c)) {
-      if (!planned)
-        out(paint('yellow', `--hold ${name} was not applied: an execution of this event existed when it was sent; this one runs as usual`));
-      continue;
-    }
-    const why =
-      c?.action === 'started'
-        ? `its execution for this event had already run (${visible(c.executionId)}), and CodePipeline gave it back: nothing new ran, so nothing is held`
-        : `${name} ${c ? `was ${WORDS[c.action]} (${visible(c.reason)})` : 'was not decided for this event'}, so no execution of it ran`;
-    out(paint('yellow', `--hold ${name} had no effect: ${why}`));
-    if (planned) out(paint('yellow', `  the hold stays planned for the next execution of ${name} for ${commit} on this local stack`));
-  }
-}
-
-/** The dead letters in the local eval's queue now. */
-async function deadLetterCount(local: LocalStackInfo): Promise<number | undefined> {
-  const queue = local.deadLetterQueues?.[EVAL_FUNCTION_NAME];
-  if (!queue || !local.sqsUrl) return undefined;
-  const sqs = new SQSClient({
-    endpoint: local.sqsUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queue,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-  } finally {
-    sqs.destroy();
-  }
-}
-
-/** With --fail-start: waits until Lambda gave up on the event (its two retries) and it is in eval's dead-letter queue. */
-async function waitForDeadLetter(local: LocalStackInfo, before: number): Promise<void> {
-  for (let poll = 0; poll < STATUS_POLLS; poll++) {
-    if (((await deadLetterCount(local)) ?? 0) > before) {
-      out(
-        paint(
-          'yellow',
-          "eval failed three times (Lambda's two retries): the push is in eval's dead-letter queue; `triggers redrive` replays it",
-        ),
-      );
-      return;
-    }
-    await sleep(RECORD_POLL_MS);
-  }
-  out(paint('yellow', "eval is still retrying; once it gives up, the push is in eval's dead-letter queue (`triggers redrive`)"));
-}
-
-/** What the webhook answered, or (through GitHub's stand-in) what GitHub logged: 0 when GitHub got no answer. */
-interface WebhookAnswer {
-  status: number;
-  text: string;
-  /** GitHub's words for a failed delivery (`failed to connect to host`, `Invalid HTTP Response: 429`). */
-  githubStatus?: string;
-}
-
-/** The webhook secret for a direct POST: --secret-file, WEBHOOK_SECRET, or the local stack's. */
-function webhookSecret(options: SendOptions, local: LocalStackInfo | undefined): string {
-  const secretFile = options['secret-file'] ?? (process.env['WEBHOOK_SECRET'] ? undefined : local?.secretFile);
-  let secret = process.env['WEBHOOK_SECRET'];
-  if (options['secret-file'] || !secret) {
-    if (!secretFile) throw new UserError('no secret: set WEBHOOK_SECRET or pass --secret-file FILE');
-    try {
-      secret = readFileSync(secretFile, 'utf8').trim();
-    } catch (error) {
-      throw new UserError(`cannot read the secret file ${visible(secretFile)}: ${visible((error as Error).message)}`);
-    }
-  }
-  if (!secret) throw new UserError(`the secret file ${visible(secretFile)} is empty`);
-  return secret;
-}
-
-/** POSTs the payload signed, with GitHub's headers, straight to a webhook. */
-async function postSigned(
-  url: string,
-  delivery: { event: string; body: Buffer; delivery: string; secret: string },
-): Promise<WebhookAnswer> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': delivery.event,
-      'x-github-delivery': delivery.delivery,
-      'x-hub-signature-256': sign(delivery.secret, delivery.body),
-      'user-agent': 'GitHub-Hookshot/triggers-cli',
-    },
-    body: delivery.body,
-  });
-  return { status: response.status, text: await response.text() };
-}
-
-/** Has the local stack's stand-in GitHub deliver the payload (or log it as missed) and says what it logged. */
-async function deliverThroughGithub(
-  githubUrl: string,
-  delivery: { event: string; body: Buffer; delivery: string; missed?: MissedDelivery },
-): Promise<WebhookAnswer> {
-  const response = await fetch(`${githubUrl}${DELIVER_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      event: delivery.event,
-      payload: delivery.body.toString('utf8'),
-      guid: delivery.delivery,
-      ...(delivery.missed ? { missed: delivery.missed } : {}),
-    }),
-  });
-  const answer = (await response.json()) as { message?: string; status?: string; status_code?: number; response?: { payload?: string } };
-  if (!response.ok) throw new UserError(`the stand-in GitHub did not deliver it: ${visible(answer.message ?? response.status)}`);
-  return {
-    status: answer.status_code ?? 0,
-    text: answer.response?.payload ?? '',
-    ...(answer.status ? { githubStatus: answer.status } : {}),
-  };
 }
 
 export function registerSend(program: Command, done: (code: number) => void): void {
@@ -517,56 +254,8 @@ export function registerSend(program: Command, done: (code: number) => void): vo
       ).choices(['down', 'throttled']),
     )
     .option('--no-wait', "do not wait for eval's decisions and the executions: print the webhook's answer only")
-    .action(
-      async (
-        file: string | undefined,
-        options: {
-          pr?: string;
-          mergeGroup?: string;
-          push?: string;
-          ref?: string;
-          base?: string;
-          number?: string;
-          action?: string;
-          reason?: string;
-          draft?: boolean;
-          cwd?: string;
-          repo?: string;
-          url?: string;
-          secretFile?: string;
-          event: string;
-          delivery?: string;
-          fail?: string[];
-          hold?: string[];
-          failStart?: string[];
-          missed?: 'down' | 'throttled';
-          wait: boolean;
-        },
-      ) => {
-        done(
-          await runSend(file, {
-            ...(options.pr ? { pr: options.pr } : {}),
-            ...(options.mergeGroup ? { 'merge-group': options.mergeGroup } : {}),
-            ...(options.push ? { push: options.push } : {}),
-            ...(options.ref ? { ref: options.ref } : {}),
-            ...(options.base ? { base: options.base } : {}),
-            ...(options.number ? { number: Number(options.number) } : {}),
-            ...(options.action ? { action: options.action } : {}),
-            ...(options.reason ? { reason: options.reason } : {}),
-            ...(options.draft ? { draft: true } : {}),
-            ...(options.cwd ? { cwd: options.cwd } : {}),
-            ...(options.repo ? { repo: options.repo } : {}),
-            ...(options.url ? { url: options.url } : {}),
-            ...(options.secretFile ? { 'secret-file': options.secretFile } : {}),
-            event: options.event,
-            ...(options.delivery ? { delivery: options.delivery } : {}),
-            ...(options.fail ? { fail: options.fail } : {}),
-            ...(options.hold ? { hold: options.hold } : {}),
-            ...(options.failStart ? { 'fail-start': options.failStart } : {}),
-            ...(options.missed ? { missed: options.missed } : {}),
-            wait: options.wait,
-          }),
-        );
-      },
-    );
+    .action(async (file: string | undefined, options: Omit<SendOptions, 'number'> & { number?: string }) => {
+      const { number, ...rest } = options;
+      done(await runSend(file, { ...rest, ...(number ? { number: Number(number) } : {}) }));
+    });
 }

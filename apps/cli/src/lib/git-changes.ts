@@ -3,6 +3,26 @@ import { UserError, visible } from './output';
 
 type GitRange = { base: string; dots: '..' | '...'; head: string };
 
+/** git's output in the clone `cwd`, trimmed; an error naming the command and git's own words when it fails. */
+export function git(cwd: string, ...args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
+    throw new UserError(`git ${visible(args.join(' '))} failed in ${visible(cwd)}: ${stderr.trim()}`);
+  }
+}
+
+/** Whether git says yes (exit 0) or no (any other exit). */
+export function gitYes(cwd: string, ...args: string[]): boolean {
+  try {
+    execFileSync('git', args, { cwd, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `BASE..HEAD` or `BASE...HEAD` taken apart, or undefined. */
 function splitRange(range: string): GitRange | undefined {
   const match = /^([^.\s]+)(\.\.\.?)([^.\s]+)$/.exec(range);

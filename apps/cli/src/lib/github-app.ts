@@ -1,4 +1,5 @@
-import { startLocalGithub, startLocalSecretsManager, type LocalGithub, githubAppKeyPair } from '@monorepo-triggers/local-aws';
+import { startLocalSecretsManager } from '@monorepo-triggers/local-aws';
+import { startLocalGithub, type LocalGithub, githubAppKeyPair } from '@monorepo-triggers/local-github';
 
 /** The local GitHub step: a stand-in API with a GitHub App installed on every repository. */
 export interface LocalGithubApp {

@@ -11,13 +11,13 @@ import { UserError, visible } from './output';
  * had not been given. The error names the pipelines that could be failed.
  */
 export async function checkPipelinesToFail(
-  options: { fail?: string[]; hold?: string[]; 'fail-start'?: string[] },
+  options: { fail?: string[]; hold?: string[]; failStart?: string[] },
   repository: string,
 ): Promise<void> {
   const named = [
     ...(options.fail ?? []).map((pipeline) => ({ option: '--fail', pipeline })),
     ...(options.hold ?? []).map((pipeline) => ({ option: '--hold', pipeline })),
-    ...(options['fail-start'] ?? []).map((pipeline) => ({ option: '--fail-start', pipeline })),
+    ...(options.failStart ?? []).map((pipeline) => ({ option: '--fail-start', pipeline })),
   ];
   if (named.length === 0) return;
   const { store } = openStore({});

@@ -1,7 +1,6 @@
 import { refName } from '@monorepo-triggers/config-schema';
-import { ADD_REPOSITORY_PATH } from '@monorepo-triggers/local-aws';
-import { execFileSync } from 'node:child_process';
-import { gitCommit, parsePullRequestRange } from './git-changes';
+import { ADD_REPOSITORY_PATH } from '@monorepo-triggers/local-github';
+import { git, gitCommit, gitYes, parsePullRequestRange } from './git-changes';
 import { UserError, visible } from './output';
 
 /** The actions of a merge_group delivery, as GitHub sends them (the only two it sends). */
@@ -35,24 +34,8 @@ export interface BuiltMergeGroup {
   dir: string;
 }
 
-const git = (cwd: string, ...args: string[]) => {
-  try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    throw new UserError(`git ${visible(args.join(' '))} failed in ${visible(cwd)}: ${stderr.trim()}`);
-  }
-};
-
 /** Whether the clone has a branch of that name. */
-function isBranch(dir: string, name: string): boolean {
-  try {
-    execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${name}`], { cwd: dir, stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isBranch = (dir: string, name: string) => gitYes(dir, 'rev-parse', '--verify', '--quiet', `refs/heads/${name}`);
 
 /**
  * The branch a group merges into: --base, else BASE when it names a branch of the clone (`main`,

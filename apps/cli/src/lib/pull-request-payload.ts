@@ -1,7 +1,6 @@
 import { refName } from '@monorepo-triggers/config-schema';
-import { OPEN_PULL_REQUEST_PATH } from '@monorepo-triggers/local-aws';
-import { execFileSync } from 'node:child_process';
-import { gitCommit, parsePullRequestRange } from './git-changes';
+import { OPEN_PULL_REQUEST_PATH } from '@monorepo-triggers/local-github';
+import { git, gitCommit, parsePullRequestRange } from './git-changes';
 import { UserError, visible } from './output';
 
 export interface PullRequestPayloadOptions {
@@ -29,15 +28,6 @@ export interface BuiltPullRequest {
   head: string;
   headSha: string;
 }
-
-const git = (cwd: string, ...args: string[]) => {
-  try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    throw new UserError(`git ${visible(args.join(' '))} failed in ${visible(cwd)}: ${stderr.trim()}`);
-  }
-};
 
 /** A branch name for a revision: `main` for main or refs/heads/main, the branch checked out for HEAD. */
 function branchName(cwd: string, revision: string): string {

@@ -1,7 +1,14 @@
 import { awaitsFullChangeList, createChangeSet, decide, type CompiledTrigger } from '@monorepo-triggers/config-schema';
 import type { CompactPushEvent } from '@monorepo-triggers/eval-input';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
-import { changeRule, createsBranch, describeChangeRule, payloadIsComplete, payloadPathsAreChanges } from '@monorepo-triggers/eval-input';
+import {
+  changeRule,
+  createsBranch,
+  describeChangeRule,
+  payloadIsComplete,
+  payloadPathsAreChanges,
+  pushFacts,
+} from '@monorepo-triggers/eval-input';
 import { completeChanges, type CompletedChanges } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decided-event';
 import type { GithubApi } from '@monorepo-triggers/github-api';
@@ -23,13 +30,7 @@ export async function decideAll(
   startNow: (batch: PlannedStart[]) => void,
 ): Promise<DecidedEvent> {
   const rule = changeRule(event);
-  const facts = {
-    repository: event.repository,
-    ref: event.ref,
-    deleted: event.deleted,
-    created: createsBranch(rule),
-    ...(event.skipCi ? { skipCi: event.skipCi } : {}),
-  };
+  const facts = pushFacts(event, createsBranch(rule));
   const undecided = (d: PlannedStart) => awaitsFullChangeList(d.decision);
 
   const certainPaths = payloadPathsAreChanges(rule) ? event.changedPaths : [];

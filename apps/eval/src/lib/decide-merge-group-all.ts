@@ -1,7 +1,7 @@
 import { awaitsFullChangeList, createChangeSet, decideMergeGroup, type CompiledTrigger } from '@monorepo-triggers/config-schema';
 import type { DecisionRecord } from '@monorepo-triggers/decision-record';
 import type { GithubApi } from '@monorepo-triggers/github-api';
-import type { CompactMergeGroupEvent } from '@monorepo-triggers/eval-input';
+import { mergeGroupFacts, type CompactMergeGroupEvent } from '@monorepo-triggers/eval-input';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { addedToBase, type CompletedChanges } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decided-event';
@@ -50,7 +50,7 @@ export async function decideMergeGroupAll(
   deps: { github: GithubApi | undefined; log: Logger; records?: GroupRecords },
   startNow: (batch: PlannedStart[]) => void,
 ): Promise<DecidedEvent> {
-  const facts = { repository: event.repository, baseRef: event.baseRef, headRef: event.headRef };
+  const facts = mergeGroupFacts(event);
   const unknownFiles = createChangeSet([], false);
   let decisions: PlannedStart[] = triggers.map(({ key, trigger }) => ({
     key,

@@ -1,13 +1,6 @@
-import {
-  awaitsFullChangeList,
-  createChangeSet,
-  decidePullRequest,
-  type CompiledTrigger,
-  type PullRequestFacts,
-} from '@monorepo-triggers/config-schema';
+import { awaitsFullChangeList, createChangeSet, decidePullRequest, type CompiledTrigger } from '@monorepo-triggers/config-schema';
 import { commitMessage, pullRequestFiles, type GithubApi } from '@monorepo-triggers/github-api';
-import { skipCiMarker } from '@monorepo-triggers/eval-input';
-import type { CompactPullRequestEvent } from '@monorepo-triggers/eval-input';
+import { pullRequestFacts, skipCiMarker, type CompactPullRequestEvent } from '@monorepo-triggers/eval-input';
 import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import { addedToBase, type CompletedChanges, type CompletionStep } from './complete-changes';
 import type { DecidedEvent, PlannedStart } from './decided-event';
@@ -53,14 +46,7 @@ export async function decidePullRequestAll(
   deps: { github: GithubApi | undefined; log: Logger },
   startNow: (batch: PlannedStart[]) => void,
 ): Promise<DecidedEvent> {
-  const facts: PullRequestFacts = {
-    repository: event.repository,
-    number: event.number,
-    event: event.event,
-    baseRef: event.baseRef,
-    draft: event.draft,
-    fromFork: event.fromFork,
-  };
+  const facts = pullRequestFacts(event);
   const unknownFiles = createChangeSet([], false);
   let decisions: PlannedStart[] = triggers.map(({ key, trigger }) => ({
     key,
@@ -90,7 +76,7 @@ export async function decidePullRequestAll(
       ...(skipCi ? { skipCi } : {}),
       ...(changes.complete ? {} : { fallback: "GitHub could not give the full list of files: each config's onIncompleteChanges decides" }),
     });
-    const withMessage: PullRequestFacts = { ...facts, ...(skipCi ? { skipCi } : {}) };
+    const withMessage = pullRequestFacts(event, skipCi);
     const changeSet = createChangeSet(changes.paths, changes.complete);
     decisions = decisions.map((d) => (undecided(d) ? { ...d, decision: decidePullRequest(d.trigger, withMessage, changeSet) } : d));
   }

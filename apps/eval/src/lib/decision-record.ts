@@ -46,16 +46,7 @@ export function decisionRecordOf(
     };
   });
   return {
-    version: 1,
-    deliveryId: event.deliveryId,
-    repository: event.repository,
-    ref: event.ref,
-    before: event.before,
-    after: event.after,
-    commit: event.commit,
-    ...(event.pullRequest ? { pullRequest: event.pullRequest } : {}),
-    ...(event.mergeGroup ? { mergeGroup: event.mergeGroup } : {}),
-    time: time.toISOString(),
+    ...recordedEvent(event, time),
     changes: {
       rule: decided.rule,
       source: decided.changes.source,
@@ -63,14 +54,35 @@ export function decisionRecordOf(
       paths: decided.changes.paths.length,
     },
     configs,
-    invalidConfigs: listing.invalid.map((bad) => ({
-      key: bad.key,
-      error: bad.error,
-      ...(bad.needsReader !== undefined ? { needsFormat: bad.needsReader } : {}),
-    })),
+    invalidConfigs: invalidConfigsOf(listing),
     ...newerConfigsOf(listing),
   };
 }
+
+/** What every record says of its event: which it was, and when it was decided. */
+function recordedEvent(event: EventFacts, time: Date): Omit<DecisionRecord, 'changes' | 'configs' | 'invalidConfigs'> {
+  const { deliveryId, repository, ref, before, after, commit, pullRequest, mergeGroup } = event;
+  return {
+    version: 1,
+    deliveryId,
+    repository,
+    ref,
+    before,
+    after,
+    commit,
+    ...(pullRequest ? { pullRequest } : {}),
+    ...(mergeGroup ? { mergeGroup } : {}),
+    time: time.toISOString(),
+  };
+}
+
+/** The configs refused at read time, and the format each needs when a newer eval could read it. */
+const invalidConfigsOf = (listing: ListResult): DecisionRecord['invalidConfigs'] =>
+  listing.invalid.map((bad) => ({
+    key: bad.key,
+    error: bad.error,
+    ...(bad.needsReader !== undefined ? { needsFormat: bad.needsReader } : {}),
+  }));
 
 /** The configs decided in a newer format than this release's, with the fields it ignored (absent when none). */
 function newerConfigsOf(listing: ListResult): Pick<DecisionRecord, 'newerConfigs'> {
@@ -83,22 +95,10 @@ function newerConfigsOf(listing: ListResult): Pick<DecisionRecord, 'newerConfigs
 /** The record of a destroyed merge group: no decision, what became of each execution started for it. */
 export function destroyedGroupRecordOf(event: EventFacts, listing: ListResult, stops: readonly RecordedStop[], time: Date): DecisionRecord {
   return {
-    version: 1,
-    deliveryId: event.deliveryId,
-    repository: event.repository,
-    ref: event.ref,
-    before: event.before,
-    after: event.after,
-    commit: event.commit,
-    ...(event.mergeGroup ? { mergeGroup: event.mergeGroup } : {}),
-    time: time.toISOString(),
+    ...recordedEvent(event, time),
     changes: { rule: 'merge-group', source: 'none', complete: true, paths: 0 },
     configs: [],
     stops: [...stops],
-    invalidConfigs: listing.invalid.map((bad) => ({
-      key: bad.key,
-      error: bad.error,
-      ...(bad.needsReader !== undefined ? { needsFormat: bad.needsReader } : {}),
-    })),
+    invalidConfigs: invalidConfigsOf(listing),
   };
 }

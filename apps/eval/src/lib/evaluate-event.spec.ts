@@ -1,4 +1,4 @@
-import { compactPushEvent } from '@monorepo-triggers/test-servers';
+import { compactPushEvent } from '@monorepo-triggers/test-harness';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import { CompiledTriggerCache } from './compiled-cache';
 import { CONFIGS_MEASURED, evaluateEvent, type EvalDependencies } from './evaluate-event';

@@ -1,5 +1,5 @@
 import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import { startLocalGithub, type LocalGithub } from '@monorepo-triggers/test-servers';
+import { startLocalGithub, type LocalGithub } from '@monorepo-triggers/test-harness';
 import type { ExecutionReader, ExecutionView } from './executions';
 import { reportExecution } from './report-execution';
 

@@ -1,5 +1,5 @@
 import type { Dispatcher, EvalEvent } from '@monorepo-triggers/eval-input';
-import { delivery, formBody, minimalPush } from '@monorepo-triggers/test-servers';
+import { delivery, formBody, minimalPush } from '@monorepo-triggers/test-harness';
 import examples from '@octokit/webhooks-examples';
 import { toHttpRequest } from './http-event';
 import { handleDelivery, MAX_BODY_BYTES } from './handle-delivery';

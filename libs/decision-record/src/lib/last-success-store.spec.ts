@@ -7,7 +7,7 @@ import {
   startS3Server,
   type ConditionalS3Proxy,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { LastSuccessStore, type Ancestry, type CommitRelation } from './last-success-store';
 
 const BUCKET = 'last-success';

@@ -61,7 +61,7 @@ export const compactPushEventSchema = z.object({
   commitCount: z.int().check(z.nonnegative()),
   /** Why GitHub's change list may be missing paths; absent when it is complete. */
   incompleteReasons: z.optional(z.array(z.string())),
-  /** The `[skip ci]`-style marker the head commit's message contains, if any (SKIP_CI_MARKERS, skip-ci.ts). */
+  /** The `[skip ci]`-style marker the head commit's message contains, if any (SKIP_CI_MARKERS, decision-inputs.ts). */
   skipCi: z.optional(z.string()),
 });
 

@@ -1,4 +1,4 @@
-import { startLocalGithub, GitRepo, type LocalGithub } from '@monorepo-triggers/test-servers';
+import { startLocalGithub, GitRepo, type LocalGithub } from '@monorepo-triggers/test-harness';
 import { CommitAncestry } from './commit-ancestry';
 import { GithubClient } from './github-client';
 import { TokenAuth } from './github-auth';

@@ -1,6 +1,6 @@
 import { TokenAuth } from './github-auth';
 import { GithubClient } from './github-client';
-import { GitRepo, startLocalGithub, type LocalGithub } from '@monorepo-triggers/test-servers';
+import { GitRepo, startLocalGithub, type LocalGithub } from '@monorepo-triggers/test-harness';
 import { commitMessage } from './commit-message';
 
 /** A pull request's head commit message, read from GitHub for [skip ci]. */

@@ -1,4 +1,5 @@
-import { githubAppKeyPair, startLocalGithub, startRecordingServer, type LocalGithub } from '@monorepo-triggers/local-aws';
+import { startRecordingServer } from '@monorepo-triggers/local-aws';
+import { githubAppKeyPair, startLocalGithub, type LocalGithub } from '@monorepo-triggers/local-github';
 import { GithubAppAuth } from './github-auth';
 import { GithubClient } from './github-client';
 

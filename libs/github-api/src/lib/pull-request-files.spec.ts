@@ -1,6 +1,6 @@
 import { TokenAuth } from './github-auth';
 import { GithubClient } from './github-client';
-import { GitRepo, startLocalGithub, type LocalGithub } from '@monorepo-triggers/test-servers';
+import { GitRepo, startLocalGithub, type LocalGithub } from '@monorepo-triggers/test-harness';
 import { pullRequestFiles } from './pull-request-files';
 
 /**

@@ -1,11 +1,5 @@
-import {
-  githubAppKeyPair,
-  startLocalGithub,
-  startRecordingServer,
-  type HookDelivery,
-  type LocalGithub,
-  type RecordingServer,
-} from '@monorepo-triggers/local-aws';
+import { startRecordingServer, type RecordingServer } from '@monorepo-triggers/local-aws';
+import { githubAppKeyPair, startLocalGithub, type HookDelivery, type LocalGithub } from '@monorepo-triggers/local-github';
 import { verify } from '@monorepo-triggers/github-signature';
 import { GithubAppAuth, TokenAuth } from './github-auth';
 import { GithubApiError } from './github-client';

@@ -1,11 +1,8 @@
 import type { EvalEvent } from '@monorepo-triggers/eval-input';
 import type * as z from 'zod/mini';
-import { githubMergeGroupSchema } from './github-merge-group.schema';
-import { githubPullRequestSchema } from './github-pull-request.schema';
-import { MERGE_GROUP_ACTIONS, toCompactMergeGroupEvent } from './to-compact-merge-group-event';
-import { githubPushSchema } from './github-push.schema';
-import { toCompactPullRequestEvent } from './to-compact-pull-request-event';
-import { toCompactPushEvent } from './to-compact-push-event';
+import { githubMergeGroupSchema, MERGE_GROUP_ACTIONS, toCompactMergeGroupEvent } from './github-merge-group';
+import { githubPullRequestSchema, toCompactPullRequestEvent } from './github-pull-request';
+import { githubPushSchema, toCompactPushEvent } from './github-push';
 
 /** The GitHub events eval decides on. */
 export const EVAL_EVENT_NAMES = ['push', 'pull_request', 'merge_group'] as const;

@@ -1,5 +1,5 @@
 import { GithubAppAuth, GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import { startLocalGithub, type LocalGithub, githubAppKeyPair } from '@monorepo-triggers/local-aws';
+import { startLocalGithub, type LocalGithub, githubAppKeyPair } from '@monorepo-triggers/local-github';
 import { outcome, pushRecord } from './fixtures';
 import { postPushFeedback } from './post-feedback';
 

@@ -8,7 +8,7 @@ import {
   startS3Server,
   type ConditionalS3Proxy,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { S3ConfigStore } from './config-store';
 import type { ListResult } from './config-store.types';

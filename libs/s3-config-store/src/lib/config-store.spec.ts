@@ -7,7 +7,7 @@ import {
   startS3Server,
   type ConditionalS3Proxy,
   type S3Server,
-} from '@monorepo-triggers/test-servers';
+} from '@monorepo-triggers/test-harness';
 import { ConfigConflictError, S3ConfigStore } from './config-store';
 import { createS3Client } from '@monorepo-triggers/lambda-runtime';
 

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'local-github',
+  preset: '../../jest.preset.js',
+};

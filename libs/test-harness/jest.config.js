@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'test-harness',
+  preset: '../../jest.preset.js',
+};

@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'test-servers',
-  preset: '../../jest.preset.js',
-};
