@@ -4,7 +4,7 @@ import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import type { CompletedChanges } from './complete-changes';
 import type { DecidedEvent } from './decided-event';
 import type { EventFacts } from './event-facts';
-import { actionOf } from './decision-record';
+import { actionOf } from './record-of-event';
 import type { StartedPipeline, StartOutcome } from './start-pipelines';
 import type { RecordedStop } from '@monorepo-triggers/decision-record';
 

@@ -8,7 +8,7 @@ import type { CompiledTriggerCache } from './compiled-cache';
 import { decideAll } from './decide-all';
 import { decideMergeGroupAll } from './decide-merge-group-all';
 import { decidePullRequestAll } from './decide-pull-request-all';
-import { decisionRecordOf, destroyedGroupRecordOf } from './decision-record';
+import { decisionRecordOf, destroyedGroupRecordOf } from './record-of-event';
 import { eventFacts } from './event-facts';
 import { StartFailures } from './errors';
 import type { GithubApi } from '@monorepo-triggers/github-api';
