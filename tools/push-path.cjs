@@ -110,5 +110,3 @@ if (require.main === module) {
   }
   process.exitCode = result.problems.length > 0 ? 1 : 0;
 }
-
-module.exports = { checkPushPath, readPushPath };
