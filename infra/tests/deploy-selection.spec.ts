@@ -5,7 +5,8 @@ import { affectedByEachFile } from './nx-affected';
 
 // Which stacks `nx affected -t deploy` selects, for every row of the deploy table: Nx's own affected
 // functions on this tree's project graph, one file at a time. (The fresh-clone simulation,
-// deploy-workflow.spec.ts, runs the whole deploy for one row of each distinct set of stacks.)
+// deploy-workflow.spec.ts, runs the whole deploy for the fewest rows that between them deploy every
+// stack and make every writer wait for an unchanged reader.)
 
 const ROOT = workspaceRoot();
 

@@ -10,7 +10,7 @@ import { CompiledTriggerCache } from './lib/compiled-cache';
 import { StartFailures } from './lib/errors';
 import { EventReader, InvalidEvalInput, NewerEvalInput } from './lib/event-reader';
 import { evaluateEvent, type EvalDependencies } from './lib/evaluate-event';
-import { CodePipelineStarter } from './lib/pipeline-starter';
+import { CodePipelineStarter } from './lib/start-pipelines';
 import { CodePipelineStopper } from './lib/stop-destroyed-group';
 import { evaluationMetrics } from './lib/evaluation-metrics';
 import type { EvalSummary } from './lib/eval-summary';

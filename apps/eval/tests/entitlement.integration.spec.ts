@@ -15,7 +15,7 @@ import {
 import { join } from 'node:path';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluateEvent } from '../src/lib/evaluate-event';
-import { CodePipelineStarter } from '../src/lib/pipeline-starter';
+import { CodePipelineStarter } from '../src/lib/start-pipelines';
 import { pushEvent } from './scenario';
 
 const BUCKET = 'entitlement';

@@ -18,7 +18,7 @@ import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { StartFailures } from '../src/lib/errors';
 import { evaluateEvent, type EvalDependencies } from '../src/lib/evaluate-event';
 import { GithubClient, TokenAuth } from '@monorepo-triggers/github-api';
-import { CodePipelineStarter } from '../src/lib/pipeline-starter';
+import { CodePipelineStarter } from '../src/lib/start-pipelines';
 import { createHash } from 'node:crypto';
 import { CodePipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import { changeRule } from '@monorepo-triggers/eval-input';

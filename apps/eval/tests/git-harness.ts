@@ -20,7 +20,7 @@ import {
 } from '@monorepo-triggers/test-harness';
 import { CompiledTriggerCache } from '../src/lib/compiled-cache';
 import { evaluateEvent } from '../src/lib/evaluate-event';
-import { CodePipelineStarter } from '../src/lib/pipeline-starter';
+import { CodePipelineStarter } from '../src/lib/start-pipelines';
 import type { EvalSummary } from '../src/lib/eval-summary';
 import { CodePipelineStopper } from '../src/lib/stop-destroyed-group';
 

@@ -6,8 +6,14 @@ import { CachedSecret, staleSecretLogger } from '@monorepo-triggers/runtime-secr
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { deliveryMetrics } from './lib/delivery-metrics';
-import { byteLength, handleDelivery, type WebhookDependencies } from './lib/handle-delivery';
-import { toHttpRequest, type HttpResponse, type LambdaHttpEvent } from './lib/http-event';
+import {
+  byteLength,
+  handleDelivery,
+  toHttpRequest,
+  type HttpResponse,
+  type LambdaHttpEvent,
+  type WebhookDependencies,
+} from './lib/handle-delivery';
 import { webhookSettingsFromEnv } from './lib/settings';
 
 const log = createLogger('webhook');

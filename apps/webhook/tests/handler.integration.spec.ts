@@ -20,7 +20,7 @@ import {
 } from '@monorepo-triggers/test-harness';
 import examples from '@octokit/webhooks-examples';
 import { join } from 'node:path';
-import type { HttpResponse, LambdaHttpEvent } from '../src/lib/http-event';
+import type { HttpResponse, LambdaHttpEvent } from '../src/lib/handle-delivery';
 import { webhookSettingsFromEnv } from '../src/lib/settings';
 
 type Handler = (event: LambdaHttpEvent) => Promise<HttpResponse>;

@@ -3,6 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { NAMES } from '../names';
 import { bundledFunction, importedBucketName, pipelineArnPrefix } from './function-defaults';
+import { listingUnder, onObjectsUnder } from './bucket-access';
 
 /**
  * cfresource: the function behind `Custom::PipelineTrigger`; its ARN is exported for ServiceToken.
@@ -18,19 +19,8 @@ export class CfResourceStack extends Stack {
       timeout: Duration.seconds(60),
       environment: { CONFIG_BUCKET: bucket, CONFIG_PREFIX: NAMES.configPrefix },
     });
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`],
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [`arn:${this.partition}:s3:::${bucket}`],
-        conditions: { StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`] } },
-      }),
-    );
+    fn.addToRolePolicy(onObjectsUnder(this, bucket, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [NAMES.configPrefix]));
+    fn.addToRolePolicy(listingUnder(this, bucket, [NAMES.configPrefix]));
     // Verify the caller: read the stack resource a request names (and its stack) from CloudFormation.
     fn.addToRolePolicy(
       new PolicyStatement({

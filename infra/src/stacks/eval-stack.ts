@@ -16,6 +16,7 @@ import {
 import { announceConfigFormat } from './config-format-output';
 import { functionMetrics } from './function-metrics';
 import { onTaggedPipelines } from './tagged-pipelines';
+import { listingUnder, onObjectsUnder } from './bucket-access';
 
 export interface EvalStackProps extends StackProps, GithubCredentialProps {
   /** Concurrent evaluations at most (null: none reserved). Throttled async invocations wait and retry. */
@@ -79,37 +80,18 @@ export class EvalStack extends Stack {
     );
     fn.addToRolePolicy(new PolicyStatement({ actions: ['codepipeline:ListTagsForResource'], resources: [`${pipelines}*`] }));
     fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`,
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`,
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.snapshotPrefix}/*`,
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`,
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.lastSuccessPrefix}/*`,
-        ],
-      }),
+      onObjectsUnder(
+        this,
+        bucket,
+        ['s3:GetObject'],
+        [NAMES.configPrefix, NAMES.eventsPrefix, NAMES.snapshotPrefix, NAMES.recordsPrefix, NAMES.lastSuccessPrefix],
+      ),
     );
     fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`,
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.snapshotPrefix}/*`,
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.lastSuccessPrefix}/*`,
-        ],
-      }),
+      onObjectsUnder(this, bucket, ['s3:PutObject'], [NAMES.recordsPrefix, NAMES.snapshotPrefix, NAMES.lastSuccessPrefix]),
     );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [`arn:${this.partition}:s3:::${bucket}`],
-        // The last-success prefix too, so a pipeline with no record yet reads as a 404, not a 403.
-        conditions: {
-          StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`, `${NAMES.lastSuccessPrefix}/*`] },
-        },
-      }),
-    );
+    // The last-success prefix too, so a pipeline with no record yet reads as a 404, not a 403.
+    fn.addToRolePolicy(listingUnder(this, bucket, [NAMES.configPrefix, NAMES.recordsPrefix, NAMES.lastSuccessPrefix]));
 
     this.addAlarms(fn);
   }

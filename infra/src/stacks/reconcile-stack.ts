@@ -8,6 +8,7 @@ import { NAMES } from '../names';
 import { watch, watchGithubRateLimit } from './alarms';
 import { bundledFunction, grantGithubCredential, importedBucketName, type GithubCredentialProps } from './function-defaults';
 import { functionMetrics } from './function-metrics';
+import { listingUnder, onObjectsUnder } from './bucket-access';
 
 export interface ReconcileStackProps extends StackProps, GithubCredentialProps {
   /**
@@ -47,22 +48,9 @@ export class ReconcileStack extends Stack {
     grantGithubCredential(this, fn, props);
     // Least privilege: its ledger (read, write, and delete the due markers), claim-checked events for
     // eval (write), and invoking eval. Nothing else: no config, no pipeline.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.recoveryPrefix}/*`],
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [`arn:${this.partition}:s3:::${bucket}`],
-        conditions: { StringLike: { 's3:prefix': [`${NAMES.recoveryPrefix}/*`] } },
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`] }),
-    );
+    fn.addToRolePolicy(onObjectsUnder(this, bucket, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [NAMES.recoveryPrefix]));
+    fn.addToRolePolicy(listingUnder(this, bucket, [NAMES.recoveryPrefix]));
+    fn.addToRolePolicy(onObjectsUnder(this, bucket, ['s3:PutObject'], [NAMES.eventsPrefix]));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [evalArn] }));
 
     const enabled = props.hooks.length > 0;

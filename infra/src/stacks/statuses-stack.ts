@@ -1,7 +1,6 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { evalRoleName, NAMES } from '../names';
@@ -17,6 +16,7 @@ import {
 import { announceConfigFormat } from './config-format-output';
 import { functionMetrics } from './function-metrics';
 import { onTaggedPipelines } from './tagged-pipelines';
+import { listingUnder, onObjectsUnder } from './bucket-access';
 
 export interface StatusesStackProps extends StackProps, GithubCredentialProps {
   /** Concurrent invocations at most (null: none reserved): GitHub's rate limits, not Lambda's, are the bound. */
@@ -74,29 +74,10 @@ export class StatusesStack extends Stack {
     // decision records and configs (for a pipeline's status context), and read and write each
     // pipeline's last success (configs with compareWith: last-success). Nothing else.
     fn.addToRolePolicy(onTaggedPipelines(this, ['codepipeline:GetPipelineExecution']));
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.configPrefix}/*`,
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.recordsPrefix}/*`,
-          `arn:${this.partition}:s3:::${bucket}/${NAMES.lastSuccessPrefix}/*`,
-        ],
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.lastSuccessPrefix}/*`] }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [`arn:${this.partition}:s3:::${bucket}`],
-        // The last-success prefix too, so a pipeline with no record yet reads as a 404, not a 403.
-        conditions: {
-          StringLike: { 's3:prefix': [`${NAMES.configPrefix}/*`, `${NAMES.recordsPrefix}/*`, `${NAMES.lastSuccessPrefix}/*`] },
-        },
-      }),
-    );
+    fn.addToRolePolicy(onObjectsUnder(this, bucket, ['s3:GetObject'], [NAMES.configPrefix, NAMES.recordsPrefix, NAMES.lastSuccessPrefix]));
+    fn.addToRolePolicy(onObjectsUnder(this, bucket, ['s3:PutObject'], [NAMES.lastSuccessPrefix]));
+    // The last-success prefix too, so a pipeline with no record yet reads as a 404, not a 403.
+    fn.addToRolePolicy(listingUnder(this, bucket, [NAMES.configPrefix, NAMES.recordsPrefix, NAMES.lastSuccessPrefix]));
     new Rule(this, 'ExecutionStateChanges', {
       description: 'CodePipeline execution state changes, for the commit statuses of the executions monorepo-triggers started',
       eventPattern: {

@@ -8,6 +8,7 @@ import { NAMES } from '../names';
 import { watch } from './alarms';
 import { bundledFunction, importedBucketName } from './function-defaults';
 import { functionMetrics } from './function-metrics';
+import { onObjectsUnder } from './bucket-access';
 
 /**
  * webhook: a Lambda Function URL that GitHub's organisation webhook calls. The secret lives in
@@ -39,9 +40,7 @@ export class WebhookStack extends Stack {
     });
     secret.grantRead(fn);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [evalArn] }));
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${this.partition}:s3:::${bucket}/${NAMES.eventsPrefix}/*`] }),
-    );
+    fn.addToRolePolicy(onObjectsUnder(this, bucket, ['s3:PutObject'], [NAMES.eventsPrefix]));
     const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
     this.addAlarms(fn);

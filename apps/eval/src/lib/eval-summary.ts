@@ -3,8 +3,7 @@ import type { Logger } from '@monorepo-triggers/lambda-runtime';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import type { CompletedChanges } from './complete-changes';
 import type { DecidedEvent } from './decided-event';
-import type { EventFacts } from './event-facts';
-import { actionOf } from './record-of-event';
+import { actionOf, type EventFacts } from './record-of-event';
 import type { StartedPipeline, StartOutcome } from './start-pipelines';
 import type { RecordedStop } from '@monorepo-triggers/decision-record';
 

@@ -1,8 +1,14 @@
-import type { EvalEvent } from '@monorepo-triggers/eval-input';
+import { StartPipelineExecutionCommand, type CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { refName, type TriggerConfig } from '@monorepo-triggers/config-schema';
+import type { CompactMergeGroupEvent, CompactPullRequestEvent, CompactPushEvent, EvalEvent } from '@monorepo-triggers/eval-input';
+import { createHash } from 'node:crypto';
 import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 import type { PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import type { PlannedStart } from './decided-event';
-import { startRequestFor, type PipelineStarter } from './pipeline-starter';
+import { builtCommit } from './record-of-event';
+
+// Starting the pipelines an event decided on: each one's entitlement asked, then its request (pinned
+// commit, variables, an idempotency token) sent to CodePipeline, a few at a time.
 
 /** What became of one start: started, refused by the pipeline's tag (final), or failed (retried). */
 export type StartOutcome =
@@ -50,4 +56,136 @@ async function startOne({ trigger }: PlannedStart, event: EvalEvent, deps: Start
     const e = error as Error & { $metadata?: { attempts?: number } };
     return { ok: false, error: `${e.name}: ${e.message}`, attempts: e.$metadata?.attempts, token: request.clientRequestToken };
   }
+}
+
+/** One StartPipelineExecution request. */
+export interface StartRequest {
+  pipelineName: string;
+  clientRequestToken: string;
+  variables: { name: string; value: string }[];
+  sourceRevisions?: { actionName: string; revisionType: 'COMMIT_ID'; revisionValue: string }[];
+}
+
+/** Starts pipelines; rejects when CodePipeline did not start one (after the SDK's retries). */
+export interface PipelineStarter {
+  start(request: StartRequest): Promise<{ executionId: string }>;
+}
+
+/** The real CodePipeline API. Throttling is retried by the client's adaptive retry mode. */
+export class CodePipelineStarter implements PipelineStarter {
+  constructor(private readonly client: CodePipelineClient) {}
+
+  async start(request: StartRequest): Promise<{ executionId: string }> {
+    const output = await this.client.send(
+      new StartPipelineExecutionCommand({
+        name: request.pipelineName,
+        clientRequestToken: request.clientRequestToken,
+        variables: request.variables,
+        ...(request.sourceRevisions ? { sourceRevisions: request.sourceRevisions } : {}),
+      }),
+    );
+    return { executionId: output.pipelineExecutionId ?? '' };
+  }
+}
+
+/**
+ * The idempotency token of one start: the same push (repository, ref, before and after) and pipeline
+ * always give the same token, so a retried invocation or a redelivered webhook does not start a
+ * second execution. `before` tells apart pushes that land on a commit seen before (a force-push back
+ * to an earlier commit, a tag re-created at the same commit), which must build again.
+ * 64 hex characters fit CodePipeline's `[a-zA-Z0-9-]{1,128}`.
+ */
+export function executionToken(repository: string, ref: string, before: string, after: string, pipelineName: string): string {
+  return createHash('sha256').update([repository.toLowerCase(), ref, before, after, pipelineName].join('\n')).digest('hex');
+}
+
+/**
+ * The idempotency token of one start for a pull request: the same repository, pull request, commit
+ * built and pipeline always give the same token, whichever event asked (opened, a repeated
+ * synchronize, ready_for_review on the same head, a redelivery), so one version of a pull request's
+ * code is built once per pipeline. A merge builds another commit, and says so in its token too.
+ */
+export function pullRequestToken(repository: string, number: number, merged: boolean, commit: string, pipelineName: string): string {
+  // Its first line keeps it apart from every push's token, whose first line is `owner/name` (a slash).
+  const parts = ['pull_request', repository.toLowerCase(), `pull/${number}`, merged ? 'merged' : 'head', commit, pipelineName];
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+/**
+ * The idempotency token of one start for a merge group: the same repository, group (its temporary
+ * branch, which names the pull requests and the base commit) and head commit, and pipeline always give
+ * the same token, so a redelivered `checks_requested` builds nothing twice; a group GitHub re-forms
+ * is another branch, and builds.
+ */
+export function mergeGroupToken(repository: string, headRef: string, headSha: string, pipelineName: string): string {
+  // Its first line keeps it apart from every push's and pull request's token.
+  const parts = ['merge_group', repository.toLowerCase(), headRef, headSha, pipelineName];
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+/** The request that starts `config`'s pipeline for `event`: built-in and configured variables, pinned source. */
+export function startRequestFor(config: TriggerConfig, event: EvalEvent): StartRequest {
+  if (event.type === 'push') return pushStartRequest(config, event);
+  return event.type === 'pull_request' ? pullRequestStartRequest(config, event) : mergeGroupStartRequest(config, event);
+}
+
+/** A merge group's start: pinned to its head commit, with its branch and the branch it merges into. */
+function mergeGroupStartRequest(config: TriggerConfig, event: CompactMergeGroupEvent): StartRequest {
+  const builtIn: Record<string, string> = {
+    COMMIT_ID: event.headSha,
+    BRANCH_NAME: refName(event.headRef),
+    REPOSITORY: event.repository,
+    BASE_BRANCH_NAME: refName(event.baseRef),
+    BASE_COMMIT_ID: event.baseSha,
+  };
+  return {
+    pipelineName: config.pipelineName,
+    clientRequestToken: mergeGroupToken(event.repository, event.headRef, event.headSha, config.pipelineName),
+    variables: Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value })),
+    ...(config.sourceActionName
+      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: event.headSha }] }
+      : {}),
+  };
+}
+
+/** A pull request's start: pinned to the commit it builds, with what a pipeline needs to know about it. */
+function pullRequestStartRequest(config: TriggerConfig, event: CompactPullRequestEvent): StartRequest {
+  const commit = builtCommit(event);
+  const builtIn: Record<string, string> = {
+    COMMIT_ID: commit,
+    BRANCH_NAME: refName(event.headRef),
+    REPOSITORY: event.repository,
+    PULL_REQUEST_NUMBER: String(event.number),
+    BASE_BRANCH_NAME: refName(event.baseRef),
+    BASE_COMMIT_ID: event.baseSha,
+  };
+  return {
+    pipelineName: config.pipelineName,
+    clientRequestToken: pullRequestToken(event.repository, event.number, event.event === 'merged', commit, config.pipelineName),
+    variables: Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value })),
+    ...(config.sourceActionName
+      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: commit }] }
+      : {}),
+  };
+}
+
+function pushStartRequest(config: TriggerConfig, event: CompactPushEvent): StartRequest {
+  const isTag = event.ref.startsWith('refs/tags/');
+  const shortName = refName(event.ref);
+  // An annotated tag's `after` is the tag object; the commit it points at is what gets built.
+  const commit = event.headCommit ?? event.after;
+  const builtIn: Record<string, string> = {
+    COMMIT_ID: commit,
+    [isTag ? 'TAG_NAME' : 'BRANCH_NAME']: shortName,
+    REPOSITORY: event.repository,
+  };
+  const variables = Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value }));
+  return {
+    pipelineName: config.pipelineName,
+    clientRequestToken: executionToken(event.repository, event.ref, event.before, event.after, config.pipelineName),
+    variables,
+    ...(config.sourceActionName
+      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: commit }] }
+      : {}),
+  };
 }

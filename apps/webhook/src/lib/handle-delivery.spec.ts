@@ -1,8 +1,8 @@
 import type { Dispatcher, EvalEvent } from '@monorepo-triggers/eval-input';
 import { delivery, formBody, minimalPush } from '@monorepo-triggers/test-harness';
 import examples from '@octokit/webhooks-examples';
-import { toHttpRequest } from './http-event';
-import { handleDelivery, MAX_BODY_BYTES } from './handle-delivery';
+
+import { handleDelivery, MAX_BODY_BYTES, toHttpRequest } from './handle-delivery';
 
 /** An in-memory Dispatcher: this unit test is about the answer, not about Lambda. */
 class RecordingDispatcher implements Dispatcher {

@@ -1,11 +1,10 @@
 import { LIMITS } from '../schema/limits';
 import type { TriggerConfig } from '../schema/trigger-config.schema';
-import type { ChangeSet } from './change-set';
+import { searchPaths, type ChangeSet, type PathMatch } from './change-set';
 import type { CompiledPaths, CompiledTrigger } from './compiled-trigger';
-import { searchPaths, type PathMatch } from './path-search';
 import { parseRef } from './ref-patterns';
 
-export type { PathMatch } from './path-search';
+export type { PathMatch } from './change-set';
 
 /** Why a pipeline was or was not started. Stable codes for logs, dashboards and tests. */
 export type DecisionReason =

@@ -1,7 +1,7 @@
 import { validateTriggerConfig } from '@monorepo-triggers/config-schema';
 import { pushEvent } from '../../tests/scenario';
 import { createHash } from 'node:crypto';
-import { executionToken, pullRequestToken, startRequestFor } from './pipeline-starter';
+import { executionToken, pullRequestToken, startRequestFor } from './start-pipelines';
 import { evalSettingsFromEnv } from './settings';
 import { diffTrees } from './complete-changes';
 
