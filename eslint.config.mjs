@@ -21,7 +21,7 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      // `const { dropped: _x, ...kept } = value` is how a copy without some keys is written.
+      // `const { dropped, ...kept } = value` is how a copy without some keys is written.
       '@typescript-eslint/no-unused-vars': ['warn', { ignoreRestSiblings: true }],
       // Two axes. type: apps use libs; libs never use apps; no app uses another app; test helpers
       // (type:test) only from test files (rule below). scope: what a function's projects may reach —

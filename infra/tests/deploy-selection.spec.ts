@@ -5,8 +5,9 @@ import { affectedByEachFile } from './nx-affected';
 
 // Which stacks `nx affected -t deploy` selects, for every row of the deploy table: Nx's own affected
 // functions on this tree's project graph, one file at a time. (The fresh-clone simulation,
-// deploy-workflow.spec.ts, runs the whole deploy for the fewest rows that between them deploy every
-// stack and make every writer wait for an unchanged reader.)
+// deploy-workflow.spec.ts, runs the whole deploy for rows picked greedily, ROWS_COVERING_EVERY_KIND,
+// that between them deploy every stack, make every writer wait for each reader it waits for while
+// that reader is unchanged, and include a change that deploys nothing.)
 
 const ROOT = workspaceRoot();
 

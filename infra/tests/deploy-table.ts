@@ -104,6 +104,11 @@ export const DEPLOY_TABLE: { why: string; file: string; stacks: StackName[] }[] 
     file: 'infra/src/stacks/tagged-pipelines.ts',
     stacks: ['eval', 'statuses'],
   },
+  {
+    why: "the grants on the shared bucket's prefixes, in every function stack",
+    file: 'infra/src/stacks/bucket-access.ts',
+    stacks: FUNCTIONS,
+  },
   { why: 'the shared stack class', file: 'infra/src/stacks/shared-stack.ts', stacks: ['shared'] },
   { why: 'what every function stack is built with', file: 'infra/src/stacks/function-defaults.ts', stacks: FUNCTIONS },
   { why: 'shared infra (the CDK app)', file: 'infra/src/app.ts', stacks: ALL },

@@ -52,8 +52,9 @@ const kindsOf = (stacks: StackName[]): string[] =>
  * until their deploys between them do everything any row's does (kindsOf). Which stacks every row
  * selects is held to Nx by deploy-selection.spec.ts, file by file; what this simulation adds is the
  * deploy itself, run from a fresh clone, and a stack's build and synthesis or a writer's wait for an
- * unchanged reader is the same whichever other stacks deploy beside it, so it runs once each (it
- * ran once per distinct set of stacks, 16 deploys doing the same few things again).
+ * unchanged reader is the same whichever other stacks deploy beside it, so it runs once each. (A
+ * reader's own check of its changed files, deploy.js's `changedStackFiles`, reads the same inputs
+ * list Nx does; it runs here for statuses and eval as readers, unchanged, and as changed stacks.)
  */
 const ROWS_COVERING_EVERY_KIND = (() => {
   const seen = new Set<string>();
@@ -147,10 +148,15 @@ describe('the deploy workflow, simulated on a fresh clone', () => {
   };
 
   it('covers every kind of deploy the table makes: every stack, every wait for an unchanged reader, and a change that deploys nothing', () => {
-    const kinds = (rows: typeof DEPLOY_TABLE) => new Set(rows.flatMap((row) => kindsOf(row.stacks)));
-    expect(kinds(ROWS_COVERING_EVERY_KIND)).toEqual(kinds(DEPLOY_TABLE));
-    // What the table holds today, written out: a new stack or reader the kinds missed fails here.
-    expect([...kinds(DEPLOY_TABLE)].sort()).toEqual([
+    const kinds = new Set(DEPLOY_TABLE.flatMap((row) => kindsOf(row.stacks)));
+    // Every wait deploy-order.ts makes (each writer for each reader it waits for, itself unchanged)
+    // has a row of the table that makes it, so the simulation can see it.
+    const STACKS = Object.values(STACK_IDS);
+    for (const writer of STACKS)
+      for (const reader of withReaders([writer]).filter((stack) => stack !== writer))
+        expect(kinds).toContain(`${writer} waits for ${reader}, unchanged`);
+    // What the table's rows make today, written out by hand.
+    expect([...kinds].sort()).toEqual([
       'cfresource waits for eval, unchanged',
       'cfresource waits for statuses, unchanged',
       'deploys cfresource',
@@ -165,6 +171,15 @@ describe('the deploy workflow, simulated on a fresh clone', () => {
       'reconcile waits for statuses, unchanged',
       'webhook waits for eval, unchanged',
       'webhook waits for statuses, unchanged',
+    ]);
+    // The rows that make them all between them, as picked: a change to the table or to who reads
+    // what shows here as a change to what is simulated.
+    expect(ROWS_COVERING_EVERY_KIND.map((row) => row.file)).toEqual([
+      'libs/lambda-runtime/src/defaults.ts',
+      'libs/github-events/src/index.ts',
+      'libs/pipeline-access/src/lib/codepipeline-entitlements.ts',
+      'libs/lambda-runtime/src/lib/parse-environment.spec.ts',
+      'apps/cfresource/src/main.ts',
     ]);
   });
 

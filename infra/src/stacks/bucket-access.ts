@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
-// Least privilege in the shared bucket: each function is granted its own prefixes, never the bucket.
+// Least privilege in the shared bucket: each function is granted only the prefixes it uses (objects
+// under them, and listing limited to them), never the whole bucket.
 
 /** `actions` on the objects under each of `prefixes` in `bucket`, and on no other object. */
 export function onObjectsUnder(scope: Construct, bucket: string, actions: string[], prefixes: string[]): PolicyStatement {

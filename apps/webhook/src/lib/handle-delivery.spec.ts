@@ -1,7 +1,6 @@
 import type { Dispatcher, EvalEvent } from '@monorepo-triggers/eval-input';
 import { delivery, formBody, minimalPush } from '@monorepo-triggers/test-harness';
 import examples from '@octokit/webhooks-examples';
-
 import { handleDelivery, MAX_BODY_BYTES, toHttpRequest } from './handle-delivery';
 
 /** An in-memory Dispatcher: this unit test is about the answer, not about Lambda. */

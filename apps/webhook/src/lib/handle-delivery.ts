@@ -4,7 +4,7 @@ import { EVAL_EVENT_NAMES, evalEventOf } from '@monorepo-triggers/github-events'
 import type { Dispatcher, EvalEvent } from '@monorepo-triggers/eval-input';
 import { formatZodIssues } from '@monorepo-triggers/lambda-runtime';
 
-// A delivery as the function receives it (an HTTP request in any Lambda event shape that carries one),
+// A delivery as the function receives it (an API Gateway REST or HTTP API event, or a Function URL's),
 // then what the webhook does with it: verify, convert, hand over, answer.
 
 /** The parts of an HTTP request the webhook looks at, whatever API Gateway flavour delivered it. */
