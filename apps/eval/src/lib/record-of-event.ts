@@ -3,7 +3,7 @@ import type { ConfigOutcome, DecisionRecord, RecordedStop } from '@monorepo-trig
 import type { EvalEvent } from '@monorepo-triggers/eval-input';
 import type { ListResult } from '@monorepo-triggers/s3-config-store';
 import type { DecidedEvent } from './decided-event';
-import type { StartedPipeline, StartOutcome } from './start-pipelines';
+import { builtCommit, type StartedPipeline, type StartOutcome } from './start-pipelines';
 
 /** What eval's log lines, summary and decision record say about the event, a push's or a pull request's. */
 export type EventFacts = Pick<
@@ -20,7 +20,7 @@ export type EventFacts = Pick<
 export function eventFacts(event: EvalEvent): EventFacts {
   const { deliveryId, repository } = event;
   if (event.type === 'push')
-    return { deliveryId, repository, ref: event.ref, before: event.before, after: event.after, commit: event.headCommit ?? event.after };
+    return { deliveryId, repository, ref: event.ref, before: event.before, after: event.after, commit: builtCommit(event) };
   if (event.type === 'merge_group') {
     const { action, reason, baseRef, baseSha, headRef, headSha } = event;
     return {
@@ -29,7 +29,7 @@ export function eventFacts(event: EvalEvent): EventFacts {
       ref: headRef,
       before: baseSha,
       after: headSha,
-      commit: headSha,
+      commit: builtCommit(event),
       mergeGroup: { action, ...(reason ? { reason } : {}), baseRef, baseSha, headRef, headSha },
     };
   }
@@ -50,11 +50,6 @@ export function eventFacts(event: EvalEvent): EventFacts {
       fromFork: event.fromFork,
     },
   };
-}
-
-/** The commit a pull request event builds: its head, or for `merged` the merge commit on the base branch. */
-export function builtCommit(event: Extract<EvalEvent, { type: 'pull_request' }>): string {
-  return event.event === 'merged' && event.mergeCommit ? event.mergeCommit : event.headSha;
 }
 
 /** What became of one config: skipped, or its start's outcome. */

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { mapLimit } from '@monorepo-triggers/lambda-runtime';
 import type { PipelineEntitlements } from '@monorepo-triggers/pipeline-access';
 import type { PlannedStart } from './decided-event';
-import { builtCommit } from './record-of-event';
 
 // Starting the pipelines an event decided on: each one's entitlement asked, then its request (pinned
 // commit, variables, an idempotency token) sent to CodePipeline, a few at a time.
@@ -123,45 +122,30 @@ export function mergeGroupToken(repository: string, headRef: string, headSha: st
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
+/**
+ * The commit an event builds, which its start is pinned to and its record names: a push's head (an
+ * annotated tag's commit, not the tag object its `after` is), a merge group's head, a pull request's
+ * head or, for `merged`, its merge commit on the base branch.
+ */
+export function builtCommit(event: EvalEvent): string {
+  if (event.type === 'push') return event.headCommit ?? event.after;
+  if (event.type === 'merge_group') return event.headSha;
+  return event.event === 'merged' && event.mergeCommit ? event.mergeCommit : event.headSha;
+}
+
 /** The request that starts `config`'s pipeline for `event`: built-in and configured variables, pinned source. */
 export function startRequestFor(config: TriggerConfig, event: EvalEvent): StartRequest {
-  if (event.type === 'push') return pushStartRequest(config, event);
-  return event.type === 'pull_request' ? pullRequestStartRequest(config, event) : mergeGroupStartRequest(config, event);
-}
-
-/** A merge group's start: pinned to its head commit, with its branch and the branch it merges into. */
-function mergeGroupStartRequest(config: TriggerConfig, event: CompactMergeGroupEvent): StartRequest {
-  const builtIn: Record<string, string> = {
-    COMMIT_ID: event.headSha,
-    BRANCH_NAME: refName(event.headRef),
-    REPOSITORY: event.repository,
-    BASE_BRANCH_NAME: refName(event.baseRef),
-    BASE_COMMIT_ID: event.baseSha,
-  };
-  return {
-    pipelineName: config.pipelineName,
-    clientRequestToken: mergeGroupToken(event.repository, event.headRef, event.headSha, config.pipelineName),
-    variables: Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value })),
-    ...(config.sourceActionName
-      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: event.headSha }] }
-      : {}),
-  };
-}
-
-/** A pull request's start: pinned to the commit it builds, with what a pipeline needs to know about it. */
-function pullRequestStartRequest(config: TriggerConfig, event: CompactPullRequestEvent): StartRequest {
   const commit = builtCommit(event);
-  const builtIn: Record<string, string> = {
-    COMMIT_ID: commit,
-    BRANCH_NAME: refName(event.headRef),
-    REPOSITORY: event.repository,
-    PULL_REQUEST_NUMBER: String(event.number),
-    BASE_BRANCH_NAME: refName(event.baseRef),
-    BASE_COMMIT_ID: event.baseSha,
-  };
+  const { clientRequestToken, builtIn } =
+    event.type === 'push'
+      ? pushStart(config, event, commit)
+      : event.type === 'pull_request'
+        ? pullRequestStart(config, event, commit)
+        : mergeGroupStart(config, event, commit);
   return {
     pipelineName: config.pipelineName,
-    clientRequestToken: pullRequestToken(event.repository, event.number, event.event === 'merged', commit, config.pipelineName),
+    clientRequestToken,
+    // The built-in variables win over configured ones of the same name.
     variables: Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value })),
     ...(config.sourceActionName
       ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: commit }] }
@@ -169,23 +153,46 @@ function pullRequestStartRequest(config: TriggerConfig, event: CompactPullReques
   };
 }
 
-function pushStartRequest(config: TriggerConfig, event: CompactPushEvent): StartRequest {
-  const isTag = event.ref.startsWith('refs/tags/');
-  const shortName = refName(event.ref);
-  // An annotated tag's `after` is the tag object; the commit it points at is what gets built.
-  const commit = event.headCommit ?? event.after;
-  const builtIn: Record<string, string> = {
-    COMMIT_ID: commit,
-    [isTag ? 'TAG_NAME' : 'BRANCH_NAME']: shortName,
-    REPOSITORY: event.repository,
-  };
-  const variables = Object.entries({ ...config.variables, ...builtIn }).map(([name, value]) => ({ name, value }));
+/** What a start says of its event: its idempotency token and its built-in variables. */
+interface EventStart {
+  clientRequestToken: string;
+  builtIn: Record<string, string>;
+}
+
+/** A merge group's start: its head commit, its branch and the branch it merges into. */
+function mergeGroupStart(config: TriggerConfig, event: CompactMergeGroupEvent, commit: string): EventStart {
   return {
-    pipelineName: config.pipelineName,
+    clientRequestToken: mergeGroupToken(event.repository, event.headRef, event.headSha, config.pipelineName),
+    builtIn: {
+      COMMIT_ID: commit,
+      BRANCH_NAME: refName(event.headRef),
+      REPOSITORY: event.repository,
+      BASE_BRANCH_NAME: refName(event.baseRef),
+      BASE_COMMIT_ID: event.baseSha,
+    },
+  };
+}
+
+/** A pull request's start: the commit it builds, with what a pipeline needs to know about it. */
+function pullRequestStart(config: TriggerConfig, event: CompactPullRequestEvent, commit: string): EventStart {
+  return {
+    clientRequestToken: pullRequestToken(event.repository, event.number, event.event === 'merged', commit, config.pipelineName),
+    builtIn: {
+      COMMIT_ID: commit,
+      BRANCH_NAME: refName(event.headRef),
+      REPOSITORY: event.repository,
+      PULL_REQUEST_NUMBER: String(event.number),
+      BASE_BRANCH_NAME: refName(event.baseRef),
+      BASE_COMMIT_ID: event.baseSha,
+    },
+  };
+}
+
+/** A push's start: its commit and its branch or tag. */
+function pushStart(config: TriggerConfig, event: CompactPushEvent, commit: string): EventStart {
+  const isTag = event.ref.startsWith('refs/tags/');
+  return {
     clientRequestToken: executionToken(event.repository, event.ref, event.before, event.after, config.pipelineName),
-    variables,
-    ...(config.sourceActionName
-      ? { sourceRevisions: [{ actionName: config.sourceActionName, revisionType: 'COMMIT_ID' as const, revisionValue: commit }] }
-      : {}),
+    builtIn: { COMMIT_ID: commit, [isTag ? 'TAG_NAME' : 'BRANCH_NAME']: refName(event.ref), REPOSITORY: event.repository },
   };
 }
